@@ -1,0 +1,269 @@
+package dev.slipway.core;
+
+import dev.slipway.core.api.*;
+import dev.slipway.core.lifecycle.ServiceRuntime;
+import dev.slipway.core.model.AutoScalingConfiguration;
+import dev.slipway.core.model.Connection;
+import dev.slipway.core.observe.LogListener;
+import dev.slipway.core.observe.LogStreams;
+import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.source.SourceFetcher;
+import dev.slipway.core.spi.BackendContext;
+import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.ComputeBackendProvider;
+import dev.slipway.core.spi.RouterProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * Slipway embedded: the App Runner actions as methods, a compute backend that runs the instances, and a router that
+ * serves them at {@code http://<name>-<short-id>.<base-domain>:<router-port>/}.
+ *
+ * <pre>{@code
+ * try (Slipway slipway = Slipway.builder().backend("local").routerPort(0).build()) {
+ *     CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder()
+ *             .serviceName("hello")
+ *             .sourceConfiguration(SourceConfiguration.of(new CodeRepository("file:///path/to/app",
+ *                     SourceCodeVersion.branch("main"), CodeConfiguration.fromRepository(), null)))
+ *             .build());
+ *     created.operation().awaitSuccess(Duration.ofMinutes(5));
+ * }
+ * }</pre>
+ *
+ * Long actions return at once with the service in OPERATION_IN_PROGRESS and an {@link Operation} to await.
+ * {@link #close()} stops every instance, build and the router.
+ */
+public final class Slipway implements AutoCloseable {
+    private final ControlPlane controlPlane;
+    private final ComputeBackend backend;
+    private final RoutingTable routingTable;
+    private final RouterProvider.Router router;
+    private final LogStreams logs;
+    private final Path stateDir;
+    private final boolean deleteStateDir;
+
+    private Slipway(Builder b) {
+        boolean ownsDir = b.stateDir == null;
+        try {
+            this.stateDir = ownsDir ? Files.createTempDirectory("slipway-") : Files.createDirectories(b.stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory", e);
+        }
+        this.deleteStateDir = ownsDir;
+        this.logs = new LogStreams(stateDir.resolve("logs"));
+        b.listeners.forEach(logs::addListener);
+        this.backend = loadBackend(b.backend, stateDir.resolve("backend-" + b.backend));
+        this.routingTable = new RoutingTable();
+        this.controlPlane = new ControlPlane(b.region, b.accountId, b.quotas, backend, routingTable, logs,
+                stateDir.resolve("sources"), b.baseDomain, b.timeouts);
+        RouterProvider.Router started = null;
+        if (b.routerPort >= 0) {
+            RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
+                    new IllegalStateException("No router on the classpath: add dev.slipway:slipway-router-netty, "
+                            + "or build with routerPort(-1) to run without one"));
+            try {
+                started = provider.start(routingTable, b.routerHost, b.routerPort);
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
+            controlPlane.routerPort(started.port());
+        }
+        this.router = started;
+    }
+
+    private static ComputeBackend loadBackend(String name, Path workDir) {
+        List<ComputeBackendProvider> providers = ServiceLoader.load(ComputeBackendProvider.class).stream()
+                .map(ServiceLoader.Provider::get).toList();
+        ComputeBackendProvider provider = providers.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No backend named '" + name + "' on the classpath; "
+                        + "available: " + providers.stream().map(ComputeBackendProvider::name).collect(Collectors.joining(", "))
+                        + (providers.isEmpty() ? "none (add dev.slipway:slipway-backend-local)" : "")));
+        return provider.create(new BackendContext(workDir));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port the router listens on, if it runs. */
+    public Optional<Integer> routerPort() {
+        return Optional.ofNullable(router).map(RouterProvider.Router::port);
+    }
+
+    /** The routes the router serves (read side), for diagnostics and tests. */
+    public RoutingTable routingTable() {
+        return routingTable;
+    }
+
+    /** The lines of a log stream of a service: {@code events}, {@code deployment/<operation-id>}, {@code instance/<id>}. */
+    public List<String> logLines(String serviceName, String stream) {
+        return logs.read(serviceName, stream);
+    }
+
+    /** The directory holding this instance's logs, sources and backend workspaces. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public CreateServiceResponse createService(CreateServiceRequest request) {
+        return controlPlane.createService(request);
+    }
+
+    public DescribeServiceResponse describeService(DescribeServiceRequest request) {
+        return controlPlane.describeService(request);
+    }
+
+    public ListServicesResponse listServices(ListServicesRequest request) {
+        return controlPlane.listServices(request);
+    }
+
+    public UpdateServiceResponse updateService(UpdateServiceRequest request) {
+        return controlPlane.updateService(request);
+    }
+
+    public DeleteServiceResponse deleteService(DeleteServiceRequest request) {
+        return controlPlane.deleteService(request);
+    }
+
+    public PauseServiceResponse pauseService(PauseServiceRequest request) {
+        return controlPlane.pauseService(request);
+    }
+
+    public ResumeServiceResponse resumeService(ResumeServiceRequest request) {
+        return controlPlane.resumeService(request);
+    }
+
+    public StartDeploymentResponse startDeployment(StartDeploymentRequest request) {
+        return controlPlane.startDeployment(request);
+    }
+
+    public ListOperationsResponse listOperations(ListOperationsRequest request) {
+        return controlPlane.listOperations(request);
+    }
+
+    public CreateAutoScalingConfigurationResponse createAutoScalingConfiguration(CreateAutoScalingConfigurationRequest request) {
+        return controlPlane.createAutoScalingConfiguration(request);
+    }
+
+    public DescribeAutoScalingConfigurationResponse describeAutoScalingConfiguration(DescribeAutoScalingConfigurationRequest request) {
+        return controlPlane.describeAutoScalingConfiguration(request);
+    }
+
+    public ListAutoScalingConfigurationsResponse listAutoScalingConfigurations(ListAutoScalingConfigurationsRequest request) {
+        return controlPlane.listAutoScalingConfigurations(request);
+    }
+
+    public DeleteAutoScalingConfigurationResponse deleteAutoScalingConfiguration(DeleteAutoScalingConfigurationRequest request) {
+        return controlPlane.deleteAutoScalingConfiguration(request);
+    }
+
+    /** Makes the name of the given revision the default for services created without one. */
+    public AutoScalingConfiguration updateDefaultAutoScalingConfiguration(String autoScalingConfigurationArn) {
+        return controlPlane.updateDefaultAutoScalingConfiguration(autoScalingConfigurationArn);
+    }
+
+    /** The ARNs of the services that use a revision. */
+    public List<String> listServicesForAutoScalingConfiguration(String autoScalingConfigurationArn) {
+        return controlPlane.servicesUsingAutoScalingConfiguration(autoScalingConfigurationArn);
+    }
+
+    public CreateConnectionResponse createConnection(CreateConnectionRequest request) {
+        return controlPlane.createConnection(request);
+    }
+
+    public ListConnectionsResponse listConnections(ListConnectionsRequest request) {
+        return controlPlane.listConnections(request);
+    }
+
+    public DeleteConnectionResponse deleteConnection(DeleteConnectionRequest request) {
+        return controlPlane.deleteConnection(request);
+    }
+
+    /** Completes a connection's handshake with an access token for its provider; it becomes AVAILABLE. */
+    public Connection completeConnectionHandshake(String connectionArn, String token) {
+        return controlPlane.completeConnectionHandshake(connectionArn, token);
+    }
+
+    public void tagResource(TagResourceRequest request) {
+        controlPlane.tagResource(request);
+    }
+
+    public void untagResource(UntagResourceRequest request) {
+        controlPlane.untagResource(request);
+    }
+
+    public ListTagsForResourceResponse listTagsForResource(ListTagsForResourceRequest request) {
+        return controlPlane.listTagsForResource(request);
+    }
+
+    /** Stops every instance and build, the router, and (for a temporary state directory) deletes it. */
+    @Override
+    public void close() {
+        if (router != null) {
+            router.close();
+        }
+        controlPlane.close();
+        backend.close();
+        logs.close();
+        if (deleteStateDir) {
+            SourceFetcher.deleteTree(stateDir);
+        }
+    }
+
+    /** Configures a {@link Slipway}. */
+    public static final class Builder {
+        private String backend = "local";
+        private Path stateDir;
+        private int routerPort = 9080;
+        private String routerHost = "127.0.0.1";
+        private String baseDomain = "localhost";
+        private String region = "us-east-1";
+        private String accountId = "000000000000";
+        private Quotas quotas = Quotas.DEFAULT;
+        private ServiceRuntime.Timeouts timeouts = ServiceRuntime.Timeouts.DEFAULT;
+        private final List<LogListener> listeners = new java.util.ArrayList<>();
+
+        /** The compute backend by name: {@code local} (default). */
+        public Builder backend(String name) { this.backend = name; return this; }
+
+        /** Where logs, sources and workspaces go; by default a temporary directory deleted by close(). */
+        public Builder stateDir(Path dir) { this.stateDir = dir; return this; }
+
+        /** The router's port: 9080 by default, 0 for any free port, -1 for no router. */
+        public Builder routerPort(int port) { this.routerPort = port; return this; }
+
+        /** The address the router binds: 127.0.0.1 by default. */
+        public Builder routerHost(String host) { this.routerHost = host; return this; }
+
+        /** The domain under which services get {@code <name>-<short-id>.<domain>}: {@code localhost} by default. */
+        public Builder baseDomain(String domain) { this.baseDomain = domain; return this; }
+
+        /** The region in ARNs: {@code us-east-1} by default. */
+        public Builder region(String region) { this.region = region; return this; }
+
+        /** The 12-digit account id in ARNs: {@code 000000000000} by default. */
+        public Builder accountId(String accountId) { this.accountId = accountId; return this; }
+
+        public Builder quotas(Quotas quotas) { this.quotas = quotas; return this; }
+
+        /** How long instances may take to become healthy, requests to drain, and instances to stop gracefully. */
+        public Builder timeouts(ServiceRuntime.Timeouts timeouts) { this.timeouts = timeouts; return this; }
+
+        /** Sees every log line of every service as it is written (deployment progress, instance output). */
+        public Builder logListener(LogListener listener) { this.listeners.add(listener); return this; }
+
+        public Slipway build() {
+            if (!accountId.matches("[0-9]{12}")) {
+                throw new IllegalArgumentException("accountId must be 12 digits, not " + accountId);
+            }
+            return new Slipway(this);
+        }
+    }
+}

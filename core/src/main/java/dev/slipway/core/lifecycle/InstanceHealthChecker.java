@@ -1,0 +1,45 @@
+package dev.slipway.core.lifecycle;
+
+import dev.slipway.core.model.HealthCheckConfiguration;
+import dev.slipway.core.model.HealthCheckProtocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One health check of one instance, as the model's HealthCheckConfiguration describes it: TCP (a connection is
+ * accepted) or HTTP (a GET of the path answers 2xx), each within the timeout.
+ */
+public final class InstanceHealthChecker {
+    private InstanceHealthChecker() {
+    }
+
+    /** Whether the endpoint passes one check. */
+    public static boolean check(String host, int port, HealthCheckConfiguration config) {
+        int timeoutMillis = config.timeout() * 1000;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            if (config.protocol() != HealthCheckProtocol.HTTP) {
+                return true;
+            }
+            socket.setSoTimeout(timeoutMillis);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + config.path() + " HTTP/1.1\r\nHost: " + host + ":" + port
+                    + "\r\nUser-Agent: slipway-health-check\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] head = new byte[12];
+            int n = 0;
+            for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) {
+                n += r;
+            }
+            String status = new String(head, 0, n, StandardCharsets.US_ASCII);
+            return status.startsWith("HTTP/1.") && status.length() >= 12 && status.charAt(9) == '2';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

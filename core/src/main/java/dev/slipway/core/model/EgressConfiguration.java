@@ -1,0 +1,5 @@
+package dev.slipway.core.model;
+
+/** Outbound network settings. */
+public record EgressConfiguration(EgressType egressType, String vpcConnectorArn) {
+}

@@ -1,0 +1,6 @@
+package dev.slipway.core.model;
+
+/** A container image to run. */
+public record ImageRepository(String imageIdentifier, ImageConfiguration imageConfiguration,
+                              ImageRepositoryType imageRepositoryType) {
+}

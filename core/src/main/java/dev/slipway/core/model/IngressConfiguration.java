@@ -1,0 +1,5 @@
+package dev.slipway.core.model;
+
+/** Inbound network settings. */
+public record IngressConfiguration(Boolean isPubliclyAccessible) {
+}

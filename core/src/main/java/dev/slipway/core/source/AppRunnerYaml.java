@@ -1,0 +1,206 @@
+package dev.slipway.core.source;
+
+import dev.slipway.core.build.BuildPlan;
+import dev.slipway.core.model.Runtime;
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Parses apprunner.yaml exactly as the guide's "App Runner configuration file reference" defines it: {@code version}
+ * and {@code runtime} (required); {@code build.commands.pre-build/build/post-build} and {@code build.env};
+ * {@code run.runtime-version}, {@code run.command} (required), {@code run.network.port/env}, {@code run.env}.
+ * Every error names the line.
+ */
+public final class AppRunnerYaml {
+    public static final String FILE_NAME = "apprunner.yaml";
+
+    private AppRunnerYaml() {
+    }
+
+    /** Parses the text of an apprunner.yaml into a build plan, or throws {@link ConfigurationFileException}. */
+    public static BuildPlan parse(String text) {
+        Node root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            throw new ConfigurationFileException(line(e.getProblemMark().getLine()) + "not valid YAML: " + e.getProblem());
+        }
+        if (root == null) {
+            throw new ConfigurationFileException(FILE_NAME + " is empty; it needs at least 'version', 'runtime' and 'run.command'");
+        }
+        Map<String, NodeTuple> top = mapping(root, "the top level", Set.of("version", "runtime", "build", "run"));
+        String version = requiredScalar(top, "version", root);
+        if (!version.equals("1.0") && !version.equals("1")) {
+            throw new ConfigurationFileException(at(top.get("version").getValueNode()) + "'version' must be 1.0, not " + version);
+        }
+        String runtimeName = requiredScalar(top, "runtime", root);
+        Runtime runtime = Runtime.fromConfigName(runtimeName).orElseThrow(() -> new ConfigurationFileException(
+                at(top.get("runtime").getValueNode()) + "unknown runtime '" + runtimeName + "'; use one of "
+                        + Arrays.stream(Runtime.values()).map(Runtime::configName).collect(Collectors.joining(", "))));
+
+        List<String> pre = List.of();
+        List<String> build = List.of();
+        List<String> post = List.of();
+        Map<String, String> buildEnv = Map.of();
+        if (top.containsKey("build")) {
+            Node buildNode = top.get("build").getValueNode();
+            Map<String, NodeTuple> b = mapping(buildNode, "'build'", Set.of("commands", "env"));
+            if (!b.containsKey("commands")) {
+                throw new ConfigurationFileException(at(buildNode) + "'build.commands' is required when 'build' is present");
+            }
+            Node commandsNode = b.get("commands").getValueNode();
+            Map<String, NodeTuple> c = mapping(commandsNode, "'build.commands'", Set.of("pre-build", "build", "post-build"));
+            if (!c.containsKey("build")) {
+                throw new ConfigurationFileException(at(commandsNode) + "'build.commands.build' is required");
+            }
+            pre = commands(c.get("pre-build"), "build.commands.pre-build");
+            build = commands(c.get("build"), "build.commands.build");
+            post = commands(c.get("post-build"), "build.commands.post-build");
+            buildEnv = env(b.get("env"), "build.env");
+        }
+
+        if (!top.containsKey("run")) {
+            throw new ConfigurationFileException(at(root) + "'run' is required, with at least 'run.command'");
+        }
+        Node runNode = top.get("run").getValueNode();
+        Map<String, NodeTuple> r = mapping(runNode, "'run'", Set.of("runtime-version", "command", "network", "env"));
+        Optional<String> runtimeVersion = optionalScalar(r, "runtime-version");
+        runtimeVersion.ifPresent(v -> {
+            if (!v.matches("\\d+(\\.\\d+){0,2}")) {
+                throw new ConfigurationFileException(at(r.get("runtime-version").getValueNode())
+                        + "'run.runtime-version' must be major[.minor[.patch]], e.g. 3.11, not " + v);
+            }
+        });
+        String command = requiredScalar(r, "command", runNode);
+        int port = BuildPlan.DEFAULT_PORT;
+        Optional<String> portEnv = Optional.empty();
+        if (r.containsKey("network")) {
+            Map<String, NodeTuple> n = mapping(r.get("network").getValueNode(), "'run.network'", Set.of("port", "env"));
+            Optional<String> portText = optionalScalar(n, "port");
+            if (portText.isPresent()) {
+                port = parsePort(portText.get(), at(n.get("port").getValueNode()) + "'run.network.port' ");
+            }
+            portEnv = optionalScalar(n, "env");
+        }
+        Map<String, String> runEnv = env(r.get("env"), "run.env");
+        return new BuildPlan(runtime, runtimeVersion, pre, build, post, buildEnv, command, port, portEnv, runEnv, Map.of());
+    }
+
+    /** Parses a port number 1-65535, or throws with {@code prefix} naming where it came from. */
+    public static int parsePort(String text, String prefix) {
+        try {
+            int p = Integer.parseInt(text.trim());
+            if (p >= 1 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the error
+        }
+        throw new ConfigurationFileException(prefix + "must be a port number from 1 to 65535, not '" + text + "'");
+    }
+
+    private static Map<String, NodeTuple> mapping(Node node, String what, Set<String> allowed) {
+        if (!(node instanceof MappingNode m)) {
+            throw new ConfigurationFileException(at(node) + what + " must be a mapping of keys to values");
+        }
+        Map<String, NodeTuple> result = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            String key = ((ScalarNode) t.getKeyNode()).getValue();
+            if (!allowed.contains(key)) {
+                throw new ConfigurationFileException(at(t.getKeyNode()) + "unknown key '" + key + "' in " + what
+                        + "; allowed keys: " + allowed.stream().sorted().collect(Collectors.joining(", ")));
+            }
+            result.put(key, t);
+        }
+        return result;
+    }
+
+    private static String requiredScalar(Map<String, NodeTuple> m, String key, Node parent) {
+        return optionalScalar(m, key).orElseThrow(() -> new ConfigurationFileException(at(parent) + "'" + key + "' is required"));
+    }
+
+    private static Optional<String> optionalScalar(Map<String, NodeTuple> m, String key) {
+        NodeTuple t = m.get(key);
+        if (t == null) {
+            return Optional.empty();
+        }
+        if (!(t.getValueNode() instanceof ScalarNode s)) {
+            throw new ConfigurationFileException(at(t.getValueNode()) + "'" + key + "' must be a single value");
+        }
+        return s.getValue().isBlank() ? Optional.empty() : Optional.of(s.getValue());
+    }
+
+    private static List<String> commands(NodeTuple t, String what) {
+        if (t == null) {
+            return List.of();
+        }
+        Node v = t.getValueNode();
+        if (v instanceof ScalarNode s) {
+            return s.getValue().isBlank() ? List.of() : List.of(s.getValue());
+        }
+        if (!(v instanceof SequenceNode seq)) {
+            throw new ConfigurationFileException(at(v) + "'" + what + "' must be a list of commands");
+        }
+        List<String> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+            if (!(item instanceof ScalarNode s)) {
+                throw new ConfigurationFileException(at(item) + "each entry of '" + what + "' must be a command string");
+            }
+            out.add(s.getValue());
+        }
+        return List.copyOf(out);
+    }
+
+    private static Map<String, String> env(NodeTuple t, String what) {
+        if (t == null) {
+            return Map.of();
+        }
+        Node v = t.getValueNode();
+        if (!(v instanceof SequenceNode seq)) {
+            throw new ConfigurationFileException(at(v) + "'" + what + "' must be a list of '- name: ... value: ...' entries");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Node item : seq.getValue()) {
+            Map<String, NodeTuple> e = mapping(item, "an entry of '" + what + "'", Set.of("name", "value"));
+            String name = requiredScalar(e, "name", item);
+            String value = e.containsKey("value") && e.get("value").getValueNode() instanceof ScalarNode s ? s.getValue() : "";
+            out.put(name, value);
+        }
+        return out;
+    }
+
+    private static String at(Node node) {
+        return line(node.getStartMark().getLine());
+    }
+
+    private static String line(int zeroBased) {
+        return FILE_NAME + " line " + (zeroBased + 1) + ": ";
+    }
+
+    /** Reads the whole reader; a convenience for callers holding a stream. */
+    public static BuildPlan parse(Reader reader) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        for (int n; (n = reader.read(buf)) > 0; ) {
+            sb.append(buf, 0, n);
+        }
+        return parse(sb.toString());
+    }
+}

@@ -1,0 +1,163 @@
+package dev.slipway.core.source;
+
+import dev.slipway.core.build.BuildFailedException;
+import dev.slipway.core.model.CodeRepository;
+import dev.slipway.core.observe.LogSink;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.util.FS;
+
+/**
+ * Checks out a {@link CodeRepository}: the head of its branch from a Git URL ({@code https://}, {@code file://}, or
+ * a path to a Git repository) with JGit, or a copy of a plain directory ({@code file://} or a path), then narrows it
+ * to the SourceDirectory.
+ */
+public final class SourceFetcher {
+
+    /**
+     * @param token a connection's access token for private repositories, if any; never logged
+     */
+    public FetchedSource fetch(CodeRepository repo, Optional<String> token, Path into, LogSink log)
+            throws BuildFailedException {
+        String url = repo.repositoryUrl();
+        String branch = repo.sourceCodeVersion() == null ? null : repo.sourceCodeVersion().value();
+        Optional<Path> local = localPath(url);
+        Optional<String> commit;
+        try {
+            Files.createDirectories(into);
+            if (local.isPresent() && !isGitRepository(local.get())) {
+                Path dir = local.get();
+                if (!Files.isDirectory(dir)) {
+                    throw new BuildFailedException("RepositoryUrl " + url + " is neither a directory nor a Git repository");
+                }
+                log.line("Copying source directory " + dir);
+                copyTree(dir, into);
+                commit = Optional.empty();
+            } else {
+                String uri = local.map(p -> p.toUri().toString()).orElse(url);
+                log.line("Cloning " + url + (branch != null ? " (branch " + branch + ")" : ""));
+                var clone = Git.cloneRepository().setURI(uri).setDirectory(into.toFile()).setCloneSubmodules(false);
+                if (branch != null) {
+                    clone.setBranch(branch).setBranchesToClone(List.of("refs/heads/" + branch));
+                }
+                token.ifPresent(t -> clone.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
+                try (Git git = clone.call()) {
+                    Ref head = git.getRepository().exactRef("HEAD");
+                    if (head == null || head.getObjectId() == null) {
+                        throw new BuildFailedException("branch '" + branch + "' not found in " + url
+                                + "; check SourceCodeVersion.Value (branches: " + branches(uri) + ")");
+                    }
+                    String current = git.getRepository().getBranch();
+                    if (branch != null && !branch.equals(current)) {
+                        throw new BuildFailedException("branch '" + branch + "' not found in " + url
+                                + "; check SourceCodeVersion.Value (branches: " + branches(uri) + ")");
+                    }
+                    commit = Optional.of(head.getObjectId().name());
+                    log.line("Checked out commit " + commit.get() + " of branch " + current);
+                }
+            }
+        } catch (TransportException e) {
+            throw new BuildFailedException("cannot fetch " + url + ": " + e.getMessage()
+                    + " (for a private repository, use an AVAILABLE connection)", e);
+        } catch (GitAPIException e) {
+            throw new BuildFailedException("cannot clone " + url + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new BuildFailedException("cannot read source " + url + ": " + e.getMessage(), e);
+        }
+        Path root = into;
+        if (repo.sourceDirectory() != null && !repo.sourceDirectory().isBlank() && !repo.sourceDirectory().equals("/")) {
+            String dir = repo.sourceDirectory().startsWith("/") ? repo.sourceDirectory().substring(1) : repo.sourceDirectory();
+            root = into.resolve(dir).normalize();
+            if (!root.startsWith(into) || !Files.isDirectory(root)) {
+                throw new BuildFailedException("SourceDirectory '" + repo.sourceDirectory()
+                        + "' is not a directory of the repository");
+            }
+            log.line("Using source directory " + repo.sourceDirectory());
+        }
+        return new FetchedSource(into, root, commit);
+    }
+
+    /** The local path a RepositoryUrl names, if it is a {@code file:} URL or a plain path. */
+    public static Optional<Path> localPath(String url) {
+        if (url.startsWith("file:")) {
+            return Optional.of(Path.of(URI.create(url)));
+        }
+        if (url.startsWith("/") || !url.contains("://") && !url.contains("@")) {
+            return Optional.of(Path.of(url).toAbsolutePath().normalize());
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isGitRepository(Path dir) {
+        return Files.isDirectory(dir.resolve(".git")) || RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED);
+    }
+
+    private static String branches(String uri) {
+        try {
+            return String.join(", ", Git.lsRemoteRepository().setRemote(uri).setHeads(true).call().stream()
+                    .map(r -> r.getName().replace("refs/heads/", "")).sorted().toList());
+        } catch (GitAPIException e) {
+            return "unknown";
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                if (!dir.equals(from) && (name.equals(".git") || name.equals("__pycache__"))) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Deletes a directory tree, ignoring what is already gone. */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort: a leftover temp directory is harmless
+        }
+    }
+}
