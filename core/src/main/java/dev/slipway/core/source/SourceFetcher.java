@@ -116,7 +116,8 @@ public final class SourceFetcher {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a directory tree, leaving out {@code .git} and {@code __pycache__} directories. */
+    public static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

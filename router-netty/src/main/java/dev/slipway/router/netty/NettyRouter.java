@@ -1,0 +1,74 @@
+package dev.slipway.router.netty;
+
+import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.spi.RouterProvider;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The router: an HTTP/1.1 reverse proxy that routes by Host to a service's healthy instances (least outstanding
+ * requests), streams bodies both ways with backpressure, and keeps pooled keep-alive connections to instances.
+ */
+public final class NettyRouter implements RouterProvider.Router {
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel serverChannel;
+    private final int port;
+
+    private NettyRouter(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.serverChannel = serverChannel;
+        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Binds {@code host:port} (0 for a free port) and serves {@code table}. */
+    public static NettyRouter start(RoutingTable table, String host, int port) {
+        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-router-boss", true));
+        EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("slipway-router", true));
+        UpstreamPool pool = new UpstreamPool();
+        try {
+            Channel ch = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast("http-codec", new HttpServerCodec());
+                            c.pipeline().addLast("expect-continue", new HttpServerExpectContinueHandler());
+                            c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool));
+                        }
+                    }).bind(host, port).syncUninterruptibly().channel();
+            return new NettyRouter(boss, workers, ch);
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IllegalStateException("The router cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); choose another port with --router-port", e);
+        }
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.slipway.router.netty;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The upstream side of a proxied request: hands each response part to the frontend that owns the connection now.
+ * Idle pooled connections have no owner and drop what they read (nothing, unless the instance misbehaves).
+ */
+final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
+    private ProxyFrontendHandler owner;
+
+    void owner(ProxyFrontendHandler owner) {
+        this.owner = owner;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (owner == null) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        owner.onUpstreamMessage(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (owner != null) {
+            owner.onUpstreamClosed(null);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (owner != null) {
+            owner.onUpstreamClosed(cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,376 @@
+package dev.slipway.router.netty;
+
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingTable;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The client side of the proxy, one per client connection, handling one request at a time. Reads are explicit
+ * ({@code autoRead} off): the next request part is read only once the previous one was written upstream, and the
+ * next response part only once the previous one was written to the client — backpressure both ways, no buffering
+ * of whole bodies. All work happens on the client connection's event loop, where its upstream connection lives too.
+ */
+final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
+    private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
+            HttpHeaderNames.EXPECT);
+
+    private final RoutingTable table;
+    private final UpstreamPool pool;
+    private ChannelHandlerContext ctx;
+
+    // the exchange in progress, if any
+    private boolean exchangeActive;
+    private RoutingTable.Lease lease;
+    private Channel upstream;
+    private boolean connecting;
+    private boolean clientKeepAlive;
+    private boolean lastReceived;
+    private boolean discarding;
+    private boolean rejected;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean interimResponse;
+    private boolean responseComplete;
+    private boolean upstreamReusable = true;
+    /** Parts of the current request that arrived while its upstream connection was being opened. */
+    private final ArrayDeque<Object> bodyQueue = new ArrayDeque<>();
+    /** Messages of later (pipelined) requests, handled once the current exchange ends. */
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+
+    ProxyFrontendHandler(RoutingTable table, UpstreamPool pool) {
+        this.table = table;
+        this.pool = pool;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!exchangeActive) {
+            if (msg instanceof HttpRequest request) {
+                onRequest(request, msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+                ctx.read();
+            }
+            return;
+        }
+        if (msg instanceof HttpContent && !(msg instanceof HttpRequest) && !lastReceived) {
+            lastReceived = msg instanceof LastHttpContent;
+            if (discarding) {
+                ReferenceCountUtil.release(msg);
+                if (!lastReceived) {
+                    ctx.read();
+                } else if (rejected) {
+                    nextExchange();
+                }
+            } else if (connecting) {
+                bodyQueue.add(msg);
+            } else if (upstream != null) {
+                forward(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
+        pending.add(msg);
+    }
+
+    private void onRequest(HttpRequest request, Object msg) {
+        exchangeActive = true;
+        clientKeepAlive = HttpUtil.isKeepAlive(request);
+        lastReceived = msg instanceof LastHttpContent;
+        discarding = false;
+        rejected = false;
+        requestDone = false;
+        responseStarted = false;
+        interimResponse = false;
+        responseComplete = false;
+        upstreamReusable = true;
+        if (request.decoderResult().isFailure()) {
+            clientKeepAlive = false;
+            rejectRequest(msg, HttpResponseStatus.BAD_REQUEST, "Bad request: " + request.decoderResult().cause().getMessage());
+            return;
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        Optional<Route> route = host == null ? Optional.empty() : table.route(host);
+        if (route.isEmpty()) {
+            rejectRequest(msg, HttpResponseStatus.NOT_FOUND, host == null
+                    ? "No Host header: Slipway routes requests by the Host header to a service's domain."
+                    : "No service is served at " + host + ". Check the service's ServiceUrl (DescribeService).");
+            return;
+        }
+        Optional<RoutingTable.Lease> acquired = table.acquire(host);
+        if (acquired.isEmpty()) {
+            rejectRequest(msg, HttpResponseStatus.SERVICE_UNAVAILABLE, route.get().message());
+            return;
+        }
+        lease = acquired.get();
+        prepareUpstreamRequest(request);
+        connecting = true;
+        ChannelFuture connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
+        connect.addListener((ChannelFutureListener) f -> {
+            connecting = false;
+            if (!f.isSuccess() || lease == null) {
+                ReferenceCountUtil.release(msg);
+                bodyQueue.forEach(ReferenceCountUtil::release);
+                bodyQueue.clear();
+                if (f.isSuccess()) {
+                    f.channel().close();
+                }
+                if (lease == null) {
+                    return; // the client went away meanwhile
+                }
+                finishExchange(false);
+                clientKeepAlive = false;
+                respond(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance did not accept the "
+                        + "connection (" + f.cause().getMessage() + ").");
+                return;
+            }
+            upstream = f.channel();
+            upstream.pipeline().get(ProxyBackendHandler.class).owner(this);
+            forward(msg);
+            while (!bodyQueue.isEmpty()) {
+                forward(bodyQueue.poll());
+            }
+        });
+    }
+
+    private void prepareUpstreamRequest(HttpRequest request) {
+        HttpHeaders h = request.headers();
+        String connectionTokens = h.get(HttpHeaderNames.CONNECTION);
+        if (connectionTokens != null) {
+            for (String token : connectionTokens.split(",")) {
+                h.remove(token.trim());
+            }
+        }
+        HOP_BY_HOP.forEach(h::remove);
+        String client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        String prior = h.get("X-Forwarded-For");
+        h.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
+        h.set("X-Forwarded-Proto", "http");
+        h.set("X-Forwarded-Host", h.get(HttpHeaderNames.HOST));
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /** Writes a request part upstream; once written, reads the next part unless the request is complete. */
+    private void forward(Object msg) {
+        boolean last = msg instanceof LastHttpContent;
+        boolean head = msg instanceof HttpRequest;
+        Channel up = upstream;
+        up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                if (upstream == up) {
+                    onUpstreamClosed(f.cause());
+                }
+                return;
+            }
+            if (head || last) {
+                up.read(); // an instance may answer before the whole body arrived (e.g. 413)
+            }
+            if (last) {
+                requestDone = true;
+            } else if (!lastReceived) {
+                ctx.read();
+            }
+        });
+    }
+
+    /** A response part from upstream. */
+    void onUpstreamMessage(Object msg) {
+        if (msg instanceof HttpResponse response) {
+            int code = response.status().code();
+            interimResponse = code >= 100 && code < 200;
+            if (interimResponse) {
+                ReferenceCountUtil.release(msg);
+                upstream.read();
+                return;
+            }
+            responseStarted = true;
+            if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
+                    && response.status().code() != 204 && response.status().code() != 304) {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+            boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+            response.headers().remove(HttpHeaderNames.KEEP_ALIVE);
+            response.headers().remove(HttpHeaderNames.CONNECTION);
+            response.setProtocolVersion(HttpVersion.HTTP_1_1);
+            HttpUtil.setKeepAlive(response, clientKeepAlive);
+            if (!upstreamKeepAlive) {
+                upstreamReusable = false;
+            }
+        }
+        if (interimResponse) {
+            boolean last = msg instanceof LastHttpContent;
+            ReferenceCountUtil.release(msg);
+            if (last) {
+                interimResponse = false;
+            }
+            upstream.read();
+            return;
+        }
+        boolean last = msg instanceof LastHttpContent;
+        responseComplete |= last;
+        Channel up = upstream;
+        ctx.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                if (up != null) {
+                    up.close();
+                }
+                finishExchange(false);
+                ctx.close();
+                return;
+            }
+            if (!last) {
+                if (up != null) {
+                    up.read();
+                }
+                return;
+            }
+            if (!lastReceived) {
+                clientKeepAlive = false; // answered before the whole request arrived: do not read the rest
+            }
+            finishExchange(requestDone && upstreamReusable);
+            nextExchange();
+        });
+    }
+
+    /** Ends the exchange and starts on the next request, if the connection is kept alive. */
+    private void nextExchange() {
+        exchangeActive = false;
+        discarding = false;
+        if (!clientKeepAlive) {
+            pending.forEach(ReferenceCountUtil::release);
+            pending.clear();
+            ctx.close();
+            return;
+        }
+        if (pending.isEmpty()) {
+            ctx.read();
+            return;
+        }
+        List<Object> queued = new ArrayList<>(pending);
+        pending.clear();
+        for (Object m : queued) {
+            channelRead(ctx, m);
+        }
+    }
+
+    /** The upstream connection closed or failed before the exchange ended. */
+    void onUpstreamClosed(Throwable cause) {
+        if (lease == null || responseComplete) {
+            return;
+        }
+        boolean started = responseStarted;
+        Channel up = upstream;
+        finishExchange(false);
+        if (up != null) {
+            up.close();
+        }
+        if (!started) {
+            clientKeepAlive = false;
+            respond(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance closed the connection "
+                    + "before it answered" + (cause != null ? " (" + cause.getMessage() + ")" : "") + ".");
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void finishExchange(boolean reuseUpstream) {
+        Channel up = upstream;
+        RoutingTable.Lease l = lease;
+        upstream = null;
+        lease = null;
+        if (up != null) {
+            ProxyBackendHandler backend = up.pipeline().get(ProxyBackendHandler.class);
+            if (backend != null) {
+                backend.owner(null);
+            }
+            if (reuseUpstream && l != null) {
+                pool.release(l.endpoint(), up);
+            } else {
+                up.close();
+            }
+        }
+        upstreamReusable = true;
+        if (l != null) {
+            l.release();
+        }
+    }
+
+    /** Answers a request without proxying it, discarding its body. */
+    private void rejectRequest(Object msg, HttpResponseStatus status, String body) {
+        ReferenceCountUtil.release(msg);
+        discarding = true;
+        respond(status, body);
+    }
+
+    private void respond(HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8");
+        response.headers().set("X-Slipway-Error", status.code());
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, clientKeepAlive);
+        discarding = true;
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            if (!clientKeepAlive || !f.isSuccess()) {
+                exchangeActive = false;
+                ctx.close();
+            } else if (lastReceived) {
+                nextExchange();
+            } else {
+                rejected = true; // the rest of the body is read and dropped, then the next request
+                ctx.read();
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (lease != null) {
+            finishExchange(false);
+        }
+        bodyQueue.forEach(ReferenceCountUtil::release);
+        bodyQueue.clear();
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (lease != null) {
+            finishExchange(false);
+        }
+        ctx.close();
+    }
+}

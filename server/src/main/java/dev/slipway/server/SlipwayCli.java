@@ -1,0 +1,15 @@
+package dev.slipway.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code slipway} command line. */
+@Command(name = "slipway", mixinStandardHelpOptions = true, version = "Slipway 0.1.0",
+        description = {"Slipway builds, runs, health-checks and routes web services from source code, like AWS App Runner,",
+                "on this machine. Start with: slipway up <directory-or-git-url>"},
+        subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+public final class SlipwayCli {
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SlipwayCli()).execute(args));
+    }
+}

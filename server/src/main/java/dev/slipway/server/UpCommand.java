@@ -1,0 +1,220 @@
+package dev.slipway.server;
+
+import dev.slipway.core.Operation;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.Slipway;
+import dev.slipway.core.api.CreateServiceRequest;
+import dev.slipway.core.api.CreateServiceResponse;
+import dev.slipway.core.build.BuildPlan;
+import dev.slipway.core.model.CodeConfiguration;
+import dev.slipway.core.model.CodeConfigurationValues;
+import dev.slipway.core.model.CodeRepository;
+import dev.slipway.core.model.OperationStatus;
+import dev.slipway.core.model.OperationSummary;
+import dev.slipway.core.model.Runtime;
+import dev.slipway.core.model.SourceCodeVersion;
+import dev.slipway.core.model.SourceConfiguration;
+import dev.slipway.core.source.AppRunnerYaml;
+import dev.slipway.core.source.ConfigurationFileException;
+import dev.slipway.core.source.SourceFetcher;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Ref;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code slipway up}: builds a source directory or Git repository, runs it behind the router, until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Build and run a web service from source, stream the build and deployment log, print its URL,",
+                "and serve it through the router until Ctrl-C, which stops every process it started.",
+                "",
+                "Build and run settings come from apprunner.yaml at the source root (the App Runner",
+                "configuration file). Without one, Slipway guesses: package.json -> nodejs18 with npm start;",
+                "requirements.txt or a .py file -> python3.",
+                "",
+                "Examples:",
+                "  slipway up examples/python-hello",
+                "  slipway up examples/python-hello --env NAME=Jane --router-port 8080",
+                "  slipway up https://github.com/you/app.git --branch main --name my-app"})
+final class UpCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SOURCE", description = "A directory, or a Git URL (file://, https://).")
+    String source;
+
+    @Option(names = "--branch", description = "Git branch to deploy (default: the repository's default branch).")
+    String branch;
+
+    @Option(names = "--name", description = "Service name, 4-40 of [A-Za-z0-9-_] (default: from SOURCE).")
+    String name;
+
+    @Option(names = "--port", description = "Port the application listens on (default: apprunner.yaml's, else 8080). "
+            + "The local backend passes the actual port in PORT.")
+    Integer port;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the application (repeatable).")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--router-port", description = "Port of the router (default: ${DEFAULT-VALUE}).", defaultValue = "9080")
+    int routerPort;
+
+    @Option(names = "--backend", description = "Compute backend (default: ${DEFAULT-VALUE}).", defaultValue = "local")
+    String backend;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Optional<Path> local = SourceFetcher.localPath(source);
+        if (local.isPresent() && !Files.exists(local.get())) {
+            System.err.println("slipway up: " + local.get() + " does not exist; give a directory or a Git URL");
+            return 2;
+        }
+        String serviceName = name != null ? name : defaultName(local.map(p -> p.getFileName().toString())
+                .orElse(source.replaceAll("\\.git$", "").replaceAll(".*/", "")));
+        String repoBranch = branch != null ? branch : defaultBranch(local);
+        CodeConfiguration configuration;
+        try {
+            configuration = configuration(local);
+        } catch (ConfigurationFileException e) {
+            System.err.println("slipway up: " + e.getMessage());
+            return 2;
+        }
+        String url = local.map(p -> p.toUri().toString()).orElse(source);
+        Slipway slipway = Slipway.builder().backend(backend).routerPort(routerPort)
+                .logListener((service, stream, line) -> {
+                    if (stream.startsWith("deployment/")) {
+                        out.println(line);
+                    } else if (stream.startsWith("instance/")) {
+                        out.println("[" + stream.substring("instance/".length(), "instance/".length() + 6) + "] " + line);
+                    } else {
+                        out.println("[events] " + line);
+                    }
+                }).build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            out.println("[slipway] stopping: draining requests and stopping every process started");
+            slipway.close();
+            stopped.countDown();
+        }, "slipway-shutdown");
+        java.lang.Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder()
+                    .serviceName(serviceName)
+                    .sourceConfiguration(SourceConfiguration.of(new CodeRepository(url, SourceCodeVersion.branch(repoBranch),
+                            configuration, null)))
+                    .build());
+            Operation op = created.operation();
+            OperationSummary result = op.await(Duration.ofHours(1));
+            if (result.status() != OperationStatus.SUCCEEDED) {
+                System.err.println("slipway up: the service could not be created: " + op.failureReason().orElse("unknown reason"));
+                return 1;
+            }
+            out.println();
+            out.println("Service " + serviceName + " is RUNNING at http://" + created.service().serviceUrl() + "/");
+            out.println("Press Ctrl-C to stop it.");
+            out.println();
+            stopped.await();
+            return 0;
+        } catch (SlipwayException e) {
+            System.err.println("slipway up: " + e.errorCode() + ": " + e.getMessage());
+            return 2;
+        } finally {
+            if (stopped.getCount() > 0) {
+                try {
+                    java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+                    slipway.close();
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is closing it
+                }
+            }
+        }
+    }
+
+    /** REPOSITORY when apprunner.yaml exists and nothing overrides it; otherwise API values (from the file, or guessed). */
+    private CodeConfiguration configuration(Optional<Path> local) throws java.io.IOException {
+        Optional<BuildPlan> fromFile = Optional.empty();
+        if (local.isPresent() && Files.isRegularFile(local.get().resolve(AppRunnerYaml.FILE_NAME))) {
+            fromFile = Optional.of(AppRunnerYaml.parse(Files.readString(local.get().resolve(AppRunnerYaml.FILE_NAME))));
+        }
+        if (local.isEmpty() || fromFile.isPresent() && env.isEmpty() && port == null) {
+            if (!env.isEmpty() || port != null) {
+                System.err.println("[slipway] --env and --port apply to directories only; for a Git URL the "
+                        + "repository's apprunner.yaml is used as it is");
+            }
+            return CodeConfiguration.fromRepository();
+        }
+        BuildPlan plan = fromFile.orElseGet(() -> guess(local.get()));
+        Map<String, String> vars = new LinkedHashMap<>(plan.runEnv());
+        vars.putAll(env);
+        String build = plan.allBuildCommands().isEmpty() ? null : String.join(" && ", plan.allBuildCommands());
+        if (fromFile.isPresent()) {
+            System.out.println("[slipway] using apprunner.yaml with your --env/--port overrides (ConfigurationSource API)");
+        }
+        return CodeConfiguration.fromApi(new CodeConfigurationValues(plan.runtime(), build, plan.startCommand(),
+                Integer.toString(port != null ? port : plan.port()), vars.isEmpty() ? null : vars, null));
+    }
+
+    private static BuildPlan guess(Path dir) {
+        if (Files.isRegularFile(dir.resolve("package.json"))) {
+            return plan(Runtime.NODEJS_18, "npm install", "npm start");
+        }
+        if (Files.isRegularFile(dir.resolve("requirements.txt"))) {
+            return plan(Runtime.PYTHON_3, "pip install -r requirements.txt", "python " + pythonMain(dir));
+        }
+        String main = pythonMain(dir);
+        if (Files.isRegularFile(dir.resolve(main))) {
+            return plan(Runtime.PYTHON_3, null, "python " + main);
+        }
+        throw new ConfigurationFileException(dir + " has no " + AppRunnerYaml.FILE_NAME
+                + " and Slipway cannot guess how to build it; add an apprunner.yaml (see docs/user-guide.md)");
+    }
+
+    private static String pythonMain(Path dir) {
+        for (String candidate : new String[] {"server.py", "app.py", "main.py"}) {
+            if (Files.isRegularFile(dir.resolve(candidate))) {
+                return candidate;
+            }
+        }
+        return "app.py";
+    }
+
+    private static BuildPlan plan(Runtime runtime, String build, String start) {
+        return new BuildPlan(runtime, Optional.empty(), java.util.List.of(),
+                build == null ? java.util.List.of() : java.util.List.of(build), java.util.List.of(), Map.of(), start,
+                BuildPlan.DEFAULT_PORT, Optional.empty(), Map.of(), Map.of());
+    }
+
+    private String defaultBranch(Optional<Path> local) {
+        try {
+            String remote = local.map(p -> p.toUri().toString()).orElse(source);
+            if (local.isPresent() && !Files.isDirectory(local.get().resolve(".git")) && !Files.isRegularFile(local.get().resolve("HEAD"))) {
+                return "main";
+            }
+            Ref head = Git.lsRemoteRepository().setRemote(remote).callAsMap().get("HEAD");
+            if (head != null && head.isSymbolic()) {
+                return head.getTarget().getName().replace("refs/heads/", "");
+            }
+        } catch (Exception e) {
+            // fall back to the usual name; the clone reports a clear error if it is wrong
+        }
+        return "main";
+    }
+
+    static String defaultName(String base) {
+        String n = base.replaceAll("[^A-Za-z0-9-_]", "-").replaceAll("^[-_]+", "");
+        if (n.isEmpty()) {
+            n = "service";
+        }
+        while (n.length() < 4) {
+            n = n + "-app";
+        }
+        return n.length() > 40 ? n.substring(0, 40) : n;
+    }
+}
