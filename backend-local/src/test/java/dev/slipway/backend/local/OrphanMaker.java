@@ -1,0 +1,32 @@
+package dev.slipway.backend.local;
+
+import dev.slipway.core.build.BuildPlan;
+import dev.slipway.core.model.Runtime;
+import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.spi.PreparedRevision;
+import dev.slipway.core.spi.RevisionSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A JVM that starts an instance through the local backend, prints the instance's child pid and then waits to be
+ * killed with SIGKILL, so that its instance is left orphaned. Run by {@link OrphanReapingTest}.
+ */
+public final class OrphanMaker {
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args[0]);
+        LocalBackend backend = new LocalBackend(work, new ProcessRegistry(Path.of(args[1])));
+        Path src = Files.createDirectories(work.resolve("src"));
+        BuildPlan plan = new BuildPlan(Runtime.PYTHON_3, Optional.empty(), List.of(), List.of(), List.of(), Map.of(),
+                "sleep 600 & echo child=$!; wait", 8080, Optional.empty(), Map.of(), Map.of());
+        PreparedRevision revision = backend.prepare(new RevisionSpec("orphan", "svc", "rev", src, plan), line -> { });
+        backend.start(revision, new InstanceSpec("orphan", "orphan-instance", Map.of()), line -> {
+            System.out.println(line);
+            System.out.flush();
+        });
+        Thread.currentThread().join();
+    }
+}
