@@ -63,12 +63,12 @@ public final class AppRunnerYaml {
             Node buildNode = top.get("build").getValueNode();
             Map<String, NodeTuple> b = mapping(buildNode, "'build'", Set.of("commands", "env"));
             if (!b.containsKey("commands")) {
-                throw new ConfigurationFileException(at(buildNode) + "'build.commands' is required when 'build' is present");
+                throw new ConfigurationFileException(at(top.get("build").getKeyNode()) + "'build.commands' is required when 'build' is present");
             }
             Node commandsNode = b.get("commands").getValueNode();
             Map<String, NodeTuple> c = mapping(commandsNode, "'build.commands'", Set.of("pre-build", "build", "post-build"));
             if (!c.containsKey("build")) {
-                throw new ConfigurationFileException(at(commandsNode) + "'build.commands.build' is required");
+                throw new ConfigurationFileException(at(b.get("commands").getKeyNode()) + "'build.commands.build' is required");
             }
             pre = commands(c.get("pre-build"), "build.commands.pre-build");
             build = commands(c.get("build"), "build.commands.build");

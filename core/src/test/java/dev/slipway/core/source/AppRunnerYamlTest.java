@@ -1,0 +1,94 @@
+package dev.slipway.core.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.core.build.BuildPlan;
+import dev.slipway.core.model.Runtime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** apprunner.yaml as the guide's configuration file reference defines it. */
+class AppRunnerYamlTest {
+    @Test
+    void theGuidesFullExampleParsesIntoEveryKey() {
+        BuildPlan plan = AppRunnerYaml.parse("""
+                version: 1.0
+                runtime: python3
+                build:
+                  commands:
+                    pre-build:
+                      - wget -c https://example.com/test-lib.tar.gz -O - | tar -xz
+                    build:
+                      - pip install pipenv
+                      - pipenv install
+                    post-build:
+                      - python manage.py test
+                  env:
+                    - name: DJANGO_SETTINGS_MODULE
+                      value: "django_apprunner.settings"
+                    - name: MY_VAR_EXAMPLE
+                      value: "example"
+                run:
+                  runtime-version: 3.7.7
+                  command: pipenv run gunicorn django_apprunner.wsgi --log-file -
+                  network:
+                    port: 8000
+                    env: MY_APP_PORT
+                  env:
+                    - name: MY_VAR_EXAMPLE
+                      value: "example"
+                """);
+        assertThat(plan.runtime()).isEqualTo(Runtime.PYTHON_3);
+        assertThat(plan.preBuildCommands()).containsExactly("wget -c https://example.com/test-lib.tar.gz -O - | tar -xz");
+        assertThat(plan.buildCommands()).containsExactly("pip install pipenv", "pipenv install");
+        assertThat(plan.postBuildCommands()).containsExactly("python manage.py test");
+        assertThat(plan.buildEnv()).containsExactly(Map.entry("DJANGO_SETTINGS_MODULE", "django_apprunner.settings"),
+                Map.entry("MY_VAR_EXAMPLE", "example"));
+        assertThat(plan.runtimeVersion()).contains("3.7.7");
+        assertThat(plan.startCommand()).isEqualTo("pipenv run gunicorn django_apprunner.wsgi --log-file -");
+        assertThat(plan.port()).isEqualTo(8000);
+        assertThat(plan.portEnv()).contains("MY_APP_PORT");
+        assertThat(plan.runEnv()).containsExactly(Map.entry("MY_VAR_EXAMPLE", "example"));
+        assertThat(plan.allBuildCommands()).hasSize(4);
+    }
+
+    @Test
+    void theMinimalFileTakesTheDefaults() {
+        BuildPlan plan = AppRunnerYaml.parse("version: 1.0\nruntime: nodejs18\nrun:\n  command: node app.js\n");
+        assertThat(plan.runtime()).isEqualTo(Runtime.NODEJS_18);
+        assertThat(plan.allBuildCommands()).isEmpty();
+        assertThat(plan.port()).isEqualTo(8080);
+        assertThat(plan.portEnv()).isEmpty();
+        assertThat(plan.runEnv()).isEmpty();
+    }
+
+    @Test
+    void errorsNameTheLineAndTheRule() {
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 1.0\nruntime: cobol9\nrun:\n  command: x\n"))
+                .hasMessageStartingWith("apprunner.yaml line 2: unknown runtime 'cobol9'").hasMessageContaining("python3");
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 1.0\nruntime: python3\nrun:\n  network:\n    port: 80800\n  command: x\n"))
+                .hasMessageStartingWith("apprunner.yaml line 5: 'run.network.port' must be a port number");
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 1.0\nruntime: python3\nbuild:\n  commands:\n    pre-build:\n      - a\nrun:\n  command: x\n"))
+                .hasMessageStartingWith("apprunner.yaml line 4: 'build.commands.build' is required");
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 1.0\nruntime: python3\nrun:\n  comand: x\n"))
+                .hasMessageStartingWith("apprunner.yaml line 4: unknown key 'comand' in 'run'");
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 1.0\nruntime: python3\nrun:\n  env: [a\n"))
+                .hasMessageStartingWith("apprunner.yaml line").hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 2.0\nruntime: python3\nrun:\n  command: x\n"))
+                .hasMessageStartingWith("apprunner.yaml line 1: 'version' must be 1.0");
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 1.0\nruntime: python3\n"))
+                .hasMessageContaining("'run' is required");
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 1.0\nruntime: python3\nrun:\n  runtime-version: latest\n  command: x\n"))
+                .hasMessageStartingWith("apprunner.yaml line 4: 'run.runtime-version' must be major[.minor[.patch]]");
+    }
+
+    @Test
+    void everyRuntimeHasItsConfigName() {
+        for (Runtime r : Runtime.values()) {
+            assertThat(Runtime.fromConfigName(r.configName())).contains(r);
+        }
+        assertThat(List.of(Runtime.PYTHON_311.configName(), Runtime.NODEJS_22.configName())).containsExactly("python311", "nodejs22");
+    }
+}
