@@ -250,7 +250,7 @@ public final class ServiceRuntime implements AutoCloseable {
             backend.stop(i.handle, timeouts.stopGrace());
         }
         routing.forget(ids);
-        log.line("Stopped " + ids.size() + " old instance" + (ids.size() > 1 ? "s" : ""));
+        log.line("Stopped " + ids.size() + " instance" + (ids.size() > 1 ? "s" : "") + " of the previous set");
     }
 
     private void publish() {
