@@ -165,9 +165,7 @@ class SlipwayEndToEndIT {
         Files.createDirectories(app);
         Files.writeString(app.resolve("server.py"), "import time\nprint('listening on 8080, whatever PORT says', flush=True)\ntime.sleep(600)\n");
         Files.writeString(app.resolve("apprunner.yaml"), "version: 1.0\nruntime: python3\nrun:\n  command: python server.py\n");
-        slipway.close();
-        slipway = Slipway.builder().routerPort(0).stateDir(tmp.resolve("state2"))
-                .timeouts(new ServiceRuntime.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(2))).build();
+        restartWithStartupTimeout(Duration.ofSeconds(3));
 
         CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("deaf")
                 .sourceConfiguration(SourceConfiguration.of(new CodeRepository(app.toUri().toString(),
@@ -203,6 +201,84 @@ class SlipwayEndToEndIT {
         });
         assertThat(http.get(url).body()).isEqualTo("Hello, Ann!");
         assertThat(slipway.logLines("phoenix", "events")).anyMatch(l -> l.contains(first.instanceId()) && l.contains("replacing it"));
+    }
+
+    @Test
+    void instanceFailingItsHttpHealthCheckLeavesTheRouteAndIsReplaced() throws Exception {
+        Path app = tmp.resolve("flaky");
+        Files.createDirectories(app);
+        Files.writeString(app.resolve("server.py"), FLAKY_APP);
+        Files.writeString(app.resolve("apprunner.yaml"), "version: 1.0\nruntime: python3\nrun:\n  command: python server.py\n");
+        CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("flaky")
+                .sourceConfiguration(SourceConfiguration.of(new CodeRepository(app.toString(), SourceCodeVersion.branch("main"), null, null)))
+                .healthCheckConfiguration(new HealthCheckConfiguration(HealthCheckProtocol.HTTP, "/health", 1, 1, 1, 2))
+                .build());
+        created.operation().awaitSuccess(OP_TIMEOUT);
+        String url = created.service().serviceUrl();
+        Endpoint sick = endpointsOf(url).get(0);
+
+        assertThat(http.send(url, java.net.http.HttpRequest.newBuilder().POST(java.net.http.HttpRequest.BodyPublishers.noBody()))
+                .body()).isEqualTo("now unhealthy");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            List<Endpoint> now = endpointsOf(url);
+            return now.size() == 1 && !now.get(0).instanceId().equals(sick.instanceId());
+        });
+        assertThat(slipway.logLines("flaky", "events"))
+                .anyMatch(l -> l.contains(sick.instanceId()) && l.contains("failed 2 health checks in a row"));
+        assertThat(http.get(url).body()).isEqualTo("healthy");
+    }
+
+    @Test
+    void httpHealthCheckThatNeverPassesFailsCreationNamingThePath() throws Exception {
+        Path app = tmp.resolve("sick");
+        Files.createDirectories(app);
+        Files.writeString(app.resolve("server.py"), FLAKY_APP.replace("BROKEN = False", "BROKEN = True"));
+        Files.writeString(app.resolve("apprunner.yaml"), "version: 1.0\nruntime: python3\nrun:\n  command: python server.py\n");
+        restartWithStartupTimeout(Duration.ofSeconds(3));
+
+        CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("sick")
+                .sourceConfiguration(SourceConfiguration.of(new CodeRepository(app.toString(), SourceCodeVersion.branch("main"), null, null)))
+                .healthCheckConfiguration(new HealthCheckConfiguration(HealthCheckProtocol.HTTP, "/health", 1, 1, 1, 1))
+                .build());
+
+        assertThat(created.operation().await(OP_TIMEOUT).status()).isEqualTo(OperationStatus.FAILED);
+        assertThat(created.operation().failureReason()).get().asString().contains("GET /health on port").contains("did not answer 2xx");
+        assertThat(http.get(created.service().serviceUrl()).statusCode()).isEqualTo(503);
+    }
+
+    /** Answers GET /health with 200 until a POST flips it to 500 (per process, so a replacement is healthy again). */
+    private static final String FLAKY_APP = """
+            import os
+            from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+            BROKEN = False
+            class Handler(BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
+                def reply(self, code, text):
+                    body = text.encode()
+                    self.send_response(code)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                def do_GET(self):
+                    if self.path == "/health":
+                        self.reply(500 if BROKEN else 200, "health")
+                    else:
+                        self.reply(200, "healthy")
+                def do_POST(self):
+                    global BROKEN
+                    BROKEN = True
+                    self.reply(200, "now unhealthy")
+                def log_message(self, *args):
+                    pass
+            ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+            """;
+
+    private void restartWithStartupTimeout(Duration startup) {
+        slipway.close();
+        slipway = Slipway.builder().routerPort(0).stateDir(tmp.resolve("state2"))
+                .timeouts(new ServiceRuntime.Timeouts(startup, Duration.ofSeconds(5), Duration.ofSeconds(2))).build();
+        http = new HttpProbe(slipway.routerPort().orElseThrow());
     }
 
     private Service describe(String arn) {
