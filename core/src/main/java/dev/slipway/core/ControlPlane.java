@@ -67,7 +67,7 @@ final class ControlPlane implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final ScheduledExecutorService health = Executors.newScheduledThreadPool(1, r -> {
+    private final ScheduledExecutorService health = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "slipway-health");
         t.setDaemon(true);
         return t;

@@ -87,16 +87,22 @@ final class UpCommand implements Callable<Integer> {
             return 2;
         }
         String url = local.map(p -> p.toUri().toString()).orElse(source);
-        Slipway slipway = Slipway.builder().backend(backend).routerPort(routerPort)
-                .logListener((service, stream, line) -> {
-                    if (stream.startsWith("deployment/")) {
-                        out.println(line);
-                    } else if (stream.startsWith("instance/")) {
-                        out.println("[" + stream.substring("instance/".length(), "instance/".length() + 6) + "] " + line);
-                    } else {
-                        out.println("[events] " + line);
-                    }
-                }).build();
+        Slipway slipway;
+        try {
+            slipway = Slipway.builder().backend(backend).routerPort(routerPort)
+                    .logListener((service, stream, line) -> {
+                        if (stream.startsWith("deployment/")) {
+                            out.println(line);
+                        } else if (stream.startsWith("instance/")) {
+                            out.println("[" + stream.substring("instance/".length(), "instance/".length() + 6) + "] " + line);
+                        } else {
+                            out.println("[events] " + line);
+                        }
+                    }).build();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            System.err.println("slipway up: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             out.println("[slipway] stopping: draining requests and stopping every process started");

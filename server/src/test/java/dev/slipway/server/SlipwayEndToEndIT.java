@@ -182,6 +182,33 @@ class SlipwayEndToEndIT {
     }
 
     @Test
+    void sourceDirectoryDeploysOneAppOfAMonorepo() throws Exception {
+        Path repo = tmp.resolve("monorepo");
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            TestApps.writePythonGreeter(repo.resolve("services/greeter"), "Howdy", "Sam");
+            Files.writeString(repo.resolve("README.md"), "many apps\n");
+            TestApps.commitAll(git, "monorepo");
+        }
+        CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("mono-greeter")
+                .sourceConfiguration(SourceConfiguration.of(new CodeRepository(repo.toUri().toString(),
+                        SourceCodeVersion.branch("main"), CodeConfiguration.fromRepository(), "/services/greeter"))).build());
+        created.operation().awaitSuccess(OP_TIMEOUT);
+        assertThat(http.get(created.service().serviceUrl()).body()).isEqualTo("Howdy, Sam!");
+
+        CreateServiceResponse escaping = slipway.createService(CreateServiceRequest.builder().serviceName("escaping")
+                .sourceConfiguration(SourceConfiguration.of(new CodeRepository(repo.toUri().toString(),
+                        SourceCodeVersion.branch("main"), null, "../../etc"))).build());
+        assertThat(escaping.operation().await(OP_TIMEOUT).status()).isEqualTo(OperationStatus.FAILED);
+        assertThat(escaping.operation().failureReason()).get().asString().contains("SourceDirectory '../../etc' is not a directory");
+
+        CreateServiceResponse noBranch = slipway.createService(CreateServiceRequest.builder().serviceName("no-branch")
+                .sourceConfiguration(SourceConfiguration.of(new CodeRepository(repo.toUri().toString(),
+                        SourceCodeVersion.branch("develop"), null, "services/greeter"))).build());
+        assertThat(noBranch.operation().await(OP_TIMEOUT).status()).isEqualTo(OperationStatus.FAILED);
+        assertThat(noBranch.operation().failureReason()).get().asString().contains("develop").contains("main");
+    }
+
+    @Test
     void crashedInstanceIsReplaced() throws Exception {
         Path app = tmp.resolve("app");
         TestApps.writePythonGreeter(app, "Hello", "Ann");

@@ -92,6 +92,18 @@ class SlipwayUpIT {
         await().until(() -> output.stream().anyMatch(l -> l.contains("does not exist")));
     }
 
+    @Test
+    void upSaysSoWhenTheRouterPortIsTaken() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            start("up", Path.of("..", "examples", "python-hello").toString(), "--router-port", Integer.toString(taken.getLocalPort()));
+            assertThat(slipway.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(slipway.exitValue()).isEqualTo(2);
+            await().until(() -> output.stream().anyMatch(l -> l.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    && l.contains("--router-port")));
+            assertThat(output).noneMatch(l -> l.contains("\tat "));
+        }
+    }
+
     private void start(String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", Path.of("target", "slipway.jar").toString()));

@@ -41,14 +41,20 @@ final class RuntimeToolchains {
     }
 
     private final Path shimDir;
+    private final String hostPath;
 
     RuntimeToolchains(Path shimDir) {
+        this(shimDir, Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin"));
+    }
+
+    /** With an explicit host PATH to search, for tests. */
+    RuntimeToolchains(Path shimDir, String hostPath) {
         this.shimDir = shimDir;
+        this.hostPath = hostPath;
     }
 
     Toolchain resolve(Runtime runtime, Optional<String> requestedVersion) throws BuildFailedException {
         Need need = NEEDS.get(runtime);
-        String hostPath = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
         Path exe = which(need.executable, hostPath).orElseThrow(() -> new BuildFailedException("Runtime " + runtime
                 + " needs '" + need.executable + "' on this host's PATH for the local backend, and it was not found. "
                 + "Install it (" + need.install + ") or use a backend that builds in containers."));

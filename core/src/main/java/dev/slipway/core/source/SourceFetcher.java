@@ -60,18 +60,23 @@ public final class SourceFetcher {
                     Ref head = git.getRepository().exactRef("HEAD");
                     if (head == null || head.getObjectId() == null) {
                         throw new BuildFailedException("branch '" + branch + "' not found in " + url
-                                + "; check SourceCodeVersion.Value (branches: " + branches(uri) + ")");
+                                + "; check SourceCodeVersion.Value (branches: " + branches(uri, token) + ")");
                     }
                     String current = git.getRepository().getBranch();
                     if (branch != null && !branch.equals(current)) {
                         throw new BuildFailedException("branch '" + branch + "' not found in " + url
-                                + "; check SourceCodeVersion.Value (branches: " + branches(uri) + ")");
+                                + "; check SourceCodeVersion.Value (branches: " + branches(uri, token) + ")");
                     }
                     commit = Optional.of(head.getObjectId().name());
                     log.line("Checked out commit " + commit.get() + " of branch " + current);
                 }
             }
         } catch (TransportException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Remote branch")) {
+                String uri = local.map(p -> p.toUri().toString()).orElse(url);
+                throw new BuildFailedException("branch '" + branch + "' not found in " + url
+                        + "; check SourceCodeVersion.Value (branches: " + branches(uri, token) + ")", e);
+            }
             throw new BuildFailedException("cannot fetch " + url + ": " + e.getMessage()
                     + " (for a private repository, use an AVAILABLE connection)", e);
         } catch (GitAPIException e) {
@@ -107,9 +112,11 @@ public final class SourceFetcher {
         return Files.isDirectory(dir.resolve(".git")) || RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED);
     }
 
-    private static String branches(String uri) {
+    private static String branches(String uri, Optional<String> token) {
         try {
-            return String.join(", ", Git.lsRemoteRepository().setRemote(uri).setHeads(true).call().stream()
+            var ls = Git.lsRemoteRepository().setRemote(uri).setHeads(true);
+            token.ifPresent(t -> ls.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
+            return String.join(", ", ls.call().stream()
                     .map(r -> r.getName().replace("refs/heads/", "")).sorted().toList());
         } catch (GitAPIException e) {
             return "unknown";

@@ -52,7 +52,7 @@ public final class NettyRouter implements RouterProvider.Router {
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
             return new NettyRouter(boss, workers, ch);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException("The router cannot listen on " + host + ":" + port + " (" + e.getMessage()
