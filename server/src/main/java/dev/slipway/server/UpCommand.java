@@ -17,7 +17,7 @@ import dev.slipway.core.model.SourceConfiguration;
 import dev.slipway.core.source.AppRunnerYaml;
 import dev.slipway.core.source.ConfigurationFileException;
 import dev.slipway.core.source.SourceFetcher;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +29,8 @@ import java.util.concurrent.Callable;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Ref;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,12 +70,16 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Compute backend (default: ${DEFAULT-VALUE}).", defaultValue = "local")
     String backend;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Optional<Path> local = SourceFetcher.localPath(source);
         if (local.isPresent() && !Files.exists(local.get())) {
-            System.err.println("slipway up: " + local.get() + " does not exist; give a directory or a Git URL");
+            err.println("slipway up: " + local.get() + " does not exist; give a directory or a Git URL");
             return 2;
         }
         String serviceName = name != null ? name : defaultName(local.map(p -> p.getFileName().toString())
@@ -83,7 +89,7 @@ final class UpCommand implements Callable<Integer> {
         try {
             configuration = configuration(local);
         } catch (ConfigurationFileException e) {
-            System.err.println("slipway up: " + e.getMessage());
+            err.println("slipway up: " + e.getMessage());
             return 2;
         }
         String url = local.map(p -> p.toUri().toString()).orElse(source);
@@ -100,7 +106,7 @@ final class UpCommand implements Callable<Integer> {
                         }
                     }).build();
         } catch (IllegalStateException | IllegalArgumentException e) {
-            System.err.println("slipway up: " + e.getMessage());
+            err.println("slipway up: " + e.getMessage());
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -119,7 +125,7 @@ final class UpCommand implements Callable<Integer> {
             Operation op = created.operation();
             OperationSummary result = op.await(Duration.ofHours(1));
             if (result.status() != OperationStatus.SUCCEEDED) {
-                System.err.println("slipway up: the service could not be created: " + op.failureReason().orElse("unknown reason"));
+                err.println("slipway up: the service could not be created: " + op.failureReason().orElse("unknown reason"));
                 return 1;
             }
             out.println();
@@ -129,7 +135,7 @@ final class UpCommand implements Callable<Integer> {
             stopped.await();
             return 0;
         } catch (SlipwayException e) {
-            System.err.println("slipway up: " + e.errorCode() + ": " + e.getMessage());
+            err.println("slipway up: " + e.errorCode() + ": " + e.getMessage());
             return 2;
         } finally {
             if (stopped.getCount() > 0) {
@@ -151,7 +157,7 @@ final class UpCommand implements Callable<Integer> {
         }
         if (local.isEmpty() || fromFile.isPresent() && env.isEmpty() && port == null) {
             if (!env.isEmpty() || port != null) {
-                System.err.println("[slipway] --env and --port apply to directories only; for a Git URL the "
+                spec.commandLine().getErr().println("[slipway] --env and --port apply to directories only; for a Git URL the "
                         + "repository's apprunner.yaml is used as it is");
             }
             return CodeConfiguration.fromRepository();
@@ -161,7 +167,7 @@ final class UpCommand implements Callable<Integer> {
         vars.putAll(env);
         String build = plan.allBuildCommands().isEmpty() ? null : String.join(" && ", plan.allBuildCommands());
         if (fromFile.isPresent()) {
-            System.out.println("[slipway] using apprunner.yaml with your --env/--port overrides (ConfigurationSource API)");
+            spec.commandLine().getOut().println("[slipway] using apprunner.yaml with your --env/--port overrides (ConfigurationSource API)");
         }
         return CodeConfiguration.fromApi(new CodeConfigurationValues(plan.runtime(), build, plan.startCommand(),
                 Integer.toString(port != null ? port : plan.port()), vars.isEmpty() ? null : vars, null));

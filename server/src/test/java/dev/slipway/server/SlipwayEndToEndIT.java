@@ -16,8 +16,6 @@ import dev.slipway.core.routing.Route;
 import dev.slipway.core.testing.HttpProbe;
 import dev.slipway.core.testing.TestApps;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +128,7 @@ class SlipwayEndToEndIT {
         DeleteServiceResponse deleted = slipway.deleteService(new DeleteServiceRequest(arn));
         deleted.operation().awaitSuccess(OP_TIMEOUT);
         assertThat(pids).allMatch(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
-        assertThat(endpoints).allMatch(e -> !listening(e.port()));
+        assertThat(endpoints).allMatch(e -> !HttpProbe.listening(e.port()));
         assertThat(http.get(url).statusCode()).isEqualTo(404);
         assertThatThrownBy(() -> describe(arn)).isInstanceOf(ResourceNotFoundException.class);
     }
@@ -322,14 +320,6 @@ class SlipwayEndToEndIT {
                 .map(l -> Long.parseLong(l.substring(4))).findFirst().orElseThrow();
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     /** A client calling the service in a loop from two threads, recording every failure. */
     private final class ClientLoop implements AutoCloseable {

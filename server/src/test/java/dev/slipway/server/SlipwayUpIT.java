@@ -8,8 +8,6 @@ import dev.slipway.core.testing.TestApps;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,12 +53,12 @@ class SlipwayUpIT {
                 .anyMatch(l -> l.startsWith("[AppRunner] [5/5] Traffic switched"));
         int instancePort = output.stream().map(INSTANCE_PORT::matcher).filter(Matcher::find)
                 .map(m -> Integer.parseInt(m.group(1))).findFirst().orElseThrow();
-        assertThat(listening(instancePort)).isTrue();
+        assertThat(HttpProbe.listening(instancePort)).isTrue();
 
         slipway.destroy(); // SIGTERM, as Ctrl-C's shutdown path
         assertThat(slipway.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(listening(instancePort)).as("instance stopped with slipway").isFalse();
-        assertThat(listening(routerPort)).as("router stopped with slipway").isFalse();
+        assertThat(HttpProbe.listening(instancePort)).as("instance stopped with slipway").isFalse();
+        assertThat(HttpProbe.listening(routerPort)).as("router stopped with slipway").isFalse();
     }
 
     @Test
@@ -132,12 +130,4 @@ class SlipwayUpIT {
         return output.stream().map(RUNNING::matcher).filter(Matcher::find).findFirst();
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

@@ -98,8 +98,7 @@ public abstract class ComputeBackendContract {
 
     @Test
     void twoInstancesOfOneRevisionRunSideBySide() throws Exception {
-        PreparedRevision revision = prepare(plan(List.of(), List.of(), List.of(),
-                "exec python3 -m http.server $PORT --bind 127.0.0.1", Map.of()), new CopyOnWriteArrayList<>());
+        PreparedRevision revision = fileServerRevision();
         InstanceHandle a = start(revision, Map.of(), new CopyOnWriteArrayList<>());
         InstanceHandle b = start(revision, Map.of(), new CopyOnWriteArrayList<>());
         awaitListening(a);
@@ -146,8 +145,7 @@ public abstract class ComputeBackendContract {
 
     @Test
     void closeStopsEveryInstance() throws Exception {
-        PreparedRevision revision = prepare(plan(List.of(), List.of(), List.of(),
-                "exec python3 -m http.server $PORT --bind 127.0.0.1", Map.of()), new CopyOnWriteArrayList<>());
+        PreparedRevision revision = fileServerRevision();
         InstanceHandle a = start(revision, Map.of(), new CopyOnWriteArrayList<>());
         InstanceHandle b = start(revision, Map.of(), new CopyOnWriteArrayList<>());
         awaitListening(a);
@@ -167,6 +165,12 @@ public abstract class ComputeBackendContract {
         Files.writeString(source.resolve("hello.txt"), "hello\n");
         return backend.prepare(new RevisionSpec("contract", "svc", "rev-" + UUID.randomUUID().toString().substring(0, 8),
                 source, plan), log::add);
+    }
+
+    /** A revision whose instances serve their workspace's files over HTTP on PORT. */
+    protected PreparedRevision fileServerRevision() throws IOException, BuildFailedException {
+        return prepare(plan(List.of(), List.of(), List.of(), "exec python3 -m http.server $PORT --bind 127.0.0.1", Map.of()),
+                new CopyOnWriteArrayList<>());
     }
 
     protected InstanceHandle start(PreparedRevision revision, Map<String, String> env, List<String> log) {

@@ -25,6 +25,16 @@ public final class HttpProbe {
         return send(serviceUrl, HttpRequest.newBuilder().GET());
     }
 
+    /** Whether something accepts TCP connections on 127.0.0.1:{@code port}. */
+    public static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public HttpResponse<String> send(String serviceUrl, HttpRequest.Builder request) throws IOException, InterruptedException {
         String host = serviceUrl.replaceAll("^https?://", "").replaceAll("/.*$", "");
         return client.send(request.uri(URI.create("http://127.0.0.1:" + routerPort + "/"))
