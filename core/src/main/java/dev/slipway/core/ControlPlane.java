@@ -373,15 +373,19 @@ final class ControlPlane implements AutoCloseable {
         return new DeleteAutoScalingConfigurationResponse(c);
     }
 
-    synchronized AutoScalingConfiguration updateDefaultAutoScalingConfiguration(String arn) {
-        VALIDATOR.validate("UpdateDefaultAutoScalingConfigurationRequest",
-                Shapes.mapper().createObjectNode().put("AutoScalingConfigurationArn", arn));
-        return autoScaling.makeDefault(arn, inUse());
+    synchronized UpdateDefaultAutoScalingConfigurationResponse updateDefaultAutoScalingConfiguration(
+            UpdateDefaultAutoScalingConfigurationRequest r) {
+        VALIDATOR.validate("UpdateDefaultAutoScalingConfigurationRequest", r);
+        return new UpdateDefaultAutoScalingConfigurationResponse(autoScaling.makeDefault(r.autoScalingConfigurationArn(), inUse()));
     }
 
-    synchronized List<String> servicesUsingAutoScalingConfiguration(String arn) {
-        String resolved = autoScaling.resolveArn(arn, "autoScalingConfigurationArn");
-        return services.values().stream().filter(s -> s.autoScalingArn.equals(resolved)).map(s -> s.arn).toList();
+    synchronized ListServicesForAutoScalingConfigurationResponse listServicesForAutoScalingConfiguration(
+            ListServicesForAutoScalingConfigurationRequest r) {
+        VALIDATOR.validate("ListServicesForAutoScalingConfigurationRequest", r);
+        String resolved = autoScaling.resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn");
+        List<String> all = services.values().stream().filter(s -> s.autoScalingArn.equals(resolved)).map(s -> s.arn).toList();
+        Page<String> page = page(all, r.maxResults(), r.nextToken(), 100);
+        return new ListServicesForAutoScalingConfigurationResponse(page.items, page.nextToken);
     }
 
     private Predicate<String> inUse() {

@@ -2,7 +2,6 @@ package dev.slipway.core;
 
 import dev.slipway.core.api.*;
 import dev.slipway.core.lifecycle.ServiceRuntime;
-import dev.slipway.core.model.AutoScalingConfiguration;
 import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
 import dev.slipway.core.observe.LogStreams;
@@ -165,13 +164,15 @@ public final class Slipway implements AutoCloseable {
     }
 
     /** Makes the name of the given revision the default for services created without one. */
-    public AutoScalingConfiguration updateDefaultAutoScalingConfiguration(String autoScalingConfigurationArn) {
-        return controlPlane.updateDefaultAutoScalingConfiguration(autoScalingConfigurationArn);
+    public UpdateDefaultAutoScalingConfigurationResponse updateDefaultAutoScalingConfiguration(
+            UpdateDefaultAutoScalingConfigurationRequest request) {
+        return controlPlane.updateDefaultAutoScalingConfiguration(request);
     }
 
     /** The ARNs of the services that use a revision. */
-    public List<String> listServicesForAutoScalingConfiguration(String autoScalingConfigurationArn) {
-        return controlPlane.servicesUsingAutoScalingConfiguration(autoScalingConfigurationArn);
+    public ListServicesForAutoScalingConfigurationResponse listServicesForAutoScalingConfiguration(
+            ListServicesForAutoScalingConfigurationRequest request) {
+        return controlPlane.listServicesForAutoScalingConfiguration(request);
     }
 
     public CreateConnectionResponse createConnection(CreateConnectionRequest request) {

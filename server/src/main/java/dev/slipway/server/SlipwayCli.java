@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code slipway} command line. */
 @Command(name = "slipway", mixinStandardHelpOptions = true, version = "Slipway 0.1.0",
         description = {"Slipway builds, runs, health-checks and routes web services from source code, like AWS App Runner,",
-                "on this machine. Start with: slipway up <directory-or-git-url>"},
-        subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+                "on this machine. Start with: slipway up <directory-or-git-url>, or run the App Runner API: slipway server"},
+        subcommands = {UpCommand.class, ServerCommand.class, CommandLine.HelpCommand.class})
 public final class SlipwayCli {
     public static void main(String[] args) {
         System.exit(new CommandLine(new SlipwayCli()).execute(args));

@@ -149,10 +149,11 @@ class SlipwayApiRulesTest {
         assertThatThrownBy(() -> slipway.describeAutoScalingConfiguration(
                 new DescribeAutoScalingConfigurationRequest(r1.autoScalingConfigurationArn()))).isInstanceOf(ResourceNotFoundException.class);
 
-        slipway.updateDefaultAutoScalingConfiguration(byName);
+        slipway.updateDefaultAutoScalingConfiguration(new UpdateDefaultAutoScalingConfigurationRequest(byName));
         CreateServiceResponse svc = slipway.createService(missingSource("scaled-svc"));
         assertThat(svc.service().autoScalingConfigurationSummary().autoScalingConfigurationName()).isEqualTo("high-availability");
-        assertThat(slipway.listServicesForAutoScalingConfiguration(byName)).containsExactly(svc.service().serviceArn());
+        assertThat(slipway.listServicesForAutoScalingConfiguration(
+                new ListServicesForAutoScalingConfigurationRequest(byName, null, null)).serviceArnList()).containsExactly(svc.service().serviceArn());
         assertThatThrownBy(() -> slipway.deleteAutoScalingConfiguration(new DeleteAutoScalingConfigurationRequest(byName, true)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("used by a service");
     }

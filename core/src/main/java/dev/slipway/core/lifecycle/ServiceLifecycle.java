@@ -41,7 +41,8 @@ public final class ServiceLifecycle {
     /** Throws {@link InvalidStateException} if {@code action} is not allowed in {@code status}. */
     public static void check(String serviceName, ServiceStatus status, ServiceAction action) {
         refusal(status, action).ifPresent(reason -> {
-            throw new InvalidStateException("Cannot " + action.name().toLowerCase().replace('_', ' ') + " service "
+            throw new InvalidStateException("Cannot " + (action == ServiceAction.START_DEPLOYMENT ? "start a deployment of"
+                    : action.name().toLowerCase().replace('_', ' ')) + " service "
                     + serviceName + " while its status is " + status + ": " + reason + ".");
         });
     }

@@ -1,0 +1,6 @@
+package dev.slipway.core.api;
+
+/** Input of ListServicesForAutoScalingConfiguration. */
+public record ListServicesForAutoScalingConfigurationRequest(String autoScalingConfigurationArn, Integer maxResults,
+                                                             String nextToken) {
+}

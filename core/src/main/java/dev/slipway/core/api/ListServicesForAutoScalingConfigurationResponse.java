@@ -1,0 +1,7 @@
+package dev.slipway.core.api;
+
+import java.util.List;
+
+/** Output of ListServicesForAutoScalingConfiguration. */
+public record ListServicesForAutoScalingConfigurationResponse(List<String> serviceArnList, String nextToken) {
+}

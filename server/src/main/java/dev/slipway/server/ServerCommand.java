@@ -1,0 +1,89 @@
+package dev.slipway.server;
+
+import dev.slipway.core.Slipway;
+import dev.slipway.server.api.ApiCredentials;
+import dev.slipway.server.api.ApiServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code slipway server}: the App Runner-compatible control plane that the AWS CLI and SDKs drive. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"Run Slipway as a control plane that speaks the App Runner API (AWS JSON 1.0, Signature V4).",
+                "Point the AWS CLI or an SDK at it with --endpoint-url.",
+                "",
+                "Credentials: SLIPWAY_ACCESS_KEY_ID and SLIPWAY_SECRET_ACCESS_KEY if set; otherwise a key pair is",
+                "generated at first start into <state-dir>/credentials (profile 'slipway', mode 0600).",
+                "",
+                "Example:",
+                "  slipway server --api-port 8484 --router-port 9080 --state-dir ~/.slipway",
+                "  export AWS_SHARED_CREDENTIALS_FILE=~/.slipway/credentials AWS_PROFILE=slipway",
+                "  aws apprunner list-services --endpoint-url http://127.0.0.1:8484 --region us-east-1"})
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--api-port", description = "Port of the App Runner API (default: ${DEFAULT-VALUE}).", defaultValue = "8484")
+    int apiPort;
+
+    @Option(names = "--router-port", description = "Port of the router that serves the services (default: ${DEFAULT-VALUE}).", defaultValue = "9080")
+    int routerPort;
+
+    @Option(names = "--bind", description = "Address the API and the router listen on (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    String bind;
+
+    @Option(names = "--state-dir", description = "Where credentials, logs and workspaces are kept (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${sys:user.home}/.slipway")
+    Path stateDir;
+
+    @Option(names = "--backend", description = "Compute backend (default: ${DEFAULT-VALUE}).", defaultValue = "local")
+    String backend;
+
+    @Option(names = "--region", description = "Region in ARNs; clients must sign for it (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
+    String region;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ApiCredentials credentials = ApiCredentials.load(System.getenv(), stateDir);
+        Slipway slipway;
+        ApiServer api;
+        try {
+            slipway = Slipway.builder().backend(backend).stateDir(stateDir).routerHost(bind).routerPort(routerPort).region(region).build();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            err.println("slipway server: " + e.getMessage());
+            return 2;
+        }
+        try {
+            api = ApiServer.start(slipway, credentials, bind, apiPort);
+        } catch (IllegalStateException e) {
+            slipway.close();
+            err.println("slipway server: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("[slipway] stopping: draining requests and stopping every process started");
+            api.close();
+            slipway.close();
+            stopped.countDown();
+        }, "slipway-shutdown"));
+        String endpoint = "http://" + bind + ":" + api.port();
+        out.println("Slipway API listening on " + endpoint + " (region " + region + "); router on " + bind + ":"
+                + slipway.routerPort().orElseThrow());
+        credentials.file().ifPresentOrElse(
+                f -> out.println("Credentials: " + f + " (profile " + ApiCredentials.PROFILE + ")\n"
+                        + "  export AWS_SHARED_CREDENTIALS_FILE=" + f + " AWS_PROFILE=" + ApiCredentials.PROFILE),
+                () -> out.println("Credentials: access key " + credentials.accessKeyId() + " from SLIPWAY_ACCESS_KEY_ID"));
+        out.println("  aws apprunner list-services --endpoint-url " + endpoint + " --region " + region);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

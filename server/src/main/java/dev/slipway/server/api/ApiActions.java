@@ -1,0 +1,85 @@
+package dev.slipway.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.InvalidRequestException;
+import dev.slipway.core.Slipway;
+import dev.slipway.core.api.*;
+import dev.slipway.core.model.Shapes;
+import dev.slipway.core.validation.ShapeValidator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The App Runner actions of the AWS JSON 1.0 protocol, each mapped to the Java API: the input is checked against the
+ * model's input shape, read into the request record, and the response record is written back as the output shape.
+ */
+final class ApiActions {
+    /** Actions of the model that Slipway does not implement yet, answered with a clear error. */
+    private static final Set<String> NOT_YET = Set.of("AssociateCustomDomain", "DisassociateCustomDomain",
+            "DescribeCustomDomains", "CreateObservabilityConfiguration", "DeleteObservabilityConfiguration",
+            "DescribeObservabilityConfiguration", "ListObservabilityConfigurations", "CreateVpcConnector",
+            "DeleteVpcConnector", "DescribeVpcConnector", "ListVpcConnectors", "CreateVpcIngressConnection",
+            "DeleteVpcIngressConnection", "DescribeVpcIngressConnection", "ListVpcIngressConnections",
+            "UpdateVpcIngressConnection");
+    private static final Object EMPTY = Map.of();
+
+    private final Map<String, Function<JsonNode, Object>> actions;
+
+    ApiActions(Slipway s) {
+        actions = Map.ofEntries(
+                Map.entry("CreateService", in -> s.createService(read(in, CreateServiceRequest.class))),
+                Map.entry("DescribeService", in -> s.describeService(read(in, DescribeServiceRequest.class))),
+                Map.entry("ListServices", in -> s.listServices(read(in, ListServicesRequest.class))),
+                Map.entry("UpdateService", in -> s.updateService(read(in, UpdateServiceRequest.class))),
+                Map.entry("DeleteService", in -> s.deleteService(read(in, DeleteServiceRequest.class))),
+                Map.entry("PauseService", in -> s.pauseService(read(in, PauseServiceRequest.class))),
+                Map.entry("ResumeService", in -> s.resumeService(read(in, ResumeServiceRequest.class))),
+                Map.entry("StartDeployment", in -> s.startDeployment(read(in, StartDeploymentRequest.class))),
+                Map.entry("ListOperations", in -> s.listOperations(read(in, ListOperationsRequest.class))),
+                Map.entry("CreateAutoScalingConfiguration", in -> s.createAutoScalingConfiguration(read(in, CreateAutoScalingConfigurationRequest.class))),
+                Map.entry("DescribeAutoScalingConfiguration", in -> s.describeAutoScalingConfiguration(read(in, DescribeAutoScalingConfigurationRequest.class))),
+                Map.entry("ListAutoScalingConfigurations", in -> s.listAutoScalingConfigurations(read(in, ListAutoScalingConfigurationsRequest.class))),
+                Map.entry("DeleteAutoScalingConfiguration", in -> s.deleteAutoScalingConfiguration(read(in, DeleteAutoScalingConfigurationRequest.class))),
+                Map.entry("UpdateDefaultAutoScalingConfiguration", in -> s.updateDefaultAutoScalingConfiguration(read(in, UpdateDefaultAutoScalingConfigurationRequest.class))),
+                Map.entry("ListServicesForAutoScalingConfiguration", in -> s.listServicesForAutoScalingConfiguration(read(in, ListServicesForAutoScalingConfigurationRequest.class))),
+                Map.entry("CreateConnection", in -> s.createConnection(read(in, CreateConnectionRequest.class))),
+                Map.entry("ListConnections", in -> s.listConnections(read(in, ListConnectionsRequest.class))),
+                Map.entry("DeleteConnection", in -> s.deleteConnection(read(in, DeleteConnectionRequest.class))),
+                Map.entry("TagResource", in -> {
+                    s.tagResource(read(in, TagResourceRequest.class));
+                    return EMPTY;
+                }),
+                Map.entry("UntagResource", in -> {
+                    s.untagResource(read(in, UntagResourceRequest.class));
+                    return EMPTY;
+                }),
+                Map.entry("ListTagsForResource", in -> s.listTagsForResource(read(in, ListTagsForResourceRequest.class))));
+    }
+
+    /** Runs {@code action} on {@code input}; the result is the output shape's record (or an empty object). */
+    Object invoke(String action, JsonNode input) {
+        Function<JsonNode, Object> f = actions.get(action);
+        if (f == null) {
+            if (NOT_YET.contains(action)) {
+                throw new InvalidRequestException(action + " is not supported by Slipway yet; see docs/api-compatibility.md "
+                        + "for the actions it supports");
+            }
+            throw new ApiException("UnknownOperationException", 400, "Unknown action AppRunner." + action
+                    + "; Slipway speaks the App Runner API (2020-05-15): " + new TreeSet<>(actions.keySet()));
+        }
+        return f.apply(input);
+    }
+
+    private static <T> T read(JsonNode input, Class<T> type) {
+        String shape = type.getSimpleName();
+        ShapeValidator.instance().validate(shape, input);
+        try {
+            return Shapes.mapper().treeToValue(input, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ApiException("SerializationException", 400, "Cannot read the " + shape + ": " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+    }
+}

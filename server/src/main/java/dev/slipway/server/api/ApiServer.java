@@ -1,0 +1,188 @@
+package dev.slipway.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.Slipway;
+import dev.slipway.core.model.Shapes;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The App Runner-compatible control API: AWS JSON 1.0 over HTTP ({@code POST /},
+ * {@code X-Amz-Target: AppRunner.<Action>}), every request authenticated with AWS Signature Version 4. Errors carry
+ * {@code __type} and {@code Message}: 400 for the caller's faults, 403 for a bad signature or unknown key, 500 for
+ * InternalServiceErrorException.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String TARGET_PREFIX = "AppRunner.";
+    private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final ExecutorService workers;
+
+    private ApiServer(EventLoopGroup group, Channel channel, ExecutorService workers) {
+        this.group = group;
+        this.channel = channel;
+        this.workers = workers;
+    }
+
+    /** Serves {@code slipway}'s actions on {@code host:port} (0 for a free port), accepting {@code credentials}. */
+    public static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port) {
+        return start(slipway, credentials, host, port, Clock.systemUTC());
+    }
+
+    static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port, Clock clock) {
+        ApiActions actions = new ApiActions(slipway);
+        SigV4Verifier verifier = new SigV4Verifier(() -> credentials, clock);
+        ExecutorService workers = Executors.newFixedThreadPool(4, new DefaultThreadFactory("slipway-api", true));
+        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-api-io", true));
+        try {
+            Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast("http-codec", new HttpServerCodec());
+                            c.pipeline().addLast("aggregator", new HttpObjectAggregator(4 * 1024 * 1024));
+                            c.pipeline().addLast("api", new ApiHandler(actions, verifier, workers));
+                        }
+                    }).bind(host, port).syncUninterruptibly().channel();
+            return new ApiServer(group, ch, workers);
+        } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownNow();
+            throw new IllegalStateException("The API server cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); choose another port with --api-port", e);
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownNow();
+    }
+
+    /** One request: authenticate, dispatch on a worker thread, answer. */
+    private static final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final ApiActions actions;
+        private final SigV4Verifier verifier;
+        private final ExecutorService workers;
+
+        ApiHandler(ApiActions actions, SigV4Verifier verifier, ExecutorService workers) {
+            this.actions = actions;
+            this.verifier = verifier;
+            this.workers = workers;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            String method = request.method().name();
+            String uri = request.uri();
+            Map<String, String> headers = new HashMap<>();
+            request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + "," + b));
+            byte[] body = ByteBufUtil.getBytes(request.content());
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            workers.execute(() -> {
+                FullHttpResponse response = handle(method, uri, headers, body);
+                HttpUtil.setKeepAlive(response, keepAlive);
+                ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+            });
+        }
+
+        private FullHttpResponse handle(String method, String uri, Map<String, String> headers, byte[] body) {
+            String requestId = UUID.randomUUID().toString();
+            String action = "?";
+            try {
+                if (!method.equals("POST") || !(uri.equals("/") || uri.startsWith("/?"))) {
+                    throw new ApiException("UnknownOperationException", 404, "The App Runner API is POST / with an "
+                            + "X-Amz-Target header; " + method + " " + uri + " is not part of it");
+                }
+                verifier.verify(method, uri, headers, body);
+                String target = headers.getOrDefault("x-amz-target", "");
+                if (!target.startsWith(TARGET_PREFIX)) {
+                    throw new ApiException("UnknownOperationException", 400, "X-Amz-Target must be AppRunner.<Action>, not '"
+                            + target + "'");
+                }
+                action = target.substring(TARGET_PREFIX.length());
+                JsonNode input;
+                try {
+                    input = body.length == 0 ? Shapes.mapper().createObjectNode() : Shapes.mapper().readTree(body);
+                } catch (JsonProcessingException e) {
+                    throw new ApiException("SerializationException", 400, "The request body is not valid JSON: " + e.getOriginalMessage());
+                }
+                if (input == null || !input.isObject()) {
+                    throw new ApiException("SerializationException", 400, "The request body must be a JSON object");
+                }
+                Object output = actions.invoke(action, input);
+                LOG.debug("{} {} 200", requestId, action);
+                return json(HttpResponseStatus.OK, requestId, Shapes.mapper().writeValueAsBytes(output));
+            } catch (ApiException e) {
+                LOG.debug("{} {} {} {}", requestId, action, e.status(), e.code());
+                return error(HttpResponseStatus.valueOf(e.status()), requestId, e.code(), e.getMessage());
+            } catch (SlipwayException e) {
+                LOG.debug("{} {} {}", requestId, action, e.errorCode());
+                return error(e.isClientError() ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                        requestId, e.errorCode(), e.getMessage());
+            } catch (Exception e) {
+                LOG.error("{} {} failed", requestId, action, e);
+                return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, requestId, "InternalServiceErrorException",
+                        "An unexpected error occurred in Slipway (request " + requestId + "); the server log has the details");
+            }
+        }
+
+        private static FullHttpResponse error(HttpResponseStatus status, String requestId, String code, String message) {
+            ObjectNode body = Shapes.mapper().createObjectNode().put("__type", code).put("Message", message);
+            FullHttpResponse r = json(status, requestId, body.toString().getBytes(StandardCharsets.UTF_8));
+            r.headers().set("x-amzn-ErrorType", code);
+            return r;
+        }
+
+        private static FullHttpResponse json(HttpResponseStatus status, String requestId, byte[] bytes) {
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+            r.headers().set("x-amzn-RequestId", requestId);
+            HttpUtil.setContentLength(r, bytes.length);
+            return r;
+        }
+    }
+}

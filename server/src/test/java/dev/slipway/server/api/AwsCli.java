@@ -1,0 +1,70 @@
+package dev.slipway.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real, unmodified {@code aws} command against a Slipway API server. */
+final class AwsCli {
+    /** What one command printed, and how it exited. */
+    record Result(int exitCode, String stdout, String stderr) {
+        JsonNode json() {
+            try {
+                return new ObjectMapper().readTree(stdout);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + stdout + "\n" + stderr, e);
+            }
+        }
+
+        /** The error code of an "An error occurred (Code) when calling ..." line. */
+        String errorCode() {
+            int start = stderr.indexOf("An error occurred (");
+            return start < 0 ? "" : stderr.substring(start + 19, stderr.indexOf(')', start));
+        }
+    }
+
+    private final String endpoint;
+    private final Map<String, String> env;
+
+    AwsCli(int apiPort, Map<String, String> env) {
+        this.endpoint = "http://127.0.0.1:" + apiPort;
+        this.env = env;
+    }
+
+    /** An AWS CLI using the credentials file the server wrote, as the README tells users to. */
+    static AwsCli withCredentialsFile(int apiPort, Path credentials) {
+        return new AwsCli(apiPort, Map.of("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(), "AWS_PROFILE", "slipway"));
+    }
+
+    /** An AWS CLI using explicit keys. */
+    static AwsCli withKeys(int apiPort, String keyId, String secret) {
+        return new AwsCli(apiPort, Map.of("AWS_ACCESS_KEY_ID", keyId, "AWS_SECRET_ACCESS_KEY", secret));
+    }
+
+    /** {@code aws apprunner <args> --endpoint-url ... --region us-east-1 --output json}. */
+    Result apprunner(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("aws", "apprunner"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().putAll(env);
+        pb.environment().put("AWS_CONFIG_FILE", "/dev/null");
+        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        pb.environment().put("AWS_PAGER", "");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("aws " + String.join(" ", args) + " did not finish");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+}

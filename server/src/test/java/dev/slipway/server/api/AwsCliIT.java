@@ -1,0 +1,266 @@
+package dev.slipway.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.Quotas;
+import dev.slipway.core.Slipway;
+import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.core.testing.TestApps;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The unmodified AWS CLI drives the API server through the guide's tutorial, its errors and its authentication. */
+class AwsCliIT {
+    @TempDir
+    Path tmp;
+
+    private Slipway slipway;
+    private ApiServer api;
+    private ApiCredentials credentials;
+    private AwsCli aws;
+    private HttpProbe http;
+
+    @BeforeEach
+    void start() {
+        Path state = tmp.resolve("state");
+        credentials = ApiCredentials.load(Map.of(), state);
+        slipway = Slipway.builder().routerPort(0).stateDir(state).quotas(new Quotas(10, 1, 10, 10)).build();
+        api = ApiServer.start(slipway, credentials, "127.0.0.1", 0);
+        aws = AwsCli.withCredentialsFile(api.port(), credentials.file().orElseThrow());
+        http = new HttpProbe(slipway.routerPort().orElseThrow());
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        slipway.close();
+    }
+
+    @Test
+    void generatedCredentialsAreASharedCredentialsFileOnlyTheOwnerCanRead() throws Exception {
+        Path file = credentials.file().orElseThrow();
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(file)).startsWith("[slipway]\naws_access_key_id = AKIA");
+        assertThat(ApiCredentials.load(Map.of(), file.getParent())).isEqualTo(credentials);
+        assertThat(credentials.toString()).doesNotContain(credentials.secretAccessKey());
+        ApiCredentials fromEnv = ApiCredentials.load(Map.of("SLIPWAY_ACCESS_KEY_ID", "AKIAENV", "SLIPWAY_SECRET_ACCESS_KEY", "s"), file.getParent());
+        assertThat(fromEnv.accessKeyId()).isEqualTo("AKIAENV");
+        assertThat(fromEnv.file()).isEmpty();
+    }
+
+    @Test
+    void theGettingStartedTutorialWithAwsApprunnerCommandsAlone() throws Exception {
+        Path repo = tmp.resolve("python-hello");
+        Git git = TestApps.gitRepositoryWithGreeter(repo, "Hello", "Jane");
+        Path input = tmp.resolve("service.json");
+        Files.writeString(input, """
+                {
+                  "ServiceName": "python-test",
+                  "SourceConfiguration": {
+                    "CodeRepository": {
+                      "RepositoryUrl": "%s",
+                      "SourceCodeVersion": {"Type": "BRANCH", "Value": "main"},
+                      "CodeConfiguration": {"ConfigurationSource": "REPOSITORY"}
+                    },
+                    "AutoDeploymentsEnabled": false
+                  },
+                  "InstanceConfiguration": {"Cpu": "1 vCPU", "Memory": "2 GB"},
+                  "Tags": [{"Key": "stage", "Value": "tutorial"}]
+                }
+                """.formatted(repo.toUri()));
+
+        // step 1: create the service
+        JsonNode created = ok(aws.apprunner("create-service", "--cli-input-json", "file://" + input));
+        assertThat(created.at("/Service/Status").asText()).isEqualTo("OPERATION_IN_PROGRESS");
+        assertThat(created.at("/OperationId").asText()).matches("[0-9a-f-]{36}");
+        String arn = created.at("/Service/ServiceArn").asText();
+        String url = created.at("/Service/ServiceUrl").asText();
+        awaitStatus(arn, "RUNNING");
+        assertThat(http.get(url).body()).isEqualTo("Hello, Jane!");
+        JsonNode described = ok(aws.apprunner("describe-service", "--service-arn", arn)).get("Service");
+        assertThat(described.at("/InstanceConfiguration/Cpu").asText()).isEqualTo("1 vCPU");
+        assertThat(described.at("/HealthCheckConfiguration/Protocol").asText()).isEqualTo("TCP");
+        assertThat(described.at("/AutoScalingConfigurationSummary/AutoScalingConfigurationName").asText()).isEqualTo("DefaultConfiguration");
+        assertThat(described.at("/NetworkConfiguration/EgressConfiguration/EgressType").asText()).isEqualTo("DEFAULT");
+        assertThat(described.get("CreatedAt").isNumber()).isTrue();
+
+        // step 2: a code change, deployed by hand
+        Files.writeString(repo.resolve("server.py"), TestApps.pythonGreeter("Good morning"));
+        TestApps.commitAll(git, "good morning");
+        String deployment = ok(aws.apprunner("start-deployment", "--service-arn", arn)).get("OperationId").asText();
+        awaitOperation(arn, deployment, "SUCCEEDED");
+        assertThat(http.get(url).body()).isEqualTo("Good morning, Jane!");
+
+        // step 3: a configuration change
+        ok(aws.apprunner("update-service", "--service-arn", arn, "--source-configuration", """
+                {"CodeRepository": {"RepositoryUrl": "%s", "SourceCodeVersion": {"Type": "BRANCH", "Value": "main"},
+                 "CodeConfiguration": {"ConfigurationSource": "API", "CodeConfigurationValues": {"Runtime": "PYTHON_3",
+                 "StartCommand": "python server.py", "Port": "8080", "RuntimeEnvironmentVariables": {"NAME": "Joe"}}}}}
+                """.formatted(repo.toUri())));
+        awaitStatus(arn, "RUNNING");
+        assertThat(http.get(url).body()).isEqualTo("Good morning, Joe!");
+
+        // step 4: the activity: every operation, newest first
+        JsonNode operations = ok(aws.apprunner("list-operations", "--service-arn", arn)).get("OperationSummaryList");
+        assertThat(operations).extracting(o -> o.get("Type").asText())
+                .containsExactly("UPDATE_SERVICE", "START_DEPLOYMENT", "CREATE_SERVICE");
+        assertThat(operations).allMatch(o -> o.get("Status").asText().equals("SUCCEEDED"));
+
+        // pause and resume
+        ok(aws.apprunner("pause-service", "--service-arn", arn));
+        awaitStatus(arn, "PAUSED");
+        assertThat(http.get(url).statusCode()).isEqualTo(503);
+        assertThat(aws.apprunner("start-deployment", "--service-arn", arn).errorCode()).isEqualTo("InvalidStateException");
+        ok(aws.apprunner("resume-service", "--service-arn", arn));
+        awaitStatus(arn, "RUNNING");
+        assertThat(http.get(url).body()).isEqualTo("Good morning, Joe!");
+
+        // step 5: clean up
+        assertThat(ok(aws.apprunner("list-tags-for-resource", "--resource-arn", arn)).at("/Tags/0/Value").asText()).isEqualTo("tutorial");
+        ok(aws.apprunner("delete-service", "--service-arn", arn));
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                ok(aws.apprunner("list-services")).get("ServiceSummaryList").isEmpty());
+        assertThat(http.get(url).statusCode()).isEqualTo(404);
+        assertThat(aws.apprunner("describe-service", "--service-arn", arn).errorCode()).isEqualTo("ResourceNotFoundException");
+    }
+
+    @Test
+    void everyErrorClassReachesTheCliWithItsCodeAndMessage() throws Exception {
+        AwsCli.Result minOverMax = aws.apprunner("create-auto-scaling-configuration", "--auto-scaling-configuration-name", "tight",
+                "--min-size", "5", "--max-size", "2");
+        assertThat(minOverMax.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(minOverMax.stderr()).contains("MinSize (5) must not be greater than MaxSize (2)");
+
+        AwsCli.Result missing = aws.apprunner("describe-service", "--service-arn",
+                "arn:aws:apprunner:us-east-1:000000000000:service/ghost/0123456789abcdef0123456789abcdef");
+        assertThat(missing.errorCode()).isEqualTo("ResourceNotFoundException");
+
+        ok(aws.apprunner("create-connection", "--connection-name", "first-conn", "--provider-type", "GITHUB"));
+        AwsCli.Result quota = aws.apprunner("create-connection", "--connection-name", "second-conn", "--provider-type", "GITHUB");
+        assertThat(quota.errorCode()).isEqualTo("ServiceQuotaExceededException");
+
+        JsonNode created = ok(aws.apprunner("create-service", "--service-name", "never-there", "--source-configuration",
+                "{\"CodeRepository\":{\"RepositoryUrl\":\"" + tmp.resolve("absent").toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}"));
+        String arn = created.at("/Service/ServiceArn").asText();
+        awaitStatus(arn, "CREATE_FAILED");
+        AwsCli.Result invalidState = aws.apprunner("pause-service", "--service-arn", arn);
+        assertThat(invalidState.errorCode()).isEqualTo("InvalidStateException");
+        assertThat(invalidState.stderr()).contains("can only be deleted");
+
+        AwsCli.Result notYet = aws.apprunner("describe-custom-domains", "--service-arn", arn);
+        assertThat(notYet.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(notYet.stderr()).contains("not supported by Slipway yet");
+    }
+
+    @Test
+    void listsArePagedWithMaxResultsAndNextToken() throws Exception {
+        for (String name : new String[] {"scale-a", "scale-b", "scale-c"}) {
+            ok(aws.apprunner("create-auto-scaling-configuration", "--auto-scaling-configuration-name", name));
+        }
+        JsonNode first = ok(aws.apprunner("list-auto-scaling-configurations", "--max-results", "2"));
+        assertThat(first.get("AutoScalingConfigurationSummaryList")).hasSize(2);
+        JsonNode second = ok(aws.apprunner("list-auto-scaling-configurations", "--max-results", "2",
+                "--next-token", first.get("NextToken").asText()));
+        assertThat(second.get("AutoScalingConfigurationSummaryList")).hasSize(2);
+        assertThat(second.has("NextToken")).isFalse();
+        AwsCli.Result badToken = aws.apprunner("list-auto-scaling-configurations", "--next-token", "nonsense");
+        assertThat(badToken.errorCode()).isEqualTo("InvalidRequestException");
+    }
+
+    @Test
+    void requestsWithoutAValidSignatureAreRefusedWithoutRevealingTheSecret() throws Exception {
+        AwsCli.Result wrongSecret = AwsCli.withKeys(api.port(), credentials.accessKeyId(), "not-the-secret").apprunner("list-services");
+        assertThat(wrongSecret.errorCode()).isEqualTo("InvalidSignatureException");
+
+        AwsCli.Result unknownKey = AwsCli.withKeys(api.port(), "AKIAUNKNOWNKEY000000", credentials.secretAccessKey()).apprunner("list-services");
+        assertThat(unknownKey.errorCode()).isEqualTo("UnrecognizedClientException");
+
+        AwsCli.Result unsigned = aws.apprunner("list-services", "--no-sign-request");
+        assertThat(unsigned.errorCode()).isEqualTo("MissingAuthenticationTokenException");
+
+        for (AwsCli.Result r : new AwsCli.Result[] {wrongSecret, unknownKey, unsigned}) {
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.stderr()).doesNotContain(credentials.secretAccessKey());
+        }
+    }
+
+    @Test
+    void aSignatureOlderThanFifteenMinutesHasExpired() throws Exception {
+        try (ApiServer later = ApiServer.start(slipway, credentials, "127.0.0.1", 0,
+                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(16)))) {
+            AwsCli.Result r = AwsCli.withCredentialsFile(later.port(), credentials.file().orElseThrow()).apprunner("list-services");
+            assertThat(r.errorCode()).isEqualTo("InvalidSignatureException");
+            assertThat(r.stderr()).contains("Signature expired");
+        }
+        try (ApiServer current = ApiServer.start(slipway, credentials, "127.0.0.1", 0,
+                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(14)))) {
+            assertThat(AwsCli.withCredentialsFile(current.port(), credentials.file().orElseThrow()).apprunner("list-services").exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void malformedRequestsGetProtocolErrors() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(404);
+        assertThat(get.body()).contains("\"__type\":\"UnknownOperationException\"");
+
+        HttpResponse<String> unsigned = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/"))
+                .header("X-Amz-Target", "AppRunner.ListServices").header("Content-Type", "application/x-amz-json-1.0")
+                .POST(HttpRequest.BodyPublishers.ofString("{")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isEqualTo(400);
+        assertThat(unsigned.headers().firstValue("x-amzn-ErrorType")).contains("MissingAuthenticationTokenException");
+
+        SignedClient signed = new SignedClient(api.port(), credentials);
+        HttpResponse<String> unknownAction = signed.post("AppRunner.LaunchRocket", "{}");
+        assertThat(unknownAction.statusCode()).isEqualTo(400);
+        assertThat(unknownAction.body()).contains("UnknownOperationException").contains("LaunchRocket");
+        HttpResponse<String> badJson = signed.post("AppRunner.ListServices", "{not json");
+        assertThat(badJson.statusCode()).isEqualTo(400);
+        assertThat(badJson.body()).contains("SerializationException");
+        HttpResponse<String> unknownMember = signed.post("AppRunner.UpdateService",
+                "{\"ServiceArn\":\"arn:aws:apprunner:us-east-1:000000000000:service/a/b\",\"ServiceName\":\"renamed\"}");
+        assertThat(unknownMember.statusCode()).isEqualTo(400);
+        assertThat(unknownMember.body()).contains("InvalidRequestException").contains("Unknown member 'serviceName'");
+        HttpResponse<String> fine = signed.post("AppRunner.ListServices", "{}");
+        assertThat(fine.statusCode()).isEqualTo(200);
+        assertThat(fine.headers().firstValue("Content-Type")).contains("application/x-amz-json-1.0");
+    }
+
+    private JsonNode ok(AwsCli.Result r) {
+        assertThat(r.exitCode()).as("aws failed: " + r.stderr()).isZero();
+        return r.json();
+    }
+
+    private void awaitStatus(String arn, String status) {
+        await().atMost(Duration.ofMinutes(2)).until(() ->
+                ok(aws.apprunner("describe-service", "--service-arn", arn)).at("/Service/Status").asText().equals(status));
+    }
+
+    private void awaitOperation(String arn, String id, String status) {
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+            for (JsonNode op : ok(aws.apprunner("list-operations", "--service-arn", arn)).get("OperationSummaryList")) {
+                if (op.get("Id").asText().equals(id)) {
+                    return op.get("Status").asText().equals(status);
+                }
+            }
+            return false;
+        });
+    }
+}
