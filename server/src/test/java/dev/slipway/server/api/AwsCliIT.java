@@ -97,7 +97,7 @@ class AwsCliIT {
         assertThat(described.at("/HealthCheckConfiguration/Protocol").asText()).isEqualTo("TCP");
         assertThat(described.at("/AutoScalingConfigurationSummary/AutoScalingConfigurationName").asText()).isEqualTo("DefaultConfiguration");
         assertThat(described.at("/NetworkConfiguration/EgressConfiguration/EgressType").asText()).isEqualTo("DEFAULT");
-        assertThat(described.get("CreatedAt").isNumber()).isTrue();
+        assertThat(described.get("CreatedAt").asText()).isNotEmpty(); // epoch seconds on the wire; CLI v2 prints ISO 8601
 
         // step 2: a code change, deployed by hand
         Files.writeString(repo.resolve("server.py"), TestApps.pythonGreeter("Good morning"));
