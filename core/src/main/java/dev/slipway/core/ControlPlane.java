@@ -18,6 +18,8 @@ import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.RevisionSpec;
+import dev.slipway.core.store.ControlPlaneState;
+import dev.slipway.core.store.StateStore;
 import dev.slipway.core.validation.ShapeValidator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,6 +58,7 @@ final class ControlPlane implements AutoCloseable {
     private final Path sourcesDir;
     private final String baseDomain;
     private final ServiceRuntime.Timeouts timeouts;
+    private final StateStore store;
     private volatile int routerPort;
     private final SourceFetcher fetcher = new SourceFetcher();
     private final AutoScalingConfigurations autoScaling;
@@ -79,8 +82,8 @@ final class ControlPlane implements AutoCloseable {
         final String id;
         final String arn;
         final String host;
-        final Instant createdAt = Instant.now();
-        Instant updatedAt = createdAt;
+        final Instant createdAt;
+        Instant updatedAt;
         ServiceStatus status = ServiceStatus.OPERATION_IN_PROGRESS;
         SourceConfiguration source;
         InstanceConfiguration instance;
@@ -92,11 +95,13 @@ final class ControlPlane implements AutoCloseable {
         final List<Operation> operations = new ArrayList<>();
         ServiceRuntime runtime;
 
-        ManagedService(String name, String id, String arn, String host) {
+        ManagedService(String name, String id, String arn, String host, Instant createdAt) {
             this.name = name;
             this.id = id;
             this.arn = arn;
             this.host = host;
+            this.createdAt = createdAt;
+            this.updatedAt = createdAt;
         }
     }
 
@@ -111,7 +116,8 @@ final class ControlPlane implements AutoCloseable {
     }
 
     ControlPlane(String region, String accountId, Quotas quotas, ComputeBackend backend, RoutingTable routing,
-                 LogStreams logs, Path sourcesDir, String baseDomain, ServiceRuntime.Timeouts timeouts) {
+                 LogStreams logs, Path sourcesDir, String baseDomain, ServiceRuntime.Timeouts timeouts, StateStore store) {
+        this.store = store;
         this.arns = new Arns(region, accountId);
         this.quotas = quotas;
         this.backend = backend;
@@ -149,7 +155,7 @@ final class ControlPlane implements AutoCloseable {
                     : autoScaling.defaultConfiguration(a -> false).autoScalingConfigurationArn();
             String id = UUID.randomUUID().toString().replace("-", "");
             String host = request.serviceName().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + id.substring(0, 6) + "." + baseDomain;
-            s = new ManagedService(request.serviceName(), id, arns.service(request.serviceName(), id), host);
+            s = new ManagedService(request.serviceName(), id, arns.service(request.serviceName(), id), host, Instant.now());
             s.source = withDefaults(request.sourceConfiguration());
             s.instance = request.instanceConfiguration() != null ? merge(InstanceConfiguration.DEFAULT, request.instanceConfiguration()) : InstanceConfiguration.DEFAULT;
             s.health = (request.healthCheckConfiguration() != null ? request.healthCheckConfiguration() : HealthCheckConfiguration.DEFAULT).withDefaults();
@@ -237,6 +243,7 @@ final class ControlPlane implements AutoCloseable {
                     target.network = oldNetwork;
                     target.observability = oldObservability;
                     target.autoScalingArn = oldAsc;
+                    persist();
                 }
             };
             op = newOperation(s, OperationType.UPDATE_SERVICE);
@@ -325,6 +332,7 @@ final class ControlPlane implements AutoCloseable {
             synchronized (this) {
                 services.remove(target.arn);
                 tags.remove(target.arn);
+                persist();
             }
         });
         return new DeleteServiceResponse(before, op.id(), op);
@@ -349,6 +357,7 @@ final class ControlPlane implements AutoCloseable {
         if (r.tags() != null) {
             tags.put(c.autoScalingConfigurationArn(), toMap(r.tags()));
         }
+        persist();
         return new CreateAutoScalingConfigurationResponse(c);
     }
 
@@ -370,13 +379,16 @@ final class ControlPlane implements AutoCloseable {
         AutoScalingConfiguration c = autoScaling.delete(r.autoScalingConfigurationArn(),
                 Boolean.TRUE.equals(r.deleteAllRevisions()), inUse());
         tags.remove(c.autoScalingConfigurationArn());
+        persist();
         return new DeleteAutoScalingConfigurationResponse(c);
     }
 
     synchronized UpdateDefaultAutoScalingConfigurationResponse updateDefaultAutoScalingConfiguration(
             UpdateDefaultAutoScalingConfigurationRequest r) {
         VALIDATOR.validate("UpdateDefaultAutoScalingConfigurationRequest", r);
-        return new UpdateDefaultAutoScalingConfigurationResponse(autoScaling.makeDefault(r.autoScalingConfigurationArn(), inUse()));
+        AutoScalingConfiguration made = autoScaling.makeDefault(r.autoScalingConfigurationArn(), inUse());
+        persist();
+        return new UpdateDefaultAutoScalingConfigurationResponse(made);
     }
 
     synchronized ListServicesForAutoScalingConfigurationResponse listServicesForAutoScalingConfiguration(
@@ -409,6 +421,7 @@ final class ControlPlane implements AutoCloseable {
         if (r.tags() != null) {
             tags.put(arn, toMap(r.tags()));
         }
+        persist();
         return new CreateConnectionResponse(c);
     }
 
@@ -432,6 +445,7 @@ final class ControlPlane implements AutoCloseable {
         }
         connections.remove(r.connectionArn());
         tags.remove(r.connectionArn());
+        persist();
         Connection old = c.connection;
         return new DeleteConnectionResponse(new Connection(old.connectionName(), old.connectionArn(), old.providerType(),
                 ConnectionStatus.DELETED, old.createdAt()));
@@ -446,6 +460,7 @@ final class ControlPlane implements AutoCloseable {
         c.token = token.strip();
         Connection old = c.connection;
         c.connection = new Connection(old.connectionName(), old.connectionArn(), old.providerType(), ConnectionStatus.AVAILABLE, old.createdAt());
+        persist();
         return c.connection;
     }
 
@@ -476,6 +491,7 @@ final class ControlPlane implements AutoCloseable {
         VALIDATOR.validate("TagResourceRequest", r);
         requireResource(r.resourceArn());
         tags.computeIfAbsent(r.resourceArn(), k -> new LinkedHashMap<>()).putAll(toMap(r.tags()));
+        persist();
     }
 
     synchronized void untagResource(UntagResourceRequest r) {
@@ -484,6 +500,7 @@ final class ControlPlane implements AutoCloseable {
         Map<String, String> t = tags.get(r.resourceArn());
         if (t != null) {
             r.tagKeys().forEach(t::remove);
+            persist();
         }
     }
 
@@ -520,6 +537,7 @@ final class ControlPlane implements AutoCloseable {
         s.operations.add(0, op);
         s.status = ServiceStatus.OPERATION_IN_PROGRESS;
         s.updatedAt = Instant.now();
+        persist();
         return op;
     }
 
@@ -543,10 +561,6 @@ final class ControlPlane implements AutoCloseable {
                 }
             }
             ServiceStatus after = ServiceLifecycle.statusAfter(op.type(), failure == null);
-            synchronized (this) {
-                s.status = after;
-                s.updatedAt = Instant.now();
-            }
             if (failure == null) {
                 log.line(op.type() + " completed successfully. Service status is " + after);
             } else {
@@ -565,7 +579,14 @@ final class ControlPlane implements AutoCloseable {
                 s.runtime.close();
                 logs.closeService(s.name);
             }
-            op.end(failure == null ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure);
+            synchronized (this) {
+                s.status = after;
+                s.updatedAt = Instant.now();
+                op.end(failure == null ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure);
+                if (after != ServiceStatus.DELETED) {
+                    persist();
+                }
+            }
         });
     }
 
@@ -620,6 +641,85 @@ final class ControlPlane implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(plan.runEnv());
         env.putAll(plan.runSecrets());
         return env;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** Saves the whole state; called under the lock after every change. */
+    private synchronized void persist() {
+        List<ControlPlaneState.ServiceState> saved = services.values().stream().map(s -> new ControlPlaneState.ServiceState(
+                s.name, s.id, s.arn, s.host, s.createdAt, s.updatedAt, s.status, s.source, s.instance, s.health, s.network,
+                s.encryption, s.observability, s.autoScalingArn,
+                s.operations.stream().map(o -> new ControlPlaneState.OperationState(o.summary(), o.failureReason().orElse(null))).toList(),
+                s.runtime.currentRevision().orElse(null))).toList();
+        Map<String, Map<String, String>> savedTags = new LinkedHashMap<>();
+        tags.forEach((arn, t) -> savedTags.put(arn, new LinkedHashMap<>(t)));
+        store.save(new ControlPlaneState(ControlPlaneState.VERSION, saved,
+                connections.values().stream().map(c -> new ControlPlaneState.ConnectionState(c.connection, c.token)).toList(),
+                autoScaling.export(), savedTags));
+    }
+
+    /**
+     * Reads the saved state back: every service, operation, connection, configuration and tag. Running services start
+     * their deployed revision again (no build, no new operation); an operation the previous run did not finish is
+     * ended as FAILED, leaving the status its failure leads to.
+     */
+    synchronized void restore() {
+        Optional<ControlPlaneState> loaded = store.load();
+        if (loaded.isEmpty()) {
+            return;
+        }
+        ControlPlaneState state = loaded.get();
+        autoScaling.restore(state.autoScaling());
+        for (ControlPlaneState.ConnectionState c : state.connections()) {
+            StoredConnection stored = new StoredConnection(c.connection());
+            stored.token = c.token();
+            connections.put(c.connection().connectionArn(), stored);
+        }
+        state.tags().forEach((arn, t) -> tags.put(arn, new LinkedHashMap<>(t)));
+        for (ControlPlaneState.ServiceState saved : state.services()) {
+            ManagedService s = new ManagedService(saved.name(), saved.id(), saved.arn(), saved.host(), saved.createdAt());
+            s.updatedAt = saved.updatedAt();
+            s.source = saved.source();
+            s.instance = saved.instance();
+            s.health = saved.health();
+            s.network = saved.network();
+            s.encryption = saved.encryption();
+            s.observability = saved.observability();
+            s.autoScalingArn = saved.autoScalingArn();
+            saved.operations().forEach(o -> s.operations.add(Operation.restored(o.summary(), o.failureReason())));
+            s.status = saved.status() == ServiceStatus.OPERATION_IN_PROGRESS && !s.operations.isEmpty()
+                    ? ServiceLifecycle.statusAfter(s.operations.get(0).type(), false) : saved.status();
+            s.runtime = new ServiceRuntime(s.name, s.host, backend, routing, logs, health, timeouts, () -> s.health);
+            services.put(s.arn, s);
+            Optional<PreparedRevision> revision = Optional.ofNullable(saved.revision());
+            revision.ifPresent(s.runtime::adopt);
+            if (s.status == ServiceStatus.PAUSED) {
+                s.runtime.showPaused();
+            } else if (s.status == ServiceStatus.RUNNING && revision.isPresent()) {
+                restart(s, revision.get());
+            } else {
+                s.runtime.showUnavailable("Service " + s.name + " is " + s.status + "; see its events and deployment logs.");
+            }
+        }
+        persist();
+        LOG.info("restored {} service(s), {} connection(s) from the state store", services.size(), connections.size());
+    }
+
+    /** Starts a restored running service's revision again, as it was before the restart. */
+    private void restart(ManagedService s, PreparedRevision revision) {
+        var events = logs.sink(s.name, "events");
+        s.runtime.showUnavailable("Service " + s.name + " is starting again after a restart of Slipway. Try again shortly.");
+        operations.execute(() -> {
+            events.line("Slipway restarted: starting revision " + revision.revisionId() + " again (no new deployment)");
+            try {
+                s.runtime.deploy(revision, desiredCount(s), instanceEnv(revision.plan()), new DeploymentLog(events, 2));
+                events.line("Serving again after the restart");
+            } catch (BuildFailedException | RuntimeException e) {
+                events.line("Could not start the service again after the restart: " + e.getMessage());
+                LOG.warn("service {}: could not start again after a restart: {}", s.name, e.getMessage());
+            }
+        });
     }
 
     // ---------------------------------------------------------------- helpers

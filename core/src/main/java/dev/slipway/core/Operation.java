@@ -14,19 +14,45 @@ import java.util.concurrent.TimeoutException;
 
 /** An asynchronous operation on a service (create, deploy, update, pause, resume, delete) that can be awaited. */
 public final class Operation {
-    private final String id = UUID.randomUUID().toString();
+    private final String id;
     private final OperationType type;
     private final String targetArn;
-    private final Instant startedAt = Instant.now();
+    private final Instant startedAt;
     private final CompletableFuture<OperationSummary> done = new CompletableFuture<>();
     private volatile OperationStatus status = OperationStatus.PENDING;
-    private volatile Instant updatedAt = startedAt;
+    private volatile Instant updatedAt;
     private volatile Instant endedAt;
     private volatile String failureReason;
 
     Operation(OperationType type, String targetArn) {
+        this.id = UUID.randomUUID().toString();
         this.type = type;
         this.targetArn = targetArn;
+        this.startedAt = Instant.now();
+        this.updatedAt = startedAt;
+    }
+
+    /** An operation read back from the state store; one that had not ended is ended as FAILED, interrupted. */
+    static Operation restored(OperationSummary s, String failureReason) {
+        Operation op = new Operation(s.id(), s.type(), s.targetArn(), s.startedAt());
+        if (s.isDone()) {
+            op.status = s.status();
+            op.endedAt = s.endedAt();
+            op.updatedAt = s.updatedAt();
+            op.failureReason = failureReason;
+            op.done.complete(op.summary());
+        } else {
+            op.end(OperationStatus.FAILED, "interrupted: Slipway stopped before the operation ended");
+        }
+        return op;
+    }
+
+    private Operation(String id, OperationType type, String targetArn, Instant startedAt) {
+        this.id = id;
+        this.type = type;
+        this.targetArn = targetArn;
+        this.startedAt = startedAt;
+        this.updatedAt = startedAt;
     }
 
     public String id() {

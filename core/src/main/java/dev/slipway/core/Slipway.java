@@ -11,6 +11,8 @@ import dev.slipway.core.spi.BackendContext;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.ComputeBackendProvider;
 import dev.slipway.core.spi.RouterProvider;
+import dev.slipway.core.store.FileStateStore;
+import dev.slipway.core.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,8 +61,9 @@ public final class Slipway implements AutoCloseable {
         b.listeners.forEach(logs::addListener);
         this.backend = loadBackend(b.backend, stateDir.resolve("backend-" + b.backend));
         this.routingTable = new RoutingTable();
+        StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
         this.controlPlane = new ControlPlane(b.region, b.accountId, b.quotas, backend, routingTable, logs,
-                stateDir.resolve("sources"), b.baseDomain, b.timeouts);
+                stateDir.resolve("sources"), b.baseDomain, b.timeouts, store);
         RouterProvider.Router started = null;
         if (b.routerPort >= 0) {
             RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
@@ -75,6 +78,12 @@ public final class Slipway implements AutoCloseable {
             controlPlane.routerPort(started.port());
         }
         this.router = started;
+        try {
+            controlPlane.restore();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     private static ComputeBackend loadBackend(String name, Path workDir) {
@@ -230,6 +239,7 @@ public final class Slipway implements AutoCloseable {
         private Quotas quotas = Quotas.DEFAULT;
         private ServiceRuntime.Timeouts timeouts = ServiceRuntime.Timeouts.DEFAULT;
         private final List<LogListener> listeners = new java.util.ArrayList<>();
+        private boolean durableState;
 
         /** The compute backend by name: {@code local} (default). */
         public Builder backend(String name) { this.backend = name; return this; }
@@ -260,7 +270,17 @@ public final class Slipway implements AutoCloseable {
         /** Sees every log line of every service as it is written (deployment progress, instance output). */
         public Builder logListener(LogListener listener) { this.listeners.add(listener); return this; }
 
+        /**
+         * Keep services, operations, connections, configurations and tags in {@code <stateDir>/state.json}, so that a
+         * new Slipway on the same state directory (after close(), a crash or kill -9) lists them all and serves the
+         * running services again without a new deployment. Needs {@link #stateDir(Path)}.
+         */
+        public Builder durableState(boolean durable) { this.durableState = durable; return this; }
+
         public Slipway build() {
+            if (durableState && stateDir == null) {
+                throw new IllegalArgumentException("durableState needs a stateDir to keep the state in");
+            }
             if (!accountId.matches("[0-9]{12}")) {
                 throw new IllegalArgumentException("accountId must be 12 digits, not " + accountId);
             }

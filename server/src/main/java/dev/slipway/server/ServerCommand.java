@@ -55,7 +55,8 @@ final class ServerCommand implements Callable<Integer> {
         Slipway slipway;
         ApiServer api;
         try {
-            slipway = Slipway.builder().backend(backend).stateDir(stateDir).routerHost(bind).routerPort(routerPort).region(region).build();
+            slipway = Slipway.builder().backend(backend).stateDir(stateDir).durableState(true).routerHost(bind)
+                    .routerPort(routerPort).region(region).build();
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("slipway server: " + e.getMessage());
             return 2;

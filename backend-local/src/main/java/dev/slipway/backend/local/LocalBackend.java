@@ -123,7 +123,7 @@ public final class LocalBackend implements ComputeBackend {
         int port = freePort();
         Map<String, String> env = new HashMap<>(plan.runEnv());
         env.putAll(spec.env());
-        env.put("PATH", revisionPaths.getOrDefault(revision.revisionId(), System.getenv("PATH")));
+        env.put("PATH", revisionPaths.computeIfAbsent(revision.revisionId(), id -> toolchainPath(plan)));
         env.put("PORT", Integer.toString(port));
         plan.portEnv().ifPresent(name -> env.put(name, Integer.toString(port)));
         Process p;
@@ -146,6 +146,15 @@ public final class LocalBackend implements ComputeBackend {
         reader.start();
         LOG.debug("started instance {} of {} (pid {}, port {})", spec.instanceId(), spec.serviceName(), p.pid(), port);
         return instance;
+    }
+
+    /** The PATH of a revision built by an earlier run of Slipway (its workspace is kept in the state directory). */
+    private String toolchainPath(BuildPlan plan) {
+        try {
+            return toolchains.resolve(plan.runtime(), plan.runtimeVersion()).path();
+        } catch (BuildFailedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     @Override

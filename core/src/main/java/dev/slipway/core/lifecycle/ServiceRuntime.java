@@ -79,6 +79,16 @@ public final class ServiceRuntime implements AutoCloseable {
         routing.put(host, Optional.of(Route.unavailable(serviceName, message)));
     }
 
+    /** Takes over a revision kept from an earlier run without starting instances, e.g. for a paused service. */
+    public synchronized void adopt(PreparedRevision revision) {
+        current = revision;
+    }
+
+    /** Shows the service as paused, answering 503, for a paused service restored after a restart. */
+    public void showPaused() {
+        routing.put(host, Optional.of(Route.paused(serviceName)));
+    }
+
     /** The revision instances run from, if one was deployed. */
     public synchronized Optional<PreparedRevision> currentRevision() {
         return Optional.ofNullable(current);

@@ -6,6 +6,7 @@ import dev.slipway.core.ServiceQuotaExceededException;
 import dev.slipway.core.internal.Arns;
 import dev.slipway.core.model.AutoScalingConfiguration;
 import dev.slipway.core.model.AutoScalingConfigurationStatus;
+import dev.slipway.core.store.ControlPlaneState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,16 +41,21 @@ public final class AutoScalingConfigurations {
         final int maxConcurrency;
         final int minSize;
         final int maxSize;
-        final Instant createdAt = Instant.now();
+        final Instant createdAt;
         Instant deletedAt;
 
         Revision(String name, int number, String arn, int maxConcurrency, int minSize, int maxSize) {
+            this(name, number, arn, maxConcurrency, minSize, maxSize, Instant.now());
+        }
+
+        Revision(String name, int number, String arn, int maxConcurrency, int minSize, int maxSize, Instant createdAt) {
             this.name = name;
             this.number = number;
             this.arn = arn;
             this.maxConcurrency = maxConcurrency;
             this.minSize = minSize;
             this.maxSize = maxSize;
+            this.createdAt = createdAt;
         }
 
         boolean active() {
@@ -143,6 +149,23 @@ public final class AutoScalingConfigurations {
             defaultName = DEFAULT_NAME;
         }
         return view(r, inUse);
+    }
+
+    /** Every revision, deleted ones included, and the default name, for the state store. */
+    public ControlPlaneState.AutoScalingState export() {
+        return new ControlPlaneState.AutoScalingState(revisions.stream().map(r -> new ControlPlaneState.RevisionState(
+                r.name, r.number, r.arn, r.maxConcurrency, r.minSize, r.maxSize, r.createdAt, r.deletedAt)).toList(), defaultName);
+    }
+
+    /** Replaces every revision with stored ones. */
+    public void restore(ControlPlaneState.AutoScalingState state) {
+        revisions.clear();
+        for (ControlPlaneState.RevisionState r : state.revisions()) {
+            Revision revision = new Revision(r.name(), r.number(), r.arn(), r.maxConcurrency(), r.minSize(), r.maxSize(), r.createdAt());
+            revision.deletedAt = r.deletedAt();
+            revisions.add(revision);
+        }
+        defaultName = state.defaultName();
     }
 
     /** Whether {@code arn} names an existing active revision. */

@@ -1,0 +1,41 @@
+package dev.slipway.core.store;
+
+import dev.slipway.core.model.*;
+import dev.slipway.core.spi.PreparedRevision;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the control plane must not lose: services (spec, status, operations, deployed revision), connections
+ * (with their handshake tokens), auto scaling configuration revisions, and tags.
+ */
+public record ControlPlaneState(int version, List<ServiceState> services, List<ConnectionState> connections,
+                                AutoScalingState autoScaling, Map<String, Map<String, String>> tags) {
+    public static final int VERSION = 1;
+
+    /** A service as stored. {@code revision} is null until a deployment succeeded. */
+    public record ServiceState(String name, String id, String arn, String host, Instant createdAt, Instant updatedAt,
+                               ServiceStatus status, SourceConfiguration source, InstanceConfiguration instance,
+                               HealthCheckConfiguration health, NetworkConfiguration network,
+                               EncryptionConfiguration encryption, ServiceObservabilityConfiguration observability,
+                               String autoScalingArn, List<OperationState> operations, PreparedRevision revision) {
+    }
+
+    /** An operation as stored. */
+    public record OperationState(OperationSummary summary, String failureReason) {
+    }
+
+    /** A connection and its handshake token, if completed. */
+    public record ConnectionState(Connection connection, String token) {
+    }
+
+    /** All auto scaling configuration revisions, deleted ones included (their numbers are not reused). */
+    public record AutoScalingState(List<RevisionState> revisions, String defaultName) {
+    }
+
+    /** One auto scaling configuration revision. */
+    public record RevisionState(String name, int number, String arn, int maxConcurrency, int minSize, int maxSize,
+                                Instant createdAt, Instant deletedAt) {
+    }
+}

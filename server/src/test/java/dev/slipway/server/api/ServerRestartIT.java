@@ -1,0 +1,167 @@
+package dev.slipway.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.core.testing.TestApps;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code slipway server} keeps everything across a restart, also after kill -9, and serves again without redeploying. */
+class ServerRestartIT {
+    private static final Pattern LISTENING = Pattern.compile("Slipway API listening on http://127\\.0\\.0\\.1:(\\d+) .*router on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> servers = new ArrayList<>();
+
+    /** A running {@code slipway server} and its ports. */
+    private record Server(Process process, int apiPort, int routerPort, List<String> output) {
+    }
+
+    @AfterEach
+    void stopServers() throws InterruptedException {
+        for (Process p : servers) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void everythingSurvivesKillDashNineAndAGracefulRestart() throws Exception {
+        Path state = tmp.resolve("state");
+        Path app = tmp.resolve("app");
+        TestApps.writePythonGreeter(app, "Hello", "Jane");
+        String source = "{\"CodeRepository\":{\"RepositoryUrl\":\"" + app.toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}";
+
+        Server first = start(state);
+        AwsCli aws = AwsCli.withCredentialsFile(first.apiPort(), state.resolve("credentials"));
+        String running = ok(aws.apprunner("create-service", "--service-name", "keeper", "--source-configuration", source))
+                .at("/Service/ServiceArn").asText();
+        String paused = ok(aws.apprunner("create-service", "--service-name", "sleeper", "--source-configuration", source))
+                .at("/Service/ServiceArn").asText();
+        String asc = ok(aws.apprunner("create-auto-scaling-configuration", "--auto-scaling-configuration-name", "kept-config",
+                "--max-concurrency", "42")).at("/AutoScalingConfiguration/AutoScalingConfigurationArn").asText();
+        ok(aws.apprunner("create-connection", "--connection-name", "kept-conn", "--provider-type", "GITHUB"));
+        ok(aws.apprunner("tag-resource", "--resource-arn", running, "--tags", "Key=owner,Value=ops"));
+        awaitStatus(aws, running, "RUNNING");
+        awaitStatus(aws, paused, "RUNNING");
+        ok(aws.apprunner("pause-service", "--service-arn", paused));
+        awaitStatus(aws, paused, "PAUSED");
+        assertThat(get(first, running, aws)).isEqualTo("Hello, Jane!");
+        long orphan = instancePid(state, "keeper");
+
+        first.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: nothing is cleaned up
+        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
+
+        Server second = start(state);
+        AwsCli again = AwsCli.withCredentialsFile(second.apiPort(), state.resolve("credentials"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(orphan).map(h -> !h.isAlive()).orElse(true));
+        JsonNode services = ok(again.apprunner("list-services")).get("ServiceSummaryList");
+        assertThat(services).extracting(n -> n.get("ServiceName").asText() + "=" + n.get("Status").asText())
+                .containsExactlyInAnyOrder("keeper=RUNNING", "sleeper=PAUSED");
+        await().atMost(Duration.ofMinutes(1)).until(() -> "Hello, Jane!".equals(get(second, running, again)));
+        assertThat(ok(again.apprunner("list-operations", "--service-arn", running)).get("OperationSummaryList"))
+                .extracting(o -> o.get("Type").asText()).containsExactly("CREATE_SERVICE");
+        assertThat(status(second, paused, again)).isEqualTo(503);
+        assertThat(ok(again.apprunner("describe-auto-scaling-configuration", "--auto-scaling-configuration-arn", asc))
+                .at("/AutoScalingConfiguration/MaxConcurrency").asInt()).isEqualTo(42);
+        assertThat(ok(again.apprunner("list-connections")).at("/ConnectionSummaryList/0/ConnectionName").asText()).isEqualTo("kept-conn");
+        assertThat(ok(again.apprunner("list-tags-for-resource", "--resource-arn", running)).at("/Tags/0/Value").asText()).isEqualTo("ops");
+        assertThat(Files.getPosixFilePermissions(state.resolve("state.json")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        second.process().destroy(); // SIGTERM: a graceful stop
+        assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Server third = start(state);
+        AwsCli third_ = AwsCli.withCredentialsFile(third.apiPort(), state.resolve("credentials"));
+        await().atMost(Duration.ofMinutes(1)).until(() -> "Hello, Jane!".equals(get(third, running, third_)));
+        ok(third_.apprunner("resume-service", "--service-arn", paused));
+        awaitStatus(third_, paused, "RUNNING");
+        assertThat(get(third, paused, third_)).isEqualTo("Hello, Jane!");
+    }
+
+    private Server start(Path state) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-jar", Path.of("target", "slipway.jar").toString(), "server",
+                "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0")
+                .redirectErrorStream(true).start();
+        servers.add(p);
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.add(line);
+                }
+            } catch (IOException ignored) {
+                // ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        await().atMost(Duration.ofMinutes(1)).until(() -> listening(output).isPresent() || !p.isAlive());
+        Matcher m = listening(output).orElseThrow(() -> new AssertionError("server did not start:\n" + String.join("\n", output)));
+        return new Server(p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), output);
+    }
+
+    private static Optional<Matcher> listening(List<String> output) {
+        return output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst();
+    }
+
+    private static String get(Server server, String arn, AwsCli aws) throws IOException, InterruptedException {
+        return new HttpProbe(server.routerPort()).get(host(arn, aws)).body();
+    }
+
+    private static int status(Server server, String arn, AwsCli aws) throws IOException, InterruptedException {
+        return new HttpProbe(server.routerPort()).get(host(arn, aws)).statusCode();
+    }
+
+    private static String host(String arn, AwsCli aws) throws IOException, InterruptedException {
+        return ok(aws.apprunner("describe-service", "--service-arn", arn)).at("/Service/ServiceUrl").asText();
+    }
+
+    private static long instancePid(Path state, String service) throws IOException {
+        try (Stream<Path> logs = Files.list(state.resolve("logs").resolve(service).resolve("instance"))) {
+            for (Path log : logs.toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    int at = line.indexOf(" pid=");
+                    if (at >= 0) {
+                        return Long.parseLong(line.substring(at + 5).trim());
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no instance of " + service + " printed its pid");
+    }
+
+    private static void awaitStatus(AwsCli aws, String arn, String status) {
+        await().atMost(Duration.ofMinutes(2)).until(() ->
+                ok(aws.apprunner("describe-service", "--service-arn", arn)).at("/Service/Status").asText().equals(status));
+    }
+
+    private static JsonNode ok(AwsCli.Result r) {
+        assertThat(r.exitCode()).as("aws failed: " + r.stderr()).isZero();
+        return r.json();
+    }
+}
