@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.InvalidRequestException;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.api.*;
+import dev.slipway.core.model.ConnectionSummary;
 import dev.slipway.core.model.Shapes;
 import dev.slipway.core.validation.ShapeValidator;
 import java.util.Map;
@@ -56,7 +57,8 @@ final class ApiActions {
                     s.untagResource(read(in, UntagResourceRequest.class));
                     return EMPTY;
                 }),
-                Map.entry("ListTagsForResource", in -> s.listTagsForResource(read(in, ListTagsForResourceRequest.class))));
+                Map.entry("ListTagsForResource", in -> s.listTagsForResource(read(in, ListTagsForResourceRequest.class))),
+                Map.entry("Slipway.CompleteConnectionHandshake", in -> completeHandshake(s, in)));
     }
 
     /** Runs {@code action} on {@code input}; the result is the output shape's record (or an empty object). */
@@ -71,6 +73,23 @@ final class ApiActions {
                     + "; Slipway speaks the App Runner API (2020-05-15): " + new TreeSet<>(actions.keySet()));
         }
         return f.apply(input);
+    }
+
+    /**
+     * {@code Slipway.CompleteConnectionHandshake}: {@code {"ConnectionName": ..., "Token": ...}} makes a
+     * PENDING_HANDSHAKE connection AVAILABLE with a provider access token; answers {@code {"Connection": ...}}.
+     */
+    private static Object completeHandshake(Slipway s, JsonNode in) {
+        String name = in.path("ConnectionName").asText("");
+        String token = in.path("Token").asText("");
+        ShapeValidator.instance().validate("ListConnectionsRequest",
+                Shapes.mapper().createObjectNode().put("ConnectionName", name));
+        if (token.isBlank()) {
+            throw new InvalidRequestException("Token must not be empty: give the provider's access token for the connection");
+        }
+        ConnectionSummary c = s.listConnections(new ListConnectionsRequest(name, null, null)).connectionSummaryList().stream()
+                .findFirst().orElseThrow(() -> new dev.slipway.core.ResourceNotFoundException("No connection named " + name));
+        return Map.of("Connection", s.completeConnectionHandshake(c.connectionArn(), token));
     }
 
     private static <T> T read(JsonNode input, Class<T> type) {

@@ -21,6 +21,16 @@ public record ApiCredentials(String accessKeyId, String secretAccessKey, Optiona
     private static final Pattern KEY = Pattern.compile("(?m)^\\s*aws_access_key_id\\s*=\\s*(\\S+)");
     private static final Pattern SECRET = Pattern.compile("(?m)^\\s*aws_secret_access_key\\s*=\\s*(\\S+)");
 
+    /** For clients: the environment's pair, else the state directory's file; never generates one. */
+    public static Optional<ApiCredentials> find(Map<String, String> env, Path stateDir) {
+        String key = env.get("SLIPWAY_ACCESS_KEY_ID");
+        String secret = env.get("SLIPWAY_SECRET_ACCESS_KEY");
+        if (key != null && !key.isBlank() && secret != null && !secret.isBlank()) {
+            return Optional.of(new ApiCredentials(key.trim(), secret.trim(), Optional.empty()));
+        }
+        return Files.isRegularFile(stateDir.resolve("credentials")) ? Optional.of(load(env, stateDir)) : Optional.empty();
+    }
+
     /** Credentials from the environment if both variables are set, else from (or into) the state directory. */
     public static ApiCredentials load(Map<String, String> env, Path stateDir) {
         String key = env.get("SLIPWAY_ACCESS_KEY_ID");

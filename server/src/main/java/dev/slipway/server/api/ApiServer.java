@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String TARGET_PREFIX = "AppRunner.";
+    /** Slipway's own actions, beyond App Runner's (e.g. completing a connection's handshake). */
+    private static final String EXTENSION_PREFIX = "Slipway.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
 
     private final EventLoopGroup group;
@@ -139,11 +141,11 @@ public final class ApiServer implements AutoCloseable {
                 }
                 verifier.verify(method, uri, headers, body);
                 String target = headers.getOrDefault("x-amz-target", "");
-                if (!target.startsWith(TARGET_PREFIX)) {
+                if (!target.startsWith(TARGET_PREFIX) && !target.startsWith(EXTENSION_PREFIX)) {
                     throw new ApiException("UnknownOperationException", 400, "X-Amz-Target must be AppRunner.<Action>, not '"
                             + target + "'");
                 }
-                action = target.substring(TARGET_PREFIX.length());
+                action = target.startsWith(EXTENSION_PREFIX) ? target : target.substring(TARGET_PREFIX.length());
                 JsonNode input;
                 try {
                     input = body.length == 0 ? Shapes.mapper().createObjectNode() : Shapes.mapper().readTree(body);

@@ -227,7 +227,7 @@ class AwsCliIT {
         assertThat(unsigned.statusCode()).isEqualTo(400);
         assertThat(unsigned.headers().firstValue("x-amzn-ErrorType")).contains("MissingAuthenticationTokenException");
 
-        SignedClient signed = new SignedClient(api.port(), credentials);
+        ApiClient signed = new ApiClient(URI.create("http://127.0.0.1:" + api.port() + "/"), credentials, "us-east-1");
         HttpResponse<String> unknownAction = signed.post("AppRunner.LaunchRocket", "{}");
         assertThat(unknownAction.statusCode()).isEqualTo(400);
         assertThat(unknownAction.body()).contains("UnknownOperationException").contains("LaunchRocket");

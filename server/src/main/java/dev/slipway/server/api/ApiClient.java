@@ -13,31 +13,32 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
-/** Sends hand-made requests signed with the AWS SDK's signer, for what the AWS CLI cannot send. */
-final class SignedClient {
-    private final int port;
+/** Sends requests to a Slipway API server, signed with the AWS SDK's Signature Version 4 signer. */
+public final class ApiClient {
+    private final URI endpoint;
     private final ApiCredentials credentials;
+    private final String region;
     private final HttpClient client = HttpClient.newHttpClient();
 
-    SignedClient(int port, ApiCredentials credentials) {
-        this.port = port;
+    public ApiClient(URI endpoint, ApiCredentials credentials, String region) {
+        this.endpoint = endpoint;
         this.credentials = credentials;
+        this.region = region;
     }
 
-    HttpResponse<String> post(String target, String body) throws IOException, InterruptedException {
+    /** POSTs {@code body} with {@code X-Amz-Target: target}; returns the response as it came. */
+    public HttpResponse<String> post(String target, String body) throws IOException, InterruptedException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
-                .uri(URI.create("http://127.0.0.1:" + port + "/"))
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
                 .putHeader("Content-Type", "application/x-amz-json-1.0").putHeader("X-Amz-Target", target).build();
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
                 .identity(AwsCredentialsIdentity.create(credentials.accessKeyId(), credentials.secretAccessKey()))
                 .request(request).payload(ContentStreamProvider.fromByteArray(bytes))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "apprunner")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SigV4Verifier.SERVICE)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         signed.request().forEachHeader((name, values) -> {
-            if (!name.equalsIgnoreCase("host")) {
+            if (!name.equalsIgnoreCase("host")) { // HttpClient sets the same Host itself
                 values.forEach(v -> b.header(name, v));
             }
         });

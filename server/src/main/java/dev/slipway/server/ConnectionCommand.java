@@ -1,0 +1,86 @@
+package dev.slipway.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.model.Shapes;
+import dev.slipway.server.api.ApiClient;
+import dev.slipway.server.api.ApiCredentials;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code slipway connection}: what the App Runner console does for connections, against a running server. */
+@Command(name = "connection", mixinStandardHelpOptions = true,
+        description = "Manage connections on a running 'slipway server' (create them with 'aws apprunner create-connection').",
+        subcommands = ConnectionCommand.Complete.class)
+final class ConnectionCommand {
+
+    /** {@code slipway connection complete}: the handshake, done with a token instead of a browser. */
+    @Command(name = "complete", mixinStandardHelpOptions = true,
+            description = {"Complete a PENDING_HANDSHAKE connection with the provider's access token (e.g. a GitHub",
+                    "personal access token); it becomes AVAILABLE, and services whose",
+                    "AuthenticationConfiguration names it clone private repositories with the token.",
+                    "",
+                    "Example:",
+                    "  slipway connection complete --name my-github --token-file ~/.config/github-token"})
+    static final class Complete implements Callable<Integer> {
+        @Option(names = "--name", required = true, description = "The connection's name.")
+        String name;
+
+        @Option(names = "--token-file", required = true, description = "A file holding the access token (it is never printed).")
+        Path tokenFile;
+
+        @Option(names = "--endpoint-url", description = "The server's API (default: ${DEFAULT-VALUE}).", defaultValue = "http://127.0.0.1:8484")
+        URI endpoint;
+
+        @Option(names = "--state-dir", description = "Where the server keeps its credentials (default: ${DEFAULT-VALUE}).",
+                defaultValue = "${sys:user.home}/.slipway")
+        Path stateDir;
+
+        @Option(names = "--region", description = "Region the server signs for (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
+        String region;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (!Files.isReadable(tokenFile)) {
+                err.println("slipway connection complete: cannot read the token file " + tokenFile);
+                return 2;
+            }
+            Optional<ApiCredentials> credentials = ApiCredentials.find(System.getenv(), stateDir);
+            if (credentials.isEmpty()) {
+                err.println("slipway connection complete: no credentials: set SLIPWAY_ACCESS_KEY_ID and "
+                        + "SLIPWAY_SECRET_ACCESS_KEY, or give the server's --state-dir");
+                return 2;
+            }
+            String body = Shapes.mapper().createObjectNode().put("ConnectionName", name)
+                    .put("Token", Files.readString(tokenFile).strip()).toString();
+            HttpResponse<String> response;
+            try {
+                response = new ApiClient(endpoint.resolve("/"), credentials.get(), region).post("Slipway.CompleteConnectionHandshake", body);
+            } catch (java.net.ConnectException e) {
+                err.println("slipway connection complete: no Slipway server answers at " + endpoint + "; start one with 'slipway server'");
+                return 2;
+            }
+            JsonNode json = Shapes.mapper().readTree(response.body());
+            if (response.statusCode() != 200) {
+                err.println("slipway connection complete: " + json.path("__type").asText() + ": " + json.path("Message").asText());
+                return 2;
+            }
+            out.println("Connection " + name + " is " + json.at("/Connection/Status").asText() + " ("
+                    + json.at("/Connection/ConnectionArn").asText() + ")");
+            return 0;
+        }
+    }
+}

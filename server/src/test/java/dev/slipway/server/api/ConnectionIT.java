@@ -1,0 +1,130 @@
+package dev.slipway.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.Slipway;
+import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.core.testing.TestApps;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A connection's handshake completed with {@code slipway connection complete}; services then clone private repositories. */
+class ConnectionIT {
+    private static final String TOKEN = "ghp_test_token_0123456789";
+
+    @TempDir
+    Path tmp;
+
+    private Slipway slipway;
+    private ApiServer api;
+    private AwsCli aws;
+    private PrivateGitServer git;
+    private Path state;
+
+    @BeforeEach
+    void start() throws Exception {
+        state = tmp.resolve("state");
+        ApiCredentials credentials = ApiCredentials.load(Map.of(), state);
+        slipway = Slipway.builder().routerPort(0).stateDir(state).build();
+        api = ApiServer.start(slipway, credentials, "127.0.0.1", 0);
+        aws = AwsCli.withCredentialsFile(api.port(), credentials.file().orElseThrow());
+        Git repo = TestApps.gitRepositoryWithGreeter(tmp.resolve("origin"), "Hello", "Jane");
+        git = new PrivateGitServer(repo.getRepository(), TOKEN);
+    }
+
+    @AfterEach
+    void stop() {
+        git.close();
+        api.close();
+        slipway.close();
+    }
+
+    @Test
+    void completedConnectionClonesAPrivateRepositoryAndIsProtectedWhileUsed() throws Exception {
+        String arn = ok(aws.apprunner("create-connection", "--connection-name", "private-gh", "--provider-type", "GITHUB"))
+                .at("/Connection/ConnectionArn").asText();
+        assertThat(ok(aws.apprunner("list-connections")).at("/ConnectionSummaryList/0/Status").asText()).isEqualTo("PENDING_HANDSHAKE");
+        String source = "{\"AuthenticationConfiguration\":{\"ConnectionArn\":\"" + arn + "\"},\"CodeRepository\":{\"RepositoryUrl\":\""
+                + git.url() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}";
+        AwsCli.Result early = aws.apprunner("create-service", "--service-name", "private-app", "--source-configuration", source);
+        assertThat(early.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(early.stderr()).contains("complete its handshake");
+
+        Path tokenFile = tmp.resolve("token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+        List<String> output = slipway("connection", "complete", "--name", "private-gh", "--token-file", tokenFile.toString(),
+                "--endpoint-url", "http://127.0.0.1:" + api.port(), "--state-dir", state.toString());
+        assertThat(output).containsExactly("Connection private-gh is AVAILABLE (" + arn + ")");
+        assertThat(ok(aws.apprunner("list-connections")).at("/ConnectionSummaryList/0/Status").asText()).isEqualTo("AVAILABLE");
+
+        JsonNode created = ok(aws.apprunner("create-service", "--service-name", "private-app", "--source-configuration", source));
+        String service = created.at("/Service/ServiceArn").asText();
+        awaitStatus(service, "RUNNING");
+        assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.at("/Service/ServiceUrl").asText()).body())
+                .isEqualTo("Hello, Jane!");
+        assertThat(Files.readString(state.resolve("logs/private-app/deployment/" + created.at("/OperationId").asText() + ".log")))
+                .contains("Checked out commit").doesNotContain(TOKEN);
+
+        AwsCli.Result inUse = aws.apprunner("delete-connection", "--connection-arn", arn);
+        assertThat(inUse.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(inUse.stderr()).contains("private-app");
+    }
+
+    @Test
+    void withoutTheConnectionThePrivateRepositoryIsRefused() throws Exception {
+        String source = "{\"CodeRepository\":{\"RepositoryUrl\":\"" + git.url() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}";
+        JsonNode created = ok(aws.apprunner("create-service", "--service-name", "no-access", "--source-configuration", source));
+        awaitStatus(created.at("/Service/ServiceArn").asText(), "CREATE_FAILED");
+        assertThat(Files.readString(state.resolve("logs/no-access/deployment/" + created.at("/OperationId").asText() + ".log")))
+                .contains("use an AVAILABLE connection");
+    }
+
+    @Test
+    void completingAnUnknownConnectionSaysSo() throws Exception {
+        Path tokenFile = tmp.resolve("token");
+        Files.writeString(tokenFile, TOKEN);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-jar", Path.of("target", "slipway.jar").toString(), "connection", "complete",
+                "--name", "nope-conn", "--token-file", tokenFile.toString(), "--endpoint-url", "http://127.0.0.1:" + api.port(),
+                "--state-dir", state.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out).contains("ResourceNotFoundException").contains("nope-conn").doesNotContain(TOKEN);
+    }
+
+    private List<String> slipway(String... args) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-jar", Path.of("target", "slipway.jar").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out.lines().toList();
+    }
+
+    private void awaitStatus(String arn, String status) {
+        await().atMost(Duration.ofMinutes(2)).until(() ->
+                ok(aws.apprunner("describe-service", "--service-arn", arn)).at("/Service/Status").asText().equals(status));
+    }
+
+    private static JsonNode ok(AwsCli.Result r) {
+        assertThat(r.exitCode()).as("aws failed: " + r.stderr()).isZero();
+        return r.json();
+    }
+}
