@@ -7,15 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.testing.HttpProbe;
 import dev.slipway.core.testing.TestApps;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.slipway.server.SlipwayJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,9 +62,10 @@ class ConnectionIT {
 
         Path tokenFile = tmp.resolve("token");
         Files.writeString(tokenFile, TOKEN + "\n");
-        List<String> output = slipway("connection", "complete", "--name", "private-gh", "--token-file", tokenFile.toString(),
+        SlipwayJar complete = SlipwayJar.run("connection", "complete", "--name", "private-gh", "--token-file", tokenFile.toString(),
                 "--endpoint-url", "http://127.0.0.1:" + api.port(), "--state-dir", state.toString());
-        assertThat(output).containsExactly("Connection private-gh is AVAILABLE (" + arn + ")");
+        assertThat(complete.process().exitValue()).isZero();
+        assertThat(complete.output()).containsExactly("Connection private-gh is AVAILABLE (" + arn + ")");
         assertThat(ok(aws.apprunner("list-connections")).at("/ConnectionSummaryList/0/Status").asText()).isEqualTo("AVAILABLE");
 
         JsonNode created = ok(aws.apprunner("create-service", "--service-name", "private-app", "--source-configuration", source));
@@ -97,25 +94,10 @@ class ConnectionIT {
     void completingAnUnknownConnectionSaysSo() throws Exception {
         Path tokenFile = tmp.resolve("token");
         Files.writeString(tokenFile, TOKEN);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-jar", Path.of("target", "slipway.jar").toString(), "connection", "complete",
-                "--name", "nope-conn", "--token-file", tokenFile.toString(), "--endpoint-url", "http://127.0.0.1:" + api.port(),
-                "--state-dir", state.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(out).contains("ResourceNotFoundException").contains("nope-conn").doesNotContain(TOKEN);
-    }
-
-    private List<String> slipway(String... args) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-jar", Path.of("target", "slipway.jar").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out.lines().toList();
+        SlipwayJar complete = SlipwayJar.run("connection", "complete", "--name", "nope-conn", "--token-file", tokenFile.toString(),
+                "--endpoint-url", "http://127.0.0.1:" + api.port(), "--state-dir", state.toString());
+        assertThat(complete.process().exitValue()).isEqualTo(2);
+        assertThat(String.join("\n", complete.output())).contains("ResourceNotFoundException").contains("nope-conn").doesNotContain(TOKEN);
     }
 
     private void awaitStatus(String arn, String status) {

@@ -5,18 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.server.SlipwayJar;
 import dev.slipway.core.testing.TestApps;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,19 +28,16 @@ class ServerRestartIT {
     @TempDir
     Path tmp;
 
-    private final List<Process> servers = new ArrayList<>();
+    private final List<SlipwayJar> servers = new ArrayList<>();
 
     /** A running {@code slipway server} and its ports. */
-    private record Server(Process process, int apiPort, int routerPort, List<String> output) {
+    private record Server(Process process, int apiPort, int routerPort) {
     }
 
     @AfterEach
     void stopServers() throws InterruptedException {
-        for (Process p : servers) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+        for (SlipwayJar server : servers) {
+            server.close();
         }
     }
 
@@ -102,31 +95,11 @@ class ServerRestartIT {
         assertThat(get(third, paused, third_)).isEqualTo("Hello, Jane!");
     }
 
-    private Server start(Path state) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-jar", Path.of("target", "slipway.jar").toString(), "server",
-                "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0")
-                .redirectErrorStream(true).start();
-        servers.add(p);
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    output.add(line);
-                }
-            } catch (IOException ignored) {
-                // ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        await().atMost(Duration.ofMinutes(1)).until(() -> listening(output).isPresent() || !p.isAlive());
-        Matcher m = listening(output).orElseThrow(() -> new AssertionError("server did not start:\n" + String.join("\n", output)));
-        return new Server(p, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), output);
-    }
-
-    private static Optional<Matcher> listening(List<String> output) {
-        return output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst();
+    private Server start(Path state) {
+        SlipwayJar jar = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0");
+        servers.add(jar);
+        Matcher m = jar.awaitLine(LISTENING, Duration.ofMinutes(1));
+        return new Server(jar.process(), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
     }
 
     private static String get(Server server, String arn, AwsCli aws) throws IOException, InterruptedException {

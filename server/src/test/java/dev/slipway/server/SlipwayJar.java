@@ -1,0 +1,96 @@
+package dev.slipway.server;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code java -jar target/slipway.jar ...} run as a user runs it, its output collected line by line. */
+public final class SlipwayJar implements AutoCloseable {
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private SlipwayJar(Process process) {
+        this.process = process;
+        this.reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "slipway-jar-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the jar with {@code args}, stdout and stderr merged. */
+    public static SlipwayJar start(String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-jar", Path.of("target", "slipway.jar").toString()));
+        command.addAll(List.of(args));
+        try {
+            return new SlipwayJar(new ProcessBuilder(command).redirectErrorStream(true).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the jar to its end (at most a minute) and returns its exit code; {@link #output()} then has every line. */
+    public static SlipwayJar run(String... args) throws InterruptedException {
+        SlipwayJar jar = start(args);
+        jar.awaitExit(Duration.ofMinutes(1));
+        return jar;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public List<String> output() {
+        return output;
+    }
+
+    /** Waits for the process to end and for its output to be read; returns the exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("slipway did not exit within " + timeout + ":\n" + String.join("\n", output));
+        }
+        reader.join(timeout.toMillis());
+        return process.exitValue();
+    }
+
+    /** Waits (at most {@code timeout}) until a line matches {@code pattern}, or fails showing the output. */
+    public Matcher awaitLine(Pattern pattern, Duration timeout) {
+        await().atMost(timeout).until(() -> find(pattern).isPresent() || !process.isAlive() && !reader.isAlive());
+        return find(pattern).orElseThrow(() -> new AssertionError("no line matching " + pattern + ":\n" + String.join("\n", output)));
+    }
+
+    public Optional<Matcher> find(Pattern pattern) {
+        return output.stream().map(pattern::matcher).filter(Matcher::find).findFirst();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
