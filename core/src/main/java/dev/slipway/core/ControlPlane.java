@@ -14,6 +14,7 @@ import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.scaling.AutoScalingConfigurations;
 import dev.slipway.core.source.FetchedSource;
+import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.PreparedRevision;
@@ -108,7 +109,7 @@ final class ControlPlane implements AutoCloseable {
     /** A connection and its handshake secret. */
     private static final class StoredConnection {
         Connection connection;
-        String token;
+        RepositoryCredential credential;
 
         StoredConnection(Connection connection) {
             this.connection = connection;
@@ -451,13 +452,18 @@ final class ControlPlane implements AutoCloseable {
                 ConnectionStatus.DELETED, old.createdAt()));
     }
 
-    /** Completes a connection's handshake with an access token: it becomes AVAILABLE. */
-    synchronized Connection completeConnectionHandshake(String connectionArn, String token) {
+    /** Completes a connection's handshake with an access token or SSH key: it becomes AVAILABLE. */
+    synchronized Connection completeConnectionHandshake(String connectionArn, RepositoryCredential credential) {
         StoredConnection c = findConnection(connectionArn, "connectionArn");
-        if (token == null || token.isBlank()) {
-            throw new InvalidRequestException("token must not be empty");
+        if (credential.secret() == null || credential.secret().isBlank()) {
+            throw new InvalidRequestException((credential.kind() == RepositoryCredential.Kind.TOKEN ? "The token" : "The SSH key")
+                    + " must not be empty");
         }
-        c.token = token.strip();
+        if (credential.kind() == RepositoryCredential.Kind.SSH_KEY && !credential.secret().contains("PRIVATE KEY-----")) {
+            throw new InvalidRequestException("The SSH key must be a private key in PEM or OpenSSH format "
+                    + "(-----BEGIN ... PRIVATE KEY-----), not a public key or a path");
+        }
+        c.credential = new RepositoryCredential(credential.kind(), credential.secret().strip());
         Connection old = c.connection;
         c.connection = new Connection(old.connectionName(), old.connectionArn(), old.providerType(), ConnectionStatus.AVAILABLE, old.createdAt());
         persist();
@@ -600,17 +606,17 @@ final class ControlPlane implements AutoCloseable {
         if (code == null) {
             throw new BuildFailedException("the " + backend.name() + " backend cannot run image sources yet");
         }
-        Optional<String> token;
+        Optional<RepositoryCredential> credential;
         synchronized (this) {
-            token = Optional.ofNullable(source.authenticationConfiguration()).map(AuthenticationConfiguration::connectionArn)
-                    .map(connections::get).map(c -> c.token);
+            credential = Optional.ofNullable(source.authenticationConfiguration()).map(AuthenticationConfiguration::connectionArn)
+                    .map(connections::get).map(c -> c.credential);
         }
         String revisionId = "r" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
         Path checkout = sourcesDir.resolve(s.id).resolve(revisionId);
         PreparedRevision revision;
         try {
             log.step("Pulling source code from " + code.repositoryUrl());
-            FetchedSource fetched = fetcher.fetch(code, token, checkout, log::line);
+            FetchedSource fetched = fetcher.fetch(code, credential, checkout, log::line);
             log.step("Reading the build configuration ("
                     + (code.codeConfiguration() == null ? ConfigurationSource.REPOSITORY : code.codeConfiguration().configurationSource()) + ")");
             BuildPlan plan = BuildPlans.resolve(code.codeConfiguration(), fetched.root());
@@ -655,7 +661,7 @@ final class ControlPlane implements AutoCloseable {
         Map<String, Map<String, String>> savedTags = new LinkedHashMap<>();
         tags.forEach((arn, t) -> savedTags.put(arn, new LinkedHashMap<>(t)));
         store.save(new ControlPlaneState(ControlPlaneState.VERSION, saved,
-                connections.values().stream().map(c -> new ControlPlaneState.ConnectionState(c.connection, c.token)).toList(),
+                connections.values().stream().map(c -> new ControlPlaneState.ConnectionState(c.connection, c.credential)).toList(),
                 autoScaling.export(), savedTags));
     }
 
@@ -673,7 +679,7 @@ final class ControlPlane implements AutoCloseable {
         autoScaling.restore(state.autoScaling());
         for (ControlPlaneState.ConnectionState c : state.connections()) {
             StoredConnection stored = new StoredConnection(c.connection());
-            stored.token = c.token();
+            stored.credential = c.credential();
             connections.put(c.connection().connectionArn(), stored);
         }
         state.tags().forEach((arn, t) -> tags.put(arn, new LinkedHashMap<>(t)));

@@ -6,6 +6,7 @@ import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.BackendContext;
 import dev.slipway.core.spi.ComputeBackend;
@@ -196,9 +197,20 @@ public final class Slipway implements AutoCloseable {
         return controlPlane.deleteConnection(request);
     }
 
-    /** Completes a connection's handshake with an access token for its provider; it becomes AVAILABLE. */
+    /**
+     * Completes a connection's handshake with an access token for its provider (cloning over HTTPS); it becomes
+     * AVAILABLE.
+     */
     public Connection completeConnectionHandshake(String connectionArn, String token) {
-        return controlPlane.completeConnectionHandshake(connectionArn, token);
+        return controlPlane.completeConnectionHandshake(connectionArn, RepositoryCredential.token(token));
+    }
+
+    /**
+     * Completes a connection's handshake with an SSH private key (PEM or OpenSSH format) for cloning over SSH
+     * ({@code ssh://git@host/owner/repo.git} or {@code git@host:owner/repo.git}); it becomes AVAILABLE.
+     */
+    public Connection completeConnectionHandshakeWithSshKey(String connectionArn, String privateKey) {
+        return controlPlane.completeConnectionHandshake(connectionArn, RepositoryCredential.sshKey(privateKey));
     }
 
     public void tagResource(TagResourceRequest request) {

@@ -25,17 +25,28 @@ final class ConnectionCommand {
     /** {@code slipway connection complete}: the handshake, done with a token instead of a browser. */
     @Command(name = "complete", mixinStandardHelpOptions = true,
             description = {"Complete a PENDING_HANDSHAKE connection with the provider's access token (e.g. a GitHub",
-                    "personal access token); it becomes AVAILABLE, and services whose",
-                    "AuthenticationConfiguration names it clone private repositories with the token.",
+                    "personal access token, for HTTPS URLs) or an SSH private key (for ssh:// and git@host: URLs);",
+                    "it becomes AVAILABLE, and services whose AuthenticationConfiguration names it clone private",
+                    "repositories with it.",
                     "",
-                    "Example:",
-                    "  slipway connection complete --name my-github --token-file ~/.config/github-token"})
+                    "Examples:",
+                    "  slipway connection complete --name my-github --token-file ~/.config/github-token",
+                    "  slipway connection complete --name my-github --ssh-key-file ~/.ssh/deploy_key"})
     static final class Complete implements Callable<Integer> {
         @Option(names = "--name", required = true, description = "The connection's name.")
         String name;
 
-        @Option(names = "--token-file", required = true, description = "A file holding the access token (it is never printed).")
-        Path tokenFile;
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Secret secret;
+
+        /** Exactly one of the two. */
+        static final class Secret {
+            @Option(names = "--token-file", required = true, description = "A file holding the access token (it is never printed).")
+            Path tokenFile;
+
+            @Option(names = "--ssh-key-file", required = true, description = "A file holding the SSH private key (it is never printed).")
+            Path sshKeyFile;
+        }
 
         @Option(names = "--endpoint-url", description = "The server's API (default: ${DEFAULT-VALUE}).", defaultValue = "http://127.0.0.1:8484")
         URI endpoint;
@@ -54,8 +65,9 @@ final class ConnectionCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (!Files.isReadable(tokenFile)) {
-                err.println("slipway connection complete: cannot read the token file " + tokenFile);
+            Path file = secret.tokenFile != null ? secret.tokenFile : secret.sshKeyFile;
+            if (!Files.isReadable(file)) {
+                err.println("slipway connection complete: cannot read " + file);
                 return 2;
             }
             Optional<ApiCredentials> credentials = ApiCredentials.find(System.getenv(), stateDir);
@@ -65,7 +77,7 @@ final class ConnectionCommand {
                 return 2;
             }
             String body = Shapes.mapper().createObjectNode().put("ConnectionName", name)
-                    .put("Token", Files.readString(tokenFile).strip()).toString();
+                    .put(secret.tokenFile != null ? "Token" : "SshPrivateKey", Files.readString(file).strip()).toString();
             HttpResponse<String> response;
             try {
                 response = new ApiClient(endpoint.resolve("/"), credentials.get(), region).post("Slipway.CompleteConnectionHandshake", body);

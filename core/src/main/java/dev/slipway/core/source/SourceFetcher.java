@@ -30,10 +30,24 @@ import org.eclipse.jgit.util.FS;
 public final class SourceFetcher {
 
     /**
-     * @param token a connection's access token for private repositories, if any; never logged
+     * @param credential a connection's token or SSH key for private repositories, if any; never logged
      */
-    public FetchedSource fetch(CodeRepository repo, Optional<String> token, Path into, LogSink log)
+    public FetchedSource fetch(CodeRepository repo, Optional<RepositoryCredential> credential, Path into, LogSink log)
             throws BuildFailedException {
+        Optional<String> token = credential.filter(c -> c.kind() == RepositoryCredential.Kind.TOKEN).map(RepositoryCredential::secret);
+        Optional<SshKeyTransport> ssh = Optional.empty();
+        try {
+            if (credential.isPresent() && credential.get().kind() == RepositoryCredential.Kind.SSH_KEY) {
+                ssh = Optional.of(SshKeyTransport.create(credential.get().secret(), into.resolveSibling(into.getFileName() + "-ssh"), log));
+            }
+            return fetch(repo, token, ssh, into, log);
+        } finally {
+            ssh.ifPresent(SshKeyTransport::close);
+        }
+    }
+
+    private FetchedSource fetch(CodeRepository repo, Optional<String> token, Optional<SshKeyTransport> ssh, Path into,
+                                LogSink log) throws BuildFailedException {
         String url = repo.repositoryUrl();
         String branch = repo.sourceCodeVersion() == null ? null : repo.sourceCodeVersion().value();
         Optional<Path> local = localPath(url);
@@ -56,16 +70,17 @@ public final class SourceFetcher {
                     clone.setBranch(branch).setBranchesToClone(List.of("refs/heads/" + branch));
                 }
                 token.ifPresent(t -> clone.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
+                ssh.ifPresent(k -> clone.setTransportConfigCallback(k::configure));
                 try (Git git = clone.call()) {
                     Ref head = git.getRepository().exactRef("HEAD");
                     if (head == null || head.getObjectId() == null) {
                         throw new BuildFailedException("branch '" + branch + "' not found in " + url
-                                + "; check SourceCodeVersion.Value (branches: " + branches(uri, token) + ")");
+                                + "; check SourceCodeVersion.Value (branches: " + branches(uri, token, ssh) + ")");
                     }
                     String current = git.getRepository().getBranch();
                     if (branch != null && !branch.equals(current)) {
                         throw new BuildFailedException("branch '" + branch + "' not found in " + url
-                                + "; check SourceCodeVersion.Value (branches: " + branches(uri, token) + ")");
+                                + "; check SourceCodeVersion.Value (branches: " + branches(uri, token, ssh) + ")");
                     }
                     commit = Optional.of(head.getObjectId().name());
                     log.line("Checked out commit " + commit.get() + " of branch " + current);
@@ -75,7 +90,7 @@ public final class SourceFetcher {
             if (e.getMessage() != null && e.getMessage().startsWith("Remote branch")) {
                 String uri = local.map(p -> p.toUri().toString()).orElse(url);
                 throw new BuildFailedException("branch '" + branch + "' not found in " + url
-                        + "; check SourceCodeVersion.Value (branches: " + branches(uri, token) + ")", e);
+                        + "; check SourceCodeVersion.Value (branches: " + branches(uri, token, ssh) + ")", e);
             }
             throw new BuildFailedException("cannot fetch " + url + ": " + e.getMessage()
                     + " (for a private repository, use an AVAILABLE connection)", e);
@@ -102,7 +117,7 @@ public final class SourceFetcher {
         if (url.startsWith("file:")) {
             return Optional.of(Path.of(URI.create(url)));
         }
-        if (url.startsWith("/") || !url.contains("://") && !url.contains("@")) {
+        if (url.startsWith("/") || !url.contains("://") && !url.contains("@") && !url.matches("[\\w.-]+:.*")) {
             return Optional.of(Path.of(url).toAbsolutePath().normalize());
         }
         return Optional.empty();
@@ -112,10 +127,11 @@ public final class SourceFetcher {
         return Files.isDirectory(dir.resolve(".git")) || RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED);
     }
 
-    private static String branches(String uri, Optional<String> token) {
+    private static String branches(String uri, Optional<String> token, Optional<SshKeyTransport> ssh) {
         try {
             var ls = Git.lsRemoteRepository().setRemote(uri).setHeads(true);
             token.ifPresent(t -> ls.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
+            ssh.ifPresent(k -> ls.setTransportConfigCallback(k::configure));
             return String.join(", ", ls.call().stream()
                     .map(r -> r.getName().replace("refs/heads/", "")).sorted().toList());
         } catch (GitAPIException e) {

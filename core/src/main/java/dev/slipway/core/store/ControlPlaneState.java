@@ -1,6 +1,7 @@
 package dev.slipway.core.store;
 
 import dev.slipway.core.model.*;
+import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.spi.PreparedRevision;
 import java.time.Instant;
 import java.util.List;
@@ -26,8 +27,8 @@ public record ControlPlaneState(int version, List<ServiceState> services, List<C
     public record OperationState(OperationSummary summary, String failureReason) {
     }
 
-    /** A connection and its handshake token, if completed. */
-    public record ConnectionState(Connection connection, String token) {
+    /** A connection and what its handshake gave (a token or an SSH key), if completed. */
+    public record ConnectionState(Connection connection, RepositoryCredential credential) {
     }
 
     /** All auto scaling configuration revisions, deleted ones included (their numbers are not reused). */

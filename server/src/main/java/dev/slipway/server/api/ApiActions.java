@@ -76,20 +76,24 @@ final class ApiActions {
     }
 
     /**
-     * {@code Slipway.CompleteConnectionHandshake}: {@code {"ConnectionName": ..., "Token": ...}} makes a
-     * PENDING_HANDSHAKE connection AVAILABLE with a provider access token; answers {@code {"Connection": ...}}.
+     * {@code Slipway.CompleteConnectionHandshake}: {@code {"ConnectionName": ..., "Token": ...}} or
+     * {@code {"ConnectionName": ..., "SshPrivateKey": ...}} makes a PENDING_HANDSHAKE connection AVAILABLE;
+     * answers {@code {"Connection": ...}}.
      */
     private static Object completeHandshake(Slipway s, JsonNode in) {
         String name = in.path("ConnectionName").asText("");
         String token = in.path("Token").asText("");
+        String key = in.path("SshPrivateKey").asText("");
         ShapeValidator.instance().validate("ListConnectionsRequest",
                 Shapes.mapper().createObjectNode().put("ConnectionName", name));
-        if (token.isBlank()) {
-            throw new InvalidRequestException("Token must not be empty: give the provider's access token for the connection");
+        if (token.isBlank() == key.isBlank()) {
+            throw new InvalidRequestException("Give exactly one of Token (an access token, for HTTPS) and SshPrivateKey "
+                    + "(a private key, for SSH)");
         }
         ConnectionSummary c = s.listConnections(new ListConnectionsRequest(name, null, null)).connectionSummaryList().stream()
                 .findFirst().orElseThrow(() -> new dev.slipway.core.ResourceNotFoundException("No connection named " + name));
-        return Map.of("Connection", s.completeConnectionHandshake(c.connectionArn(), token));
+        return Map.of("Connection", token.isBlank() ? s.completeConnectionHandshakeWithSshKey(c.connectionArn(), key)
+                : s.completeConnectionHandshake(c.connectionArn(), token));
     }
 
     private static <T> T read(JsonNode input, Class<T> type) {

@@ -11,6 +11,11 @@ import dev.slipway.server.SlipwayJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import org.eclipse.jgit.junit.ssh.SshTestGitServer;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +84,40 @@ class ConnectionIT {
         AwsCli.Result inUse = aws.apprunner("delete-connection", "--connection-arn", arn);
         assertThat(inUse.errorCode()).isEqualTo("InvalidRequestException");
         assertThat(inUse.stderr()).contains("private-app");
+    }
+
+    @Test
+    void anSshKeyHandshakeClonesOverSsh() throws Exception {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        KeyPair user = rsa.generateKeyPair();
+        Git repo = TestApps.gitRepositoryWithGreeter(tmp.resolve("ssh-origin"), "Hello over SSH", "Jane");
+        SshTestGitServer sshServer = new SshTestGitServer("git", user.getPublic(), repo.getRepository(), rsa.generateKeyPair());
+        int sshPort = sshServer.start();
+        try {
+            String arn = ok(aws.apprunner("create-connection", "--connection-name", "ssh-conn", "--provider-type", "BITBUCKET"))
+                    .at("/Connection/ConnectionArn").asText();
+            Path keyFile = tmp.resolve("deploy_key");
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(user.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+            Files.writeString(keyFile, pem);
+            SlipwayJar complete = SlipwayJar.run("connection", "complete", "--name", "ssh-conn", "--ssh-key-file", keyFile.toString(),
+                    "--endpoint-url", "http://127.0.0.1:" + api.port(), "--state-dir", state.toString());
+            assertThat(complete.process().exitValue()).as(String.join("\n", complete.output())).isZero();
+
+            String source = "{\"AuthenticationConfiguration\":{\"ConnectionArn\":\"" + arn + "\"},\"CodeRepository\":{\"RepositoryUrl\":\""
+                    + "ssh://git@127.0.0.1:" + sshPort + "/greeter.git\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}";
+            JsonNode created = ok(aws.apprunner("create-service", "--service-name", "ssh-app", "--source-configuration", source));
+            awaitStatus(created.at("/Service/ServiceArn").asText(), "RUNNING");
+            assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.at("/Service/ServiceUrl").asText()).body())
+                    .isEqualTo("Hello over SSH, Jane!");
+            String log = Files.readString(state.resolve("logs/ssh-app/deployment/" + created.at("/OperationId").asText() + ".log"));
+            assertThat(log).contains("presented a RSA key, SHA256:").doesNotContain("PRIVATE KEY");
+            assertThat(Files.readString(state.resolve("credentials"))).doesNotContain("PRIVATE KEY");
+        } finally {
+            sshServer.stop();
+        }
     }
 
     @Test
