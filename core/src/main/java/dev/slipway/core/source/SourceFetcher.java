@@ -124,7 +124,8 @@ public final class SourceFetcher {
     }
 
     private static boolean isGitRepository(Path dir) {
-        return Files.isDirectory(dir.resolve(".git")) || RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED);
+        return RepositoryCache.FileKey.isGitRepository(dir.resolve(".git").toFile(), FS.DETECTED)
+                || RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED);
     }
 
     private static String branches(String uri, Optional<String> token, Optional<SshKeyTransport> ssh) {
@@ -139,13 +140,16 @@ public final class SourceFetcher {
         }
     }
 
-    /** Copies a directory tree, leaving out {@code .git} and {@code __pycache__} directories. */
+    /**
+     * Copies a directory tree, leaving out {@code .git} and {@code __pycache__} directories, and the destination
+     * itself when it lies inside the source.
+     */
     public static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                if (!dir.equals(from) && (name.equals(".git") || name.equals("__pycache__"))) {
+                if (!dir.equals(from) && (name.equals(".git") || name.equals("__pycache__") || dir.startsWith(to))) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 Files.createDirectories(to.resolve(from.relativize(dir).toString()));
