@@ -141,15 +141,16 @@ public final class SourceFetcher {
     }
 
     /**
-     * Copies a directory tree, leaving out {@code .git} and {@code __pycache__} directories, and the destination
-     * itself when it lies inside the source.
+     * Copies a directory tree, leaving out {@code .git} and {@code __pycache__} directories, and (when the destination
+     * lies inside the source) the directories that hold the destination.
      */
     public static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                if (!dir.equals(from) && (name.equals(".git") || name.equals("__pycache__") || dir.startsWith(to))) {
+                // the destination, and the directories holding it, are Slipway's own state, not the app's
+                if (!dir.equals(from) && (name.equals(".git") || name.equals("__pycache__") || to.startsWith(dir))) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 Files.createDirectories(to.resolve(from.relativize(dir).toString()));
