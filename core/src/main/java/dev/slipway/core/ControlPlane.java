@@ -86,6 +86,8 @@ final class ControlPlane implements AutoCloseable {
         final Instant createdAt;
         Instant updatedAt;
         ServiceStatus status = ServiceStatus.OPERATION_IN_PROGRESS;
+        /** Starting again after a restart of Slipway: shown as OPERATION_IN_PROGRESS, like App Runner's maintenance. */
+        boolean maintenance;
         SourceConfiguration source;
         InstanceConfiguration instance;
         HealthCheckConfiguration health;
@@ -200,7 +202,7 @@ final class ControlPlane implements AutoCloseable {
         boolean rebuild;
         synchronized (this) {
             s = find(request.serviceArn());
-            ServiceLifecycle.check(s.name, s.status, ServiceAction.UPDATE);
+            check(s, ServiceAction.UPDATE);
             SourceConfiguration source = s.source;
             if (request.sourceConfiguration() != null) {
                 SourceConfiguration next = withDefaults(merge(s.source, request.sourceConfiguration()));
@@ -273,7 +275,7 @@ final class ControlPlane implements AutoCloseable {
         ManagedService s;
         synchronized (this) {
             s = find(request.serviceArn());
-            ServiceLifecycle.check(s.name, s.status, ServiceAction.START_DEPLOYMENT);
+            check(s, ServiceAction.START_DEPLOYMENT);
             op = newOperation(s, OperationType.START_DEPLOYMENT);
         }
         ManagedService target = s;
@@ -287,7 +289,7 @@ final class ControlPlane implements AutoCloseable {
         ManagedService s;
         synchronized (this) {
             s = find(request.serviceArn());
-            ServiceLifecycle.check(s.name, s.status, ServiceAction.PAUSE);
+            check(s, ServiceAction.PAUSE);
             op = newOperation(s, OperationType.PAUSE_SERVICE);
         }
         ManagedService target = s;
@@ -304,7 +306,7 @@ final class ControlPlane implements AutoCloseable {
         ManagedService s;
         synchronized (this) {
             s = find(request.serviceArn());
-            ServiceLifecycle.check(s.name, s.status, ServiceAction.RESUME);
+            check(s, ServiceAction.RESUME);
             op = newOperation(s, OperationType.RESUME_SERVICE);
         }
         ManagedService target = s;
@@ -322,7 +324,7 @@ final class ControlPlane implements AutoCloseable {
         ManagedService s;
         synchronized (this) {
             s = find(request.serviceArn());
-            ServiceLifecycle.check(s.name, s.status, ServiceAction.DELETE);
+            check(s, ServiceAction.DELETE);
             op = newOperation(s, OperationType.DELETE_SERVICE);
         }
         ManagedService target = s;
@@ -716,6 +718,7 @@ final class ControlPlane implements AutoCloseable {
     private void restart(ManagedService s, PreparedRevision revision) {
         var events = logs.sink(s.name, "events");
         s.runtime.showUnavailable("Service " + s.name + " is starting again after a restart of Slipway. Try again shortly.");
+        s.maintenance = true;
         operations.execute(() -> {
             events.line("Slipway restarted: starting revision " + revision.revisionId() + " again (no new deployment)");
             try {
@@ -725,10 +728,23 @@ final class ControlPlane implements AutoCloseable {
                 events.line("Could not start the service again after the restart: " + e.getMessage());
                 LOG.warn("service {}: could not start again after a restart: {}", s.name, e.getMessage());
             }
+            synchronized (this) {
+                s.maintenance = false;
+                s.updatedAt = Instant.now();
+            }
         });
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The status machine's verdict, with maintenance after a restart counting as an operation in progress. */
+    private static void check(ManagedService s, ServiceAction action) {
+        if (s.maintenance && action.isMutating()) {
+            throw new InvalidStateException("Service " + s.name + " is starting again after a restart of Slipway (status "
+                    + "OPERATION_IN_PROGRESS); try again when its status is RUNNING.");
+        }
+        ServiceLifecycle.check(s.name, s.status, action);
+    }
 
     private ManagedService find(String arn) {
         arns.parts(arn, "service", "serviceArn");
@@ -743,7 +759,8 @@ final class ControlPlane implements AutoCloseable {
         synchronized (this) {
             AutoScalingConfigurationSummary asc = autoScaling.exists(s.autoScalingArn)
                     ? autoScaling.describe(s.autoScalingArn, inUse()).summary() : null;
-            return new Service(s.name, s.id, s.arn, url(s), s.createdAt, s.updatedAt, null, s.status, s.source,
+            ServiceStatus shown = s.maintenance ? ServiceStatus.OPERATION_IN_PROGRESS : s.status;
+            return new Service(s.name, s.id, s.arn, url(s), s.createdAt, s.updatedAt, null, shown, s.source,
                     s.instance, s.encryption, s.health, asc, s.network, s.observability);
         }
     }

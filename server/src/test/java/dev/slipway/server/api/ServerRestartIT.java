@@ -71,9 +71,12 @@ class ServerRestartIT {
         Server second = start(state);
         AwsCli again = AwsCli.withCredentialsFile(second.apiPort(), state.resolve("credentials"));
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(orphan).map(h -> !h.isAlive()).orElse(true));
+        // listed at once; the running one is busy (OPERATION_IN_PROGRESS, as App Runner's maintenance) until it serves
+        await().atMost(Duration.ofMinutes(1)).until(() -> ok(again.apprunner("list-services")).get("ServiceSummaryList").findValuesAsText("Status")
+                .equals(List.of("RUNNING", "PAUSED")));
         JsonNode services = ok(again.apprunner("list-services")).get("ServiceSummaryList");
         assertThat(services).extracting(n -> n.get("ServiceName").asText() + "=" + n.get("Status").asText())
-                .containsExactlyInAnyOrder("keeper=RUNNING", "sleeper=PAUSED");
+                .containsExactly("keeper=RUNNING", "sleeper=PAUSED");
         await().atMost(Duration.ofMinutes(1)).until(() -> "Hello, Jane!".equals(get(second, running, again)));
         assertThat(ok(again.apprunner("list-operations", "--service-arn", running)).get("OperationSummaryList"))
                 .extracting(o -> o.get("Type").asText()).containsExactly("CREATE_SERVICE");
