@@ -88,6 +88,8 @@ final class ControlPlane implements AutoCloseable {
         ServiceStatus status = ServiceStatus.OPERATION_IN_PROGRESS;
         /** Starting again after a restart of Slipway: shown as OPERATION_IN_PROGRESS, like App Runner's maintenance. */
         boolean maintenance;
+        /** The settings before the update in progress, if one is. */
+        ControlPlaneState.ServiceSpec rollback;
         SourceConfiguration source;
         InstanceConfiguration instance;
         HealthCheckConfiguration health;
@@ -97,6 +99,19 @@ final class ControlPlane implements AutoCloseable {
         String autoScalingArn;
         final List<Operation> operations = new ArrayList<>();
         ServiceRuntime runtime;
+
+        ControlPlaneState.ServiceSpec spec() {
+            return new ControlPlaneState.ServiceSpec(source, instance, health, network, observability, autoScalingArn);
+        }
+
+        void apply(ControlPlaneState.ServiceSpec spec) {
+            source = spec.source();
+            instance = spec.instance();
+            health = spec.health();
+            network = spec.network();
+            observability = spec.observability();
+            autoScalingArn = spec.autoScalingArn();
+        }
 
         ManagedService(String name, String id, String arn, String host, Instant createdAt) {
             this.name = name;
@@ -216,13 +231,8 @@ final class ControlPlane implements AutoCloseable {
             }
             String asc = request.autoScalingConfigurationArn() != null
                     ? autoScaling.resolveArn(request.autoScalingConfigurationArn(), "autoScalingConfigurationArn") : s.autoScalingArn;
-            SourceConfiguration oldSource = s.source;
-            InstanceConfiguration oldInstance = s.instance;
-            HealthCheckConfiguration oldHealth = s.health;
-            NetworkConfiguration oldNetwork = s.network;
-            ServiceObservabilityConfiguration oldObservability = s.observability;
-            String oldAsc = s.autoScalingArn;
-            rebuild = !source.equals(oldSource);
+            ControlPlaneState.ServiceSpec previous = s.spec();
+            rebuild = !source.equals(previous.source());
             s.source = source;
             if (request.instanceConfiguration() != null) {
                 s.instance = merge(s.instance, request.instanceConfiguration());
@@ -237,15 +247,11 @@ final class ControlPlane implements AutoCloseable {
                 s.observability = request.observabilityConfiguration();
             }
             s.autoScalingArn = asc;
+            s.rollback = previous; // saved with the operation, so a crash mid-update rolls back at the next start
             ManagedService target = s;
             rollback = () -> {
                 synchronized (this) {
-                    target.source = oldSource;
-                    target.instance = oldInstance;
-                    target.health = oldHealth;
-                    target.network = oldNetwork;
-                    target.observability = oldObservability;
-                    target.autoScalingArn = oldAsc;
+                    target.apply(previous);
                     persist();
                 }
             };
@@ -590,6 +596,7 @@ final class ControlPlane implements AutoCloseable {
             synchronized (this) {
                 s.status = after;
                 s.updatedAt = Instant.now();
+                s.rollback = null;
                 op.end(failure == null ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure);
                 if (after != ServiceStatus.DELETED) {
                     persist();
@@ -657,7 +664,7 @@ final class ControlPlane implements AutoCloseable {
     private synchronized void persist() {
         List<ControlPlaneState.ServiceState> saved = services.values().stream().map(s -> new ControlPlaneState.ServiceState(
                 s.name, s.id, s.arn, s.host, s.createdAt, s.updatedAt, s.status, s.source, s.instance, s.health, s.network,
-                s.encryption, s.observability, s.autoScalingArn,
+                s.encryption, s.observability, s.autoScalingArn, s.rollback,
                 s.operations.stream().map(o -> new ControlPlaneState.OperationState(o.summary(), o.failureReason().orElse(null))).toList(),
                 s.runtime.currentRevision().orElse(null))).toList();
         Map<String, Map<String, String>> savedTags = new LinkedHashMap<>();
@@ -696,8 +703,11 @@ final class ControlPlane implements AutoCloseable {
             s.observability = saved.observability();
             s.autoScalingArn = saved.autoScalingArn();
             saved.operations().forEach(o -> s.operations.add(Operation.restored(o.summary(), o.failureReason())));
-            s.status = saved.status() == ServiceStatus.OPERATION_IN_PROGRESS && !s.operations.isEmpty()
-                    ? ServiceLifecycle.statusAfter(s.operations.get(0).type(), false) : saved.status();
+            boolean interrupted = saved.status() == ServiceStatus.OPERATION_IN_PROGRESS && !s.operations.isEmpty();
+            s.status = interrupted ? ServiceLifecycle.statusAfter(s.operations.get(0).type(), false) : saved.status();
+            if (interrupted && saved.rollback() != null) {
+                s.apply(saved.rollback()); // an update the crash interrupted changes nothing, as a failed one
+            }
             s.runtime = new ServiceRuntime(s.name, s.host, backend, routing, logs, health, timeouts, () -> s.health);
             services.put(s.arn, s);
             Optional<PreparedRevision> revision = Optional.ofNullable(saved.revision());

@@ -99,6 +99,8 @@ public final class LocalBackend implements ComputeBackend {
                 throw new BuildFailedException("cannot run " + phase + " command '" + command + "': " + e.getMessage(), e);
             }
             builds.put(p.pid(), p);
+            String registryId = "build-" + p.pid();
+            registry.register(registryId, p.toHandle()); // a build left by a killed control plane is reaped too
             try {
                 pump(p, log);
                 int code = p.waitFor();
@@ -112,6 +114,7 @@ public final class LocalBackend implements ComputeBackend {
                 throw new BuildFailedException("the build was interrupted");
             } finally {
                 builds.remove(p.pid());
+                registry.unregister(registryId);
             }
         }
     }

@@ -15,12 +15,22 @@ public record ControlPlaneState(int version, List<ServiceState> services, List<C
                                 AutoScalingState autoScaling, Map<String, Map<String, String>> tags) {
     public static final int VERSION = 1;
 
-    /** A service as stored. {@code revision} is null until a deployment succeeded. */
+    /**
+     * A service as stored. {@code revision} is null until a deployment succeeded; {@code rollback} is null unless an
+     * update is in progress.
+     */
     public record ServiceState(String name, String id, String arn, String host, Instant createdAt, Instant updatedAt,
                                ServiceStatus status, SourceConfiguration source, InstanceConfiguration instance,
                                HealthCheckConfiguration health, NetworkConfiguration network,
                                EncryptionConfiguration encryption, ServiceObservabilityConfiguration observability,
-                               String autoScalingArn, List<OperationState> operations, PreparedRevision revision) {
+                               String autoScalingArn, ServiceSpec rollback, List<OperationState> operations,
+                               PreparedRevision revision) {
+    }
+
+    /** The settings UpdateService can change; {@code rollback} holds them from before an update in progress. */
+    public record ServiceSpec(SourceConfiguration source, InstanceConfiguration instance, HealthCheckConfiguration health,
+                              NetworkConfiguration network, ServiceObservabilityConfiguration observability,
+                              String autoScalingArn) {
     }
 
     /** An operation as stored. */

@@ -33,6 +33,7 @@ class FileStateStoreTest {
                 SourceConfiguration.of(new CodeRepository("file:///app", SourceCodeVersion.branch("main"), CodeConfiguration.fromRepository(), null)),
                 InstanceConfiguration.DEFAULT, HealthCheckConfiguration.DEFAULT, NetworkConfiguration.DEFAULT, null,
                 new ServiceObservabilityConfiguration(false, null), "arn:asc",
+                new ControlPlaneState.ServiceSpec(null, InstanceConfiguration.DEFAULT, HealthCheckConfiguration.DEFAULT, null, null, "arn:asc"),
                 List.of(new ControlPlaneState.OperationState(new OperationSummary("op", OperationType.CREATE_SERVICE,
                         OperationStatus.SUCCEEDED, "arn:svc", now, now, now), null)),
                 new PreparedRevision("id", "rev", "/work/rev", plan))),

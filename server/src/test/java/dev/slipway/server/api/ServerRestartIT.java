@@ -98,6 +98,46 @@ class ServerRestartIT {
         assertThat(get(third, paused, third_)).isEqualTo("Hello, Jane!");
     }
 
+    @Test
+    void anUpdateInterruptedByKillDashNineChangesNothingAndLeavesNoBuildRunning() throws Exception {
+        Path state = tmp.resolve("state");
+        Path app = tmp.resolve("app");
+        TestApps.writePythonGreeter(app, "Hello", "Jane");
+        Server first = start(state);
+        AwsCli aws = AwsCli.withCredentialsFile(first.apiPort(), state.resolve("credentials"));
+        String arn = ok(aws.apprunner("create-service", "--service-name", "steady", "--source-configuration",
+                "{\"CodeRepository\":{\"RepositoryUrl\":\"" + app.toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}"))
+                .at("/Service/ServiceArn").asText();
+        awaitStatus(aws, arn, "RUNNING");
+
+        String op = ok(aws.apprunner("update-service", "--service-arn", arn, "--source-configuration",
+                "{\"CodeRepository\":{\"RepositoryUrl\":\"" + app.toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"},"
+                        + "\"CodeConfiguration\":{\"ConfigurationSource\":\"API\",\"CodeConfigurationValues\":{\"Runtime\":\"PYTHON_3\","
+                        + "\"BuildCommand\":\"echo build-pid=$$; sleep 120\",\"StartCommand\":\"python server.py\","
+                        + "\"RuntimeEnvironmentVariables\":{\"NAME\":\"Crash\"}}}}}")).get("OperationId").asText();
+        Path deploymentLog = state.resolve("logs/steady/deployment/" + op + ".log");
+        Pattern buildPid = Pattern.compile("build-pid=(\\d+)");
+        await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(deploymentLog) && buildPid.matcher(Files.readString(deploymentLog)).find());
+        Matcher pid = buildPid.matcher(Files.readString(deploymentLog));
+        assertThat(pid.find()).isTrue();
+        long build = Long.parseLong(pid.group(1));
+        assertThat(ProcessHandle.of(build).map(ProcessHandle::isAlive)).contains(true);
+
+        first.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        Server second = start(state);
+        AwsCli again = AwsCli.withCredentialsFile(second.apiPort(), state.resolve("credentials"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(build).map(h -> !h.isAlive()).orElse(true));
+        awaitStatus(again, arn, "RUNNING");
+        JsonNode service = ok(again.apprunner("describe-service", "--service-arn", arn)).get("Service");
+        assertThat(service.at("/SourceConfiguration/CodeRepository/CodeConfiguration/ConfigurationSource").asText("REPOSITORY"))
+                .as("the interrupted update's settings are rolled back").isEqualTo("REPOSITORY");
+        JsonNode ops = ok(again.apprunner("list-operations", "--service-arn", arn)).get("OperationSummaryList");
+        assertThat(ops).extracting(o -> o.get("Type").asText() + "=" + o.get("Status").asText())
+                .containsExactly("UPDATE_SERVICE=FAILED", "CREATE_SERVICE=SUCCEEDED");
+        assertThat(get(second, arn, again)).isEqualTo("Hello, Jane!");
+    }
+
     private Server start(Path state) {
         SlipwayJar jar = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0");
         servers.add(jar);
