@@ -14,6 +14,7 @@ import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.scaling.AutoScalingConfigurations;
 import dev.slipway.core.source.FetchedSource;
+import dev.slipway.core.source.HostKeyPins;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
@@ -127,6 +128,7 @@ final class ControlPlane implements AutoCloseable {
     private static final class StoredConnection {
         Connection connection;
         RepositoryCredential credential;
+        HostKeyPins hostKeys = new HostKeyPins(Map.of());
 
         StoredConnection(Connection connection) {
             this.connection = connection;
@@ -615,17 +617,24 @@ final class ControlPlane implements AutoCloseable {
         if (code == null) {
             throw new BuildFailedException("the " + backend.name() + " backend cannot run image sources yet");
         }
-        Optional<RepositoryCredential> credential;
+        Optional<StoredConnection> connection;
         synchronized (this) {
-            credential = Optional.ofNullable(source.authenticationConfiguration()).map(AuthenticationConfiguration::connectionArn)
-                    .map(connections::get).map(c -> c.credential);
+            connection = Optional.ofNullable(source.authenticationConfiguration()).map(AuthenticationConfiguration::connectionArn)
+                    .map(connections::get);
         }
+        Optional<RepositoryCredential> credential = connection.map(c -> c.credential);
+        HostKeyPins hostKeys = connection.map(c -> c.hostKeys).orElseGet(() -> new HostKeyPins(Map.of()));
         String revisionId = "r" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
         Path checkout = sourcesDir.resolve(s.id).resolve(revisionId);
         PreparedRevision revision;
         try {
             log.step("Pulling source code from " + code.repositoryUrl());
-            FetchedSource fetched = fetcher.fetch(code, credential, checkout, log::line);
+            FetchedSource fetched = fetcher.fetch(code, credential, hostKeys, checkout, log::line);
+            if (connection.isPresent()) {
+                synchronized (this) {
+                    persist(); // keeps a newly pinned SSH host key
+                }
+            }
             log.step("Reading the build configuration ("
                     + (code.codeConfiguration() == null ? ConfigurationSource.REPOSITORY : code.codeConfiguration().configurationSource()) + ")");
             BuildPlan plan = BuildPlans.resolve(code.codeConfiguration(), fetched.root());
@@ -670,7 +679,7 @@ final class ControlPlane implements AutoCloseable {
         Map<String, Map<String, String>> savedTags = new LinkedHashMap<>();
         tags.forEach((arn, t) -> savedTags.put(arn, new LinkedHashMap<>(t)));
         store.save(new ControlPlaneState(ControlPlaneState.VERSION, saved,
-                connections.values().stream().map(c -> new ControlPlaneState.ConnectionState(c.connection, c.credential)).toList(),
+                connections.values().stream().map(c -> new ControlPlaneState.ConnectionState(c.connection, c.credential, c.hostKeys.snapshot())).toList(),
                 autoScaling.export(), savedTags));
     }
 
@@ -689,6 +698,7 @@ final class ControlPlane implements AutoCloseable {
         for (ControlPlaneState.ConnectionState c : state.connections()) {
             StoredConnection stored = new StoredConnection(c.connection());
             stored.credential = c.credential();
+            stored.hostKeys = new HostKeyPins(c.sshHostKeys() == null ? Map.of() : c.sshHostKeys());
             connections.put(c.connection().connectionArn(), stored);
         }
         state.tags().forEach((arn, t) -> tags.put(arn, new LinkedHashMap<>(t)));

@@ -13,6 +13,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -29,16 +30,23 @@ import org.eclipse.jgit.util.FS;
  */
 public final class SourceFetcher {
 
-    /**
-     * @param credential a connection's token or SSH key for private repositories, if any; never logged
-     */
+    /** Fetches with no pinned SSH host keys (any host key is accepted and pinned for this fetch only). */
     public FetchedSource fetch(CodeRepository repo, Optional<RepositoryCredential> credential, Path into, LogSink log)
             throws BuildFailedException {
+        return fetch(repo, credential, new HostKeyPins(Map.of()), into, log);
+    }
+
+    /**
+     * @param credential a connection's token or SSH key for private repositories, if any; never logged
+     * @param pins       the connection's pinned SSH host keys, updated when a new host is seen
+     */
+    public FetchedSource fetch(CodeRepository repo, Optional<RepositoryCredential> credential, HostKeyPins pins, Path into,
+                               LogSink log) throws BuildFailedException {
         Optional<String> token = credential.filter(c -> c.kind() == RepositoryCredential.Kind.TOKEN).map(RepositoryCredential::secret);
         Optional<SshKeyTransport> ssh = Optional.empty();
         try {
             if (credential.isPresent() && credential.get().kind() == RepositoryCredential.Kind.SSH_KEY) {
-                ssh = Optional.of(SshKeyTransport.create(credential.get().secret(), into.resolveSibling(into.getFileName() + "-ssh"), log));
+                ssh = Optional.of(SshKeyTransport.create(credential.get().secret(), pins, into.resolveSibling(into.getFileName() + "-ssh"), log));
             }
             return fetch(repo, token, ssh, into, log);
         } finally {

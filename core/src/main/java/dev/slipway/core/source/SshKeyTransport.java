@@ -18,8 +18,8 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
 /**
  * Git over SSH (JGit's Apache MINA sshd transport) authenticated with a connection's private key only, in a
- * private, temporary SSH directory: the user's own {@code ~/.ssh} is neither read nor written. The server's host key
- * is accepted and its fingerprint written to the deployment log.
+ * private, temporary SSH directory: the user's own {@code ~/.ssh} is neither read nor written. A host's key is pinned
+ * the first time (its fingerprint goes to the deployment log) and a different key later is refused.
  */
 final class SshKeyTransport implements AutoCloseable {
     private final Path dir;
@@ -30,7 +30,7 @@ final class SshKeyTransport implements AutoCloseable {
         this.factory = factory;
     }
 
-    static SshKeyTransport create(String privateKey, Path dir, LogSink log) {
+    static SshKeyTransport create(String privateKey, HostKeyPins pins, Path dir, LogSink log) {
         try {
             Files.createDirectories(dir);
             Path key = dir.resolve("id_connection");
@@ -42,7 +42,7 @@ final class SshKeyTransport implements AutoCloseable {
                     .setSshDirectory(dir.toFile())
                     .setDefaultIdentities(d -> List.of(key))
                     .setPreferredAuthentications("publickey")
-                    .setServerKeyDatabase((home, ssh) -> new LoggingServerKeys(log))
+                    .setServerKeyDatabase((home, ssh) -> new PinnedServerKeys(pins, log))
                     .build(null);
             return new SshKeyTransport(dir, factory);
         } catch (IOException e) {
@@ -62,8 +62,8 @@ final class SshKeyTransport implements AutoCloseable {
         SourceFetcher.deleteTree(dir);
     }
 
-    /** Accepts the server's host key and says which one it was. */
-    private record LoggingServerKeys(LogSink log) implements ServerKeyDatabase {
+    /** Checks the server's host key against the connection's pins. */
+    private record PinnedServerKeys(HostKeyPins pins, LogSink log) implements ServerKeyDatabase {
         @Override
         public List<PublicKey> lookup(String connectAddress, InetSocketAddress remoteAddress, Configuration config) {
             return List.of();
@@ -72,8 +72,16 @@ final class SshKeyTransport implements AutoCloseable {
         @Override
         public boolean accept(String connectAddress, InetSocketAddress remoteAddress, PublicKey serverKey,
                               Configuration config, CredentialsProvider provider) {
-            log.line("SSH host " + connectAddress + " presented a " + serverKey.getAlgorithm() + " key, SHA256:"
-                    + org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(serverKey).replace("SHA256:", ""));
+            String fingerprint = org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(serverKey);
+            boolean known = pins.pinned(connectAddress).isPresent();
+            if (!pins.accept(connectAddress, fingerprint)) {
+                log.line("SSH host " + connectAddress + " presented " + fingerprint + " but the connection pinned "
+                        + pins.pinned(connectAddress).orElse("?") + " for it: refusing (possible man-in-the-middle; if the "
+                        + "host's key really changed, create a new connection)");
+                return false;
+            }
+            log.line("SSH host " + connectAddress + " presented its " + (known ? "pinned " : "") + serverKey.getAlgorithm()
+                    + " key " + fingerprint + (known ? "" : ", now pinned for this connection"));
             return true;
         }
     }

@@ -37,8 +37,11 @@ public record ControlPlaneState(int version, List<ServiceState> services, List<C
     public record OperationState(OperationSummary summary, String failureReason) {
     }
 
-    /** A connection and what its handshake gave (a token or an SSH key), if completed. */
-    public record ConnectionState(Connection connection, RepositoryCredential credential) {
+    /**
+     * A connection, what its handshake gave (a token or an SSH key) if completed, and the SSH host keys it pinned
+     * (host to fingerprint).
+     */
+    public record ConnectionState(Connection connection, RepositoryCredential credential, Map<String, String> sshHostKeys) {
     }
 
     /** All auto scaling configuration revisions, deleted ones included (their numbers are not reused). */

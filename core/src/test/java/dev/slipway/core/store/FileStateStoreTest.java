@@ -37,7 +37,7 @@ class FileStateStoreTest {
                 List.of(new ControlPlaneState.OperationState(new OperationSummary("op", OperationType.CREATE_SERVICE,
                         OperationStatus.SUCCEEDED, "arn:svc", now, now, now), null)),
                 new PreparedRevision("id", "rev", "/work/rev", plan))),
-                List.of(new ControlPlaneState.ConnectionState(new Connection("c", "arn:c", ProviderType.GITHUB, ConnectionStatus.AVAILABLE, now), dev.slipway.core.source.RepositoryCredential.token("token"))),
+                List.of(new ControlPlaneState.ConnectionState(new Connection("c", "arn:c", ProviderType.GITHUB, ConnectionStatus.AVAILABLE, now), dev.slipway.core.source.RepositoryCredential.token("token"), Map.of("[127.0.0.1]:2222", "SHA256:abc"))),
                 new ControlPlaneState.AutoScalingState(List.of(new ControlPlaneState.RevisionState("DefaultConfiguration", 1, "arn:asc", 100, 1, 25, now, null)), "DefaultConfiguration"),
                 Map.of("arn:svc", Map.of("team", "blue")));
         FileStateStore store = new FileStateStore(tmp.resolve("state.json"));

@@ -113,7 +113,13 @@ class ConnectionIT {
             assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.at("/Service/ServiceUrl").asText()).body())
                     .isEqualTo("Hello over SSH, Jane!");
             String log = Files.readString(state.resolve("logs/ssh-app/deployment/" + created.at("/OperationId").asText() + ".log"));
-            assertThat(log).contains("presented a RSA key, SHA256:").doesNotContain("PRIVATE KEY");
+            assertThat(log).containsPattern("presented its RSA key SHA256:\\S+, now pinned for this connection")
+                    .doesNotContain("PRIVATE KEY");
+            String redeploy = ok(aws.apprunner("start-deployment", "--service-arn", created.at("/Service/ServiceArn").asText()))
+                    .get("OperationId").asText();
+            Path redeployLog = state.resolve("logs/ssh-app/deployment/" + redeploy + ".log");
+            await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(redeployLog)
+                    && Files.readString(redeployLog).contains("presented its pinned RSA key"));
             assertThat(Files.readString(state.resolve("credentials"))).doesNotContain("PRIVATE KEY");
         } finally {
             sshServer.stop();
