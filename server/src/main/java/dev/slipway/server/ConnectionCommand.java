@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,9 +52,8 @@ final class ConnectionCommand {
         @Option(names = "--endpoint-url", description = "The server's API (default: ${DEFAULT-VALUE}).", defaultValue = "http://127.0.0.1:8484")
         URI endpoint;
 
-        @Option(names = "--state-dir", description = "Where the server keeps its credentials (default: ${DEFAULT-VALUE}).",
-                defaultValue = "${sys:user.home}/.slipway")
-        Path stateDir;
+        @Mixin
+        StateDirOption stateDir;
 
         @Option(names = "--region", description = "Region the server signs for (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
         String region;
@@ -70,7 +70,7 @@ final class ConnectionCommand {
                 err.println("slipway connection complete: cannot read " + file);
                 return 2;
             }
-            Optional<ApiCredentials> credentials = ApiCredentials.find(System.getenv(), stateDir);
+            Optional<ApiCredentials> credentials = ApiCredentials.find(System.getenv(), stateDir.path);
             if (credentials.isEmpty()) {
                 err.println("slipway connection complete: no credentials: set SLIPWAY_ACCESS_KEY_ID and "
                         + "SLIPWAY_SECRET_ACCESS_KEY, or give the server's --state-dir");

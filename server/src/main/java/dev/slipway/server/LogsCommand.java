@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,9 +47,8 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until Ctrl-C.")
     boolean follow;
 
-    @Option(names = "--state-dir", description = "The server's state directory (default: ${DEFAULT-VALUE}).",
-            defaultValue = "${sys:user.home}/.slipway")
-    Path stateDir;
+    @Mixin
+    StateDirOption stateDir;
 
     @Spec
     CommandSpec spec;
@@ -57,10 +57,10 @@ final class LogsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path dir = stateDir.resolve("logs").resolve(service);
+        Path dir = stateDir.path.resolve("logs").resolve(service);
         if (!Files.isDirectory(dir)) {
-            err.println("slipway logs: no logs for a service named '" + service + "' in " + stateDir.resolve("logs")
-                    + "; services with logs: " + known(stateDir.resolve("logs")));
+            err.println("slipway logs: no logs for a service named '" + service + "' in " + stateDir.path.resolve("logs")
+                    + "; services with logs: " + known(stateDir.path.resolve("logs")));
             return 2;
         }
         List<Path> files;

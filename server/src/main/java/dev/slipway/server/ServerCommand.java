@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,9 +35,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind", description = "Address the API and the router listen on (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
     String bind;
 
-    @Option(names = "--state-dir", description = "Where credentials, logs and workspaces are kept (default: ${DEFAULT-VALUE}).",
-            defaultValue = "${sys:user.home}/.slipway")
-    Path stateDir;
+    @Mixin
+    StateDirOption stateDir;
 
     @Option(names = "--backend", description = "Compute backend (default: ${DEFAULT-VALUE}).", defaultValue = "local")
     String backend;
@@ -51,11 +51,11 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ApiCredentials credentials = ApiCredentials.load(System.getenv(), stateDir);
+        ApiCredentials credentials = ApiCredentials.load(System.getenv(), stateDir.path);
         Slipway slipway;
         ApiServer api;
         try {
-            slipway = Slipway.builder().backend(backend).stateDir(stateDir).durableState(true).routerHost(bind)
+            slipway = Slipway.builder().backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).region(region).build();
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("slipway server: " + e.getMessage());

@@ -94,11 +94,6 @@ public final class ServiceRuntime implements AutoCloseable {
         return Optional.ofNullable(current);
     }
 
-    /** The ids of the instances that serve now. */
-    public synchronized List<String> instanceIds() {
-        return live.stream().map(i -> i.handle.instanceId()).toList();
-    }
-
     /**
      * Blue/green: starts {@code count} instances of {@code revision} beside the old ones, waits until all are
      * healthy, switches traffic to them atomically, drains the old ones and stops them. If the new instances fail,
@@ -200,7 +195,7 @@ public final class ServiceRuntime implements AutoCloseable {
         String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         LogSink instanceLog = logs.sink(serviceName, "instance/" + instanceId);
         InstanceHandle handle = backend.start(revision, new InstanceSpec(serviceName, instanceId, env), instanceLog);
-        return new LiveInstance(handle, revision, env);
+        return new LiveInstance(handle, env);
     }
 
     private void awaitHealthy(LiveInstance instance, HealthCheckConfiguration hc) throws BuildFailedException {
@@ -331,15 +326,13 @@ public final class ServiceRuntime implements AutoCloseable {
     /** An instance and what the runtime knows of it. */
     private final class LiveInstance {
         final InstanceHandle handle;
-        final PreparedRevision revision;
         final Map<String, String> env;
         volatile boolean healthy = true;
         volatile int failures;
         volatile ScheduledFuture<?> monitor;
 
-        LiveInstance(InstanceHandle handle, PreparedRevision revision, Map<String, String> env) {
+        LiveInstance(InstanceHandle handle, Map<String, String> env) {
             this.handle = handle;
-            this.revision = revision;
             this.env = Map.copyOf(env);
         }
 

@@ -2,7 +2,6 @@ package dev.slipway.core.source;
 
 import dev.slipway.core.build.BuildPlan;
 import dev.slipway.core.model.Runtime;
-import java.io.Reader;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -192,15 +191,5 @@ public final class AppRunnerYaml {
 
     private static String line(int zeroBased) {
         return FILE_NAME + " line " + (zeroBased + 1) + ": ";
-    }
-
-    /** Reads the whole reader; a convenience for callers holding a stream. */
-    public static BuildPlan parse(Reader reader) throws java.io.IOException {
-        StringBuilder sb = new StringBuilder();
-        char[] buf = new char[8192];
-        for (int n; (n = reader.read(buf)) > 0; ) {
-            sb.append(buf, 0, n);
-        }
-        return parse(sb.toString());
     }
 }

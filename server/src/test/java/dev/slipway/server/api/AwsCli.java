@@ -1,10 +1,14 @@
 package dev.slipway.server.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +49,19 @@ final class AwsCli {
     /** An AWS CLI using explicit keys. */
     static AwsCli withKeys(int apiPort, String keyId, String secret) {
         return new AwsCli(apiPort, Map.of("AWS_ACCESS_KEY_ID", keyId, "AWS_SECRET_ACCESS_KEY", secret));
+    }
+
+    /** Runs {@code aws apprunner <args>}, asserts it succeeded, and returns its JSON output. */
+    JsonNode ok(String... args) throws IOException, InterruptedException {
+        Result r = apprunner(args);
+        assertThat(r.exitCode()).as("aws failed: " + r.stderr()).isZero();
+        return r.json();
+    }
+
+    /** Waits (at most two minutes) until DescribeService shows {@code status}. */
+    void awaitStatus(String serviceArn, String status) {
+        await().atMost(Duration.ofMinutes(2)).until(() ->
+                ok("describe-service", "--service-arn", serviceArn).at("/Service/Status").asText().equals(status));
     }
 
     /** {@code aws apprunner <args> --endpoint-url ... --region us-east-1 --output json}. */

@@ -85,14 +85,14 @@ class AwsCliIT {
                 """.formatted(repo.toUri()));
 
         // step 1: create the service
-        JsonNode created = ok(aws.apprunner("create-service", "--cli-input-json", "file://" + input));
+        JsonNode created = aws.ok("create-service", "--cli-input-json", "file://" + input);
         assertThat(created.at("/Service/Status").asText()).isEqualTo("OPERATION_IN_PROGRESS");
         assertThat(created.at("/OperationId").asText()).matches("[0-9a-f-]{36}");
         String arn = created.at("/Service/ServiceArn").asText();
         String url = created.at("/Service/ServiceUrl").asText();
-        awaitStatus(arn, "RUNNING");
+        aws.awaitStatus(arn, "RUNNING");
         assertThat(http.get(url).body()).isEqualTo("Hello, Jane!");
-        JsonNode described = ok(aws.apprunner("describe-service", "--service-arn", arn)).get("Service");
+        JsonNode described = aws.ok("describe-service", "--service-arn", arn).get("Service");
         assertThat(described.at("/InstanceConfiguration/Cpu").asText()).isEqualTo("1 vCPU");
         assertThat(described.at("/HealthCheckConfiguration/Protocol").asText()).isEqualTo("TCP");
         assertThat(described.at("/AutoScalingConfigurationSummary/AutoScalingConfigurationName").asText()).isEqualTo("DefaultConfiguration");
@@ -102,39 +102,39 @@ class AwsCliIT {
         // step 2: a code change, deployed by hand
         Files.writeString(repo.resolve("server.py"), TestApps.pythonGreeter("Good morning"));
         TestApps.commitAll(git, "good morning");
-        String deployment = ok(aws.apprunner("start-deployment", "--service-arn", arn)).get("OperationId").asText();
+        String deployment = aws.ok("start-deployment", "--service-arn", arn).get("OperationId").asText();
         awaitOperation(arn, deployment, "SUCCEEDED");
         assertThat(http.get(url).body()).isEqualTo("Good morning, Jane!");
 
         // step 3: a configuration change
-        ok(aws.apprunner("update-service", "--service-arn", arn, "--source-configuration", """
+        aws.ok("update-service", "--service-arn", arn, "--source-configuration", """
                 {"CodeRepository": {"RepositoryUrl": "%s", "SourceCodeVersion": {"Type": "BRANCH", "Value": "main"},
                  "CodeConfiguration": {"ConfigurationSource": "API", "CodeConfigurationValues": {"Runtime": "PYTHON_3",
                  "StartCommand": "python server.py", "Port": "8080", "RuntimeEnvironmentVariables": {"NAME": "Joe"}}}}}
-                """.formatted(repo.toUri())));
-        awaitStatus(arn, "RUNNING");
+                """.formatted(repo.toUri()));
+        aws.awaitStatus(arn, "RUNNING");
         assertThat(http.get(url).body()).isEqualTo("Good morning, Joe!");
 
         // step 4: the activity: every operation, newest first
-        JsonNode operations = ok(aws.apprunner("list-operations", "--service-arn", arn)).get("OperationSummaryList");
+        JsonNode operations = aws.ok("list-operations", "--service-arn", arn).get("OperationSummaryList");
         assertThat(operations).extracting(o -> o.get("Type").asText())
                 .containsExactly("UPDATE_SERVICE", "START_DEPLOYMENT", "CREATE_SERVICE");
         assertThat(operations).allMatch(o -> o.get("Status").asText().equals("SUCCEEDED"));
 
         // pause and resume
-        ok(aws.apprunner("pause-service", "--service-arn", arn));
-        awaitStatus(arn, "PAUSED");
+        aws.ok("pause-service", "--service-arn", arn);
+        aws.awaitStatus(arn, "PAUSED");
         assertThat(http.get(url).statusCode()).isEqualTo(503);
         assertThat(aws.apprunner("start-deployment", "--service-arn", arn).errorCode()).isEqualTo("InvalidStateException");
-        ok(aws.apprunner("resume-service", "--service-arn", arn));
-        awaitStatus(arn, "RUNNING");
+        aws.ok("resume-service", "--service-arn", arn);
+        aws.awaitStatus(arn, "RUNNING");
         assertThat(http.get(url).body()).isEqualTo("Good morning, Joe!");
 
         // step 5: clean up
-        assertThat(ok(aws.apprunner("list-tags-for-resource", "--resource-arn", arn)).at("/Tags/0/Value").asText()).isEqualTo("tutorial");
-        ok(aws.apprunner("delete-service", "--service-arn", arn));
+        assertThat(aws.ok("list-tags-for-resource", "--resource-arn", arn).at("/Tags/0/Value").asText()).isEqualTo("tutorial");
+        aws.ok("delete-service", "--service-arn", arn);
         await().atMost(Duration.ofSeconds(60)).until(() ->
-                ok(aws.apprunner("list-services")).get("ServiceSummaryList").isEmpty());
+                aws.ok("list-services").get("ServiceSummaryList").isEmpty());
         assertThat(http.get(url).statusCode()).isEqualTo(404);
         assertThat(aws.apprunner("describe-service", "--service-arn", arn).errorCode()).isEqualTo("ResourceNotFoundException");
     }
@@ -150,14 +150,14 @@ class AwsCliIT {
                 "arn:aws:apprunner:us-east-1:000000000000:service/ghost/0123456789abcdef0123456789abcdef");
         assertThat(missing.errorCode()).isEqualTo("ResourceNotFoundException");
 
-        ok(aws.apprunner("create-connection", "--connection-name", "first-conn", "--provider-type", "GITHUB"));
+        aws.ok("create-connection", "--connection-name", "first-conn", "--provider-type", "GITHUB");
         AwsCli.Result quota = aws.apprunner("create-connection", "--connection-name", "second-conn", "--provider-type", "GITHUB");
         assertThat(quota.errorCode()).isEqualTo("ServiceQuotaExceededException");
 
-        JsonNode created = ok(aws.apprunner("create-service", "--service-name", "never-there", "--source-configuration",
-                "{\"CodeRepository\":{\"RepositoryUrl\":\"" + tmp.resolve("absent").toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}"));
+        JsonNode created = aws.ok("create-service", "--service-name", "never-there", "--source-configuration",
+                "{\"CodeRepository\":{\"RepositoryUrl\":\"" + tmp.resolve("absent").toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}");
         String arn = created.at("/Service/ServiceArn").asText();
-        awaitStatus(arn, "CREATE_FAILED");
+        aws.awaitStatus(arn, "CREATE_FAILED");
         AwsCli.Result invalidState = aws.apprunner("pause-service", "--service-arn", arn);
         assertThat(invalidState.errorCode()).isEqualTo("InvalidStateException");
         assertThat(invalidState.stderr()).contains("can only be deleted");
@@ -170,12 +170,12 @@ class AwsCliIT {
     @Test
     void listsArePagedWithMaxResultsAndNextToken() throws Exception {
         for (String name : new String[] {"scale-a", "scale-b", "scale-c"}) {
-            ok(aws.apprunner("create-auto-scaling-configuration", "--auto-scaling-configuration-name", name));
+            aws.ok("create-auto-scaling-configuration", "--auto-scaling-configuration-name", name);
         }
-        JsonNode first = ok(aws.apprunner("list-auto-scaling-configurations", "--max-results", "2"));
+        JsonNode first = aws.ok("list-auto-scaling-configurations", "--max-results", "2");
         assertThat(first.get("AutoScalingConfigurationSummaryList")).hasSize(2);
-        JsonNode second = ok(aws.apprunner("list-auto-scaling-configurations", "--max-results", "2",
-                "--next-token", first.get("NextToken").asText()));
+        JsonNode second = aws.ok("list-auto-scaling-configurations", "--max-results", "2",
+                "--next-token", first.get("NextToken").asText());
         assertThat(second.get("AutoScalingConfigurationSummaryList")).hasSize(2);
         assertThat(second.has("NextToken")).isFalse();
         AwsCli.Result badToken = aws.apprunner("list-auto-scaling-configurations", "--next-token", "nonsense");
@@ -243,19 +243,11 @@ class AwsCliIT {
         assertThat(fine.headers().firstValue("Content-Type")).contains("application/x-amz-json-1.0");
     }
 
-    private JsonNode ok(AwsCli.Result r) {
-        assertThat(r.exitCode()).as("aws failed: " + r.stderr()).isZero();
-        return r.json();
-    }
 
-    private void awaitStatus(String arn, String status) {
-        await().atMost(Duration.ofMinutes(2)).until(() ->
-                ok(aws.apprunner("describe-service", "--service-arn", arn)).at("/Service/Status").asText().equals(status));
-    }
 
     private void awaitOperation(String arn, String id, String status) {
         await().atMost(Duration.ofMinutes(2)).until(() -> {
-            for (JsonNode op : ok(aws.apprunner("list-operations", "--service-arn", arn)).get("OperationSummaryList")) {
+            for (JsonNode op : aws.ok("list-operations", "--service-arn", arn).get("OperationSummaryList")) {
                 if (op.get("Id").asText().equals(id)) {
                     return op.get("Status").asText().equals(status);
                 }

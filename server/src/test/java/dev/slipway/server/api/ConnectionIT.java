@@ -56,9 +56,9 @@ class ConnectionIT {
 
     @Test
     void completedConnectionClonesAPrivateRepositoryAndIsProtectedWhileUsed() throws Exception {
-        String arn = ok(aws.apprunner("create-connection", "--connection-name", "private-gh", "--provider-type", "GITHUB"))
+        String arn = aws.ok("create-connection", "--connection-name", "private-gh", "--provider-type", "GITHUB")
                 .at("/Connection/ConnectionArn").asText();
-        assertThat(ok(aws.apprunner("list-connections")).at("/ConnectionSummaryList/0/Status").asText()).isEqualTo("PENDING_HANDSHAKE");
+        assertThat(aws.ok("list-connections").at("/ConnectionSummaryList/0/Status").asText()).isEqualTo("PENDING_HANDSHAKE");
         String source = "{\"AuthenticationConfiguration\":{\"ConnectionArn\":\"" + arn + "\"},\"CodeRepository\":{\"RepositoryUrl\":\""
                 + git.url() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}";
         AwsCli.Result early = aws.apprunner("create-service", "--service-name", "private-app", "--source-configuration", source);
@@ -71,11 +71,11 @@ class ConnectionIT {
                 "--endpoint-url", "http://127.0.0.1:" + api.port(), "--state-dir", state.toString());
         assertThat(complete.process().exitValue()).isZero();
         assertThat(complete.output()).containsExactly("Connection private-gh is AVAILABLE (" + arn + ")");
-        assertThat(ok(aws.apprunner("list-connections")).at("/ConnectionSummaryList/0/Status").asText()).isEqualTo("AVAILABLE");
+        assertThat(aws.ok("list-connections").at("/ConnectionSummaryList/0/Status").asText()).isEqualTo("AVAILABLE");
 
-        JsonNode created = ok(aws.apprunner("create-service", "--service-name", "private-app", "--source-configuration", source));
+        JsonNode created = aws.ok("create-service", "--service-name", "private-app", "--source-configuration", source);
         String service = created.at("/Service/ServiceArn").asText();
-        awaitStatus(service, "RUNNING");
+        aws.awaitStatus(service, "RUNNING");
         assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.at("/Service/ServiceUrl").asText()).body())
                 .isEqualTo("Hello, Jane!");
         assertThat(Files.readString(state.resolve("logs/private-app/deployment/" + created.at("/OperationId").asText() + ".log")))
@@ -95,7 +95,7 @@ class ConnectionIT {
         SshTestGitServer sshServer = new SshTestGitServer("git", user.getPublic(), repo.getRepository(), rsa.generateKeyPair());
         int sshPort = sshServer.start();
         try {
-            String arn = ok(aws.apprunner("create-connection", "--connection-name", "ssh-conn", "--provider-type", "BITBUCKET"))
+            String arn = aws.ok("create-connection", "--connection-name", "ssh-conn", "--provider-type", "BITBUCKET")
                     .at("/Connection/ConnectionArn").asText();
             Path keyFile = tmp.resolve("deploy_key");
             String pem = "-----BEGIN PRIVATE KEY-----\n"
@@ -108,14 +108,14 @@ class ConnectionIT {
 
             String source = "{\"AuthenticationConfiguration\":{\"ConnectionArn\":\"" + arn + "\"},\"CodeRepository\":{\"RepositoryUrl\":\""
                     + "ssh://git@127.0.0.1:" + sshPort + "/greeter.git\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}";
-            JsonNode created = ok(aws.apprunner("create-service", "--service-name", "ssh-app", "--source-configuration", source));
-            awaitStatus(created.at("/Service/ServiceArn").asText(), "RUNNING");
+            JsonNode created = aws.ok("create-service", "--service-name", "ssh-app", "--source-configuration", source);
+            aws.awaitStatus(created.at("/Service/ServiceArn").asText(), "RUNNING");
             assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.at("/Service/ServiceUrl").asText()).body())
                     .isEqualTo("Hello over SSH, Jane!");
             String log = Files.readString(state.resolve("logs/ssh-app/deployment/" + created.at("/OperationId").asText() + ".log"));
             assertThat(log).containsPattern("presented its RSA key SHA256:\\S+, now pinned for this connection")
                     .doesNotContain("PRIVATE KEY");
-            String redeploy = ok(aws.apprunner("start-deployment", "--service-arn", created.at("/Service/ServiceArn").asText()))
+            String redeploy = aws.ok("start-deployment", "--service-arn", created.at("/Service/ServiceArn").asText())
                     .get("OperationId").asText();
             Path redeployLog = state.resolve("logs/ssh-app/deployment/" + redeploy + ".log");
             await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(redeployLog)
@@ -129,8 +129,8 @@ class ConnectionIT {
     @Test
     void withoutTheConnectionThePrivateRepositoryIsRefused() throws Exception {
         String source = "{\"CodeRepository\":{\"RepositoryUrl\":\"" + git.url() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}";
-        JsonNode created = ok(aws.apprunner("create-service", "--service-name", "no-access", "--source-configuration", source));
-        awaitStatus(created.at("/Service/ServiceArn").asText(), "CREATE_FAILED");
+        JsonNode created = aws.ok("create-service", "--service-name", "no-access", "--source-configuration", source);
+        aws.awaitStatus(created.at("/Service/ServiceArn").asText(), "CREATE_FAILED");
         assertThat(Files.readString(state.resolve("logs/no-access/deployment/" + created.at("/OperationId").asText() + ".log")))
                 .contains("use an AVAILABLE connection");
     }
@@ -145,13 +145,5 @@ class ConnectionIT {
         assertThat(String.join("\n", complete.output())).contains("ResourceNotFoundException").contains("nope-conn").doesNotContain(TOKEN);
     }
 
-    private void awaitStatus(String arn, String status) {
-        await().atMost(Duration.ofMinutes(2)).until(() ->
-                ok(aws.apprunner("describe-service", "--service-arn", arn)).at("/Service/Status").asText().equals(status));
-    }
 
-    private static JsonNode ok(AwsCli.Result r) {
-        assertThat(r.exitCode()).as("aws failed: " + r.stderr()).isZero();
-        return r.json();
-    }
 }

@@ -50,18 +50,18 @@ class ServerRestartIT {
 
         Server first = start(state);
         AwsCli aws = AwsCli.withCredentialsFile(first.apiPort(), state.resolve("credentials"));
-        String running = ok(aws.apprunner("create-service", "--service-name", "keeper", "--source-configuration", source))
+        String running = aws.ok("create-service", "--service-name", "keeper", "--source-configuration", source)
                 .at("/Service/ServiceArn").asText();
-        String paused = ok(aws.apprunner("create-service", "--service-name", "sleeper", "--source-configuration", source))
+        String paused = aws.ok("create-service", "--service-name", "sleeper", "--source-configuration", source)
                 .at("/Service/ServiceArn").asText();
-        String asc = ok(aws.apprunner("create-auto-scaling-configuration", "--auto-scaling-configuration-name", "kept-config",
-                "--max-concurrency", "42")).at("/AutoScalingConfiguration/AutoScalingConfigurationArn").asText();
-        ok(aws.apprunner("create-connection", "--connection-name", "kept-conn", "--provider-type", "GITHUB"));
-        ok(aws.apprunner("tag-resource", "--resource-arn", running, "--tags", "Key=owner,Value=ops"));
-        awaitStatus(aws, running, "RUNNING");
-        awaitStatus(aws, paused, "RUNNING");
-        ok(aws.apprunner("pause-service", "--service-arn", paused));
-        awaitStatus(aws, paused, "PAUSED");
+        String asc = aws.ok("create-auto-scaling-configuration", "--auto-scaling-configuration-name", "kept-config",
+                "--max-concurrency", "42").at("/AutoScalingConfiguration/AutoScalingConfigurationArn").asText();
+        aws.ok("create-connection", "--connection-name", "kept-conn", "--provider-type", "GITHUB");
+        aws.ok("tag-resource", "--resource-arn", running, "--tags", "Key=owner,Value=ops");
+        aws.awaitStatus(running, "RUNNING");
+        aws.awaitStatus(paused, "RUNNING");
+        aws.ok("pause-service", "--service-arn", paused);
+        aws.awaitStatus(paused, "PAUSED");
         assertThat(get(first, running, aws)).isEqualTo("Hello, Jane!");
         long orphan = instancePid(state, "keeper");
 
@@ -72,19 +72,19 @@ class ServerRestartIT {
         AwsCli again = AwsCli.withCredentialsFile(second.apiPort(), state.resolve("credentials"));
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(orphan).map(h -> !h.isAlive()).orElse(true));
         // listed at once; the running one is busy (OPERATION_IN_PROGRESS, as App Runner's maintenance) until it serves
-        await().atMost(Duration.ofMinutes(1)).until(() -> ok(again.apprunner("list-services")).get("ServiceSummaryList").findValuesAsText("Status")
+        await().atMost(Duration.ofMinutes(1)).until(() -> again.ok("list-services").get("ServiceSummaryList").findValuesAsText("Status")
                 .equals(List.of("RUNNING", "PAUSED")));
-        JsonNode services = ok(again.apprunner("list-services")).get("ServiceSummaryList");
+        JsonNode services = again.ok("list-services").get("ServiceSummaryList");
         assertThat(services).extracting(n -> n.get("ServiceName").asText() + "=" + n.get("Status").asText())
                 .containsExactly("keeper=RUNNING", "sleeper=PAUSED");
         await().atMost(Duration.ofMinutes(1)).until(() -> "Hello, Jane!".equals(get(second, running, again)));
-        assertThat(ok(again.apprunner("list-operations", "--service-arn", running)).get("OperationSummaryList"))
+        assertThat(again.ok("list-operations", "--service-arn", running).get("OperationSummaryList"))
                 .extracting(o -> o.get("Type").asText()).containsExactly("CREATE_SERVICE");
         assertThat(status(second, paused, again)).isEqualTo(503);
-        assertThat(ok(again.apprunner("describe-auto-scaling-configuration", "--auto-scaling-configuration-arn", asc))
+        assertThat(again.ok("describe-auto-scaling-configuration", "--auto-scaling-configuration-arn", asc)
                 .at("/AutoScalingConfiguration/MaxConcurrency").asInt()).isEqualTo(42);
-        assertThat(ok(again.apprunner("list-connections")).at("/ConnectionSummaryList/0/ConnectionName").asText()).isEqualTo("kept-conn");
-        assertThat(ok(again.apprunner("list-tags-for-resource", "--resource-arn", running)).at("/Tags/0/Value").asText()).isEqualTo("ops");
+        assertThat(again.ok("list-connections").at("/ConnectionSummaryList/0/ConnectionName").asText()).isEqualTo("kept-conn");
+        assertThat(again.ok("list-tags-for-resource", "--resource-arn", running).at("/Tags/0/Value").asText()).isEqualTo("ops");
         assertThat(Files.getPosixFilePermissions(state.resolve("state.json")))
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
@@ -93,8 +93,8 @@ class ServerRestartIT {
         Server third = start(state);
         AwsCli third_ = AwsCli.withCredentialsFile(third.apiPort(), state.resolve("credentials"));
         await().atMost(Duration.ofMinutes(1)).until(() -> "Hello, Jane!".equals(get(third, running, third_)));
-        ok(third_.apprunner("resume-service", "--service-arn", paused));
-        awaitStatus(third_, paused, "RUNNING");
+        third_.ok("resume-service", "--service-arn", paused);
+        third_.awaitStatus(paused, "RUNNING");
         assertThat(get(third, paused, third_)).isEqualTo("Hello, Jane!");
     }
 
@@ -105,16 +105,16 @@ class ServerRestartIT {
         TestApps.writePythonGreeter(app, "Hello", "Jane");
         Server first = start(state);
         AwsCli aws = AwsCli.withCredentialsFile(first.apiPort(), state.resolve("credentials"));
-        String arn = ok(aws.apprunner("create-service", "--service-name", "steady", "--source-configuration",
-                "{\"CodeRepository\":{\"RepositoryUrl\":\"" + app.toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}"))
+        String arn = aws.ok("create-service", "--service-name", "steady", "--source-configuration",
+                "{\"CodeRepository\":{\"RepositoryUrl\":\"" + app.toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}")
                 .at("/Service/ServiceArn").asText();
-        awaitStatus(aws, arn, "RUNNING");
+        aws.awaitStatus(arn, "RUNNING");
 
-        String op = ok(aws.apprunner("update-service", "--service-arn", arn, "--source-configuration",
+        String op = aws.ok("update-service", "--service-arn", arn, "--source-configuration",
                 "{\"CodeRepository\":{\"RepositoryUrl\":\"" + app.toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"},"
                         + "\"CodeConfiguration\":{\"ConfigurationSource\":\"API\",\"CodeConfigurationValues\":{\"Runtime\":\"PYTHON_3\","
                         + "\"BuildCommand\":\"echo build-pid=$$; sleep 120\",\"StartCommand\":\"python server.py\","
-                        + "\"RuntimeEnvironmentVariables\":{\"NAME\":\"Crash\"}}}}}")).get("OperationId").asText();
+                        + "\"RuntimeEnvironmentVariables\":{\"NAME\":\"Crash\"}}}}}").get("OperationId").asText();
         Path deploymentLog = state.resolve("logs/steady/deployment/" + op + ".log");
         Pattern buildPid = Pattern.compile("build-pid=(\\d+)");
         await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(deploymentLog) && buildPid.matcher(Files.readString(deploymentLog)).find());
@@ -128,11 +128,11 @@ class ServerRestartIT {
         AwsCli again = AwsCli.withCredentialsFile(second.apiPort(), state.resolve("credentials"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(build).map(h -> !h.isAlive()).orElse(true));
-        awaitStatus(again, arn, "RUNNING");
-        JsonNode service = ok(again.apprunner("describe-service", "--service-arn", arn)).get("Service");
+        again.awaitStatus(arn, "RUNNING");
+        JsonNode service = again.ok("describe-service", "--service-arn", arn).get("Service");
         assertThat(service.at("/SourceConfiguration/CodeRepository/CodeConfiguration/ConfigurationSource").asText("REPOSITORY"))
                 .as("the interrupted update's settings are rolled back").isEqualTo("REPOSITORY");
-        JsonNode ops = ok(again.apprunner("list-operations", "--service-arn", arn)).get("OperationSummaryList");
+        JsonNode ops = again.ok("list-operations", "--service-arn", arn).get("OperationSummaryList");
         assertThat(ops).extracting(o -> o.get("Type").asText() + "=" + o.get("Status").asText())
                 .containsExactly("UPDATE_SERVICE=FAILED", "CREATE_SERVICE=SUCCEEDED");
         assertThat(get(second, arn, again)).isEqualTo("Hello, Jane!");
@@ -154,7 +154,7 @@ class ServerRestartIT {
     }
 
     private static String host(String arn, AwsCli aws) throws IOException, InterruptedException {
-        return ok(aws.apprunner("describe-service", "--service-arn", arn)).at("/Service/ServiceUrl").asText();
+        return aws.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
     }
 
     private static long instancePid(Path state, String service) throws IOException {
@@ -171,13 +171,5 @@ class ServerRestartIT {
         throw new AssertionError("no instance of " + service + " printed its pid");
     }
 
-    private static void awaitStatus(AwsCli aws, String arn, String status) {
-        await().atMost(Duration.ofMinutes(2)).until(() ->
-                ok(aws.apprunner("describe-service", "--service-arn", arn)).at("/Service/Status").asText().equals(status));
-    }
 
-    private static JsonNode ok(AwsCli.Result r) {
-        assertThat(r.exitCode()).as("aws failed: " + r.stderr()).isZero();
-        return r.json();
-    }
 }
