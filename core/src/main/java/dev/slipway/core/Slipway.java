@@ -1,10 +1,16 @@
 package dev.slipway.core;
 
 import dev.slipway.core.api.*;
-import dev.slipway.core.lifecycle.ServiceRuntime;
+import dev.slipway.core.internal.Arns;
+import dev.slipway.core.internal.control.ControlState;
+import dev.slipway.core.internal.control.Recovery;
+import dev.slipway.core.internal.control.ResourceActions;
+import dev.slipway.core.internal.control.ServiceActions;
+import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
 import dev.slipway.core.observe.LogStreams;
+import dev.slipway.core.routing.RoutingSnapshot;
 import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
@@ -21,7 +27,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Slipway embedded: the App Runner actions as methods, a compute backend that runs the instances, and a router that
@@ -42,13 +52,18 @@ import java.util.stream.Collectors;
  * {@link #close()} stops every instance, build and the router.
  */
 public final class Slipway implements AutoCloseable {
-    private final ControlPlane controlPlane;
-    private final ComputeBackend backend;
-    private final RoutingTable routingTable;
-    private final RouterProvider.Router router;
-    private final LogStreams logs;
+    private static final Logger LOG = LoggerFactory.getLogger(Slipway.class);
+
     private final Path stateDir;
     private final boolean deleteStateDir;
+    private final Timeouts timeouts;
+    private final LogStreams logs;
+    private final ComputeBackend backend;
+    private final RoutingTable routingTable = new RoutingTable();
+    private final HealthProbes probes = new HealthProbes();
+    private final ServiceActions services;
+    private final ResourceActions resources;
+    private final RouterProvider.Router router;
 
     private Slipway(Builder b) {
         boolean ownsDir = b.stateDir == null;
@@ -58,31 +73,41 @@ public final class Slipway implements AutoCloseable {
             throw new UncheckedIOException("cannot create the state directory", e);
         }
         this.deleteStateDir = ownsDir;
+        this.timeouts = b.timeouts;
         this.logs = new LogStreams(stateDir.resolve("logs"));
         b.listeners.forEach(logs::addListener);
-        this.backend = loadBackend(b.backend, stateDir.resolve("backend-" + b.backend));
-        this.routingTable = new RoutingTable();
-        StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
-        this.controlPlane = new ControlPlane(b.region, b.accountId, b.quotas, backend, routingTable, logs,
-                stateDir.resolve("sources"), b.baseDomain, b.timeouts, store);
+        ComputeBackend loaded = null;
         RouterProvider.Router started = null;
-        if (b.routerPort >= 0) {
-            RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
-                    new IllegalStateException("No router on the classpath: add dev.slipway:slipway-router-netty, "
-                            + "or build with routerPort(-1) to run without one"));
-            try {
-                started = provider.start(routingTable, b.routerHost, b.routerPort);
-            } catch (RuntimeException e) {
-                backend.close();
-                throw e;
-            }
-            controlPlane.routerPort(started.port());
-        }
-        this.router = started;
         try {
-            controlPlane.restore();
+            loaded = loadBackend(b.backend, stateDir.resolve("backend-" + b.backend));
+            this.backend = loaded;
+            String controlPlaneId = controlPlaneId(stateDir);
+            StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
+            ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
+            this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
+                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain));
+            this.resources = new ResourceActions(state);
+            if (b.routerPort >= 0) {
+                RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
+                        new IllegalStateException("No router on the classpath: add dev.slipway:slipway-router-netty, "
+                                + "or build with routerPort(-1) to run without one"));
+                started = provider.start(routingTable, b.routerHost, b.routerPort);
+                services.routerPort(started.port());
+            }
+            this.router = started;
+            Recovery.restore(store, state, services, backend, controlPlaneId);
         } catch (RuntimeException e) {
-            close();
+            if (started != null) {
+                started.close();
+            }
+            if (loaded != null) {
+                loaded.close();
+            }
+            probes.close();
+            logs.close();
+            if (ownsDir) {
+                SourceFetcher.deleteTree(stateDir);
+            }
             throw e;
         }
     }
@@ -97,6 +122,21 @@ public final class Slipway implements AutoCloseable {
         return provider.create(new BackendContext(workDir));
     }
 
+    /** The id owner labels carry: kept in the state directory, so a restart on it adopts what the last run left. */
+    private static String controlPlaneId(Path stateDir) {
+        Path file = stateDir.resolve("control-plane-id");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            String id = UUID.randomUUID().toString();
+            Files.writeString(file, id + "\n");
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -106,9 +146,17 @@ public final class Slipway implements AutoCloseable {
         return Optional.ofNullable(router).map(RouterProvider.Router::port);
     }
 
-    /** The routes the router serves (read side), for diagnostics and tests. */
-    public RoutingTable routingTable() {
-        return routingTable;
+    /** The routes the router serves now (an immutable snapshot), for diagnostics and tests. */
+    public RoutingSnapshot routes() {
+        return routingTable.snapshot();
+    }
+
+    /**
+     * Sets how many instances a RUNNING service has, beyond what App Runner's API offers (MinSize sets it at each
+     * deployment). The future completes once that many are healthy and any surplus has drained and stopped.
+     */
+    public CompletableFuture<Void> scaleTo(String serviceArn, int instances) {
+        return services.scaleTo(serviceArn, instances).done();
     }
 
     /** The lines of a log stream of a service: {@code events}, {@code deployment/<operation-id>}, {@code instance/<id>}. */
@@ -122,79 +170,79 @@ public final class Slipway implements AutoCloseable {
     }
 
     public CreateServiceResponse createService(CreateServiceRequest request) {
-        return controlPlane.createService(request);
+        return services.createService(request);
     }
 
     public DescribeServiceResponse describeService(DescribeServiceRequest request) {
-        return controlPlane.describeService(request);
+        return services.describeService(request);
     }
 
     public ListServicesResponse listServices(ListServicesRequest request) {
-        return controlPlane.listServices(request);
+        return services.listServices(request);
     }
 
     public UpdateServiceResponse updateService(UpdateServiceRequest request) {
-        return controlPlane.updateService(request);
+        return services.updateService(request);
     }
 
     public DeleteServiceResponse deleteService(DeleteServiceRequest request) {
-        return controlPlane.deleteService(request);
+        return services.deleteService(request);
     }
 
     public PauseServiceResponse pauseService(PauseServiceRequest request) {
-        return controlPlane.pauseService(request);
+        return services.pauseService(request);
     }
 
     public ResumeServiceResponse resumeService(ResumeServiceRequest request) {
-        return controlPlane.resumeService(request);
+        return services.resumeService(request);
     }
 
     public StartDeploymentResponse startDeployment(StartDeploymentRequest request) {
-        return controlPlane.startDeployment(request);
+        return services.startDeployment(request);
     }
 
     public ListOperationsResponse listOperations(ListOperationsRequest request) {
-        return controlPlane.listOperations(request);
+        return services.listOperations(request);
     }
 
     public CreateAutoScalingConfigurationResponse createAutoScalingConfiguration(CreateAutoScalingConfigurationRequest request) {
-        return controlPlane.createAutoScalingConfiguration(request);
+        return resources.createAutoScalingConfiguration(request);
     }
 
     public DescribeAutoScalingConfigurationResponse describeAutoScalingConfiguration(DescribeAutoScalingConfigurationRequest request) {
-        return controlPlane.describeAutoScalingConfiguration(request);
+        return resources.describeAutoScalingConfiguration(request);
     }
 
     public ListAutoScalingConfigurationsResponse listAutoScalingConfigurations(ListAutoScalingConfigurationsRequest request) {
-        return controlPlane.listAutoScalingConfigurations(request);
+        return resources.listAutoScalingConfigurations(request);
     }
 
     public DeleteAutoScalingConfigurationResponse deleteAutoScalingConfiguration(DeleteAutoScalingConfigurationRequest request) {
-        return controlPlane.deleteAutoScalingConfiguration(request);
+        return resources.deleteAutoScalingConfiguration(request);
     }
 
     /** Makes the name of the given revision the default for services created without one. */
     public UpdateDefaultAutoScalingConfigurationResponse updateDefaultAutoScalingConfiguration(
             UpdateDefaultAutoScalingConfigurationRequest request) {
-        return controlPlane.updateDefaultAutoScalingConfiguration(request);
+        return resources.updateDefaultAutoScalingConfiguration(request);
     }
 
     /** The ARNs of the services that use a revision. */
     public ListServicesForAutoScalingConfigurationResponse listServicesForAutoScalingConfiguration(
             ListServicesForAutoScalingConfigurationRequest request) {
-        return controlPlane.listServicesForAutoScalingConfiguration(request);
+        return resources.listServicesForAutoScalingConfiguration(request);
     }
 
     public CreateConnectionResponse createConnection(CreateConnectionRequest request) {
-        return controlPlane.createConnection(request);
+        return resources.createConnection(request);
     }
 
     public ListConnectionsResponse listConnections(ListConnectionsRequest request) {
-        return controlPlane.listConnections(request);
+        return resources.listConnections(request);
     }
 
     public DeleteConnectionResponse deleteConnection(DeleteConnectionRequest request) {
-        return controlPlane.deleteConnection(request);
+        return resources.deleteConnection(request);
     }
 
     /**
@@ -202,7 +250,7 @@ public final class Slipway implements AutoCloseable {
      * AVAILABLE.
      */
     public Connection completeConnectionHandshake(String connectionArn, String token) {
-        return controlPlane.completeConnectionHandshake(connectionArn, RepositoryCredential.token(token));
+        return resources.completeConnectionHandshake(connectionArn, RepositoryCredential.token(token));
     }
 
     /**
@@ -210,29 +258,43 @@ public final class Slipway implements AutoCloseable {
      * ({@code ssh://git@host/owner/repo.git} or {@code git@host:owner/repo.git}); it becomes AVAILABLE.
      */
     public Connection completeConnectionHandshakeWithSshKey(String connectionArn, String privateKey) {
-        return controlPlane.completeConnectionHandshake(connectionArn, RepositoryCredential.sshKey(privateKey));
+        return resources.completeConnectionHandshake(connectionArn, RepositoryCredential.sshKey(privateKey));
     }
 
     public void tagResource(TagResourceRequest request) {
-        controlPlane.tagResource(request);
+        resources.tagResource(request);
     }
 
     public void untagResource(UntagResourceRequest request) {
-        controlPlane.untagResource(request);
+        resources.untagResource(request);
     }
 
     public ListTagsForResourceResponse listTagsForResource(ListTagsForResourceRequest request) {
-        return controlPlane.listTagsForResource(request);
+        return resources.listTagsForResource(request);
     }
 
-    /** Stops every instance and build, the router, and (for a temporary state directory) deletes it. */
+    /**
+     * Stops draining: the router stops accepting connections and answers new requests 503, requests in flight finish
+     * (up to the drain timeout), then every instance and build stops, and (for a temporary state directory) it is
+     * deleted.
+     */
     @Override
     public void close() {
         if (router != null) {
+            router.stopAccepting();
+            routingTable.closeAll("Slipway is stopping. Try again when it runs again.");
+            try {
+                if (!routingTable.awaitAllIdle(timeouts.drain())) {
+                    LOG.warn("requests still in flight after {}s of draining; stopping anyway", timeouts.drain().toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             router.close();
         }
-        controlPlane.close();
+        services.close();
         backend.close();
+        probes.close();
         logs.close();
         if (deleteStateDir) {
             SourceFetcher.deleteTree(stateDir);
@@ -249,7 +311,7 @@ public final class Slipway implements AutoCloseable {
         private String region = "us-east-1";
         private String accountId = "000000000000";
         private Quotas quotas = Quotas.DEFAULT;
-        private ServiceRuntime.Timeouts timeouts = ServiceRuntime.Timeouts.DEFAULT;
+        private Timeouts timeouts = Timeouts.DEFAULT;
         private final List<LogListener> listeners = new java.util.ArrayList<>();
         private boolean durableState;
 
@@ -276,8 +338,8 @@ public final class Slipway implements AutoCloseable {
 
         public Builder quotas(Quotas quotas) { this.quotas = quotas; return this; }
 
-        /** How long instances may take to become healthy, requests to drain, and instances to stop gracefully. */
-        public Builder timeouts(ServiceRuntime.Timeouts timeouts) { this.timeouts = timeouts; return this; }
+        /** How long instances may take to become healthy, requests to drain (also at close()), and instances to stop gracefully. */
+        public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
 
         /** Sees every log line of every service as it is written (deployment progress, instance output). */
         public Builder logListener(LogListener listener) { this.listeners.add(listener); return this; }

@@ -8,7 +8,7 @@ import dev.slipway.core.InvalidStateException;
 import dev.slipway.core.ResourceNotFoundException;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.api.*;
-import dev.slipway.core.lifecycle.ServiceRuntime;
+import dev.slipway.core.Timeouts;
 import dev.slipway.core.model.*;
 import dev.slipway.core.model.Runtime;
 import dev.slipway.core.routing.Endpoint;
@@ -49,7 +49,7 @@ class SlipwayEndToEndIT {
     @BeforeEach
     void start() {
         slipway = Slipway.builder().backend("local").routerPort(0).stateDir(tmp.resolve("state"))
-                .timeouts(new ServiceRuntime.Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5)))
+                .timeouts(new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5)))
                 .build();
         http = new HttpProbe(slipway.routerPort().orElseThrow());
     }
@@ -77,7 +77,7 @@ class SlipwayEndToEndIT {
         assertThat(describe(arn).status()).isEqualTo(ServiceStatus.RUNNING);
         assertThat(http.get(url).body()).isEqualTo("Hello, Jane!");
         List<String> deploymentLog = slipway.logLines("greeter", "deployment/" + created.operationId());
-        assertThat(deploymentLog).anyMatch(l -> l.startsWith("[AppRunner] [1/5] Pulling source code"))
+        assertThat(deploymentLog).anyMatch(l -> l.startsWith("[AppRunner] [1/6] Pulling source code"))
                 .anyMatch(l -> l.startsWith("[Build] [build] $ python -m py_compile server.py"))
                 .anyMatch(l -> l.contains("Checked out commit"));
 
@@ -302,7 +302,7 @@ class SlipwayEndToEndIT {
     private void restartWithStartupTimeout(Duration startup) {
         slipway.close();
         slipway = Slipway.builder().routerPort(0).stateDir(tmp.resolve("state2"))
-                .timeouts(new ServiceRuntime.Timeouts(startup, Duration.ofSeconds(5), Duration.ofSeconds(2))).build();
+                .timeouts(new Timeouts(startup, Duration.ofSeconds(5), Duration.ofSeconds(2))).build();
         http = new HttpProbe(slipway.routerPort().orElseThrow());
     }
 
@@ -311,7 +311,7 @@ class SlipwayEndToEndIT {
     }
 
     private List<Endpoint> endpointsOf(String url) {
-        return slipway.routingTable().route(url).map(Route::endpoints).orElse(List.of());
+        return slipway.routes().route(url).map(Route::endpoints).orElse(List.of());
     }
 
     private long pidOf(String service, String instanceId) {

@@ -54,7 +54,7 @@ class SlipwayLogsIT {
         assertThat(events).anyMatch(l -> l.contains("CREATE_SERVICE operation " + created.operationId() + " succeeded"));
 
         List<String> deployment = logs("logged", "--deployment", "latest");
-        assertThat(deployment).anyMatch(l -> l.contains("[AppRunner] [1/5] Pulling source code"))
+        assertThat(deployment).anyMatch(l -> l.contains("[AppRunner] [1/6] Pulling source code"))
                 .anyMatch(l -> l.contains("[Build] [build] $ python -m py_compile server.py"));
         assertThat(logs("logged", "--deployment", created.operationId())).isEqualTo(deployment);
 

@@ -41,9 +41,9 @@ class SlipwayUpIT {
         int routerPort = Integer.parseInt(running.group(3));
 
         assertThat(new HttpProbe(routerPort).get(running.group(2) + ":" + routerPort).body()).isEqualTo("Hello, Jane!");
-        assertThat(slipway.output()).anyMatch(l -> l.startsWith("[AppRunner] [1/5] Pulling source code"))
+        assertThat(slipway.output()).anyMatch(l -> l.startsWith("[AppRunner] [1/6] Pulling source code"))
                 .anyMatch(l -> l.startsWith("[Build] [build] $ python -m py_compile server.py"))
-                .anyMatch(l -> l.startsWith("[AppRunner] [5/5] Traffic switched"));
+                .anyMatch(l -> l.startsWith("[AppRunner] [5/6] Traffic switched"));
         int instancePort = Integer.parseInt(slipway.find(INSTANCE_PORT).orElseThrow().group(1));
         assertThat(HttpProbe.listening(instancePort)).isTrue();
 

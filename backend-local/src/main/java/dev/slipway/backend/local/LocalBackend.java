@@ -4,10 +4,17 @@ import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.build.BuildPlan;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.source.SourceFetcher;
+import dev.slipway.core.spi.AdoptedInstance;
+import dev.slipway.core.spi.BackendCapabilities;
+import dev.slipway.core.spi.BuildCancelledException;
+import dev.slipway.core.spi.BuildListener;
 import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.InstanceEvent;
 import dev.slipway.core.spi.InstanceHandle;
+import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.spi.PreparedRevision;
+import dev.slipway.core.spi.RevisionSource;
 import dev.slipway.core.spi.RevisionSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,12 +25,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,26 +40,26 @@ import org.slf4j.LoggerFactory;
  * ({@code <workDir>/revisions/<service-id>/<revision-id>}) where the build commands ran; each instance is
  * {@code sh -c <start command>} in it, in its own process group, with {@code PORT} set to a free port of its own
  * (every instance shares the host network). Stops are graceful (SIGTERM to the group) then forced (SIGKILL).
+ *
+ * <p>An instance's output is a pipe to the JVM that started it, so instances found by {@link #adopt} after a crash
+ * cannot be kept (their output has nowhere to go): core stops them and starts new ones.
  */
 public final class LocalBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(false, true, false, false, false, false);
+    private static final String PATH = "PATH";
 
     private final Path workDir;
     private final ProcessRegistry registry;
     private final RuntimeToolchains toolchains;
     private final Map<String, LocalInstance> instances = new ConcurrentHashMap<>();
     private final Map<Long, Process> builds = new ConcurrentHashMap<>();
-    private final Map<String, String> revisionPaths = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     LocalBackend(Path workDir, ProcessRegistry registry) {
         this.workDir = workDir;
         this.registry = registry;
         this.toolchains = new RuntimeToolchains(workDir.resolve("shims"));
-        int reaped = registry.reapOrphans(Duration.ofSeconds(5));
-        if (reaped > 0) {
-            LOG.info("stopped {} process group(s) left running by a Slipway that was killed", reaped);
-        }
     }
 
     @Override
@@ -61,103 +68,116 @@ public final class LocalBackend implements ComputeBackend {
     }
 
     @Override
-    public PreparedRevision prepare(RevisionSpec spec, LogSink buildLog) throws BuildFailedException {
+    public BackendCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException {
         checkOpen();
-        BuildPlan plan = spec.plan();
+        if (!(spec.source() instanceof RevisionSource.Build source)) {
+            throw new BuildFailedException("the local backend runs source code only, not container images; use the docker backend");
+        }
+        BuildPlan plan = source.plan();
         RuntimeToolchains.Toolchain toolchain = toolchains.resolve(plan.runtime(), plan.runtimeVersion());
-        buildLog.line(toolchain.description());
+        listener.output(toolchain.description());
         Path workspace = workDir.resolve("revisions").resolve(spec.serviceId()).resolve(spec.revisionId());
         try {
-            Files.createDirectories(workspace);
-            SourceFetcher.copyTree(spec.sourceDir(), workspace);
+            Files.createDirectories(workspace.getParent());
+            moveOrCopy(source.sourceDir(), workspace);
         } catch (IOException e) {
             throw new BuildFailedException("cannot create the workspace " + workspace + ": " + e.getMessage(), e);
         }
         Map<String, String> env = new HashMap<>(plan.buildEnv());
-        env.put("PATH", toolchain.path());
+        env.put(PATH, toolchain.path());
+        List<String[]> steps = new ArrayList<>();
+        plan.preBuildCommands().forEach(c -> steps.add(new String[] {"pre-build", c}));
+        plan.buildCommands().forEach(c -> steps.add(new String[] {"build", c}));
+        plan.postBuildCommands().forEach(c -> steps.add(new String[] {"post-build", c}));
         try {
-            runPhase("pre-build", plan.preBuildCommands(), workspace, env, buildLog);
-            runPhase("build", plan.buildCommands(), workspace, env, buildLog);
-            runPhase("post-build", plan.postBuildCommands(), workspace, env, buildLog);
+            for (int i = 0; i < steps.size(); i++) {
+                listener.progress(steps.get(i)[0] + ": " + steps.get(i)[1], i + 1, steps.size());
+                runBuildCommand(steps.get(i)[0], steps.get(i)[1], workspace, env, listener::output);
+            }
         } catch (BuildFailedException e) {
             SourceFetcher.deleteTree(workspace);
             throw e;
         }
-        revisionPaths.put(spec.revisionId(), toolchain.path());
-        return new PreparedRevision(spec.serviceId(), spec.revisionId(), workspace.toString(), plan);
+        return new PreparedRevision(spec.serviceId(), spec.revisionId(), workspace.toString(), Map.of(PATH, toolchain.path()), spec.run());
     }
 
-    private void runPhase(String phase, List<String> commands, Path dir, Map<String, String> env, LogSink log)
+    /** The source is the backend's now: moved into the workspace (one copy in all), copied only across file systems. */
+    private static void moveOrCopy(Path source, Path workspace) throws IOException {
+        try {
+            Files.move(source, workspace, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.createDirectories(workspace);
+            SourceFetcher.copyTree(source, workspace);
+        }
+    }
+
+    private void runBuildCommand(String phase, String command, Path dir, Map<String, String> env, LogSink log)
             throws BuildFailedException {
-        for (String command : commands) {
-            checkOpen();
-            log.line("[" + phase + "] $ " + command);
-            Process p;
-            try {
-                p = ProcessGroups.start(command, dir, env);
-            } catch (IOException e) {
-                throw new BuildFailedException("cannot run " + phase + " command '" + command + "': " + e.getMessage(), e);
+        checkOpen();
+        log.line("[" + phase + "] $ " + command);
+        Process p;
+        try {
+            p = ProcessGroups.start(command, dir, env);
+        } catch (IOException e) {
+            throw new BuildFailedException("cannot run " + phase + " command '" + command + "': " + e.getMessage(), e);
+        }
+        builds.put(p.pid(), p);
+        String registryId = "build-" + p.pid();
+        registry.register(registryId, p.toHandle()); // a build left by a killed control plane is reaped too
+        Thread reader = new Thread(() -> pump(p, log), "slipway-build-log-" + p.pid());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int code = p.waitFor();
+            reader.join();
+            if (code != 0) {
+                throw new BuildFailedException("the " + phase + " command '" + command + "' exited with code "
+                        + code + "; its output is in the deployment log above");
             }
-            builds.put(p.pid(), p);
-            String registryId = "build-" + p.pid();
-            registry.register(registryId, p.toHandle()); // a build left by a killed control plane is reaped too
-            try {
-                pump(p, log);
-                int code = p.waitFor();
-                if (code != 0) {
-                    throw new BuildFailedException("the " + phase + " command '" + command + "' exited with code "
-                            + code + "; its output is in the deployment log above");
-                }
-            } catch (InterruptedException e) {
-                ProcessGroups.stop(p.pid(), Duration.ofSeconds(2));
-                Thread.currentThread().interrupt();
-                throw new BuildFailedException("the build was interrupted");
-            } finally {
-                builds.remove(p.pid());
-                registry.unregister(registryId);
-            }
+        } catch (InterruptedException e) {
+            ProcessGroups.stop(p.pid(), Duration.ofSeconds(2));
+            Thread.currentThread().interrupt();
+            throw new BuildCancelledException("the build was cancelled during the " + phase + " command '" + command + "'");
+        } finally {
+            builds.remove(p.pid());
+            registry.unregister(registryId);
         }
     }
 
     @Override
-    public InstanceHandle start(PreparedRevision revision, InstanceSpec spec, LogSink instanceLog) {
+    public InstanceHandle start(PreparedRevision revision, InstanceSpec spec, InstanceListener listener) {
         checkOpen();
-        BuildPlan plan = revision.plan();
+        var run = revision.run();
         int port = freePort();
-        Map<String, String> env = new HashMap<>(plan.runEnv());
-        env.putAll(spec.env());
-        env.put("PATH", revisionPaths.computeIfAbsent(revision.revisionId(), id -> toolchainPath(plan)));
+        Map<String, String> env = new HashMap<>(run.environment());
+        env.put(PATH, revision.attributes().getOrDefault(PATH, System.getenv(PATH)));
         env.put("PORT", Integer.toString(port));
-        plan.portEnv().ifPresent(name -> env.put(name, Integer.toString(port)));
+        run.portEnv().ifPresent(name -> env.put(name, Integer.toString(port)));
+        String command = run.startCommand().orElseThrow(() -> new IllegalArgumentException("a local instance needs a start command"));
         Process p;
         try {
-            p = ProcessGroups.start(plan.startCommand(), Path.of(revision.location()), env);
+            p = ProcessGroups.start(command, Path.of(revision.location()), env);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start '" + plan.startCommand() + "'", e);
+            throw new UncheckedIOException("cannot start '" + command + "'", e);
         }
-        registry.register(spec.instanceId(), p.toHandle());
-        LocalInstance instance = new LocalInstance(spec.instanceId(), port, p);
+        registry.register(spec.instanceId(), p.toHandle(), port, spec.labels());
+        LocalInstance instance = new LocalInstance(spec.instanceId(), port, p.pid());
         instances.put(spec.instanceId(), instance);
         Thread reader = new Thread(() -> {
-            try {
-                pump(p, instanceLog);
-            } catch (RuntimeException ignored) {
-                // the instance is gone
-            }
+            pump(p, listener::output);
+            int code = p.onExit().join().exitValue();
+            listener.onEvent(new InstanceEvent.Exited(spec.instanceId(), code, instance.stopped ? "stopped"
+                    : "exited with code " + code));
         }, "slipway-instance-log-" + spec.instanceId());
         reader.setDaemon(true);
         reader.start();
         LOG.debug("started instance {} of {} (pid {}, port {})", spec.instanceId(), spec.serviceName(), p.pid(), port);
         return instance;
-    }
-
-    /** The PATH of a revision built by an earlier run of Slipway (its workspace is kept in the state directory). */
-    private String toolchainPath(BuildPlan plan) {
-        try {
-            return toolchains.resolve(plan.runtime(), plan.runtimeVersion()).path();
-        } catch (BuildFailedException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
     }
 
     @Override
@@ -166,14 +186,30 @@ public final class LocalBackend implements ComputeBackend {
         if (local == null) {
             return;
         }
-        ProcessGroups.stop(local.process.pid(), grace);
+        local.stopped = true;
+        ProcessGroups.stop(local.pid, grace);
         registry.unregister(instance.instanceId());
     }
 
     @Override
     public void discard(PreparedRevision revision) {
-        revisionPaths.remove(revision.revisionId());
         SourceFetcher.deleteTree(Path.of(revision.location()));
+    }
+
+    @Override
+    public List<AdoptedInstance> adopt(String controlPlaneId) {
+        List<AdoptedInstance> adopted = new ArrayList<>();
+        for (ProcessRegistry.Entry e : registry.claim(controlPlaneId)) {
+            LocalInstance instance = new LocalInstance(e.id(), e.port(), e.pid());
+            instances.put(e.id(), instance);
+            adopted.add(new AdoptedInstance(instance, InstanceSpec.fromLabels(e.labels())));
+        }
+        return adopted;
+    }
+
+    @Override
+    public int reapOrphans() {
+        return registry.reapOrphans(Duration.ofSeconds(5));
     }
 
     @Override
@@ -206,7 +242,7 @@ public final class LocalBackend implements ComputeBackend {
             for (String line; (line = r.readLine()) != null; ) {
                 sink.line(line);
             }
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // the stream closes when the process ends
         }
     }
@@ -219,18 +255,17 @@ public final class LocalBackend implements ComputeBackend {
         }
     }
 
-    /** A running process group. */
+    /** A process group, started here or adopted from an earlier run. */
     private static final class LocalInstance implements InstanceHandle {
         private final String id;
         private final int port;
-        private final Process process;
-        private final CompletableFuture<String> exited;
+        private final long pid;
+        private volatile boolean stopped;
 
-        LocalInstance(String id, int port, Process process) {
+        LocalInstance(String id, int port, long pid) {
             this.id = id;
             this.port = port;
-            this.process = process;
-            this.exited = process.onExit().thenApply(p -> "exited with code " + p.exitValue());
+            this.pid = pid;
         }
 
         @Override
@@ -246,16 +281,6 @@ public final class LocalBackend implements ComputeBackend {
         @Override
         public int port() {
             return port;
-        }
-
-        @Override
-        public boolean isAlive() {
-            return process.isAlive();
-        }
-
-        @Override
-        public CompletableFuture<String> exited() {
-            return exited;
         }
     }
 }

@@ -7,21 +7,30 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import dev.slipway.core.spi.InstanceSpec;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A machine-wide record of the process groups local backends started, one file per group naming the process and
- * the JVM that owns it. At start, a backend stops the groups whose owning JVM is gone (it was killed), so a crash of
- * the control plane leaves no orphan beyond its next start. Like Testcontainers' reaper, but without a daemon.
+ * A machine-wide record of the process groups local backends started, one file per group naming the process, the JVM
+ * that owns it and its instance's owner labels. A restarted control plane claims its own instances back
+ * ({@link #claim}); what JVMs that are gone left otherwise is stopped by {@link #reapOrphans}, so a crash of the
+ * control plane leaves no orphan beyond the next start. Like Testcontainers' reaper, but without a daemon.
  */
 final class ProcessRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRegistry.class);
     private static final ProcessHandle SELF = ProcessHandle.current();
+    private static final String LABEL = "label.";
 
     private final Path dir;
+    /** This registry's run: what it records is not claimed back by itself. */
+    private final String run = java.util.UUID.randomUUID().toString();
 
     ProcessRegistry(Path dir) {
         this.dir = dir;
@@ -31,9 +40,21 @@ final class ProcessRegistry {
         return new ProcessRegistry(Path.of(System.getProperty("java.io.tmpdir"), "slipway-local-processes"));
     }
 
+    /** A process group recorded by a backend, with the owner labels of its instance (none for a build). */
+    record Entry(String id, long pid, int port, Map<String, String> labels) {
+    }
+
     /** Records that this JVM owns process group {@code process}. */
     void register(String id, ProcessHandle process) {
+        register(id, process, 0, Map.of());
+    }
+
+    /** Records that this JVM owns the process group of an instance listening on {@code port}, with its owner labels. */
+    void register(String id, ProcessHandle process, int port, Map<String, String> labels) {
         Properties p = new Properties();
+        p.setProperty("port", Integer.toString(port));
+        p.setProperty("run", run);
+        labels.forEach((k, v) -> p.setProperty(LABEL + k, v));
         p.setProperty("pid", Long.toString(process.pid()));
         p.setProperty("start", startOf(process));
         p.setProperty("owner", Long.toString(SELF.pid()));
@@ -53,6 +74,56 @@ final class ProcessRegistry {
             Files.deleteIfExists(dir.resolve(id + ".pid"));
         } catch (IOException ignored) {
             // a stale file is reaped later
+        }
+    }
+
+    /**
+     * Takes over the instances an earlier run of control plane {@code controlPlaneId} recorded (one control plane runs
+     * at a time per state directory) whose process group still runs: they are recorded as this run's and returned.
+     */
+    List<Entry> claim(String controlPlaneId) {
+        List<Entry> claimed = new ArrayList<>();
+        for (Path file : files()) {
+            Properties p = read(file);
+            if (p == null || !controlPlaneId.equals(p.getProperty(LABEL + InstanceSpec.CONTROL_PLANE)) || run.equals(p.getProperty("run"))) {
+                continue;
+            }
+            long pid = Long.parseLong(p.getProperty("pid", "0"));
+            String id = file.getFileName().toString().replace(".pid", "");
+            if (!ProcessGroups.groupAlive(pid)) {
+                unregister(id);
+                continue;
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            p.stringPropertyNames().stream().filter(k -> k.startsWith(LABEL))
+                    .forEach(k -> labels.put(k.substring(LABEL.length()), p.getProperty(k)));
+            Entry e = new Entry(id, pid, Integer.parseInt(p.getProperty("port", "0")), labels);
+            ProcessHandle.of(pid).ifPresent(h -> register(id, h, e.port(), labels));
+            claimed.add(e);
+        }
+        return claimed;
+    }
+
+    private List<Path> files() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> all = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.pid")) {
+            files.forEach(all::add);
+        } catch (IOException e) {
+            LOG.warn("cannot read {} to find processes of earlier runs", dir, e);
+        }
+        return all;
+    }
+
+    private static Properties read(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+            return p;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -10,4 +10,9 @@ class LocalBackendContractTest extends ComputeBackendContract {
     protected ComputeBackend createBackend(Path workDir) {
         return new LocalBackend(workDir, new ProcessRegistry(workDir.resolve("registry")));
     }
+
+    @Override
+    protected String bindAddress() {
+        return "127.0.0.1";
+    }
 }

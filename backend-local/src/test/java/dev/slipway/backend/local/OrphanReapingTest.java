@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A control plane killed with SIGKILL leaves its instances running; the next local backend stops them. */
+/** A control plane killed with SIGKILL leaves its instances running; the next local backend reaps them when asked to. */
 class OrphanReapingTest {
     @TempDir
     Path tmp;
@@ -37,6 +37,7 @@ class OrphanReapingTest {
         assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).as("orphan still running").contains(true);
 
         LocalBackend next = new LocalBackend(tmp.resolve("work2"), new ProcessRegistry(registry));
+        assertThat(next.reapOrphans()).isEqualTo(1);
         next.close();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));

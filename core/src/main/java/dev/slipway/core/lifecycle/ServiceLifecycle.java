@@ -38,6 +38,18 @@ public final class ServiceLifecycle {
         };
     }
 
+    /**
+     * Throws {@link InvalidStateException} if {@code action} is not allowed in {@code status}, or while the service is
+     * in maintenance (starting again after a restart of Slipway, shown as OPERATION_IN_PROGRESS).
+     */
+    public static void check(String serviceName, ServiceStatus status, boolean maintenance, ServiceAction action) {
+        if (maintenance && action.isMutating()) {
+            throw new InvalidStateException("Service " + serviceName + " is starting again after a restart of Slipway (status "
+                    + "OPERATION_IN_PROGRESS); try again when its status is RUNNING.");
+        }
+        check(serviceName, status, action);
+    }
+
     /** Throws {@link InvalidStateException} if {@code action} is not allowed in {@code status}. */
     public static void check(String serviceName, ServiceStatus status, ServiceAction action) {
         refusal(status, action).ifPresent(reason -> {

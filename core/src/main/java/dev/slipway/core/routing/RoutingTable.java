@@ -3,26 +3,29 @@ package dev.slipway.core.routing;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The routes the router reads: host to service to healthy endpoints, as an atomically swapped
- * {@link RoutingSnapshot}, plus the number of requests in flight per endpoint.
+ * {@link RoutingSnapshot}, plus the number of requests in flight per endpoint and per service. This class is the
+ * write side, owned by core; the router is handed it as a {@link RoutingView}.
  *
  * <p>Draining is exact: the router takes a lease on an endpoint with {@link #acquire(String)}, which increments the
  * endpoint's in-flight count and then re-reads the snapshot; core swaps the snapshot first and waits for the count
  * to reach zero ({@link #awaitIdle}). Either the router sees the new snapshot and picks again, or core sees its
  * request in flight and waits for it.
  */
-public final class RoutingTable {
+public final class RoutingTable implements RoutingView {
     private final AtomicReference<RoutingSnapshot> snapshot = new AtomicReference<>(RoutingSnapshot.EMPTY);
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, ServiceCounter> services = new ConcurrentHashMap<>();
 
+    @Override
     public RoutingSnapshot snapshot() {
         return snapshot.get();
     }
@@ -30,26 +33,26 @@ public final class RoutingTable {
     /** Sets (or, with an empty route, removes) the route of a host. */
     public synchronized void put(String host, Optional<Route> route) {
         Map<String, Route> next = new HashMap<>(snapshot.get().routes());
-        String key = normalizeHost(host);
+        String key = RoutingSnapshot.normalizeHost(host);
         route.ifPresentOrElse(r -> next.put(key, r), () -> next.remove(key));
-        snapshot.set(new RoutingSnapshot(Map.copyOf(next)));
+        snapshot.set(new RoutingSnapshot(next));
     }
 
-    /** The route for a Host header value (port and case ignored). */
-    public Optional<Route> route(String hostHeader) {
-        return snapshot.get().route(normalizeHost(hostHeader));
+    /** Replaces every route by one answering 503 with {@code message}; nothing is leased afterwards. */
+    public synchronized void closeAll(String message) {
+        Map<String, Route> next = new HashMap<>();
+        snapshot.get().routes().forEach((host, r) -> next.put(host, Route.unavailable(r.serviceId(), r.serviceName(), message)));
+        snapshot.set(new RoutingSnapshot(next));
     }
 
-    /**
-     * Leases the endpoint of {@code host} with the fewest requests in flight; the caller must
-     * {@link Lease#release()} it when the response has ended. Empty when the route has no endpoint.
-     */
-    public Optional<Lease> acquire(String hostHeader) {
-        String host = normalizeHost(hostHeader);
+    @Override
+    public Acquisition acquire(String hostHeader) {
+        String host = RoutingSnapshot.normalizeHost(hostHeader);
+        Route route = null;
         for (int attempt = 0; attempt < 8; attempt++) {
-            Route route = snapshot.get().routes().get(host);
-            if (route == null || route.state() != Route.State.SERVING || route.endpoints().isEmpty()) {
-                return Optional.empty();
+            route = snapshot.get().routes().get(host);
+            if (route == null || !route.serves()) {
+                return new Acquisition.NoRoute(Optional.ofNullable(route));
             }
             Endpoint best = null;
             int bestLoad = Integer.MAX_VALUE;
@@ -67,17 +70,25 @@ public final class RoutingTable {
             count.incrementAndGet();
             Route now = snapshot.get().routes().get(host);
             if (now != null && now.state() == Route.State.SERVING && now.endpoints().contains(best)) {
-                return Optional.of(new Lease(best, count));
+                ServiceCounter service = services.computeIfAbsent(now.serviceId(), k -> new ServiceCounter());
+                service.increment();
+                return new Acquisition.Leased(new EndpointLease(best, count, service));
             }
             count.decrementAndGet();
         }
-        return Optional.empty();
+        return new Acquisition.Saturated(route);
     }
 
     /** Requests in flight to an instance. */
     public int inFlight(String instanceId) {
         AtomicInteger c = inFlight.get(instanceId);
         return c == null ? 0 : c.get();
+    }
+
+    /** Requests in flight to a service now, and its peak since the previous sample of it (which this call starts anew). */
+    public ServiceConcurrency sampleConcurrency(String serviceId) {
+        ServiceCounter c = services.get(serviceId);
+        return c == null ? new ServiceConcurrency(0, 0) : c.sample();
     }
 
     /**
@@ -90,9 +101,14 @@ public final class RoutingTable {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            Thread.sleep(10);
+            Thread.sleep(10); // counters have no condition to wait on; requests end within milliseconds to seconds
         }
         return true;
+    }
+
+    /** Waits until no request is in flight anywhere (routes must already be closed). */
+    public boolean awaitAllIdle(Duration timeout) throws InterruptedException {
+        return awaitIdle(inFlight.keySet(), timeout);
     }
 
     /** Forgets the counters of instances that are gone. */
@@ -100,40 +116,57 @@ public final class RoutingTable {
         instanceIds.forEach(inFlight::remove);
     }
 
+    /** Forgets the concurrency samples of a deleted service. */
+    public void forgetService(String serviceId) {
+        services.remove(serviceId);
+    }
+
     private AtomicInteger counter(String instanceId) {
         return inFlight.computeIfAbsent(instanceId, k -> new AtomicInteger());
     }
 
-    static String normalizeHost(String hostHeader) {
-        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
-        if (h.startsWith("[")) {
-            int end = h.indexOf(']');
-            return end > 0 ? h.substring(0, end + 1) : h;
+    /** Requests in flight to one service, and the peak since the last sample. */
+    private static final class ServiceCounter {
+        private final AtomicInteger now = new AtomicInteger();
+        private final AtomicInteger peak = new AtomicInteger();
+
+        void increment() {
+            int n = now.incrementAndGet();
+            peak.accumulateAndGet(n, Math::max);
         }
-        int colon = h.indexOf(':');
-        h = colon >= 0 ? h.substring(0, colon) : h;
-        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+
+        void decrement() {
+            now.decrementAndGet();
+        }
+
+        ServiceConcurrency sample() {
+            int current = now.get();
+            return new ServiceConcurrency(current, Math.max(current, peak.getAndSet(current)));
+        }
     }
 
-    /** A request's hold on an endpoint; release it exactly once. */
-    public static final class Lease {
+    private static final class EndpointLease implements Lease {
         private final Endpoint endpoint;
         private final AtomicInteger count;
-        private boolean released;
+        private final ServiceCounter service;
+        private final AtomicBoolean released = new AtomicBoolean();
 
-        Lease(Endpoint endpoint, AtomicInteger count) {
+        EndpointLease(Endpoint endpoint, AtomicInteger count, ServiceCounter service) {
             this.endpoint = endpoint;
             this.count = count;
+            this.service = service;
         }
 
+        @Override
         public Endpoint endpoint() {
             return endpoint;
         }
 
-        public synchronized void release() {
-            if (!released) {
-                released = true;
+        @Override
+        public void release() {
+            if (released.compareAndSet(false, true)) {
                 count.decrementAndGet();
+                service.decrement();
             }
         }
     }

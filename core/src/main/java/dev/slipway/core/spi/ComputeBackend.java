@@ -1,33 +1,56 @@
 package dev.slipway.core.spi;
 
 import dev.slipway.core.build.BuildFailedException;
-import dev.slipway.core.observe.LogSink;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Where instances run: local processes, containers, pods. The SPI is small on purpose; scaling, health checks and
- * traffic switching stay in core and the router so that every backend behaves alike.
+ * Where instances run: an instance is a process (local), a container (Docker) or a pod (Kubernetes). The SPI is small
+ * on purpose: revisions, instance counts, traffic switching and (unless {@link BackendCapabilities#platformHealthChecks()})
+ * health checks stay in core and the router, so every backend behaves alike and passes one contract suite.
+ *
+ * <p>Every method may be called from any thread. Nothing a backend creates outlives {@link #close()}, except what
+ * {@link #adopt} is meant to find: a backend whose control plane was killed leaves its instances for the next run
+ * (or for {@link #reapOrphans()}).
  */
 public interface ComputeBackend extends AutoCloseable {
     /** The name this backend is chosen by, e.g. {@code local}. */
     String name();
 
-    /** Builds (or pulls) a revision, writing {@code [Build]} output to {@code buildLog}. */
-    PreparedRevision prepare(RevisionSpec spec, LogSink buildLog) throws BuildFailedException;
+    /** What this backend does itself, so core knows what it must do. */
+    BackendCapabilities capabilities();
 
-    /** Starts one instance of a prepared revision; its stdout and stderr go to {@code instanceLog}. */
-    InstanceHandle start(PreparedRevision revision, InstanceSpec spec, LogSink instanceLog);
+    /**
+     * Builds (from source) or pulls (an image) a revision. Blocks until it is ready; cancelled by interrupting the
+     * calling thread, which stops every build command at once and throws {@link BuildCancelledException}.
+     *
+     * @param listener receives the build's output lines and its progress, step by step
+     */
+    PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException;
 
-    /** Stops an instance: a graceful signal first, then a forced stop after {@code grace}. Returns once it is gone. */
+    /**
+     * Starts one instance of a prepared revision, labelled with {@code spec}'s owner labels. Returns once it was
+     * started (not when it is ready); its output and its events (ready, exited, out of memory) go to {@code listener}.
+     */
+    InstanceHandle start(PreparedRevision revision, InstanceSpec spec, InstanceListener listener);
+
+    /**
+     * Stops an instance: a graceful signal first, then a forced stop after {@code grace}. Returns once it is gone;
+     * stopping an instance that already exited (or was stopped) does nothing.
+     */
     void stop(InstanceHandle instance, Duration grace);
-
-    /** Whether this backend can run ImageRepository sources (container images). */
-    default boolean supportsImages() {
-        return false;
-    }
 
     /** Forgets a revision no instance uses any longer, freeing what it holds (workspace, image). */
     void discard(PreparedRevision revision);
+
+    /**
+     * The instances a previous run of control plane {@code controlPlaneId} left running (it was killed, or closed
+     * without stopping them). They are handed over to the caller, who keeps or {@link #stop}s each one.
+     */
+    List<AdoptedInstance> adopt(String controlPlaneId);
+
+    /** Stops what control planes that are no longer running left behind; returns how many instances and builds it stopped. */
+    int reapOrphans();
 
     /** Stops every instance and build this backend started. */
     @Override

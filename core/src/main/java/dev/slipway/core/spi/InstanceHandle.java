@@ -1,8 +1,6 @@
 package dev.slipway.core.spi;
 
-import java.util.concurrent.CompletableFuture;
-
-/** A started instance of a revision, as its backend reports it. */
+/** A started instance, as its backend reports it: its id and the address the router reaches it at. */
 public interface InstanceHandle {
     String instanceId();
 
@@ -11,9 +9,4 @@ public interface InstanceHandle {
 
     /** Port the instance's HTTP endpoint listens on, as the router reaches it. */
     int port();
-
-    boolean isAlive();
-
-    /** Completes with a description of the exit (e.g. {@code exit code 1}) once the instance has stopped. */
-    CompletableFuture<String> exited();
 }

@@ -1,11 +1,23 @@
 package dev.slipway.core.spi;
 
-import dev.slipway.core.build.BuildPlan;
+import java.util.Map;
 
 /**
- * A built, immutable revision that instances start from.
+ * A built, immutable revision that instances start from. It is stored with the service, so a restarted control
+ * plane starts it again without a build.
  *
- * @param location where the backend keeps it: a workspace path, an image id, ...
+ * @param location   where the backend keeps it: a workspace path, an image id, ...
+ * @param attributes what else the backend needs to start it (e.g. the toolchain's PATH); the backend's own
+ * @param run        what each instance runs
  */
-public record PreparedRevision(String serviceId, String revisionId, String location, BuildPlan plan) {
+public record PreparedRevision(String serviceId, String revisionId, String location, Map<String, String> attributes,
+                               RunConfiguration run) {
+    public PreparedRevision {
+        attributes = Map.copyOf(attributes);
+    }
+
+    /** The same built artifact with other resources (an UpdateService of InstanceConfiguration needs no build). */
+    public PreparedRevision withResources(Resources resources) {
+        return new PreparedRevision(serviceId, revisionId, location, attributes, run.withResources(resources));
+    }
 }

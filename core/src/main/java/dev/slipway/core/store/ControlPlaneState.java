@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public record ControlPlaneState(int version, List<ServiceState> services, List<ConnectionState> connections,
                                 AutoScalingState autoScaling, Map<String, Map<String, String>> tags) {
-    public static final int VERSION = 1;
+    /** 2: revisions carry their run configuration and backend attributes (SPI v2). */
+    public static final int VERSION = 2;
 
     /**
      * A service as stored. {@code revision} is null until a deployment succeeded; {@code rollback} is null unless an

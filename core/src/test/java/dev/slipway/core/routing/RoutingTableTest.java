@@ -2,12 +2,13 @@ package dev.slipway.core.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.core.routing.RoutingView.Acquisition;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Routes by host, least outstanding requests, and drains that wait for requests in flight. */
+/** Routes by host, least outstanding requests, drains that wait for requests in flight, concurrency samples. */
 class RoutingTableTest {
     private final RoutingTable table = new RoutingTable();
     private final Endpoint a = new Endpoint("a", "127.0.0.1", 1001);
@@ -15,7 +16,7 @@ class RoutingTableTest {
 
     @Test
     void hostsMatchWithoutPortOrCase() {
-        table.put("Svc-1a2b3c.localhost", Optional.of(Route.serving("svc", List.of(a))));
+        table.put("Svc-1a2b3c.localhost", Optional.of(Route.serving("svc-id", "svc", List.of(a), 100)));
         assertThat(table.route("svc-1A2B3C.LOCALHOST:9080")).isPresent();
         assertThat(table.route("svc-1a2b3c.localhost.")).isPresent();
         assertThat(table.route("other.localhost")).isEmpty();
@@ -23,34 +24,72 @@ class RoutingTableTest {
 
     @Test
     void leasesGoToTheEndpointWithFewestRequestsInFlight() {
-        table.put("svc.localhost", Optional.of(Route.serving("svc", List.of(a, b))));
-        RoutingTable.Lease first = table.acquire("svc.localhost").orElseThrow();
-        RoutingTable.Lease second = table.acquire("svc.localhost").orElseThrow();
+        table.put("svc.localhost", Optional.of(Route.serving("svc-id", "svc", List.of(a, b), 100)));
+        RoutingView.Lease first = lease("svc.localhost");
+        RoutingView.Lease second = lease("svc.localhost");
         assertThat(List.of(first.endpoint(), second.endpoint())).containsExactlyInAnyOrder(a, b);
         first.release();
-        assertThat(table.acquire("svc.localhost").orElseThrow().endpoint()).isEqualTo(first.endpoint());
+        assertThat(lease("svc.localhost").endpoint()).isEqualTo(first.endpoint());
     }
 
     @Test
-    void pausedOrEmptyRoutesGiveNoLease() {
-        table.put("p.localhost", Optional.of(Route.paused("p")));
-        table.put("e.localhost", Optional.of(Route.serving("e", List.of())));
-        assertThat(table.acquire("p.localhost")).isEmpty();
-        assertThat(table.acquire("e.localhost")).isEmpty();
-        assertThat(table.route("p.localhost").orElseThrow().message()).contains("paused");
+    void unknownHostsAndPausedOrEmptyRoutesAreNoRouteWithTheRouteToExplainIt() {
+        table.put("p.localhost", Optional.of(Route.paused("p-id", "p")));
+        table.put("e.localhost", Optional.of(Route.serving("e-id", "e", List.of(), 100)));
+        assertThat(table.acquire("p.localhost")).isInstanceOfSatisfying(Acquisition.NoRoute.class,
+                n -> assertThat(n.route().orElseThrow().message()).contains("paused"));
+        assertThat(table.acquire("e.localhost")).isInstanceOfSatisfying(Acquisition.NoRoute.class,
+                n -> assertThat(n.route().orElseThrow().message()).contains("no healthy instance"));
+        assertThat(table.acquire("nobody.localhost")).isEqualTo(new Acquisition.NoRoute(Optional.empty()));
     }
 
     @Test
     void drainWaitsForLeasesTakenBeforeTheSwitch() throws Exception {
-        table.put("svc.localhost", Optional.of(Route.serving("svc", List.of(a))));
-        RoutingTable.Lease inFlight = table.acquire("svc.localhost").orElseThrow();
-        table.put("svc.localhost", Optional.of(Route.serving("svc", List.of(b))));
+        table.put("svc.localhost", Optional.of(Route.serving("svc-id", "svc", List.of(a), 100)));
+        RoutingView.Lease inFlight = lease("svc.localhost");
+        table.put("svc.localhost", Optional.of(Route.serving("svc-id", "svc", List.of(b), 100)));
 
         assertThat(table.awaitIdle(List.of("a"), Duration.ofMillis(50))).isFalse();
-        assertThat(table.acquire("svc.localhost").orElseThrow().endpoint()).isEqualTo(b);
+        assertThat(lease("svc.localhost").endpoint()).isEqualTo(b);
         inFlight.release();
         inFlight.release();
         assertThat(table.inFlight("a")).isZero();
         assertThat(table.awaitIdle(List.of("a"), Duration.ofMillis(50))).isTrue();
+    }
+
+    @Test
+    void closeAllAnswersEveryHostWithTheMessageAndLeasesNothingMore() throws Exception {
+        table.put("svc.localhost", Optional.of(Route.serving("svc-id", "svc", List.of(a), 100)));
+        RoutingView.Lease inFlight = lease("svc.localhost");
+
+        table.closeAll("Slipway is stopping.");
+
+        assertThat(table.acquire("svc.localhost")).isInstanceOfSatisfying(Acquisition.NoRoute.class,
+                n -> assertThat(n.route().orElseThrow().message()).isEqualTo("Slipway is stopping."));
+        assertThat(table.awaitAllIdle(Duration.ofMillis(50))).isFalse();
+        inFlight.release();
+        assertThat(table.awaitAllIdle(Duration.ofMillis(50))).isTrue();
+    }
+
+    @Test
+    void concurrencySamplesCountRequestsInFlightPerServiceAndTheirPeak() {
+        table.put("svc.localhost", Optional.of(Route.serving("svc-id", "svc", List.of(a, b), 100)));
+        RoutingView.Lease one = lease("svc.localhost");
+        RoutingView.Lease two = lease("svc.localhost");
+        RoutingView.Lease three = lease("svc.localhost");
+        one.release();
+        two.release();
+
+        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(1, 3));
+        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(1, 1));
+        three.release();
+        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(0, 1));
+        assertThat(table.sampleConcurrency("other")).isEqualTo(new ServiceConcurrency(0, 0));
+    }
+
+    private RoutingView.Lease lease(String host) {
+        Acquisition acquired = table.acquire(host);
+        assertThat(acquired).isInstanceOf(Acquisition.Leased.class);
+        return ((Acquisition.Leased) acquired).lease();
     }
 }

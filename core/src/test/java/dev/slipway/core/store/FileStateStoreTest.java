@@ -7,6 +7,8 @@ import dev.slipway.core.build.BuildPlan;
 import dev.slipway.core.model.*;
 import dev.slipway.core.model.Runtime;
 import dev.slipway.core.spi.PreparedRevision;
+import dev.slipway.core.spi.Resources;
+import dev.slipway.core.spi.RunConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,7 +38,8 @@ class FileStateStoreTest {
                 new ControlPlaneState.ServiceSpec(null, InstanceConfiguration.DEFAULT, HealthCheckConfiguration.DEFAULT, null, null, "arn:asc"),
                 List.of(new ControlPlaneState.OperationState(new OperationSummary("op", OperationType.CREATE_SERVICE,
                         OperationStatus.SUCCEEDED, "arn:svc", now, now, now), null)),
-                new PreparedRevision("id", "rev", "/work/rev", plan))),
+                new PreparedRevision("id", "rev", "/work/rev", Map.of("PATH", "/usr/bin"), new RunConfiguration(Optional.of(plan.startCommand()),
+                        plan.port(), plan.portEnv(), plan.runEnv(), plan.runSecrets(), new Resources(256, 512))))),
                 List.of(new ControlPlaneState.ConnectionState(new Connection("c", "arn:c", ProviderType.GITHUB, ConnectionStatus.AVAILABLE, now), dev.slipway.core.source.RepositoryCredential.token("token"), Map.of("[127.0.0.1]:2222", "SHA256:abc"))),
                 new ControlPlaneState.AutoScalingState(List.of(new ControlPlaneState.RevisionState("DefaultConfiguration", 1, "arn:asc", 100, 1, 25, now, null)), "DefaultConfiguration"),
                 Map.of("arn:svc", Map.of("team", "blue")));

@@ -1,6 +1,6 @@
 package dev.slipway.router.netty;
 
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.spi.RouterProvider;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -33,8 +33,8 @@ public final class NettyRouter implements RouterProvider.Router {
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
-    /** Binds {@code host:port} (0 for a free port) and serves {@code table}. */
-    public static NettyRouter start(RoutingTable table, String host, int port) {
+    /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}. */
+    public static NettyRouter start(RoutingView table, String host, int port) {
         EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-router-boss", true));
         EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("slipway-router", true));
         UpstreamPool pool = new UpstreamPool();
@@ -63,6 +63,11 @@ public final class NettyRouter implements RouterProvider.Router {
     @Override
     public int port() {
         return port;
+    }
+
+    @Override
+    public void stopAccepting() {
+        serverChannel.close().syncUninterruptibly();
     }
 
     @Override

@@ -1,12 +1,12 @@
 package dev.slipway.router.netty;
 
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.spi.RouterProvider;
 
 /** Provides the Netty HTTP/1.1 reverse proxy. */
 public final class NettyRouterProvider implements RouterProvider {
     @Override
-    public Router start(RoutingTable table, String bindHost, int port) {
+    public Router start(RoutingView table, String bindHost, int port) {
         return NettyRouter.start(table, bindHost, port);
     }
 }

@@ -1,7 +1,7 @@
 package dev.slipway.router.netty;
 
 import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.routing.RoutingView;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The client side of the proxy, one per client connection, handling one request at a time. Reads are explicit
@@ -39,13 +38,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
             HttpHeaderNames.EXPECT);
 
-    private final RoutingTable table;
+    private final RoutingView table;
     private final UpstreamPool pool;
     private ChannelHandlerContext ctx;
 
     // the exchange in progress, if any
     private boolean exchangeActive;
-    private RoutingTable.Lease lease;
+    private RoutingView.Lease lease;
     private Channel upstream;
     private boolean connecting;
     private boolean clientKeepAlive;
@@ -62,7 +61,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** Messages of later (pipelined) requests, handled once the current exchange ends. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
-    ProxyFrontendHandler(RoutingTable table, UpstreamPool pool) {
+    ProxyFrontendHandler(RoutingView table, UpstreamPool pool) {
         this.table = table;
         this.pool = pool;
     }
@@ -122,19 +121,24 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
-        Optional<Route> route = host == null ? Optional.empty() : table.route(host);
-        if (route.isEmpty()) {
-            rejectRequest(msg, HttpResponseStatus.NOT_FOUND, host == null
-                    ? "No Host header: Slipway routes requests by the Host header to a service's domain."
-                    : "No service is served at " + host + ". Check the service's ServiceUrl (DescribeService).");
+        if (host == null) {
+            rejectRequest(msg, HttpResponseStatus.NOT_FOUND,
+                    "No Host header: Slipway routes requests by the Host header to a service's domain.");
             return;
         }
-        Optional<RoutingTable.Lease> acquired = table.acquire(host);
-        if (acquired.isEmpty()) {
-            rejectRequest(msg, HttpResponseStatus.SERVICE_UNAVAILABLE, route.get().message());
+        RoutingView.Acquisition acquired = table.acquire(host);
+        if (acquired instanceof RoutingView.Acquisition.NoRoute none) {
+            rejectRequest(msg, none.route().isPresent() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.NOT_FOUND,
+                    none.route().map(Route::message).orElse("No service is served at " + host
+                            + ". Check the service's ServiceUrl (DescribeService)."));
             return;
         }
-        lease = acquired.get();
+        if (acquired instanceof RoutingView.Acquisition.Saturated saturated) {
+            rejectRequest(msg, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service " + saturated.route().serviceName()
+                    + " is changing its instances under heavy load. Try again shortly.");
+            return;
+        }
+        lease = ((RoutingView.Acquisition.Leased) acquired).lease();
         prepareUpstreamRequest(request);
         connecting = true;
         ChannelFuture connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
@@ -307,7 +311,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void finishExchange(boolean reuseUpstream) {
         Channel up = upstream;
-        RoutingTable.Lease l = lease;
+        RoutingView.Lease l = lease;
         upstream = null;
         lease = null;
         if (up != null) {

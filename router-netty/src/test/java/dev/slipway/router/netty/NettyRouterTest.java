@@ -63,12 +63,12 @@ class NettyRouterTest {
 
     @Test
     void pausedServiceAndServiceWithoutHealthyInstanceGet503WithAClearBody() throws Exception {
-        table.put(HOST, Optional.of(Route.paused("svc")));
+        table.put(HOST, Optional.of(Route.paused("svc-id", "svc")));
         HttpResponse<String> paused = get(HOST);
         assertThat(paused.statusCode()).isEqualTo(503);
         assertThat(paused.body()).contains("svc is paused");
 
-        table.put(HOST, Optional.of(Route.serving("svc", List.of())));
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(), 100)));
         HttpResponse<String> empty = get(HOST);
         assertThat(empty.statusCode()).isEqualTo(503);
         assertThat(empty.body()).contains("no healthy instance");
@@ -81,7 +81,7 @@ class NettyRouterTest {
             respond(exchange, 200, "path=" + exchange.getRequestURI() + " xff=" + h.getFirst("X-Forwarded-For")
                     + " proto=" + h.getFirst("X-Forwarded-Proto") + " host=" + h.getFirst("X-Forwarded-Host"));
         });
-        table.put(HOST, Optional.of(Route.serving("svc", List.of(e))));
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(e), 100)));
 
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/hello?x=1")).header("Host", HOST + ":" + router.port()).GET());
 
@@ -106,7 +106,7 @@ class NettyRouterTest {
                 }
             }
         });
-        table.put(HOST, Optional.of(Route.serving("svc", List.of(e))));
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(e), 100)));
         byte[] upload = new byte[24 * 1024 * 1024];
         new Random(42).nextBytes(upload);
 
@@ -125,7 +125,7 @@ class NettyRouterTest {
             upstreamClientPorts.add(exchange.getRemoteAddress().getPort());
             respond(exchange, 200, "ok");
         });
-        table.put(HOST, Optional.of(Route.serving("svc", List.of(e))));
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(e), 100)));
         for (int i = 0; i < 20; i++) {
             assertThat(get(HOST).body()).isEqualTo("ok");
         }
@@ -146,7 +146,7 @@ class NettyRouterTest {
             awaitLatch(release);
             respond(exchange, 200, "b");
         });
-        table.put(HOST, Optional.of(Route.serving("svc", List.of(a, b))));
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a, b), 100)));
 
         CompletableFuture<HttpResponse<String>> first = client.sendAsync(request(HOST), HttpResponse.BodyHandlers.ofString());
         await().until(() -> seen.size() == 1);
@@ -165,7 +165,7 @@ class NettyRouterTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        table.put(HOST, Optional.of(Route.serving("svc", List.of(new Endpoint("gone", "127.0.0.1", closedPort)))));
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(new Endpoint("gone", "127.0.0.1", closedPort)), 100)));
 
         HttpResponse<String> r = get(HOST);
 
@@ -177,7 +177,7 @@ class NettyRouterTest {
     @Test
     void requestBodyOfARejectedRequestIsDiscardedAndTheConnectionServesTheNextRequest() throws Exception {
         Endpoint e = upstream("after", exchange -> respond(exchange, 200, "next"));
-        table.put(HOST, Optional.of(Route.serving("svc", List.of(e))));
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(e), 100)));
         HttpResponse<String> rejected = client.send(HttpRequest.newBuilder(uri("/")).header("Host", "unknown.localhost")
                 .POST(HttpRequest.BodyPublishers.ofString("x".repeat(200_000))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(rejected.statusCode()).isEqualTo(404);

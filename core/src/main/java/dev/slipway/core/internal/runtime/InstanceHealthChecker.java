@@ -1,4 +1,4 @@
-package dev.slipway.core.lifecycle;
+package dev.slipway.core.internal.runtime;
 
 import dev.slipway.core.model.HealthCheckConfiguration;
 import dev.slipway.core.model.HealthCheckProtocol;

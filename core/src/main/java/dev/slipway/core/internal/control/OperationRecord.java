@@ -1,0 +1,101 @@
+package dev.slipway.core.internal.control;
+
+import dev.slipway.core.Operation;
+import dev.slipway.core.model.OperationStatus;
+import dev.slipway.core.model.OperationSummary;
+import dev.slipway.core.model.OperationType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** An {@link Operation} as the control plane keeps it: thread-safe, its status moved on by the operation runner. */
+public final class OperationRecord implements Operation {
+    private final String id;
+    private final OperationType type;
+    private final String targetArn;
+    private final Instant startedAt;
+    private final CompletableFuture<OperationSummary> done = new CompletableFuture<>();
+    private volatile OperationStatus status = OperationStatus.PENDING;
+    private volatile Instant updatedAt;
+    private volatile Instant endedAt;
+    private volatile String failureReason;
+
+    OperationRecord(OperationType type, String targetArn) {
+        this(UUID.randomUUID().toString(), type, targetArn, Instant.now());
+    }
+
+    private OperationRecord(String id, OperationType type, String targetArn, Instant startedAt) {
+        this.id = id;
+        this.type = type;
+        this.targetArn = targetArn;
+        this.startedAt = startedAt;
+        this.updatedAt = startedAt;
+    }
+
+    /** An operation read back from the state store; one that had not ended is ended as FAILED, interrupted. */
+    static OperationRecord restored(OperationSummary s, String failureReason) {
+        OperationRecord op = new OperationRecord(s.id(), s.type(), s.targetArn(), s.startedAt());
+        if (s.isDone()) {
+            op.status = s.status();
+            op.endedAt = s.endedAt();
+            op.updatedAt = s.updatedAt();
+            op.failureReason = failureReason;
+            op.done.complete(op.summary());
+        } else {
+            op.end(OperationStatus.FAILED, "interrupted: Slipway stopped before the operation ended");
+        }
+        return op;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public OperationType type() {
+        return type;
+    }
+
+    @Override
+    public OperationSummary summary() {
+        return new OperationSummary(id, type, status, targetArn, startedAt, endedAt, updatedAt);
+    }
+
+    @Override
+    public Optional<String> failureReason() {
+        return Optional.ofNullable(failureReason);
+    }
+
+    @Override
+    public OperationSummary await(Duration timeout) throws TimeoutException, InterruptedException {
+        try {
+            return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public CompletableFuture<OperationSummary> future() {
+        return done.copy();
+    }
+
+    void markInProgress() {
+        status = OperationStatus.IN_PROGRESS;
+        updatedAt = Instant.now();
+    }
+
+    void end(OperationStatus finalStatus, String reason) {
+        failureReason = reason;
+        endedAt = Instant.now();
+        updatedAt = endedAt;
+        status = finalStatus;
+        done.complete(summary());
+    }
+}

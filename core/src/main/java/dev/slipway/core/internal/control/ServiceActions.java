@@ -1,0 +1,322 @@
+package dev.slipway.core.internal.control;
+
+import dev.slipway.core.Timeouts;
+import dev.slipway.core.api.*;
+import dev.slipway.core.build.BuildFailedException;
+import dev.slipway.core.internal.deploy.Deployment;
+import dev.slipway.core.internal.deploy.DeploymentLog;
+import dev.slipway.core.internal.deploy.DeploymentPipeline;
+import dev.slipway.core.internal.runtime.Convergence;
+import dev.slipway.core.internal.runtime.DesiredState;
+import dev.slipway.core.internal.runtime.HealthProbes;
+import dev.slipway.core.internal.runtime.ServiceIdentity;
+import dev.slipway.core.internal.runtime.ServiceReconciler;
+import dev.slipway.core.lifecycle.ServiceAction;
+import dev.slipway.core.lifecycle.ServiceLifecycle;
+import dev.slipway.core.model.*;
+import dev.slipway.core.observe.LogSink;
+import dev.slipway.core.observe.LogStreams;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.store.ControlPlaneState.ServiceSpec;
+import dev.slipway.core.validation.ShapeValidator;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The service actions of the API: each validates its request, checks the status machine, records the change and an
+ * operation in {@link ControlState}, and runs the operation's {@link DeploymentPipeline} against the service's
+ * {@link ServiceReconciler}.
+ */
+public final class ServiceActions implements AutoCloseable {
+    private static final ShapeValidator VALIDATOR = ShapeValidator.instance();
+
+    private final ControlState state;
+    private final Runtime runtime;
+    private final OperationRunner runner;
+    private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
+    private volatile int routerPort;
+
+    /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
+    public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
+                          HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain) {
+    }
+
+    public ServiceActions(ControlState state, Runtime runtime) {
+        this.state = state;
+        this.runtime = runtime;
+        this.runner = new OperationRunner(runtime.logs());
+    }
+
+    public void routerPort(int port) {
+        this.routerPort = port;
+    }
+
+    public CreateServiceResponse createService(CreateServiceRequest r) {
+        VALIDATOR.validate("CreateServiceRequest", r);
+        ServiceSpecs.checkSource(r.sourceConfiguration(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
+        ServiceRecord s = state.write(() -> {
+            state.checkNewService(r.serviceName());
+            state.connections.usedBy(r.sourceConfiguration());
+            String asc = r.autoScalingConfigurationArn() != null
+                    ? state.autoScaling.resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn")
+                    : state.autoScaling.defaultConfiguration(a -> false).autoScalingConfigurationArn();
+            String id = UUID.randomUUID().toString().replace("-", "");
+            String host = r.serviceName().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + id.substring(0, 6) + "." + runtime.baseDomain();
+            String arn = state.arns.service(r.serviceName(), id);
+            Instant now = Instant.now();
+            ServiceRecord created = new ServiceRecord(r.serviceName(), id, arn, host, now, now, ServiceStatus.OPERATION_IN_PROGRESS,
+                    false, ServiceSpecs.forCreate(r, asc), r.encryptionConfiguration(), Optional.empty(),
+                    List.of(new OperationRecord(OperationType.CREATE_SERVICE, arn)), Optional.empty());
+            state.put(created);
+            state.tags.add(arn, r.tags());
+            return created;
+        });
+        String creating = "Service " + s.name() + " is being created. Try again when its status is RUNNING.";
+        reconciler(s).converge(new DesiredState(DesiredState.Mode.UNAVAILABLE, Optional.empty(), 0, 0, creating), LogSink.DISCARD);
+        OperationRecord op = s.operations().get(0);
+        run(s, op, pipelineFor(s.spec().source()), creating);
+        return new CreateServiceResponse(describe(s.arn()), op.id(), op);
+    }
+
+    public DescribeServiceResponse describeService(DescribeServiceRequest r) {
+        VALIDATOR.validate("DescribeServiceRequest", r);
+        return new DescribeServiceResponse(describe(r.serviceArn()));
+    }
+
+    public ListServicesResponse listServices(ListServicesRequest r) {
+        VALIDATOR.validate("ListServicesRequest", r);
+        return state.read(() -> {
+            List<ServiceSummary> all = state.allServices().stream().map(s -> ServiceSummary.of(describe(s))).toList();
+            Pages.Page<ServiceSummary> page = Pages.page(all, r.maxResults(), r.nextToken(), 20);
+            return new ListServicesResponse(page.items(), page.nextToken());
+        });
+    }
+
+    public UpdateServiceResponse updateService(UpdateServiceRequest r) {
+        VALIDATOR.validate("UpdateServiceRequest", r);
+        record Started(ServiceRecord service, boolean rebuild) {
+        }
+        Started started = state.write(() -> {
+            ServiceRecord s = state.service(r.serviceArn());
+            check(s, ServiceAction.UPDATE);
+            String asc = r.autoScalingConfigurationArn() != null
+                    ? state.autoScaling.resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn") : s.spec().autoScalingArn();
+            ServiceSpec next = ServiceSpecs.forUpdate(s.spec(), r, asc);
+            if (r.sourceConfiguration() != null) {
+                ServiceSpecs.checkSource(next.source(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
+                state.connections.usedBy(next.source());
+            }
+            boolean rebuild = !next.source().equals(s.spec().source()) || s.revision().isEmpty();
+            // the previous settings are saved with the operation, so a crash mid-update rolls back at the next start
+            ServiceRecord updated = s.withSpec(next).startOperation(new OperationRecord(OperationType.UPDATE_SERVICE, s.arn()),
+                    Optional.of(s.spec()));
+            state.put(updated);
+            return new Started(updated, rebuild);
+        });
+        ServiceRecord s = started.service();
+        OperationRecord op = s.operations().get(0);
+        run(s, op, started.rebuild() ? pipelineFor(s.spec().source()) : DeploymentPipeline.REDEPLOY, updating(s));
+        return new UpdateServiceResponse(describe(s.arn()), op.id(), op);
+    }
+
+    public StartDeploymentResponse startDeployment(StartDeploymentRequest r) {
+        VALIDATOR.validate("StartDeploymentRequest", r);
+        ServiceRecord s = begin(r.serviceArn(), ServiceAction.START_DEPLOYMENT);
+        OperationRecord op = s.operations().get(0);
+        run(s, op, pipelineFor(s.spec().source()), updating(s));
+        return new StartDeploymentResponse(op.id(), op);
+    }
+
+    public PauseServiceResponse pauseService(PauseServiceRequest r) {
+        VALIDATOR.validate("PauseServiceRequest", r);
+        ServiceRecord s = begin(r.serviceArn(), ServiceAction.PAUSE);
+        OperationRecord op = s.operations().get(0);
+        run(s, op, DeploymentPipeline.PAUSE, updating(s));
+        return new PauseServiceResponse(describe(s.arn()), op.id(), op);
+    }
+
+    public ResumeServiceResponse resumeService(ResumeServiceRequest r) {
+        VALIDATOR.validate("ResumeServiceRequest", r);
+        ServiceRecord s = begin(r.serviceArn(), ServiceAction.RESUME);
+        OperationRecord op = s.operations().get(0);
+        run(s, op, DeploymentPipeline.REDEPLOY, "Service " + s.name() + " is resuming. Try again shortly.");
+        return new ResumeServiceResponse(describe(s.arn()), op.id(), op);
+    }
+
+    public DeleteServiceResponse deleteService(DeleteServiceRequest r) {
+        VALIDATOR.validate("DeleteServiceRequest", r);
+        ServiceRecord s = begin(r.serviceArn(), ServiceAction.DELETE);
+        Service before = describe(s.arn());
+        OperationRecord op = s.operations().get(0);
+        run(s, op, DeploymentPipeline.DELETE, "");
+        return new DeleteServiceResponse(before, op.id(), op);
+    }
+
+    public ListOperationsResponse listOperations(ListOperationsRequest r) {
+        VALIDATOR.validate("ListOperationsRequest", r);
+        return state.read(() -> {
+            List<OperationSummary> all = state.service(r.serviceArn()).operations().stream().map(OperationRecord::summary).toList();
+            Pages.Page<OperationSummary> page = Pages.page(all, r.maxResults(), r.nextToken(), 20);
+            return new ListOperationsResponse(page.items(), page.nextToken());
+        });
+    }
+
+    /**
+     * Sets how many instances a running service has (the autoscaler's lever; today MinSize drives it). Returns the
+     * convergence to await: healthy once that many serve, drained once the surplus stopped.
+     */
+    public Convergence scaleTo(String serviceArn, int instances) {
+        ServiceRecord s = state.read(() -> state.service(serviceArn));
+        if (s.status() != ServiceStatus.RUNNING) {
+            throw new dev.slipway.core.InvalidStateException("Cannot scale service " + s.name() + " while its status is " + s.status());
+        }
+        return reconcilers.get(serviceArn).scaleTo(instances);
+    }
+
+    /** Takes over a service read back from the state store, with what a previous run left of it. */
+    void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted) {
+        reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts());
+    }
+
+    /** Shows a restored service as it was: paused, or unavailable with a message. */
+    void showRestored(ServiceRecord s, DesiredState.Mode mode, String message) {
+        reconcilers.get(s.arn()).converge(new DesiredState(mode, s.revision(), 0, 0, message), LogSink.DISCARD);
+    }
+
+    /** Starts a restored running service's revision again: no build, no new operation; maintenance until it serves. */
+    void restart(ServiceRecord s) {
+        LogSink events = runtime.logs().sink(s.name(), "events");
+        runner.background(s.name(), () -> {
+            events.line("Slipway restarted: starting revision " + s.revision().orElseThrow().revisionId() + " again (no new deployment)");
+            try {
+                DeploymentPipeline.REDEPLOY.run(deployment(s.arn(), new DeploymentLog(events),
+                        "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."));
+                events.line("Serving again after the restart");
+            } catch (BuildFailedException | RuntimeException e) {
+                events.line("Could not start the service again after the restart: " + e.getMessage());
+            }
+            state.write(() -> state.put(state.service(s.arn()).withMaintenance(false)));
+        });
+    }
+
+    /** Every reconciler stops its instances (without draining: {@code Slipway.close()} drained the router first). */
+    @Override
+    public void close() {
+        runner.close();
+        reconcilers.values().parallelStream().forEach(ServiceReconciler::close);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private ServiceRecord begin(String arn, ServiceAction action) {
+        return state.write(() -> {
+            ServiceRecord s = state.service(arn);
+            check(s, action);
+            ServiceRecord started = s.startOperation(new OperationRecord(ServiceLifecycle.operationOf(action), arn), Optional.empty());
+            state.put(started);
+            return started;
+        });
+    }
+
+    private static void check(ServiceRecord s, ServiceAction action) {
+        ServiceLifecycle.check(s.name(), s.status(), s.maintenance(), action);
+    }
+
+    private void run(ServiceRecord s, OperationRecord op, DeploymentPipeline pipeline, String messageUntilServing) {
+        String arn = s.arn();
+        runner.run(s.name(), op, log -> {
+            if (op.type() == OperationType.RESUME_SERVICE && s.revision().isEmpty()) {
+                throw new BuildFailedException("the service has no deployed revision to resume");
+            }
+            Deployment d = deployment(arn, log, messageUntilServing);
+            pipeline.run(d);
+            if (op.type() != OperationType.DELETE_SERVICE) {
+                state.write(() -> state.put(state.service(arn).withRevision(d.revision())));
+            }
+        }, (after, failure) -> finish(s, op, after, failure));
+    }
+
+    private void finish(ServiceRecord s, OperationRecord op, ServiceStatus after, Optional<String> failure) {
+        if (after == ServiceStatus.DELETED) {
+            state.write(() -> {
+                state.services.remove(s.arn());
+                state.tags.forget(s.arn());
+            });
+            Optional.ofNullable(reconcilers.remove(s.arn())).ifPresent(ServiceReconciler::close);
+            runtime.routing().forgetService(s.id());
+            runtime.logs().closeService(s.name());
+            return;
+        }
+        if (op.type() == OperationType.CREATE_SERVICE && failure.isPresent()) {
+            reconcilers.get(s.arn()).stopServing(DesiredState.Mode.UNAVAILABLE,
+                    "Service " + s.name() + " failed to be created: see its deployment log.", LogSink.DISCARD);
+        }
+        state.write(() -> {
+            ServiceRecord current = state.service(s.arn());
+            if (failure.isPresent() && current.rollback().isPresent()) {
+                current = current.withSpec(current.rollback().get()); // a failed update changes nothing
+            }
+            state.put(current.ended(after));
+        });
+    }
+
+    private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing) {
+        return state.read(() -> {
+            ServiceRecord s = state.service(arn);
+            Deployment.Access access = state.connections.usedBy(s.spec().source())
+                    .map(c -> new Deployment.Access(c.credential(), c.hostKeys(), () -> state.write(() -> { })))
+                    .orElse(Deployment.Access.NONE);
+            return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(),
+                    ServiceSpecs.resources(s.spec().instance()), autoScaling(s, c -> c.minSize(), 1), s.revision(), messageUntilServing),
+                    access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
+        });
+    }
+
+    private ServiceReconciler reconciler(ServiceRecord s) {
+        return reconcilers.computeIfAbsent(s.arn(), arn -> new ServiceReconciler(
+                new ServiceIdentity(runtime.controlPlaneId(), s.name(), s.id(), arn, s.host()), runtime.backend(),
+                runtime.routing(), runtime.logs(), runtime.probes(), runtime.timeouts(),
+                () -> state.read(() -> Optional.ofNullable(state.services.get(arn)).map(x -> x.spec().health())
+                        .orElse(HealthCheckConfiguration.DEFAULT)),
+                () -> state.read(() -> Optional.ofNullable(state.services.get(arn))
+                        .map(x -> autoScaling(x, AutoScalingConfiguration::maxConcurrency, Route.DEFAULT_MAX_CONCURRENCY))
+                        .orElse(Route.DEFAULT_MAX_CONCURRENCY))));
+    }
+
+    /** A number from the service's auto scaling configuration revision; called under the lock. */
+    private int autoScaling(ServiceRecord s, Function<AutoScalingConfiguration, Integer> field, int fallback) {
+        String arn = s.spec().autoScalingArn();
+        return state.autoScaling.exists(arn) ? field.apply(state.autoScaling.describe(arn, a -> false)) : fallback;
+    }
+
+    private static String updating(ServiceRecord s) {
+        return "Service " + s.name() + " is being deployed. Try again shortly.";
+    }
+
+    private static DeploymentPipeline pipelineFor(SourceConfiguration source) {
+        return source.codeRepository() != null ? DeploymentPipeline.FROM_SOURCE : DeploymentPipeline.FROM_IMAGE;
+    }
+
+    private Service describe(String arn) {
+        return state.read(() -> describe(state.service(arn)));
+    }
+
+    /** The service as DescribeService shows it; called under the lock. */
+    private Service describe(ServiceRecord s) {
+        AutoScalingConfigurationSummary asc = state.autoScaling.exists(s.spec().autoScalingArn())
+                ? state.autoScaling.describe(s.spec().autoScalingArn(), state.autoScalingInUse()).summary() : null;
+        String url = routerPort == 80 || routerPort <= 0 ? s.host() : s.host() + ":" + routerPort;
+        return new Service(s.name(), s.id(), s.arn(), url, s.createdAt(), s.updatedAt(), null, s.shownStatus(),
+                s.spec().source(), s.spec().instance(), s.encryption(), s.spec().health(), asc, s.spec().network(),
+                s.spec().observability());
+    }
+}

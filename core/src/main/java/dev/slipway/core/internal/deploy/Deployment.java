@@ -1,0 +1,84 @@
+package dev.slipway.core.internal.deploy;
+
+import dev.slipway.core.Timeouts;
+import dev.slipway.core.build.BuildPlan;
+import dev.slipway.core.internal.runtime.Convergence;
+import dev.slipway.core.internal.runtime.DesiredState;
+import dev.slipway.core.internal.runtime.ServiceReconciler;
+import dev.slipway.core.model.SourceConfiguration;
+import dev.slipway.core.source.FetchedSource;
+import dev.slipway.core.source.HostKeyPins;
+import dev.slipway.core.source.RepositoryCredential;
+import dev.slipway.core.source.SourceFetcher;
+import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.PreparedRevision;
+import dev.slipway.core.spi.Resources;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One run of a {@link DeploymentPipeline}: what it was given, and what its steps found so far (the fetched source, the
+ * build plan, the new revision, the convergence of the reconciler).
+ */
+public final class Deployment {
+    /** What a deployment works on. */
+    public record Target(String serviceName, String serviceId, SourceConfiguration source, Resources resources,
+                         int instances, Optional<PreparedRevision> current, String messageUntilServing) {
+    }
+
+    /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */
+    public record Access(Optional<RepositoryCredential> credential, HostKeyPins hostKeys, Runnable hostKeysChanged) {
+        public static final Access NONE = new Access(Optional.empty(), new HostKeyPins(java.util.Map.of()), () -> { });
+    }
+
+    final Target target;
+    final Access access;
+    final ComputeBackend backend;
+    final ServiceReconciler reconciler;
+    final DeploymentLog log;
+    final Path checkout;
+    final Timeouts timeouts;
+    final String revisionId;
+    FetchedSource fetched;
+    BuildPlan plan;
+    PreparedRevision revision;
+    DesiredState previous;
+    Convergence convergence;
+
+    public Deployment(Target target, Access access, ComputeBackend backend, ServiceReconciler reconciler,
+                      DeploymentLog log, Path workDir, Timeouts timeouts) {
+        this.target = target;
+        this.access = access;
+        this.backend = backend;
+        this.reconciler = reconciler;
+        this.log = log;
+        this.timeouts = timeouts;
+        this.revisionId = "r" + System.currentTimeMillis() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        this.checkout = workDir.resolve(target.serviceId()).resolve(revisionId);
+        this.revision = target.current().map(r -> r.withResources(target.resources())).orElse(null);
+    }
+
+    public DeploymentLog log() {
+        return log;
+    }
+
+    /** The revision serving once the deployment succeeded. */
+    public Optional<PreparedRevision> revision() {
+        return Optional.ofNullable(revision);
+    }
+
+    /** After a failed step: the previous desired state comes back, and a new revision nobody serves is discarded. */
+    void rollBack() {
+        if (previous != null) {
+            reconciler.converge(previous, log);
+        }
+        if (revision != null && target.current().map(c -> !c.revisionId().equals(revision.revisionId())).orElse(true)) {
+            backend.discard(revision);
+        }
+    }
+
+    void cleanUp() {
+        SourceFetcher.deleteTree(checkout);
+        SourceFetcher.deleteTree(checkout.resolveSibling(checkout.getFileName() + "-ssh"));
+    }
+}

@@ -1,0 +1,196 @@
+package dev.slipway.core.internal.deploy;
+
+import dev.slipway.core.build.BuildFailedException;
+import dev.slipway.core.build.BuildPlans;
+import dev.slipway.core.internal.runtime.DesiredState;
+import dev.slipway.core.model.CodeRepository;
+import dev.slipway.core.model.ConfigurationSource;
+import dev.slipway.core.model.HealthCheckProtocol;
+import dev.slipway.core.source.SourceFetcher;
+import dev.slipway.core.spi.BuildListener;
+import dev.slipway.core.spi.RevisionSource;
+import dev.slipway.core.spi.RevisionSpec;
+import dev.slipway.core.spi.RunConfiguration;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The steps deployments are made of, each doing one thing and writing what it did to the deployment log. */
+public final class DeploymentSteps {
+    private DeploymentSteps() {
+    }
+
+    /** Clones the branch (or copies the directory) and narrows it to the SourceDirectory. */
+    public static final DeploymentStep FETCH_SOURCE = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            return "Pulling source code from " + code(d).repositoryUrl();
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            d.fetched = new SourceFetcher().fetch(code(d), d.access.credential(), d.access.hostKeys(), d.checkout, d.log::line);
+            if (d.access.credential().isPresent()) {
+                d.access.hostKeysChanged().run(); // keeps a newly pinned SSH host key
+            }
+        }
+    };
+
+    /** Reads apprunner.yaml (ConfigurationSource REPOSITORY) or takes CodeConfigurationValues (API). */
+    public static final DeploymentStep RESOLVE_BUILD_PLAN = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            CodeRepository code = code(d);
+            return "Reading the build configuration (" + (code.codeConfiguration() == null ? ConfigurationSource.REPOSITORY
+                    : code.codeConfiguration().configurationSource()) + ")";
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            d.plan = BuildPlans.resolve(code(d).codeConfiguration(), d.fetched.root());
+            d.log.line("Runtime " + d.plan.runtime() + d.plan.runtimeVersion().map(v -> " " + v).orElse("")
+                    + ", start command: " + d.plan.startCommand());
+        }
+    };
+
+    /** Runs the build commands into a new revision. */
+    public static final DeploymentStep BUILD = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            int n = d.plan.allBuildCommands().size();
+            return "Building the application (" + n + " command" + (n == 1 ? "" : "s") + ")";
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            RunConfiguration run = new RunConfiguration(Optional.of(d.plan.startCommand()), d.plan.port(), d.plan.portEnv(),
+                    d.plan.runEnv(), d.plan.runSecrets(), d.target.resources());
+            d.revision = d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
+                    new RevisionSource.Build(d.fetched.root(), d.plan), run), listener(d));
+            d.log.line("Build succeeded" + d.fetched.commitId().map(c -> " for commit " + c).orElse(""));
+        }
+    };
+
+    /** Pulls a container image into a new revision. */
+    public static final DeploymentStep PULL_IMAGE = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            return "Pulling image " + d.target.source().imageRepository().imageIdentifier();
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            var image = d.target.source().imageRepository();
+            var config = image.imageConfiguration();
+            RunConfiguration run = new RunConfiguration(
+                    Optional.ofNullable(config == null ? null : config.startCommand()),
+                    config == null || config.port() == null ? dev.slipway.core.build.BuildPlan.DEFAULT_PORT : Integer.parseInt(config.port()),
+                    Optional.empty(), config == null || config.runtimeEnvironmentVariables() == null ? Map.of() : config.runtimeEnvironmentVariables(),
+                    config == null || config.runtimeEnvironmentSecrets() == null ? Map.of() : config.runtimeEnvironmentSecrets(),
+                    d.target.resources());
+            d.revision = d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
+                    new RevisionSource.Image(image.imageIdentifier()), run), listener(d));
+            d.log.line("Image ready");
+        }
+    };
+
+    /** Starts the new instances beside the serving ones and waits for their health checks. */
+    public static final DeploymentStep START_INSTANCES = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            int n = d.target.instances();
+            return "Starting " + n + " instance" + (n == 1 ? "" : "s") + " of revision " + d.revision.revisionId();
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            d.previous = d.reconciler.currentDesired();
+            d.convergence = d.reconciler.deploy(d.revision, d.target.instances(), d.target.messageUntilServing(), d.log);
+            var hc = d.reconciler.healthCheck();
+            d.log.line("Waiting for " + hc.protocol() + " health checks" + (hc.protocol() == HealthCheckProtocol.HTTP
+                    ? " of " + hc.path() : "") + " to pass (healthy threshold " + hc.healthyThreshold() + ")");
+            d.convergence.awaitHealthy(d.timeouts.startup().plus(Duration.ofMinutes(1)));
+            int n = d.target.instances();
+            d.log.line("Health checks are passing on all " + n + " new instance" + (n == 1 ? "" : "s"));
+        }
+    };
+
+    /** Traffic goes to the new instances, atomically. */
+    public static final DeploymentStep SWITCH_TRAFFIC = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            return "Traffic switched to revision " + d.revision.revisionId();
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            d.convergence.awaitSwitched(Duration.ofMinutes(1));
+        }
+    };
+
+    /** The previous instances finish their requests and stop; a previous revision nobody runs is discarded. */
+    public static final DeploymentStep DRAIN_OLD = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            return "Draining and stopping the previous instances";
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            d.convergence.awaitDrained(drainBound(d));
+            d.previous = null; // nothing to roll back any more
+            d.target.current().filter(c -> !c.revisionId().equals(d.revision.revisionId())).ifPresent(d.backend::discard);
+        }
+    };
+
+    /** Answers 503, drains requests in flight, stops every instance; the revision is kept for ResumeService. */
+    public static final DeploymentStep PAUSE = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            return "Pausing: answering 503, draining requests in flight, stopping instances";
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            d.reconciler.stopServing(DesiredState.Mode.PAUSED, "", d.log).awaitDrained(drainBound(d));
+        }
+    };
+
+    /** Removes the route, drains requests in flight, stops every instance and discards the revision. */
+    public static final DeploymentStep DELETE = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            return "Deleting: removing the route, draining requests in flight, stopping instances";
+        }
+
+        @Override
+        public void run(Deployment d) throws BuildFailedException {
+            d.reconciler.stopServing(DesiredState.Mode.DELETED, "", d.log).awaitDrained(drainBound(d));
+            d.target.current().ifPresent(d.backend::discard);
+            d.revision = null;
+        }
+    };
+
+    private static Duration drainBound(Deployment d) {
+        return d.timeouts.drain().plus(d.timeouts.stopGrace()).plus(Duration.ofSeconds(30));
+    }
+
+    private static CodeRepository code(Deployment d) {
+        return d.target.source().codeRepository();
+    }
+
+    private static BuildListener listener(Deployment d) {
+        var build = d.log.build();
+        return new BuildListener() {
+            @Override
+            public void output(String line) {
+                build.line(line);
+            }
+
+            @Override
+            public void progress(String step, int index, int total) {
+                d.log.line("Build step " + index + " of " + total + ": " + step);
+            }
+        };
+    }
+}

@@ -1,0 +1,510 @@
+package dev.slipway.core.internal.runtime;
+
+import dev.slipway.core.Timeouts;
+import dev.slipway.core.build.BuildFailedException;
+import dev.slipway.core.internal.runtime.DesiredState.Mode;
+import dev.slipway.core.model.HealthCheckConfiguration;
+import dev.slipway.core.model.HealthCheckProtocol;
+import dev.slipway.core.observe.LogSink;
+import dev.slipway.core.observe.LogStreams;
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.spi.AdoptedInstance;
+import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.InstanceEvent;
+import dev.slipway.core.spi.InstanceListener;
+import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.spi.PreparedRevision;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Converges one service's instances to its {@link DesiredState}, on its own thread ({@code slipway-reconciler-<name>}):
+ * starts and stops instances, health-checks them (unless the platform does), publishes the healthy ones as the
+ * service's route, and replaces crashed or unhealthy ones with exponential backoff for as long as the service exists.
+ *
+ * <p>A new generation is a blue/green rollout: its instances start beside the serving ones; once {@code count} are
+ * healthy, traffic switches to them atomically and the others drain (the routing table's exact lease protocol) and
+ * stop. If an instance of a rollout exits or stays unhealthy, the rollout fails and the serving instances stay.
+ * Every mutable field is confined to the reconciler thread; public methods hand work to it.
+ */
+public final class ServiceReconciler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceReconciler.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final ServiceIdentity id;
+    private final ComputeBackend backend;
+    private final RoutingTable routing;
+    private final LogStreams logs;
+    private final LogSink events;
+    private final HealthProbes probes;
+    private final Timeouts timeouts;
+    private final Supplier<HealthCheckConfiguration> healthCheck;
+    private final IntSupplier maxConcurrency;
+    private final ScheduledExecutorService loop;
+    private final ExecutorService stoppers;
+    private final AtomicLong generations = new AtomicLong();
+
+    // confined to the loop thread
+    private DesiredState desired = DesiredState.unavailable("");
+    private Convergence convergence = new Convergence();
+    private LogSink progress = LogSink.DISCARD;
+    private final List<Instance> instances = new ArrayList<>();
+    private long servingGeneration = -1;
+    private boolean rolloutFailed;
+    private int failuresInARow;
+    private long nextStartNanos;
+    private boolean retryScheduled;
+    private boolean closed;
+
+    public ServiceReconciler(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs,
+                             HealthProbes probes, Timeouts timeouts, Supplier<HealthCheckConfiguration> healthCheck,
+                             IntSupplier maxConcurrency) {
+        this.id = id;
+        this.backend = backend;
+        this.routing = routing;
+        this.logs = logs;
+        this.events = logs.sink(id.serviceName(), "events");
+        this.probes = probes;
+        this.timeouts = timeouts;
+        this.healthCheck = healthCheck;
+        this.maxConcurrency = maxConcurrency;
+        this.loop = Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-reconciler-" + id.serviceName()));
+        this.stoppers = Executors.newCachedThreadPool(HealthProbes.named("slipway-stop-" + id.serviceName()));
+    }
+
+    /** Serves {@code count} new instances of {@code revision} (a new generation: blue/green). */
+    public Convergence deploy(PreparedRevision revision, int count, String messageUntilServing, LogSink progress) {
+        return converge(new DesiredState(Mode.SERVING, Optional.of(revision), count, generations.incrementAndGet(),
+                messageUntilServing), progress);
+    }
+
+    /** Changes the number of instances of the current generation, e.g. for the autoscaler. */
+    public Convergence scaleTo(int count) {
+        Convergence c = new Convergence();
+        loop.execute(() -> {
+            replaceConvergence(c, LogSink.DISCARD);
+            desired = desired.withCount(count);
+            reconcile();
+        });
+        return c;
+    }
+
+    /** Goes back to an earlier desired state (a failed rollout's previous one): its instances are kept. */
+    public Convergence converge(DesiredState next, LogSink progress) {
+        Convergence c = new Convergence();
+        loop.execute(() -> {
+            replaceConvergence(c, progress);
+            desired = next;
+            rolloutFailed = false;
+            failuresInARow = 0;
+            nextStartNanos = 0;
+            if (next.mode() != Mode.SERVING) {
+                servingGeneration = -1;
+            }
+            reconcile();
+        });
+        return c;
+    }
+
+    /** Pauses (503, instances stop), shows a message instead (503), or deletes (404, instances stop). */
+    public Convergence stopServing(Mode mode, String message, LogSink progress) {
+        DesiredState now = currentDesired();
+        return converge(new DesiredState(mode, mode == Mode.DELETED ? Optional.empty() : now.revision(), now.count(),
+                now.generation(), message), progress);
+    }
+
+    /** The health check instances are checked with now. */
+    public HealthCheckConfiguration healthCheck() {
+        return healthCheck.get();
+    }
+
+    /** The desired state now. */
+    public DesiredState currentDesired() {
+        return call(() -> desired);
+    }
+
+    /**
+     * Takes over instances a previous run of the control plane left: kept (and health-checked again) when the backend
+     * can keep them and they run {@code revision}; stopped otherwise. Call before {@link #deploy}.
+     */
+    public void adopt(List<AdoptedInstance> adopted, Optional<PreparedRevision> revision, boolean keepable) {
+        long generation = generations.incrementAndGet();
+        loop.execute(() -> {
+            for (AdoptedInstance a : adopted) {
+                boolean keep = keepable && revision.isPresent() && revision.get().revisionId().equals(a.spec().revisionId());
+                Instance i = new Instance(a.spec().instanceId(), revision.orElse(null), generation);
+                i.handle = a.handle();
+                i.adopted = true;
+                instances.add(i);
+                if (keep) {
+                    events.line("Instance " + i.id + " of revision " + a.spec().revisionId() + " is still running; keeping it");
+                    watchStartup(i);
+                } else {
+                    events.line("Instance " + i.id + " left by the previous run is stopped");
+                    retire(List.of(i));
+                }
+            }
+        });
+        // the adopted generation becomes the one deploy() continues
+        generations.set(generation - 1);
+    }
+
+    /** Stops every instance at once, without draining (the caller drained the router), and the reconciler thread. */
+    @Override
+    public void close() {
+        List<Instance> all = call(() -> {
+            closed = true;
+            convergence.fail(new BuildFailedException("Slipway is stopping"));
+            List<Instance> copy = List.copyOf(instances);
+            instances.clear();
+            routing.put(id.host(), Optional.empty());
+            return copy;
+        });
+        loop.shutdownNow();
+        all.stream().filter(i -> i.handle != null).map(i -> stoppers.submit(() -> backend.stop(i.handle, timeouts.stopGrace())))
+                .toList().forEach(f -> {
+                    try {
+                        f.get();
+                    } catch (Exception e) {
+                        LOG.warn("service {}: stopping instance failed: {}", id.serviceName(), e.toString());
+                    }
+                });
+        routing.forget(all.stream().map(i -> i.id).toList());
+        stoppers.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void replaceConvergence(Convergence next, LogSink progressSink) {
+        if (!convergence.isDone()) {
+            convergence.fail(new BuildFailedException("superseded by a newer change of the service"));
+        }
+        convergence = next;
+        progress = progressSink;
+    }
+
+    private void reconcile() {
+        if (closed) {
+            return;
+        }
+        if (desired.mode() != Mode.SERVING) {
+            publish(switch (desired.mode()) {
+                case PAUSED -> Optional.of(Route.paused(id.serviceId(), id.serviceName()));
+                case UNAVAILABLE -> Optional.of(Route.unavailable(id.serviceId(), id.serviceName(), desired.message()));
+                default -> Optional.empty();
+            });
+            retire(live(i -> true));
+            if (instances.isEmpty()) {
+                completeAll();
+            }
+            return;
+        }
+        List<Instance> current = live(i -> i.generation == desired.generation());
+        boolean switchedIn = servingGeneration == desired.generation();
+        if (!switchedIn) {
+            for (int n = current.size(); n < desired.count() && !rolloutFailed; n++) {
+                start(true);
+            }
+            current = live(i -> i.generation == desired.generation());
+            if (!rolloutFailed && current.stream().filter(i -> i.state == State.HEALTHY).count() >= desired.count()) {
+                servingGeneration = desired.generation();
+                switchedIn = true;
+            }
+        }
+        if (!switchedIn) {
+            List<Instance> old = live(i -> i.generation == servingGeneration && i.state == State.HEALTHY);
+            publish(Optional.of(servingGeneration >= 0 ? serving(old)
+                    : Route.unavailable(id.serviceId(), id.serviceName(), desired.message())));
+            return;
+        }
+        List<Instance> byHealth = new ArrayList<>(current);
+        byHealth.sort((a, b) -> Boolean.compare(a.state == State.HEALTHY, b.state == State.HEALTHY));
+        List<Instance> retiring = new ArrayList<>(byHealth.subList(0, Math.max(0, current.size() - desired.count())));
+        retiring.addAll(live(i -> i.generation != desired.generation()));
+        retiring.forEach(i -> i.state = State.STOPPING);
+        List<Instance> healthy = live(i -> i.generation == desired.generation() && i.state == State.HEALTHY);
+        publish(Optional.of(serving(healthy)));
+        retire(retiring);
+        replaceMissing();
+        if (healthy.size() >= desired.count()) {
+            convergence.healthy.complete(null);
+            convergence.switched.complete(null);
+            if (instances.stream().noneMatch(i -> i.generation != desired.generation() || i.state == State.STOPPING)) {
+                convergence.drained.complete(null);
+            }
+        }
+    }
+
+    /** Starts instances the current generation misses, as soon as the backoff allows. */
+    private void replaceMissing() {
+        int missing = desired.count() - live(i -> i.generation == desired.generation()).size();
+        if (missing <= 0) {
+            return;
+        }
+        long wait = nextStartNanos - System.nanoTime();
+        if (wait > 0) {
+            if (!retryScheduled) {
+                retryScheduled = true;
+                loop.schedule(() -> {
+                    retryScheduled = false;
+                    reconcile();
+                }, wait, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
+        for (int n = 0; n < missing && System.nanoTime() >= nextStartNanos; n++) {
+            start(false);
+        }
+    }
+
+    private void start(boolean rollout) {
+        PreparedRevision revision = desired.revision().orElseThrow();
+        String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        Instance i = new Instance(instanceId, revision, desired.generation());
+        instances.add(i);
+        LogSink output = logs.sink(id.serviceName(), "instance/" + instanceId);
+        try {
+            i.handle = backend.start(revision, new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(),
+                    revision.revisionId(), instanceId), new InstanceListener() {
+                @Override
+                public void output(String line) {
+                    output.line(line);
+                }
+
+                @Override
+                public void onEvent(InstanceEvent event) {
+                    loop.execute(() -> onInstanceEvent(i, event));
+                }
+            });
+        } catch (RuntimeException e) {
+            instances.remove(i);
+            onFailedBeforeHealthy(i, "could not be started: " + e.getMessage());
+            return;
+        }
+        (rollout ? progress : events).line("Instance " + instanceId + " started on port " + i.handle.port());
+        watchStartup(i);
+    }
+
+    private void watchStartup(Instance i) {
+        loop.schedule(() -> {
+            if (i.state == State.STARTING && instances.contains(i)) {
+                HealthCheckConfiguration hc = healthCheck.get();
+                String rule = hc.protocol() == HealthCheckProtocol.HTTP
+                        ? "GET " + hc.path() + " on port " + i.handle.port() + " did not answer 2xx"
+                        : "nothing accepted TCP connections on port " + i.handle.port();
+                onFailedBeforeHealthy(i, "did not become healthy within " + timeouts.startup().toSeconds() + "s: " + rule
+                        + ". The application must listen on the port given in the PORT environment variable ("
+                        + i.handle.port() + "), not a fixed one" + tail(i.id));
+            }
+        }, timeouts.startup().toNanos(), TimeUnit.NANOSECONDS);
+        if (!backend.capabilities().platformHealthChecks()) {
+            scheduleProbe(i, 0);
+        }
+    }
+
+    private void scheduleProbe(Instance i, long delayMillis) {
+        probes.probe(i.handle.host(), i.handle.port(), healthCheck.get(), delayMillis,
+                ok -> loop.execute(() -> onProbe(i, ok)));
+    }
+
+    private void onProbe(Instance i, boolean ok) {
+        if (closed || !instances.contains(i) || i.state == State.STOPPING) {
+            return;
+        }
+        HealthCheckConfiguration hc = healthCheck.get();
+        if (i.state == State.STARTING) {
+            i.passes = ok ? i.passes + 1 : 0;
+            if (i.passes >= hc.healthyThreshold()) {
+                becameHealthy(i);
+                scheduleProbe(i, hc.interval() * 1000L);
+            } else {
+                scheduleProbe(i, i.passes > 0 ? Math.min(1000L, hc.interval() * 1000L) : 100);
+            }
+            return;
+        }
+        i.failures = ok ? 0 : i.failures + 1;
+        if (i.failures >= hc.unhealthyThreshold()) {
+            replace(i, "failed " + i.failures + " health checks in a row");
+        } else {
+            scheduleProbe(i, hc.interval() * 1000L);
+        }
+    }
+
+    private void becameHealthy(Instance i) {
+        i.state = State.HEALTHY;
+        failuresInARow = 0;
+        reconcile();
+    }
+
+    private void onInstanceEvent(Instance i, InstanceEvent event) {
+        if (closed || !instances.contains(i)) {
+            return;
+        }
+        if (event instanceof InstanceEvent.Ready && i.state == State.STARTING) {
+            becameHealthy(i);
+            return;
+        }
+        String why = event instanceof InstanceEvent.Exited e ? e.reason()
+                : event instanceof InstanceEvent.OutOfMemory m ? "was killed for using more than its " + m.memoryMiB() + " MiB of memory" : null;
+        if (why == null || i.state == State.STOPPING) {
+            return;
+        }
+        if (i.state == State.STARTING) {
+            onFailedBeforeHealthy(i, why + " before it became healthy" + tail(i.id));
+        } else {
+            replace(i, why.startsWith("exited") ? "exited (" + why + ")" : why);
+        }
+    }
+
+    /** A healthy instance crashed or turned unhealthy: out of the route, stopped, and (by reconcile) replaced. */
+    private void replace(Instance i, String why) {
+        events.line("Instance " + i.id + " " + why + "; replacing it");
+        LOG.warn("service {}: instance {} {}; replacing it", id.serviceName(), i.id, why);
+        i.state = State.STOPPING;
+        reconcile();
+        retire(List.of(i));
+    }
+
+    /** An instance failed before it was healthy: it fails a rollout, or (in steady state) backs off the next start. */
+    private void onFailedBeforeHealthy(Instance i, String why) {
+        String message = "instance " + i.id + " " + why;
+        if (i.adopted) {
+            events.line("Instance " + i.id + " left by the previous run " + why + "; starting a new one instead");
+            retire(List.of(i));
+            loop.execute(this::reconcile);
+            return;
+        }
+        if (i.generation == desired.generation() && servingGeneration != desired.generation() && desired.mode() == Mode.SERVING) {
+            rolloutFailed = true;
+            retire(live(x -> x.generation == desired.generation()));
+            convergence.fail(new BuildFailedException(message));
+            loop.execute(this::reconcile);
+            return;
+        }
+        failuresInARow++;
+        long backoffMillis = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(16, failuresInARow - 1));
+        nextStartNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+        long healthy = live(x -> x.generation == desired.generation() && x.state == State.HEALTHY).size();
+        String line = "Service " + id.serviceName() + " has " + healthy + " of " + desired.count()
+                + " instances: replacement " + message + "; trying again in " + backoffMillis / 1000.0 + "s";
+        events.line(line);
+        LOG.warn(line);
+        i.state = State.STOPPING;
+        if (instances.contains(i)) {
+            retire(List.of(i));
+        }
+        loop.execute(this::reconcile);
+    }
+
+    /** Takes instances out of the route (the caller published already), drains them, stops them, forgets them. */
+    private void retire(List<Instance> retiring) {
+        List<Instance> fresh = retiring.stream().filter(i -> !i.retired).toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        fresh.forEach(i -> {
+            i.state = State.STOPPING;
+            i.retired = true;
+        });
+        LogSink log = convergenceLog();
+        stoppers.execute(() -> {
+            List<String> ids = fresh.stream().map(i -> i.id).toList();
+            try {
+                if (!routing.awaitIdle(ids, timeouts.drain())) {
+                    log.line("Requests still in flight after " + timeouts.drain().toSeconds() + "s of draining; stopping anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            fresh.stream().filter(i -> i.handle != null).forEach(i -> backend.stop(i.handle, timeouts.stopGrace()));
+            routing.forget(ids);
+            loop.execute(() -> {
+                instances.removeAll(fresh);
+                if (fresh.stream().anyMatch(i -> i.generation != desired.generation() || desired.mode() != Mode.SERVING)) {
+                    log.line("Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "") + " of the previous set");
+                }
+                reconcile();
+            });
+        });
+    }
+
+    private LogSink convergenceLog() {
+        return progress == LogSink.DISCARD ? events : progress;
+    }
+
+    private void completeAll() {
+        convergence.healthy.complete(null);
+        convergence.switched.complete(null);
+        convergence.drained.complete(null);
+    }
+
+    private void publish(Optional<Route> route) {
+        routing.put(id.host(), route);
+    }
+
+    private Route serving(List<Instance> healthy) {
+        return Route.serving(id.serviceId(), id.serviceName(), healthy.stream()
+                .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port())).toList(), maxConcurrency.getAsInt());
+    }
+
+    private List<Instance> live(java.util.function.Predicate<Instance> filter) {
+        return instances.stream().filter(i -> i.state != State.STOPPING).filter(filter).toList();
+    }
+
+    private String tail(String instanceId) {
+        List<String> lines = logs.read(id.serviceName(), "instance/" + instanceId);
+        if (lines.isEmpty()) {
+            return ".";
+        }
+        return ". Last output:\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    }
+
+    private <T> T call(Supplier<T> work) {
+        if (loop.isShutdown()) {
+            return work.get();
+        }
+        try {
+            return loop.submit(work::get).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private enum State { STARTING, HEALTHY, STOPPING }
+
+    /** An instance and what the reconciler observed of it. Confined to the loop thread. */
+    private static final class Instance {
+        final String id;
+        final PreparedRevision revision;
+        final long generation;
+        dev.slipway.core.spi.InstanceHandle handle;
+        State state = State.STARTING;
+        int passes;
+        int failures;
+        boolean adopted;
+        boolean retired;
+
+        Instance(String id, PreparedRevision revision, long generation) {
+            this.id = id;
+            this.revision = revision;
+            this.generation = generation;
+        }
+    }
+}

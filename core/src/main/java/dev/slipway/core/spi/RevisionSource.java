@@ -1,0 +1,15 @@
+package dev.slipway.core.spi;
+
+import dev.slipway.core.build.BuildPlan;
+import java.nio.file.Path;
+
+/** Where a revision comes from: source code built with a build plan, or a container image. */
+public sealed interface RevisionSource {
+    /** Source code, already fetched and narrowed to the SourceDirectory, and how to build it. */
+    record Build(Path sourceDir, BuildPlan plan) implements RevisionSource {
+    }
+
+    /** A container image, as ImageRepository.ImageIdentifier names it. */
+    record Image(String imageIdentifier) implements RevisionSource {
+    }
+}

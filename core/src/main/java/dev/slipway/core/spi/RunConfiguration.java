@@ -1,0 +1,34 @@
+package dev.slipway.core.spi;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an instance of a revision runs.
+ *
+ * @param startCommand the command, run with {@code sh -c}; empty for an image's own entry point
+ * @param port         the port the application listens on where it has a network of its own (container, pod);
+ *                     backends that share the host network choose a free port instead
+ * @param portEnv      an extra environment variable that also receives the port (apprunner.yaml {@code network.env})
+ * @param env          environment variables, as RuntimeEnvironmentVariables
+ * @param secrets      environment variables whose values are secret (RuntimeEnvironmentSecrets): never logged
+ * @param resources    CPU and memory of each instance
+ */
+public record RunConfiguration(Optional<String> startCommand, int port, Optional<String> portEnv, Map<String, String> env,
+                               Map<String, String> secrets, Resources resources) {
+    public RunConfiguration {
+        env = Map.copyOf(env);
+        secrets = Map.copyOf(secrets);
+    }
+
+    /** Every variable the application sees beside PORT: the environment, then the secrets. */
+    public Map<String, String> environment() {
+        Map<String, String> all = new java.util.LinkedHashMap<>(env);
+        all.putAll(secrets);
+        return all;
+    }
+
+    public RunConfiguration withResources(Resources r) {
+        return new RunConfiguration(startCommand, port, portEnv, env, secrets, r);
+    }
+}
