@@ -34,6 +34,12 @@ public final class Convergence {
         return drained.copy();
     }
 
+    void complete() {
+        healthy.complete(null);
+        switched.complete(null);
+        drained.complete(null);
+    }
+
     void fail(BuildFailedException e) {
         healthy.completeExceptionally(e);
         switched.completeExceptionally(e);

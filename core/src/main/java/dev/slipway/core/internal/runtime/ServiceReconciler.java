@@ -3,8 +3,8 @@ package dev.slipway.core.internal.runtime;
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.runtime.DesiredState.Mode;
+import dev.slipway.core.internal.runtime.ObservedInstance.State;
 import dev.slipway.core.model.HealthCheckConfiguration;
-import dev.slipway.core.model.HealthCheckProtocol;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.Endpoint;
@@ -16,12 +16,11 @@ import dev.slipway.core.spi.InstanceEvent;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.spi.PreparedRevision;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,30 +42,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceReconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceReconciler.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     private final ServiceIdentity id;
     private final ComputeBackend backend;
     private final RoutingTable routing;
     private final LogStreams logs;
     private final LogSink events;
-    private final HealthProbes probes;
     private final Timeouts timeouts;
     private final Supplier<HealthCheckConfiguration> healthCheck;
     private final IntSupplier maxConcurrency;
     private final ScheduledExecutorService loop;
-    private final ExecutorService stoppers;
+    private final InstanceStopper stopper;
+    private final HealthWatch health;
     private final AtomicLong generations = new AtomicLong();
 
     // confined to the loop thread
     private DesiredState desired = DesiredState.unavailable("");
     private Convergence convergence = new Convergence();
     private LogSink progress = LogSink.DISCARD;
-    private final List<Instance> instances = new ArrayList<>();
+    private final List<ObservedInstance> instances = new ArrayList<>();
     private long servingGeneration = -1;
     private boolean rolloutFailed;
-    private int failuresInARow;
-    private long nextStartNanos;
+    private final Backoff backoff = new Backoff();
     private boolean retryScheduled;
     private boolean closed;
 
@@ -78,12 +75,14 @@ public final class ServiceReconciler implements AutoCloseable {
         this.routing = routing;
         this.logs = logs;
         this.events = logs.sink(id.serviceName(), "events");
-        this.probes = probes;
         this.timeouts = timeouts;
         this.healthCheck = healthCheck;
         this.maxConcurrency = maxConcurrency;
         this.loop = Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-reconciler-" + id.serviceName()));
-        this.stoppers = Executors.newCachedThreadPool(HealthProbes.named("slipway-stop-" + id.serviceName()));
+        this.stopper = new InstanceStopper(id.serviceName(), backend, routing, timeouts);
+        this.health = new HealthWatch(probes, loop, healthCheck, timeouts, backend.capabilities().platformHealthChecks(),
+                i -> !closed && instances.contains(i) && i.state != State.STOPPING, this::becameHealthy, this::replace,
+                (i, why) -> onFailedBeforeHealthy(i, why + tail(i.id)));
     }
 
     /** Serves {@code count} new instances of {@code revision} (a new generation: blue/green). */
@@ -94,27 +93,30 @@ public final class ServiceReconciler implements AutoCloseable {
 
     /** Changes the number of instances of the current generation, e.g. for the autoscaler. */
     public Convergence scaleTo(int count) {
-        Convergence c = new Convergence();
-        loop.execute(() -> {
-            replaceConvergence(c, LogSink.DISCARD);
-            desired = desired.withCount(count);
-            reconcile();
-        });
-        return c;
+        return change(c -> desired = desired.withCount(count), LogSink.DISCARD);
     }
 
     /** Goes back to an earlier desired state (a failed rollout's previous one): its instances are kept. */
     public Convergence converge(DesiredState next, LogSink progress) {
-        Convergence c = new Convergence();
-        loop.execute(() -> {
-            replaceConvergence(c, progress);
+        return change(c -> {
             desired = next;
             rolloutFailed = false;
-            failuresInARow = 0;
-            nextStartNanos = 0;
+            backoff.reset();
             if (next.mode() != Mode.SERVING) {
                 servingGeneration = -1;
             }
+        }, progress);
+    }
+
+    private Convergence change(java.util.function.Consumer<Convergence> change, LogSink progressSink) {
+        Convergence c = new Convergence();
+        loop.execute(() -> {
+            if (!convergence.isDone()) {
+                convergence.fail(new BuildFailedException("superseded by a newer change of the service"));
+            }
+            convergence = c;
+            progress = progressSink;
+            change.accept(c);
             reconcile();
         });
         return c;
@@ -146,13 +148,13 @@ public final class ServiceReconciler implements AutoCloseable {
         loop.execute(() -> {
             for (AdoptedInstance a : adopted) {
                 boolean keep = keepable && revision.isPresent() && revision.get().revisionId().equals(a.spec().revisionId());
-                Instance i = new Instance(a.spec().instanceId(), revision.orElse(null), generation);
+                ObservedInstance i = new ObservedInstance(a.spec().instanceId(), generation);
                 i.handle = a.handle();
                 i.adopted = true;
                 instances.add(i);
                 if (keep) {
                     events.line("Instance " + i.id + " of revision " + a.spec().revisionId() + " is still running; keeping it");
-                    watchStartup(i);
+                    health.watch(i);
                 } else {
                     events.line("Instance " + i.id + " left by the previous run is stopped");
                     retire(List.of(i));
@@ -166,36 +168,20 @@ public final class ServiceReconciler implements AutoCloseable {
     /** Stops every instance at once, without draining (the caller drained the router), and the reconciler thread. */
     @Override
     public void close() {
-        List<Instance> all = call(() -> {
+        List<ObservedInstance> all = call(() -> {
             closed = true;
             convergence.fail(new BuildFailedException("Slipway is stopping"));
-            List<Instance> copy = List.copyOf(instances);
+            List<ObservedInstance> copy = List.copyOf(instances);
             instances.clear();
             routing.put(id.host(), Optional.empty());
             return copy;
         });
         loop.shutdownNow();
-        all.stream().filter(i -> i.handle != null).map(i -> stoppers.submit(() -> backend.stop(i.handle, timeouts.stopGrace())))
-                .toList().forEach(f -> {
-                    try {
-                        f.get();
-                    } catch (Exception e) {
-                        LOG.warn("service {}: stopping instance failed: {}", id.serviceName(), e.toString());
-                    }
-                });
-        routing.forget(all.stream().map(i -> i.id).toList());
-        stoppers.shutdownNow();
+        stopper.stopNow(all);
+        stopper.close();
     }
 
     // ------------------------------------------------------------------ the loop
-
-    private void replaceConvergence(Convergence next, LogSink progressSink) {
-        if (!convergence.isDone()) {
-            convergence.fail(new BuildFailedException("superseded by a newer change of the service"));
-        }
-        convergence = next;
-        progress = progressSink;
-    }
 
     private void reconcile() {
         if (closed) {
@@ -209,11 +195,11 @@ public final class ServiceReconciler implements AutoCloseable {
             });
             retire(live(i -> true));
             if (instances.isEmpty()) {
-                completeAll();
+                convergence.complete();
             }
             return;
         }
-        List<Instance> current = live(i -> i.generation == desired.generation());
+        List<ObservedInstance> current = live(i -> i.generation == desired.generation());
         boolean switchedIn = servingGeneration == desired.generation();
         if (!switchedIn) {
             for (int n = current.size(); n < desired.count() && !rolloutFailed; n++) {
@@ -226,17 +212,17 @@ public final class ServiceReconciler implements AutoCloseable {
             }
         }
         if (!switchedIn) {
-            List<Instance> old = live(i -> i.generation == servingGeneration && i.state == State.HEALTHY);
+            List<ObservedInstance> old = live(i -> i.generation == servingGeneration && i.state == State.HEALTHY);
             publish(Optional.of(servingGeneration >= 0 ? serving(old)
                     : Route.unavailable(id.serviceId(), id.serviceName(), desired.message())));
             return;
         }
-        List<Instance> byHealth = new ArrayList<>(current);
+        List<ObservedInstance> byHealth = new ArrayList<>(current);
         byHealth.sort((a, b) -> Boolean.compare(a.state == State.HEALTHY, b.state == State.HEALTHY));
-        List<Instance> retiring = new ArrayList<>(byHealth.subList(0, Math.max(0, current.size() - desired.count())));
+        List<ObservedInstance> retiring = new ArrayList<>(byHealth.subList(0, Math.max(0, current.size() - desired.count())));
         retiring.addAll(live(i -> i.generation != desired.generation()));
         retiring.forEach(i -> i.state = State.STOPPING);
-        List<Instance> healthy = live(i -> i.generation == desired.generation() && i.state == State.HEALTHY);
+        List<ObservedInstance> healthy = live(i -> i.generation == desired.generation() && i.state == State.HEALTHY);
         publish(Optional.of(serving(healthy)));
         retire(retiring);
         replaceMissing();
@@ -255,7 +241,7 @@ public final class ServiceReconciler implements AutoCloseable {
         if (missing <= 0) {
             return;
         }
-        long wait = nextStartNanos - System.nanoTime();
+        long wait = backoff.waitNanos(System.nanoTime());
         if (wait > 0) {
             if (!retryScheduled) {
                 retryScheduled = true;
@@ -266,7 +252,7 @@ public final class ServiceReconciler implements AutoCloseable {
             }
             return;
         }
-        for (int n = 0; n < missing && System.nanoTime() >= nextStartNanos; n++) {
+        for (int n = 0; n < missing && backoff.waitNanos(System.nanoTime()) <= 0; n++) {
             start(false);
         }
     }
@@ -274,7 +260,7 @@ public final class ServiceReconciler implements AutoCloseable {
     private void start(boolean rollout) {
         PreparedRevision revision = desired.revision().orElseThrow();
         String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        Instance i = new Instance(instanceId, revision, desired.generation());
+        ObservedInstance i = new ObservedInstance(instanceId, desired.generation());
         instances.add(i);
         LogSink output = logs.sink(id.serviceName(), "instance/" + instanceId);
         try {
@@ -296,61 +282,16 @@ public final class ServiceReconciler implements AutoCloseable {
             return;
         }
         (rollout ? progress : events).line("Instance " + instanceId + " started on port " + i.handle.port());
-        watchStartup(i);
+        health.watch(i);
     }
 
-    private void watchStartup(Instance i) {
-        loop.schedule(() -> {
-            if (i.state == State.STARTING && instances.contains(i)) {
-                HealthCheckConfiguration hc = healthCheck.get();
-                String rule = hc.protocol() == HealthCheckProtocol.HTTP
-                        ? "GET " + hc.path() + " on port " + i.handle.port() + " did not answer 2xx"
-                        : "nothing accepted TCP connections on port " + i.handle.port();
-                onFailedBeforeHealthy(i, "did not become healthy within " + timeouts.startup().toSeconds() + "s: " + rule
-                        + ". The application must listen on the port given in the PORT environment variable ("
-                        + i.handle.port() + "), not a fixed one" + tail(i.id));
-            }
-        }, timeouts.startup().toNanos(), TimeUnit.NANOSECONDS);
-        if (!backend.capabilities().platformHealthChecks()) {
-            scheduleProbe(i, 0);
-        }
-    }
-
-    private void scheduleProbe(Instance i, long delayMillis) {
-        probes.probe(i.handle.host(), i.handle.port(), healthCheck.get(), delayMillis,
-                ok -> loop.execute(() -> onProbe(i, ok)));
-    }
-
-    private void onProbe(Instance i, boolean ok) {
-        if (closed || !instances.contains(i) || i.state == State.STOPPING) {
-            return;
-        }
-        HealthCheckConfiguration hc = healthCheck.get();
-        if (i.state == State.STARTING) {
-            i.passes = ok ? i.passes + 1 : 0;
-            if (i.passes >= hc.healthyThreshold()) {
-                becameHealthy(i);
-                scheduleProbe(i, hc.interval() * 1000L);
-            } else {
-                scheduleProbe(i, i.passes > 0 ? Math.min(1000L, hc.interval() * 1000L) : 100);
-            }
-            return;
-        }
-        i.failures = ok ? 0 : i.failures + 1;
-        if (i.failures >= hc.unhealthyThreshold()) {
-            replace(i, "failed " + i.failures + " health checks in a row");
-        } else {
-            scheduleProbe(i, hc.interval() * 1000L);
-        }
-    }
-
-    private void becameHealthy(Instance i) {
+    private void becameHealthy(ObservedInstance i) {
         i.state = State.HEALTHY;
-        failuresInARow = 0;
+        backoff.reset();
         reconcile();
     }
 
-    private void onInstanceEvent(Instance i, InstanceEvent event) {
+    private void onInstanceEvent(ObservedInstance i, InstanceEvent event) {
         if (closed || !instances.contains(i)) {
             return;
         }
@@ -371,7 +312,7 @@ public final class ServiceReconciler implements AutoCloseable {
     }
 
     /** A healthy instance crashed or turned unhealthy: out of the route, stopped, and (by reconcile) replaced. */
-    private void replace(Instance i, String why) {
+    private void replace(ObservedInstance i, String why) {
         events.line("Instance " + i.id + " " + why + "; replacing it");
         LOG.warn("service {}: instance {} {}; replacing it", id.serviceName(), i.id, why);
         i.state = State.STOPPING;
@@ -380,7 +321,7 @@ public final class ServiceReconciler implements AutoCloseable {
     }
 
     /** An instance failed before it was healthy: it fails a rollout, or (in steady state) backs off the next start. */
-    private void onFailedBeforeHealthy(Instance i, String why) {
+    private void onFailedBeforeHealthy(ObservedInstance i, String why) {
         String message = "instance " + i.id + " " + why;
         if (i.adopted) {
             events.line("Instance " + i.id + " left by the previous run " + why + "; starting a new one instead");
@@ -395,12 +336,10 @@ public final class ServiceReconciler implements AutoCloseable {
             loop.execute(this::reconcile);
             return;
         }
-        failuresInARow++;
-        long backoffMillis = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(16, failuresInARow - 1));
-        nextStartNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+        long backoffMillis = backoff.failed(System.nanoTime()).toMillis();
         long healthy = live(x -> x.generation == desired.generation() && x.state == State.HEALTHY).size();
         String line = "Service " + id.serviceName() + " has " + healthy + " of " + desired.count()
-                + " instances: replacement " + message + "; trying again in " + backoffMillis / 1000.0 + "s";
+                + " instances; trying again in " + backoffMillis / 1000.0 + "s, because replacement " + message;
         events.line(line);
         LOG.warn(line);
         i.state = State.STOPPING;
@@ -411,8 +350,8 @@ public final class ServiceReconciler implements AutoCloseable {
     }
 
     /** Takes instances out of the route (the caller published already), drains them, stops them, forgets them. */
-    private void retire(List<Instance> retiring) {
-        List<Instance> fresh = retiring.stream().filter(i -> !i.retired).toList();
+    private void retire(List<ObservedInstance> retiring) {
+        List<ObservedInstance> fresh = retiring.stream().filter(i -> !i.retired).toList();
         if (fresh.isEmpty()) {
             return;
         }
@@ -420,51 +359,30 @@ public final class ServiceReconciler implements AutoCloseable {
             i.state = State.STOPPING;
             i.retired = true;
         });
-        LogSink log = convergenceLog();
-        stoppers.execute(() -> {
-            List<String> ids = fresh.stream().map(i -> i.id).toList();
-            try {
-                if (!routing.awaitIdle(ids, timeouts.drain())) {
-                    log.line("Requests still in flight after " + timeouts.drain().toSeconds() + "s of draining; stopping anyway");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        LogSink log = progress == LogSink.DISCARD ? events : progress;
+        stopper.drainAndStop(fresh, log, () -> loop.execute(() -> {
+            instances.removeAll(fresh);
+            if (fresh.stream().anyMatch(i -> i.generation != desired.generation() || desired.mode() != Mode.SERVING)) {
+                log.line("Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "") + " of the previous set");
             }
-            fresh.stream().filter(i -> i.handle != null).forEach(i -> backend.stop(i.handle, timeouts.stopGrace()));
-            routing.forget(ids);
-            loop.execute(() -> {
-                instances.removeAll(fresh);
-                if (fresh.stream().anyMatch(i -> i.generation != desired.generation() || desired.mode() != Mode.SERVING)) {
-                    log.line("Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "") + " of the previous set");
-                }
-                reconcile();
-            });
-        });
-    }
-
-    private LogSink convergenceLog() {
-        return progress == LogSink.DISCARD ? events : progress;
-    }
-
-    private void completeAll() {
-        convergence.healthy.complete(null);
-        convergence.switched.complete(null);
-        convergence.drained.complete(null);
+            reconcile();
+        }));
     }
 
     private void publish(Optional<Route> route) {
         routing.put(id.host(), route);
     }
 
-    private Route serving(List<Instance> healthy) {
+    private Route serving(List<ObservedInstance> healthy) {
         return Route.serving(id.serviceId(), id.serviceName(), healthy.stream()
                 .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port())).toList(), maxConcurrency.getAsInt());
     }
 
-    private List<Instance> live(java.util.function.Predicate<Instance> filter) {
+    private List<ObservedInstance> live(java.util.function.Predicate<ObservedInstance> filter) {
         return instances.stream().filter(i -> i.state != State.STOPPING).filter(filter).toList();
     }
 
+    /** The last lines an instance printed, for a failure message. */
     private String tail(String instanceId) {
         List<String> lines = logs.read(id.serviceName(), "instance/" + instanceId);
         if (lines.isEmpty()) {
@@ -473,38 +391,8 @@ public final class ServiceReconciler implements AutoCloseable {
         return ". Last output:\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
     }
 
+    /** Runs {@code work} on the loop thread and waits for its result (directly, once the loop has stopped). */
     private <T> T call(Supplier<T> work) {
-        if (loop.isShutdown()) {
-            return work.get();
-        }
-        try {
-            return loop.submit(work::get).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private enum State { STARTING, HEALTHY, STOPPING }
-
-    /** An instance and what the reconciler observed of it. Confined to the loop thread. */
-    private static final class Instance {
-        final String id;
-        final PreparedRevision revision;
-        final long generation;
-        dev.slipway.core.spi.InstanceHandle handle;
-        State state = State.STARTING;
-        int passes;
-        int failures;
-        boolean adopted;
-        boolean retired;
-
-        Instance(String id, PreparedRevision revision, long generation) {
-            this.id = id;
-            this.revision = revision;
-            this.generation = generation;
-        }
+        return loop.isShutdown() ? work.get() : CompletableFuture.supplyAsync(work, loop).join();
     }
 }
