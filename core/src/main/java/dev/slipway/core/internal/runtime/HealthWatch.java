@@ -60,7 +60,7 @@ final class HealthWatch {
     }
 
     private void check(ObservedInstance i, long delayMillis) {
-        probes.probe(i.handle.host(), i.handle.port(), healthCheck.get(), delayMillis, ok -> loop.execute(() -> {
+        probes.probe(i.handle.host(), i.handle.port(), healthCheck.get(), delayMillis, ok -> onLoop(() -> {
             if (!watching.test(i)) {
                 return;
             }
@@ -74,6 +74,14 @@ final class HealthWatch {
                 default -> check(i, verdict.nextCheckMillis());
             }
         }));
+    }
+
+    private void onLoop(Runnable work) {
+        try {
+            loop.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+            // the reconciler was closed
+        }
     }
 
     /** Why an instance failed its startup, and what to do about it. */

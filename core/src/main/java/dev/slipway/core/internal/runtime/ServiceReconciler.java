@@ -92,9 +92,7 @@ public final class ServiceReconciler implements AutoCloseable {
     }
 
     /** Changes the number of instances of the current generation, e.g. for the autoscaler. */
-    public Convergence scaleTo(int count) {
-        return change(c -> desired = desired.withCount(count), LogSink.DISCARD);
-    }
+    public Convergence scaleTo(int count) { return change(c -> desired = desired.withCount(count), LogSink.DISCARD); }
 
     /** Goes back to an earlier desired state (a failed rollout's previous one): its instances are kept. */
     public Convergence converge(DesiredState next, LogSink progress) {
@@ -130,14 +128,10 @@ public final class ServiceReconciler implements AutoCloseable {
     }
 
     /** The health check instances are checked with now. */
-    public HealthCheckConfiguration healthCheck() {
-        return healthCheck.get();
-    }
+    public HealthCheckConfiguration healthCheck() { return healthCheck.get(); }
 
     /** The desired state now. */
-    public DesiredState currentDesired() {
-        return call(() -> desired);
-    }
+    public DesiredState currentDesired() { return call(() -> desired); }
 
     /**
      * Takes over instances a previous run of the control plane left: kept (and health-checked again) when the backend
@@ -273,7 +267,7 @@ public final class ServiceReconciler implements AutoCloseable {
 
                 @Override
                 public void onEvent(InstanceEvent event) {
-                    loop.execute(() -> onInstanceEvent(i, event));
+                    post(() -> onInstanceEvent(i, event));
                 }
             });
         } catch (RuntimeException e) {
@@ -360,7 +354,7 @@ public final class ServiceReconciler implements AutoCloseable {
             i.retired = true;
         });
         LogSink log = progress == LogSink.DISCARD ? events : progress;
-        stopper.drainAndStop(fresh, log, () -> loop.execute(() -> {
+        stopper.drainAndStop(fresh, log, () -> post(() -> {
             instances.removeAll(fresh);
             if (fresh.stream().anyMatch(i -> i.generation != desired.generation() || desired.mode() != Mode.SERVING)) {
                 log.line("Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "") + " of the previous set");
@@ -389,6 +383,14 @@ public final class ServiceReconciler implements AutoCloseable {
             return ".";
         }
         return ". Last output:\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    }
+
+    /** Hands work to the loop thread; after close() there is nothing left to do, so it is dropped. */
+    private void post(Runnable work) {
+        try {
+            loop.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException closedAlready) { // its instances are stopped already
+        }
     }
 
     /** Runs {@code work} on the loop thread and waits for its result (directly, once the loop has stopped). */
