@@ -1,7 +1,6 @@
 package dev.slipway.core.internal.control;
 
 import dev.slipway.core.model.EncryptionConfiguration;
-import dev.slipway.core.model.OperationType;
 import dev.slipway.core.model.ServiceStatus;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.store.ControlPlaneState.ServiceSpec;
@@ -59,9 +58,5 @@ public record ServiceRecord(String name, String id, String arn, String host, Ins
     /** The status DescribeService shows: maintenance counts as an operation in progress. */
     ServiceStatus shownStatus() {
         return maintenance ? ServiceStatus.OPERATION_IN_PROGRESS : status;
-    }
-
-    OperationType lastOperationType() {
-        return operations.get(0).type();
     }
 }
