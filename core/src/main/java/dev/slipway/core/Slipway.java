@@ -1,6 +1,7 @@
 package dev.slipway.core;
 
 import dev.slipway.core.api.*;
+import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.internal.Arns;
 import dev.slipway.core.internal.control.ControlState;
 import dev.slipway.core.internal.control.Recovery;
@@ -85,7 +86,7 @@ public final class Slipway implements AutoCloseable {
             StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
-                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain));
+                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain, b.planOverrides));
             this.resources = new ResourceActions(state);
             if (b.routerPort >= 0) {
                 RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
@@ -314,6 +315,7 @@ public final class Slipway implements AutoCloseable {
         private Timeouts timeouts = Timeouts.DEFAULT;
         private final List<LogListener> listeners = new java.util.ArrayList<>();
         private boolean durableState;
+        private PlanOverrides planOverrides = PlanOverrides.NONE;
 
         /** The compute backend by name: {@code local} (default). */
         public Builder backend(String name) { this.backend = name; return this; }
@@ -350,6 +352,12 @@ public final class Slipway implements AutoCloseable {
          * running services again without a new deployment. Needs {@link #stateDir(Path)}.
          */
         public Builder durableState(boolean durable) { this.durableState = durable; return this; }
+
+        /**
+         * Run environment variables and a port that win over every code service's apprunner.yaml or
+         * CodeConfigurationValues (a Slipway extension: {@code slipway up --env/--port}).
+         */
+        public Builder planOverrides(PlanOverrides overrides) { this.planOverrides = overrides; return this; }
 
         public Slipway build() {
             if (durableState && stateDir == null) {

@@ -5,13 +5,12 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.CreateServiceResponse;
-import dev.slipway.core.build.BuildPlan;
+import dev.slipway.core.build.BuildPlans;
+import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.model.CodeConfiguration;
-import dev.slipway.core.model.CodeConfigurationValues;
 import dev.slipway.core.model.CodeRepository;
 import dev.slipway.core.model.OperationStatus;
 import dev.slipway.core.model.OperationSummary;
-import dev.slipway.core.model.Runtime;
 import dev.slipway.core.model.SourceCodeVersion;
 import dev.slipway.core.model.SourceConfiguration;
 import dev.slipway.core.source.AppRunnerYaml;
@@ -57,11 +56,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Service name, 4-40 of [A-Za-z0-9-_] (default: from SOURCE).")
     String name;
 
-    @Option(names = "--port", description = "Port the application listens on (default: apprunner.yaml's, else 8080). "
-            + "The local backend passes the actual port in PORT.")
+    @Option(names = "--port", description = "Port the application listens on; wins over apprunner.yaml's (default: "
+            + "apprunner.yaml's, else 8080). The local backend passes the actual port in PORT.")
     Integer port;
 
-    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the application (repeatable).")
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the application (repeatable); wins over apprunner.yaml's run.env.")
     Map<String, String> env = new LinkedHashMap<>();
 
     @Option(names = "--router-port", description = "Port of the router (default: ${DEFAULT-VALUE}).", defaultValue = "9080")
@@ -96,6 +95,7 @@ final class UpCommand implements Callable<Integer> {
         Slipway slipway;
         try {
             slipway = Slipway.builder().backend(backend).routerPort(routerPort)
+                    .planOverrides(new PlanOverrides(env, Optional.ofNullable(port)))
                     .logListener((service, stream, line) -> {
                         if (stream.startsWith("deployment/")) {
                             out.println(line);
@@ -149,58 +149,12 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    /** REPOSITORY when apprunner.yaml exists and nothing overrides it; otherwise API values (from the file, or guessed). */
-    private CodeConfiguration configuration(Optional<Path> local) throws java.io.IOException {
-        Optional<BuildPlan> fromFile = Optional.empty();
-        if (local.isPresent() && Files.isRegularFile(local.get().resolve(AppRunnerYaml.FILE_NAME))) {
-            fromFile = Optional.of(AppRunnerYaml.parse(Files.readString(local.get().resolve(AppRunnerYaml.FILE_NAME))));
+    /** apprunner.yaml when the source has one (always for a Git URL); otherwise what core guesses from the files. */
+    private static CodeConfiguration configuration(Optional<Path> local) {
+        if (local.isPresent() && !Files.isRegularFile(local.get().resolve(AppRunnerYaml.FILE_NAME))) {
+            return CodeConfiguration.fromApi(BuildPlans.guess(local.get()));
         }
-        if (local.isEmpty() || fromFile.isPresent() && env.isEmpty() && port == null) {
-            if (!env.isEmpty() || port != null) {
-                spec.commandLine().getErr().println("[slipway] --env and --port apply to directories only; for a Git URL the "
-                        + "repository's apprunner.yaml is used as it is");
-            }
-            return CodeConfiguration.fromRepository();
-        }
-        BuildPlan plan = fromFile.orElseGet(() -> guess(local.get()));
-        Map<String, String> vars = new LinkedHashMap<>(plan.runEnv());
-        vars.putAll(env);
-        String build = plan.allBuildCommands().isEmpty() ? null : String.join(" && ", plan.allBuildCommands());
-        if (fromFile.isPresent()) {
-            spec.commandLine().getOut().println("[slipway] using apprunner.yaml with your --env/--port overrides (ConfigurationSource API)");
-        }
-        return CodeConfiguration.fromApi(new CodeConfigurationValues(plan.runtime(), build, plan.startCommand(),
-                Integer.toString(port != null ? port : plan.port()), vars.isEmpty() ? null : vars, null));
-    }
-
-    private static BuildPlan guess(Path dir) {
-        if (Files.isRegularFile(dir.resolve("package.json"))) {
-            return plan(Runtime.NODEJS_18, "npm install", "npm start");
-        }
-        if (Files.isRegularFile(dir.resolve("requirements.txt"))) {
-            return plan(Runtime.PYTHON_3, "pip install -r requirements.txt", "python " + pythonMain(dir));
-        }
-        String main = pythonMain(dir);
-        if (Files.isRegularFile(dir.resolve(main))) {
-            return plan(Runtime.PYTHON_3, null, "python " + main);
-        }
-        throw new ConfigurationFileException(dir + " has no " + AppRunnerYaml.FILE_NAME
-                + " and Slipway cannot guess how to build it; add an apprunner.yaml (see docs/user-guide.md)");
-    }
-
-    private static String pythonMain(Path dir) {
-        for (String candidate : new String[] {"server.py", "app.py", "main.py"}) {
-            if (Files.isRegularFile(dir.resolve(candidate))) {
-                return candidate;
-            }
-        }
-        return "app.py";
-    }
-
-    private static BuildPlan plan(Runtime runtime, String build, String start) {
-        return new BuildPlan(runtime, Optional.empty(), java.util.List.of(),
-                build == null ? java.util.List.of() : java.util.List.of(build), java.util.List.of(), Map.of(), start,
-                BuildPlan.DEFAULT_PORT, Optional.empty(), Map.of(), Map.of());
+        return CodeConfiguration.fromRepository();
     }
 
     private String defaultBranch(Optional<Path> local) {

@@ -61,6 +61,11 @@ public final class SlipwayJar implements AutoCloseable {
         return process;
     }
 
+    /** Sends SIGTERM (what Ctrl-C's shutdown path runs), keeping the output readable, unlike {@link Process#destroy()}. */
+    public void sigterm() {
+        process.toHandle().destroy();
+    }
+
     public List<String> output() {
         return output;
     }

@@ -6,8 +6,14 @@ import dev.slipway.core.testing.HttpProbe;
 import dev.slipway.core.testing.TestApps;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -47,17 +53,30 @@ class SlipwayUpIT {
         int instancePort = Integer.parseInt(slipway.find(INSTANCE_PORT).orElseThrow().group(1));
         assertThat(HttpProbe.listening(instancePort)).isTrue();
 
-        slipway.process().destroy(); // SIGTERM, as Ctrl-C's shutdown path
+        slipway.sigterm();
         slipway.awaitExit(Duration.ofMinutes(1));
         assertThat(HttpProbe.listening(instancePort)).as("instance stopped with slipway").isFalse();
         assertThat(HttpProbe.listening(routerPort)).as("router stopped with slipway").isFalse();
     }
 
     @Test
-    void upDeploysABranchOfAGitRepositoryWithEnvironmentOverrides() throws Exception {
+    void upDeploysABranchOfAGitRepositoryWithEnvironmentOverridesKeepingTheRestOfApprunnerYaml() throws Exception {
         Path repo = tmp.resolve("repo");
         try (var git = TestApps.gitRepositoryWithGreeter(repo, "Hello", "Jane")) {
             git.checkout().setCreateBranch(true).setName("feature").call();
+            Files.writeString(repo.resolve("apprunner.yaml"), TestApps.pythonGreeterConfig("Jane").replace("""
+                    build:
+                      commands:
+                    """, """
+                    build:
+                      env:
+                        - name: FLAVOUR
+                          value: crispy
+                      commands:
+                        pre-build:
+                          - echo "pre-build with $FLAVOUR"
+                    """));
+            TestApps.commitAll(git, "a pre-build command and build env");
         }
         slipway = SlipwayJar.start("up", repo.toString(), "--branch", "feature", "--name", "my-feature", "--env", "NAME=Ada",
                 "--router-port", "0");
@@ -65,7 +84,56 @@ class SlipwayUpIT {
         assertThat(running.group(1)).isEqualTo("my-feature");
         int routerPort = Integer.parseInt(running.group(3));
         assertThat(new HttpProbe(routerPort).get(running.group(2) + ":" + routerPort).body()).isEqualTo("Hello, Ada!");
-        assertThat(slipway.output()).anyMatch(l -> l.contains("of branch feature"));
+        assertThat(slipway.output()).anyMatch(l -> l.contains("of branch feature"))
+                .anyMatch(l -> l.contains("pre-build with crispy"))
+                .anyMatch(l -> l.contains("Overridden by this Slipway: environment NAME"));
+    }
+
+    @Test
+    void ctrlCLetsARequestInFlightFinishBeforeStopping() throws Exception {
+        Path app = tmp.resolve("slow-app");
+        Files.createDirectories(app);
+        Files.writeString(app.resolve("app.py"), """
+                import os, time
+                from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+                class Handler(BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+                    def do_GET(self):
+                        self.answer(b"ok")
+                    def do_POST(self):
+                        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                        print("slow request started", flush=True)
+                        time.sleep(2)  # the application is slow; the test waits for the line above, not for this
+                        self.answer(b"slow done")
+                    def answer(self, body):
+                        self.send_response(200)
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        self.wfile.write(body)
+                    def log_message(self, *args):
+                        pass
+                ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+                """);
+        slipway = SlipwayJar.start("up", app.toString(), "--router-port", "0");
+        Matcher running = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
+        String url = running.group(2) + ":" + running.group(3);
+        HttpProbe probe = new HttpProbe(Integer.parseInt(running.group(3)));
+        CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return probe.send(url, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString("x")));
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        slipway.awaitLine(Pattern.compile("slow request started"), Duration.ofSeconds(30));
+
+        slipway.sigterm();
+
+        HttpResponse<String> response = slow.get(1, TimeUnit.MINUTES);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("slow done");
+        slipway.awaitExit(Duration.ofMinutes(1));
+        assertThat(slipway.output()).anyMatch(l -> l.contains("stopping: draining requests"));
     }
 
     @Test

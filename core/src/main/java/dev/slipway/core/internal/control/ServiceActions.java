@@ -1,6 +1,7 @@
 package dev.slipway.core.internal.control;
 
 import dev.slipway.core.Timeouts;
+import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.api.*;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.deploy.Deployment;
@@ -47,7 +48,8 @@ public final class ServiceActions implements AutoCloseable {
 
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
     public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
-                          HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain) {
+                          HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
+                          PlanOverrides planOverrides) {
     }
 
     public ServiceActions(ControlState state, Runtime runtime) {
@@ -275,7 +277,7 @@ public final class ServiceActions implements AutoCloseable {
             Deployment.Access access = state.connections.usedBy(s.spec().source())
                     .map(c -> new Deployment.Access(c.credential(), c.hostKeys(), () -> state.write(() -> { })))
                     .orElse(Deployment.Access.NONE);
-            return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(),
+            return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides(),
                     ServiceSpecs.resources(s.spec().instance()), autoScaling(s, c -> c.minSize(), 1), s.revision(), messageUntilServing),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });

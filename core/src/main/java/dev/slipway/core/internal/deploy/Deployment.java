@@ -2,6 +2,7 @@ package dev.slipway.core.internal.deploy;
 
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.build.BuildPlan;
+import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.internal.runtime.Convergence;
 import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.internal.runtime.ServiceReconciler;
@@ -22,8 +23,8 @@ import java.util.Optional;
  */
 public final class Deployment {
     /** What a deployment works on. */
-    public record Target(String serviceName, String serviceId, SourceConfiguration source, Resources resources,
-                         int instances, Optional<PreparedRevision> current, String messageUntilServing) {
+    public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
+                         Resources resources, int instances, Optional<PreparedRevision> current, String messageUntilServing) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */

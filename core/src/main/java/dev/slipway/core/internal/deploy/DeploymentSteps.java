@@ -47,7 +47,10 @@ public final class DeploymentSteps {
 
         @Override
         public void run(Deployment d) throws BuildFailedException {
-            d.plan = BuildPlans.resolve(code(d).codeConfiguration(), d.fetched.root());
+            d.plan = d.target.overrides().apply(BuildPlans.resolve(code(d).codeConfiguration(), d.fetched.root()));
+            if (!d.target.overrides().isEmpty()) {
+                d.log.line("Overridden by this Slipway: " + d.target.overrides().describe());
+            }
             d.log.line("Runtime " + d.plan.runtime() + d.plan.runtimeVersion().map(v -> " " + v).orElse("")
                     + ", start command: " + d.plan.startCommand());
         }
