@@ -1,18 +1,11 @@
 package dev.slipway.server;
 
-import java.io.IOException;
+import dev.slipway.core.observe.LogStreams;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,34 +50,29 @@ final class LogsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path dir = stateDir.path.resolve("logs").resolve(service);
-        if (!Files.isDirectory(dir)) {
+        LogStreams logs = new LogStreams(stateDir.path.resolve("logs"));
+        if (!logs.services().contains(service)) {
             err.println("slipway logs: no logs for a service named '" + service + "' in " + stateDir.path.resolve("logs")
-                    + "; services with logs: " + known(stateDir.path.resolve("logs")));
+                    + "; services with logs: " + orNone(logs.services()));
             return 2;
         }
-        List<Path> files;
-        if (deployment != null) {
-            files = deployment.equals("latest") ? newest(dir.resolve("deployment")) : List.of(dir.resolve("deployment").resolve(deployment + ".log"));
-        } else if (instance != null) {
-            files = List.of(dir.resolve("instance").resolve(instance + ".log"));
-        } else if (application) {
-            files = all(dir.resolve("instance"));
-        } else {
-            files = List.of(dir.resolve("events.log"));
-        }
-        if (files.isEmpty() || !follow && files.stream().noneMatch(Files::exists)) {
-            err.println("slipway logs: no such log for " + service + "; streams: " + streams(dir));
+        List<String> streams = selected(logs.streams(service));
+        if (streams.isEmpty() || !follow && !logs.streams(service).containsAll(streams)) {
+            err.println("slipway logs: no such log for " + service + "; streams: " + orNone(logs.streams(service)));
             return 2;
         }
-        Map<Path, Long> offsets = new LinkedHashMap<>();
-        files.forEach(f -> offsets.put(f, 0L));
+        Map<String, LogStreams.Tail> tails = new LinkedHashMap<>();
+        streams.forEach(s -> tails.put(s, logs.tail(service, s)));
+        boolean prefix = streams.size() > 1 || application;
         do {
             if (application && follow) {
-                all(dir.resolve("instance")).forEach(f -> offsets.putIfAbsent(f, 0L));
+                selected(logs.streams(service)).forEach(s -> tails.computeIfAbsent(s, n -> logs.tail(service, n)));
             }
-            for (Map.Entry<Path, Long> e : offsets.entrySet()) {
-                e.setValue(print(e.getKey(), e.getValue(), files.size() > 1 || application, out));
+            for (Map.Entry<String, LogStreams.Tail> e : tails.entrySet()) {
+                String id = e.getKey().substring(e.getKey().indexOf('/') + 1);
+                for (String line : e.getValue().next()) {
+                    out.println(prefix ? "[" + id.substring(0, Math.min(6, id.length())) + "] " + line : line);
+                }
             }
             out.flush();
             if (follow) {
@@ -94,81 +82,25 @@ final class LogsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Prints the complete lines of {@code file} from {@code offset}; returns the offset after them. */
-    private static long print(Path file, long offset, boolean prefix, PrintWriter out) throws IOException {
-        if (!Files.exists(file)) {
-            return offset;
+    /** The streams the options ask for, among those that exist (a named one even if it does not exist yet). */
+    private List<String> selected(List<String> existing) {
+        if (deployment != null) {
+            if (!deployment.equals("latest")) {
+                return List.of("deployment/" + deployment);
+            }
+            List<String> deployments = existing.stream().filter(s -> s.startsWith("deployment/")).toList();
+            return deployments.isEmpty() ? List.of() : List.of(deployments.get(deployments.size() - 1));
         }
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            if (raf.length() <= offset) {
-                return offset;
-            }
-            raf.seek(offset);
-            byte[] bytes = new byte[(int) (raf.length() - offset)];
-            raf.readFully(bytes);
-            int end = lastNewline(bytes);
-            if (end < 0) {
-                return offset;
-            }
-            String name = file.getFileName().toString().replace(".log", "");
-            for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
-                out.println(prefix ? "[" + name.substring(0, Math.min(6, name.length())) + "] " + line : line);
-            }
-            return offset + end + 1;
+        if (instance != null) {
+            return List.of("instance/" + instance);
         }
+        if (application) {
+            return existing.stream().filter(s -> s.startsWith("instance/")).toList();
+        }
+        return List.of("events");
     }
 
-    private static int lastNewline(byte[] bytes) {
-        for (int i = bytes.length - 1; i >= 0; i--) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static List<Path> all(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".log")).sorted(Comparator.comparing(LogsCommand::modified)).toList();
-        }
-    }
-
-    private static List<Path> newest(Path dir) throws IOException {
-        List<Path> all = all(dir);
-        return all.isEmpty() ? List.of() : List.of(all.get(all.size() - 1));
-    }
-
-    private static long modified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static String streams(Path dir) throws IOException {
-        List<String> names = new ArrayList<>();
-        if (Files.exists(dir.resolve("events.log"))) {
-            names.add("events");
-        }
-        for (String kind : List.of("deployment", "instance")) {
-            for (Path p : all(dir.resolve(kind))) {
-                names.add(kind + "/" + p.getFileName().toString().replace(".log", ""));
-            }
-        }
+    private static String orNone(List<String> names) {
         return names.isEmpty() ? "none yet" : String.join(", ", names);
-    }
-
-    private static String known(Path logs) throws IOException {
-        if (!Files.isDirectory(logs)) {
-            return "none";
-        }
-        try (Stream<Path> s = Files.list(logs)) {
-            List<String> names = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
-            return names.isEmpty() ? "none" : String.join(", ", names);
-        }
     }
 }

@@ -57,6 +57,91 @@ public final class LogStreams implements AutoCloseable {
         }
     }
 
+    /** The names of the services that have logs here, sorted. */
+    public List<String> services() {
+        return list(logDir).filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+    }
+
+    /**
+     * The streams of a service: {@code events} first, then {@code deployment/<operation-id>} and then
+     * {@code instance/<instance-id>}, each kind oldest first.
+     */
+    public List<String> streams(String serviceName) {
+        Path dir = logDir.resolve(serviceName);
+        List<String> names = new java.util.ArrayList<>();
+        if (Files.exists(dir.resolve("events.log"))) {
+            names.add("events");
+        }
+        for (String kind : List.of("deployment", "instance")) {
+            list(dir.resolve(kind)).filter(f -> f.toString().endsWith(".log"))
+                    .sorted(java.util.Comparator.comparingLong(LogStreams::modified))
+                    .forEach(f -> names.add(kind + "/" + f.getFileName().toString().replaceAll("\\.log$", "")));
+        }
+        return names;
+    }
+
+    /** Reads a stream as it grows: each {@link Tail#next()} returns the complete lines written since the last. */
+    public Tail tail(String serviceName, String stream) {
+        return new Tail(file(serviceName, stream));
+    }
+
+    /** A reader of one stream's new lines (with their timestamps), for {@code slipway logs --follow}. */
+    public static final class Tail {
+        private final Path file;
+        private long offset;
+
+        private Tail(Path file) {
+            this.file = file;
+        }
+
+        /** The complete lines appended since the last call; none while the stream does not exist yet. */
+        public List<String> next() throws IOException {
+            if (!Files.exists(file)) {
+                return List.of();
+            }
+            try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+                long size = ch.size();
+                if (size <= offset) {
+                    return List.of();
+                }
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, 16 << 20));
+                ch.position(offset);
+                while (buf.hasRemaining() && ch.read(buf) > 0) {
+                    // fill
+                }
+                byte[] bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+                int end = bytes.length - 1;
+                while (end >= 0 && bytes[end] != '\n') {
+                    end--;
+                }
+                if (end < 0) {
+                    return List.of();
+                }
+                offset += end + 1;
+                return List.of(new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1));
+            }
+        }
+    }
+
+    private static Stream<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private void append(String serviceName, String stream, Path file, String line) {
         BufferedWriter writer = writers.computeIfAbsent(file, f -> {
             try {
