@@ -41,6 +41,8 @@ public final class FakeBackend implements ComputeBackend {
     public final AtomicInteger failingStarts = new AtomicInteger();
     /** What every request waits for before it is answered (open unless a test closes it). */
     public volatile CountDownLatch slowLatch = new CountDownLatch(0);
+    /** What the backend says it does: images and source builds, by default; a test may take some away. */
+    public volatile BackendCapabilities capabilities = new BackendCapabilities(true, true, false, false, false, false);
     /** Counts down when a request arrives. */
     public volatile CountDownLatch slowArrived = new CountDownLatch(1);
 
@@ -82,7 +84,7 @@ public final class FakeBackend implements ComputeBackend {
 
     @Override
     public BackendCapabilities capabilities() {
-        return new BackendCapabilities(true, true, false, false, false, false);
+        return capabilities;
     }
 
     @Override

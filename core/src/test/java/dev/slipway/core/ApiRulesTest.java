@@ -1,16 +1,12 @@
-package dev.slipway.server;
+package dev.slipway.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.slipway.core.InvalidRequestException;
-import dev.slipway.core.InvalidStateException;
-import dev.slipway.core.Quotas;
-import dev.slipway.core.ResourceNotFoundException;
-import dev.slipway.core.ServiceQuotaExceededException;
-import dev.slipway.core.Slipway;
 import dev.slipway.core.api.*;
 import dev.slipway.core.model.*;
+import dev.slipway.core.spi.BackendCapabilities;
+import dev.slipway.core.testing.FakeBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The guide's rules and the model's constraints, through the Java API of a real Slipway (local backend, no router). */
-class SlipwayApiRulesTest {
+/** The guide's rules and the model's constraints, through the Java API, on the in-memory fake backend (no router). */
+class ApiRulesTest {
     @TempDir
     Path tmp;
 
@@ -29,7 +25,8 @@ class SlipwayApiRulesTest {
 
     @BeforeEach
     void start() {
-        slipway = Slipway.builder().routerPort(-1).stateDir(tmp.resolve("state")).quotas(new Quotas(3, 2, 2, 3)).build();
+        slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(tmp.resolve("state"))
+                .quotas(new Quotas(3, 2, 2, 3)).build();
     }
 
     @AfterEach
@@ -55,6 +52,7 @@ class SlipwayApiRulesTest {
 
     @Test
     void invalidRequestsAreRefusedAndCreateNothing() {
+        FakeBackend.last.capabilities = new BackendCapabilities(false, true, false, false, false, false);
         assertThatThrownBy(() -> slipway.createService(missingSource("no")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at 'serviceName'");
         assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder().serviceName("image-svc")
