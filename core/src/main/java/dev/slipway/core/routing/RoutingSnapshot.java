@@ -1,5 +1,8 @@
 package dev.slipway.core.routing;
 
+import com.google.common.net.HostAndPort;
+import com.google.common.net.InetAddresses;
+import com.google.common.net.InternetDomainName;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -17,15 +20,23 @@ public record RoutingSnapshot(Map<String, Route> routes) {
         return Optional.ofNullable(routes.get(normalizeHost(hostHeader)));
     }
 
-    /** The host name a route is keyed by: lower case, without port or trailing dot. */
+    /**
+     * The host name a route is keyed by: lower case, without port or trailing dot ({@code [::1]} keeps its brackets).
+     *
+     * @throws IllegalArgumentException when the value is not {@code host[:port]} with a valid domain name or IP address
+     */
     public static String normalizeHost(String hostHeader) {
-        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
-        if (h.startsWith("[")) {
-            int end = h.indexOf(']');
-            return end > 0 ? h.substring(0, end + 1) : h;
+        HostAndPort parsed = HostAndPort.fromString(hostHeader.trim());
+        String h = parsed.getHost().toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
         }
-        int colon = h.indexOf(':');
-        h = colon >= 0 ? h.substring(0, colon) : h;
-        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+        if (InetAddresses.isInetAddress(h)) {
+            return h.contains(":") ? "[" + h + "]" : h;
+        }
+        if (!InternetDomainName.isValid(h)) {
+            throw new IllegalArgumentException("'" + h + "' is not a valid host name");
+        }
+        return h;
     }
 }

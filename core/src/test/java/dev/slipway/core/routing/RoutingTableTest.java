@@ -1,6 +1,7 @@
 package dev.slipway.core.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.core.routing.RoutingView.Acquisition;
 import java.time.Duration;
@@ -20,6 +21,14 @@ class RoutingTableTest {
         assertThat(table.route("svc-1A2B3C.LOCALHOST:9080")).isPresent();
         assertThat(table.route("svc-1a2b3c.localhost.")).isPresent();
         assertThat(table.route("other.localhost")).isEmpty();
+        assertThat(table.route("[::1]:9080")).isEmpty();
+    }
+
+    @Test
+    void hostValuesThatAreNotHostAndPortAreRefused() {
+        for (String bad : List.of("a b", "[", "%zz", "", " ", "svc.localhost:99999", "svc.localhost:x", "a/b", "-x.localhost")) {
+            assertThatThrownBy(() -> table.route(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

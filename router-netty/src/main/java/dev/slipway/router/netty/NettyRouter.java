@@ -10,7 +10,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -46,7 +45,7 @@ public final class NettyRouter implements RouterProvider.Router {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast("http-codec", new HttpServerCodec());
+                            c.pipeline().addLast("http-codec", new StrictServerCodec());
                             c.pipeline().addLast("expect-continue", new HttpServerExpectContinueHandler());
                             c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool));
                         }

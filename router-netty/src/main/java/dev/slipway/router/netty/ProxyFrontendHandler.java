@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -34,10 +33,6 @@ import java.util.List;
  * of whole bodies. All work happens on the client connection's event loop, where its upstream connection lives too.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
-    private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-            HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
-            HttpHeaderNames.EXPECT);
-
     private final RoutingView table;
     private final UpstreamPool pool;
     private ChannelHandlerContext ctx;
@@ -120,7 +115,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             rejectRequest(msg, HttpResponseStatus.BAD_REQUEST, "Bad request: " + request.decoderResult().cause().getMessage());
             return;
         }
-        String host = request.headers().get(HttpHeaderNames.HOST);
+        String host;
+        try {
+            host = ForwardingRules.prepare(request);
+        } catch (ForwardingRules.Refused e) {
+            clientKeepAlive = false;
+            rejectRequest(msg, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            return;
+        }
         if (host == null) {
             rejectRequest(msg, HttpResponseStatus.NOT_FOUND,
                     "No Host header: Slipway routes requests by the Host header to a service's domain.");
@@ -139,7 +141,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         lease = ((RoutingView.Acquisition.Leased) acquired).lease();
-        prepareUpstreamRequest(request);
+        ForwardingRules.toUpstream(request, ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress());
         connecting = true;
         ChannelFuture connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
         connect.addListener((ChannelFutureListener) f -> {
@@ -167,23 +169,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 forward(bodyQueue.poll());
             }
         });
-    }
-
-    private void prepareUpstreamRequest(HttpRequest request) {
-        HttpHeaders h = request.headers();
-        String connectionTokens = h.get(HttpHeaderNames.CONNECTION);
-        if (connectionTokens != null) {
-            for (String token : connectionTokens.split(",")) {
-                h.remove(token.trim());
-            }
-        }
-        HOP_BY_HOP.forEach(h::remove);
-        String client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
-        String prior = h.get("X-Forwarded-For");
-        h.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
-        h.set("X-Forwarded-Proto", "http");
-        h.set("X-Forwarded-Host", h.get(HttpHeaderNames.HOST));
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
     /** Writes a request part upstream; once written, reads the next part unless the request is complete. */

@@ -1,0 +1,111 @@
+package dev.slipway.router.netty;
+
+import dev.slipway.core.routing.RoutingSnapshot;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a proxy must check and change before it forwards a request (RFC 9112 §3.2, §6.1, §6.3; RFC 9110 §7.6.1):
+ * framing that every reader agrees on, exactly one valid Host (or an absolute-form target, forwarded in origin form),
+ * and no hop-by-hop headers.
+ */
+final class ForwardingRules {
+    private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.EXPECT);
+
+    private ForwardingRules() {
+    }
+
+    /** A request the router refuses with 400 and a closed connection. */
+    static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Checks the request and puts it in the form it is forwarded in; returns the normalized host to route by.
+     *
+     * @throws Refused when its framing is ambiguous or its target or Host is not valid
+     */
+    static String prepare(HttpRequest request) throws Refused {
+        HttpHeaders h = request.headers();
+        List<String> codings = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
+            throw new Refused("Bad request: Transfer-Encoding must be exactly 'chunked' (got '" + String.join(", ", codings)
+                    + "'); the router accepts no other transfer coding.");
+        }
+        String authority = originForm(request);
+        List<String> hosts = h.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            throw new Refused("Bad request: more than one Host header.");
+        }
+        if (authority != null) {
+            h.set(HttpHeaderNames.HOST, authority); // RFC 9112 §3.2.2: the target's authority wins over Host
+        } else if (hosts.isEmpty()) {
+            return null;
+        }
+        String host = h.get(HttpHeaderNames.HOST);
+        try {
+            return RoutingSnapshot.normalizeHost(host);
+        } catch (IllegalArgumentException e) {
+            throw new Refused("Bad request: the Host header is not a host name with an optional port (" + e.getMessage() + ").");
+        }
+    }
+
+    /** Turns an absolute-form target into origin form; returns its authority, or null for an origin-form target. */
+    private static String originForm(HttpRequest request) throws Refused {
+        String target = request.uri();
+        String lower = target.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+            return null;
+        }
+        try {
+            URI uri = new URI(target);
+            if (uri.getRawAuthority() == null || uri.getRawUserInfo() != null) {
+                throw new Refused("Bad request: an absolute request target needs a host and no user information.");
+            }
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            request.setUri(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());
+            return uri.getRawAuthority();
+        } catch (URISyntaxException e) {
+            throw new Refused("Bad request: the request target is not a valid URI (" + e.getReason() + ").");
+        }
+    }
+
+    /**
+     * Removes hop-by-hop headers (Connection and the headers it names, Keep-Alive, TE, Trailer, Upgrade, Proxy-*;
+     * Expect, which the router answers itself) and adds X-Forwarded-For/-Proto/-Host.
+     */
+    static void toUpstream(HttpRequest request, String clientAddress) {
+        HttpHeaders h = request.headers();
+        for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                if (!token.isBlank()) {
+                    h.remove(token.trim());
+                }
+            }
+        }
+        HOP_BY_HOP.forEach(h::remove);
+        List<String> proxyHeaders = new ArrayList<>();
+        for (Map.Entry<String, String> e : h) {
+            if (e.getKey().regionMatches(true, 0, "proxy-", 0, 6)) {
+                proxyHeaders.add(e.getKey());
+            }
+        }
+        proxyHeaders.forEach(h::remove);
+        String prior = h.get("X-Forwarded-For");
+        h.set("X-Forwarded-For", prior == null ? clientAddress : prior + ", " + clientAddress);
+        h.set("X-Forwarded-Proto", "http");
+        h.set("X-Forwarded-Host", h.get(HttpHeaderNames.HOST));
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.slipway.router.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingTable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Request smuggling and header hygiene (RFC 9112 §3.2, §6.1, §6.3): raw bytes from a client socket through the router
+ * to an upstream that records the head of every request it receives, as an app reading Transfer-Encoding loosely would.
+ */
+class RouterFramingTest {
+    private static final String HOST = "svc-abc123.localhost";
+    private static final RoutingTable TABLE = new RoutingTable();
+    private static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+    private static NettyRouter router;
+    private static ServerSocket upstream;
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(RouterFramingTest::serve, "recording-upstream");
+        accept.setDaemon(true);
+        accept.start();
+        TABLE.put(HOST, Optional.of(Route.serving("svc-id", "svc",
+                List.of(new Endpoint("one", "127.0.0.1", upstream.getLocalPort())), 100)));
+        router = NettyRouter.start(TABLE, "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        router.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void forget() {
+        RECEIVED.clear();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xchunked", "identity", "chunked, chunked", "gzip, chunked", "chunked\r\nTransfer-Encoding: chunked"})
+    void aTransferEncodingOtherThanChunkedIsRefusedAndTheConnectionClosed(String coding) throws IOException {
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+        String reply = exchange("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + smuggled.length()
+                + "\r\nTransfer-Encoding: " + coding + "\r\n\r\n" + smuggled);
+        assertThat(reply).startsWith("HTTP/1.1 400 ").contains("Transfer-Encoding").doesNotContain("200 OK");
+        assertThat(RECEIVED).isEmpty();
+    }
+
+    @Test
+    void contentLengthWithChunkedIsRefusedAndTheConnectionClosed() throws IOException {
+        String reply = exchange("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 400 ").contains("Content-Length and Transfer-Encoding").doesNotContain("200 OK");
+        assertThat(RECEIVED).isEmpty();
+    }
+
+    @Test
+    void twoHostHeadersOrAHostThatIsNotAHostAreRefused() throws IOException {
+        assertThat(exchange("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nHost: other.localhost\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ").contains("more than one Host");
+        for (String bad : List.of("a b", "[", "%zz", "")) {
+            assertThat(exchange("GET / HTTP/1.1\r\nHost: " + bad + "\r\n\r\n")).as(bad).startsWith("HTTP/1.1 400 ");
+        }
+        assertThat(RECEIVED).isEmpty();
+    }
+
+    @Test
+    void hopByHopHeadersAreNotForwarded() throws IOException {
+        String reply = exchange("GET /h HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close, X-Private-Hop\r\nX-Private-Hop: 1\r\n"
+                + "Keep-Alive: timeout=5\r\nTE: trailers\r\nTrailer: X-T\r\nUpgrade: websocket\r\nProxy-Authorization: Basic eA==\r\n"
+                + "Proxy-Connection: keep-alive\r\nX-End-To-End: kept\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 200 ");
+        String head = RECEIVED.get(0).toLowerCase();
+        assertThat(head).contains("x-end-to-end: kept").doesNotContain("x-private-hop").doesNotContain("keep-alive: ")
+                .doesNotContain("\nte:").doesNotContain("trailer:").doesNotContain("upgrade:").doesNotContain("proxy-");
+    }
+
+    @Test
+    void anAbsoluteFormTargetRoutesByItsAuthorityAndIsForwardedInOriginForm() throws IOException {
+        String reply = exchange("GET http://" + HOST + ":" + router.port() + "/path?q=1 HTTP/1.1\r\nHost: elsewhere.localhost\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 200 ");
+        assertThat(RECEIVED.get(0)).startsWith("GET /path?q=1 HTTP/1.1\r\n")
+                .containsIgnoringCase("host: " + HOST + ":" + router.port() + "\r\n").doesNotContain("elsewhere");
+    }
+
+    /** Writes {@code request} on a new connection and reads until the router closes it (failing if it is still open after 5 s). */
+    private static String exchange(String request) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), router.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    got.write(buf, 0, n);
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the router left the connection open after: " + got.toString(StandardCharsets.ISO_8859_1));
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** An upstream that records each request head, reads a Content-Length body, and answers 200 on a kept-alive connection. */
+    private static void serve() {
+        while (!upstream.isClosed()) {
+            try {
+                Socket s = upstream.accept();
+                Thread t = new Thread(() -> answer(s), "recording-upstream-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void answer(Socket s) {
+        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            while (true) {
+                StringBuilder head = new StringBuilder();
+                for (int c; !head.toString().endsWith("\r\n\r\n"); ) {
+                    if ((c = in.read()) < 0) {
+                        return;
+                    }
+                    head.append((char) c);
+                }
+                RECEIVED.add(head.toString());
+                for (String line : head.toString().split("\r\n")) {
+                    if (line.toLowerCase().startsWith("content-length:")) {
+                        in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+                    }
+                }
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+        } catch (IOException ignored) {
+            // the router closed the connection
+        }
+    }
+}
