@@ -58,6 +58,7 @@ public final class Slipway implements AutoCloseable {
     private final Path stateDir;
     private final boolean deleteStateDir;
     private final Timeouts timeouts;
+    private final String region;
     private final LogStreams logs;
     private final ComputeBackend backend;
     private final RoutingTable routingTable = new RoutingTable();
@@ -75,6 +76,7 @@ public final class Slipway implements AutoCloseable {
         }
         this.deleteStateDir = ownsDir;
         this.timeouts = b.timeouts;
+        this.region = b.region;
         this.logs = new LogStreams(stateDir.resolve("logs"));
         b.listeners.forEach(logs::addListener);
         ComputeBackend loaded = null;
@@ -272,6 +274,11 @@ public final class Slipway implements AutoCloseable {
 
     public ListTagsForResourceResponse listTagsForResource(ListTagsForResourceRequest request) {
         return resources.listTagsForResource(request);
+    }
+
+    /** The region in ARNs, and the one API requests must be signed for. */
+    public String region() {
+        return region;
     }
 
     /**

@@ -31,8 +31,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -71,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
 
     static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port, Clock clock) {
         ApiActions actions = new ApiActions(slipway);
-        SigV4Verifier verifier = new SigV4Verifier(() -> credentials, clock);
+        SigV4Verifier verifier = new SigV4Verifier(() -> credentials, clock, slipway.region());
         ExecutorService workers = Executors.newFixedThreadPool(4, new DefaultThreadFactory("slipway-api", true));
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-api-io", true));
         try {
@@ -120,8 +118,7 @@ public final class ApiServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String method = request.method().name();
             String uri = request.uri();
-            Map<String, String> headers = new HashMap<>();
-            request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + "," + b));
+            Map<String, String> headers = SigV4Verifier.headerMap(request.headers());
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             workers.execute(() -> {

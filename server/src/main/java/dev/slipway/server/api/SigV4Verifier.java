@@ -1,6 +1,6 @@
 package dev.slipway.server.api;
 
-import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -9,8 +9,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,13 +26,16 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.utils.BinaryUtils;
 
 /**
- * Verifies AWS Signature Version 4 on API requests for service {@code apprunner}. It does not implement the
- * algorithm: the AWS SDK's http-auth-aws builds the canonical request of the signed headers and body and derives the
- * signing key, and the signatures are compared in constant time. Errors are the ones AWS answers with, and never
- * reveal the secret.
+ * Verifies AWS Signature Version 4 on API requests. It does not implement the algorithm: the AWS SDK's http-auth-aws
+ * builds the canonical request of the signed headers and body and derives the signing key, and the signatures are
+ * compared in constant time. The signature must cover the headers that say what the request does ({@code host},
+ * {@code x-amz-target}, and {@code x-amz-date} or {@code date}), and be scoped to this server's region and service.
+ * Errors are the ones AWS answers with, and never reveal the secret.
  */
 final class SigV4Verifier {
     static final String SERVICE = "apprunner";
+    /** What every App Runner request must sign besides its date: where it goes and which action it is. */
+    static final Set<String> API_SIGNED_HEADERS = Set.of("host", "x-amz-target");
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256\\s+Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)/([^/,\\s]+)/aws4_request,\\s*"
@@ -38,17 +44,35 @@ final class SigV4Verifier {
 
     private final Supplier<ApiCredentials> credentials;
     private final Clock clock;
+    private final String region;
+    private final String service;
+    private final Set<String> mustSign;
 
-    SigV4Verifier(Supplier<ApiCredentials> credentials, Clock clock) {
+    /** A verifier for App Runner requests to a server in {@code region}. */
+    SigV4Verifier(Supplier<ApiCredentials> credentials, Clock clock, String region) {
+        this(credentials, clock, region, SERVICE, API_SIGNED_HEADERS);
+    }
+
+    SigV4Verifier(Supplier<ApiCredentials> credentials, Clock clock, String region, String service, Set<String> mustSign) {
         this.credentials = credentials;
         this.clock = clock;
+        this.region = region;
+        this.service = service;
+        this.mustSign = mustSign;
+    }
+
+    /** Header names in lower case to their values, repeated headers joined with commas, as SigV4 canonicalizes them. */
+    static Map<String, String> headerMap(Iterable<Map.Entry<String, String>> headers) {
+        Map<String, String> map = new LinkedHashMap<>();
+        headers.forEach(h -> map.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + "," + b));
+        return map;
     }
 
     /**
-     * @param headers lower-case header names to values, as received
-     * @return the region the request was signed for
+     * @param target  the request target as received (path and query)
+     * @param headers from {@link #headerMap}
      */
-    String verify(String method, String path, Map<String, String> headers, byte[] body) {
+    void verify(String method, String target, Map<String, String> headers, byte[] body) {
         String authorization = headers.get("authorization");
         if (authorization == null || authorization.isBlank()) {
             throw new ApiException("MissingAuthenticationTokenException", 400, "Missing Authentication Token: sign the "
@@ -60,41 +84,46 @@ final class SigV4Verifier {
                     + "Signature Version 4 header (AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...)");
         }
         String keyId = m.group(1);
-        String region = m.group(3);
-        String service = m.group(4);
         List<String> signedHeaders = List.of(m.group(5).split(";"));
-        String signature = m.group(6);
         ApiCredentials known = credentials.get();
         if (!MessageDigest.isEqual(keyId.getBytes(StandardCharsets.UTF_8), known.accessKeyId().getBytes(StandardCharsets.UTF_8))) {
             throw new ApiException("UnrecognizedClientException", 403, "The security token included in the request is "
                     + "invalid: access key " + keyId + " is not known to this Slipway server");
         }
-        if (!SERVICE.equals(service)) {
+        if (!service.equals(m.group(4))) {
             throw new ApiException("InvalidSignatureException", 403, "Credential should be scoped to correct service: '"
-                    + SERVICE + "', not '" + service + "'");
+                    + service + "', not '" + m.group(4) + "'");
         }
-        String amzDate = headers.get("x-amz-date");
-        if (amzDate == null || !signedHeaders.contains("x-amz-date") || !signedHeaders.contains("host")) {
-            throw new ApiException("IncompleteSignatureException", 400, "The request must sign the host and x-amz-date headers");
+        if (!region.equals(m.group(3))) {
+            throw new ApiException("InvalidSignatureException", 403, "Credential should be scoped to a valid region: this "
+                    + "server is '" + region + "', not '" + m.group(3) + "'; set the client's region (aws --region "
+                    + region + ")");
         }
-        Instant signedAt;
-        try {
-            signedAt = Instant.from(AMZ_DATE.parse(amzDate));
-        } catch (DateTimeParseException e) {
-            throw new ApiException("IncompleteSignatureException", 400, "X-Amz-Date '" + amzDate + "' is not yyyyMMddTHHmmssZ");
+        String dateHeader = signedHeaders.contains("x-amz-date") ? "x-amz-date" : signedHeaders.contains("date") ? "date" : null;
+        List<String> missing = mustSign.stream().filter(h -> !signedHeaders.contains(h)).sorted().toList();
+        if (dateHeader == null || !missing.isEmpty()) {
+            throw new ApiException("IncompleteSignatureException", 400, "The signature must cover the headers "
+                    + String.join(", ", mustSign.stream().sorted().toList()) + " and x-amz-date (or date); SignedHeaders is "
+                    + m.group(5));
         }
+        Instant signedAt = signedAt(dateHeader, headers.get(dateHeader));
         Instant now = clock.instant();
         if (Duration.between(signedAt, now).abs().compareTo(MAX_SKEW) > 0) {
-            throw new ApiException("InvalidSignatureException", 403, "Signature expired: " + amzDate + " is more than 15 minutes "
-                    + (signedAt.isBefore(now) ? "before" : "after") + " the server's time " + AMZ_DATE.format(now)
-                    + "; check the client's clock and send the request again");
+            throw new ApiException("InvalidSignatureException", 403, "Signature expired: " + AMZ_DATE.format(signedAt)
+                    + " is more than 15 minutes " + (signedAt.isBefore(now) ? "before" : "after") + " the server's time "
+                    + AMZ_DATE.format(now) + "; check the client's clock and send the request again");
         }
-        if (!m.group(2).equals(amzDate.substring(0, 8))) {
+        if (!m.group(2).equals(AMZ_DATE.format(signedAt).substring(0, 8))) {
             throw new ApiException("InvalidSignatureException", 403, "The credential scope date " + m.group(2)
-                    + " does not match X-Amz-Date " + amzDate);
+                    + " does not match the request's date " + AMZ_DATE.format(signedAt));
         }
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create("http://" + headers.getOrDefault("host", "localhost") + path));
+                .protocol("http").host("localhost");
+        int q = target.indexOf('?');
+        request.encodedPath(q < 0 ? target : target.substring(0, q));
+        if (q >= 0) {
+            query(target.substring(q + 1), request);
+        }
         for (String name : signedHeaders) {
             String value = headers.get(name);
             if (value == null) {
@@ -104,19 +133,58 @@ final class SigV4Verifier {
         }
         // The SDK's public AwsV4HttpSigner always adds and signs x-amz-content-sha256, which the AWS CLI (botocore)
         // never sends; so the same library's canonical request and key derivation are used without that step.
-        V4CanonicalRequest canonical = new V4CanonicalRequest(request.build(),
-                BinaryUtils.toHex(SignerUtils.hash(body)), new V4CanonicalRequest.Options(true, true));
-        CredentialScope scope = new CredentialScope(region, SERVICE, signedAt);
+        V4CanonicalRequest canonical;
+        try {
+            canonical = new V4CanonicalRequest(request.build(), BinaryUtils.toHex(SignerUtils.hash(body)),
+                    new V4CanonicalRequest.Options(true, true));
+            canonical.getCanonicalRequestString();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException("InvalidQueryParameter", 400, "The request target is not a valid URI path and query; "
+                    + "percent-encode it");
+        }
+        CredentialScope scope = new CredentialScope(m.group(3), service, signedAt);
         String stringToSign = "AWS4-HMAC-SHA256\n" + scope.getDatetime() + "\n" + scope.scope() + "\n"
                 + SignerUtils.hashCanonicalRequest(canonical.getCanonicalRequestString());
         byte[] key = SignerUtils.deriveSigningKey(
                 AwsCredentialsIdentity.create(known.accessKeyId(), known.secretAccessKey()), scope);
         String expected = BinaryUtils.toHex(SignerUtils.computeSignature(stringToSign, key));
         if (!canonical.getSignedHeadersString().equals(m.group(5))
-                || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+                || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), m.group(6).getBytes(StandardCharsets.US_ASCII))) {
             throw new ApiException("InvalidSignatureException", 403, "The request signature we calculated does not match "
                     + "the signature you provided. Check your AWS Secret Access Key and signing method.");
         }
-        return region;
+    }
+
+    private static Instant signedAt(String header, String value) {
+        if (value == null) {
+            throw new ApiException("IncompleteSignatureException", 400, "Signed header '" + header + "' is missing from the request");
+        }
+        try {
+            return header.equals("x-amz-date") ? Instant.from(AMZ_DATE.parse(value))
+                    : Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(value));
+        } catch (DateTimeParseException e) {
+            throw new ApiException("IncompleteSignatureException", 400, header + " '" + value + "' is not a date in the form "
+                    + (header.equals("x-amz-date") ? "yyyyMMddTHHmmssZ" : "of RFC 1123 (Sun, 30 Aug 2015 12:36:00 GMT)"));
+        }
+    }
+
+    /** Adds the query's parameters, decoded (the SDK encodes them canonically again). */
+    private static void query(String query, SdkHttpRequest.Builder request) {
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                request.appendRawQueryParameter(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? null : decode(pair.substring(eq + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException("InvalidQueryParameter", 400, "The query string is not validly percent-encoded: '"
+                        + pair + "'");
+            }
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }
