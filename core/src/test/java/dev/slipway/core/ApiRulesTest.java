@@ -74,6 +74,30 @@ class ApiRulesTest {
     }
 
     @Test
+    void environmentNamesWithEqualsOrNulAndValuesWithNulAreRefusedWithoutEchoingThem() {
+        String secret = "s3cr3t-" + java.util.UUID.randomUUID();
+        List<java.util.Map<String, String>> bad = List.of(java.util.Map.of("TOKEN", "x\0" + secret),
+                java.util.Map.of("TOKEN=" + secret, "v"), java.util.Map.of("TO\0" + secret, "v"), java.util.Map.of("", secret));
+        for (java.util.Map<String, String> vars : bad) {
+            CodeConfigurationValues values = new CodeConfigurationValues(dev.slipway.core.model.Runtime.PYTHON_3, null, "python app.py", null, null, vars);
+            assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder().serviceName("secret-svc")
+                    .sourceConfiguration(SourceConfiguration.of(new CodeRepository(tmp.toString(), SourceCodeVersion.branch("main"),
+                            CodeConfiguration.fromApi(values), null))).build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("codeConfigurationValues.runtimeEnvironmentSecrets")
+                    .hasMessageNotContaining(secret);
+            ImageConfiguration image = new ImageConfiguration(vars, null, null, null);
+            assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder().serviceName("secret-img")
+                    .sourceConfiguration(new SourceConfiguration(null, new ImageRepository("public.ecr.aws/team/app:1", image,
+                            ImageRepositoryType.ECR_PUBLIC), false, null)).build()))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("imageConfiguration.runtimeEnvironmentVariables")
+                    .hasMessageNotContaining(secret);
+        }
+        assertThat(slipway.listServices(new ListServicesRequest(null, null)).serviceSummaryList()).isEmpty();
+    }
+
+    @Test
     void namesAreUniqueAndServicesAreFoundByArnOnly() {
         slipway.createService(missingSource("unique-svc"));
         assertThatThrownBy(() -> slipway.createService(missingSource("unique-svc")))

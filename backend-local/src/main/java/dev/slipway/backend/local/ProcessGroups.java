@@ -28,7 +28,11 @@ final class ProcessGroups {
         argv.add("-c");
         argv.add(command);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
+        try {
+            pb.environment().putAll(env);
+        } catch (IllegalArgumentException e) { // its message would hold the value, maybe a secret
+            throw new IOException("an environment variable has '=' or NUL in its name, or NUL in its value");
+        }
         Process p = pb.start();
         p.getOutputStream().close();
         return p;

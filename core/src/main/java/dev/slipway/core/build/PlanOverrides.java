@@ -13,6 +13,9 @@ public record PlanOverrides(Map<String, String> runEnv, Optional<Integer> port) 
     public static final PlanOverrides NONE = new PlanOverrides(Map.of(), Optional.empty());
 
     public PlanOverrides {
+        EnvironmentRules.problem(runEnv).ifPresent(p -> {
+            throw new IllegalArgumentException("environment overrides: " + p);
+        });
         runEnv = Map.copyOf(runEnv);
         port.ifPresent(p -> {
             if (p < 1 || p > 65535) {

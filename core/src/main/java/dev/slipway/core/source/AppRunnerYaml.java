@@ -181,6 +181,9 @@ public final class AppRunnerYaml {
             String name = requiredScalar(e, "name", item);
             String value = e.containsKey("value") && e.get("value").getValueNode() instanceof ScalarNode s ? s.getValue() : "";
             out.put(name, value);
+            dev.slipway.core.build.EnvironmentRules.problem(Map.of(name, value)).ifPresent(p -> {
+                throw new ConfigurationFileException(at(item) + "'" + what + "': " + p);
+            });
         }
         return out;
     }

@@ -91,4 +91,20 @@ class AppRunnerYamlTest {
         }
         assertThat(List.of(Runtime.PYTHON_311.configName(), Runtime.NODEJS_22.configName())).containsExactly("python311", "nodejs22");
     }
+
+    @Test
+    void environmentNamesWithEqualsAndValuesWithNulAreRefusedWithoutTheValue() {
+        String base = """
+                version: 1.0
+                runtime: python3
+                run:
+                  command: python app.py
+                  env:
+                """;
+        assertThatThrownBy(() -> AppRunnerYaml.parse(base + "    - name: TOKEN=hunter2\n      value: x\n"))
+                .isInstanceOf(ConfigurationFileException.class).hasMessageContaining("line 6").hasMessageContaining("'='")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> AppRunnerYaml.parse(base + "    - name: TOKEN\n      value: \"hunter\\0two\"\n"))
+                .isInstanceOf(ConfigurationFileException.class).hasMessageContaining("NUL").hasMessageNotContaining("hunter");
+    }
 }

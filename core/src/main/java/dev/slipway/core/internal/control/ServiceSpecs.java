@@ -3,10 +3,12 @@ package dev.slipway.core.internal.control;
 import dev.slipway.core.InvalidRequestException;
 import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.UpdateServiceRequest;
+import dev.slipway.core.build.EnvironmentRules;
 import dev.slipway.core.model.CodeConfiguration;
 import dev.slipway.core.model.CodeRepository;
 import dev.slipway.core.model.ConfigurationSource;
 import dev.slipway.core.model.HealthCheckConfiguration;
+import dev.slipway.core.model.ImageConfiguration;
 import dev.slipway.core.model.InstanceConfiguration;
 import dev.slipway.core.model.NetworkConfiguration;
 import dev.slipway.core.model.ServiceObservabilityConfiguration;
@@ -16,6 +18,7 @@ import dev.slipway.core.spi.BackendCapabilities;
 import dev.slipway.core.spi.Resources;
 import dev.slipway.core.store.ControlPlaneState.ServiceSpec;
 import java.util.Locale;
+import java.util.Map;
 
 /** A service's settings: App Runner's defaults for what a request leaves out, merging an update, and the checks the model cannot express. */
 final class ServiceSpecs {
@@ -57,6 +60,12 @@ final class ServiceSpecs {
         }
         CodeRepository code = source.codeRepository();
         if (code == null) {
+            ImageConfiguration ic = source.imageRepository().imageConfiguration();
+            if (ic != null) {
+                String at = field + ".imageRepository.imageConfiguration.";
+                checkEnvironment(ic.runtimeEnvironmentVariables(), at + "runtimeEnvironmentVariables");
+                checkEnvironment(ic.runtimeEnvironmentSecrets(), at + "runtimeEnvironmentSecrets");
+            }
             if (!capabilities.images()) {
                 throw new InvalidRequestException(field + ".imageRepository: the " + backendName
                         + " backend runs source code only; use a backend that runs container images (docker) or a codeRepository");
@@ -72,6 +81,11 @@ final class ServiceSpecs {
             throw new InvalidRequestException(field + ".codeRepository.codeConfiguration.codeConfigurationValues is "
                     + "required when configurationSource is API");
         }
+        if (cc != null && cc.codeConfigurationValues() != null) {
+            String at = field + ".codeRepository.codeConfiguration.codeConfigurationValues.";
+            checkEnvironment(cc.codeConfigurationValues().runtimeEnvironmentVariables(), at + "runtimeEnvironmentVariables");
+            checkEnvironment(cc.codeConfigurationValues().runtimeEnvironmentSecrets(), at + "runtimeEnvironmentSecrets");
+        }
         if (cc != null && cc.codeConfigurationValues() != null && cc.codeConfigurationValues().port() != null) {
             try {
                 AppRunnerYaml.parsePort(cc.codeConfigurationValues().port(), field + ".codeRepository.codeConfiguration.codeConfigurationValues.port ");
@@ -79,6 +93,12 @@ final class ServiceSpecs {
                 throw new InvalidRequestException(e.getMessage());
             }
         }
+    }
+
+    private static void checkEnvironment(Map<String, String> variables, String field) {
+        EnvironmentRules.problem(variables).ifPresent(p -> {
+            throw new InvalidRequestException(field + ": " + p);
+        });
     }
 
     /** CPU and memory of an InstanceConfiguration ("1024" or "1 vCPU", "2048" or "2 GB"), already valid per the model. */
