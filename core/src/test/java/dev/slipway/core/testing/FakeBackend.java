@@ -43,6 +43,8 @@ public final class FakeBackend implements ComputeBackend {
     public volatile CountDownLatch slowLatch = new CountDownLatch(0);
     /** What the backend says it does: images and source builds, by default; a test may take some away. */
     public volatile BackendCapabilities capabilities = new BackendCapabilities(true, true, false, false, false, false);
+    /** What every build waits for before it ends (open unless a test closes it). */
+    public volatile CountDownLatch prepareLatch = new CountDownLatch(0);
     /** Counts down when a request arrives. */
     public volatile CountDownLatch slowArrived = new CountDownLatch(1);
 
@@ -90,6 +92,12 @@ public final class FakeBackend implements ComputeBackend {
     @Override
     public PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException {
         listener.progress("nothing to build", 1, 1);
+        try {
+            prepareLatch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BuildFailedException("build interrupted");
+        }
         return new PreparedRevision(spec.serviceId(), spec.revisionId(), "memory", Map.of(), spec.run());
     }
 

@@ -118,7 +118,9 @@ final class Connections {
                 c.credential().orElse(null), c.hostKeys().snapshot())).toList();
     }
 
+    /** Replaces every connection with saved ones. */
     void restore(List<ControlPlaneState.ConnectionState> saved) {
+        byArn.clear();
         for (ControlPlaneState.ConnectionState c : saved) {
             byArn.put(c.connection().connectionArn(), new Stored(c.connection(), Optional.ofNullable(c.credential()),
                     new HostKeyPins(c.sshHostKeys() == null ? Map.of() : c.sshHostKeys())));

@@ -1,5 +1,6 @@
 package dev.slipway.core.internal.control;
 
+import dev.slipway.core.InternalServiceErrorException;
 import dev.slipway.core.InvalidRequestException;
 import dev.slipway.core.Quotas;
 import dev.slipway.core.ResourceNotFoundException;
@@ -10,17 +11,23 @@ import dev.slipway.core.store.ControlPlaneState;
 import dev.slipway.core.store.StateStore;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the control plane keeps, behind one lock: the registry of services (immutable records, unique names,
  * the quota), connections, tags and auto scaling configurations. A change runs under the lock and takes a snapshot;
- * the snapshot is written to the {@link StateStore} after the lock is released (in order: a newer snapshot is never
- * overwritten by an older one), and before the change's caller returns.
+ * the snapshot is written to the {@link StateStore} after the lock is released (changes are saved one at a time, in
+ * order), before the change's caller returns. A change that cannot be saved (a full disk) is undone: nothing of it
+ * stays, and the caller gets {@link InternalServiceErrorException}; a change that records what already happened (an
+ * operation ended) is saved again until it can be ({@link #writeEventually}), and shows only then.
  */
 public final class ControlState {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlState.class);
     private final Object lock = new Object();
     private final Object writeLock = new Object();
     private final StateStore store;
@@ -30,8 +37,8 @@ public final class ControlState {
     final Connections connections;
     final Tags tags = new Tags();
     final AutoScalingConfigurations autoScaling;
-    private long version;
-    private long written;
+    private final Object retry = new Object();
+    private volatile boolean closed;
 
     public ControlState(Arns arns, Quotas quotas, StateStore store) {
         this.arns = arns;
@@ -48,23 +55,31 @@ public final class ControlState {
         }
     }
 
-    /** Changes under the lock, then saves the state (outside the lock) before returning. Nothing is saved if it throws. */
+    /**
+     * Changes under the lock, then saves the state (outside the lock) before returning. Nothing is saved if the change
+     * throws; if saving fails, the change is undone and {@link InternalServiceErrorException} says why.
+     */
     <T> T write(Supplier<T> change) {
-        T result;
-        ControlPlaneState snapshot;
-        long seq;
-        synchronized (lock) {
-            result = change.get();
-            snapshot = snapshot();
-            seq = ++version;
-        }
         synchronized (writeLock) {
-            if (seq > written) {
-                store.save(snapshot);
-                written = seq;
+            Backup before;
+            T result;
+            ControlPlaneState after;
+            synchronized (lock) {
+                before = backup();
+                result = change.get();
+                after = snapshot();
             }
+            try {
+                store.save(after);
+            } catch (RuntimeException e) {
+                synchronized (lock) {
+                    before.restore(this);
+                }
+                throw new InternalServiceErrorException("Slipway could not save its state, so nothing was changed ("
+                        + rootMessage(e) + "). Free space in the state directory and try again.", e);
+            }
+            return result;
         }
-        return result;
     }
 
     void write(Runnable change) {
@@ -72,6 +87,77 @@ public final class ControlState {
             change.run();
             return null;
         });
+    }
+
+    /**
+     * Writes a change that records what already happened (an operation ended, a revision now serves): if it cannot be
+     * saved, it is tried again (1 s, 2 s ... every 30 s) until it is, and only then shows. Returns once saved, or
+     * throws once {@link #close()} was called.
+     */
+    void writeEventually(Runnable change) {
+        long delay = 1000;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write(change);
+                if (attempt > 1) {
+                    LOG.info("the state could be saved again after {} attempts", attempt);
+                }
+                return;
+            } catch (InternalServiceErrorException e) {
+                if (attempt == 1) {
+                    LOG.warn("{} Retrying until it can be saved; the change shows once saved.", e.getMessage());
+                }
+                synchronized (retry) {
+                    if (closed) {
+                        throw e;
+                    }
+                    try {
+                        retry.wait(delay); // woken early by close()
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+                delay = Math.min(delay * 2, 30_000);
+            }
+        }
+    }
+
+    /** Stops the retries of {@link #writeEventually}. */
+    void close() {
+        synchronized (retry) {
+            closed = true;
+            retry.notifyAll();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t;
+    }
+
+    /** What a failed save undoes: the services (immutable records) and the other parts as saved. */
+    private record Backup(Map<String, ServiceRecord> services, Map<OperationRecord, OperationRecord.Progress> operations,
+                          List<ControlPlaneState.ConnectionState> connections,
+                          ControlPlaneState.AutoScalingState autoScaling, Map<String, Map<String, String>> tags) {
+        void restore(ControlState state) {
+            state.services.clear();
+            state.services.putAll(services);
+            operations.forEach(OperationRecord::reset);
+            state.connections.restore(connections);
+            state.autoScaling.restore(autoScaling);
+            state.tags.restore(tags);
+        }
+    }
+
+    private Backup backup() {
+        Map<OperationRecord, OperationRecord.Progress> unfinished = new java.util.IdentityHashMap<>();
+        services.values().forEach(s -> s.operations().stream().filter(o -> !o.summary().isDone())
+                .forEach(o -> unfinished.put(o, o.progress())));
+        return new Backup(new LinkedHashMap<>(services), unfinished, connections.export(), autoScaling.export(), tags.export());
     }
 
     // ---------------------------------------------------------------- the registry of services (under the lock)

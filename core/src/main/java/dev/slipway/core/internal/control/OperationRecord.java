@@ -91,11 +91,34 @@ public final class OperationRecord implements Operation {
         updatedAt = Instant.now();
     }
 
+    /** Records the end (once), for the state to save; callers awaiting the operation see it at {@link #end}. */
+    void record(OperationStatus finalStatus, String reason) {
+        if (endedAt == null) {
+            failureReason = reason;
+            endedAt = Instant.now();
+            updatedAt = endedAt;
+            status = finalStatus;
+        }
+    }
+
+    /** Records the end if not done yet, and lets callers awaiting the operation see it. */
     void end(OperationStatus finalStatus, String reason) {
-        failureReason = reason;
-        endedAt = Instant.now();
-        updatedAt = endedAt;
-        status = finalStatus;
+        record(finalStatus, reason);
         done.complete(summary());
+    }
+
+    /** What a failed save of the state undoes: the fields that move. */
+    record Progress(OperationStatus status, Instant updatedAt, Instant endedAt, String failureReason) {
+    }
+
+    Progress progress() {
+        return new Progress(status, updatedAt, endedAt, failureReason);
+    }
+
+    void reset(Progress p) {
+        status = p.status();
+        updatedAt = p.updatedAt();
+        endedAt = p.endedAt();
+        failureReason = p.failureReason();
     }
 }

@@ -206,13 +206,14 @@ public final class ServiceActions implements AutoCloseable {
             } catch (BuildFailedException | RuntimeException e) {
                 events.line("Could not start the service again after the restart: " + e.getMessage());
             }
-            state.write(() -> state.put(state.service(s.arn()).withMaintenance(false)));
+            state.writeEventually(() -> state.put(state.service(s.arn()).withMaintenance(false)));
         });
     }
 
     /** Every reconciler stops its instances (without draining: {@code Slipway.close()} drained the router first). */
     @Override
     public void close() {
+        state.close();
         runner.close();
         reconcilers.values().parallelStream().forEach(ServiceReconciler::close);
     }
@@ -242,14 +243,14 @@ public final class ServiceActions implements AutoCloseable {
             Deployment d = deployment(arn, log, messageUntilServing);
             pipeline.run(d);
             if (op.type() != OperationType.DELETE_SERVICE) {
-                state.write(() -> state.put(state.service(arn).withRevision(d.revision())));
+                state.writeEventually(() -> state.put(state.service(arn).withRevision(d.revision())));
             }
         }, (after, failure) -> finish(s, op, after, failure));
     }
 
     private void finish(ServiceRecord s, OperationRecord op, ServiceStatus after, Optional<String> failure) {
         if (after == ServiceStatus.DELETED) {
-            state.write(() -> {
+            state.writeEventually(() -> {
                 state.services.remove(s.arn());
                 state.tags.forget(s.arn());
             });
@@ -262,7 +263,8 @@ public final class ServiceActions implements AutoCloseable {
             reconcilers.get(s.arn()).stopServing(DesiredState.Mode.UNAVAILABLE,
                     "Service " + s.name() + " failed to be created: see its deployment log.", LogSink.DISCARD);
         }
-        state.write(() -> {
+        state.writeEventually(() -> {
+            op.record(failure.isEmpty() ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure.orElse(null));
             ServiceRecord current = state.service(s.arn());
             if (failure.isPresent() && current.rollback().isPresent()) {
                 current = current.withSpec(current.rollback().get()); // a failed update changes nothing
@@ -275,7 +277,7 @@ public final class ServiceActions implements AutoCloseable {
         return state.read(() -> {
             ServiceRecord s = state.service(arn);
             Deployment.Access access = state.connections.usedBy(s.spec().source())
-                    .map(c -> new Deployment.Access(c.credential(), c.hostKeys(), () -> state.write(() -> { })))
+                    .map(c -> new Deployment.Access(c.credential(), c.hostKeys(), () -> state.writeEventually(() -> { })))
                     .orElse(Deployment.Access.NONE);
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides(),
                     ServiceSpecs.resources(s.spec().instance()), autoScaling(s, c -> c.minSize(), 1), s.revision(), messageUntilServing),

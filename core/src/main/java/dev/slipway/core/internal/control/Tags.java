@@ -38,7 +38,9 @@ final class Tags {
         return copy;
     }
 
+    /** Replaces every tag with saved ones. */
     void restore(Map<String, Map<String, String>> saved) {
+        byArn.clear();
         saved.forEach((arn, t) -> byArn.put(arn, new LinkedHashMap<>(t)));
     }
 }
