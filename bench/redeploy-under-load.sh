@@ -8,7 +8,7 @@ n=${1:-3}
 work=$(mktemp -d)
 api=18485 router=19085
 mkdir -p "$work/app" "$work/state" && cp examples/python-hello/* "$work/app/"
-java -jar server/target/slipway.jar server --state-dir "$work/state" --api-port $api --router-port $router > "$work/server.log" 2>&1 &
+java -jar server/target/slipway.jar server --state-dir "$work/state" --api-port $api --router-port $router --allow-source-dir "$work" > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 export AWS_SHARED_CREDENTIALS_FILE="$work/state/credentials" AWS_PROFILE=slipway AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=

@@ -88,7 +88,7 @@ public final class Slipway implements AutoCloseable {
             StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
-                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain, b.planOverrides));
+                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain, b.planOverrides, b.allowedSourceDirectories));
             this.resources = new ResourceActions(state);
             if (b.routerPort >= 0) {
                 RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
@@ -323,6 +323,7 @@ public final class Slipway implements AutoCloseable {
         private final List<LogListener> listeners = new java.util.ArrayList<>();
         private boolean durableState;
         private PlanOverrides planOverrides = PlanOverrides.NONE;
+        private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
 
         /** The compute backend by name: {@code local} (default). */
         public Builder backend(String name) { this.backend = name; return this; }
@@ -365,6 +366,16 @@ public final class Slipway implements AutoCloseable {
          * CodeConfigurationValues (a Slipway extension: {@code slipway up --env/--port}).
          */
         public Builder planOverrides(PlanOverrides overrides) { this.planOverrides = overrides; return this; }
+
+        /**
+         * The only local directories a RepositoryUrl ({@code file://} or a path) may name, each with what is under it;
+         * an empty list allows none (Git URLs only). Without this call, any local directory is allowed, as an embedded
+         * Slipway's caller can read them anyway; {@code slipway server} allows none unless told.
+         */
+        public Builder allowedSourceDirectories(List<Path> directories) {
+            this.allowedSourceDirectories = Optional.of(List.copyOf(directories));
+            return this;
+        }
 
         public Slipway build() {
             if (durableState && stateDir == null) {

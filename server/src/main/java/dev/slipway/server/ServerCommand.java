@@ -1,10 +1,14 @@
 package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
+import dev.slipway.core.Timeouts;
 import dev.slipway.server.api.ApiCredentials;
 import dev.slipway.server.api.ApiServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Spec;
                 "generated at first start into <state-dir>/credentials (profile 'slipway', mode 0600).",
                 "",
                 "Example:",
-                "  slipway server --api-port 8484 --router-port 9080 --state-dir ~/.slipway",
+                "  slipway server --api-port 8484 --router-port 9080 --state-dir ~/.slipway --allow-source-dir ~/src",
                 "  export AWS_SHARED_CREDENTIALS_FILE=~/.slipway/credentials AWS_PROFILE=slipway",
                 "  aws apprunner list-services --endpoint-url http://127.0.0.1:8484 --region us-east-1"})
 final class ServerCommand implements Callable<Integer> {
@@ -44,6 +48,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--region", description = "Region in ARNs; clients must sign for it (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
     String region;
 
+    @Option(names = "--allow-source-dir", paramLabel = "DIR", description = "A local directory (with what is under it) that a "
+            + "RepositoryUrl (file:// or a path) may name; repeatable. Without it, services come from Git URLs only.")
+    List<Path> allowedSourceDirs = new ArrayList<>();
+
+    @Option(names = "--step-timeout", paramLabel = "SECONDS", description = "How long one step of an operation (fetch, "
+            + "build, start ...) may take before the operation fails (default: ${DEFAULT-VALUE}).", defaultValue = "1800")
+    long stepTimeoutSeconds;
+
     @Spec
     CommandSpec spec;
 
@@ -56,7 +68,8 @@ final class ServerCommand implements Callable<Integer> {
         ApiServer api;
         try {
             slipway = Slipway.builder().backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
-                    .routerPort(routerPort).region(region).build();
+                    .routerPort(routerPort).region(region).allowedSourceDirectories(allowedSourceDirs)
+                    .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds))).build();
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("slipway server: " + e.getMessage());
             return 2;

@@ -112,7 +112,7 @@ public final class LocalBackend implements ComputeBackend {
             Files.move(source, workspace, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             Files.createDirectories(workspace);
-            SourceFetcher.copyTree(source, workspace);
+            SourceFetcher.copyTree(source, workspace, LogSink.DISCARD); // a tree copied once already
         }
     }
 

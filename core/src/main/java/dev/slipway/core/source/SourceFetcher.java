@@ -68,7 +68,7 @@ public final class SourceFetcher {
                     throw new BuildFailedException("RepositoryUrl " + url + " is neither a directory nor a Git repository");
                 }
                 log.line("Copying source directory " + dir);
-                copyTree(dir, into);
+                copyTree(dir, into, log);
                 commit = Optional.empty();
             } else {
                 String uri = local.map(p -> p.toUri().toString()).orElse(url);
@@ -150,9 +150,13 @@ public final class SourceFetcher {
 
     /**
      * Copies a directory tree, leaving out {@code .git} and {@code __pycache__} directories, and (when the destination
-     * lies inside the source) the directories that hold the destination.
+     * lies inside the source) the directories that hold the destination. Only directories, regular files and symbolic
+     * links that stay inside the tree are copied (links as links); special files (FIFOs, sockets, devices), which a
+     * copy would block on or could not recreate, and links out of the tree are left out, each with a line in
+     * {@code log}.
      */
-    public static void copyTree(Path from, Path to) throws IOException {
+    public static void copyTree(Path from, Path to, LogSink log) throws IOException {
+        Path root = from.toRealPath();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -167,7 +171,18 @@ public final class SourceFetcher {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING,
+                String relative = from.relativize(file).toString();
+                if (attrs.isSymbolicLink()) {
+                    Path target = file.getParent().resolve(Files.readSymbolicLink(file)).normalize();
+                    if (!target.toAbsolutePath().startsWith(from.toAbsolutePath()) && !target.toAbsolutePath().startsWith(root)) {
+                        log.line("Leaving out " + relative + ": a symbolic link out of the source directory");
+                        return FileVisitResult.CONTINUE;
+                    }
+                } else if (!attrs.isRegularFile()) {
+                    log.line("Leaving out " + relative + ": not a regular file (a FIFO, socket or device)");
+                    return FileVisitResult.CONTINUE;
+                }
+                Files.copy(file, to.resolve(relative), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 return FileVisitResult.CONTINUE;
             }

@@ -41,7 +41,8 @@ class SecretsIT {
         Path state = tmp.resolve("state");
         Path app = tmp.resolve("app");
         TestApps.writePythonGreeter(app, "Hello", "nobody");
-        server = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0");
+        server = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
+                "--allow-source-dir", tmp.toString());
         Matcher ports = server.awaitLine(LISTENING, Duration.ofMinutes(1));
         AwsCli aws = AwsCli.withCredentialsFile(Integer.parseInt(ports.group(1)), state.resolve("credentials"));
 

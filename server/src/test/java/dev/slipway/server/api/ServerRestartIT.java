@@ -139,7 +139,8 @@ class ServerRestartIT {
     }
 
     private Server start(Path state) {
-        SlipwayJar jar = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0");
+        SlipwayJar jar = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
+                "--allow-source-dir", tmp.toString());
         servers.add(jar);
         Matcher m = jar.awaitLine(LISTENING, Duration.ofMinutes(1));
         return new Server(jar.process(), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));

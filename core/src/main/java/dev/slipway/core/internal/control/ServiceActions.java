@@ -49,7 +49,7 @@ public final class ServiceActions implements AutoCloseable {
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
     public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                           HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
-                          PlanOverrides planOverrides) {
+                          PlanOverrides planOverrides, Optional<List<Path>> allowedSourceDirectories) {
     }
 
     public ServiceActions(ControlState state, Runtime runtime) {
@@ -65,6 +65,7 @@ public final class ServiceActions implements AutoCloseable {
     public CreateServiceResponse createService(CreateServiceRequest r) {
         VALIDATOR.validate("CreateServiceRequest", r);
         ServiceSpecs.checkSource(r.sourceConfiguration(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
+        ServiceSpecs.checkLocalSource(r.sourceConfiguration(), "sourceConfiguration", runtime.allowedSourceDirectories());
         ServiceRecord s = state.write(() -> {
             state.checkNewService(r.serviceName());
             state.connections.usedBy(r.sourceConfiguration());
@@ -115,6 +116,7 @@ public final class ServiceActions implements AutoCloseable {
             ServiceSpec next = ServiceSpecs.forUpdate(s.spec(), r, asc);
             if (r.sourceConfiguration() != null) {
                 ServiceSpecs.checkSource(next.source(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
+                ServiceSpecs.checkLocalSource(r.sourceConfiguration(), "sourceConfiguration", runtime.allowedSourceDirectories());
                 state.connections.usedBy(next.source());
             }
             boolean rebuild = !next.source().equals(s.spec().source()) || s.revision().isEmpty();

@@ -17,7 +17,11 @@ import dev.slipway.core.source.AppRunnerYaml;
 import dev.slipway.core.spi.BackendCapabilities;
 import dev.slipway.core.spi.Resources;
 import dev.slipway.core.store.ControlPlaneState.ServiceSpec;
+import dev.slipway.core.source.SourceFetcher;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 
 /** A service's settings: App Runner's defaults for what a request leaves out, merging an update, and the checks the model cannot express. */
@@ -99,6 +103,40 @@ final class ServiceSpecs {
         EnvironmentRules.problem(variables).ifPresent(p -> {
             throw new InvalidRequestException(field + ": " + p);
         });
+    }
+
+    /**
+     * Refuses a RepositoryUrl that is a local path ({@code file://} or a plain path) outside {@code allowed} (its real
+     * path, symbolic links resolved); with no list, any local path is allowed.
+     */
+    static void checkLocalSource(SourceConfiguration source, String field, Optional<List<Path>> allowed) {
+        if (source == null || source.codeRepository() == null || allowed.isEmpty()) {
+            return;
+        }
+        Optional<Path> local;
+        try {
+            local = SourceFetcher.localPath(source.codeRepository().repositoryUrl());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(field + ".codeRepository.repositoryUrl is not a valid URL or path");
+        }
+        if (local.isEmpty()) {
+            return;
+        }
+        Path path = real(local.get());
+        if (allowed.get().stream().map(ServiceSpecs::real).noneMatch(path::startsWith)) {
+            throw new InvalidRequestException(field + ".codeRepository.repositoryUrl: " + (allowed.get().isEmpty()
+                    ? "this server reads no local directory" : "this server reads local directories only under "
+                    + allowed.get().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")))
+                    + "; use a Git URL, or start the server with --allow-source-dir DIR");
+        }
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (java.io.IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     /** CPU and memory of an InstanceConfiguration ("1024" or "1 vCPU", "2048" or "2 GB"), already valid per the model. */

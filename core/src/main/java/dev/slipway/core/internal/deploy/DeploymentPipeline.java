@@ -2,6 +2,10 @@ package dev.slipway.core.internal.deploy;
 
 import dev.slipway.core.build.BuildFailedException;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An operation as an explicit list of steps, run in order. Each step's start is a progress event, from which the
@@ -38,13 +42,46 @@ public final class DeploymentPipeline {
             for (int i = 0; i < steps.size(); i++) {
                 DeploymentStep step = steps.get(i);
                 d.log().progress(i + 1, steps.size(), step.title(d));
-                step.run(d);
+                runWithTimeout(step, d);
             }
         } catch (BuildFailedException | RuntimeException e) {
             d.rollBack();
             throw e;
         } finally {
             d.cleanUp();
+        }
+    }
+
+    /**
+     * Runs a step on a thread of its own and waits at most {@code timeouts.step}: a step stuck in something that does
+     * not answer to interrupts (a blocking read) still ends the operation, and its thread is interrupted and left.
+     */
+    private static void runWithTimeout(DeploymentStep step, Deployment d) throws BuildFailedException {
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            step.run(d);
+            return null;
+        });
+        Thread thread = new Thread(task, Thread.currentThread().getName() + "-step");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            task.get(d.timeouts.step().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new BuildFailedException("'" + step.title(d) + "' did not finish within " + d.timeouts.step().toSeconds()
+                    + " s (the step timeout), so the operation ends here");
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new BuildFailedException("the operation was stopped");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BuildFailedException b) {
+                throw b;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new BuildFailedException(String.valueOf(e.getCause()), e.getCause());
         }
     }
 }
