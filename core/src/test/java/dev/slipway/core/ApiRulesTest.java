@@ -216,6 +216,10 @@ class ApiRulesTest {
         slipway.tagResource(new TagResourceRequest(arn, List.of(Tag.of("env", "dev"), Tag.of("team", "green"))));
         assertThat(slipway.listTagsForResource(new ListTagsForResourceRequest(arn)).tags())
                 .containsExactly(Tag.of("team", "green"), Tag.of("env", "dev"));
+        List<Tag> fortyNine = java.util.stream.IntStream.range(0, 49).mapToObj(i -> Tag.of("k" + i, "v")).toList();
+        assertThatThrownBy(() -> slipway.tagResource(new TagResourceRequest(arn, fortyNine)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at most 50 tags").hasMessageContaining("51");
+        assertThat(slipway.listTagsForResource(new ListTagsForResourceRequest(arn)).tags()).hasSize(2);
         slipway.untagResource(new UntagResourceRequest(arn, List.of("team")));
         assertThat(slipway.listTagsForResource(new ListTagsForResourceRequest(arn)).tags()).containsExactly(Tag.of("env", "dev"));
         assertThatThrownBy(() -> slipway.tagResource(new TagResourceRequest(

@@ -41,6 +41,10 @@ public final class FileStateStore implements StateStore {
         }
         try {
             ControlPlaneState state = MAPPER.readValue(file.toFile(), ControlPlaneState.class);
+            if (state == null || state.services() == null || state.connections() == null || state.autoScaling() == null
+                    || state.tags() == null || state.services().contains(null)) {
+                throw new IOException("it has no services, connections, autoScaling or tags (or null entries)");
+            }
             if (state.version() != ControlPlaneState.VERSION) {
                 throw new IllegalStateException(file + " holds state version " + state.version() + "; this Slipway reads version "
                         + ControlPlaneState.VERSION);

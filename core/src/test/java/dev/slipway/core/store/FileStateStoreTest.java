@@ -58,5 +58,11 @@ class FileStateStoreTest {
         assertThatThrownBy(() -> new FileStateStore(tmp.resolve("state.json")).load())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("move the file away");
         assertThat(new FileStateStore(tmp.resolve("absent.json")).load()).isEmpty();
+        for (String damaged : java.util.List.of("null", "{\"version\": 2, \"services\": null, \"connections\": [], \"tags\": {}}",
+                "{\"version\": 2, \"services\": [null], \"connections\": [], \"autoScaling\": {\"revisions\": []}, \"tags\": {}}")) {
+            Files.writeString(tmp.resolve("state.json"), damaged);
+            assertThatThrownBy(() -> new FileStateStore(tmp.resolve("state.json")).load()).as(damaged)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("move the file away");
+        }
     }
 }

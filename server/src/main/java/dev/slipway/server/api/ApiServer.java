@@ -1,6 +1,7 @@
 package dev.slipway.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.SlipwayException;
@@ -22,11 +23,14 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
     /** Slipway's own actions, beyond App Runner's (e.g. completing a connection's handshake). */
     private static final String EXTENSION_PREFIX = "Slipway.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+    private static final int MAX_BODY = 4 * 1024 * 1024;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -78,7 +83,14 @@ public final class ApiServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast("http-codec", new HttpServerCodec());
-                            c.pipeline().addLast("aggregator", new HttpObjectAggregator(4 * 1024 * 1024));
+                            c.pipeline().addLast("aggregator", new HttpObjectAggregator(MAX_BODY) {
+                                @Override
+                                protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+                                    ctx.writeAndFlush(error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, UUID.randomUUID().toString(),
+                                            "SerializationException", "The request body is larger than " + MAX_BODY
+                                                    + " bytes, the most this API takes")).addListener(ChannelFutureListener.CLOSE);
+                                }
+                            });
                             c.pipeline().addLast("api", new ApiHandler(actions, verifier, workers));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
@@ -116,6 +128,16 @@ public final class ApiServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (request.decoderResult().isFailure()) {
+                Throwable cause = request.decoderResult().cause();
+                boolean tooLarge = cause instanceof TooLongHttpHeaderException || cause instanceof TooLongHttpLineException;
+                ctx.writeAndFlush(error(tooLarge ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST,
+                        UUID.randomUUID().toString(), "SerializationException", tooLarge
+                                ? "The request line or headers are larger than this API takes (8 KB)"
+                                : "The request is not valid HTTP/1.1: " + cause.getMessage()))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             String method = request.method().name();
             String uri = request.uri();
             Map<String, String> headers = SigV4Verifier.headerMap(request.headers());
@@ -145,7 +167,8 @@ public final class ApiServer implements AutoCloseable {
                 action = target.startsWith(EXTENSION_PREFIX) ? target : target.substring(TARGET_PREFIX.length());
                 JsonNode input;
                 try {
-                    input = body.length == 0 ? Shapes.mapper().createObjectNode() : Shapes.mapper().readTree(body);
+                    input = body.length == 0 ? Shapes.mapper().createObjectNode()
+                            : Shapes.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
                 } catch (JsonProcessingException e) {
                     throw new ApiException("SerializationException", 400, "The request body is not valid JSON: " + e.getOriginalMessage());
                 }
@@ -168,20 +191,21 @@ public final class ApiServer implements AutoCloseable {
                         "An unexpected error occurred in Slipway (request " + requestId + "); the server log has the details");
             }
         }
+    }
 
-        private static FullHttpResponse error(HttpResponseStatus status, String requestId, String code, String message) {
-            ObjectNode body = Shapes.mapper().createObjectNode().put("__type", code).put("Message", message);
-            FullHttpResponse r = json(status, requestId, body.toString().getBytes(StandardCharsets.UTF_8));
-            r.headers().set("x-amzn-ErrorType", code);
-            return r;
-        }
+    /** An AWS JSON 1.0 error: {@code __type} and {@code Message}, and the x-amzn-ErrorType header. */
+    private static FullHttpResponse error(HttpResponseStatus status, String requestId, String code, String message) {
+        ObjectNode body = Shapes.mapper().createObjectNode().put("__type", code).put("Message", message);
+        FullHttpResponse r = json(status, requestId, body.toString().getBytes(StandardCharsets.UTF_8));
+        r.headers().set("x-amzn-ErrorType", code);
+        return r;
+    }
 
-        private static FullHttpResponse json(HttpResponseStatus status, String requestId, byte[] bytes) {
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
-            r.headers().set("x-amzn-RequestId", requestId);
-            HttpUtil.setContentLength(r, bytes.length);
-            return r;
-        }
+    private static FullHttpResponse json(HttpResponseStatus status, String requestId, byte[] bytes) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+        r.headers().set("x-amzn-RequestId", requestId);
+        HttpUtil.setContentLength(r, bytes.length);
+        return r;
     }
 }

@@ -21,11 +21,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * The verifier against the AWS SigV4 test suite's vectors (src/test/resources/aws-sigv4-test-suite), and the rules
@@ -111,20 +106,7 @@ class SigV4VerifierTest {
 
     /** Headers of a POST / signed by the AWS SDK's own signer for service apprunner in {@code region}. */
     private static Map<String, String> sign(String region, Map<String, String> extraHeaders) {
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
-                .uri(URI.create("http://127.0.0.1:9000/")).putHeader("Content-Type", "application/x-amz-json-1.0");
-        extraHeaders.forEach(request::putHeader);
-        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(SUITE.accessKeyId(), SUITE.secretAccessKey()))
-                .request(request.build()).payload(ContentStreamProvider.fromByteArray(BODY))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "apprunner")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)).request();
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        signed.forEachHeader((name, values) -> values.forEach(v -> headers.add(new AbstractMap.SimpleEntry<>(name, v))));
-        if (signed.firstMatchingHeader("Host").isEmpty()) {
-            headers.add(new AbstractMap.SimpleEntry<>("Host", "127.0.0.1:9000"));
-        }
-        return SigV4Verifier.headerMap(headers);
+        return TestSigner.sign(SUITE, region, URI.create("http://127.0.0.1:9000/"), extraHeaders, BODY);
     }
 
     /** A vector's header-signed-request.txt: request line, headers (folded lines joined), body. */

@@ -56,8 +56,8 @@ public final class ControlState {
     }
 
     /**
-     * Changes under the lock, then saves the state (outside the lock) before returning. Nothing is saved if the change
-     * throws; if saving fails, the change is undone and {@link InternalServiceErrorException} says why.
+     * Changes under the lock, then saves the state (outside the lock) before returning. If the change throws, what it
+     * did so far is undone; if saving fails, the change is undone and {@link InternalServiceErrorException} says why.
      */
     <T> T write(Supplier<T> change) {
         synchronized (writeLock) {
@@ -66,7 +66,12 @@ public final class ControlState {
             ControlPlaneState after;
             synchronized (lock) {
                 before = backup();
-                result = change.get();
+                try {
+                    result = change.get();
+                } catch (RuntimeException e) {
+                    before.restore(this); // a change that fails halfway leaves nothing behind
+                    throw e;
+                }
                 after = snapshot();
             }
             try {

@@ -1,5 +1,6 @@
 package dev.slipway.core.internal.control;
 
+import dev.slipway.core.InvalidRequestException;
 import dev.slipway.core.model.Tag;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +11,17 @@ import java.util.Objects;
 final class Tags {
     private final Map<String, Map<String, String>> byArn = new LinkedHashMap<>();
 
+    /** As AWS: at most 50 tags per resource. */
+    static final int MAX_PER_RESOURCE = 50;
+
     void add(String arn, List<Tag> tags) {
         if (tags != null) {
+            Map<String, String> merged = new LinkedHashMap<>(byArn.getOrDefault(arn, Map.of()));
+            tags.forEach(tag -> merged.put(tag.key(), ""));
+            if (merged.size() > MAX_PER_RESOURCE) {
+                throw new InvalidRequestException("A resource has at most " + MAX_PER_RESOURCE + " tags; " + arn + " would have "
+                        + merged.size() + ". Remove some with UntagResource first.");
+            }
             Map<String, String> t = byArn.computeIfAbsent(arn, k -> new LinkedHashMap<>());
             tags.forEach(tag -> t.put(tag.key(), Objects.requireNonNullElse(tag.value(), "")));
         }
