@@ -19,6 +19,7 @@ import dev.slipway.core.spi.BackendContext;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.ComputeBackendProvider;
 import dev.slipway.core.spi.RouterProvider;
+import dev.slipway.core.spi.RouterTimeouts;
 import dev.slipway.core.store.FileStateStore;
 import dev.slipway.core.store.StateStore;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class Slipway implements AutoCloseable {
                 RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
                         new IllegalStateException("No router on the classpath: add dev.slipway:slipway-router-netty, "
                                 + "or build with routerPort(-1) to run without one"));
-                started = provider.start(routingTable, b.routerHost, b.routerPort);
+                started = provider.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts);
                 services.routerPort(started.port());
             }
             this.router = started;
@@ -323,6 +324,7 @@ public final class Slipway implements AutoCloseable {
         private final List<LogListener> listeners = new java.util.ArrayList<>();
         private boolean durableState;
         private PlanOverrides planOverrides = PlanOverrides.NONE;
+        private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
 
         /** The compute backend by name: {@code local} (default). */
@@ -350,6 +352,9 @@ public final class Slipway implements AutoCloseable {
 
         /** How long instances may take to become healthy, requests to drain (also at close()), and instances to stop gracefully. */
         public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
+
+        /** How long the router waits for a request's headers (408), an idle connection, and an instance's answer (504). */
+        public Builder routerTimeouts(RouterTimeouts timeouts) { this.routerTimeouts = timeouts; return this; }
 
         /** Sees every log line of every service as it is written (deployment progress, instance output). */
         public Builder logListener(LogListener listener) { this.listeners.add(listener); return this; }

@@ -4,6 +4,8 @@ import dev.slipway.core.routing.RoutingSnapshot;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -107,5 +109,22 @@ final class ForwardingRules {
         h.set("X-Forwarded-Proto", "http");
         h.set("X-Forwarded-Host", h.get(HttpHeaderNames.HOST));
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * Frames a response for the client (chunked when the instance gave no length) with the client connection's own
+     * keep-alive; returns whether the instance keeps its connection open.
+     */
+    static boolean toClient(HttpResponse response, boolean clientKeepAlive) {
+        int code = response.status().code();
+        if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response) && code != 204 && code != 304) {
+            HttpUtil.setTransferEncodingChunked(response, true);
+        }
+        boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        response.headers().remove(HttpHeaderNames.KEEP_ALIVE);
+        response.headers().remove(HttpHeaderNames.CONNECTION);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        HttpUtil.setKeepAlive(response, clientKeepAlive);
+        return upstreamKeepAlive;
     }
 }

@@ -2,6 +2,7 @@ package dev.slipway.router.netty;
 
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.spi.RouterProvider;
+import dev.slipway.core.spi.RouterTimeouts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -32,8 +33,13 @@ public final class NettyRouter implements RouterProvider.Router {
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
-    /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}. */
+    /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}, with the default timeouts. */
     public static NettyRouter start(RoutingView table, String host, int port) {
+        return start(table, host, port, RouterTimeouts.DEFAULT);
+    }
+
+    /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}. */
+    public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts) {
         EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-router-boss", true));
         EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("slipway-router", true));
         UpstreamPool pool = new UpstreamPool();
@@ -45,9 +51,10 @@ public final class NettyRouter implements RouterProvider.Router {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
                             c.pipeline().addLast("http-codec", new StrictServerCodec());
                             c.pipeline().addLast("expect-continue", new HttpServerExpectContinueHandler());
-                            c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool));
+                            c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request()));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
             return new NettyRouter(boss, workers, ch);

@@ -21,10 +21,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of the proxy, one per client connection, handling one request at a time. Reads are explicit
@@ -35,7 +38,9 @@ import java.util.List;
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final RoutingView table;
     private final UpstreamPool pool;
+    private final Duration requestTimeout;
     private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> requestTimer;
 
     // the exchange in progress, if any
     private boolean exchangeActive;
@@ -56,9 +61,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** Messages of later (pipelined) requests, handled once the current exchange ends. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
-    ProxyFrontendHandler(RoutingView table, UpstreamPool pool) {
+    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, Duration requestTimeout) {
         this.table = table;
         this.pool = pool;
+        this.requestTimeout = requestTimeout;
     }
 
     @Override
@@ -101,6 +107,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(HttpRequest request, Object msg) {
         exchangeActive = true;
+        deadlines().requestArrived();
+        requestTimer = ctx.executor().schedule(this::requestTimedOut, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         clientKeepAlive = HttpUtil.isKeepAlive(request);
         lastReceived = msg instanceof LastHttpContent;
         discarding = false;
@@ -205,16 +213,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             responseStarted = true;
-            if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
-                    && response.status().code() != 204 && response.status().code() != 304) {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            }
-            boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-            response.headers().remove(HttpHeaderNames.KEEP_ALIVE);
-            response.headers().remove(HttpHeaderNames.CONNECTION);
-            response.setProtocolVersion(HttpVersion.HTTP_1_1);
-            HttpUtil.setKeepAlive(response, clientKeepAlive);
-            if (!upstreamKeepAlive) {
+            if (!ForwardingRules.toClient(response, clientKeepAlive)) {
                 upstreamReusable = false;
             }
         }
@@ -257,6 +256,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private void nextExchange() {
         exchangeActive = false;
         discarding = false;
+        cancelRequestTimer();
         if (!clientKeepAlive) {
             pending.forEach(ReferenceCountUtil::release);
             pending.clear();
@@ -264,6 +264,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (pending.isEmpty()) {
+            deadlines().waiting();
             ctx.read();
             return;
         }
@@ -344,8 +345,36 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** App Runner's request timeout: 504 if the instance has not begun to answer, else the connection is cut. */
+    private void requestTimedOut() {
+        if (!exchangeActive) {
+            return;
+        }
+        boolean answered = responseStarted || discarding;
+        finishExchange(false);
+        clientKeepAlive = false;
+        if (answered) {
+            ctx.close();
+        } else {
+            respond(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway timeout: the service did not answer within "
+                    + requestTimeout.toSeconds() + " s (the request timeout).");
+        }
+    }
+
+    private void cancelRequestTimer() {
+        if (requestTimer != null) {
+            requestTimer.cancel(false);
+            requestTimer = null;
+        }
+    }
+
+    private IdleDeadlines deadlines() {
+        return ctx.pipeline().get(IdleDeadlines.class);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelRequestTimer();
         if (lease != null) {
             finishExchange(false);
         }
