@@ -31,7 +31,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +58,11 @@ public final class LocalBackend implements ComputeBackend {
     private final RuntimeToolchains toolchains;
     private final Map<String, LocalInstance> instances = new ConcurrentHashMap<>();
     private final Map<Long, Process> builds = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService portWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "slipway-port-watch");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
 
     LocalBackend(Path workDir, ProcessRegistry registry) {
@@ -176,8 +185,37 @@ public final class LocalBackend implements ComputeBackend {
         }, "slipway-instance-log-" + spec.instanceId());
         reader.setDaemon(true);
         reader.start();
+        watchPort(instance, listener, System.nanoTime());
         LOG.debug("started instance {} of {} (pid {}, port {})", spec.instanceId(), spec.serviceName(), p.pid(), port);
         return instance;
+    }
+
+    /**
+     * For the first minute of an instance, tells core when it has listened on other ports than its own for two
+     * seconds (an app with a fixed port), so that it fails within seconds instead of at the startup timeout.
+     */
+    private void watchPort(LocalInstance instance, InstanceListener listener, long started) {
+        portWatch.schedule(new Runnable() {
+            private long elsewhereSince;
+
+            @Override
+            public void run() {
+                if (instance.stopped || closed || !ProcessHandle.of(instance.pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    return;
+                }
+                Set<Integer> ports = ListeningPorts.of(instance.pid);
+                if (ports.contains(instance.port)) {
+                    return;
+                }
+                long now = System.nanoTime();
+                elsewhereSince = ports.isEmpty() ? 0 : elsewhereSince == 0 ? now : elsewhereSince;
+                if (elsewhereSince != 0 && now - elsewhereSince >= TimeUnit.SECONDS.toNanos(2)) {
+                    listener.onEvent(new InstanceEvent.ListeningElsewhere(instance.instanceId(), instance.port, ports.iterator().next()));
+                } else if (now - started < TimeUnit.MINUTES.toNanos(1)) {
+                    portWatch.schedule(this, 500, TimeUnit.MILLISECONDS);
+                }
+            }
+        }, 500, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -215,6 +253,7 @@ public final class LocalBackend implements ComputeBackend {
     @Override
     public void close() {
         closed = true;
+        portWatch.shutdownNow();
         builds.values().forEach(p -> ProcessGroups.stop(p.pid(), Duration.ofSeconds(2)));
         List<Thread> stoppers = new ArrayList<>();
         for (LocalInstance i : List.copyOf(instances.values())) {

@@ -293,9 +293,8 @@ public final class ServiceReconciler implements AutoCloseable {
             becameHealthy(i);
             return;
         }
-        String why = event instanceof InstanceEvent.Exited e ? e.reason()
-                : event instanceof InstanceEvent.OutOfMemory m ? "was killed for using more than its " + m.memoryMiB() + " MiB of memory" : null;
-        if (why == null || i.state == State.STOPPING) {
+        String why = event.problem();
+        if (why == null || i.state == State.STOPPING || event instanceof InstanceEvent.ListeningElsewhere && i.state != State.STARTING) {
             return;
         }
         if (i.state == State.STARTING) {
