@@ -5,7 +5,7 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.CreateServiceResponse;
-import dev.slipway.core.build.BuildPlans;
+import dev.slipway.core.build.ConfigurationGuess;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.model.CodeConfiguration;
 import dev.slipway.core.model.CodeRepository;
@@ -39,8 +39,10 @@ import picocli.CommandLine.Parameters;
                 "and serve it through the router until Ctrl-C, which stops every process it started.",
                 "",
                 "Build and run settings come from apprunner.yaml at the source root (the App Runner",
-                "configuration file). Without one, Slipway guesses: package.json -> nodejs18 with npm start;",
-                "requirements.txt or a .py file -> python3.",
+                "configuration file). Without one, Slipway guesses and prints what it guessed: package.json ->",
+                "nodejs18, npm install, npm start; otherwise python3 (pip install -r requirements.txt if present),",
+                "started with python server.py, app.py or main.py, else the only .py file (or the only one with",
+                "a __main__ guard). 'slipway init DIR' writes the guess to apprunner.yaml for you to edit.",
                 "",
                 "Examples:",
                 "  slipway up examples/python-hello",
@@ -150,9 +152,17 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** apprunner.yaml when the source has one (always for a Git URL); otherwise what core guesses from the files. */
-    private static CodeConfiguration configuration(Optional<Path> local) {
+    private CodeConfiguration configuration(Optional<Path> local) {
         if (local.isPresent() && !Files.isRegularFile(local.get().resolve(AppRunnerYaml.FILE_NAME))) {
-            return CodeConfiguration.fromApi(BuildPlans.guess(local.get()));
+            if (Files.exists(local.get().resolve("apprunner.yml"))) {
+                spec.commandLine().getErr().println("[slipway] Found apprunner.yml, which App Runner does not read: rename it to "
+                        + AppRunnerYaml.FILE_NAME + " to use it");
+            }
+            ConfigurationGuess guess = ConfigurationGuess.of(local.get());
+            spec.commandLine().getOut().println("[slipway] No " + AppRunnerYaml.FILE_NAME + " in " + local.get() + "; "
+                    + guess.describe() + ".\n[slipway] To change it, write these settings to " + AppRunnerYaml.FILE_NAME
+                    + " with: slipway init " + local.get());
+            return CodeConfiguration.fromApi(guess.values());
         }
         return CodeConfiguration.fromRepository();
     }

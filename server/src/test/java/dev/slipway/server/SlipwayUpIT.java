@@ -116,6 +116,8 @@ class SlipwayUpIT {
                 """);
         slipway = SlipwayJar.start("up", app.toString(), "--router-port", "0");
         Matcher running = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
+        assertThat(slipway.output()).anyMatch(l -> l.contains("No apprunner.yaml in " + app + "; guessed from app.py: "
+                + "runtime PYTHON_3, start 'python app.py'")).anyMatch(l -> l.contains("slipway init " + app));
         String url = running.group(2) + ":" + running.group(3);
         HttpProbe probe = new HttpProbe(Integer.parseInt(running.group(3)));
         CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
@@ -134,6 +136,21 @@ class SlipwayUpIT {
         assertThat(response.body()).isEqualTo("slow done");
         slipway.awaitExit(Duration.ofMinutes(1));
         assertThat(slipway.output()).anyMatch(l -> l.contains("stopping: draining requests"));
+    }
+
+    @Test
+    void initWritesWhatUpWouldGuessAndNeverOverwrites() throws Exception {
+        Path app = tmp.resolve("web-app");
+        Files.createDirectories(app);
+        Files.writeString(app.resolve("web.py"), "print('hello')\n");
+        SlipwayJar init = SlipwayJar.run("init", app.toString());
+        assertThat(init.process().exitValue()).as(String.join("\n", init.output())).isZero();
+        assertThat(Files.readString(app.resolve("apprunner.yaml"))).contains("runtime: python3").contains("command: python web.py");
+        assertThat(init.output()).anyMatch(l -> l.contains("Wrote " + app.resolve("apprunner.yaml")));
+
+        SlipwayJar again = SlipwayJar.run("init", app.toString());
+        assertThat(again.process().exitValue()).isEqualTo(2);
+        assertThat(again.output()).anyMatch(l -> l.contains("exists already"));
     }
 
     @Test
