@@ -89,7 +89,7 @@ public final class Slipway implements AutoCloseable {
             StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
-                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain, b.planOverrides, b.allowedSourceDirectories));
+                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain, b.planOverrides, b.workingTrees, b.allowedSourceDirectories));
             this.resources = new ResourceActions(state);
             if (b.routerPort >= 0) {
                 RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
@@ -325,6 +325,7 @@ public final class Slipway implements AutoCloseable {
         private boolean durableState;
         private PlanOverrides planOverrides = PlanOverrides.NONE;
         private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
+        private boolean workingTrees;
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
 
         /** The compute backend by name: {@code local} (default). */
@@ -381,6 +382,12 @@ public final class Slipway implements AutoCloseable {
             this.allowedSourceDirectories = Optional.of(List.copyOf(directories));
             return this;
         }
+
+        /**
+         * Deploy a local Git repository's working tree as it is (tracked and untracked files, not ignored ones), as
+         * {@code slipway up DIR} does, instead of the head of SourceCodeVersion's branch (App Runner's way, the default).
+         */
+        public Builder deployWorkingTrees(boolean workingTrees) { this.workingTrees = workingTrees; return this; }
 
         public Slipway build() {
             if (durableState && stateDir == null) {

@@ -52,7 +52,8 @@ final class UpCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SOURCE", description = "A directory, or a Git URL (file://, https://).")
     String source;
 
-    @Option(names = "--branch", description = "Git branch to deploy (default: the repository's default branch).")
+    @Option(names = "--branch", description = "Git branch whose head commit to deploy. Without it, a local Git working tree "
+            + "is deployed as it is (uncommitted and untracked files too, not ignored ones), and a Git URL's default branch.")
     String branch;
 
     @Option(names = "--name", description = "Service name, 4-40 of [A-Za-z0-9-_] (default: from SOURCE).")
@@ -97,7 +98,7 @@ final class UpCommand implements Callable<Integer> {
         Slipway slipway;
         try {
             slipway = Slipway.builder().backend(backend).routerPort(routerPort)
-                    .planOverrides(new PlanOverrides(env, Optional.ofNullable(port)))
+                    .planOverrides(new PlanOverrides(env, Optional.ofNullable(port))).deployWorkingTrees(branch == null)
                     .logListener((service, stream, line) -> {
                         if (stream.startsWith("deployment/")) {
                             out.println(line);

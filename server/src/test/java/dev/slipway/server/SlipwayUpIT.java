@@ -139,6 +139,24 @@ class SlipwayUpIT {
     }
 
     @Test
+    void aLocalWorkingTreeIsDeployedAsItIsWithUncommittedChangesButNotIgnoredFiles() throws Exception {
+        Path repo = tmp.resolve("wip");
+        try (var git = TestApps.gitRepositoryWithGreeter(repo, "Hello", "Jane")) {
+            Files.writeString(repo.resolve(".gitignore"), "secrets.txt\n");
+            TestApps.commitAll(git, "ignore secrets");
+        }
+        Files.writeString(repo.resolve("server.py"), TestApps.pythonGreeter("Howdy")); // not committed
+        Files.writeString(repo.resolve("secrets.txt"), "ignored");
+        slipway = SlipwayJar.start("up", repo.toString(), "--router-port", "0");
+        Matcher running = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
+        int routerPort = Integer.parseInt(running.group(3));
+        assertThat(new HttpProbe(routerPort).get(running.group(2) + ":" + routerPort).body()).isEqualTo("Howdy, Jane!");
+        assertThat(slipway.output()).anyMatch(l -> l.contains("Copying the working tree of " + repo + " as it is (branch main, "
+                + "based on commit ") && l.contains("with local changes to 1 file"));
+        assertThat(slipway.output()).noneMatch(l -> l.contains("secrets.txt"));
+    }
+
+    @Test
     void initWritesWhatUpWouldGuessAndNeverOverwrites() throws Exception {
         Path app = tmp.resolve("web-app");
         Files.createDirectories(app);

@@ -15,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.TransportException;
@@ -29,6 +30,20 @@ import org.eclipse.jgit.util.FS;
  * to the SourceDirectory.
  */
 public final class SourceFetcher {
+    private final boolean workingTrees;
+
+    /** A fetcher that checks out the head of the branch of any Git repository, local ones too (App Runner's way). */
+    public SourceFetcher() {
+        this(false);
+    }
+
+    /**
+     * @param workingTrees whether a local Git repository's working tree is deployed as it is (tracked and untracked
+     *                     files, not ignored ones) instead of the head of the branch ({@code slipway up})
+     */
+    public SourceFetcher(boolean workingTrees) {
+        this.workingTrees = workingTrees;
+    }
 
     /** Fetches with no pinned SSH host keys (any host key is accepted and pinned for this fetch only). */
     public FetchedSource fetch(CodeRepository repo, Optional<RepositoryCredential> credential, Path into, LogSink log)
@@ -68,8 +83,10 @@ public final class SourceFetcher {
                     throw new BuildFailedException("RepositoryUrl " + url + " is neither a directory nor a Git repository");
                 }
                 log.line("Copying source directory " + dir);
-                copyTree(dir, into, log);
+                copyTree(dir, into, log, relative -> false);
                 commit = Optional.empty();
+            } else if (local.isPresent() && workingTrees && Files.isDirectory(local.get().resolve(".git"))) {
+                commit = WorkingTree.copy(local.get(), into, log);
             } else {
                 String uri = local.map(p -> p.toUri().toString()).orElse(url);
                 log.line("Cloning " + url + (branch != null ? " (branch " + branch + ")" : ""));
@@ -156,13 +173,19 @@ public final class SourceFetcher {
      * {@code log}.
      */
     public static void copyTree(Path from, Path to, LogSink log) throws IOException {
+        copyTree(from, to, log, relative -> false);
+    }
+
+    /** As {@link #copyTree(Path, Path, LogSink)}, also leaving out the paths (relative to {@code from}) {@code leaveOut} names. */
+    static void copyTree(Path from, Path to, LogSink log, Predicate<String> leaveOut) throws IOException {
         Path root = from.toRealPath();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
                 // the destination, and the directories holding it, are Slipway's own state, not the app's
-                if (!dir.equals(from) && (name.equals(".git") || name.equals("__pycache__") || to.startsWith(dir))) {
+                if (!dir.equals(from) && (name.equals(".git") || name.equals("__pycache__") || to.startsWith(dir)
+                        || leaveOut.test(from.relativize(dir).toString()))) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 Files.createDirectories(to.resolve(from.relativize(dir).toString()));
@@ -172,6 +195,9 @@ public final class SourceFetcher {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 String relative = from.relativize(file).toString();
+                if (leaveOut.test(relative)) {
+                    return FileVisitResult.CONTINUE;
+                }
                 if (attrs.isSymbolicLink()) {
                     Path target = file.getParent().resolve(Files.readSymbolicLink(file)).normalize();
                     if (!target.toAbsolutePath().startsWith(from.toAbsolutePath()) && !target.toAbsolutePath().startsWith(root)) {

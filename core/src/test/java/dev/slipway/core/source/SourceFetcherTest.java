@@ -51,4 +51,42 @@ class SourceFetcherTest {
         assertThat(RepositoryCredential.token("ghp_secret").toString()).doesNotContain("ghp_secret");
         assertThat(RepositoryCredential.sshKey("-----BEGIN PRIVATE KEY-----").toString()).doesNotContain("PRIVATE");
     }
+
+    @Test
+    void aWorkingTreeIsCopiedAsItIsWithoutIgnoredOrDeletedFiles() throws Exception {
+        Path repo = tmp.resolve("repo");
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(repo.resolve(".gitignore"), "*.log\nbuild/\n");
+            Files.writeString(repo.resolve("a.txt"), "committed");
+            Files.writeString(repo.resolve("d.txt"), "to be deleted");
+            dev.slipway.core.testing.TestApps.commitAll(git, "first");
+        }
+        Files.writeString(repo.resolve("a.txt"), "changed");
+        Files.writeString(repo.resolve("b.txt"), "untracked");
+        Files.writeString(repo.resolve("c.log"), "ignored");
+        Files.createDirectories(repo.resolve("build"));
+        Files.writeString(repo.resolve("build/out.bin"), "ignored");
+        Files.delete(repo.resolve("d.txt"));
+        Path into = tmp.resolve("into");
+        List<String> log = new ArrayList<>();
+
+        FetchedSource fetched = new SourceFetcher(true).fetch(new CodeRepository(repo.toString(),
+                SourceCodeVersion.branch("main"), null, null), Optional.empty(), into, log::add);
+
+        assertThat(fetched.commitId()).isPresent();
+        assertThat(into.resolve("a.txt")).hasContent("changed");
+        assertThat(into.resolve("b.txt")).hasContent("untracked");
+        assertThat(into.resolve(".gitignore")).exists();
+        assertThat(into.resolve("c.log")).doesNotExist();
+        assertThat(into.resolve("build")).doesNotExist();
+        assertThat(into.resolve("d.txt")).doesNotExist();
+        assertThat(into.resolve(".git")).doesNotExist();
+        assertThat(log).anyMatch(l -> l.contains("as it is (branch main, based on commit " + fetched.commitId().get()
+                + ", with local changes to 3 files)"));
+
+        Path cloned = tmp.resolve("cloned");
+        new SourceFetcher().fetch(new CodeRepository(repo.toString(), SourceCodeVersion.branch("main"), null, null),
+                Optional.empty(), cloned, l -> { });
+        assertThat(cloned.resolve("a.txt")).as("without working trees, the commit").hasContent("committed");
+    }
 }

@@ -49,7 +49,7 @@ public final class ServiceActions implements AutoCloseable {
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
     public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                           HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
-                          PlanOverrides planOverrides, Optional<List<Path>> allowedSourceDirectories) {
+                          PlanOverrides planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories) {
     }
 
     public ServiceActions(ControlState state, Runtime runtime) {
@@ -281,7 +281,7 @@ public final class ServiceActions implements AutoCloseable {
             Deployment.Access access = state.connections.usedBy(s.spec().source())
                     .map(c -> new Deployment.Access(c.credential(), c.hostKeys(), () -> state.writeEventually(() -> { })))
                     .orElse(Deployment.Access.NONE);
-            return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides(),
+            return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides(), runtime.workingTrees(),
                     ServiceSpecs.resources(s.spec().instance()), autoScaling(s, c -> c.minSize(), 1), s.revision(), messageUntilServing),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });

@@ -29,7 +29,7 @@ public final class DeploymentSteps {
 
         @Override
         public void run(Deployment d) throws BuildFailedException {
-            d.fetched = new SourceFetcher().fetch(code(d), d.access.credential(), d.access.hostKeys(), d.checkout, d.log::line);
+            d.fetched = new SourceFetcher(d.target.workingTrees()).fetch(code(d), d.access.credential(), d.access.hostKeys(), d.checkout, d.log::line);
             if (d.access.credential().isPresent()) {
                 d.access.hostKeysChanged().run(); // keeps a newly pinned SSH host key
             }
