@@ -7,6 +7,7 @@ import dev.slipway.core.internal.control.ControlState;
 import dev.slipway.core.internal.control.Recovery;
 import dev.slipway.core.internal.control.ResourceActions;
 import dev.slipway.core.internal.control.ServiceActions;
+import dev.slipway.core.internal.control.StateDirectoryLock;
 import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
@@ -58,6 +59,7 @@ public final class Slipway implements AutoCloseable {
 
     private final Path stateDir;
     private final boolean deleteStateDir;
+    private final StateDirectoryLock lock;
     private final Timeouts timeouts;
     private final String region;
     private final LogStreams logs;
@@ -76,6 +78,7 @@ public final class Slipway implements AutoCloseable {
             throw new UncheckedIOException("cannot create the state directory", e);
         }
         this.deleteStateDir = ownsDir;
+        this.lock = StateDirectoryLock.acquire(stateDir);
         this.timeouts = b.timeouts;
         this.region = b.region;
         this.logs = new LogStreams(stateDir.resolve("logs"));
@@ -109,6 +112,7 @@ public final class Slipway implements AutoCloseable {
             }
             probes.close();
             logs.close();
+            lock.close();
             if (ownsDir) {
                 SourceFetcher.deleteTree(stateDir);
             }
@@ -305,6 +309,7 @@ public final class Slipway implements AutoCloseable {
         backend.close();
         probes.close();
         logs.close();
+        lock.close();
         if (deleteStateDir) {
             SourceFetcher.deleteTree(stateDir);
         }

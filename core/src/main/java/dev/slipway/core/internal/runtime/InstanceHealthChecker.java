@@ -37,9 +37,28 @@ public final class InstanceHealthChecker {
                 n += r;
             }
             String status = new String(head, 0, n, StandardCharsets.US_ASCII);
+            drain(in);
             return status.startsWith("HTTP/1.") && status.length() >= 12 && status.charAt(9) == '2';
         } catch (IOException e) {
             return false;
         }
     }
+
+    /**
+     * Reads the rest of the response (up to 1 MiB, within the timeout), so that the app finishes writing it before the
+     * connection closes: closing after the status line makes apps log broken pipes on every check.
+     */
+    private static void drain(InputStream in) {
+        byte[] sink = new byte[8192];
+        long total = 0;
+        try {
+            for (int r; total < MAX_DRAINED && (r = in.read(sink)) > 0; ) {
+                total += r;
+            }
+        } catch (IOException e) {
+            // the verdict comes from the status line; a slow or endless body ends the check here
+        }
+    }
+
+    private static final long MAX_DRAINED = 1 << 20;
 }
