@@ -78,6 +78,10 @@ class ServerRestartIT {
         assertThat(services).extracting(n -> n.get("ServiceName").asText() + "=" + n.get("Status").asText())
                 .containsExactly("keeper=RUNNING", "sleeper=PAUSED");
         await().atMost(Duration.ofMinutes(1)).until(() -> "Hello, Jane!".equals(get(second, running, again)));
+        List<String> events = Files.readAllLines(state.resolve("logs/keeper/events.log"));
+        int stopped = indexOf(events, "left by the previous run of Slipway was stopped");
+        int restarted = indexOf(events, "Slipway restarted: starting revision");
+        assertThat(stopped).as("the old instance stops before the new one starts: " + events).isBetween(0, restarted - 1);
         assertThat(again.ok("list-operations", "--service-arn", running).get("OperationSummaryList"))
                 .extracting(o -> o.get("Type").asText()).containsExactly("CREATE_SERVICE");
         assertThat(status(second, paused, again)).isEqualTo(503);
@@ -136,6 +140,18 @@ class ServerRestartIT {
         assertThat(ops).extracting(o -> o.get("Type").asText() + "=" + o.get("Status").asText())
                 .containsExactly("UPDATE_SERVICE=FAILED", "CREATE_SERVICE=SUCCEEDED");
         assertThat(get(second, arn, again)).isEqualTo("Hello, Jane!");
+        String why = "UPDATE_SERVICE operation " + op + " failed: interrupted: Slipway stopped before the operation ended";
+        assertThat(Files.readString(deploymentLog)).contains(why);
+        assertThat(Files.readString(state.resolve("logs/steady/events.log"))).contains(why);
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private Server start(Path state) {

@@ -43,11 +43,20 @@ public final class Recovery {
             state.tags.restore(saved.tags());
             return saved.services().stream().map(Recovery::record).peek(state::put).toList();
         }).orElse(List.of()));
-        Map<String, List<AdoptedInstance>> byService = adopted.stream()
+        // what the previous run left and this one does not keep stops first, all at once, before anything starts again
+        boolean keeps = backend.capabilities().keepsInstancesAcrossRestarts();
+        Map<String, ServiceRecord> byArn = restored.stream().collect(Collectors.toMap(ServiceRecord::arn, s -> s));
+        List<AdoptedInstance> stale = adopted.stream().filter(a -> !keeps || !byArn.containsKey(a.spec().serviceArn())
+                || !byArn.get(a.spec().serviceArn()).revision().map(r -> r.revisionId().equals(a.spec().revisionId())).orElse(false))
+                .toList();
+        stale.parallelStream().forEach(a -> backend.stop(a.handle(), Duration.ofSeconds(5)));
+        stale.stream().filter(a -> byArn.containsKey(a.spec().serviceArn())).forEach(a -> actions.note(byArn.get(a.spec().serviceArn()),
+                "Instance " + a.spec().instanceId() + " left by the previous run of Slipway was stopped"));
+        Map<String, List<AdoptedInstance>> byService = adopted.stream().filter(a -> !stale.contains(a))
                 .collect(Collectors.groupingBy(a -> String.valueOf(a.spec().serviceArn())));
         for (ServiceRecord s : restored) {
             actions.adoptRestored(s, byService.getOrDefault(s.arn(), List.of()));
-            byService.remove(s.arn());
+            interruptedOperation(s, loaded.get()).ifPresent(op -> actions.noteInterrupted(s, op));
             if (s.status() == ServiceStatus.PAUSED) {
                 actions.showRestored(s, DesiredState.Mode.PAUSED, "");
             } else if (s.status() == ServiceStatus.RUNNING && s.revision().isPresent()) {
@@ -57,10 +66,16 @@ public final class Recovery {
                         + "; see its events and deployment logs.");
             }
         }
-        byService.values().stream().flatMap(List::stream).forEach(a -> backend.stop(a.handle(), Duration.ofSeconds(5)));
         if (loaded.isPresent()) {
             LOG.info("restored {} service(s) from the state store", restored.size());
         }
+    }
+
+    /** The operation of {@code s} that the previous run did not finish, now ended FAILED. */
+    private static Optional<OperationRecord> interruptedOperation(ServiceRecord s, ControlPlaneState saved) {
+        return saved.services().stream().filter(x -> x.arn().equals(s.arn())).findFirst()
+                .flatMap(x -> x.operations().stream().filter(o -> !o.summary().isDone()).findFirst())
+                .flatMap(o -> s.operations().stream().filter(r -> r.id().equals(o.summary().id())).findFirst());
     }
 
     private static ServiceRecord record(ControlPlaneState.ServiceState saved) {

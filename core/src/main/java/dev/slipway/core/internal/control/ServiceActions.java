@@ -39,6 +39,7 @@ import java.util.function.Function;
  */
 public final class ServiceActions implements AutoCloseable {
     private static final ShapeValidator VALIDATOR = ShapeValidator.instance();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceActions.class);
 
     private final ControlState state;
     private final Runtime runtime;
@@ -189,6 +190,20 @@ public final class ServiceActions implements AutoCloseable {
     /** Takes over a service read back from the state store, with what a previous run left of it. */
     void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted) {
         reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts());
+    }
+
+    /** A line in a service's events and the server log. */
+    void note(ServiceRecord s, String line) {
+        runtime.logs().sink(s.name(), "events").line(line);
+        LOG.info("service {}: {}", s.name(), line);
+    }
+
+    /** Says in the events and the operation's deployment log that a restart of Slipway ended the operation. */
+    void noteInterrupted(ServiceRecord s, OperationRecord op) {
+        String why = op.type() + " operation " + op.id() + " failed: " + op.failureReason().orElse("interrupted")
+                + "; service status is " + s.status() + (s.status() == ServiceStatus.RUNNING ? " (the previous settings and revision are kept)" : "");
+        runtime.logs().sink(s.name(), "deployment/" + op.id()).line("[AppRunner] " + why);
+        note(s, why);
     }
 
     /** Shows a restored service as it was: paused, or unavailable with a message. */
