@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code slipway logs}: prints a service's log streams from the state directory, and follows them. */
 @Command(name = "logs", mixinStandardHelpOptions = true,
+        header = "Print a service's logs (events, deployments, application output), and follow them.",
         description = {"Print a service's logs, as the guide's log streams name them:",
                 "  events                    service events (operations, replaced instances) - the default",
                 "  deployment/<operation-id> the [AppRunner] steps and [Build] output of one operation",

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code slipway server}: the App Runner-compatible control plane that the AWS CLI and SDKs drive. */
 @Command(name = "server", mixinStandardHelpOptions = true,
+        header = "Run the App Runner-compatible control plane that the AWS CLI and SDKs drive.",
         description = {"Run Slipway as a control plane that speaks the App Runner API (AWS JSON 1.0, Signature V4).",
                 "Point the AWS CLI or an SDK at it with --endpoint-url.",
                 "",

@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 /** {@code --state-dir}: the directory a server keeps its credentials, state, logs and workspaces in. */
 final class StateDirOption {
     @Option(names = "--state-dir", description = "The server's state directory: credentials, state, logs, workspaces "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "${sys:user.home}/.slipway")
+            + "(default: $SLIPWAY_STATE_DIR, else ~/.slipway; now ${DEFAULT-VALUE}).",
+            defaultValue = "${env:SLIPWAY_STATE_DIR:-${sys:user.home}/.slipway}")
     Path path;
 }

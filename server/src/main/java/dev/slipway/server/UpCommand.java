@@ -35,6 +35,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code slipway up}: builds a source directory or Git repository, runs it behind the router, until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
+        header = "Build and run a web service from a directory or Git URL until Ctrl-C.",
         description = {"Build and run a web service from source, stream the build and deployment log, print its URL,",
                 "and serve it through the router until Ctrl-C, which stops every process it started.",
                 "",
@@ -128,7 +129,7 @@ final class UpCommand implements Callable<Integer> {
             Operation op = created.operation();
             OperationSummary result = op.await(Duration.ofHours(1));
             if (result.status() != OperationStatus.SUCCEEDED) {
-                err.println("slipway up: the service could not be created: " + op.failureReason().orElse("unknown reason"));
+                err.println("slipway up: the service could not be created: " + inUpsTerms(op.failureReason().orElse("unknown reason")));
                 return 1;
             }
             out.println();
@@ -138,7 +139,7 @@ final class UpCommand implements Callable<Integer> {
             stopped.await();
             return 0;
         } catch (SlipwayException e) {
-            err.println("slipway up: " + e.errorCode() + ": " + e.getMessage());
+            err.println("slipway up: " + inUpsTerms(e.getMessage()));
             return 2;
         } finally {
             if (stopped.getCount() > 0) {
@@ -150,6 +151,14 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** A failure said in the API's terms, said in the options of {@code slipway up}. */
+    static String inUpsTerms(String apiMessage) {
+        return apiMessage.replace("check SourceCodeVersion.Value", "check --branch")
+                .replace("(for a private repository, use an AVAILABLE connection)",
+                        "(slipway up clones public repositories; for a private one, clone it and give its directory)")
+                .replace("RepositoryUrl ", "").replace("at 'serviceName'", "of --name");
     }
 
     /** apprunner.yaml when the source has one (always for a Git URL); otherwise what core guesses from the files. */

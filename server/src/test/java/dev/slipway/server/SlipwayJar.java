@@ -40,11 +40,18 @@ public final class SlipwayJar implements AutoCloseable {
 
     /** Starts the jar with {@code args}, stdout and stderr merged. */
     public static SlipwayJar start(String... args) {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** Starts the jar with {@code args} and these environment variables added, stdout and stderr merged. */
+    public static SlipwayJar start(java.util.Map<String, String> env, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-jar", Path.of("target", "slipway.jar").toString()));
         command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
         try {
-            return new SlipwayJar(new ProcessBuilder(command).redirectErrorStream(true).start());
+            return new SlipwayJar(pb.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -80,6 +80,10 @@ class SlipwayLogsIT {
                 "--state-dir", state().toString());
         assertThat(unknown.process().exitValue()).isEqualTo(2);
         assertThat(unknown.output()).anyMatch(l -> l.contains("deployment/" + created.operationId()));
+
+        SlipwayJar fromEnv = SlipwayJar.start(java.util.Map.of("SLIPWAY_STATE_DIR", state().toString()), "logs", "logged");
+        assertThat(fromEnv.awaitExit(Duration.ofMinutes(1))).as("SLIPWAY_STATE_DIR is the default --state-dir").isZero();
+        assertThat(fromEnv.output()).anyMatch(l -> l.contains("CREATE_SERVICE operation " + created.operationId()));
     }
 
     private List<String> logs(String... args) throws InterruptedException {

@@ -175,12 +175,25 @@ class SlipwayUpIT {
     void upExplainsItselfAndRejectsAMissingSource() throws Exception {
         SlipwayJar help = SlipwayJar.run("up", "--help");
         assertThat(help.process().exitValue()).isZero();
+        Process launcher = new ProcessBuilder(Path.of("..", "bin", "slipway").toString(), "--help").redirectErrorStream(true).start();
+        String usage = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(launcher.waitFor()).as("bin/slipway: " + usage).isZero();
+        assertThat(usage).contains("Build and run a web service from a directory or Git URL until Ctrl-C.");
         assertThat(help.output()).anyMatch(l -> l.contains("apprunner.yaml"))
                 .anyMatch(l -> l.contains("--router-port")).anyMatch(l -> l.contains("--env"));
 
         SlipwayJar missing = SlipwayJar.run("up", tmp.resolve("nothing-here").toString());
         assertThat(missing.process().exitValue()).isEqualTo(2);
         assertThat(missing.output()).anyMatch(l -> l.contains("does not exist"));
+
+        TestApps.gitRepositoryWithGreeter(tmp.resolve("repo"), "Hello", "Jane").close();
+        SlipwayJar noBranch = SlipwayJar.run("up", tmp.resolve("repo").toString(), "--branch", "nope", "--router-port", "0");
+        assertThat(noBranch.process().exitValue()).isEqualTo(1);
+        assertThat(noBranch.output()).anyMatch(l -> l.startsWith("slipway up: the service could not be created: branch 'nope' "
+                + "not found") && l.contains("check --branch (branches: main)"));
+        SlipwayJar badName = SlipwayJar.run("up", tmp.resolve("repo").toString(), "--name", "ab", "--router-port", "0");
+        assertThat(badName.process().exitValue()).isEqualTo(2);
+        assertThat(badName.output()).anyMatch(l -> l.contains("Value 'ab' of --name failed"));
     }
 
     @Test

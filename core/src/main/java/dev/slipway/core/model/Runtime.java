@@ -1,6 +1,8 @@
 package dev.slipway.core.model;
 
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /** A managed runtime of a code service, as the API model's Runtime enum names it, with its apprunner.yaml name. */
@@ -18,6 +20,13 @@ public enum Runtime {
     /** The name used by the {@code runtime} key of apprunner.yaml, e.g. {@code python3}. */
     public String configName() {
         return configName;
+    }
+
+    /** The apprunner.yaml names of all runtimes, by language and then version ({@code corretto8, corretto11, dotnet6 ...}). */
+    public static List<String> configNamesInOrder() {
+        return Arrays.stream(values()).map(Runtime::configName).sorted(Comparator
+                .comparing((String n) -> n.replaceAll("\\d+$", ""))
+                .thenComparingInt(n -> Integer.parseInt(n.replaceAll("^\\D+", "")))).toList();
     }
 
     /** The runtime whose apprunner.yaml name is {@code name} (case-insensitive). */

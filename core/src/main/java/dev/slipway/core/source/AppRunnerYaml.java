@@ -4,7 +4,6 @@ import dev.slipway.core.build.BuildPlan;
 import dev.slipway.core.model.Runtime;
 import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ public final class AppRunnerYaml {
         String runtimeName = requiredScalar(top, "runtime", root);
         Runtime runtime = Runtime.fromConfigName(runtimeName).orElseThrow(() -> new ConfigurationFileException(
                 at(top.get("runtime").getValueNode()) + "unknown runtime '" + runtimeName + "'; use one of "
-                        + Arrays.stream(Runtime.values()).map(Runtime::configName).collect(Collectors.joining(", "))));
+                        + String.join(", ", Runtime.configNamesInOrder())));
 
         List<String> pre = List.of();
         List<String> build = List.of();

@@ -80,6 +80,7 @@ public final class ControlState {
                 synchronized (lock) {
                     before.restore(this);
                 }
+                LOG.warn("could not save the state, so the change was undone: {}", rootMessage(e));
                 throw new InternalServiceErrorException("Slipway could not save its state, so nothing was changed ("
                         + rootMessage(e) + "). Free space in the state directory and try again.", e);
             }
@@ -110,7 +111,7 @@ public final class ControlState {
                 return;
             } catch (InternalServiceErrorException e) {
                 if (attempt == 1) {
-                    LOG.warn("{} Retrying until it can be saved; the change shows once saved.", e.getMessage());
+                    LOG.warn("retrying until the state can be saved; the change shows once it is");
                 }
                 synchronized (retry) {
                     if (closed) {
