@@ -178,7 +178,7 @@ class SlipwayUpIT {
         Process launcher = new ProcessBuilder(Path.of("..", "bin", "slipway").toString(), "--help").redirectErrorStream(true).start();
         String usage = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(launcher.waitFor()).as("bin/slipway: " + usage).isZero();
-        assertThat(usage).contains("Build and run a web service from a directory or Git URL until Ctrl-C.");
+        assertThat(usage).contains("up          Build and run a web service from a directory or Git URL");
         assertThat(help.output()).anyMatch(l -> l.contains("apprunner.yaml"))
                 .anyMatch(l -> l.contains("--router-port")).anyMatch(l -> l.contains("--env"));
 
