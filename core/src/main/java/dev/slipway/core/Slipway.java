@@ -28,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.UUID;
@@ -86,7 +87,7 @@ public final class Slipway implements AutoCloseable {
         ComputeBackend loaded = null;
         RouterProvider.Router started = null;
         try {
-            loaded = loadBackend(b.backend, stateDir.resolve("backend-" + b.backend));
+            loaded = loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
             this.backend = loaded;
             String controlPlaneId = controlPlaneId(stateDir);
             StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
@@ -120,14 +121,14 @@ public final class Slipway implements AutoCloseable {
         }
     }
 
-    private static ComputeBackend loadBackend(String name, Path workDir) {
+    private static ComputeBackend loadBackend(String name, Path workDir, Map<String, String> settings) {
         List<ComputeBackendProvider> providers = ServiceLoader.load(ComputeBackendProvider.class).stream()
                 .map(ServiceLoader.Provider::get).toList();
         ComputeBackendProvider provider = providers.stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No backend named '" + name + "' on the classpath; "
                         + "available: " + providers.stream().map(ComputeBackendProvider::name).collect(Collectors.joining(", "))
                         + (providers.isEmpty() ? "none (add dev.slipway:slipway-backend-local)" : "")));
-        return provider.create(new BackendContext(workDir));
+        return provider.create(new BackendContext(workDir, settings));
     }
 
     /** The id owner labels carry: kept in the state directory, so a restart on it adopts what the last run left. */
@@ -331,6 +332,7 @@ public final class Slipway implements AutoCloseable {
         private PlanOverrides planOverrides = PlanOverrides.NONE;
         private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
         private boolean workingTrees;
+        private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
 
         /** The compute backend by name: {@code local} (default). */
@@ -393,6 +395,13 @@ public final class Slipway implements AutoCloseable {
          * {@code slipway up DIR} does, instead of the head of SourceCodeVersion's branch (App Runner's way, the default).
          */
         public Builder deployWorkingTrees(boolean workingTrees) { this.workingTrees = workingTrees; return this; }
+
+        /**
+         * A setting of a backend, named {@code <backend>.<key>}: for the local backend, {@code local.run-as} (the
+         * account builds and instances run as; needs root) and {@code local.apps-dir} (where that account's
+         * workspaces are, default {@code /var/lib/slipway/apps}).
+         */
+        public Builder backendSetting(String name, String value) { this.backendSettings.put(name, value); return this; }
 
         public Slipway build() {
             if (durableState && stateDir == null) {

@@ -57,6 +57,11 @@ final class ServerCommand implements Callable<Integer> {
             + "build, start ...) may take before the operation fails (default: ${DEFAULT-VALUE}).", defaultValue = "1800")
     long stepTimeoutSeconds;
 
+    @Option(names = "--run-as", paramLabel = "USER", description = "The account the local backend runs builds and apps as. "
+            + "Default when the server runs as root: slipway-app (created if missing), so that API keys do not run code "
+            + "as root; --run-as root keeps root.")
+    String runAs;
+
     @Spec
     CommandSpec spec;
 
@@ -68,7 +73,12 @@ final class ServerCommand implements Callable<Integer> {
         Slipway slipway;
         ApiServer api;
         try {
-            slipway = Slipway.builder().backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
+            Slipway.Builder builder = Slipway.builder();
+            String appUser = runAs != null ? runAs : "root".equals(System.getProperty("user.name")) ? "slipway-app" : null;
+            if (appUser != null && backend.equals("local")) {
+                builder.backendSetting("local.run-as", appUser);
+            }
+            slipway = builder.backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).region(region).allowedSourceDirectories(allowedSourceDirs)
                     .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds))).build();
         } catch (IllegalStateException | IllegalArgumentException e) {

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -55,6 +56,7 @@ public final class LocalBackend implements ComputeBackend {
 
     private final Path workDir;
     private final ProcessRegistry registry;
+    private final Optional<RunAs> runAs;
     private final RuntimeToolchains toolchains;
     private final Map<String, LocalInstance> instances = new ConcurrentHashMap<>();
     private final Map<Long, Process> builds = new ConcurrentHashMap<>();
@@ -66,9 +68,16 @@ public final class LocalBackend implements ComputeBackend {
     private volatile boolean closed;
 
     LocalBackend(Path workDir, ProcessRegistry registry) {
-        this.workDir = workDir;
+        this(workDir, registry, Optional.empty());
+    }
+
+    /** @param runAs the account builds and instances run as, if not this JVM's */
+    LocalBackend(Path workDir, ProcessRegistry registry, Optional<RunAs> runAs) {
+        this.workDir = runAs.map(RunAs::appsDir).orElse(workDir);
         this.registry = registry;
-        this.toolchains = new RuntimeToolchains(workDir.resolve("shims"));
+        this.runAs = runAs;
+        String hostPath = Optional.ofNullable(System.getenv(PATH)).orElse("/usr/local/bin:/usr/bin:/bin");
+        this.toolchains = new RuntimeToolchains(this.workDir.resolve("shims"), runAs.map(r -> r.reachable(hostPath)).orElse(hostPath));
     }
 
     @Override
@@ -94,6 +103,9 @@ public final class LocalBackend implements ComputeBackend {
         try {
             Files.createDirectories(workspace.getParent());
             moveOrCopy(source.sourceDir(), workspace);
+            if (runAs.isPresent()) {
+                runAs.get().own(workspace);
+            }
         } catch (IOException e) {
             throw new BuildFailedException("cannot create the workspace " + workspace + ": " + e.getMessage(), e);
         }
@@ -131,7 +143,7 @@ public final class LocalBackend implements ComputeBackend {
         log.line("[" + phase + "] $ " + command);
         Process p;
         try {
-            p = ProcessGroups.start(command, dir, env);
+            p = ProcessGroups.start(command, dir, env, runAs);
         } catch (IOException e) {
             throw new BuildFailedException("cannot run " + phase + " command '" + command + "': " + e.getMessage(), e);
         }
@@ -170,7 +182,7 @@ public final class LocalBackend implements ComputeBackend {
         String command = run.startCommand().orElseThrow(() -> new IllegalArgumentException("a local instance needs a start command"));
         Process p;
         try {
-            p = ProcessGroups.start(command, Path.of(revision.location()), env);
+            p = ProcessGroups.start(command, Path.of(revision.location()), env, runAs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start '" + command + "'", e);
         }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts commands as leaders of their own process group ({@code setsid}) so that a whole tree (the shell, the app,
@@ -18,16 +19,28 @@ final class ProcessGroups {
     private ProcessGroups() {
     }
 
-    /** Starts {@code sh -c command} in {@code dir} as a new process group, stdout and stderr merged. */
-    static Process start(String command, Path dir, Map<String, String> env) throws IOException {
+    /**
+     * Starts {@code sh -c command} in {@code dir} as a new process group, stdout and stderr merged, as the user of
+     * {@code runAs} if any. The environment is {@code env} over this JVM's, without Slipway's own variables
+     * ({@code SLIPWAY_*}, e.g. the API's secret key); as another user, only {@code env} and the locale.
+     */
+    static Process start(String command, Path dir, Map<String, String> env, Optional<RunAs> runAs) throws IOException {
         List<String> argv = new ArrayList<>();
         if (HAS_SETSID) {
             argv.add("setsid");
         }
+        runAs.ifPresent(r -> argv.addAll(r.prefix()));
         argv.add("sh");
         argv.add("-c");
         argv.add(command);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
+        if (runAs.isPresent()) {
+            pb.environment().keySet().removeIf(k -> !k.equals("LANG") && !k.startsWith("LC_") && !k.equals("TZ"));
+            pb.environment().put("HOME", dir.toString());
+            pb.environment().put("USER", runAs.get().user());
+        } else {
+            pb.environment().keySet().removeIf(k -> k.startsWith("SLIPWAY_"));
+        }
         try {
             pb.environment().putAll(env);
         } catch (IllegalArgumentException e) { // its message would hold the value, maybe a secret

@@ -78,7 +78,7 @@ final class RuntimeToolchains {
                 Path pip = shimDir.resolve("pip");
                 if (!Files.exists(pip)) {
                     Files.writeString(pip, "#!/bin/sh\nexec \"" + python3 + "\" -m pip \"$@\"\n");
-                    pip.toFile().setExecutable(true);
+                    pip.toFile().setExecutable(true, false);
                 }
             }
         } catch (IOException e) {
