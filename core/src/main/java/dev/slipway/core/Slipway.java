@@ -8,6 +8,7 @@ import dev.slipway.core.internal.control.Recovery;
 import dev.slipway.core.internal.control.ResourceActions;
 import dev.slipway.core.internal.control.ServiceActions;
 import dev.slipway.core.internal.control.StateDirectoryLock;
+import dev.slipway.core.internal.control.Startup;
 import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
@@ -16,9 +17,7 @@ import dev.slipway.core.routing.RoutingSnapshot;
 import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
-import dev.slipway.core.spi.BackendContext;
 import dev.slipway.core.spi.ComputeBackend;
-import dev.slipway.core.spi.ComputeBackendProvider;
 import dev.slipway.core.spi.RouterProvider;
 import dev.slipway.core.spi.RouterTimeouts;
 import dev.slipway.core.store.FileStateStore;
@@ -31,9 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,9 +84,9 @@ public final class Slipway implements AutoCloseable {
         ComputeBackend loaded = null;
         RouterProvider.Router started = null;
         try {
-            loaded = loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
+            loaded = Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
             this.backend = loaded;
-            String controlPlaneId = controlPlaneId(stateDir);
+            String controlPlaneId = Startup.controlPlaneId(stateDir);
             StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
@@ -119,35 +116,6 @@ public final class Slipway implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private static ComputeBackend loadBackend(String name, Path workDir, Map<String, String> settings) {
-        List<ComputeBackendProvider> providers = ServiceLoader.load(ComputeBackendProvider.class).stream()
-                .map(ServiceLoader.Provider::get).toList();
-        ComputeBackendProvider provider = providers.stream().filter(p -> p.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("No backend named '" + name + "' on the classpath; "
-                        + "available: " + providers.stream().map(ComputeBackendProvider::name).collect(Collectors.joining(", "))
-                        + (providers.isEmpty() ? "none (add dev.slipway:slipway-backend-local)" : "")));
-        return provider.create(new BackendContext(workDir, settings));
-    }
-
-    /** The id owner labels carry: kept in the state directory, so a restart on it adopts what the last run left. */
-    private static String controlPlaneId(Path stateDir) {
-        Path file = stateDir.resolve("control-plane-id");
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file).trim();
-            }
-            String id = UUID.randomUUID().toString();
-            Files.writeString(file, id + "\n");
-            return id;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write " + file, e);
-        }
-    }
-
-    public static Builder builder() {
-        return new Builder();
     }
 
     /** The port the router listens on, if it runs. */
