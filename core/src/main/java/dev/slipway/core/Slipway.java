@@ -118,6 +118,11 @@ public final class Slipway implements AutoCloseable {
         }
     }
 
+    /** A builder of a Slipway; every setting has a default (local backend, router on 127.0.0.1:9080, a temporary state directory). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     /** The port the router listens on, if it runs. */
     public Optional<Integer> routerPort() {
         return Optional.ofNullable(router).map(RouterProvider.Router::port);

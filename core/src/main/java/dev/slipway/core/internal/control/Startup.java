@@ -43,8 +43,4 @@ public final class Startup {
             throw new UncheckedIOException("cannot read or write " + file, e);
         }
     }
-
-    public static Builder builder() {
-        return new Builder();
-    }
 }
