@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
 import dev.slipway.core.routing.RoutingTable;
-import java.io.ByteArrayOutputStream;
+import dev.slipway.core.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -105,23 +104,8 @@ class RouterFramingTest {
                 .containsIgnoringCase("host: " + HOST + ":" + router.port() + "\r\n").doesNotContain("elsewhere");
     }
 
-    /** Writes {@code request} on a new connection and reads until the router closes it (failing if it is still open after 5 s). */
     private static String exchange(String request) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), router.port())) {
-            s.setSoTimeout(5000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8192];
-            try {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    got.write(buf, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                throw new AssertionError("the router left the connection open after: " + got.toString(StandardCharsets.ISO_8859_1));
-            }
-            return got.toString(StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.exchange(router.port(), request, 5000);
     }
 
     /** An upstream that records each request head, reads a Content-Length body, and answers 200 on a kept-alive connection. */

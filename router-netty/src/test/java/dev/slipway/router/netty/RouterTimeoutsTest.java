@@ -7,13 +7,9 @@ import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
 import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.spi.RouterTimeouts;
-import java.io.ByteArrayOutputStream;
+import dev.slipway.core.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -86,22 +82,7 @@ class RouterTimeoutsTest {
                 .startsWith("HTTP/1.1 504 ");
     }
 
-    /** Writes {@code request} and reads until the router closes the connection; fails if it is still open after 10 s. */
     private static String exchange(String request) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), router.port())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8192];
-            try {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    got.write(buf, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                throw new AssertionError("the router left the connection open after: " + got.toString(StandardCharsets.ISO_8859_1));
-            }
-            return got.toString(StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.exchange(router.port(), request, 10000);
     }
 }

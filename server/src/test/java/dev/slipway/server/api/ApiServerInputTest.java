@@ -3,12 +3,8 @@ package dev.slipway.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.core.Slipway;
-import java.io.ByteArrayOutputStream;
+import dev.slipway.core.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,22 +96,7 @@ class ApiServerInputTest {
                 + "/us-east-1/apprunner/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + "0".repeat(64) + "\r\n";
     }
 
-    /** Writes {@code request} and reads until the server closes the connection (failing if it stays open 5 s). */
     private static String exchange(String request) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), api.port())) {
-            s.setSoTimeout(5000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8192];
-            try {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    got.write(buf, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                throw new AssertionError("the connection stayed open after: " + got.toString(StandardCharsets.ISO_8859_1));
-            }
-            return got.toString(StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.exchange(api.port(), request, 5000);
     }
 }
