@@ -23,6 +23,14 @@ import java.util.regex.Pattern;
 public final class ShapeValidator {
     private static final ShapeValidator INSTANCE = new ShapeValidator();
 
+    /**
+     * Slipway's extensions of the model's patterns (docs/api-compatibility.md): an ImageIdentifier may also be any plain
+     * Docker reference ({@code nginx:1.27}, {@code 127.0.0.1:5000/team/app:1}, {@code name@sha256:...}).
+     */
+    private static final Map<String, Pattern> EXTENSIONS = Map.of("ImageIdentifier", Pattern.compile(
+            "(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*"
+                    + "(?::\\w[\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?"));
+
     private final JsonNode shapes;
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
@@ -133,7 +141,8 @@ public final class ShapeValidator {
                 if (shape.has("pattern")) {
                     String regex = shape.get("pattern").asText();
                     Pattern p = patterns.computeIfAbsent(regex, Pattern::compile);
-                    if (!p.matcher(s).matches()) {
+                    Pattern extension = EXTENSIONS.get(shapeName);
+                    if (!p.matcher(s).matches() && (extension == null || !extension.matcher(s).matches())) {
                         errors.add(describe(value, path, sensitive) + "Member must satisfy regular expression pattern: " + regex);
                     }
                 }

@@ -1,0 +1,353 @@
+package dev.slipway.backend.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PullResponseItem;
+import dev.slipway.core.spi.BuildCancelledException;
+import dev.slipway.core.build.BuildFailedException;
+import dev.slipway.core.spi.AdoptedInstance;
+import dev.slipway.core.spi.BackendCapabilities;
+import dev.slipway.core.spi.BuildListener;
+import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.InstanceEvent;
+import dev.slipway.core.spi.InstanceHandle;
+import dev.slipway.core.spi.InstanceListener;
+import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.spi.PreparedRevision;
+import dev.slipway.core.spi.Resources;
+import dev.slipway.core.spi.RevisionSource;
+import dev.slipway.core.spi.RevisionSpec;
+import dev.slipway.core.spi.RunConfiguration;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs instances as containers on a Docker engine. A revision is an image: pulled for an image service (with each
+ * layer's progress in the deployment log, and the digest it resolved to). Each instance is one container, labelled
+ * with the SPI's owner labels and the JVM that started it, with InstanceConfiguration's CPU and memory as hard limits
+ * (NanoCpus, Memory), on the host's network with {@code PORT} set to a free port (engines started with
+ * {@code --bridge=none} have no other network), its output streamed to the instance's log, and its end (with OOMKilled
+ * called by that name) reported as an instance event.
+ *
+ * <p>Not yet: source builds (capabilities say so, and core refuses code repositories on this backend), a bridge
+ * network with published ports, keeping containers across a restart of the control plane (they are stopped and
+ * started again, as on the local backend).
+ */
+public final class DockerBackend implements ComputeBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, false, true, false, false, false);
+    /** The JVM that started a container, so that containers of a control plane that is gone can be found. */
+    static final String OWNER_PID = "slipway.dev/owner-pid";
+    static final String OWNER_START = "slipway.dev/owner-start";
+    private static final String SELF_PID = Long.toString(ProcessHandle.current().pid());
+    private static final String SELF_START = ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
+
+    private final DockerClient docker;
+    private final Map<String, DockerInstance> instances = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    DockerBackend(DockerClient docker) {
+        this.docker = docker;
+    }
+
+    /** A running container: the instance id, its container id, and where the router reaches it. */
+    private record DockerInstance(String instanceId, String containerId, String host, int port, boolean[] stopped)
+            implements InstanceHandle {
+    }
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException {
+        if (!(spec.source() instanceof RevisionSource.Image image)) {
+            throw new BuildFailedException("the docker backend does not build source code yet; use an imageRepository");
+        }
+        String ref = image.imageIdentifier();
+        listener.progress("pull " + ref, 1, 1);
+        pull(ref, listener);
+        InspectImageResponse inspected;
+        try {
+            inspected = docker.inspectImageCmd(ref).exec();
+        } catch (NotFoundException e) {
+            throw new BuildFailedException("image " + ref + " is not on the engine after the pull");
+        }
+        String digest = inspected.getRepoDigests() == null || inspected.getRepoDigests().isEmpty()
+                ? inspected.getId() : inspected.getRepoDigests().get(0);
+        listener.output("Image " + ref + " is " + digest);
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("image", ref);
+        attributes.put("digest", digest);
+        return new PreparedRevision(spec.serviceId(), spec.revisionId(), inspected.getId(), attributes, spec.run());
+    }
+
+    /** Pulls {@code ref}; when no registry answers and the engine has the image, uses that one (and says so). */
+    private void pull(String ref, BuildListener listener) throws BuildFailedException {
+        Map<String, String> lastStatus = new HashMap<>();
+        Throwable[] failure = new Throwable[1];
+        try {
+            docker.pullImageCmd(ref).exec(new ResultCallback.Adapter<PullResponseItem>() {
+                @Override
+                public void onError(Throwable t) { // kept for the message below, not logged with a trace by docker-java
+                    failure[0] = t;
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+
+                @Override
+                public void onNext(PullResponseItem item) {
+                    String status = item.getStatus();
+                    if (status == null) {
+                        return;
+                    }
+                    String layer = item.getId() == null ? "" : item.getId() + ": ";
+                    // one line per layer and status, not one per progress tick
+                    if (!status.equals(lastStatus.put(String.valueOf(item.getId()), status))) {
+                        listener.output("[pull] " + layer + status);
+                    }
+                }
+            }).awaitCompletion();
+            if (failure[0] instanceof RuntimeException e) {
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BuildCancelledException("the pull of " + ref + " was cancelled");
+        } catch (DockerException | IllegalArgumentException e) {
+            if (exists(ref)) {
+                listener.output("[pull] no registry gave " + ref + " (" + firstLine(e.getMessage()) + "); using the engine's local image");
+                return;
+            }
+            throw new BuildFailedException("cannot pull image " + ref + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private boolean exists(String ref) {
+        try {
+            docker.inspectImageCmd(ref).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public InstanceHandle start(PreparedRevision revision, InstanceSpec spec, InstanceListener listener) {
+        checkOpen();
+        RunConfiguration run = revision.run();
+        int port = freePort();
+        List<String> env = new ArrayList<>();
+        run.environment().forEach((k, v) -> env.add(k + "=" + v));
+        env.add("PORT=" + port);
+        run.portEnv().ifPresent(name -> env.add(name + "=" + port));
+        Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+        labels.put(OWNER_PID, SELF_PID);
+        labels.put(OWNER_START, SELF_START);
+        CreateContainerCmd create = docker.createContainerCmd(revision.location())
+                .withName("slipway-" + spec.serviceName() + "-" + spec.instanceId())
+                .withLabels(labels).withEnv(env)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host").withInit(true)
+                        .withNanoCPUs(nanoCpus(run.resources())).withMemory(run.resources().memoryMiB() * 1024L * 1024L));
+        run.startCommand().ifPresent(command -> create.withEntrypoint("sh", "-c", command).withCmd(List.of()));
+        String id = create.exec().getId();
+        DockerInstance instance = new DockerInstance(spec.instanceId(), id, "127.0.0.1", port, new boolean[1]);
+        instances.put(spec.instanceId(), instance);
+        try {
+            docker.startContainerCmd(id).exec();
+        } catch (DockerException e) {
+            instances.remove(spec.instanceId());
+            remove(id);
+            throw new IllegalStateException("cannot start a container of " + revision.attributes().getOrDefault("image", revision.location())
+                    + ": " + firstLine(e.getMessage()), e);
+        }
+        followOutput(id, listener);
+        Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + spec.instanceId());
+        waiter.setDaemon(true);
+        waiter.start();
+        LOG.debug("started container {} for instance {} of {} (port {})", id, spec.instanceId(), spec.serviceName(), port);
+        return instance;
+    }
+
+    private static long nanoCpus(Resources r) {
+        return r.cpuUnits() * 1_000_000_000L / 1024;
+    }
+
+    private void followOutput(String id, InstanceListener listener) {
+        docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public void onNext(Frame frame) {
+                        partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        for (int nl; (nl = partial.indexOf("\n")) >= 0; ) {
+                            listener.output(partial.substring(0, nl));
+                            partial.delete(0, nl + 1);
+                        }
+                    }
+                });
+    }
+
+    private void awaitExit(DockerInstance instance, InstanceListener listener) {
+        int code;
+        boolean oomKilled;
+        try {
+            code = docker.waitContainerCmd(instance.containerId()).start().awaitStatusCode();
+            InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(instance.containerId()).exec().getState();
+            oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+        } catch (RuntimeException e) {
+            code = -1;
+            oomKilled = false; // removed meanwhile
+        }
+        if (oomKilled && !instance.stopped()[0]) {
+            listener.onEvent(new InstanceEvent.OutOfMemory(instance.instanceId(), memoryMiB(instance)));
+            return;
+        }
+        listener.onEvent(new InstanceEvent.Exited(instance.instanceId(), code, instance.stopped()[0] ? "stopped" : "exited with code " + code));
+    }
+
+    private int memoryMiB(DockerInstance instance) {
+        try {
+            Long bytes = docker.inspectContainerCmd(instance.containerId()).exec().getHostConfig().getMemory();
+            return bytes == null ? 0 : (int) (bytes / (1024 * 1024));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void stop(InstanceHandle handle, Duration grace) {
+        DockerInstance instance = instances.remove(handle.instanceId());
+        if (instance == null) {
+            return;
+        }
+        instance.stopped()[0] = true;
+        try {
+            docker.stopContainerCmd(instance.containerId()).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+        } catch (NotFoundException e) {
+            return; // gone already
+        } catch (DockerException e) {
+            // not running any more: removed below
+        }
+        remove(instance.containerId());
+    }
+
+    private void remove(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // gone already
+        }
+    }
+
+    @Override
+    public void discard(PreparedRevision revision) {
+        // a pulled image stays in the engine's cache, as with docker pull: other services (or the user) may use it
+    }
+
+    @Override
+    public List<AdoptedInstance> adopt(String controlPlaneId) {
+        List<AdoptedInstance> adopted = new ArrayList<>();
+        for (Container c : docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(InstanceSpec.CONTROL_PLANE, controlPlaneId)).exec()) {
+            InstanceSpec spec = InstanceSpec.fromLabels(c.getLabels());
+            if (!"running".equals(c.getState())) {
+                remove(c.getId());
+                continue;
+            }
+            DockerInstance instance = new DockerInstance(spec.instanceId(), c.getId(), "127.0.0.1", portOf(c.getId()), new boolean[1]);
+            instances.put(spec.instanceId(), instance);
+            adopted.add(new AdoptedInstance(instance, spec));
+        }
+        return adopted;
+    }
+
+    private int portOf(String containerId) {
+        String[] env = docker.inspectContainerCmd(containerId).exec().getConfig().getEnv();
+        for (String e : env == null ? new String[0] : env) {
+            if (e.startsWith("PORT=")) {
+                return Integer.parseInt(e.substring(5));
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public int reapOrphans() {
+        int reaped = 0;
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(OWNER_PID)).exec()) {
+            Map<String, String> labels = c.getLabels();
+            boolean ownerAlive = ProcessHandle.of(Long.parseLong(labels.getOrDefault(OWNER_PID, "0")))
+                    .map(h -> h.info().startInstant().map(Object::toString).orElse("").equals(labels.getOrDefault(OWNER_START, "")))
+                    .orElse(false);
+            if (!ownerAlive) {
+                LOG.info("removing container {} left by a Slipway JVM ({}) that is gone", c.getId(), labels.get(OWNER_PID));
+                remove(c.getId());
+                reaped++;
+            }
+        }
+        return reaped;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List.copyOf(instances.values()).parallelStream().forEach(i -> stop(i, Duration.ofSeconds(5)));
+        try {
+            docker.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the docker backend is closed");
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).trim();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.slipway.backend.docker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real docker CLI, for tests to build their images and look at what the backend made. */
+public final class Docker {
+    /** A busybox image whose shell and httpd serve what a start command writes, built locally once per engine. */
+    public static final String BUSYBOX = "slipway-test/busybox:1";
+
+    private Docker() {
+    }
+
+    /** Runs {@code docker args...}; returns its output, failing with it when docker fails. */
+    public static String run(String... args) {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError("cannot run docker: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Fails with how to start an engine when none answers; builds {@link #BUSYBOX} from /bin/busybox if missing. */
+    public static void requireEngineAndBusybox() {
+        try {
+            run("info", "--format", "{{.ServerVersion}}");
+        } catch (AssertionError e) {
+            throw new AssertionError("No Docker engine answers. Install docker.io and start it: "
+                    + "dockerd --bridge=none --iptables=false & (.ci/run does this). " + e.getMessage());
+        }
+        if (run("images", "-q", BUSYBOX).isEmpty()) {
+            String script = "set -e; root=$(mktemp -d); mkdir -p $root/bin $root/tmp; cp /bin/busybox $root/bin/;"
+                    + " for c in sh echo mkdir cat sleep httpd id env; do ln -s busybox $root/bin/$c; done;"
+                    + " tar -C $root -c . | docker import - " + BUSYBOX + "; rm -rf $root";
+            try {
+                Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (p.waitFor() != 0) {
+                    throw new AssertionError("cannot build " + BUSYBOX + " (needs /bin/busybox: apt-get install busybox-static): " + out);
+                }
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** The ids of the containers (running or not) with label {@code key=value}. */
+    public static List<String> containers(String key, String value) {
+        String out = run("ps", "-aq", "--filter", "label=" + key + "=" + value);
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    }
+}

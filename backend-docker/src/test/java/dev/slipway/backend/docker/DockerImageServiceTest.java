@@ -1,0 +1,96 @@
+package dev.slipway.backend.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.core.Slipway;
+import dev.slipway.core.api.*;
+import dev.slipway.core.model.*;
+import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.testing.HttpProbe;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An image service on a real Docker engine through the Java API and the real router: served from a container with
+ * its limits, env and start command; a killed container replaced; pause, resume and delete leaving no container.
+ */
+class DockerImageServiceTest {
+    private static final Duration OP = Duration.ofMinutes(2);
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void engine() {
+        Docker.requireEngineAndBusybox();
+    }
+
+    @Test
+    void anImageServiceRunsInAContainerWithItsLimitsAndIsReplacedPausedResumedAndDeleted() throws Exception {
+        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(0).stateDir(tmp.resolve("state")).build()) {
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("boxed")
+                    .sourceConfiguration(new SourceConfiguration(null, new ImageRepository(Docker.BUSYBOX, new ImageConfiguration(
+                            Map.of("GREETING", "Hello from a container"), null,
+                            "mkdir -p /tmp/www && echo \"$GREETING\" > /tmp/www/index.html && exec httpd -f -p $PORT -h /tmp/www", "8080"),
+                            ImageRepositoryType.ECR_PUBLIC), false, null))
+                    .instanceConfiguration(new InstanceConfiguration("1024", "2048", null)).build());
+            created.operation().awaitSuccess(OP);
+            String arn = created.service().serviceArn();
+            HttpProbe http = new HttpProbe(slipway.routerPort().orElseThrow());
+            String url = created.service().serviceUrl();
+            assertThat(http.get(url).body()).isEqualTo("Hello from a container\n");
+            assertThat(slipway.logLines("boxed", "deployment/" + created.operationId()))
+                    .anyMatch(l -> l.contains("Image " + Docker.BUSYBOX + " is sha256:"));
+
+            List<String> running = Docker.containers(InstanceSpec.SERVICE_NAME, "boxed");
+            assertThat(running).hasSize(1);
+            assertThat(Docker.run("inspect", "--format", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}", running.get(0)))
+                    .isEqualTo("1000000000 " + 2048L * 1024 * 1024);
+
+            Docker.run("kill", running.get(0));
+            await().atMost(OP).until(() -> {
+                List<String> now = Docker.containers(InstanceSpec.SERVICE_NAME, "boxed");
+                return now.size() == 1 && !now.contains(running.get(0)) && http.get(url).statusCode() == 200;
+            });
+
+            slipway.pauseService(new PauseServiceRequest(arn)).operation().awaitSuccess(OP);
+            assertThat(Docker.containers(InstanceSpec.SERVICE_NAME, "boxed")).isEmpty();
+            assertThat(http.get(url).statusCode()).isEqualTo(503);
+            slipway.resumeService(new ResumeServiceRequest(arn)).operation().awaitSuccess(OP);
+            assertThat(http.get(url).body()).isEqualTo("Hello from a container\n");
+
+            slipway.deleteService(new DeleteServiceRequest(arn)).operation().awaitSuccess(OP);
+            assertThat(Docker.containers(InstanceSpec.SERVICE_NAME, "boxed")).isEmpty();
+        }
+    }
+
+    @Test
+    void aCodeServiceIsRefusedSayingTheBackendRunsImagesOnly() {
+        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(-1).stateDir(tmp.resolve("state")).build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder()
+                            .serviceName("code-svc").sourceConfiguration(SourceConfiguration.of(new CodeRepository(tmp.toString(),
+                                    SourceCodeVersion.branch("main"), null, null))).build()))
+                    .isInstanceOf(dev.slipway.core.InvalidRequestException.class).hasMessageContaining("container images only");
+        }
+    }
+
+    @Test
+    void containersOfAControlPlaneThatIsGoneAreRemoved() {
+        String orphan = Docker.run("create", "--label", DockerBackend.OWNER_PID + "=999999", "--label", DockerBackend.OWNER_START + "=then",
+                "--label", InstanceSpec.CONTROL_PLANE + "=gone", Docker.BUSYBOX, "sleep", "600");
+        Docker.run("start", orphan);
+        var backend = new DockerBackendProvider().create(new dev.slipway.core.spi.BackendContext(tmp));
+        try {
+            assertThat(backend.reapOrphans()).isGreaterThanOrEqualTo(1);
+            assertThat(Docker.containers(InstanceSpec.CONTROL_PLANE, "gone")).isEmpty();
+        } finally {
+            backend.close();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.slipway.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.backend.docker.Docker;
+import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.server.SlipwayJar;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code slipway server --backend docker} driven by the AWS CLI: an image service in a real container, then gone. */
+class DockerServerIT {
+    private static final Pattern LISTENING = Pattern.compile("Slipway API listening on http://127\\.0\\.0\\.1:(\\d+) .*router on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path tmp;
+
+    private SlipwayJar server;
+
+    @BeforeAll
+    static void engine() {
+        Docker.requireEngineAndBusybox();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theAwsCliRunsAnImageServiceOnDocker() throws Exception {
+        Path state = tmp.resolve("state");
+        server = SlipwayJar.start("server", "--backend", "docker", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0");
+        Matcher ports = server.awaitLine(LISTENING, Duration.ofMinutes(1));
+        AwsCli aws = AwsCli.withCredentialsFile(Integer.parseInt(ports.group(1)), state.resolve("credentials"));
+
+        String arn = aws.ok("create-service", "--service-name", "cli-boxed", "--source-configuration",
+                "{\"ImageRepository\":{\"ImageIdentifier\":\"" + Docker.BUSYBOX + "\",\"ImageRepositoryType\":\"ECR_PUBLIC\","
+                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"RuntimeEnvironmentVariables\":{\"GREETING\":\"hi from docker\"},"
+                        + "\"StartCommand\":\"mkdir -p /tmp/www && echo $GREETING > /tmp/www/index.html && exec httpd -f -p $PORT -h /tmp/www\"}},"
+                        + "\"AutoDeploymentsEnabled\":false}",
+                "--instance-configuration", "Cpu=512,Memory=1024").at("/Service/ServiceArn").asText();
+        aws.awaitStatus(arn, "RUNNING");
+        String url = aws.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
+        assertThat(new HttpProbe(Integer.parseInt(ports.group(2))).get(url).body()).isEqualTo("hi from docker\n");
+        String container = Docker.containers(InstanceSpec.SERVICE_NAME, "cli-boxed").get(0);
+        assertThat(Docker.run("inspect", "--format", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}", container))
+                .isEqualTo("500000000 " + 1024L * 1024 * 1024);
+
+        aws.ok("delete-service", "--service-arn", arn);
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1))
+                .until(() -> Docker.containers(InstanceSpec.SERVICE_NAME, "cli-boxed").isEmpty()
+                        && aws.ok("list-services").get("ServiceSummaryList").isEmpty());
+    }
+}
