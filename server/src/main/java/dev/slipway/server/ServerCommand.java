@@ -62,6 +62,9 @@ final class ServerCommand implements Callable<Integer> {
             + "as root; --run-as root keeps root.")
     String runAs;
 
+    @Mixin
+    BaseImageOption baseImages;
+
     @Spec
     CommandSpec spec;
 
@@ -73,7 +76,7 @@ final class ServerCommand implements Callable<Integer> {
         Slipway slipway;
         ApiServer api;
         try {
-            Slipway.Builder builder = Slipway.builder();
+            Slipway.Builder builder = baseImages.apply(Slipway.builder());
             String appUser = runAs != null ? runAs : "root".equals(System.getProperty("user.name")) ? "slipway-app" : null;
             if (appUser != null && backend.equals("local")) {
                 builder.backendSetting("local.run-as", appUser);

@@ -73,6 +73,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Compute backend (default: ${DEFAULT-VALUE}).", defaultValue = "local")
     String backend;
 
+    @picocli.CommandLine.Mixin
+    BaseImageOption baseImages;
+
     @Spec
     CommandSpec spec;
 
@@ -98,7 +101,7 @@ final class UpCommand implements Callable<Integer> {
         String url = local.map(p -> p.toUri().toString()).orElse(source);
         Slipway slipway;
         try {
-            slipway = Slipway.builder().backend(backend).routerPort(routerPort)
+            slipway = baseImages.apply(Slipway.builder()).backend(backend).routerPort(routerPort)
                     .planOverrides(new PlanOverrides(env, Optional.ofNullable(port))).deployWorkingTrees(branch == null)
                     .logListener((service, stream, line) -> {
                         if (stream.startsWith("deployment/")) {

@@ -60,6 +60,26 @@ class SlipwayUpIT {
     }
 
     @Test
+    void upRunsTheExampleOnDockerBuiltOnTheBaseImageGiven() throws Exception {
+        dev.slipway.backend.docker.Docker.requireEngineAndBusybox();
+        dev.slipway.backend.docker.Docker.requireDebianPython();
+        slipway = SlipwayJar.start("up", PYTHON_HELLO.toString(), "--backend", "docker", "--name", "docker-hello",
+                "--base-image", "python3=" + dev.slipway.backend.docker.Docker.DEBIAN_PYTHON, "--router-port", "0");
+        Matcher running = slipway.awaitLine(RUNNING, Duration.ofMinutes(3));
+        int routerPort = Integer.parseInt(running.group(3));
+        assertThat(new HttpProbe(routerPort).get(running.group(2) + ":" + routerPort).body()).isEqualTo("Hello, Jane!");
+        assertThat(dev.slipway.backend.docker.Docker.containers("slipway.dev/service", "docker-hello")).hasSize(1);
+
+        slipway.sigterm();
+        slipway.awaitExit(Duration.ofMinutes(1));
+        assertThat(dev.slipway.backend.docker.Docker.containers("slipway.dev/service", "docker-hello")).isEmpty();
+
+        SlipwayJar unknown = SlipwayJar.run("up", PYTHON_HELLO.toString(), "--backend", "docker", "--base-image", "cobol=x:1");
+        assertThat(unknown.process().exitValue()).isEqualTo(2);
+        assertThat(unknown.output()).anyMatch(l -> l.contains("unknown runtime 'cobol'; use one of corretto8, corretto11"));
+    }
+
+    @Test
     void upDeploysABranchOfAGitRepositoryWithEnvironmentOverridesKeepingTheRestOfApprunnerYaml() throws Exception {
         Path repo = tmp.resolve("repo");
         try (var git = TestApps.gitRepositoryWithGreeter(repo, "Hello", "Jane")) {

@@ -8,9 +8,11 @@ import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
+import dev.slipway.core.model.Runtime;
 import dev.slipway.core.spi.BuildCancelledException;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.spi.AdoptedInstance;
@@ -26,6 +28,8 @@ import dev.slipway.core.spi.Resources;
 import dev.slipway.core.spi.RevisionSource;
 import dev.slipway.core.spi.RevisionSpec;
 import dev.slipway.core.spi.RunConfiguration;
+
+import java.nio.file.Path;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,24 +41,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs instances as containers on a Docker engine. A revision is an image: pulled for an image service (with each
- * layer's progress in the deployment log, and the digest it resolved to). Each instance is one container, labelled
+ * layer's progress in the deployment log, and the digest it resolved to), or built from the source for a code service
+ * ({@link DockerImageBuild}: FROM the runtime's base image, one tag per revision, removed when discarded). Each instance is one container, labelled
  * with the SPI's owner labels and the JVM that started it, with InstanceConfiguration's CPU and memory as hard limits
  * (NanoCpus, Memory), on the host's network with {@code PORT} set to a free port (engines started with
  * {@code --bridge=none} have no other network), its output streamed to the instance's log, and its end (with OOMKilled
  * called by that name) reported as an instance event.
  *
- * <p>Not yet: source builds (capabilities say so, and core refuses code repositories on this backend), a bridge
- * network with published ports, keeping containers across a restart of the control plane (they are stopped and
+ * <p>Not yet: a bridge network with published ports, keeping containers across a restart of the control plane (they are stopped and
  * started again, as on the local backend).
  */
 public final class DockerBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
-    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, false, true, false, false, false);
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, true, true, false, false, false);
+    /** The base image of each managed runtime, unless the setting {@code docker.base-image.<runtime>} names another. */
+    static final Map<Runtime, String> DEFAULT_BASE_IMAGES = Map.ofEntries(
+            Map.entry(Runtime.PYTHON_3, "python:3-slim"), Map.entry(Runtime.PYTHON_311, "python:3.11-slim"),
+            Map.entry(Runtime.NODEJS_12, "node:12-slim"), Map.entry(Runtime.NODEJS_14, "node:14-slim"),
+            Map.entry(Runtime.NODEJS_16, "node:16-slim"), Map.entry(Runtime.NODEJS_18, "node:18-slim"),
+            Map.entry(Runtime.NODEJS_22, "node:22-slim"), Map.entry(Runtime.CORRETTO_8, "amazoncorretto:8"),
+            Map.entry(Runtime.CORRETTO_11, "amazoncorretto:11"), Map.entry(Runtime.GO_1, "golang:1"),
+            Map.entry(Runtime.DOTNET_6, "mcr.microsoft.com/dotnet/sdk:6.0"), Map.entry(Runtime.PHP_81, "php:8.1-cli"),
+            Map.entry(Runtime.RUBY_31, "ruby:3.1-slim"));
     /** The JVM that started a container, so that containers of a control plane that is gone can be found. */
     static final String OWNER_PID = "slipway.dev/owner-pid";
     static final String OWNER_START = "slipway.dev/owner-start";
@@ -62,16 +76,41 @@ public final class DockerBackend implements ComputeBackend {
     private static final String SELF_START = ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
 
     private final DockerClient docker;
+    private final Map<String, String> settings;
     private final Map<String, DockerInstance> instances = new ConcurrentHashMap<>();
+    /** What to do when the engine says a container's process was killed for memory, by container id. */
+    private final Map<String, Runnable> onOutOfMemory = new ConcurrentHashMap<>();
+    private final java.io.Closeable events;
     private volatile boolean closed;
 
-    DockerBackend(DockerClient docker) {
+    DockerBackend(DockerClient docker, Map<String, String> settings) {
         this.docker = docker;
+        this.settings = settings;
+        // a process killed for memory inside a container that goes on (a shell running it) is only an engine event
+        this.events = docker.eventsCmd().withEventFilter("oom").exec(new ResultCallback.Adapter<Event>() {
+            @Override
+            public void onNext(Event event) {
+                onOutOfMemory.getOrDefault(event.getId(), () -> { }).run();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // the stream ended: the backend is closing, or the engine went away (exits still come from waits)
+            }
+        });
+    }
+
+    /** The base image a source service of {@code runtime} is built on. */
+    String baseImage(Runtime runtime) {
+        return settings.getOrDefault("docker.base-image." + runtime.configName(), DEFAULT_BASE_IMAGES.get(runtime));
     }
 
     /** A running container: the instance id, its container id, and where the router reaches it. */
-    private record DockerInstance(String instanceId, String containerId, String host, int port, boolean[] stopped)
-            implements InstanceHandle {
+    private record DockerInstance(String instanceId, String containerId, String host, int port, AtomicBoolean stopped,
+                                  AtomicBoolean outOfMemory) implements InstanceHandle {
+        DockerInstance(String instanceId, String containerId, int port) {
+            this(instanceId, containerId, "127.0.0.1", port, new AtomicBoolean(), new AtomicBoolean());
+        }
     }
 
     @Override
@@ -86,10 +125,10 @@ public final class DockerBackend implements ComputeBackend {
 
     @Override
     public PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException {
-        if (!(spec.source() instanceof RevisionSource.Image image)) {
-            throw new BuildFailedException("the docker backend does not build source code yet; use an imageRepository");
+        if (spec.source() instanceof RevisionSource.Build build) {
+            return build(spec, build, listener);
         }
-        String ref = image.imageIdentifier();
+        String ref = ((RevisionSource.Image) spec.source()).imageIdentifier();
         listener.progress("pull " + ref, 1, 1);
         pull(ref, listener);
         InspectImageResponse inspected;
@@ -105,6 +144,19 @@ public final class DockerBackend implements ComputeBackend {
         attributes.put("image", ref);
         attributes.put("digest", digest);
         return new PreparedRevision(spec.serviceId(), spec.revisionId(), inspected.getId(), attributes, spec.run());
+    }
+
+    /** Builds a source revision into the image {@code slipway/<service-id>:<revision-id>}. */
+    private PreparedRevision build(RevisionSpec spec, RevisionSource.Build source, BuildListener listener) throws BuildFailedException {
+        String base = baseImage(source.plan().runtime());
+        String tag = "slipway/" + spec.serviceId() + ":" + spec.revisionId();
+        listener.output("Building image " + tag + " from " + base + " (base image of runtime " + source.plan().runtime().configName()
+                + "; change it with --base-image " + source.plan().runtime().configName() + "=IMAGE)");
+        Path dockerfile = DockerImageBuild.write(source.sourceDir(), base, source.plan());
+        String imageId = DockerImageBuild.build(docker, source.sourceDir(), dockerfile, tag,
+                DockerImageBuild.commands(source.plan()), listener);
+        listener.output("Built image " + tag + " (" + imageId + ")");
+        return new PreparedRevision(spec.serviceId(), spec.revisionId(), tag, Map.of("image", tag, "built", "true"), spec.run());
     }
 
     /** Pulls {@code ref}; when no registry answers and the engine has the image, uses that one (and says so). */
@@ -179,7 +231,7 @@ public final class DockerBackend implements ComputeBackend {
                         .withNanoCPUs(nanoCpus(run.resources())).withMemory(run.resources().memoryMiB() * 1024L * 1024L));
         run.startCommand().ifPresent(command -> create.withEntrypoint("sh", "-c", command).withCmd(List.of()));
         String id = create.exec().getId();
-        DockerInstance instance = new DockerInstance(spec.instanceId(), id, "127.0.0.1", port, new boolean[1]);
+        DockerInstance instance = new DockerInstance(spec.instanceId(), id, port);
         instances.put(spec.instanceId(), instance);
         try {
             docker.startContainerCmd(id).exec();
@@ -189,6 +241,7 @@ public final class DockerBackend implements ComputeBackend {
             throw new IllegalStateException("cannot start a container of " + revision.attributes().getOrDefault("image", revision.location())
                     + ": " + firstLine(e.getMessage()), e);
         }
+        onOutOfMemory.put(id, () -> reportOutOfMemory(instance, listener));
         followOutput(id, listener);
         Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + spec.instanceId());
         waiter.setDaemon(true);
@@ -228,11 +281,20 @@ public final class DockerBackend implements ComputeBackend {
             code = -1;
             oomKilled = false; // removed meanwhile
         }
-        if (oomKilled && !instance.stopped()[0]) {
-            listener.onEvent(new InstanceEvent.OutOfMemory(instance.instanceId(), memoryMiB(instance)));
-            return;
+        onOutOfMemory.remove(instance.containerId());
+        if (oomKilled) {
+            reportOutOfMemory(instance, listener);
+            if (instance.outOfMemory().get()) {
+                return;
+            }
         }
-        listener.onEvent(new InstanceEvent.Exited(instance.instanceId(), code, instance.stopped()[0] ? "stopped" : "exited with code " + code));
+        listener.onEvent(new InstanceEvent.Exited(instance.instanceId(), code, instance.stopped().get() ? "stopped" : "exited with code " + code));
+    }
+
+    private void reportOutOfMemory(DockerInstance instance, InstanceListener listener) {
+        if (!instance.stopped().get() && instance.outOfMemory().compareAndSet(false, true)) {
+            listener.onEvent(new InstanceEvent.OutOfMemory(instance.instanceId(), memoryMiB(instance)));
+        }
     }
 
     private int memoryMiB(DockerInstance instance) {
@@ -250,7 +312,7 @@ public final class DockerBackend implements ComputeBackend {
         if (instance == null) {
             return;
         }
-        instance.stopped()[0] = true;
+        instance.stopped().set(true);
         try {
             docker.stopContainerCmd(instance.containerId()).withTimeout((int) Math.max(1, grace.toSeconds())).exec();
         } catch (NotFoundException e) {
@@ -271,7 +333,14 @@ public final class DockerBackend implements ComputeBackend {
 
     @Override
     public void discard(PreparedRevision revision) {
-        // a pulled image stays in the engine's cache, as with docker pull: other services (or the user) may use it
+        if (!"true".equals(revision.attributes().get("built"))) {
+            return; // a pulled image stays in the engine's cache, as after docker pull: others may use it
+        }
+        try {
+            docker.removeImageCmd(revision.location()).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // gone already
+        }
     }
 
     @Override
@@ -284,7 +353,7 @@ public final class DockerBackend implements ComputeBackend {
                 remove(c.getId());
                 continue;
             }
-            DockerInstance instance = new DockerInstance(spec.instanceId(), c.getId(), "127.0.0.1", portOf(c.getId()), new boolean[1]);
+            DockerInstance instance = new DockerInstance(spec.instanceId(), c.getId(), portOf(c.getId()));
             instances.put(spec.instanceId(), instance);
             adopted.add(new AdoptedInstance(instance, spec));
         }
@@ -321,6 +390,11 @@ public final class DockerBackend implements ComputeBackend {
     @Override
     public void close() {
         closed = true;
+        try {
+            events.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
         List.copyOf(instances.values()).parallelStream().forEach(i -> stop(i, Duration.ofSeconds(5)));
         try {
             docker.close();

@@ -33,6 +33,6 @@ public final class DockerBackendProvider implements ComputeBackendProvider {
             throw new IllegalStateException("No Docker engine answers at " + built.getDockerHost() + " (" + e.getMessage()
                     + "). Start one (e.g. dockerd --bridge=none --iptables=false), or point DOCKER_HOST at it.", e);
         }
-        return new DockerBackend(docker);
+        return new DockerBackend(docker, context.settings());
     }
 }

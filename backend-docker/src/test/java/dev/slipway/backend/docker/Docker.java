@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 public final class Docker {
     /** A busybox image whose shell and httpd serve what a start command writes, built locally once per engine. */
     public static final String BUSYBOX = "slipway-test/busybox:1";
+    /** Debian bookworm with python3 and its standard library (and {@code python}), as a python3 base image; built locally once per engine. */
+    public static final String DEBIAN_PYTHON = "slipway-test/debian-python:bookworm";
 
     private Docker() {
     }
@@ -57,6 +59,27 @@ public final class Docker {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    /** Builds {@link #DEBIAN_PYTHON} with mmdebstrap if the engine does not have it (about 20 s). */
+    public static void requireDebianPython() {
+        if (!run("images", "-q", DEBIAN_PYTHON).isEmpty()) {
+            return;
+        }
+        String script = "set -e; mmdebstrap --variant=minbase --include=python3 "
+                + "--customize-hook='chroot \"$1\" ln -sf /usr/bin/python3 /usr/local/bin/python' bookworm - | docker import - " + DEBIAN_PYTHON;
+        try {
+            Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new AssertionError("cannot build " + DEBIAN_PYTHON + " (needs mmdebstrap and Debian's mirror): " + out);
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

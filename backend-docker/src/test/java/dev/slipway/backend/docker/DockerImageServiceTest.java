@@ -8,6 +8,7 @@ import dev.slipway.core.api.*;
 import dev.slipway.core.model.*;
 import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.core.testing.TestApps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,12 +72,28 @@ class DockerImageServiceTest {
     }
 
     @Test
-    void aCodeServiceIsRefusedSayingTheBackendRunsImagesOnly() {
-        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(-1).stateDir(tmp.resolve("state")).build()) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder()
-                            .serviceName("code-svc").sourceConfiguration(SourceConfiguration.of(new CodeRepository(tmp.toString(),
-                                    SourceCodeVersion.branch("main"), null, null))).build()))
-                    .isInstanceOf(dev.slipway.core.InvalidRequestException.class).hasMessageContaining("container images only");
+    void aSourceServiceIsBuiltIntoAnImageOnTheRuntimesBaseImageAndTheImageGoesWithTheService() throws Exception {
+        Docker.requireDebianPython();
+        Path app = tmp.resolve("app");
+        TestApps.writePythonGreeter(app, "Hello", "Jane");
+        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(0).stateDir(tmp.resolve("state"))
+                .backendSetting("docker.base-image.python3", Docker.DEBIAN_PYTHON).build()) {
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("built")
+                    .sourceConfiguration(SourceConfiguration.of(new CodeRepository(app.toString(), SourceCodeVersion.branch("main"),
+                            null, null))).build());
+            created.operation().awaitSuccess(OP);
+            assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.service().serviceUrl()).body())
+                    .isEqualTo("Hello, Jane!");
+            String serviceId = created.service().serviceArn().substring(created.service().serviceArn().lastIndexOf('/') + 1);
+            assertThat(slipway.logLines("built", "deployment/" + created.operationId()))
+                    .anyMatch(l -> l.contains("Building image slipway/" + serviceId + ":") && l.contains("from " + Docker.DEBIAN_PYTHON))
+                    .anyMatch(l -> l.contains("[Build] Step 1/") && l.contains("FROM " + Docker.DEBIAN_PYTHON))
+                    .anyMatch(l -> l.contains("Built image slipway/" + serviceId));
+            assertThat(Docker.run("images", "-q", "slipway/" + serviceId)).isNotEmpty();
+
+            slipway.deleteService(new DeleteServiceRequest(created.service().serviceArn())).operation().awaitSuccess(OP);
+            assertThat(Docker.run("images", "-q", "slipway/" + serviceId)).as("the service's images go with it").isEmpty();
+            assertThat(Docker.containers(InstanceSpec.SERVICE_NAME, "built")).isEmpty();
         }
     }
 
