@@ -6,12 +6,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@code --base-image RUNTIME=IMAGE}: the image a runtime's source services are built on by the docker backend. */
+/**
+ * The docker backend's options of {@code slipway up} and {@code slipway server}: {@code --base-image RUNTIME=IMAGE}, the
+ * image a runtime's source services are built on, and {@code --registry-map REGISTRY=OTHER}.
+ */
 final class BaseImageOption {
     @Option(names = "--base-image", paramLabel = "RUNTIME=IMAGE", description = "With --backend docker: the base image "
             + "source services of RUNTIME (as apprunner.yaml names it: python3, python311, nodejs18, ...) are built on "
             + "(repeatable; defaults: the official images, e.g. python:3-slim, node:18-slim).")
     Map<String, String> baseImages = new LinkedHashMap<>();
+
+    @Option(names = "--registry-map", paramLabel = "REGISTRY=OTHER", description = "With --backend docker: pull images "
+            + "named in REGISTRY (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com) from OTHER (e.g. 127.0.0.1:5000) "
+            + "instead, so App Runner's ECR identifiers work unchanged (repeatable).")
+    Map<String, String> registryMap = new LinkedHashMap<>();
 
     /** Adds the settings to {@code builder}; refuses an unknown runtime, naming the known ones. */
     Slipway.Builder apply(Slipway.Builder builder) {
@@ -22,6 +30,7 @@ final class BaseImageOption {
             }
             builder.backendSetting("docker.base-image." + runtime.trim().toLowerCase(java.util.Locale.ROOT), image);
         });
+        registryMap.forEach((from, to) -> builder.backendSetting("docker.registry-map." + from, to));
         return builder;
     }
 }

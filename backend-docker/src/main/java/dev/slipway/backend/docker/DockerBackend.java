@@ -100,6 +100,20 @@ public final class DockerBackend implements ComputeBackend {
         });
     }
 
+    /**
+     * {@code identifier} with its registry replaced as a setting {@code docker.registry-map.<registry>=<other>} says,
+     * so that the ECR identifiers a CLI user gives App Runner pull from any registry here.
+     */
+    String mapped(String identifier) {
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String prefix = "docker.registry-map.";
+            if (e.getKey().startsWith(prefix) && identifier.startsWith(e.getKey().substring(prefix.length()) + "/")) {
+                return e.getValue() + identifier.substring(e.getKey().length() - prefix.length());
+            }
+        }
+        return identifier;
+    }
+
     /** The base image a source service of {@code runtime} is built on. */
     String baseImage(Runtime runtime) {
         return settings.getOrDefault("docker.base-image." + runtime.configName(), DEFAULT_BASE_IMAGES.get(runtime));
@@ -128,7 +142,11 @@ public final class DockerBackend implements ComputeBackend {
         if (spec.source() instanceof RevisionSource.Build build) {
             return build(spec, build, listener);
         }
-        String ref = ((RevisionSource.Image) spec.source()).imageIdentifier();
+        String identifier = ((RevisionSource.Image) spec.source()).imageIdentifier();
+        String ref = mapped(identifier);
+        if (!ref.equals(identifier)) {
+            listener.output("Pulling " + ref + " for " + identifier + " (registry mapped by docker.registry-map)");
+        }
         listener.progress("pull " + ref, 1, 1);
         pull(ref, listener);
         InspectImageResponse inspected;

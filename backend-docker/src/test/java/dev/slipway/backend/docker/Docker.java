@@ -83,6 +83,65 @@ public final class Docker {
         }
     }
 
+    /** A Debian {@code docker-registry} on a free 127.0.0.1 port (the engine trusts loopback registries without TLS). */
+    public record Registry(Process process, String address) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.destroy();
+        }
+    }
+
+    /** Starts a registry storing under {@code dir}; fails saying how to install one. */
+    public static Registry startRegistry(java.nio.file.Path dir) throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path config = dir.resolve("config.yml");
+        java.nio.file.Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
+                + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
+        Process p;
+        try {
+            p = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("registry.log").toFile()).start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot start docker-registry (apt-get install docker-registry): " + e.getMessage(), e);
+        }
+        String address = "127.0.0.1:" + port;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return new Registry(p, address);
+    }
+
+    /** Builds {@code tag} from {@link #BUSYBOX} with /www/index.html holding {@code page}, pushes it, and removes the local copy. */
+    public static String pushPage(String tag, String page) {
+        String script = "set -e; printf 'FROM " + BUSYBOX + "\\nRUN mkdir -p /www && echo " + page + " > /www/index.html\\n' "
+                + "| docker build -q -t " + tag + " - && docker push " + tag + " && docker rmi " + tag;
+        try {
+            Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new AssertionError("cannot build and push " + tag + ": " + out);
+            }
+            java.util.regex.Matcher digest = java.util.regex.Pattern.compile("digest: (sha256:[0-9a-f]{64})").matcher(out);
+            if (!digest.find()) {
+                throw new AssertionError("no digest in the push of " + tag + ": " + out);
+            }
+            return digest.group(1);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The ids of the containers (running or not) with label {@code key=value}. */
     public static List<String> containers(String key, String value) {
         String out = run("ps", "-aq", "--filter", "label=" + key + "=" + value);

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code slipway server --backend docker} driven by the AWS CLI: an image service in a real container, then gone. */
+/**
+ * {@code slipway server --backend docker} driven by the AWS CLI: an image service in a real container, an ECR
+ * identifier pulled from a local registry through --registry-map, then both gone.
+ */
 class DockerServerIT {
     private static final Pattern LISTENING = Pattern.compile("Slipway API listening on http://127\\.0\\.0\\.1:(\\d+) .*router on 127\\.0\\.0\\.1:(\\d+)");
 
@@ -23,6 +26,7 @@ class DockerServerIT {
     Path tmp;
 
     private SlipwayJar server;
+    private AutoCloseable closeLater;
 
     @BeforeAll
     static void engine() {
@@ -30,16 +34,23 @@ class DockerServerIT {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         if (server != null) {
             server.close();
+        }
+        if (closeLater != null) {
+            closeLater.close();
         }
     }
 
     @Test
     void theAwsCliRunsAnImageServiceOnDocker() throws Exception {
         Path state = tmp.resolve("state");
-        server = SlipwayJar.start("server", "--backend", "docker", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0");
+        Docker.Registry registry = Docker.startRegistry(tmp.resolve("registry"));
+        closeLater = registry;
+        Docker.pushPage(registry.address() + "/team/page:7", "from-the-registry");
+        server = SlipwayJar.start("server", "--backend", "docker", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
+                "--registry-map", "123456789012.dkr.ecr.us-east-1.amazonaws.com=" + registry.address());
         Matcher ports = server.awaitLine(LISTENING, Duration.ofMinutes(1));
         AwsCli aws = AwsCli.withCredentialsFile(Integer.parseInt(ports.group(1)), state.resolve("credentials"));
 
@@ -56,9 +67,20 @@ class DockerServerIT {
         assertThat(Docker.run("inspect", "--format", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}", container))
                 .isEqualTo("500000000 " + 1024L * 1024 * 1024);
 
+        String ecr = aws.ok("create-service", "--service-name", "cli-ecr", "--source-configuration",
+                "{\"ImageRepository\":{\"ImageIdentifier\":\"123456789012.dkr.ecr.us-east-1.amazonaws.com/team/page:7\","
+                        + "\"ImageRepositoryType\":\"ECR\",\"ImageConfiguration\":{\"Port\":\"8080\","
+                        + "\"StartCommand\":\"exec httpd -f -p $PORT -h /www\"}},\"AutoDeploymentsEnabled\":false}")
+                .at("/Service/ServiceArn").asText();
+        aws.awaitStatus(ecr, "RUNNING");
+        String ecrUrl = aws.ok("describe-service", "--service-arn", ecr).at("/Service/ServiceUrl").asText();
+        assertThat(new HttpProbe(Integer.parseInt(ports.group(2))).get(ecrUrl).body()).isEqualTo("from-the-registry\n");
+        aws.ok("delete-service", "--service-arn", ecr);
+
         aws.ok("delete-service", "--service-arn", arn);
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1))
                 .until(() -> Docker.containers(InstanceSpec.SERVICE_NAME, "cli-boxed").isEmpty()
+                        && Docker.containers(InstanceSpec.SERVICE_NAME, "cli-ecr").isEmpty()
                         && aws.ok("list-services").get("ServiceSummaryList").isEmpty());
     }
 }
