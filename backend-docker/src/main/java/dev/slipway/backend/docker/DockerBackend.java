@@ -155,8 +155,9 @@ public final class DockerBackend implements ComputeBackend {
         } catch (NotFoundException e) {
             throw new BuildFailedException("image " + ref + " is not on the engine after the pull");
         }
-        String digest = inspected.getRepoDigests() == null || inspected.getRepoDigests().isEmpty()
-                ? inspected.getId() : inspected.getRepoDigests().get(0);
+        String repository = repository(ref);
+        String digest = (inspected.getRepoDigests() == null ? List.<String>of() : inspected.getRepoDigests()).stream()
+                .filter(d -> d.startsWith(repository + "@")).findFirst().orElse(inspected.getId());
         listener.output("Image " + ref + " is " + digest);
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("image", ref);
@@ -219,6 +220,13 @@ public final class DockerBackend implements ComputeBackend {
             }
             throw new BuildFailedException("cannot pull image " + ref + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** The repository of an image reference: without its tag or digest. */
+    static String repository(String ref) {
+        String name = ref.contains("@") ? ref.substring(0, ref.indexOf('@')) : ref;
+        int colon = name.lastIndexOf(':');
+        return colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
     }
 
     private boolean exists(String ref) {
