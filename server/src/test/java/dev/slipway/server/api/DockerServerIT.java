@@ -83,4 +83,40 @@ class DockerServerIT {
                         && Docker.containers(InstanceSpec.SERVICE_NAME, "cli-ecr").isEmpty()
                         && aws.ok("list-services").get("ServiceSummaryList").isEmpty());
     }
+
+    @Test
+    void aControlPlaneKilledWithKillDashNineLeavesNoOrphanContainerOnceRestarted() throws Exception {
+        Path state = tmp.resolve("state");
+        SlipwayJar first = SlipwayJar.start("server", "--backend", "docker", "--state-dir", state.toString(), "--api-port", "0",
+                "--router-port", "0");
+        server = first;
+        Matcher ports = first.awaitLine(LISTENING, Duration.ofMinutes(1));
+        AwsCli aws = AwsCli.withCredentialsFile(Integer.parseInt(ports.group(1)), state.resolve("credentials"));
+        String arn = aws.ok("create-service", "--service-name", "survivor", "--source-configuration",
+                "{\"ImageRepository\":{\"ImageIdentifier\":\"" + Docker.BUSYBOX + "\",\"ImageRepositoryType\":\"ECR_PUBLIC\","
+                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"mkdir -p /tmp/www && echo alive > "
+                        + "/tmp/www/index.html && exec httpd -f -p $PORT -h /tmp/www\"}},\"AutoDeploymentsEnabled\":false}")
+                .at("/Service/ServiceArn").asText();
+        aws.awaitStatus(arn, "RUNNING");
+        String before = Docker.containers(InstanceSpec.SERVICE_NAME, "survivor").get(0);
+
+        first.process().destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // kill -9: nothing cleaned up
+        assertThat(Docker.containers(InstanceSpec.SERVICE_NAME, "survivor")).containsExactly(before);
+
+        SlipwayJar second = SlipwayJar.start("server", "--backend", "docker", "--state-dir", state.toString(), "--api-port", "0",
+                "--router-port", "0");
+        server = second;
+        Matcher again = second.awaitLine(LISTENING, Duration.ofMinutes(1));
+        AwsCli aws2 = AwsCli.withCredentialsFile(Integer.parseInt(again.group(1)), state.resolve("credentials"));
+        HttpProbe http = new HttpProbe(Integer.parseInt(again.group(2)));
+        String url = aws2.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> {
+            java.util.List<String> now = Docker.containers(InstanceSpec.SERVICE_NAME, "survivor");
+            return now.size() == 1 && !now.contains(before) && "alive\n".equals(http.get(url).body());
+        });
+
+        second.sigterm();
+        second.awaitExit(Duration.ofMinutes(1));
+        assertThat(Docker.containers(InstanceSpec.SERVICE_NAME, "survivor")).as("stopped with the server").isEmpty();
+    }
 }
