@@ -21,6 +21,11 @@ final class BaseImageOption {
             + "instead, so App Runner's ECR identifiers work unchanged (repeatable).")
     Map<String, String> registryMap = new LinkedHashMap<>();
 
+    @Option(names = "--docker-network", paramLabel = "NAME", description = "With --backend docker: the bridge network "
+            + "containers join, each app's port published on 127.0.0.1 (default: 'bridge' if the engine has it, else the "
+            + "host's network, where each app listens on the PORT it is given).")
+    String network;
+
     /** Adds the settings to {@code builder}; refuses an unknown runtime, naming the known ones. */
     Slipway.Builder apply(Slipway.Builder builder) {
         baseImages.forEach((runtime, image) -> {
@@ -31,6 +36,9 @@ final class BaseImageOption {
             builder.backendSetting("docker.base-image." + runtime.trim().toLowerCase(java.util.Locale.ROOT), image);
         });
         registryMap.forEach((from, to) -> builder.backendSetting("docker.registry-map." + from, to));
+        if (network != null) {
+            builder.backendSetting("docker.network", network);
+        }
         return builder;
     }
 }

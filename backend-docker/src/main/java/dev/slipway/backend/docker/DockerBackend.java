@@ -9,6 +9,9 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -81,11 +84,21 @@ public final class DockerBackend implements ComputeBackend {
     /** What to do when the engine says a container's process was killed for memory, by container id. */
     private final Map<String, Runnable> onOutOfMemory = new ConcurrentHashMap<>();
     private final java.io.Closeable events;
+    /** The bridge network containers join, with their port published on 127.0.0.1; null: the host's network. */
+    private final String network;
     private volatile boolean closed;
 
     DockerBackend(DockerClient docker, Map<String, String> settings) {
         this.docker = docker;
         this.settings = settings;
+        this.network = settings.getOrDefault("docker.network",
+                docker.listNetworksCmd().withNameFilter("bridge").exec().stream().anyMatch(n -> n.getName().equals("bridge")) ? "bridge" : null);
+        if (network == null) {
+            LOG.info("the Docker engine has no bridge network: containers use the host's network, each app listening on "
+                    + "the PORT it is given");
+        } else {
+            LOG.info("containers join network {}, their port published on 127.0.0.1", network);
+        }
         // a process killed for memory inside a container that goes on (a shell running it) is only an engine event
         this.events = docker.eventsCmd().withEventFilter("oom").exec(new ResultCallback.Adapter<Event>() {
             @Override
@@ -242,22 +255,29 @@ public final class DockerBackend implements ComputeBackend {
     public InstanceHandle start(PreparedRevision revision, InstanceSpec spec, InstanceListener listener) {
         checkOpen();
         RunConfiguration run = revision.run();
-        int port = freePort();
+        int hostPort = freePort();
+        int port = network == null ? hostPort : run.port(); // on a bridge, the app listens on its own port, as on App Runner
         List<String> env = new ArrayList<>();
         run.environment().forEach((k, v) -> env.add(k + "=" + v));
         env.add("PORT=" + port);
         run.portEnv().ifPresent(name -> env.add(name + "=" + port));
+        HostConfig host = HostConfig.newHostConfig().withInit(true)
+                .withNanoCPUs(nanoCpus(run.resources())).withMemory(run.resources().memoryMiB() * 1024L * 1024L);
+        if (network == null) {
+            host.withNetworkMode("host");
+        } else {
+            host.withNetworkMode(network).withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", hostPort),
+                    ExposedPort.tcp(port)));
+        }
         Map<String, String> labels = new LinkedHashMap<>(spec.labels());
         labels.put(OWNER_PID, SELF_PID);
         labels.put(OWNER_START, SELF_START);
         CreateContainerCmd create = docker.createContainerCmd(revision.location())
                 .withName("slipway-" + spec.serviceName() + "-" + spec.instanceId())
-                .withLabels(labels).withEnv(env)
-                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host").withInit(true)
-                        .withNanoCPUs(nanoCpus(run.resources())).withMemory(run.resources().memoryMiB() * 1024L * 1024L));
+                .withLabels(labels).withEnv(env).withExposedPorts(ExposedPort.tcp(port)).withHostConfig(host);
         run.startCommand().ifPresent(command -> create.withEntrypoint("sh", "-c", command).withCmd(List.of()));
         String id = create.exec().getId();
-        DockerInstance instance = new DockerInstance(spec.instanceId(), id, port);
+        DockerInstance instance = new DockerInstance(spec.instanceId(), id, hostPort);
         instances.put(spec.instanceId(), instance);
         try {
             docker.startContainerCmd(id).exec();
@@ -387,7 +407,16 @@ public final class DockerBackend implements ComputeBackend {
     }
 
     private int portOf(String containerId) {
-        String[] env = docker.inspectContainerCmd(containerId).exec().getConfig().getEnv();
+        InspectContainerResponse inspected = docker.inspectContainerCmd(containerId).exec();
+        Ports ports = inspected.getHostConfig().getPortBindings();
+        if (ports != null && !ports.getBindings().isEmpty()) {
+            for (Ports.Binding[] bindings : ports.getBindings().values()) {
+                if (bindings != null && bindings.length > 0) {
+                    return Integer.parseInt(bindings[0].getHostPortSpec());
+                }
+            }
+        }
+        String[] env = inspected.getConfig().getEnv();
         for (String e : env == null ? new String[0] : env) {
             if (e.startsWith("PORT=")) {
                 return Integer.parseInt(e.substring(5));

@@ -83,6 +83,15 @@ public final class Docker {
         }
     }
 
+    /** A user-defined bridge network for tests of the bridge mode (this engine runs without the default bridge). */
+    public static String requireBridgeNetwork() {
+        String name = "slipway-test-bridge";
+        if (run("network", "ls", "-q", "--filter", "name=^" + name + "$").isEmpty()) {
+            run("network", "create", "--driver", "bridge", name);
+        }
+        return name;
+    }
+
     /** A Debian {@code docker-registry} on a free 127.0.0.1 port (the engine trusts loopback registries without TLS). */
     public record Registry(Process process, String address) implements AutoCloseable {
         @Override

@@ -72,6 +72,24 @@ class DockerImageServiceTest {
     }
 
     @Test
+    void onABridgeNetworkAnAppListeningOnItsFixedPortIsServedThroughAPortPublishedOnLoopback() throws Exception {
+        String network = Docker.requireBridgeNetwork();
+        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(0).stateDir(tmp.resolve("state"))
+                .backendSetting("docker.network", network).build()) {
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("bridged")
+                    .sourceConfiguration(new SourceConfiguration(null, new ImageRepository(Docker.BUSYBOX, new ImageConfiguration(
+                            null, null, "mkdir -p /tmp/www && echo \"fixed 8080, PORT=$PORT\" > /tmp/www/index.html "
+                            + "&& exec httpd -f -p 8080 -h /tmp/www", "8080"), ImageRepositoryType.ECR_PUBLIC), false, null)).build());
+            created.operation().awaitSuccess(OP);
+            assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.service().serviceUrl()).body())
+                    .isEqualTo("fixed 8080, PORT=8080\n");
+            String container = Docker.containers(InstanceSpec.SERVICE_NAME, "bridged").get(0);
+            assertThat(Docker.run("inspect", "--format", "{{.HostConfig.NetworkMode}} {{json .HostConfig.PortBindings}}", container))
+                    .startsWith(network + " {\"8080/tcp\":[{\"HostIp\":\"127.0.0.1\"");
+        }
+    }
+
+    @Test
     void aSourceServiceIsBuiltIntoAnImageOnTheRuntimesBaseImageAndTheImageGoesWithTheService() throws Exception {
         Docker.requireDebianPython();
         Path app = tmp.resolve("app");
