@@ -5,6 +5,8 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.command.PullImageCmd;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
@@ -27,6 +29,7 @@ import dev.slipway.core.spi.InstanceHandle;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.spi.PreparedRevision;
+import dev.slipway.core.spi.RegistryLogin;
 import dev.slipway.core.spi.Resources;
 import dev.slipway.core.spi.RevisionSource;
 import dev.slipway.core.spi.RevisionSpec;
@@ -43,6 +46,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -155,13 +159,14 @@ public final class DockerBackend implements ComputeBackend {
         if (spec.source() instanceof RevisionSource.Build build) {
             return build(spec, build, listener);
         }
-        String identifier = ((RevisionSource.Image) spec.source()).imageIdentifier();
+        RevisionSource.Image image = (RevisionSource.Image) spec.source();
+        String identifier = image.imageIdentifier();
         String ref = mapped(identifier);
         if (!ref.equals(identifier)) {
             listener.output("Pulling " + ref + " for " + identifier + " (registry mapped by docker.registry-map)");
         }
         listener.progress("pull " + ref, 1, 1);
-        pull(ref, listener);
+        pull(ref, image.login(), listener);
         InspectImageResponse inspected;
         try {
             inspected = docker.inspectImageCmd(ref).exec();
@@ -192,11 +197,14 @@ public final class DockerBackend implements ComputeBackend {
     }
 
     /** Pulls {@code ref}; when no registry answers and the engine has the image, uses that one (and says so). */
-    private void pull(String ref, BuildListener listener) throws BuildFailedException {
+    private void pull(String ref, Optional<RegistryLogin> login, BuildListener listener) throws BuildFailedException {
         Map<String, String> lastStatus = new HashMap<>();
         Throwable[] failure = new Throwable[1];
         try {
-            docker.pullImageCmd(ref).exec(new ResultCallback.Adapter<PullResponseItem>() {
+            PullImageCmd pull = docker.pullImageCmd(ref);
+            login.ifPresent(l -> pull.withAuthConfig(new AuthConfig().withUsername(l.username()).withPassword(l.password())
+                    .withRegistryAddress(registry(ref))));
+            pull.exec(new ResultCallback.Adapter<PullResponseItem>() {
                 @Override
                 public void onError(Throwable t) { // kept for the message below, not logged with a trace by docker-java
                     failure[0] = t;
@@ -233,6 +241,13 @@ public final class DockerBackend implements ComputeBackend {
             }
             throw new BuildFailedException("cannot pull image " + ref + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** The registry of an image reference ({@code docker.io} when it names none). */
+    static String registry(String ref) {
+        int slash = ref.indexOf('/');
+        String first = slash < 0 ? "" : ref.substring(0, slash);
+        return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
     }
 
     /** The repository of an image reference: without its tag or digest. */

@@ -20,6 +20,10 @@ public final class Docker {
     public static String run(String... args) {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private static String run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -102,14 +106,24 @@ public final class Docker {
 
     /** Starts a registry storing under {@code dir}; fails saying how to install one. */
     public static Registry startRegistry(java.nio.file.Path dir) throws IOException {
+        return startRegistry(dir, null, null);
+    }
+
+    /** Starts a registry that needs {@code user}/{@code password} (htpasswd, bcrypt) when {@code user} is not null. */
+    public static Registry startRegistry(java.nio.file.Path dir, String user, String password) throws IOException {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Path config = dir.resolve("config.yml");
+        String auth = "";
+        if (user != null) {
+            run(List.of("sh", "-c", "htpasswd -Bbn '" + user + "' '" + password + "' > " + dir.resolve("htpasswd")));
+            auth = "auth:\n  htpasswd:\n    realm: slipway-test\n    path: " + dir.resolve("htpasswd") + "\n";
+        }
         java.nio.file.Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
-                + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
+                + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n" + auth);
         Process p;
         try {
             p = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
@@ -130,8 +144,20 @@ public final class Docker {
 
     /** Builds {@code tag} from {@link #BUSYBOX} with /www/index.html holding {@code page}, pushes it, and removes the local copy. */
     public static String pushPage(String tag, String page) {
-        String script = "set -e; printf 'FROM " + BUSYBOX + "\\nRUN mkdir -p /www && echo " + page + " > /www/index.html\\n' "
-                + "| docker build -q -t " + tag + " - && docker push " + tag + " && docker rmi " + tag;
+        return pushPage(tag, page, "");
+    }
+
+    /**
+     * As {@link #pushPage(String, String)}, logging in first with {@code user:password} when not empty, in a docker
+     * config directory of its own, so that no later pull finds the login.
+     */
+    public static String pushPage(String tag, String page, String login) {
+        String registry = tag.substring(0, tag.indexOf('/'));
+        String script = "set -e; cfg=$(mktemp -d); "
+                + (login.isEmpty() ? "" : "echo '" + login.substring(login.indexOf(':') + 1) + "' | docker --config $cfg login -u '"
+                        + login.substring(0, login.indexOf(':')) + "' --password-stdin " + registry + "; ")
+                + "printf 'FROM " + BUSYBOX + "\\nRUN mkdir -p /www && echo " + page + " > /www/index.html\\n' "
+                + "| docker build -q -t " + tag + " - && docker --config $cfg push " + tag + " && docker rmi " + tag + "; rm -rf $cfg";
         try {
             Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -64,4 +64,41 @@ class DockerRegistryTest {
                     .anyMatch(l -> l.contains("Pulling " + registry.address() + "/team/page:1 for 123456789012.dkr.ecr"));
         }
     }
+
+    @Test
+    void aPrivateImageIsPulledWithTheLoginItsAccessRoleArnStandsForAndTheLoginIsNeverLogged() throws Exception {
+        String role = "arn:aws:iam::123456789012:role/slipway-ecr-access";
+        String password = "pw-" + java.util.UUID.randomUUID();
+        Path state = tmp.resolve("state");
+        try (Docker.Registry registry = Docker.startRegistry(tmp.resolve("registry"), "puller", password);
+             Slipway slipway = Slipway.builder().backend("docker").routerPort(0).stateDir(state).build()) {
+            String tag = registry.address() + "/team/private:1";
+            Docker.pushPage(tag, "private", "puller:" + password);
+            SourceConfiguration source = new SourceConfiguration(null, new ImageRepository(tag,
+                    new ImageConfiguration(null, null, START, "8080"), ImageRepositoryType.ECR), false,
+                    new AuthenticationConfiguration(null, role));
+
+            CreateServiceResponse anonymous = slipway.createService(CreateServiceRequest.builder().serviceName("anonymous")
+                    .sourceConfiguration(new SourceConfiguration(null, source.imageRepository(), false, null)).build());
+            assertThat(anonymous.operation().await(OP).status()).as("the registry wants a login").isEqualTo(OperationStatus.FAILED);
+            assertThat(anonymous.operation().failureReason()).get().asString().contains("cannot pull image " + tag);
+
+            CreateServiceResponse noLogin = slipway.createService(CreateServiceRequest.builder().serviceName("no-login")
+                    .sourceConfiguration(source).build());
+            assertThat(noLogin.operation().await(OP).status()).isEqualTo(OperationStatus.FAILED);
+            assertThat(noLogin.operation().failureReason()).get().asString()
+                    .contains("no registry login for AccessRoleArn " + role + " in " + state.resolve("registry-credentials.json"));
+
+            java.nio.file.Files.writeString(state.resolve("registry-credentials.json"),
+                    "{\"" + role + "\": {\"username\": \"puller\", \"password\": \"" + password + "\"}}");
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("private")
+                    .sourceConfiguration(source).build());
+            created.operation().awaitSuccess(OP);
+            assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.service().serviceUrl()).body())
+                    .isEqualTo("private\n");
+            assertThat(slipway.logLines("private", "deployment/" + created.operationId()))
+                    .anyMatch(l -> l.contains("Pulling with the registry login of AccessRoleArn " + role))
+                    .noneMatch(l -> l.contains(password));
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.slipway.core.internal.control;
 
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.build.PlanOverrides;
+import dev.slipway.core.source.RegistryCredentials;
 import dev.slipway.core.api.*;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.deploy.Deployment;
@@ -297,6 +298,7 @@ public final class ServiceActions implements AutoCloseable {
                     .map(c -> new Deployment.Access(c.credential(), c.hostKeys(), () -> state.writeEventually(() -> { })))
                     .orElse(Deployment.Access.NONE);
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides(), runtime.workingTrees(),
+                    runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
                     ServiceSpecs.resources(s.spec().instance()), autoScaling(s, c -> c.minSize(), 1), s.revision(), messageUntilServing),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });

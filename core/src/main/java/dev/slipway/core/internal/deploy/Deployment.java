@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class Deployment {
     /** What a deployment works on. */
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
-                         boolean workingTrees, Resources resources, int instances, Optional<PreparedRevision> current, String messageUntilServing) {
+                         boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current, String messageUntilServing) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */

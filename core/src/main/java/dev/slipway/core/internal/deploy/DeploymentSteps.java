@@ -6,8 +6,10 @@ import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.model.CodeRepository;
 import dev.slipway.core.model.ConfigurationSource;
 import dev.slipway.core.model.HealthCheckProtocol;
+import dev.slipway.core.source.RegistryCredentials;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.BuildListener;
+import dev.slipway.core.spi.RegistryLogin;
 import dev.slipway.core.spi.RevisionSource;
 import dev.slipway.core.spi.RevisionSpec;
 import dev.slipway.core.spi.RunConfiguration;
@@ -91,8 +93,14 @@ public final class DeploymentSteps {
                     Optional.empty(), config == null || config.runtimeEnvironmentVariables() == null ? Map.of() : config.runtimeEnvironmentVariables(),
                     config == null || config.runtimeEnvironmentSecrets() == null ? Map.of() : config.runtimeEnvironmentSecrets(),
                     d.target.resources());
+            var auth = d.target.source().authenticationConfiguration();
+            Optional<RegistryLogin> login = Optional.empty();
+            if (auth != null && auth.accessRoleArn() != null) {
+                login = Optional.of(RegistryCredentials.forRole(d.target.registryCredentials(), auth.accessRoleArn()));
+                d.log.line("Pulling with the registry login of AccessRoleArn " + auth.accessRoleArn());
+            }
             d.revision = d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
-                    new RevisionSource.Image(image.imageIdentifier()), run), listener(d));
+                    new RevisionSource.Image(image.imageIdentifier(), login), run), listener(d));
             d.log.line("Image ready");
         }
     };
