@@ -48,21 +48,10 @@ public final class Docker {
                     + "dockerd --bridge=none --iptables=false & (.ci/run does this). " + e.getMessage());
         }
         if (run("images", "-q", BUSYBOX).isEmpty()) {
-            String script = "set -e; root=$(mktemp -d); mkdir -p $root/bin $root/tmp; cp /bin/busybox $root/bin/;"
+            shell("set -e; root=$(mktemp -d); mkdir -p $root/bin $root/tmp; cp /bin/busybox $root/bin/;"
                     + " for c in sh echo mkdir cat sleep httpd id env; do ln -s busybox $root/bin/$c; done;"
-                    + " tar -C $root -c . | docker import - " + BUSYBOX + "; rm -rf $root";
-            try {
-                Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (p.waitFor() != 0) {
-                    throw new AssertionError("cannot build " + BUSYBOX + " (needs /bin/busybox: apt-get install busybox-static): " + out);
-                }
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+                    + " tar -C $root -c . | docker import - " + BUSYBOX + "; rm -rf $root",
+                    "build " + BUSYBOX + " (needs /bin/busybox: apt-get install busybox-static)");
         }
     }
 
@@ -71,20 +60,9 @@ public final class Docker {
         if (!run("images", "-q", DEBIAN_PYTHON).isEmpty()) {
             return;
         }
-        String script = "set -e; mmdebstrap --variant=minbase --include=python3 "
-                + "--customize-hook='chroot \"$1\" ln -sf /usr/bin/python3 /usr/local/bin/python' bookworm - | docker import - " + DEBIAN_PYTHON;
-        try {
-            Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new AssertionError("cannot build " + DEBIAN_PYTHON + " (needs mmdebstrap and Debian's mirror): " + out);
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        shell("set -e; mmdebstrap --variant=minbase --include=python3 "
+                + "--customize-hook='chroot \"$1\" ln -sf /usr/bin/python3 /usr/local/bin/python' bookworm - | docker import - "
+                + DEBIAN_PYTHON, "build " + DEBIAN_PYTHON + " (needs mmdebstrap and Debian's mirror)");
     }
 
     /** A user-defined bridge network for tests of the bridge mode (this engine runs without the default bridge). */
@@ -158,22 +136,20 @@ public final class Docker {
                         + login.substring(0, login.indexOf(':')) + "' --password-stdin " + registry + "; ")
                 + "printf 'FROM " + BUSYBOX + "\\nRUN mkdir -p /www && echo " + page + " > /www/index.html\\n' "
                 + "| docker build -q -t " + tag + " - && docker --config $cfg push " + tag + " && docker rmi " + tag + "; rm -rf $cfg";
+        String out = shell(script, "build and push " + tag);
+        java.util.regex.Matcher digest = java.util.regex.Pattern.compile("digest: (sha256:[0-9a-f]{64})").matcher(out);
+        if (!digest.find()) {
+            throw new AssertionError("no digest in the push of " + tag + ": " + out);
+        }
+        return digest.group(1);
+    }
+
+    /** Runs {@code sh -c script}; returns its output, or fails saying it could not {@code what}. */
+    private static String shell(String script, String what) {
         try {
-            Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new AssertionError("cannot build and push " + tag + ": " + out);
-            }
-            java.util.regex.Matcher digest = java.util.regex.Pattern.compile("digest: (sha256:[0-9a-f]{64})").matcher(out);
-            if (!digest.find()) {
-                throw new AssertionError("no digest in the push of " + tag + ": " + out);
-            }
-            return digest.group(1);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+            return run(List.of("sh", "-c", script));
+        } catch (AssertionError e) {
+            throw new AssertionError("cannot " + what + ": " + e.getMessage());
         }
     }
 
