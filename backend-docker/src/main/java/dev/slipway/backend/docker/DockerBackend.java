@@ -4,9 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.InspectImageResponse;
-import com.github.dockerjava.api.command.PullImageCmd;
-import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
@@ -16,9 +13,6 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.PullResponseItem;
-import dev.slipway.core.model.Runtime;
-import dev.slipway.core.spi.BuildCancelledException;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.spi.AdoptedInstance;
 import dev.slipway.core.spi.BackendCapabilities;
@@ -29,53 +23,39 @@ import dev.slipway.core.spi.InstanceHandle;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.spi.PreparedRevision;
-import dev.slipway.core.spi.RegistryLogin;
 import dev.slipway.core.spi.Resources;
-import dev.slipway.core.spi.RevisionSource;
 import dev.slipway.core.spi.RevisionSpec;
 import dev.slipway.core.spi.RunConfiguration;
 
-import java.nio.file.Path;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs instances as containers on a Docker engine. A revision is an image: pulled for an image service (with each
- * layer's progress in the deployment log, and the digest it resolved to), or built from the source for a code service
- * ({@link DockerImageBuild}: FROM the runtime's base image, one tag per revision, removed when discarded). Each instance is one container, labelled
- * with the SPI's owner labels and the JVM that started it, with InstanceConfiguration's CPU and memory as hard limits
- * (NanoCpus, Memory), on the host's network with {@code PORT} set to a free port (engines started with
- * {@code --bridge=none} have no other network), its output streamed to the instance's log, and its end (with OOMKilled
- * called by that name) reported as an instance event.
+ * Runs instances as containers on a Docker engine. A revision is an image ({@link DockerImages}: pulled for an image
+ * service, built from the source for a code service). Each instance is one container, labelled with the SPI's owner
+ * labels and the JVM that started it, run with {@code --init}, with InstanceConfiguration's CPU and memory as hard
+ * limits (NanoCpus, Memory); on a bridge network with the app's port published on 127.0.0.1 at a free port, or, when
+ * the engine has no bridge network, on the host's network with {@code PORT} set to a free port. Its output is streamed
+ * to the instance's log, and its end (with OOMKilled, and the engine's {@code oom} events, called by that name) is
+ * reported as an instance event.
  *
- * <p>Not yet: a bridge network with published ports, keeping containers across a restart of the control plane (they are stopped and
- * started again, as on the local backend).
+ * <p>Not yet: keeping containers across a restart of the control plane (they are stopped and started again, as on the
+ * local backend).
  */
 public final class DockerBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, true, true, false, false, false);
-    /** The base image of each managed runtime, unless the setting {@code docker.base-image.<runtime>} names another. */
-    static final Map<Runtime, String> DEFAULT_BASE_IMAGES = Map.ofEntries(
-            Map.entry(Runtime.PYTHON_3, "python:3-slim"), Map.entry(Runtime.PYTHON_311, "python:3.11-slim"),
-            Map.entry(Runtime.NODEJS_12, "node:12-slim"), Map.entry(Runtime.NODEJS_14, "node:14-slim"),
-            Map.entry(Runtime.NODEJS_16, "node:16-slim"), Map.entry(Runtime.NODEJS_18, "node:18-slim"),
-            Map.entry(Runtime.NODEJS_22, "node:22-slim"), Map.entry(Runtime.CORRETTO_8, "amazoncorretto:8"),
-            Map.entry(Runtime.CORRETTO_11, "amazoncorretto:11"), Map.entry(Runtime.GO_1, "golang:1"),
-            Map.entry(Runtime.DOTNET_6, "mcr.microsoft.com/dotnet/sdk:6.0"), Map.entry(Runtime.PHP_81, "php:8.1-cli"),
-            Map.entry(Runtime.RUBY_31, "ruby:3.1-slim"));
     /** The JVM that started a container, so that containers of a control plane that is gone can be found. */
     static final String OWNER_PID = "slipway.dev/owner-pid";
     static final String OWNER_START = "slipway.dev/owner-start";
@@ -83,7 +63,7 @@ public final class DockerBackend implements ComputeBackend {
     private static final String SELF_START = ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
 
     private final DockerClient docker;
-    private final Map<String, String> settings;
+    private final DockerImages images;
     private final Map<String, DockerInstance> instances = new ConcurrentHashMap<>();
     /** What to do when the engine says a container's process was killed for memory, by container id. */
     private final Map<String, Runnable> onOutOfMemory = new ConcurrentHashMap<>();
@@ -94,7 +74,7 @@ public final class DockerBackend implements ComputeBackend {
 
     DockerBackend(DockerClient docker, Map<String, String> settings) {
         this.docker = docker;
-        this.settings = settings;
+        this.images = new DockerImages(docker, settings);
         this.network = settings.getOrDefault("docker.network",
                 docker.listNetworksCmd().withNameFilter("bridge").exec().stream().anyMatch(n -> n.getName().equals("bridge")) ? "bridge" : null);
         if (network == null) {
@@ -117,25 +97,6 @@ public final class DockerBackend implements ComputeBackend {
         });
     }
 
-    /**
-     * {@code identifier} with its registry replaced as a setting {@code docker.registry-map.<registry>=<other>} says,
-     * so that the ECR identifiers a CLI user gives App Runner pull from any registry here.
-     */
-    String mapped(String identifier) {
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String prefix = "docker.registry-map.";
-            if (e.getKey().startsWith(prefix) && identifier.startsWith(e.getKey().substring(prefix.length()) + "/")) {
-                return e.getValue() + identifier.substring(e.getKey().length() - prefix.length());
-            }
-        }
-        return identifier;
-    }
-
-    /** The base image a source service of {@code runtime} is built on. */
-    String baseImage(Runtime runtime) {
-        return settings.getOrDefault("docker.base-image." + runtime.configName(), DEFAULT_BASE_IMAGES.get(runtime));
-    }
-
     /** A running container: the instance id, its container id, and where the router reaches it. */
     private record DockerInstance(String instanceId, String containerId, String host, int port, AtomicBoolean stopped,
                                   AtomicBoolean outOfMemory) implements InstanceHandle {
@@ -156,114 +117,7 @@ public final class DockerBackend implements ComputeBackend {
 
     @Override
     public PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException {
-        if (spec.source() instanceof RevisionSource.Build build) {
-            return build(spec, build, listener);
-        }
-        RevisionSource.Image image = (RevisionSource.Image) spec.source();
-        String identifier = image.imageIdentifier();
-        String ref = mapped(identifier);
-        if (!ref.equals(identifier)) {
-            listener.output("Pulling " + ref + " for " + identifier + " (registry mapped by docker.registry-map)");
-        }
-        listener.progress("pull " + ref, 1, 1);
-        pull(ref, image.login(), listener);
-        InspectImageResponse inspected;
-        try {
-            inspected = docker.inspectImageCmd(ref).exec();
-        } catch (NotFoundException e) {
-            throw new BuildFailedException("image " + ref + " is not on the engine after the pull");
-        }
-        String repository = repository(ref);
-        String digest = (inspected.getRepoDigests() == null ? List.<String>of() : inspected.getRepoDigests()).stream()
-                .filter(d -> d.startsWith(repository + "@")).findFirst().orElse(inspected.getId());
-        listener.output("Image " + ref + " is " + digest);
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("image", ref);
-        attributes.put("digest", digest);
-        return new PreparedRevision(spec.serviceId(), spec.revisionId(), inspected.getId(), attributes, spec.run());
-    }
-
-    /** Builds a source revision into the image {@code slipway/<service-id>:<revision-id>}. */
-    private PreparedRevision build(RevisionSpec spec, RevisionSource.Build source, BuildListener listener) throws BuildFailedException {
-        String base = baseImage(source.plan().runtime());
-        String tag = "slipway/" + spec.serviceId() + ":" + spec.revisionId();
-        listener.output("Building image " + tag + " from " + base + " (base image of runtime " + source.plan().runtime().configName()
-                + "; change it with --base-image " + source.plan().runtime().configName() + "=IMAGE)");
-        Path dockerfile = DockerImageBuild.write(source.sourceDir(), base, source.plan());
-        String imageId = DockerImageBuild.build(docker, source.sourceDir(), dockerfile, tag,
-                DockerImageBuild.commands(source.plan()), listener);
-        listener.output("Built image " + tag + " (" + imageId + ")");
-        return new PreparedRevision(spec.serviceId(), spec.revisionId(), tag, Map.of("image", tag, "built", "true"), spec.run());
-    }
-
-    /** Pulls {@code ref}; when no registry answers and the engine has the image, uses that one (and says so). */
-    private void pull(String ref, Optional<RegistryLogin> login, BuildListener listener) throws BuildFailedException {
-        Map<String, String> lastStatus = new HashMap<>();
-        Throwable[] failure = new Throwable[1];
-        try {
-            PullImageCmd pull = docker.pullImageCmd(ref);
-            login.ifPresent(l -> pull.withAuthConfig(new AuthConfig().withUsername(l.username()).withPassword(l.password())
-                    .withRegistryAddress(registry(ref))));
-            pull.exec(new ResultCallback.Adapter<PullResponseItem>() {
-                @Override
-                public void onError(Throwable t) { // kept for the message below, not logged with a trace by docker-java
-                    failure[0] = t;
-                    try {
-                        close();
-                    } catch (IOException ignored) {
-                        // closing anyway
-                    }
-                }
-
-                @Override
-                public void onNext(PullResponseItem item) {
-                    String status = item.getStatus();
-                    if (status == null) {
-                        return;
-                    }
-                    String layer = item.getId() == null ? "" : item.getId() + ": ";
-                    // one line per layer and status, not one per progress tick
-                    if (!status.equals(lastStatus.put(String.valueOf(item.getId()), status))) {
-                        listener.output("[pull] " + layer + status);
-                    }
-                }
-            }).awaitCompletion();
-            if (failure[0] instanceof RuntimeException e) {
-                throw e;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BuildCancelledException("the pull of " + ref + " was cancelled");
-        } catch (DockerException | IllegalArgumentException e) {
-            if (exists(ref)) {
-                listener.output("[pull] no registry gave " + ref + " (" + firstLine(e.getMessage()) + "); using the engine's local image");
-                return;
-            }
-            throw new BuildFailedException("cannot pull image " + ref + ": " + firstLine(e.getMessage()), e);
-        }
-    }
-
-    /** The registry of an image reference ({@code docker.io} when it names none). */
-    static String registry(String ref) {
-        int slash = ref.indexOf('/');
-        String first = slash < 0 ? "" : ref.substring(0, slash);
-        return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
-    }
-
-    /** The repository of an image reference: without its tag or digest. */
-    static String repository(String ref) {
-        String name = ref.contains("@") ? ref.substring(0, ref.indexOf('@')) : ref;
-        int colon = name.lastIndexOf(':');
-        return colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
-    }
-
-    private boolean exists(String ref) {
-        try {
-            docker.inspectImageCmd(ref).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
+        return images.prepare(spec, listener);
     }
 
     @Override
@@ -300,7 +154,7 @@ public final class DockerBackend implements ComputeBackend {
             instances.remove(spec.instanceId());
             remove(id);
             throw new IllegalStateException("cannot start a container of " + revision.attributes().getOrDefault("image", revision.location())
-                    + ": " + firstLine(e.getMessage()), e);
+                    + ": " + DockerImages.firstLine(e.getMessage()), e);
         }
         onOutOfMemory.put(id, () -> reportOutOfMemory(instance, listener));
         followOutput(id, listener);
@@ -394,14 +248,7 @@ public final class DockerBackend implements ComputeBackend {
 
     @Override
     public void discard(PreparedRevision revision) {
-        if (!"true".equals(revision.attributes().get("built"))) {
-            return; // a pulled image stays in the engine's cache, as after docker pull: others may use it
-        }
-        try {
-            docker.removeImageCmd(revision.location()).withForce(true).exec();
-        } catch (NotFoundException e) {
-            // gone already
-        }
+        images.discard(revision);
     }
 
     @Override
@@ -487,11 +334,5 @@ public final class DockerBackend implements ComputeBackend {
         }
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no message";
-        }
-        int nl = message.indexOf('\n');
-        return (nl < 0 ? message : message.substring(0, nl)).trim();
-    }
+
 }
