@@ -7,7 +7,9 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -22,6 +24,7 @@ import dev.slipway.core.spi.InstanceEvent;
 import dev.slipway.core.spi.InstanceHandle;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.spi.InstanceUsage;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.Resources;
 import dev.slipway.core.spi.RevisionSpec;
@@ -36,6 +39,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -199,9 +204,9 @@ public final class DockerBackend implements ComputeBackend {
         onOutOfMemory.remove(instance.containerId());
         if (oomKilled) {
             reportOutOfMemory(instance, listener);
-            if (instance.outOfMemory().get()) {
-                return;
-            }
+        }
+        if (instance.outOfMemory().get()) {
+            return; // OutOfMemory was the instance's last event
         }
         listener.onEvent(new InstanceEvent.Exited(instance.instanceId(), code, instance.stopped().get() ? "stopped" : "exited with code " + code));
     }
@@ -219,6 +224,54 @@ public final class DockerBackend implements ComputeBackend {
         } catch (RuntimeException e) {
             return 0;
         }
+    }
+
+    /** From the engine's stats: vCPUs in use between its two samples, memory in use (page cache not counted) and the limit. */
+    @Override
+    public Optional<InstanceUsage> usage(InstanceHandle handle) {
+        DockerInstance instance = instances.get(handle.instanceId());
+        if (instance == null) {
+            return Optional.empty();
+        }
+        Statistics[] got = new Statistics[1];
+        try {
+            docker.statsCmd(instance.containerId()).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
+                @Override
+                public void onNext(Statistics s) {
+                    got[0] = s;
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    try {
+                        close(); // gone meanwhile: no usage
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+            }).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        Statistics s = got[0];
+        if (s == null || s.getCpuStats() == null || s.getPreCpuStats() == null || s.getMemoryStats() == null) {
+            return Optional.empty();
+        }
+        long cpu = cpuTotal(s.getCpuStats()) - cpuTotal(s.getPreCpuStats());
+        long system = orZero(s.getCpuStats().getSystemCpuUsage()) - orZero(s.getPreCpuStats().getSystemCpuUsage());
+        long cpus = s.getCpuStats().getOnlineCpus() != null ? s.getCpuStats().getOnlineCpus() : 1;
+        long cache = s.getMemoryStats().getStats() == null ? 0 : orZero(s.getMemoryStats().getStats().getCache());
+        return Optional.of(new InstanceUsage(system > 0 && cpu > 0 ? (double) cpu / system * cpus : 0,
+                Math.max(0, orZero(s.getMemoryStats().getUsage()) - cache), orZero(s.getMemoryStats().getLimit())));
+    }
+
+    private static long cpuTotal(CpuStatsConfig stats) {
+        return stats.getCpuUsage() == null ? 0 : orZero(stats.getCpuUsage().getTotalUsage());
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 
     @Override

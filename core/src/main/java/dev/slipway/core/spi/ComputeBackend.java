@@ -3,6 +3,7 @@ package dev.slipway.core.spi;
 import dev.slipway.core.build.BuildFailedException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where instances run: an instance is a process (local), a container (Docker) or a pod (Kubernetes). The SPI is small
@@ -39,6 +40,14 @@ public interface ComputeBackend extends AutoCloseable {
      * stopping an instance that already exited (or was stopped) does nothing.
      */
     void stop(InstanceHandle instance, Duration grace);
+
+    /**
+     * The CPU and memory an instance uses now, where the platform measures them (a container's stats, a pod's
+     * metrics); empty where it does not, or when the instance is gone.
+     */
+    default Optional<InstanceUsage> usage(InstanceHandle instance) {
+        return Optional.empty();
+    }
 
     /** Forgets a revision no instance uses any longer, freeing what it holds (workspace, image). */
     void discard(PreparedRevision revision);
