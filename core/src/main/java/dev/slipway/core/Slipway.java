@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,7 @@ public final class Slipway implements AutoCloseable {
     private final ServiceActions services;
     private final ResourceActions resources;
     private final RouterProvider.Router router;
+    private final Runnable stopAutoscaling;
 
     private Slipway(Builder b) {
         boolean ownsDir = b.stateDir == null;
@@ -101,6 +103,7 @@ public final class Slipway implements AutoCloseable {
             }
             this.router = started;
             Recovery.restore(store, state, services, backend, controlPlaneId);
+            this.stopAutoscaling = b.autoscaling ? services.startAutoscaling(Duration.ofSeconds(2)) : () -> { };
         } catch (RuntimeException e) {
             if (started != null) {
                 started.close();
@@ -279,6 +282,7 @@ public final class Slipway implements AutoCloseable {
             }
             router.close();
         }
+        stopAutoscaling.run();
         services.close();
         backend.close();
         probes.close();
@@ -305,6 +309,7 @@ public final class Slipway implements AutoCloseable {
         private PlanOverrides planOverrides = PlanOverrides.NONE;
         private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
         private boolean workingTrees;
+        private boolean autoscaling = true;
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
 
@@ -375,6 +380,9 @@ public final class Slipway implements AutoCloseable {
          * workspaces are, default {@code /var/lib/slipway/apps}).
          */
         public Builder backendSetting(String name, String value) { this.backendSettings.put(name, value); return this; }
+
+        /** Scale services within MinSize..MaxSize by the router's concurrency (default on); off, {@link Slipway#scaleTo} rules. */
+        public Builder autoscaling(boolean on) { this.autoscaling = on; return this; }
 
         public Slipway build() {
             if (durableState && stateDir == null) {

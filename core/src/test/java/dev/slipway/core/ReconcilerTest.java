@@ -38,7 +38,7 @@ class ReconcilerTest {
 
     @BeforeEach
     void createRunningService() throws Exception {
-        slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(tmp.resolve("state"))
+        slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(tmp.resolve("state")).autoscaling(false)
                 .timeouts(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1))).build();
         fake = FakeBackend.last;
         TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");

@@ -25,6 +25,10 @@ import dev.slipway.core.store.ControlPlaneState.ServiceSpec;
 import dev.slipway.core.validation.ShapeValidator;
 import java.nio.file.Path;
 import java.time.Instant;
+import dev.slipway.core.scaling.ConcurrencyAutoscaler;
+import java.time.Duration;
+import dev.slipway.core.model.ServiceStatus;
+import dev.slipway.core.model.AutoScalingConfiguration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -228,6 +232,25 @@ public final class ServiceActions implements AutoCloseable {
         });
     }
 
+    /** A running service as the autoscaler sees it: its reconciler and its auto scaling configuration's settings. */
+    record Scalable(String arn, String id, String name, ConcurrencyAutoscaler.Settings settings, ServiceReconciler reconciler) {
+    }
+
+    /** The running services, for the autoscaler (services in an operation are not among them). */
+    List<Scalable> scalable() {
+        return state.read(() -> state.allServices().stream()
+                .filter(s -> s.status() == ServiceStatus.RUNNING && reconcilers.containsKey(s.arn()))
+                .map(s -> new Scalable(s.arn(), s.id(), s.name(), ConcurrencyAutoscaler.Settings.of(
+                        autoScaling(s, AutoScalingConfiguration::minSize, 1), autoScaling(s, AutoScalingConfiguration::maxSize, 25),
+                        autoScaling(s, AutoScalingConfiguration::maxConcurrency, Route.DEFAULT_MAX_CONCURRENCY)), reconcilers.get(s.arn())))
+                .toList());
+    }
+
+    /** Starts scaling running services by the concurrency the router sees, every {@code tick}; returns how to stop it. */
+    public Runnable startAutoscaling(Duration tick) {
+        return new AutoscalerDriver(this, runtime.routing(), runtime.logs(), tick)::close;
+    }
+
     /** Every reconciler stops its instances (without draining: {@code Slipway.close()} drained the router first). */
     @Override
     public void close() {
@@ -292,6 +315,8 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing) {
+        // asked before taking the lock: the reconciler's own thread may be waiting for it
+        int current = Optional.ofNullable(reconcilers.get(arn)).map(r -> r.currentDesired().count()).orElse(0);
         return state.read(() -> {
             ServiceRecord s = state.service(arn);
             Deployment.Access access = state.connections.usedBy(s.spec().source())
@@ -299,7 +324,7 @@ public final class ServiceActions implements AutoCloseable {
                     .orElse(Deployment.Access.NONE);
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides(), runtime.workingTrees(),
                     runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
-                    ServiceSpecs.resources(s.spec().instance()), autoScaling(s, c -> c.minSize(), 1), s.revision(), messageUntilServing),
+                    ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });
     }
@@ -316,6 +341,12 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     /** A number from the service's auto scaling configuration revision; called under the lock. */
+    /** A new revision starts at the serving one's current size (at least MinSize), as App Runner keeps capacity. */
+    private int startingSize(ServiceRecord s, int current) {
+        int min = autoScaling(s, c -> c.minSize(), 1);
+        return Math.min(Math.max(min, current), autoScaling(s, c -> c.maxSize(), Math.max(min, current)));
+    }
+
     private int autoScaling(ServiceRecord s, Function<AutoScalingConfiguration, Integer> field, int fallback) {
         String arn = s.spec().autoScalingArn();
         return state.autoScaling.exists(arn) ? field.apply(state.autoScaling.describe(arn, a -> false)) : fallback;

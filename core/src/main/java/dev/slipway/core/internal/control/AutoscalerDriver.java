@@ -1,0 +1,79 @@
+package dev.slipway.core.internal.control;
+
+import dev.slipway.core.internal.runtime.DesiredState;
+import dev.slipway.core.observe.LogStreams;
+import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.routing.ServiceConcurrency;
+import dev.slipway.core.scaling.ConcurrencyAutoscaler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives each running service's {@link ConcurrencyAutoscaler}: every tick it samples the router's peak concurrency of
+ * the service since the last tick, asks for the instance count wanted, and changes the reconciler's desired count
+ * ({@code scaleTo}) when it differs, saying so in the service's events. Services in an operation are left alone.
+ */
+final class AutoscalerDriver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AutoscalerDriver.class);
+
+    private final ServiceActions services;
+    private final RoutingTable routing;
+    private final LogStreams logs;
+    private final Map<String, ConcurrencyAutoscaler> autoscalers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "slipway-autoscaler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    AutoscalerDriver(ServiceActions services, RoutingTable routing, LogStreams logs, Duration tick) {
+        this.services = services;
+        this.routing = routing;
+        this.logs = logs;
+        ticks.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            Instant now = Instant.now();
+            var scalable = services.scalable();
+            Set<String> arns = scalable.stream().map(ServiceActions.Scalable::arn).collect(Collectors.toSet());
+            autoscalers.keySet().retainAll(arns);
+            for (ServiceActions.Scalable s : scalable) {
+                ConcurrencyAutoscaler autoscaler = autoscalers.compute(s.arn(), (arn, old) ->
+                        old != null && old.settings().equals(s.settings()) ? old : new ConcurrencyAutoscaler(s.settings()));
+                ServiceConcurrency concurrency = routing.sampleConcurrency(s.id());
+                autoscaler.record(now, concurrency.peak());
+                DesiredState desired = s.reconciler().currentDesired();
+                if (desired.mode() != DesiredState.Mode.SERVING || desired.revision().isEmpty()) {
+                    continue;
+                }
+                int want = autoscaler.desired(now, desired.count());
+                if (want != desired.count()) {
+                    String line = "Scaling from " + desired.count() + " to " + want + " instance" + (want == 1 ? "" : "s")
+                            + " (concurrency " + concurrency.peak() + ", MaxConcurrency " + s.settings().maxConcurrency()
+                            + (autoscaler.panicking() ? ", panic mode" : "") + ")";
+                    logs.sink(s.name(), "events").line(line);
+                    LOG.info("service {}: {}", s.name(), line);
+                    s.reconciler().scaleTo(want);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("autoscaler tick failed; trying again at the next", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        ticks.shutdownNow();
+    }
+}
