@@ -1,6 +1,8 @@
 package dev.slipway.core;
 
 import dev.slipway.core.api.*;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.internal.Arns;
 import dev.slipway.core.internal.control.ControlState;
@@ -63,7 +65,8 @@ public final class Slipway implements AutoCloseable {
     private final String region;
     private final LogStreams logs;
     private final ComputeBackend backend;
-    private final RoutingTable routingTable = new RoutingTable();
+    private final RoutingTable routingTable;
+    private final MeterRegistry meters;
     private final HealthProbes probes = new HealthProbes();
     private final ServiceActions services;
     private final ResourceActions resources;
@@ -80,6 +83,8 @@ public final class Slipway implements AutoCloseable {
         this.deleteStateDir = ownsDir;
         this.lock = StateDirectoryLock.acquire(stateDir);
         this.timeouts = b.timeouts;
+        this.meters = b.meters;
+        this.routingTable = new RoutingTable(b.meters);
         this.region = b.region;
         this.logs = new LogStreams(stateDir.resolve("logs"));
         b.listeners.forEach(logs::addListener);
@@ -258,6 +263,11 @@ public final class Slipway implements AutoCloseable {
         return resources.listTagsForResource(request);
     }
 
+    /** Per-service meters named as App Runner's CloudWatch metrics (Requests, 2xxStatusResponses, RequestLatency ...). */
+    public MeterRegistry meterRegistry() {
+        return meters;
+    }
+
     /** The region in ARNs, and the one API requests must be signed for. */
     public String region() {
         return region;
@@ -310,6 +320,7 @@ public final class Slipway implements AutoCloseable {
         private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
         private boolean workingTrees;
         private boolean autoscaling = true;
+        private MeterRegistry meters = new SimpleMeterRegistry();
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
 
@@ -345,44 +356,29 @@ public final class Slipway implements AutoCloseable {
         /** Sees every log line of every service as it is written (deployment progress, instance output). */
         public Builder logListener(LogListener listener) { this.listeners.add(listener); return this; }
 
-        /**
-         * Keep services, operations, connections, configurations and tags in {@code <stateDir>/state.json}, so that a
-         * new Slipway on the same state directory (after close(), a crash or kill -9) lists them all and serves the
-         * running services again without a new deployment. Needs {@link #stateDir(Path)}.
-         */
+        /** Keep everything in {@code <stateDir>/state.json}, so a new Slipway there (even after kill -9) has it all back. */
         public Builder durableState(boolean durable) { this.durableState = durable; return this; }
 
-        /**
-         * Run environment variables and a port that win over every code service's apprunner.yaml or
-         * CodeConfigurationValues (a Slipway extension: {@code slipway up --env/--port}).
-         */
+        /** Run env and a port that win over every code service's settings (a Slipway extension, {@code up --env/--port}). */
         public Builder planOverrides(PlanOverrides overrides) { this.planOverrides = overrides; return this; }
 
-        /**
-         * The only local directories a RepositoryUrl ({@code file://} or a path) may name, each with what is under it;
-         * an empty list allows none (Git URLs only). Without this call, any local directory is allowed, as an embedded
-         * Slipway's caller can read them anyway; {@code slipway server} allows none unless told.
-         */
+        /** The only local directories (and what is under them) a RepositoryUrl may name; empty: Git URLs only; unset: any. */
         public Builder allowedSourceDirectories(List<Path> directories) {
             this.allowedSourceDirectories = Optional.of(List.copyOf(directories));
             return this;
         }
 
-        /**
-         * Deploy a local Git repository's working tree as it is (tracked and untracked files, not ignored ones), as
-         * {@code slipway up DIR} does, instead of the head of SourceCodeVersion's branch (App Runner's way, the default).
-         */
+        /** Deploy a local Git working tree as it is (not ignored files), as {@code slipway up DIR} does, not its branch head. */
         public Builder deployWorkingTrees(boolean workingTrees) { this.workingTrees = workingTrees; return this; }
 
-        /**
-         * A setting of a backend, named {@code <backend>.<key>}: for the local backend, {@code local.run-as} (the
-         * account builds and instances run as; needs root) and {@code local.apps-dir} (where that account's
-         * workspaces are, default {@code /var/lib/slipway/apps}).
-         */
+        /** A backend setting {@code <backend>.<key>}, e.g. {@code local.run-as}, {@code docker.base-image.python3} (user guide). */
         public Builder backendSetting(String name, String value) { this.backendSettings.put(name, value); return this; }
 
         /** Scale services within MinSize..MaxSize by the router's concurrency (default on); off, {@link Slipway#scaleTo} rules. */
         public Builder autoscaling(boolean on) { this.autoscaling = on; return this; }
+
+        /** Where the per-service meters go (default: an in-memory registry; a PrometheusMeterRegistry for /metrics). */
+        public Builder meterRegistry(MeterRegistry registry) { this.meters = registry; return this; }
 
         public Slipway build() {
             if (durableState && stateDir == null) {

@@ -1,6 +1,8 @@
 package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.slipway.core.Timeouts;
 import dev.slipway.server.api.ApiCredentials;
 import dev.slipway.server.api.ApiServer;
@@ -65,6 +67,9 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     BaseImageOption baseImages;
 
+    @Option(names = "--no-metrics", description = "Do not serve GET /metrics (the per-service meters in Prometheus text) on the API port.")
+    boolean noMetrics;
+
     @Spec
     CommandSpec spec;
 
@@ -77,6 +82,9 @@ final class ServerCommand implements Callable<Integer> {
         ApiServer api;
         try {
             Slipway.Builder builder = baseImages.apply(Slipway.builder());
+            if (!noMetrics) {
+                builder.meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            }
             String appUser = runAs != null ? runAs : "root".equals(System.getProperty("user.name")) ? "slipway-app" : null;
             if (appUser != null && backend.equals("local")) {
                 builder.backendSetting("local.run-as", appUser);

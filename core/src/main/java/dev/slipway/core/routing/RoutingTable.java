@@ -1,11 +1,18 @@
 package dev.slipway.core.routing;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +31,21 @@ public final class RoutingTable implements RoutingView {
     private final AtomicReference<RoutingSnapshot> snapshot = new AtomicReference<>(RoutingSnapshot.EMPTY);
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, ServiceCounter> services = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+
+    /** A table whose per-service metrics go nowhere. */
+    public RoutingTable() {
+        this(new SimpleMeterRegistry());
+    }
+
+    /**
+     * A table that counts, per service (tag {@code service}), what App Runner's CloudWatch metrics count, named as they
+     * are under the prefix {@code apprunner.} (Prometheus names cannot start with a digit): Requests,
+     * 2xxStatusResponses, 4xxStatusResponses, 5xxStatusResponses, RequestLatency, Concurrency and ActiveInstances.
+     */
+    public RoutingTable(MeterRegistry meters) {
+        this.meters = meters;
+    }
 
     @Override
     public RoutingSnapshot snapshot() {
@@ -70,7 +92,7 @@ public final class RoutingTable implements RoutingView {
             count.incrementAndGet();
             Route now = snapshot.get().routes().get(host);
             if (now != null && now.state() == Route.State.SERVING && now.endpoints().contains(best)) {
-                ServiceCounter service = services.computeIfAbsent(now.serviceId(), k -> new ServiceCounter());
+                ServiceCounter service = service(now);
                 service.increment();
                 return new Acquisition.Leased(new EndpointLease(best, count, service));
             }
@@ -116,19 +138,65 @@ public final class RoutingTable implements RoutingView {
         instanceIds.forEach(inFlight::remove);
     }
 
+    @Override
+    public void rejected(Route route, int status) {
+        service(route).answered(status, 0);
+    }
+
+    private ServiceCounter service(Route route) {
+        return services.computeIfAbsent(route.serviceId(), k -> new ServiceCounter(meters, route.serviceId(), route.serviceName(), this));
+    }
+
     /** Forgets the concurrency samples of a deleted service. */
     public void forgetService(String serviceId) {
-        services.remove(serviceId);
+        ServiceCounter gone = services.remove(serviceId);
+        if (gone != null) {
+            gone.meters.forEach(meters::remove);
+        }
     }
 
     private AtomicInteger counter(String instanceId) {
         return inFlight.computeIfAbsent(instanceId, k -> new AtomicInteger());
     }
 
-    /** Requests in flight to one service, and the peak since the last sample. */
+    /** Requests in flight to one service, the peak since the last sample, and the service's meters. */
     private static final class ServiceCounter {
         private final AtomicInteger now = new AtomicInteger();
         private final AtomicInteger peak = new AtomicInteger();
+        private final Counter requests;
+        private final Counter[] byClass = new Counter[6];
+        private final Timer latency;
+        private final java.util.List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
+
+        ServiceCounter(MeterRegistry meters, String serviceId, String serviceName, RoutingTable table) {
+            Tags tags = Tags.of("service", serviceName);
+            requests = meters.counter("apprunner.Requests", tags);
+            for (int c = 2; c <= 5; c++) {
+                byClass[c] = c == 3 ? null : meters.counter("apprunner." + c + "xxStatusResponses", tags);
+            }
+            latency = Timer.builder("apprunner.RequestLatency").tags(tags).publishPercentileHistogram().register(meters);
+            this.meters.add(requests);
+            this.meters.add(latency);
+            this.meters.add(Gauge.builder("apprunner.Concurrency", now, AtomicInteger::get).tags(tags).register(meters));
+            this.meters.add(Gauge.builder("apprunner.ActiveInstances", table, t -> t.snapshot().routes().values().stream()
+                    .filter(r -> r.serviceId().equals(serviceId)).mapToInt(r -> r.endpoints().size()).sum()).tags(tags).register(meters));
+            for (Counter c : byClass) {
+                if (c != null) {
+                    this.meters.add(c);
+                }
+            }
+        }
+
+        void answered(int status, long nanos) {
+            requests.increment();
+            Counter c = status >= 200 && status < 600 ? byClass[status / 100] : null;
+            if (c != null) {
+                c.increment();
+            }
+            if (nanos > 0) {
+                latency.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        }
 
         void increment() {
             int n = now.incrementAndGet();
@@ -150,6 +218,8 @@ public final class RoutingTable implements RoutingView {
         private final AtomicInteger count;
         private final ServiceCounter service;
         private final AtomicBoolean released = new AtomicBoolean();
+        private final long started = System.nanoTime();
+        private volatile int status;
 
         EndpointLease(Endpoint endpoint, AtomicInteger count, ServiceCounter service) {
             this.endpoint = endpoint;
@@ -163,10 +233,16 @@ public final class RoutingTable implements RoutingView {
         }
 
         @Override
+        public void answered(int status) {
+            this.status = status;
+        }
+
+        @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
                 count.decrementAndGet();
                 service.decrement();
+                service.answered(status, System.nanoTime() - started);
             }
         }
     }

@@ -40,6 +40,13 @@ public interface RoutingView {
     interface Lease {
         Endpoint endpoint();
 
+        /** The status of the response (the instance's, or the router's own 502/504), for the service's metrics. */
+        void answered(int status);
+
         void release();
+    }
+
+    /** A request for a known service that the router answered itself (503: paused, no instance, saturated). */
+    default void rejected(Route route, int status) {
     }
 }

@@ -1,7 +1,12 @@
 package dev.slipway.router.netty;
 
 import dev.slipway.core.routing.RoutingSnapshot;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -9,6 +14,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -126,5 +132,16 @@ final class ForwardingRules {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         HttpUtil.setKeepAlive(response, clientKeepAlive);
         return upstreamKeepAlive;
+    }
+
+    /** A response the router gives itself: plain text, marked with {@code X-Slipway-Error}. */
+    static FullHttpResponse routerAnswer(HttpResponseStatus status, String body, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8");
+        response.headers().set("X-Slipway-Error", status.code());
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
+        return response;
     }
 }

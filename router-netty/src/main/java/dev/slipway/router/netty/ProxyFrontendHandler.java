@@ -2,27 +2,21 @@ package dev.slipway.router.netty;
 
 import dev.slipway.core.routing.Route;
 import dev.slipway.core.routing.RoutingView;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +50,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean interimResponse;
     private boolean responseComplete;
     private boolean upstreamReusable = true;
+    private int status; // answered for the exchange (0 until known), for the service's metrics
     /** Parts of the current request that arrived while its upstream connection was being opened. */
     private final ArrayDeque<Object> bodyQueue = new ArrayDeque<>();
     /** Messages of later (pipelined) requests, handled once the current exchange ends. */
@@ -107,6 +102,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(HttpRequest request, Object msg) {
         exchangeActive = true;
+        status = 0;
         deadlines().requestArrived();
         requestTimer = ctx.executor().schedule(this::requestTimedOut, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         clientKeepAlive = HttpUtil.isKeepAlive(request);
@@ -138,12 +134,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         RoutingView.Acquisition acquired = table.acquire(host);
         if (acquired instanceof RoutingView.Acquisition.NoRoute none) {
+            none.route().ifPresent(r -> table.rejected(r, 503));
             rejectRequest(msg, none.route().isPresent() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.NOT_FOUND,
                     none.route().map(Route::message).orElse("No service is served at " + host
                             + ". Check the service's ServiceUrl (DescribeService)."));
             return;
         }
         if (acquired instanceof RoutingView.Acquisition.Saturated saturated) {
+            table.rejected(saturated.route(), 503);
             rejectRequest(msg, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service " + saturated.route().serviceName()
                     + " is changing its instances under heavy load. Try again shortly.");
             return;
@@ -164,6 +162,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 if (lease == null) {
                     return; // the client went away meanwhile
                 }
+                status = 502;
                 finishExchange(false);
                 clientKeepAlive = false;
                 respond(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance did not accept the "
@@ -213,6 +212,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             responseStarted = true;
+            status = code;
             if (!ForwardingRules.toClient(response, clientKeepAlive)) {
                 upstreamReusable = false;
             }
@@ -282,6 +282,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         boolean started = responseStarted;
         Channel up = upstream;
+        status = started ? status : 502;
         finishExchange(false);
         if (up != null) {
             up.close();
@@ -313,6 +314,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         upstreamReusable = true;
         if (l != null) {
+            if (status != 0) {
+                l.answered(status);
+            }
             l.release();
         }
     }
@@ -325,12 +329,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respond(HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8");
-        response.headers().set("X-Slipway-Error", status.code());
-        HttpUtil.setContentLength(response, response.content().readableBytes());
-        HttpUtil.setKeepAlive(response, clientKeepAlive);
+        FullHttpResponse response = ForwardingRules.routerAnswer(status, body, clientKeepAlive);
         discarding = true;
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
             if (!clientKeepAlive || !f.isSuccess()) {
@@ -351,6 +350,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean answered = responseStarted || discarding;
+        status = answered ? status : 504;
         finishExchange(false);
         clientKeepAlive = false;
         if (answered) {

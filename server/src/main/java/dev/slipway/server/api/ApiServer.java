@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.model.Shapes;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -36,6 +37,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,6 +76,9 @@ public final class ApiServer implements AutoCloseable {
 
     static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port, Clock clock) {
         ApiActions actions = new ApiActions(slipway);
+        // GET /metrics needs no signature: the Prometheus text of the per-service meters, when they are kept that way
+        Optional<PrometheusMeterRegistry> metrics = slipway.meterRegistry() instanceof PrometheusMeterRegistry p
+                ? Optional.of(p) : Optional.empty();
         SigV4Verifier verifier = new SigV4Verifier(() -> credentials, clock, slipway.region());
         ExecutorService workers = Executors.newFixedThreadPool(4, new DefaultThreadFactory("slipway-api", true));
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-api-io", true));
@@ -91,7 +96,7 @@ public final class ApiServer implements AutoCloseable {
                                                     + " bytes, the most this API takes")).addListener(ChannelFutureListener.CLOSE);
                                 }
                             });
-                            c.pipeline().addLast("api", new ApiHandler(actions, verifier, workers));
+                            c.pipeline().addLast("api", new ApiHandler(actions, verifier, workers, metrics));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
             return new ApiServer(group, ch, workers);
@@ -119,11 +124,13 @@ public final class ApiServer implements AutoCloseable {
         private final ApiActions actions;
         private final SigV4Verifier verifier;
         private final ExecutorService workers;
+        private final Optional<PrometheusMeterRegistry> metrics;
 
-        ApiHandler(ApiActions actions, SigV4Verifier verifier, ExecutorService workers) {
+        ApiHandler(ApiActions actions, SigV4Verifier verifier, ExecutorService workers, Optional<PrometheusMeterRegistry> metrics) {
             this.actions = actions;
             this.verifier = verifier;
             this.workers = workers;
+            this.metrics = metrics;
         }
 
         @Override
@@ -140,6 +147,14 @@ public final class ApiServer implements AutoCloseable {
             }
             String method = request.method().name();
             String uri = request.uri();
+            if (method.equals("GET") && uri.equals("/metrics") && metrics.isPresent()) {
+                byte[] text = metrics.get().scrape().getBytes(StandardCharsets.UTF_8);
+                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(text));
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                HttpUtil.setContentLength(r, text.length);
+                ctx.writeAndFlush(r);
+                return;
+            }
             Map<String, String> headers = SigV4Verifier.headerMap(request.headers());
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
