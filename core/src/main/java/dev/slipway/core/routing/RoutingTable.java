@@ -32,6 +32,9 @@ public final class RoutingTable implements RoutingView {
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, ServiceCounter> services = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    /** Drains waiting for counters to reach zero; a release wakes them only while there are any. */
+    private final AtomicInteger draining = new AtomicInteger();
+    private final Object idle = new Object();
 
     /** A table whose per-service metrics go nowhere. */
     public RoutingTable() {
@@ -94,9 +97,9 @@ public final class RoutingTable implements RoutingView {
             if (now != null && now.state() == Route.State.SERVING && now.endpoints().contains(best)) {
                 ServiceCounter service = service(now);
                 service.increment();
-                return new Acquisition.Leased(new EndpointLease(best, count, service));
+                return new Acquisition.Leased(new EndpointLease(best, count, service, this));
             }
-            count.decrementAndGet();
+            decrement(count);
         }
         return new Acquisition.Saturated(route);
     }
@@ -119,13 +122,30 @@ public final class RoutingTable implements RoutingView {
      */
     public boolean awaitIdle(Collection<String> instanceIds, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (instanceIds.stream().anyMatch(id -> inFlight(id) > 0)) {
-            if (System.nanoTime() > deadline) {
-                return false;
+        draining.incrementAndGet();
+        try {
+            synchronized (idle) {
+                while (instanceIds.stream().anyMatch(id -> inFlight(id) > 0)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(idle, left); // woken by the release that ends a request
+                }
+                return true;
             }
-            Thread.sleep(10); // counters have no condition to wait on; requests end within milliseconds to seconds
+        } finally {
+            draining.decrementAndGet();
         }
-        return true;
+    }
+
+    /** One request less on an instance; wakes the drains waiting, if any (the request path takes no lock otherwise). */
+    private void decrement(AtomicInteger count) {
+        if (count.decrementAndGet() == 0 && draining.get() > 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
     }
 
     /** Waits until no request is in flight anywhere (routes must already be closed). */
@@ -218,10 +238,12 @@ public final class RoutingTable implements RoutingView {
         private final AtomicInteger count;
         private final ServiceCounter service;
         private final AtomicBoolean released = new AtomicBoolean();
+        private final RoutingTable table;
         private final long started = System.nanoTime();
         private volatile int status;
 
-        EndpointLease(Endpoint endpoint, AtomicInteger count, ServiceCounter service) {
+        EndpointLease(Endpoint endpoint, AtomicInteger count, ServiceCounter service, RoutingTable table) {
+            this.table = table;
             this.endpoint = endpoint;
             this.count = count;
             this.service = service;
@@ -240,7 +262,7 @@ public final class RoutingTable implements RoutingView {
         @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
-                count.decrementAndGet();
+                table.decrement(count);
                 service.decrement();
                 service.answered(status, System.nanoTime() - started);
             }
