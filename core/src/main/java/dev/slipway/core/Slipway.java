@@ -15,6 +15,7 @@ import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
 import dev.slipway.core.observe.LogStreams;
+import dev.slipway.core.routing.Admission;
 import dev.slipway.core.routing.RoutingSnapshot;
 import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.source.RepositoryCredential;
@@ -84,7 +85,7 @@ public final class Slipway implements AutoCloseable {
         this.lock = StateDirectoryLock.acquire(stateDir);
         this.timeouts = b.timeouts;
         this.meters = b.meters;
-        this.routingTable = new RoutingTable(b.meters);
+        this.routingTable = new RoutingTable(b.meters, b.admission);
         this.region = b.region;
         this.logs = new LogStreams(stateDir.resolve("logs"));
         b.listeners.forEach(logs::addListener);
@@ -321,6 +322,7 @@ public final class Slipway implements AutoCloseable {
         private boolean workingTrees;
         private boolean autoscaling = true;
         private MeterRegistry meters = new SimpleMeterRegistry();
+        private Admission admission = Admission.DEFAULT;
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
 
@@ -352,6 +354,9 @@ public final class Slipway implements AutoCloseable {
 
         /** How long the router waits for a request's headers (408), an idle connection, and an instance's answer (504). */
         public Builder routerTimeouts(RouterTimeouts timeouts) { this.routerTimeouts = timeouts; return this; }
+
+        /** How many requests may wait per service once every instance serves MaxConcurrency, and for how long (then 503). */
+        public Builder admission(Admission admission) { this.admission = admission; return this; }
 
         /** Sees every log line of every service as it is written (deployment progress, instance output). */
         public Builder logListener(LogListener listener) { this.listeners.add(listener); return this; }

@@ -1,6 +1,7 @@
 package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
+import dev.slipway.core.routing.Admission;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.slipway.core.Timeouts;
@@ -70,6 +71,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--no-metrics", description = "Do not serve GET /metrics (the per-service meters in Prometheus text) on the API port.")
     boolean noMetrics;
 
+    @Option(names = "--queue-limit", paramLabel = "N", description = "Requests that may wait per service while every instance "
+            + "serves MaxConcurrency requests; more are answered 503 with Retry-After (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    int queueLimit;
+
+    @Option(names = "--queue-timeout", paramLabel = "SECONDS", description = "How long a request waits for an instance before it "
+            + "is answered 503 with Retry-After (default: ${DEFAULT-VALUE}).", defaultValue = "15")
+    double queueTimeoutSeconds;
+
     @Spec
     CommandSpec spec;
 
@@ -91,7 +100,8 @@ final class ServerCommand implements Callable<Integer> {
             }
             slipway = builder.backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).region(region).allowedSourceDirectories(allowedSourceDirs)
-                    .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds))).build();
+                    .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds)))
+                    .admission(new Admission(queueLimit, Duration.ofMillis((long) (queueTimeoutSeconds * 1000)))).build();
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("slipway server: " + e.getMessage());
             return 2;

@@ -1,14 +1,11 @@
 package dev.slipway.core.routing;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RoutingTable implements RoutingView {
     private final AtomicReference<RoutingSnapshot> snapshot = new AtomicReference<>(RoutingSnapshot.EMPTY);
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, ServiceCounter> services = new ConcurrentHashMap<>();
+    private final Map<String, ServiceLoad> services = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final Admission admission;
     /** Drains waiting for counters to reach zero; a release wakes them only while there are any. */
     private final AtomicInteger draining = new AtomicInteger();
     private final Object idle = new Object();
@@ -44,10 +42,18 @@ public final class RoutingTable implements RoutingView {
     /**
      * A table that counts, per service (tag {@code service}), what App Runner's CloudWatch metrics count, named as they
      * are under the prefix {@code apprunner.} (Prometheus names cannot start with a digit): Requests,
-     * 2xxStatusResponses, 4xxStatusResponses, 5xxStatusResponses, RequestLatency, Concurrency and ActiveInstances.
+     * 2xxStatusResponses, 4xxStatusResponses, 5xxStatusResponses, RequestLatency, Concurrency and ActiveInstances, and
+     * what admission adds: QueuedRequests (waiting now) and ShedRequests (answered 503 because the queue was full or
+     * they waited too long).
      */
     public RoutingTable(MeterRegistry meters) {
+        this(meters, Admission.DEFAULT);
+    }
+
+    /** A table with per-service metrics (see above) that admits requests beyond MaxConcurrency as {@code admission} says. */
+    public RoutingTable(MeterRegistry meters, Admission admission) {
         this.meters = meters;
+        this.admission = admission;
     }
 
     @Override
@@ -61,6 +67,7 @@ public final class RoutingTable implements RoutingView {
         String key = RoutingSnapshot.normalizeHost(host);
         route.ifPresentOrElse(r -> next.put(key, r), () -> next.remove(key));
         snapshot.set(new RoutingSnapshot(next));
+        dispatchAll(); // new endpoints take waiting requests; a route that stopped serving answers them
     }
 
     /** Replaces every route by one answering 503 with {@code message}; nothing is leased afterwards. */
@@ -68,40 +75,114 @@ public final class RoutingTable implements RoutingView {
         Map<String, Route> next = new HashMap<>();
         snapshot.get().routes().forEach((host, r) -> next.put(host, Route.unavailable(r.serviceId(), r.serviceName(), message)));
         snapshot.set(new RoutingSnapshot(next));
+        dispatchAll();
     }
 
     @Override
     public Acquisition acquire(String hostHeader) {
         String host = RoutingSnapshot.normalizeHost(hostHeader);
+        long started = System.nanoTime();
         Route route = null;
         for (int attempt = 0; attempt < 8; attempt++) {
             route = snapshot.get().routes().get(host);
             if (route == null || !route.serves()) {
-                return new Acquisition.NoRoute(Optional.ofNullable(route));
+                return ServiceLoad.noRoute(route);
             }
+            ServiceLoad service = service(route);
+            if (!service.hasWaiting()) { // first come, first served: nobody overtakes a waiting request
+                Object leased = tryLease(host, route, service, started);
+                if (leased == STALE) {
+                    continue;
+                }
+                if (leased != FULL) {
+                    return (Acquisition) leased;
+                }
+            }
+            ServiceLoad.Ticket ticket = service.offer(host, started, admission);
+            if (ticket == null) {
+                service.shed();
+                return new Acquisition.Saturated(route);
+            }
+            dispatch(service); // capacity may have come back before the ticket was queued
+            return new Acquisition.Queued(ticket);
+        }
+        service(route).shed();
+        return new Acquisition.Saturated(route);
+    }
+
+    private static final Object FULL = new Object();
+    private static final Object STALE = new Object();
+
+    /**
+     * Leases the least loaded endpoint of {@code route} that serves fewer than MaxConcurrency requests: a
+     * {@link Acquisition.Leased}, or {@link #FULL} if none does, or {@link #STALE} if the route changed meanwhile.
+     */
+    private Object tryLease(String host, Route route, ServiceLoad service, long started) {
+        List<Endpoint> endpoints = route.endpoints();
+        int n = endpoints.size();
+        int offset = (int) (Thread.currentThread().getId() % n); // spreads ties across event loops
+        while (true) {
             Endpoint best = null;
-            int bestLoad = Integer.MAX_VALUE;
-            int n = route.endpoints().size();
-            int start = (int) (Thread.currentThread().getId() % n);
+            AtomicInteger bestCount = null;
+            int bestLoad = route.maxConcurrency();
             for (int i = 0; i < n; i++) {
-                Endpoint e = route.endpoints().get((start + i) % n);
-                int load = counter(e.instanceId()).get();
+                Endpoint e = endpoints.get((offset + i) % n);
+                AtomicInteger count = counter(e.instanceId());
+                int load = count.get();
                 if (load < bestLoad) {
                     best = e;
+                    bestCount = count;
                     bestLoad = load;
                 }
             }
-            AtomicInteger count = counter(best.instanceId());
-            count.incrementAndGet();
+            if (best == null) {
+                return FULL;
+            }
+            if (!bestCount.compareAndSet(bestLoad, bestLoad + 1)) {
+                continue; // another request took or freed a slot first (so some request progressed): look again
+            }
             Route now = snapshot.get().routes().get(host);
             if (now != null && now.state() == Route.State.SERVING && now.endpoints().contains(best)) {
-                ServiceCounter service = service(now);
-                service.increment();
-                return new Acquisition.Leased(new EndpointLease(best, count, service, this));
+                service.leased();
+                return new Acquisition.Leased(new EndpointLease(best, bestCount, service, this, started));
             }
-            decrement(count);
+            decrement(bestCount);
+            return STALE;
         }
-        return new Acquisition.Saturated(route);
+    }
+
+    /**
+     * Hands free capacity to the service's waiting requests, oldest first, and tells them when their route stopped
+     * serving. Runs on whichever thread freed capacity or queued a request; the lock is only taken while some wait.
+     */
+    private void dispatch(ServiceLoad service) {
+        synchronized (service) {
+            ServiceLoad.Ticket head;
+            while ((head = service.head()) != null) {
+                Route route = snapshot.get().routes().get(head.host);
+                Acquisition decided;
+                if (route == null || !route.serves()) {
+                    decided = ServiceLoad.noRoute(route);
+                } else {
+                    Object leased = tryLease(head.host, route, service, head.started);
+                    if (leased == FULL) {
+                        return;
+                    }
+                    if (leased == STALE) {
+                        continue;
+                    }
+                    decided = (Acquisition) leased;
+                }
+                if (!head.decide(decided) && decided instanceof Acquisition.Leased l) {
+                    ((EndpointLease) l.lease()).abandon(); // it gave up meanwhile
+                }
+            }
+        }
+    }
+
+    /** Dispatches to the waiting requests of every service (after routes changed). */
+    private void dispatchAll() {
+        services.values().stream().filter(ServiceLoad::hasWaiting).forEach(this::dispatch);
     }
 
     /** Requests in flight to an instance. */
@@ -112,8 +193,8 @@ public final class RoutingTable implements RoutingView {
 
     /** Requests in flight to a service now, and its peak since the previous sample of it (which this call starts anew). */
     public ServiceConcurrency sampleConcurrency(String serviceId) {
-        ServiceCounter c = services.get(serviceId);
-        return c == null ? new ServiceConcurrency(0, 0) : c.sample();
+        ServiceLoad c = services.get(serviceId);
+        return c == null ? new ServiceConcurrency(0, 0, 0) : c.sample();
     }
 
     /**
@@ -163,14 +244,15 @@ public final class RoutingTable implements RoutingView {
         service(route).answered(status, 0);
     }
 
-    private ServiceCounter service(Route route) {
-        return services.computeIfAbsent(route.serviceId(), k -> new ServiceCounter(meters, route.serviceId(), route.serviceName(), this));
+    private ServiceLoad service(Route route) {
+        return services.computeIfAbsent(route.serviceId(), k -> new ServiceLoad(meters, route.serviceId(), route.serviceName(), this));
     }
 
     /** Forgets the concurrency samples of a deleted service. */
     public void forgetService(String serviceId) {
-        ServiceCounter gone = services.remove(serviceId);
+        ServiceLoad gone = services.remove(serviceId);
         if (gone != null) {
+            dispatch(gone); // its routes are gone: whatever still waits is answered
             gone.meters.forEach(meters::remove);
         }
     }
@@ -179,71 +261,18 @@ public final class RoutingTable implements RoutingView {
         return inFlight.computeIfAbsent(instanceId, k -> new AtomicInteger());
     }
 
-    /** Requests in flight to one service, the peak since the last sample, and the service's meters. */
-    private static final class ServiceCounter {
-        private final AtomicInteger now = new AtomicInteger();
-        private final AtomicInteger peak = new AtomicInteger();
-        private final Counter requests;
-        private final Counter[] byClass = new Counter[6];
-        private final Timer latency;
-        private final java.util.List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
-
-        ServiceCounter(MeterRegistry meters, String serviceId, String serviceName, RoutingTable table) {
-            Tags tags = Tags.of("service", serviceName);
-            requests = meters.counter("apprunner.Requests", tags);
-            for (int c = 2; c <= 5; c++) {
-                byClass[c] = c == 3 ? null : meters.counter("apprunner." + c + "xxStatusResponses", tags);
-            }
-            latency = Timer.builder("apprunner.RequestLatency").tags(tags).publishPercentileHistogram().register(meters);
-            this.meters.add(requests);
-            this.meters.add(latency);
-            this.meters.add(Gauge.builder("apprunner.Concurrency", now, AtomicInteger::get).tags(tags).register(meters));
-            this.meters.add(Gauge.builder("apprunner.ActiveInstances", table, t -> t.snapshot().routes().values().stream()
-                    .filter(r -> r.serviceId().equals(serviceId)).mapToInt(r -> r.endpoints().size()).sum()).tags(tags).register(meters));
-            for (Counter c : byClass) {
-                if (c != null) {
-                    this.meters.add(c);
-                }
-            }
-        }
-
-        void answered(int status, long nanos) {
-            requests.increment();
-            Counter c = status >= 200 && status < 600 ? byClass[status / 100] : null;
-            if (c != null) {
-                c.increment();
-            }
-            if (nanos > 0) {
-                latency.record(nanos, TimeUnit.NANOSECONDS);
-            }
-        }
-
-        void increment() {
-            int n = now.incrementAndGet();
-            peak.accumulateAndGet(n, Math::max);
-        }
-
-        void decrement() {
-            now.decrementAndGet();
-        }
-
-        ServiceConcurrency sample() {
-            int current = now.get();
-            return new ServiceConcurrency(current, Math.max(current, peak.getAndSet(current)));
-        }
-    }
-
     private static final class EndpointLease implements Lease {
         private final Endpoint endpoint;
         private final AtomicInteger count;
-        private final ServiceCounter service;
+        private final ServiceLoad service;
         private final AtomicBoolean released = new AtomicBoolean();
         private final RoutingTable table;
-        private final long started = System.nanoTime();
+        private final long started;
         private volatile int status;
 
-        EndpointLease(Endpoint endpoint, AtomicInteger count, ServiceCounter service, RoutingTable table) {
+        EndpointLease(Endpoint endpoint, AtomicInteger count, ServiceLoad service, RoutingTable table, long started) {
             this.table = table;
+            this.started = started;
             this.endpoint = endpoint;
             this.count = count;
             this.service = service;
@@ -263,8 +292,18 @@ public final class RoutingTable implements RoutingView {
         public void release() {
             if (released.compareAndSet(false, true)) {
                 table.decrement(count);
-                service.decrement();
-                service.answered(status, System.nanoTime() - started);
+                service.released(status, System.nanoTime() - started);
+                if (service.hasWaiting()) {
+                    table.dispatch(service);
+                }
+            }
+        }
+
+        /** Undoes a lease its request never used. */
+        void abandon() {
+            if (released.compareAndSet(false, true)) {
+                table.decrement(count);
+                service.abandoned();
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.slipway.core.routing;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The read side of the routing table, all a router needs: the current snapshot, and leases on endpoints. Every
@@ -16,8 +18,10 @@ public interface RoutingView {
     }
 
     /**
-     * Leases the endpoint of {@code host} with the fewest requests in flight. The caller must
-     * {@link Lease#release()} a {@link Acquisition.Leased} lease once the response has ended.
+     * Leases the endpoint of {@code host} with the fewest requests in flight, if one serves fewer than the route's
+     * MaxConcurrency; otherwise the request waits in the service's admission queue ({@link Acquisition.Queued}), or,
+     * when that is full, is shed ({@link Acquisition.Saturated}). The caller must {@link Lease#release()} a lease once
+     * the response has ended.
      */
     Acquisition acquire(String hostHeader);
 
@@ -31,9 +35,35 @@ public interface RoutingView {
         record NoRoute(Optional<Route> route) implements Acquisition {
         }
 
-        /** The route serves, but no endpoint could be leased: its instances changed under heavy contention. */
+        /**
+         * The route serves, but the request cannot be admitted: every instance serves MaxConcurrency requests and the
+         * service's admission queue is full (or, rarely, its instances changed under heavy contention). Answer 503
+         * with Retry-After; the table has counted it as shed.
+         */
         record Saturated(Route route) implements Acquisition {
         }
+
+        /** Every instance serves MaxConcurrency requests: the request waits in the service's queue for one. */
+        record Queued(Waiter waiter) implements Acquisition {
+        }
+    }
+
+    /** A request waiting for an instance. Exactly one of {@code whenDecided}'s action or a true {@code giveUp} happens. */
+    interface Waiter {
+        /** How long to wait before {@link #giveUp()}. */
+        Duration maxWait();
+
+        /**
+         * Runs {@code action} once an endpoint is leased for the request ({@link Acquisition.Leased}), or the route
+         * stopped serving meanwhile ({@link Acquisition.NoRoute}), on the thread that decided it (or at once).
+         */
+        void whenDecided(Consumer<Acquisition> action);
+
+        /**
+         * Stops waiting. True if the request was still waiting: it is counted as shed, and the caller answers 503 with
+         * Retry-After. False if it was decided meanwhile: the action runs (or ran) instead.
+         */
+        boolean giveUp();
     }
 
     /** A request's hold on an endpoint; release it exactly once (further calls do nothing). */

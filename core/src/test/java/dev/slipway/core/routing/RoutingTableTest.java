@@ -89,11 +89,11 @@ class RoutingTableTest {
         one.release();
         two.release();
 
-        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(1, 3));
-        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(1, 1));
+        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(1, 0, 3));
+        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(1, 0, 1));
         three.release();
-        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(0, 1));
-        assertThat(table.sampleConcurrency("other")).isEqualTo(new ServiceConcurrency(0, 0));
+        assertThat(table.sampleConcurrency("svc-id")).isEqualTo(new ServiceConcurrency(0, 0, 1));
+        assertThat(table.sampleConcurrency("other")).isEqualTo(new ServiceConcurrency(0, 0, 0));
     }
 
     private RoutingView.Lease lease(String host) {

@@ -8,11 +8,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -40,11 +38,13 @@ public final class NettyRouter implements RouterProvider.Router {
 
     /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}. */
     public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts) {
-        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-router-boss", true));
-        EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("slipway-router", true));
-        UpstreamPool pool = new UpstreamPool();
+        Transport transport = Transport.choose();
+        int loops = Transport.eventLoops();
+        EventLoopGroup boss = transport.group(1, "slipway-router-boss");
+        EventLoopGroup workers = transport.group(loops, "slipway-router");
+        UpstreamPool pool = new UpstreamPool(transport);
         try {
-            Channel ch = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+            Channel ch = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -52,11 +52,12 @@ public final class NettyRouter implements RouterProvider.Router {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
-                            c.pipeline().addLast("http-codec", new StrictServerCodec());
+                            c.pipeline().addLast("http-codec", new HttpServerCodec());
                             c.pipeline().addLast("expect-continue", new HttpServerExpectContinueHandler());
                             c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request()));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
+            transport.log(loops);
             return new NettyRouter(boss, workers, ch);
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);

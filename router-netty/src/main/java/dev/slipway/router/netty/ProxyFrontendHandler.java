@@ -1,7 +1,9 @@
 package dev.slipway.router.netty;
 
-import dev.slipway.core.routing.Route;
 import dev.slipway.core.routing.RoutingView;
+import dev.slipway.core.routing.RoutingView.Acquisition;
+import dev.slipway.router.netty.Exchange.Phase;
+import dev.slipway.router.netty.Exchange.Response;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -20,39 +22,23 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client side of the proxy, one per client connection, handling one request at a time. Reads are explicit
- * ({@code autoRead} off): the next request part is read only once the previous one was written upstream, and the
- * next response part only once the previous one was written to the client — backpressure both ways, no buffering
- * of whole bodies. All work happens on the client connection's event loop, where its upstream connection lives too.
+ * The client side of the proxy, one per client connection, handling one request at a time through the phases of an
+ * {@link Exchange}. Reads are explicit ({@code autoRead} off): the next request part is read only once the previous
+ * one was written upstream, and the next response part only once the previous one was written to the client —
+ * backpressure both ways, no buffering of whole bodies. All work happens on the client connection's event loop, where
+ * its upstream connection lives too; decisions of the admission queue are handed back to it.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final RoutingView table;
     private final UpstreamPool pool;
     private final Duration requestTimeout;
+    private final Exchange ex = new Exchange();
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> requestTimer;
-
-    // the exchange in progress, if any
-    private boolean exchangeActive;
-    private RoutingView.Lease lease;
-    private Channel upstream;
-    private boolean connecting;
-    private boolean clientKeepAlive;
-    private boolean lastReceived;
-    private boolean discarding;
-    private boolean rejected;
-    private boolean requestDone;
-    private boolean responseStarted;
-    private boolean interimResponse;
-    private boolean responseComplete;
-    private boolean upstreamReusable = true;
-    private int status; // answered for the exchange (0 until known), for the service's metrics
-    /** Parts of the current request that arrived while its upstream connection was being opened. */
-    private final ArrayDeque<Object> bodyQueue = new ArrayDeque<>();
+    private IdleDeadlines deadlines;
+    private String clientAddress;
     /** Messages of later (pipelined) requests, handled once the current exchange ends. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
@@ -65,127 +51,163 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadlines = ctx.pipeline().get(IdleDeadlines.class);
+        this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
         ctx.read();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!exchangeActive) {
+        if (ex.phase == Phase.IDLE) {
             if (msg instanceof HttpRequest request) {
-                onRequest(request, msg);
+                onRequest(request);
             } else {
                 ReferenceCountUtil.release(msg);
                 ctx.read();
             }
             return;
         }
-        if (msg instanceof HttpContent && !(msg instanceof HttpRequest) && !lastReceived) {
-            lastReceived = msg instanceof LastHttpContent;
-            if (discarding) {
-                ReferenceCountUtil.release(msg);
-                if (!lastReceived) {
-                    ctx.read();
-                } else if (rejected) {
-                    nextExchange();
-                }
-            } else if (connecting) {
-                bodyQueue.add(msg);
-            } else if (upstream != null) {
-                forward(msg);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
+        if (!(msg instanceof HttpContent) || msg instanceof HttpRequest || ex.requestRead || ex.phase == Phase.CLOSED) {
+            pending.add(msg);
             return;
         }
-        pending.add(msg);
+        ex.requestRead = msg instanceof LastHttpContent;
+        switch (ex.phase) {
+            case QUEUED, CONNECTING -> ex.toForward.add(msg);
+            case PROXYING -> forward(msg);
+            default -> { // ANSWERED: the rest of the body is dropped
+                ReferenceCountUtil.release(msg);
+                if (!ex.requestRead) {
+                    ctx.read();
+                } else if (ex.answerWritten) {
+                    nextExchange();
+                }
+            }
+        }
     }
 
-    private void onRequest(HttpRequest request, Object msg) {
-        exchangeActive = true;
-        status = 0;
-        deadlines().requestArrived();
-        requestTimer = ctx.executor().schedule(this::requestTimedOut, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        clientKeepAlive = HttpUtil.isKeepAlive(request);
-        lastReceived = msg instanceof LastHttpContent;
-        discarding = false;
-        rejected = false;
-        requestDone = false;
-        responseStarted = false;
-        interimResponse = false;
-        responseComplete = false;
-        upstreamReusable = true;
+    private void onRequest(HttpRequest request) {
+        ex.reset(HttpUtil.isKeepAlive(request), request instanceof LastHttpContent);
+        deadlines.requestArrived();
         if (request.decoderResult().isFailure()) {
-            clientKeepAlive = false;
-            rejectRequest(msg, HttpResponseStatus.BAD_REQUEST, "Bad request: " + request.decoderResult().cause().getMessage());
+            ReferenceCountUtil.release(request);
+            ex.keepAlive = false;
+            answer(HttpResponseStatus.BAD_REQUEST, "Bad request: " + request.decoderResult().cause().getMessage(), false);
             return;
         }
         String host;
         try {
             host = ForwardingRules.prepare(request);
         } catch (ForwardingRules.Refused e) {
-            clientKeepAlive = false;
-            rejectRequest(msg, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            ReferenceCountUtil.release(request);
+            ex.keepAlive = false;
+            answer(HttpResponseStatus.BAD_REQUEST, e.getMessage(), false);
             return;
         }
         if (host == null) {
-            rejectRequest(msg, HttpResponseStatus.NOT_FOUND,
-                    "No Host header: Slipway routes requests by the Host header to a service's domain.");
+            ReferenceCountUtil.release(request);
+            answer(HttpResponseStatus.NOT_FOUND, "No Host header: Slipway routes requests by the Host header to a service's domain.", false);
             return;
         }
-        RoutingView.Acquisition acquired = table.acquire(host);
-        if (acquired instanceof RoutingView.Acquisition.NoRoute none) {
-            none.route().ifPresent(r -> table.rejected(r, 503));
-            rejectRequest(msg, none.route().isPresent() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.NOT_FOUND,
-                    none.route().map(Route::message).orElse("No service is served at " + host
-                            + ". Check the service's ServiceUrl (DescribeService)."));
+        Acquisition acquired = table.acquire(host);
+        if (!(acquired instanceof Acquisition.Leased) && !(acquired instanceof Acquisition.Queued)) {
+            ReferenceCountUtil.release(request);
+            refuse(acquired, host);
             return;
         }
-        if (acquired instanceof RoutingView.Acquisition.Saturated saturated) {
-            table.rejected(saturated.route(), 503);
-            rejectRequest(msg, HttpResponseStatus.SERVICE_UNAVAILABLE, "Service " + saturated.route().serviceName()
-                    + " is changing its instances under heavy load. Try again shortly.");
+        ForwardingRules.toUpstream(request, clientAddress);
+        ex.toForward.add(request);
+        if (acquired instanceof Acquisition.Leased leased) {
+            connect(leased.lease());
+        } else {
+            Acquisition.Queued queued = (Acquisition.Queued) acquired;
+            ex.phase = Phase.QUEUED;
+            ex.waiter = queued.waiter();
+            int id = ex.id;
+            ex.timer = ctx.executor().schedule(() -> queueTimedOut(id), queued.waiter().maxWait().toMillis(), TimeUnit.MILLISECONDS);
+            queued.waiter().whenDecided(decided -> ctx.executor().execute(() -> onDecided(id, decided)));
+        }
+    }
+
+    /** Answers a request that gets no instance: unknown host (404), not serving (503), shed (503, Retry-After). */
+    private void refuse(Acquisition acquired, String host) {
+        if (acquired instanceof Acquisition.NoRoute none) {
+            none.route().ifPresent(r -> table.rejected(r, 503)); // shed requests (Saturated) are counted by the table
+        }
+        answer(ForwardingRules.refusal(acquired, host, ex.keepAlive));
+    }
+
+    /** The admission queue decided, on whichever thread freed capacity; now on this connection's event loop. */
+    private void onDecided(int id, Acquisition decided) {
+        if (ex.id != id || ex.phase != Phase.QUEUED) { // the client went away meanwhile
+            if (decided instanceof Acquisition.Leased leased) {
+                leased.lease().release();
+            }
             return;
         }
-        lease = ((RoutingView.Acquisition.Leased) acquired).lease();
-        ForwardingRules.toUpstream(request, ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress());
-        connecting = true;
+        ex.cancelTimer();
+        if (decided instanceof Acquisition.Leased leased) {
+            connect(leased.lease());
+        } else {
+            ex.dropParts();
+            refuse(decided, "");
+        }
+    }
+
+    private void queueTimedOut(int id) {
+        if (ex.id == id && ex.phase == Phase.QUEUED && ex.waiter.giveUp()) { // else: decided, and onDecided is on its way
+            ex.timer = null;
+            ex.dropParts();
+            answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "The service's instances were all busy for "
+                    + ex.waiter.maxWait().toSeconds() + " s (each serves up to its MaxConcurrency requests). Retry shortly.", true);
+        }
+    }
+
+    private void connect(RoutingView.Lease lease) {
+        ex.phase = Phase.CONNECTING;
+        ex.lease = lease;
+        int id = ex.id;
+        ex.timer = ctx.executor().schedule(() -> requestTimedOut(id), requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         ChannelFuture connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
-        connect.addListener((ChannelFutureListener) f -> {
-            connecting = false;
-            if (!f.isSuccess() || lease == null) {
-                ReferenceCountUtil.release(msg);
-                bodyQueue.forEach(ReferenceCountUtil::release);
-                bodyQueue.clear();
-                if (f.isSuccess()) {
-                    f.channel().close();
-                }
-                if (lease == null) {
-                    return; // the client went away meanwhile
-                }
-                status = 502;
-                finishExchange(false);
-                clientKeepAlive = false;
-                respond(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance did not accept the "
-                        + "connection (" + f.cause().getMessage() + ").");
-                return;
+        if (connect.isDone()) {
+            onConnected(id, connect);
+        } else {
+            connect.addListener((ChannelFutureListener) f -> onConnected(id, f));
+        }
+    }
+
+    private void onConnected(int id, ChannelFuture f) {
+        if (ex.id != id || ex.phase != Phase.CONNECTING) { // the client went away, or the request timed out
+            if (f.isSuccess()) {
+                f.channel().close();
             }
-            upstream = f.channel();
-            upstream.pipeline().get(ProxyBackendHandler.class).owner(this);
-            forward(msg);
-            while (!bodyQueue.isEmpty()) {
-                forward(bodyQueue.poll());
-            }
-        });
+            return;
+        }
+        if (!f.isSuccess()) {
+            ex.dropParts();
+            ex.status = 502;
+            finishExchange(false);
+            ex.keepAlive = false;
+            answer(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance did not accept the connection ("
+                    + f.cause().getMessage() + ").", false);
+            return;
+        }
+        ex.phase = Phase.PROXYING;
+        ex.upstream = f.channel();
+        ex.upstream.pipeline().get(ProxyBackendHandler.class).owner(this);
+        while (!ex.toForward.isEmpty()) {
+            forward(ex.toForward.poll());
+        }
     }
 
     /** Writes a request part upstream; once written, reads the next part unless the request is complete. */
     private void forward(Object msg) {
         boolean last = msg instanceof LastHttpContent;
         boolean head = msg instanceof HttpRequest;
-        Channel up = upstream;
+        Channel up = ex.upstream;
         up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                if (upstream == up) {
+                if (ex.upstream == up) {
                     onUpstreamClosed(f.cause());
                 }
                 return;
@@ -194,8 +216,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 up.read(); // an instance may answer before the whole body arrived (e.g. 413)
             }
             if (last) {
-                requestDone = true;
-            } else if (!lastReceived) {
+                ex.requestSent = true;
+            } else if (!ex.requestRead && ex.upstream == up) {
                 ctx.read();
             }
         });
@@ -203,68 +225,61 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A response part from upstream. */
     void onUpstreamMessage(Object msg) {
+        Channel up = ex.upstream;
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
-            interimResponse = code >= 100 && code < 200;
-            if (interimResponse) {
+            if (code >= 100 && code < 200) { // interim (100 Continue, 103): dropped, the final response follows
+                ex.response = Response.INTERIM;
                 ReferenceCountUtil.release(msg);
-                upstream.read();
+                up.read();
                 return;
             }
-            responseStarted = true;
-            status = code;
-            if (!ForwardingRules.toClient(response, clientKeepAlive)) {
-                upstreamReusable = false;
+            ex.response = Response.STARTED;
+            ex.status = code;
+            if (!ForwardingRules.toClient(response, ex.keepAlive)) {
+                ex.upstreamReusable = false;
             }
-        }
-        if (interimResponse) {
-            boolean last = msg instanceof LastHttpContent;
+        } else if (ex.response == Response.INTERIM) {
+            if (msg instanceof LastHttpContent) {
+                ex.response = Response.NONE;
+            }
             ReferenceCountUtil.release(msg);
-            if (last) {
-                interimResponse = false;
-            }
-            upstream.read();
+            up.read();
             return;
         }
         boolean last = msg instanceof LastHttpContent;
-        responseComplete |= last;
-        Channel up = upstream;
+        if (last) {
+            ex.response = Response.COMPLETE;
+        }
         ctx.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                if (up != null) {
-                    up.close();
-                }
+                up.close();
                 finishExchange(false);
                 ctx.close();
-                return;
-            }
-            if (!last) {
-                if (up != null) {
-                    up.read();
+            } else if (!last) {
+                up.read();
+            } else {
+                if (!ex.requestRead) {
+                    ex.keepAlive = false; // answered before the whole request arrived: do not read the rest
                 }
-                return;
+                finishExchange(ex.requestSent && ex.upstreamReusable);
+                nextExchange();
             }
-            if (!lastReceived) {
-                clientKeepAlive = false; // answered before the whole request arrived: do not read the rest
-            }
-            finishExchange(requestDone && upstreamReusable);
-            nextExchange();
         });
     }
 
     /** Ends the exchange and starts on the next request, if the connection is kept alive. */
     private void nextExchange() {
-        exchangeActive = false;
-        discarding = false;
-        cancelRequestTimer();
-        if (!clientKeepAlive) {
+        ex.phase = Phase.IDLE;
+        ex.cancelTimer();
+        if (!ex.keepAlive) {
             pending.forEach(ReferenceCountUtil::release);
             pending.clear();
             ctx.close();
             return;
         }
         if (pending.isEmpty()) {
-            deadlines().waiting();
+            deadlines.waiting();
             ctx.read();
             return;
         }
@@ -277,118 +292,107 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The upstream connection closed or failed before the exchange ended. */
     void onUpstreamClosed(Throwable cause) {
-        if (lease == null || responseComplete) {
+        if (ex.lease == null || ex.response == Response.COMPLETE) {
             return;
         }
-        boolean started = responseStarted;
-        Channel up = upstream;
-        status = started ? status : 502;
+        boolean started = ex.response == Response.STARTED;
+        Channel up = ex.upstream;
+        ex.status = started ? ex.status : 502;
         finishExchange(false);
         if (up != null) {
             up.close();
         }
         if (!started) {
-            clientKeepAlive = false;
-            respond(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance closed the connection "
-                    + "before it answered" + (cause != null ? " (" + cause.getMessage() + ")" : "") + ".");
+            ex.keepAlive = false;
+            answer(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance closed the connection before it "
+                    + "answered" + (cause != null ? " (" + cause.getMessage() + ")" : "") + ".", false);
         } else {
             ctx.close();
         }
     }
 
+    /** Returns the upstream connection to the pool (or closes it) and releases the lease with the status answered. */
     private void finishExchange(boolean reuseUpstream) {
-        Channel up = upstream;
-        RoutingView.Lease l = lease;
-        upstream = null;
-        lease = null;
+        Channel up = ex.upstream;
+        RoutingView.Lease lease = ex.lease;
+        ex.upstream = null;
+        ex.lease = null;
         if (up != null) {
-            ProxyBackendHandler backend = up.pipeline().get(ProxyBackendHandler.class);
-            if (backend != null) {
-                backend.owner(null);
-            }
-            if (reuseUpstream && l != null) {
-                pool.release(l.endpoint(), up);
+            up.pipeline().get(ProxyBackendHandler.class).owner(null);
+            if (reuseUpstream && lease != null) {
+                pool.release(lease.endpoint(), up);
             } else {
                 up.close();
             }
         }
-        upstreamReusable = true;
-        if (l != null) {
-            if (status != 0) {
-                l.answered(status);
+        if (lease != null) {
+            if (ex.status != 0) {
+                lease.answered(ex.status);
             }
-            l.release();
+            lease.release();
         }
     }
 
-    /** Answers a request without proxying it, discarding its body. */
-    private void rejectRequest(Object msg, HttpResponseStatus status, String body) {
-        ReferenceCountUtil.release(msg);
-        discarding = true;
-        respond(status, body);
+    /** The router answers the request itself; the rest of its body is read and dropped, then the next request. */
+    private void answer(HttpResponseStatus status, String body, boolean retryAfter) {
+        answer(ForwardingRules.routerAnswer(status, body, ex.keepAlive, retryAfter));
     }
 
-    private void respond(HttpResponseStatus status, String body) {
-        FullHttpResponse response = ForwardingRules.routerAnswer(status, body, clientKeepAlive);
-        discarding = true;
+    private void answer(FullHttpResponse response) {
+        ex.phase = Phase.ANSWERED;
+        int id = ex.id;
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
-            if (!clientKeepAlive || !f.isSuccess()) {
-                exchangeActive = false;
+            if (ex.id != id || ex.phase != Phase.ANSWERED) {
+                return;
+            }
+            ex.answerWritten = true;
+            if (!ex.keepAlive || !f.isSuccess()) {
                 ctx.close();
-            } else if (lastReceived) {
+            } else if (ex.requestRead) {
                 nextExchange();
             } else {
-                rejected = true; // the rest of the body is read and dropped, then the next request
                 ctx.read();
             }
         });
     }
 
     /** App Runner's request timeout: 504 if the instance has not begun to answer, else the connection is cut. */
-    private void requestTimedOut() {
-        if (!exchangeActive) {
+    private void requestTimedOut(int id) {
+        if (ex.id != id || (ex.phase != Phase.CONNECTING && ex.phase != Phase.PROXYING)) {
             return;
         }
-        boolean answered = responseStarted || discarding;
-        status = answered ? status : 504;
+        ex.timer = null;
+        boolean started = ex.response == Response.STARTED;
+        ex.status = started ? ex.status : 504;
+        ex.dropParts();
         finishExchange(false);
-        clientKeepAlive = false;
-        if (answered) {
+        ex.keepAlive = false;
+        if (started) {
             ctx.close();
         } else {
-            respond(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway timeout: the service did not answer within "
-                    + requestTimeout.toSeconds() + " s (the request timeout).");
+            answer(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway timeout: the service did not answer within "
+                    + requestTimeout.toSeconds() + " s (the request timeout).", false);
         }
-    }
-
-    private void cancelRequestTimer() {
-        if (requestTimer != null) {
-            requestTimer.cancel(false);
-            requestTimer = null;
-        }
-    }
-
-    private IdleDeadlines deadlines() {
-        return ctx.pipeline().get(IdleDeadlines.class);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelRequestTimer();
-        if (lease != null) {
+        Phase was = ex.phase;
+        ex.phase = Phase.CLOSED;
+        ex.cancelTimer();
+        if (was == Phase.QUEUED) {
+            ex.waiter.giveUp(); // if it was decided meanwhile, onDecided releases the lease
+        }
+        if (ex.lease != null) {
             finishExchange(false);
         }
-        bodyQueue.forEach(ReferenceCountUtil::release);
-        bodyQueue.clear();
+        ex.dropParts();
         pending.forEach(ReferenceCountUtil::release);
         pending.clear();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (lease != null) {
-            finishExchange(false);
-        }
         ctx.close();
     }
 }

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -22,6 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class UpstreamPool {
     private final Map<EventLoop, Map<Endpoint, Deque<Channel>>> idle = new ConcurrentHashMap<>();
+    private final Transport transport;
+
+    UpstreamPool(Transport transport) {
+        this.transport = transport;
+    }
 
     /** An open idle connection to {@code endpoint}, or a new one. Call on {@code loop}. */
     ChannelFuture acquire(EventLoop loop, Endpoint endpoint) {
@@ -32,7 +36,7 @@ final class UpstreamPool {
                 return c.newSucceededFuture();
             }
         }
-        ChannelFuture connect = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        ChannelFuture connect = new Bootstrap().group(loop).channel(transport.clientChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)

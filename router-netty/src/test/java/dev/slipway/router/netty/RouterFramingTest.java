@@ -62,7 +62,7 @@ class RouterFramingTest {
         String smuggled = "GET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
         String reply = exchange("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + smuggled.length()
                 + "\r\nTransfer-Encoding: " + coding + "\r\n\r\n" + smuggled);
-        assertThat(reply).startsWith("HTTP/1.1 400 ").contains("Transfer-Encoding").doesNotContain("200 OK");
+        assertThat(reply).startsWith("HTTP/1.1 400 ").containsIgnoringCase("transfer").doesNotContain("200 OK");
         assertThat(RECEIVED).isEmpty();
     }
 
@@ -70,7 +70,7 @@ class RouterFramingTest {
     void contentLengthWithChunkedIsRefusedAndTheConnectionClosed() throws IOException {
         String reply = exchange("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
-        assertThat(reply).startsWith("HTTP/1.1 400 ").contains("Content-Length and Transfer-Encoding").doesNotContain("200 OK");
+        assertThat(reply).startsWith("HTTP/1.1 400 ").contains("Content-Length", "Transfer-Encoding").doesNotContain("200 OK");
         assertThat(RECEIVED).isEmpty();
     }
 

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The Slipway router against nginx as a reverse proxy, each in front of an identical one-worker nginx backend that
+# answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after one unreported warm-up
+# round each; prints every round, the medians, and the ratios router/nginx (throughput: higher is better; p99 latency:
+# lower is better). The router runs as `slipway up` serves a service, with admission and metrics on as always.
+# Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk and nginx)
+# Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1" bench/router-vs-nginx.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+for tool in wrk nginx; do command -v $tool > /dev/null || { echo "needs $tool: apt-get install wrk nginx-light" >&2; exit 1; }; done
+work=$(mktemp -d)
+backend_a=18601 proxy=18603 router=18604
+pids=()
+trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+nginx_conf() { # name, listen port, location body
+  mkdir -p "$work/$1"
+  cat > "$work/$1/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/$1/nginx.pid;
+error_log stderr error;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/$1; proxy_temp_path $work/$1; fastcgi_temp_path $work/$1;
+  uwsgi_temp_path $work/$1; scgi_temp_path $work/$1;
+  upstream backend { server 127.0.0.1:$backend_a; keepalive 64; }
+  server { listen 127.0.0.1:$2; location / { $3 } }
+}
+EOF
+}
+nginx_conf backend-a $backend_a 'default_type text/plain; return 200 "hello world\n";'
+nginx_conf proxy $proxy 'proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";'
+nginx -c "$work/backend-a/nginx.conf" -e stderr & pids+=($!)
+nginx -c "$work/proxy/nginx.conf" -e stderr & pids+=($!)
+
+# The router's backend: the same nginx, as the run command of a service that `slipway up` deploys (listening on
+# the port Slipway gives it in PORT).
+nginx_conf app LISTEN_PORT 'default_type text/plain; return 200 "hello world\n";'
+cat > "$work/app/start.sh" <<EOF
+sed "s/LISTEN_PORT/\$PORT/" $work/app/nginx.conf > $work/app/nginx-running.conf
+exec nginx -c $work/app/nginx-running.conf -e stderr
+EOF
+cat > "$work/app/apprunner.yaml" <<EOF
+version: 1.0
+runtime: python3
+run:
+  command: sh start.sh
+EOF
+java ${JAVA_OPTS:-} -jar server/target/slipway.jar up "$work/app" --name bench --router-port $router > "$work/up.log" 2>&1 & pids+=($!)
+for _ in $(seq 600); do grep -q "is RUNNING at\|slipway up:" "$work/up.log" && break; sleep 0.1; done
+url=$(grep -o 'is RUNNING at http://[^/]*' "$work/up.log" | sed 's|.*http://||') || { cat "$work/up.log" >&2; exit 1; }
+host=${url%%:*}
+
+run() { # label url [wrk args]: prints "rps p99ms"
+  local out
+  out=$(wrk -t1 -c64 -d6s --latency "${@:2}")
+  local rps p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$out")
+  p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; print v}' <<< "$out")
+  errors=$(awk '/Non-2xx|Socket errors/' <<< "$out")
+  [ -z "$errors" ] || echo "  $1: $errors" >&2
+  echo "$rps $p99"
+}
+nginx_url="http://127.0.0.1:$proxy/"
+router_url="http://127.0.0.1:$router/"
+run warm-up "$nginx_url" > /dev/null
+run warm-up "$router_url" -H "Host: $host" > /dev/null
+echo "round  nginx rps  nginx p99 ms  router rps  router p99 ms"
+: > "$work/rounds"
+for i in $(seq "$rounds"); do
+  read -r n_rps n_p99 < <(run nginx "$nginx_url")
+  read -r r_rps r_p99 < <(run router "$router_url" -H "Host: $host")
+  printf '%5d  %9.0f  %12.2f  %10.0f  %13.2f\n' "$i" "$n_rps" "$n_p99" "$r_rps" "$r_p99"
+  echo "$n_rps $n_p99 $r_rps $r_p99" >> "$work/rounds"
+done
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+n_rps=$(awk '{print $1}' "$work/rounds" | median); n_p99=$(awk '{print $2}' "$work/rounds" | median)
+r_rps=$(awk '{print $3}' "$work/rounds" | median); r_p99=$(awk '{print $4}' "$work/rounds" | median)
+printf 'median nginx %.0f rps, p99 %.2f ms; router %.0f rps, p99 %.2f ms\n' "$n_rps" "$n_p99" "$r_rps" "$r_p99"
+printf 'throughput ratio (router/nginx, goal >= 1.00): %.2f\n' "$(echo "$r_rps / $n_rps" | bc -l)"
+printf 'p99 ratio (router/nginx, goal <= 1.25): %.2f\n' "$(echo "$r_p99 / $n_p99" | bc -l)"

@@ -1,0 +1,80 @@
+package dev.slipway.router.netty;
+
+import dev.slipway.core.routing.RoutingView;
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The request/response exchange in progress on one client connection: where it is ({@link Phase}), what it holds
+ * (lease, upstream connection, parts waiting to be forwarded, timers) and how far each side got. One per connection,
+ * reset for each request; {@link #id} tells callbacks of an earlier exchange that theirs is over.
+ */
+final class Exchange {
+    /** Where an exchange is. Request parts are read from the client in every phase but {@link #IDLE}. */
+    enum Phase {
+        /** No request yet: the next message must be a request head. */
+        IDLE,
+        /** Every instance serves MaxConcurrency requests: waiting in the service's admission queue. */
+        QUEUED,
+        /** An instance is leased; its connection is being opened (or taken from the pool). */
+        CONNECTING,
+        /** Request parts go upstream, response parts come back. */
+        PROXYING,
+        /** The router answers itself (400, 404, 502, 503, 504); the rest of the request body is dropped. */
+        ANSWERED,
+        /** The client connection is closed. */
+        CLOSED
+    }
+
+    /** How far the response came. */
+    enum Response { NONE, INTERIM, STARTED, COMPLETE }
+
+    int id;
+    Phase phase = Phase.IDLE;
+    Response response = Response.NONE;
+    /** Whether the client connection stays open after this exchange. */
+    boolean keepAlive;
+    /** The last part of the request was read from the client. */
+    boolean requestRead;
+    /** The last part of the request was written upstream. */
+    boolean requestSent;
+    /** The router's own answer was written. */
+    boolean answerWritten;
+    boolean upstreamReusable;
+    /** The status answered (0 until known), for the service's metrics. */
+    int status;
+    RoutingView.Lease lease;
+    RoutingView.Waiter waiter;
+    Channel upstream;
+    ScheduledFuture<?> timer;
+    /** Request parts read while queued or connecting: the head, then body parts. */
+    final ArrayDeque<Object> toForward = new ArrayDeque<>();
+
+    /** Starts the next exchange. */
+    void reset(boolean keepAlive, boolean requestRead) {
+        id++;
+        phase = Phase.IDLE;
+        response = Response.NONE;
+        this.keepAlive = keepAlive;
+        this.requestRead = requestRead;
+        requestSent = false;
+        answerWritten = false;
+        upstreamReusable = true;
+        status = 0;
+        waiter = null;
+    }
+
+    void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    void dropParts() {
+        toForward.forEach(ReferenceCountUtil::release);
+        toForward.clear();
+    }
+}
