@@ -4,6 +4,7 @@ import com.google.common.net.HostAndPort;
 import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +27,22 @@ public record RoutingSnapshot(Map<String, Route> routes) {
      * @throws IllegalArgumentException when the value is not {@code host[:port]} with a valid domain name or IP address
      */
     public static String normalizeHost(String hostHeader) {
+        String known = NORMALIZED.get(hostHeader);
+        if (known != null) {
+            return known;
+        }
+        String h = parseHost(hostHeader);
+        if (NORMALIZED.size() < NORMALIZED_LIMIT) {
+            NORMALIZED.put(hostHeader, h);
+        }
+        return h;
+    }
+
+    /** Host header values seen, normalized (the router asks for every request; parsing and validating is the cost). */
+    private static final Map<String, String> NORMALIZED = new ConcurrentHashMap<>();
+    private static final int NORMALIZED_LIMIT = 4096;
+
+    private static String parseHost(String hostHeader) {
         HostAndPort parsed = HostAndPort.fromString(hostHeader.trim());
         String h = parsed.getHost().toLowerCase(Locale.ROOT);
         if (h.endsWith(".")) {

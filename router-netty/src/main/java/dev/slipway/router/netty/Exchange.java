@@ -4,7 +4,6 @@ import dev.slipway.core.routing.RoutingView;
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The request/response exchange in progress on one client connection: where it is ({@link Phase}), what it holds
@@ -48,9 +47,10 @@ final class Exchange {
     RoutingView.Lease lease;
     RoutingView.Waiter waiter;
     Channel upstream;
-    ScheduledFuture<?> timer;
     /** Request parts read while queued or connecting: the head, then body parts. */
     final ArrayDeque<Object> toForward = new ArrayDeque<>();
+    /** Messages of later (pipelined) requests, handled once this exchange ends. */
+    final ArrayDeque<Object> pending = new ArrayDeque<>();
 
     /** Starts the next exchange. */
     void reset(boolean keepAlive, boolean requestRead) {
@@ -66,15 +66,13 @@ final class Exchange {
         waiter = null;
     }
 
-    void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
     void dropParts() {
         toForward.forEach(ReferenceCountUtil::release);
         toForward.clear();
+    }
+
+    void dropPending() {
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
     }
 }

@@ -7,8 +7,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The deadlines of a client connection between requests, in front of the HTTP codec so that it sees raw bytes: a
@@ -23,7 +21,9 @@ final class IdleDeadlines extends ChannelInboundHandlerAdapter {
 
     private final RouterTimeouts timeouts;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
+    private Deadline deadline;
+    private Runnable closeIdle;
+    private Runnable answer408;
     private boolean waiting;
     private boolean headStarted;
 
@@ -34,6 +34,9 @@ final class IdleDeadlines extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = new Deadline(ctx.executor());
+        this.closeIdle = ctx::close;
+        this.answer408 = () -> ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -46,15 +49,14 @@ final class IdleDeadlines extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (waiting && !headStarted && msg instanceof ByteBuf bytes && bytes.isReadable()) {
             headStarted = true;
-            schedule(timeouts.headerRead().toMillis(), () -> ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT))
-                    .addListener(ChannelFutureListener.CLOSE));
+            deadline.arm(timeouts.headerRead().toMillis(), answer408);
         }
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        deadline.close();
         ctx.fireChannelInactive();
     }
 
@@ -62,24 +64,12 @@ final class IdleDeadlines extends ChannelInboundHandlerAdapter {
     void waiting() {
         waiting = true;
         headStarted = false;
-        schedule(timeouts.idle().toMillis(), ctx::close);
+        deadline.arm(timeouts.idle().toMillis(), closeIdle);
     }
 
     /** A request's head is complete: its exchange has deadlines of its own. */
     void requestArrived() {
         waiting = false;
-        cancel();
-    }
-
-    private void schedule(long millis, Runnable action) {
-        cancel();
-        timer = ctx.executor().schedule(action, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        deadline.disarm();
     }
 }

@@ -19,10 +19,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of the proxy, one per client connection, handling one request at a time through the phases of an
@@ -38,9 +36,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final Exchange ex = new Exchange();
     private ChannelHandlerContext ctx;
     private IdleDeadlines deadlines;
+    /** The exchange's deadline: waiting in the queue, then App Runner's request timeout. */
+    private Deadline timer;
+    private final Runnable onQueueTimeout = this::queueTimedOut;
+    private final Runnable onRequestTimeout = this::requestTimedOut;
     private String clientAddress;
-    /** Messages of later (pipelined) requests, handled once the current exchange ends. */
-    private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
     ProxyFrontendHandler(RoutingView table, UpstreamPool pool, Duration requestTimeout) {
         this.table = table;
@@ -52,6 +52,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.deadlines = ctx.pipeline().get(IdleDeadlines.class);
+        this.timer = new Deadline(ctx.executor());
         this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
         ctx.read();
     }
@@ -68,7 +69,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!(msg instanceof HttpContent) || msg instanceof HttpRequest || ex.requestRead || ex.phase == Phase.CLOSED) {
-            pending.add(msg);
+            ex.pending.add(msg);
             return;
         }
         ex.requestRead = msg instanceof LastHttpContent;
@@ -124,7 +125,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ex.phase = Phase.QUEUED;
             ex.waiter = queued.waiter();
             int id = ex.id;
-            ex.timer = ctx.executor().schedule(() -> queueTimedOut(id), queued.waiter().maxWait().toMillis(), TimeUnit.MILLISECONDS);
+            timer.arm(queued.waiter().maxWait().toMillis(), onQueueTimeout);
             queued.waiter().whenDecided(decided -> ctx.executor().execute(() -> onDecided(id, decided)));
         }
     }
@@ -145,7 +146,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        ex.cancelTimer();
+        timer.disarm();
         if (decided instanceof Acquisition.Leased leased) {
             connect(leased.lease());
         } else {
@@ -154,9 +155,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void queueTimedOut(int id) {
-        if (ex.id == id && ex.phase == Phase.QUEUED && ex.waiter.giveUp()) { // else: decided, and onDecided is on its way
-            ex.timer = null;
+    private void queueTimedOut() {
+        if (ex.phase == Phase.QUEUED && ex.waiter.giveUp()) { // else: decided, and onDecided is on its way
             ex.dropParts();
             answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "The service's instances were all busy for "
                     + ex.waiter.maxWait().toSeconds() + " s (each serves up to its MaxConcurrency requests). Retry shortly.", true);
@@ -167,7 +167,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.phase = Phase.CONNECTING;
         ex.lease = lease;
         int id = ex.id;
-        ex.timer = ctx.executor().schedule(() -> requestTimedOut(id), requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        timer.arm(requestTimeout.toMillis(), onRequestTimeout);
         ChannelFuture connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
         if (connect.isDone()) {
             onConnected(id, connect);
@@ -271,20 +271,19 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** Ends the exchange and starts on the next request, if the connection is kept alive. */
     private void nextExchange() {
         ex.phase = Phase.IDLE;
-        ex.cancelTimer();
+        timer.disarm();
         if (!ex.keepAlive) {
-            pending.forEach(ReferenceCountUtil::release);
-            pending.clear();
+            ex.dropPending();
             ctx.close();
             return;
         }
-        if (pending.isEmpty()) {
+        if (ex.pending.isEmpty()) {
             deadlines.waiting();
             ctx.read();
             return;
         }
-        List<Object> queued = new ArrayList<>(pending);
-        pending.clear();
+        List<Object> queued = new ArrayList<>(ex.pending);
+        ex.pending.clear();
         for (Object m : queued) {
             channelRead(ctx, m);
         }
@@ -357,11 +356,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** App Runner's request timeout: 504 if the instance has not begun to answer, else the connection is cut. */
-    private void requestTimedOut(int id) {
-        if (ex.id != id || (ex.phase != Phase.CONNECTING && ex.phase != Phase.PROXYING)) {
+    private void requestTimedOut() {
+        if (ex.phase != Phase.CONNECTING && ex.phase != Phase.PROXYING) {
             return;
         }
-        ex.timer = null;
         boolean started = ex.response == Response.STARTED;
         ex.status = started ? ex.status : 504;
         ex.dropParts();
@@ -379,7 +377,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Phase was = ex.phase;
         ex.phase = Phase.CLOSED;
-        ex.cancelTimer();
+        timer.close();
         if (was == Phase.QUEUED) {
             ex.waiter.giveUp(); // if it was decided meanwhile, onDecided releases the lease
         }
@@ -387,8 +385,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             finishExchange(false);
         }
         ex.dropParts();
-        pending.forEach(ReferenceCountUtil::release);
-        pending.clear();
+        ex.dropPending();
     }
 
     @Override
