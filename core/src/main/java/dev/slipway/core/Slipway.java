@@ -72,7 +72,7 @@ public final class Slipway implements AutoCloseable {
     private final ServiceActions services;
     private final ResourceActions resources;
     private final RouterProvider.Router router;
-    private final Runnable stopAutoscaling;
+    private final Runnable stopSampling;
 
     private Slipway(Builder b) {
         boolean ownsDir = b.stateDir == null;
@@ -109,7 +109,7 @@ public final class Slipway implements AutoCloseable {
             }
             this.router = started;
             Recovery.restore(store, state, services, backend, controlPlaneId);
-            this.stopAutoscaling = b.autoscaling ? services.startAutoscaling(Duration.ofSeconds(2)) : () -> { };
+            this.stopSampling = services.startSampling(b.autoscaling, meters);
         } catch (RuntimeException e) {
             if (started != null) {
                 started.close();
@@ -293,7 +293,7 @@ public final class Slipway implements AutoCloseable {
             }
             router.close();
         }
-        stopAutoscaling.run();
+        stopSampling.run();
         services.close();
         backend.close();
         probes.close();

@@ -66,6 +66,13 @@ class DockerServerIT {
         String container = Docker.containers(InstanceSpec.SERVICE_NAME, "cli-boxed").get(0);
         assertThat(Docker.run("inspect", "--format", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}", container))
                 .isEqualTo("500000000 " + 1024L * 1024 * 1024);
+        // the engine's stats of the instance, sampled every 5 s, in /metrics (no signature needed for that path)
+        java.net.http.HttpRequest scrape = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + ports.group(1) + "/metrics")).build();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                java.net.http.HttpClient.newHttpClient().send(scrape, java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                .containsPattern("apprunner_CPUUtilization_percent\\{instance=\"[0-9a-f]+\",service=\"cli-boxed\"} [0-9.E-]+")
+                .containsPattern("apprunner_MemoryUtilization_percent\\{instance=\"[0-9a-f]+\",service=\"cli-boxed\"} [0-9.E-]+"));
 
         String ecr = aws.ok("create-service", "--service-name", "cli-ecr", "--source-configuration",
                 "{\"ImageRepository\":{\"ImageIdentifier\":\"123456789012.dkr.ecr.us-east-1.amazonaws.com/team/page:7\","

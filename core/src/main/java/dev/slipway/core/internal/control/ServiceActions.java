@@ -26,6 +26,7 @@ import dev.slipway.core.validation.ShapeValidator;
 import java.nio.file.Path;
 import java.time.Instant;
 import dev.slipway.core.scaling.ConcurrencyAutoscaler;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import dev.slipway.core.model.ServiceStatus;
 import dev.slipway.core.model.AutoScalingConfiguration;
@@ -246,9 +247,19 @@ public final class ServiceActions implements AutoCloseable {
                 .toList());
     }
 
-    /** Starts scaling running services by the concurrency the router sees, every {@code tick}; returns how to stop it. */
-    public Runnable startAutoscaling(Duration tick) {
-        return new AutoscalerDriver(this, runtime.routing(), runtime.logs(), tick)::close;
+    /**
+     * Starts sampling instances' CPU and memory into {@code meters} every 5 s and, if {@code autoscaling}, scaling running
+     * services by the concurrency the router sees every 2 s; returns how to stop both.
+     */
+    public Runnable startSampling(boolean autoscaling, MeterRegistry meters) {
+        UsageSampler usage = new UsageSampler(runtime.backend(), runtime.routing(), meters, Duration.ofSeconds(5));
+        AutoscalerDriver driver = autoscaling ? new AutoscalerDriver(this, runtime.routing(), runtime.logs(), Duration.ofSeconds(2)) : null;
+        return () -> {
+            usage.close();
+            if (driver != null) {
+                driver.close();
+            }
+        };
     }
 
     /** Every reconciler stops its instances (without draining: {@code Slipway.close()} drained the router first). */
