@@ -46,8 +46,8 @@ wait $load
 summary "$work/phase1"
 grep -E "Requests/sec" "$work/phase1"
 
-echo "phase 2: hey -c 1 -z 75s while the autoscaler scales in"
-hey -z 75s -c 1 -host "$host" "http://127.0.0.1:$router/" > "$work/phase2"
+echo "phase 2: hey -c 1 -z 120s while the autoscaler scales in (after its 60 s stable window and 30 s delay)"
+hey -z 120s -c 1 -host "$host" "http://127.0.0.1:$router/" > "$work/phase2"
 summary "$work/phase2"
 echo "scaling events:"
 grep -h "Scaling from" "$work/state/logs/bench-load/events.log" | sed 's/^/  /' || echo "  (none)"

@@ -66,6 +66,28 @@ final class Exchange {
         waiter = null;
     }
 
+    /** Returns the upstream connection to the pool (or closes it) and releases the lease with the status answered. */
+    void finish(UpstreamPool pool, boolean reuseUpstream) {
+        Channel up = upstream;
+        RoutingView.Lease l = lease;
+        upstream = null;
+        lease = null;
+        if (up != null) {
+            up.pipeline().get(ProxyBackendHandler.class).owner(null);
+            if (reuseUpstream && l != null) {
+                pool.release(l.endpoint(), up);
+            } else {
+                up.close();
+            }
+        }
+        if (l != null) {
+            if (status != 0) {
+                l.answered(status);
+            }
+            l.release();
+        }
+    }
+
     void dropParts() {
         toForward.forEach(ReferenceCountUtil::release);
         toForward.clear();

@@ -137,7 +137,6 @@ final class ForwardingRules {
         return upstreamKeepAlive;
     }
 
-    /** A response the router gives itself: plain text, marked with {@code X-Slipway-Error}. */
     /** Seconds a client is asked to wait before retrying a request the router shed (queue full or waited too long). */
     static final int RETRY_AFTER_SECONDS = 1;
 
@@ -154,6 +153,7 @@ final class ForwardingRules {
                         + ". Check the service's ServiceUrl (DescribeService)."), keepAlive, false);
     }
 
+    /** A response the router gives itself: plain text, marked with {@code X-Slipway-Error}. */
     static FullHttpResponse routerAnswer(HttpResponseStatus status, String body, boolean keepAlive, boolean retryAfter) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));

@@ -26,6 +26,13 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (owner != null) {
+            owner.flushToClient();
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (owner != null) {
             owner.onUpstreamClosed(null);

@@ -186,7 +186,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         if (!f.isSuccess()) {
             ex.dropParts();
             ex.status = 502;
-            finishExchange(false);
+            ex.finish(pool, false);
             ex.keepAlive = false;
             answer(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance did not accept the connection ("
                     + f.cause().getMessage() + ").", false);
@@ -198,14 +198,19 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         while (!ex.toForward.isEmpty()) {
             forward(ex.toForward.poll());
         }
+        flushUpstream();
     }
 
-    /** Writes a request part upstream; once written, reads the next part unless the request is complete. */
+    /**
+     * Writes a request part upstream, flushing with the request's last part (a bodiless request goes out in one write);
+     * other parts are flushed when the read that brought them completes. Once written, reads the next part unless the
+     * request is complete.
+     */
     private void forward(Object msg) {
         boolean last = msg instanceof LastHttpContent;
         boolean head = msg instanceof HttpRequest;
         Channel up = ex.upstream;
-        up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+        ChannelFutureListener written = f -> {
             if (!f.isSuccess()) {
                 if (ex.upstream == up) {
                     onUpstreamClosed(f.cause());
@@ -220,7 +225,24 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             } else if (!ex.requestRead && ex.upstream == up) {
                 ctx.read();
             }
-        });
+        };
+        (last ? up.writeAndFlush(msg) : up.write(msg)).addListener(written);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushUpstream();
+    }
+
+    private void flushUpstream() {
+        if (ex.upstream != null && ex.phase == Phase.PROXYING) {
+            ex.upstream.flush();
+        }
+    }
+
+    /** The instance's read batch ended: what was written to the client goes out in one flush. */
+    void flushToClient() {
+        ctx.flush();
     }
 
     /** A response part from upstream. */
@@ -251,10 +273,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         if (last) {
             ex.response = Response.COMPLETE;
         }
-        ctx.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+        (last ? ctx.writeAndFlush(msg) : ctx.write(msg)).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 up.close();
-                finishExchange(false);
+                ex.finish(pool, false);
                 ctx.close();
             } else if (!last) {
                 up.read();
@@ -262,7 +284,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 if (!ex.requestRead) {
                     ex.keepAlive = false; // answered before the whole request arrived: do not read the rest
                 }
-                finishExchange(ex.requestSent && ex.upstreamReusable);
+                ex.finish(pool, ex.requestSent && ex.upstreamReusable);
                 nextExchange();
             }
         });
@@ -287,6 +309,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         for (Object m : queued) {
             channelRead(ctx, m);
         }
+        flushUpstream();
     }
 
     /** The upstream connection closed or failed before the exchange ended. */
@@ -297,7 +320,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         boolean started = ex.response == Response.STARTED;
         Channel up = ex.upstream;
         ex.status = started ? ex.status : 502;
-        finishExchange(false);
+        ex.finish(pool, false);
         if (up != null) {
             up.close();
         }
@@ -307,28 +330,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                     + "answered" + (cause != null ? " (" + cause.getMessage() + ")" : "") + ".", false);
         } else {
             ctx.close();
-        }
-    }
-
-    /** Returns the upstream connection to the pool (or closes it) and releases the lease with the status answered. */
-    private void finishExchange(boolean reuseUpstream) {
-        Channel up = ex.upstream;
-        RoutingView.Lease lease = ex.lease;
-        ex.upstream = null;
-        ex.lease = null;
-        if (up != null) {
-            up.pipeline().get(ProxyBackendHandler.class).owner(null);
-            if (reuseUpstream && lease != null) {
-                pool.release(lease.endpoint(), up);
-            } else {
-                up.close();
-            }
-        }
-        if (lease != null) {
-            if (ex.status != 0) {
-                lease.answered(ex.status);
-            }
-            lease.release();
         }
     }
 
@@ -363,7 +364,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         boolean started = ex.response == Response.STARTED;
         ex.status = started ? ex.status : 504;
         ex.dropParts();
-        finishExchange(false);
+        ex.finish(pool, false);
         ex.keepAlive = false;
         if (started) {
             ctx.close();
@@ -382,7 +383,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ex.waiter.giveUp(); // if it was decided meanwhile, onDecided releases the lease
         }
         if (ex.lease != null) {
-            finishExchange(false);
+            ex.finish(pool, false);
         }
         ex.dropParts();
         ex.dropPending();
