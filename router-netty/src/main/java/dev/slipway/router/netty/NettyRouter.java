@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.util.ResourceLeakDetector;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +39,9 @@ public final class NettyRouter implements RouterProvider.Router {
 
     /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}. */
     public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // its sampling costs every buffer; opt in with the property
+        }
         Transport transport = Transport.choose();
         int loops = Transport.eventLoops();
         EventLoopGroup boss = transport.group(1, "slipway-router-boss");
