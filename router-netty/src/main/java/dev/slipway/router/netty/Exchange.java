@@ -2,6 +2,10 @@ package dev.slipway.router.netty;
 
 import dev.slipway.core.routing.RoutingView;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
@@ -30,6 +34,8 @@ final class Exchange {
     /** How far the response came. */
     enum Response { NONE, INTERIM, STARTED, COMPLETE }
 
+    /** The client connection, where the exchange's handler sits. */
+    ChannelHandlerContext client;
     int id;
     Phase phase = Phase.IDLE;
     Response response = Response.NONE;
@@ -64,6 +70,53 @@ final class Exchange {
         upstreamReusable = true;
         status = 0;
         waiter = null;
+    }
+
+    /**
+     * Writes a request part upstream; the last one with a flush (a bodiless request goes out in one write), the others
+     * are flushed when the read that brought them completes ({@link #flushUpstream}). A failure reaches
+     * {@link ProxyBackendHandler}. Reading the response starts with the head: an instance may answer before the whole
+     * body arrived (e.g. 413).
+     */
+    void forward(Object msg) {
+        Channel up = upstream;
+        if (msg instanceof LastHttpContent) {
+            up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess() && upstream == up) {
+                    requestSent = true;
+                } else if (!f.isSuccess()) {
+                    up.pipeline().fireExceptionCaught(f.cause());
+                }
+            });
+            up.read();
+        } else {
+            up.write(msg, up.voidPromise());
+            if (msg instanceof HttpRequest) {
+                up.read();
+            }
+        }
+    }
+
+    /** What was read from the client goes upstream in one flush; then more of the request is read if it may. */
+    void flushUpstream() {
+        if (upstream != null && phase == Phase.PROXYING) {
+            upstream.flush();
+            readMoreRequest();
+        }
+    }
+
+    /** Backpressure, request side: the next part of the body is read only while the upstream connection takes more. */
+    void readMoreRequest() {
+        if (phase == Phase.PROXYING && !requestRead && upstream.isWritable()) {
+            client.read();
+        }
+    }
+
+    /** Backpressure, response side: the next part of the response is read only while the client takes more. */
+    void readMoreResponse() {
+        if (upstream != null && response != Response.COMPLETE && client.channel().isWritable()) {
+            upstream.read();
+        }
     }
 
     /** Returns the upstream connection to the pool (or closes it) and releases the lease with the status answered. */

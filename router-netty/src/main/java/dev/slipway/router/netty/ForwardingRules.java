@@ -37,17 +37,38 @@ final class ForwardingRules {
 
     /** A request the router refuses with 400 and a closed connection. */
     static final class Refused extends Exception {
+        private final HttpResponseStatus status;
+
+        /** A 400: the request cannot be forwarded safely, and the connection is closed after the answer. */
         Refused(String message) {
-            super(message);
+            this(HttpResponseStatus.BAD_REQUEST, message);
+        }
+
+        Refused(HttpResponseStatus status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        HttpResponseStatus status() {
+            return status;
+        }
+
+        /** Whether the client connection closes after the answer (not for a well-framed request without a Host). */
+        boolean closes() {
+            return status == HttpResponseStatus.BAD_REQUEST;
         }
     }
 
     /**
      * Checks the request and puts it in the form it is forwarded in; returns the normalized host to route by.
      *
-     * @throws Refused when its framing is ambiguous or its target or Host is not valid
+     * @throws Refused when it could not be decoded, its framing is ambiguous, its target or Host is not valid (400), or
+     *                  it has no Host (404)
      */
     static String prepare(HttpRequest request) throws Refused {
+        if (request.decoderResult().isFailure()) {
+            throw new Refused("Bad request: " + request.decoderResult().cause().getMessage());
+        }
         HttpHeaders h = request.headers();
         List<String> codings = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
@@ -62,7 +83,7 @@ final class ForwardingRules {
         if (authority != null) {
             h.set(HttpHeaderNames.HOST, authority); // RFC 9112 §3.2.2: the target's authority wins over Host
         } else if (hosts.isEmpty()) {
-            return null;
+            throw new Refused(HttpResponseStatus.NOT_FOUND, "No Host header: Slipway routes requests by the Host header to a service's domain.");
         }
         String host = h.get(HttpHeaderNames.HOST);
         try {

@@ -28,8 +28,16 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (owner != null) {
-            owner.flushToClient();
+            owner.upstreamBatchDone();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (owner != null) {
+            owner.upstreamWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

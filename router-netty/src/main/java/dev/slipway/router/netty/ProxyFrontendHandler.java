@@ -53,6 +53,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.deadlines = ctx.pipeline().get(IdleDeadlines.class);
         this.timer = new Deadline(ctx.executor());
+        ex.client = ctx;
         this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
         ctx.read();
     }
@@ -75,7 +76,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.requestRead = msg instanceof LastHttpContent;
         switch (ex.phase) {
             case QUEUED, CONNECTING -> ex.toForward.add(msg);
-            case PROXYING -> forward(msg);
+            case PROXYING -> ex.forward(msg);
             default -> { // ANSWERED: the rest of the body is dropped
                 ReferenceCountUtil.release(msg);
                 if (!ex.requestRead) {
@@ -90,24 +91,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(HttpRequest request) {
         ex.reset(HttpUtil.isKeepAlive(request), request instanceof LastHttpContent);
         deadlines.requestArrived();
-        if (request.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(request);
-            ex.keepAlive = false;
-            answer(HttpResponseStatus.BAD_REQUEST, "Bad request: " + request.decoderResult().cause().getMessage(), false);
-            return;
-        }
         String host;
         try {
             host = ForwardingRules.prepare(request);
         } catch (ForwardingRules.Refused e) {
             ReferenceCountUtil.release(request);
-            ex.keepAlive = false;
-            answer(HttpResponseStatus.BAD_REQUEST, e.getMessage(), false);
-            return;
-        }
-        if (host == null) {
-            ReferenceCountUtil.release(request);
-            answer(HttpResponseStatus.NOT_FOUND, "No Host header: Slipway routes requests by the Host header to a service's domain.", false);
+            ex.keepAlive &= !e.closes();
+            answer(e.status(), e.getMessage(), false);
             return;
         }
         Acquisition acquired = table.acquire(host);
@@ -196,53 +186,34 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.upstream = f.channel();
         ex.upstream.pipeline().get(ProxyBackendHandler.class).owner(this);
         while (!ex.toForward.isEmpty()) {
-            forward(ex.toForward.poll());
+            ex.forward(ex.toForward.poll());
         }
-        flushUpstream();
-    }
-
-    /**
-     * Writes a request part upstream, flushing with the request's last part (a bodiless request goes out in one write);
-     * other parts are flushed when the read that brought them completes. Once written, reads the next part unless the
-     * request is complete.
-     */
-    private void forward(Object msg) {
-        boolean last = msg instanceof LastHttpContent;
-        boolean head = msg instanceof HttpRequest;
-        Channel up = ex.upstream;
-        ChannelFutureListener written = f -> {
-            if (!f.isSuccess()) {
-                if (ex.upstream == up) {
-                    onUpstreamClosed(f.cause());
-                }
-                return;
-            }
-            if (head || last) {
-                up.read(); // an instance may answer before the whole body arrived (e.g. 413)
-            }
-            if (last) {
-                ex.requestSent = true;
-            } else if (!ex.requestRead && ex.upstream == up) {
-                ctx.read();
-            }
-        };
-        (last ? up.writeAndFlush(msg) : up.write(msg)).addListener(written);
+        ex.flushUpstream();
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        flushUpstream();
+        ex.flushUpstream();
     }
 
-    private void flushUpstream() {
-        if (ex.upstream != null && ex.phase == Phase.PROXYING) {
-            ex.upstream.flush();
-        }
+    /** The upstream connection's writability changed: read more of the request if it may. */
+    void upstreamWritable() {
+        ex.readMoreRequest();
     }
 
-    /** The instance's read batch ended: what was written to the client goes out in one flush. */
-    void flushToClient() {
+    /**
+     * Backpressure, response side: the instance's read batch ended, so what was written to the client goes out in one
+     * flush, and the next part of the response is read only while the client takes more.
+     */
+    void upstreamBatchDone() {
         ctx.flush();
+        ex.readMoreResponse();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ex.readMoreResponse();
+        ctx.fireChannelWritabilityChanged();
     }
 
     /** A response part from upstream. */
@@ -269,17 +240,16 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             up.read();
             return;
         }
-        boolean last = msg instanceof LastHttpContent;
-        if (last) {
-            ex.response = Response.COMPLETE;
+        if (!(msg instanceof LastHttpContent)) {
+            ctx.write(msg, ctx.voidPromise()); // a failure closes the client connection (exceptionCaught)
+            return;
         }
-        (last ? ctx.writeAndFlush(msg) : ctx.write(msg)).addListener((ChannelFutureListener) f -> {
+        ex.response = Response.COMPLETE;
+        ctx.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 up.close();
                 ex.finish(pool, false);
                 ctx.close();
-            } else if (!last) {
-                up.read();
             } else {
                 if (!ex.requestRead) {
                     ex.keepAlive = false; // answered before the whole request arrived: do not read the rest
@@ -309,7 +279,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         for (Object m : queued) {
             channelRead(ctx, m);
         }
-        flushUpstream();
+        ex.flushUpstream();
     }
 
     /** The upstream connection closed or failed before the exchange ended. */
