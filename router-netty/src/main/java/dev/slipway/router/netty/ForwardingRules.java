@@ -17,7 +17,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,6 +121,38 @@ final class ForwardingRules {
      */
     static void toUpstream(HttpRequest request, String clientAddress) {
         HttpHeaders h = request.headers();
+        if (hasHopByHop(h)) {
+            stripHopByHop(h);
+        }
+        String prior = h.get(X_FORWARDED_FOR);
+        h.set(X_FORWARDED_FOR, prior == null ? clientAddress : prior + ", " + clientAddress);
+        h.set(X_FORWARDED_PROTO, HTTP);
+        h.set(X_FORWARDED_HOST, h.get(HttpHeaderNames.HOST));
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+
+    /** One pass over the names, without converting them to strings: most requests carry no hop-by-hop header. */
+    private static boolean hasHopByHop(HttpHeaders h) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            for (CharSequence hop : HOP_BY_HOP) {
+                if (AsciiString.contentEqualsIgnoreCase(name, hop)) {
+                    return true;
+                }
+            }
+            if (name.length() > 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void stripHopByHop(HttpHeaders h) {
         for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {
                 if (!token.isBlank()) {
@@ -134,11 +168,6 @@ final class ForwardingRules {
             }
         }
         proxyHeaders.forEach(h::remove);
-        String prior = h.get("X-Forwarded-For");
-        h.set("X-Forwarded-For", prior == null ? clientAddress : prior + ", " + clientAddress);
-        h.set("X-Forwarded-Proto", "http");
-        h.set("X-Forwarded-Host", h.get(HttpHeaderNames.HOST));
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
     /**

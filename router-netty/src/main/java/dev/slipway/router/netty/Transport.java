@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The router's I/O transport, chosen once at start: Linux's native epoll where it loads, Java NIO otherwise, with the
- * event loop count from {@code -Dslipway.router.eventLoops} (default: the number of cores, at most 2: on these 2-core
- * machines more loops than cores only add hand-offs, see docs/benchmarks.md).
+ * event loop count from {@code -Dslipway.router.eventLoops} (default: half the cores, at least 1: on these 2-core
+ * machines one loop serves as many requests as two, with a lower p99, since the apps and clients need the other core;
+ * see docs/benchmarks.md).
  */
 record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannel,
                  Class<? extends SocketChannel> clientChannel) {
@@ -33,7 +34,7 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
     }
 
     static int eventLoops() {
-        return Integer.getInteger("slipway.router.eventLoops", Math.min(2, Runtime.getRuntime().availableProcessors()));
+        return Integer.getInteger("slipway.router.eventLoops", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     EventLoopGroup group(int threads, String threadName) {
