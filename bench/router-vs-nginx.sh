@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Slipway router against nginx as a reverse proxy, each in front of an identical one-worker nginx backend that
-# answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after one unreported warm-up
-# round each; prints every round, the medians, and the ratios router/nginx (throughput: higher is better; p99 latency:
-# lower is better). The router runs as `slipway up` serves a service, with admission and metrics on as always.
+# answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after one unreported 10 s warm-up
+# round each (the JIT compiles the router's hot path); prints every round, the medians, and the ratios router/nginx
+# (throughput: higher is better; p99 latency: lower is better). The router runs as `slipway up` serves a service, with
+# admission and metrics on as always.
 # Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk and nginx)
 # Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1" bench/router-vs-nginx.sh
 set -euo pipefail
@@ -56,7 +57,7 @@ host=${url%%:*}
 
 run() { # label url [wrk args]: prints "rps p99ms"
   local out
-  out=$(wrk -t1 -c64 -d6s --latency "${@:2}")
+  out=$(wrk -t1 -c64 -d"${WRK_DURATION:-6s}" --latency "${@:2}")
   local rps p99
   rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$out")
   p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; print v}' <<< "$out")
@@ -66,8 +67,8 @@ run() { # label url [wrk args]: prints "rps p99ms"
 }
 nginx_url="http://127.0.0.1:$proxy/"
 router_url="http://127.0.0.1:$router/"
-run warm-up "$nginx_url" > /dev/null
-run warm-up "$router_url" -H "Host: $host" > /dev/null
+WRK_DURATION=10s run warm-up "$nginx_url" > /dev/null
+WRK_DURATION=10s run warm-up "$router_url" -H "Host: $host" > /dev/null
 echo "round  nginx rps  nginx p99 ms  router rps  router p99 ms"
 : > "$work/rounds"
 for i in $(seq "$rounds"); do
