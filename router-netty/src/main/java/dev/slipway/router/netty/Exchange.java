@@ -75,8 +75,7 @@ final class Exchange {
     /**
      * Writes a request part upstream; the last one with a flush (a bodiless request goes out in one write), the others
      * are flushed when the read that brought them completes ({@link #flushUpstream}). A failure reaches
-     * {@link ProxyBackendHandler}. Reading the response starts with the head: an instance may answer before the whole
-     * body arrived (e.g. 413).
+     * {@link ProxyBackendHandler}.
      */
     void forward(Object msg) {
         Channel up = upstream;
@@ -88,34 +87,44 @@ final class Exchange {
                     up.pipeline().fireExceptionCaught(f.cause());
                 }
             });
-            up.read();
         } else {
             up.write(msg, up.voidPromise());
-            if (msg instanceof HttpRequest) {
-                up.read();
-            }
         }
     }
 
-    /** What was read from the client goes upstream in one flush; then more of the request is read if it may. */
+    /** What was read from the client goes upstream in one flush; then reading goes on if it may. */
     void flushUpstream() {
         if (upstream != null && phase == Phase.PROXYING) {
             upstream.flush();
-            readMoreRequest();
+        }
+        updateClientReading();
+    }
+
+    /**
+     * Backpressure, request side. Both connections read on their own ({@code autoRead}: no system call to re-arm a
+     * read per request); the client's stops while a pipelined request waits for this exchange to end, while a body
+     * waits for its upstream connection, or while the upstream connection takes no more.
+     */
+    void updateClientReading() {
+        boolean wanted = pending.isEmpty() && switch (phase) {
+            case QUEUED, CONNECTING -> requestRead;
+            case PROXYING -> requestRead || upstream.isWritable();
+            case CLOSED -> false;
+            default -> true;
+        };
+        autoRead(client.channel(), wanted);
+    }
+
+    /** Backpressure, response side: the instance's connection is read only while the client takes more. */
+    void updateUpstreamReading() {
+        if (upstream != null) {
+            autoRead(upstream, client.channel().isWritable());
         }
     }
 
-    /** Backpressure, request side: the next part of the body is read only while the upstream connection takes more. */
-    void readMoreRequest() {
-        if (phase == Phase.PROXYING && !requestRead && upstream.isWritable()) {
-            client.read();
-        }
-    }
-
-    /** Backpressure, response side: the next part of the response is read only while the client takes more. */
-    void readMoreResponse() {
-        if (upstream != null && response != Response.COMPLETE && client.channel().isWritable()) {
-            upstream.read();
+    static void autoRead(Channel channel, boolean on) {
+        if (channel.config().isAutoRead() != on) {
+            channel.config().setAutoRead(on);
         }
     }
 

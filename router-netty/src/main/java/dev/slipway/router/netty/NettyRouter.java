@@ -50,7 +50,6 @@ public final class NettyRouter implements RouterProvider.Router {
         try {
             Channel ch = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override

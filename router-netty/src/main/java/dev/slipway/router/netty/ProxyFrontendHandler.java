@@ -24,10 +24,10 @@ import java.util.List;
 
 /**
  * The client side of the proxy, one per client connection, handling one request at a time through the phases of an
- * {@link Exchange}. Reads are explicit ({@code autoRead} off): the next request part is read only once the previous
- * one was written upstream, and the next response part only once the previous one was written to the client —
- * backpressure both ways, no buffering of whole bodies. All work happens on the client connection's event loop, where
- * its upstream connection lives too; decisions of the admission queue are handed back to it.
+ * {@link Exchange}. Both connections read on their own and stop while the other side takes no more (channel
+ * writability): backpressure both ways, no buffering of whole bodies, and no system call per request to re-arm reads.
+ * What a read batch brought goes out in one flush. All work happens on the client connection's event loop, where its
+ * upstream connection lives too; decisions of the admission queue are handed back to it.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final RoutingView table;
@@ -55,7 +55,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         this.timer = new Deadline(ctx.executor());
         ex.client = ctx;
         this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
-        ctx.read();
     }
 
     @Override
@@ -65,7 +64,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 onRequest(request);
             } else {
                 ReferenceCountUtil.release(msg);
-                ctx.read();
             }
             return;
         }
@@ -79,9 +77,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             case PROXYING -> ex.forward(msg);
             default -> { // ANSWERED: the rest of the body is dropped
                 ReferenceCountUtil.release(msg);
-                if (!ex.requestRead) {
-                    ctx.read();
-                } else if (ex.answerWritten) {
+                if (ex.requestRead && ex.answerWritten) {
                     nextExchange();
                 }
             }
@@ -198,7 +194,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The upstream connection's writability changed: read more of the request if it may. */
     void upstreamWritable() {
-        ex.readMoreRequest();
+        ex.updateClientReading();
     }
 
     /**
@@ -207,12 +203,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
      */
     void upstreamBatchDone() {
         ctx.flush();
-        ex.readMoreResponse();
+        ex.updateUpstreamReading();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ex.readMoreResponse();
+        ex.updateUpstreamReading();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -224,7 +220,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             if (code >= 100 && code < 200) { // interim (100 Continue, 103): dropped, the final response follows
                 ex.response = Response.INTERIM;
                 ReferenceCountUtil.release(msg);
-                up.read();
                 return;
             }
             ex.response = Response.STARTED;
@@ -237,7 +232,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 ex.response = Response.NONE;
             }
             ReferenceCountUtil.release(msg);
-            up.read();
             return;
         }
         if (!(msg instanceof LastHttpContent)) {
@@ -271,7 +265,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (ex.pending.isEmpty()) {
             deadlines.waiting();
-            ctx.read();
+            ex.updateClientReading();
             return;
         }
         List<Object> queued = new ArrayList<>(ex.pending);
@@ -321,7 +315,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             } else if (ex.requestRead) {
                 nextExchange();
             } else {
-                ctx.read();
+                ex.updateClientReading(); // the rest of the body is read and dropped
             }
         });
     }

@@ -46,7 +46,6 @@ final class UpstreamPool {
             }
         }
         ChannelFuture connect = new Bootstrap().group(loop).channel(transport.clientChannel())
-                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -74,6 +73,6 @@ final class UpstreamPool {
         Deque<Channel> channels = idle.computeIfAbsent(channel.eventLoop(), l -> new HashMap<>())
                 .computeIfAbsent(endpoint, e -> new ArrayDeque<>());
         channels.addFirst(channel);
-        channel.read(); // notices when the instance closes the idle connection
+        Exchange.autoRead(channel, true); // notices when the instance closes the idle connection
     }
 }
