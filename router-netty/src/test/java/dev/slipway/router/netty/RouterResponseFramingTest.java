@@ -1,0 +1,146 @@
+package dev.slipway.router.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.testing.RawHttp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the router frames what instances answer (RFC 9112 §6.3): responses without a body (HEAD, 204), bodies delimited
+ * by the instance closing its connection, interim responses, chunked bodies with trailers. The instance is a socket
+ * that writes scripted bytes; the client is Java's HttpClient or a raw socket, on kept-alive connections.
+ */
+class RouterResponseFramingTest {
+    private static final String HOST = "svc-abc123.localhost";
+    private static final Map<String, String> SCRIPTS = Map.of(
+            "/head", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\n",
+            "/ok", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+            "/until-close", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nthe body ends when the instance closes",
+            "/interim", "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal",
+            "/no-content", "HTTP/1.1 204 No Content\r\nX-Note: nothing\r\n\r\n",
+            "/trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 42\r\n\r\n");
+    private static final RoutingTable TABLE = new RoutingTable();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static NettyRouter router;
+    private static ServerSocket upstream;
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(RouterResponseFramingTest::serve, "scripted-upstream");
+        accept.setDaemon(true);
+        accept.start();
+        TABLE.put(HOST, Optional.of(Route.serving("svc-id", "svc",
+                List.of(new Endpoint("one", "127.0.0.1", upstream.getLocalPort())), 100)));
+        router = NettyRouter.start(TABLE, "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        router.close();
+        upstream.close();
+    }
+
+    @Test
+    void aHeadResponseHasNoBodyAndTheConnectionServesTheNextRequest() throws IOException {
+        String reply = RawHttp.exchange(router.port(), "HEAD /head HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n"
+                + "GET /ok HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n", 5000);
+
+        assertThat(reply).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-length: 5\r\n");
+        String second = reply.substring(reply.indexOf("\r\n\r\n") + 4);
+        assertThat(second).as("the HEAD response carries no body: the next bytes are the next response")
+                .startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nok");
+    }
+
+    @Test
+    void aBodyDelimitedByTheInstanceClosingReachesTheClientWhole() throws Exception {
+        HttpResponse<String> r = get("/until-close");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("the body ends when the instance closes");
+        assertThat(get("/ok").body()).isEqualTo("ok");
+    }
+
+    @Test
+    void interimResponsesAreNotPassedOnAndTheFinalOneIs() throws Exception {
+        HttpResponse<String> r = get("/interim");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("final");
+        assertThat(r.headers().map()).doesNotContainKey("link");
+    }
+
+    @Test
+    void noContentHasNoBodyAndKeepsTheConnectionUsable() throws Exception {
+        HttpResponse<String> r = get("/no-content");
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(r.body()).isEmpty();
+        assertThat(r.headers().firstValue("x-note")).hasValue("nothing");
+        assertThat(get("/ok").body()).isEqualTo("ok");
+    }
+
+    @Test
+    void aChunkedBodyWithTrailersArrivesWhole() throws Exception {
+        assertThat(get("/trailers").body()).isEqualTo("hello world");
+        assertThat(get("/ok").body()).isEqualTo("ok");
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + path)).header("Host", HOST)
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** For each request head on a connection, writes the script of its path; closes after a close-delimited one. */
+    private static void serve() {
+        while (!upstream.isClosed()) {
+            try {
+                Socket s = upstream.accept();
+                Thread t = new Thread(() -> answer(s), "scripted-upstream-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void answer(Socket s) {
+        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            while (true) {
+                StringBuilder head = new StringBuilder();
+                for (int c; !head.toString().endsWith("\r\n\r\n"); ) {
+                    if ((c = in.read()) < 0) {
+                        return;
+                    }
+                    head.append((char) c);
+                }
+                String path = head.toString().split(" ", 3)[1];
+                out.write(SCRIPTS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                if (path.equals("/until-close")) {
+                    return;
+                }
+            }
+        } catch (IOException ignored) {
+            // the router closed the connection
+        }
+    }
+}
