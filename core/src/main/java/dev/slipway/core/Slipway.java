@@ -8,6 +8,7 @@ import dev.slipway.core.internal.Arns;
 import dev.slipway.core.internal.control.ControlState;
 import dev.slipway.core.internal.control.Recovery;
 import dev.slipway.core.internal.control.ResourceActions;
+import dev.slipway.core.internal.control.RouterControl;
 import dev.slipway.core.internal.control.ServiceActions;
 import dev.slipway.core.internal.control.StateDirectoryLock;
 import dev.slipway.core.internal.control.Startup;
@@ -21,7 +22,6 @@ import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
-import dev.slipway.core.spi.RouterProvider;
 import dev.slipway.core.spi.RouterTimeouts;
 import dev.slipway.core.store.FileStateStore;
 import dev.slipway.core.store.StateStore;
@@ -33,10 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Slipway embedded: the App Runner actions as methods, a compute backend that runs the instances, and a router that
@@ -57,8 +54,6 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} stops every instance, build and the router.
  */
 public final class Slipway implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Slipway.class);
-
     private final Path stateDir;
     private final boolean deleteStateDir;
     private final StateDirectoryLock lock;
@@ -71,7 +66,8 @@ public final class Slipway implements AutoCloseable {
     private final HealthProbes probes = new HealthProbes();
     private final ServiceActions services;
     private final ResourceActions resources;
-    private final RouterProvider.Router router;
+    private final RouterControl router;
+    private final boolean directPorts;
     private final Runnable stopSampling;
 
     private Slipway(Builder b) {
@@ -90,7 +86,7 @@ public final class Slipway implements AutoCloseable {
         this.logs = new LogStreams(stateDir.resolve("logs"));
         b.listeners.forEach(logs::addListener);
         ComputeBackend loaded = null;
-        RouterProvider.Router started = null;
+        RouterControl started = null;
         try {
             loaded = Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
             this.backend = loaded;
@@ -101,13 +97,11 @@ public final class Slipway implements AutoCloseable {
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain, b.planOverrides, b.workingTrees, b.allowedSourceDirectories));
             this.resources = new ResourceActions(state);
             if (b.routerPort >= 0) {
-                RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
-                        new IllegalStateException("No router on the classpath: add dev.slipway:slipway-router-netty, "
-                                + "or build with routerPort(-1) to run without one"));
-                started = provider.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts);
+                started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts);
                 services.routerPort(started.port());
             }
             this.router = started;
+            this.directPorts = b.directPorts && started != null;
             Recovery.restore(store, state, services, backend, controlPlaneId);
             this.stopSampling = services.startSampling(b.autoscaling, meters);
         } catch (RuntimeException e) {
@@ -134,7 +128,7 @@ public final class Slipway implements AutoCloseable {
 
     /** The port the router listens on, if it runs. */
     public Optional<Integer> routerPort() {
-        return Optional.ofNullable(router).map(RouterProvider.Router::port);
+        return Optional.ofNullable(router).map(RouterControl::port);
     }
 
     /** The routes the router serves now (an immutable snapshot), for diagnostics and tests. */
@@ -161,7 +155,20 @@ public final class Slipway implements AutoCloseable {
     }
 
     public CreateServiceResponse createService(CreateServiceRequest request) {
-        return services.createService(request);
+        CreateServiceResponse created = services.createService(request);
+        if (directPorts) {
+            router.directPort(created.service().serviceUrl());
+        }
+        return created;
+    }
+
+    /**
+     * The service's own port on the router's address, opened on first call (or at creation, {@code directPorts(true)})
+     * and closed when it is deleted: {@code http://127.0.0.1:<port>/} reaches it with no Host header to set.
+     */
+    public int directPort(String serviceArn) {
+        String url = describeService(new DescribeServiceRequest(serviceArn)).service().serviceUrl();
+        return Optional.ofNullable(router).orElseThrow(() -> new IllegalStateException("no router (routerPort(-1))")).directPort(url);
     }
 
     public DescribeServiceResponse describeService(DescribeServiceRequest request) {
@@ -177,7 +184,11 @@ public final class Slipway implements AutoCloseable {
     }
 
     public DeleteServiceResponse deleteService(DeleteServiceRequest request) {
-        return services.deleteService(request);
+        DeleteServiceResponse deleted = services.deleteService(request);
+        if (router != null) {
+            router.closeDirectPort(deleted.service().serviceUrl());
+        }
+        return deleted;
     }
 
     public PauseServiceResponse pauseService(PauseServiceRequest request) {
@@ -236,10 +247,7 @@ public final class Slipway implements AutoCloseable {
         return resources.deleteConnection(request);
     }
 
-    /**
-     * Completes a connection's handshake with an access token for its provider (cloning over HTTPS); it becomes
-     * AVAILABLE.
-     */
+    /** Completes a connection's handshake with an access token for its provider (cloning over HTTPS): AVAILABLE. */
     public Connection completeConnectionHandshake(String connectionArn, String token) {
         return resources.completeConnectionHandshake(connectionArn, RepositoryCredential.token(token));
     }
@@ -275,23 +283,13 @@ public final class Slipway implements AutoCloseable {
     }
 
     /**
-     * Stops draining: the router stops accepting connections and answers new requests 503, requests in flight finish
-     * (up to the drain timeout), then every instance and build stops, and (for a temporary state directory) it is
-     * deleted.
+     * Stops draining: the router stops accepting and answers new requests 503, requests in flight finish (up to the
+     * drain timeout), then every instance and build stops, and a temporary state directory is deleted.
      */
     @Override
     public void close() {
         if (router != null) {
-            router.stopAccepting();
-            routingTable.closeAll("Slipway is stopping. Try again when it runs again.");
-            try {
-                if (!routingTable.awaitAllIdle(timeouts.drain())) {
-                    LOG.warn("requests still in flight after {}s of draining; stopping anyway", timeouts.drain().toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            router.close();
+            router.drainAndClose(timeouts.drain());
         }
         stopSampling.run();
         services.close();
@@ -321,6 +319,7 @@ public final class Slipway implements AutoCloseable {
         private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
         private boolean workingTrees;
         private boolean autoscaling = true;
+        private boolean directPorts;
         private MeterRegistry meters = new SimpleMeterRegistry();
         private Admission admission = Admission.DEFAULT;
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
@@ -381,6 +380,9 @@ public final class Slipway implements AutoCloseable {
 
         /** Scale services within MinSize..MaxSize by the router's concurrency (default on); off, {@link Slipway#scaleTo} rules. */
         public Builder autoscaling(boolean on) { this.autoscaling = on; return this; }
+
+        /** Give every service a port of its own on the router's address at creation (see {@link Slipway#directPort}). */
+        public Builder directPorts(boolean on) { this.directPorts = on; return this; }
 
         /** Where the per-service meters go (default: an in-memory registry; a PrometheusMeterRegistry for /metrics). */
         public Builder meterRegistry(MeterRegistry registry) { this.meters = registry; return this; }

@@ -73,6 +73,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Compute backend (default: ${DEFAULT-VALUE}).", defaultValue = "local")
     String backend;
 
+    @Option(names = "--local-port", description = "Also serve the service on a port of its own on 127.0.0.1, printed once "
+            + "it runs, so http://127.0.0.1:<port>/ reaches it with no Host header (browsers, HttpClient, curl without -H).")
+    boolean localPort;
+
     @picocli.CommandLine.Mixin
     BaseImageOption baseImages;
 
@@ -137,6 +141,9 @@ final class UpCommand implements Callable<Integer> {
             }
             out.println();
             out.println("Service " + serviceName + " is RUNNING at http://" + created.service().serviceUrl() + "/");
+            if (localPort) {
+                out.println("Also at http://127.0.0.1:" + slipway.directPort(created.service().serviceArn()) + "/ (its own port)");
+            }
             out.println("Press Ctrl-C to stop it.");
             out.println();
             stopped.await();

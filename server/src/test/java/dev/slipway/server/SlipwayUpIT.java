@@ -40,9 +40,14 @@ class SlipwayUpIT {
 
     @Test
     void upBuildsTheExampleStreamsTheLogServesItAndStopsEverythingOnSigterm() throws Exception {
-        slipway = SlipwayJar.start("up", PYTHON_HELLO.toString(), "--router-port", "0");
+        slipway = SlipwayJar.start("up", PYTHON_HELLO.toString(), "--router-port", "0", "--local-port");
         Matcher running = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
         assertThat(running.group(1)).isEqualTo("python-hello");
+        int localPort = Integer.parseInt(slipway.awaitLine(Pattern.compile("Also at http://127\\.0\\.0\\.1:(\\d+)/"),
+                Duration.ofSeconds(30)).group(1));
+        assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + localPort + "/")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body()).as("its own port, no Host header").isEqualTo("Hello, Jane!");
         assertThat(running.group(2)).matches("python-hello-[0-9a-f]{6}\\.localhost");
         int routerPort = Integer.parseInt(running.group(3));
 
@@ -57,6 +62,7 @@ class SlipwayUpIT {
         slipway.awaitExit(Duration.ofMinutes(1));
         assertThat(HttpProbe.listening(instancePort)).as("instance stopped with slipway").isFalse();
         assertThat(HttpProbe.listening(routerPort)).as("router stopped with slipway").isFalse();
+        assertThat(HttpProbe.listening(localPort)).as("its own port closed with slipway").isFalse();
     }
 
     @Test

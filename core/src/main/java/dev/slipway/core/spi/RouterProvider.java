@@ -11,6 +11,19 @@ public interface RouterProvider {
     interface Router extends AutoCloseable {
         int port();
 
+        /**
+         * Opens a listener of its own for the service served at {@code host} (its ServiceUrl's host), on the router's
+         * address and {@code port} (0: a free one): every request to it goes to that service, whatever its Host header
+         * says, so a plain {@code http://127.0.0.1:<port>/} reaches it. Opening it again returns the same port.
+         */
+        default int openDirectPort(String host, int port) {
+            throw new UnsupportedOperationException("this router has no direct ports");
+        }
+
+        /** Closes the direct port of {@code host}, if one is open. */
+        default void closeDirectPort(String host) {
+        }
+
         /** Stops accepting new connections; connections already open are served until {@link #close()}. */
         void stopAccepting();
 

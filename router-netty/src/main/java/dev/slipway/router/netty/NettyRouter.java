@@ -12,7 +12,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.util.ResourceLeakDetector;
+import dev.slipway.core.routing.RoutingSnapshot;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,13 +25,31 @@ import java.util.concurrent.TimeUnit;
 public final class NettyRouter implements RouterProvider.Router {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final Transport transport;
+    private final RoutingView table;
+    private final UpstreamPool pool;
+    private final RouterTimeouts timeouts;
+    private final String bindHost;
     private final Channel serverChannel;
     private final int port;
+    /** Direct ports by the host of the service they serve. */
+    private final Map<String, Channel> direct = new ConcurrentHashMap<>();
 
-    private NettyRouter(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel) {
-        this.boss = boss;
-        this.workers = workers;
-        this.serverChannel = serverChannel;
+    private NettyRouter(Transport transport, RoutingView table, RouterTimeouts timeouts, String bindHost, int port) {
+        this.transport = transport;
+        this.table = table;
+        this.timeouts = timeouts;
+        this.bindHost = bindHost;
+        this.pool = new UpstreamPool(transport);
+        this.boss = transport.group(1, "slipway-router-boss");
+        this.workers = transport.group(Transport.eventLoops(), "slipway-router");
+        try {
+            this.serverChannel = bind(port, null);
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
@@ -43,12 +64,15 @@ public final class NettyRouter implements RouterProvider.Router {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // its sampling costs every buffer; opt in with the property
         }
         Transport transport = Transport.choose();
-        int loops = Transport.eventLoops();
-        EventLoopGroup boss = transport.group(1, "slipway-router-boss");
-        EventLoopGroup workers = transport.group(loops, "slipway-router");
-        UpstreamPool pool = new UpstreamPool(transport);
+        NettyRouter router = new NettyRouter(transport, table, timeouts, host, port);
+        transport.log(Transport.eventLoops());
+        return router;
+    }
+
+    /** A listener on {@code port} whose connections route by Host, or all to {@code fixedHost} when it is not null. */
+    private Channel bind(int port, String fixedHost) {
         try {
-            Channel ch = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
+            return new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -57,16 +81,12 @@ public final class NettyRouter implements RouterProvider.Router {
                             c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
                             c.pipeline().addLast("http-codec", new HttpServerCodec());
                             c.pipeline().addLast("expect-continue", new HttpServerExpectContinueHandler());
-                            c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request()));
+                            c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request(), fixedHost));
                         }
-                    }).bind(host, port).syncUninterruptibly().channel();
-            transport.log(loops);
-            return new NettyRouter(boss, workers, ch);
+                    }).bind(bindHost, port).syncUninterruptibly().channel();
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
-            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw new IllegalStateException("The router cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "); choose another port with --router-port", e);
+            throw new IllegalStateException("The router cannot listen on " + bindHost + ":" + port + " (" + e.getMessage()
+                    + "); choose another port" + (fixedHost == null ? " with --router-port" : ""), e);
         }
     }
 
@@ -76,13 +96,33 @@ public final class NettyRouter implements RouterProvider.Router {
     }
 
     @Override
+    public synchronized int openDirectPort(String host, int port) {
+        String key = RoutingSnapshot.normalizeHost(host);
+        Channel open = direct.get(key);
+        if (open == null) {
+            open = bind(port, key);
+            direct.put(key, open);
+        }
+        return ((InetSocketAddress) open.localAddress()).getPort();
+    }
+
+    @Override
+    public synchronized void closeDirectPort(String host) {
+        Channel open = direct.remove(RoutingSnapshot.normalizeHost(host));
+        if (open != null) {
+            open.close().syncUninterruptibly();
+        }
+    }
+
+    @Override
     public void stopAccepting() {
         serverChannel.close().syncUninterruptibly();
+        direct.values().forEach(c -> c.close().syncUninterruptibly());
     }
 
     @Override
     public void close() {
-        serverChannel.close().syncUninterruptibly();
+        stopAccepting();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -33,6 +34,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final RoutingView table;
     private final UpstreamPool pool;
     private final Duration requestTimeout;
+    /** On a service's direct port: the host of that service, which every request goes to. */
+    private final String fixedHost;
     private final Exchange ex = new Exchange();
     private ChannelHandlerContext ctx;
     private IdleDeadlines deadlines;
@@ -42,10 +45,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final Runnable onRequestTimeout = this::requestTimedOut;
     private String clientAddress;
 
-    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, Duration requestTimeout) {
+    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, Duration requestTimeout, String fixedHost) {
         this.table = table;
         this.pool = pool;
         this.requestTimeout = requestTimeout;
+        this.fixedHost = fixedHost;
     }
 
     @Override
@@ -91,10 +95,18 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         try {
             host = ForwardingRules.prepare(request);
         } catch (ForwardingRules.Refused e) {
-            ReferenceCountUtil.release(request);
-            ex.keepAlive &= !e.closes();
-            answer(e.status(), e.getMessage(), false);
-            return;
+            if (fixedHost != null && !e.closes()) { // no Host header: none is needed on a direct port
+                host = fixedHost;
+                request.headers().set(HttpHeaderNames.HOST, fixedHost);
+            } else {
+                ReferenceCountUtil.release(request);
+                ex.keepAlive &= !e.closes();
+                answer(e.status(), e.getMessage(), false);
+                return;
+            }
+        }
+        if (fixedHost != null) {
+            host = fixedHost;
         }
         Acquisition acquired = table.acquire(host);
         if (!(acquired instanceof Acquisition.Leased) && !(acquired instanceof Acquisition.Queued)) {

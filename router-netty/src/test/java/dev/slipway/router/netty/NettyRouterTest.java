@@ -90,6 +90,24 @@ class NettyRouterTest {
     }
 
     @Test
+    void aDirectPortServesItsServiceWhateverTheHostHeaderSaysAndClosesWithIt() throws Exception {
+        Endpoint e = upstream("one", exchange -> respond(exchange, 200, "direct " + exchange.getRequestURI()));
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(e), 100)));
+
+        int port = router.openDirectPort(HOST + ":" + router.port(), 0);
+
+        assertThat(router.openDirectPort(HOST, 0)).as("opened once").isEqualTo(port);
+        HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/a?b=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.body()).isEqualTo("direct /a?b=1");
+        assertThat(dev.slipway.core.testing.RawHttp.exchange(port, "GET /old HTTP/1.0\r\n\r\n", 5000))
+                .as("HTTP/1.0 without a Host header").startsWith("HTTP/1.1 200 ").endsWith("direct /old");
+        router.closeDirectPort(HOST);
+        assertThat(dev.slipway.core.testing.HttpProbe.listening(port)).isFalse();
+    }
+
+    @Test
     void largeBodiesStreamBothWaysIntact() throws Exception {
         byte[] download = new byte[24 * 1024 * 1024];
         new Random(7).nextBytes(download);

@@ -1,0 +1,65 @@
+package dev.slipway.core.internal.control;
+
+import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.spi.RouterProvider;
+import dev.slipway.core.spi.RouterTimeouts;
+import java.time.Duration;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The router as the control plane drives it: started from the class path, direct ports per service, drained at close. */
+public final class RouterControl {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterControl.class);
+
+    private final RouterProvider.Router router;
+    private final RoutingTable table;
+
+    private RouterControl(RouterProvider.Router router, RoutingTable table) {
+        this.router = router;
+        this.table = table;
+    }
+
+    /** Starts the router found on the class path ({@code RouterProvider}), serving {@code table}. */
+    public static RouterControl start(RoutingTable table, String host, int port, RouterTimeouts timeouts) {
+        RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
+                new IllegalStateException("No router on the classpath: add dev.slipway:slipway-router-netty, "
+                        + "or build with routerPort(-1) to run without one"));
+        return new RouterControl(provider.start(table, host, port, timeouts), table);
+    }
+
+    public int port() {
+        return router.port();
+    }
+
+    /** The direct port of the service at {@code serviceUrl} (host[:port]), opened on first use. */
+    public int directPort(String serviceUrl) {
+        return router.openDirectPort(host(serviceUrl), 0);
+    }
+
+    public void closeDirectPort(String serviceUrl) {
+        router.closeDirectPort(host(serviceUrl));
+    }
+
+    private static String host(String serviceUrl) {
+        return serviceUrl.replaceAll("^https?://", "").replaceAll("[:/].*$", "");
+    }
+
+    /** Stops accepting, answers new requests 503, lets requests in flight finish (up to {@code drain}), then closes. */
+    public void drainAndClose(Duration drain) {
+        router.stopAccepting();
+        table.closeAll("Slipway is stopping. Try again when it runs again.");
+        try {
+            if (!table.awaitAllIdle(drain)) {
+                LOG.warn("requests still in flight after {}s of draining; stopping anyway", drain.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        router.close();
+    }
+
+    public void close() {
+        router.close();
+    }
+}
