@@ -6,7 +6,9 @@ import dev.slipway.core.model.OperationSummary;
 import dev.slipway.core.model.OperationType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +26,7 @@ public final class OperationRecord implements Operation {
     private volatile Instant updatedAt;
     private volatile Instant endedAt;
     private volatile String failureReason;
+    private volatile Supplier<List<String>> log = List::of;
 
     OperationRecord(OperationType type, String targetArn) {
         this(UUID.randomUUID().toString(), type, targetArn, Instant.now());
@@ -55,6 +58,16 @@ public final class OperationRecord implements Operation {
     @Override
     public String id() {
         return id;
+    }
+
+    /** Where {@link #log()} reads the operation's deployment log from. */
+    void logFrom(Supplier<List<String>> source) {
+        this.log = source;
+    }
+
+    @Override
+    public List<String> log() {
+        return log.get();
     }
 
     @Override

@@ -47,6 +47,7 @@ final class OperationRunner implements AutoCloseable {
 
     void run(String serviceName, OperationRecord op, Body body, Ending ending) {
         DeploymentLog log = new DeploymentLog(logs.sink(serviceName, "deployment/" + op.id()));
+        op.logFrom(() -> logs.read(serviceName, "deployment/" + op.id()));
         LogSink events = logs.sink(serviceName, "events");
         threads.execute(() -> {
             Thread.currentThread().setName("slipway-operation-" + serviceName);
