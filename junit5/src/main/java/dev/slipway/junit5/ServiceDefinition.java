@@ -1,0 +1,43 @@
+package dev.slipway.junit5;
+
+import dev.slipway.core.Slipway;
+import dev.slipway.core.api.CreateServiceRequest;
+import dev.slipway.core.api.CreateServiceResponse;
+import dev.slipway.core.model.SourceConfiguration;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+/** What to deploy for a test, from an annotation or the programmatic extension. */
+record ServiceDefinition(String source, String branch, String name, String backend, Wait readiness) {
+    /** Creates the service on the shared engine of its backend, waits until it serves and {@link #readiness} is satisfied. */
+    RunningService deploy(Slipway slipway) {
+        boolean git = source.contains("://") || source.startsWith("git@") || source.endsWith(".git");
+        SourceConfiguration configuration = git ? SourceConfiguration.git(source, branch)
+                : SourceConfiguration.git(Path.of(source).toAbsolutePath().normalize().toString(), branch);
+        CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder()
+                .serviceName(uniqueName()).sourceConfiguration(configuration).build());
+        try {
+            created.operation().awaitSuccess(RunningService.OPERATION_TIMEOUT);
+            RunningService service = new RunningService(slipway, created.service().serviceArn(), created.service().serviceName(),
+                    created.service().serviceUrl(), slipway.directPort(created.service().serviceArn()));
+            readiness.until(service, RunningService.OPERATION_TIMEOUT);
+            return service;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Service " + created.service().serviceName() + " from " + source
+                    + " was not running within " + RunningService.OPERATION_TIMEOUT.toMinutes() + " min", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deploying " + source, e);
+        }
+    }
+
+    /** The name given, or made from the source's last path element, with a random suffix so parallel tests never collide. */
+    private String uniqueName() {
+        String base = !name.isEmpty() ? name : source.replaceAll("\\.git$", "").replaceAll("/+$", "").replaceAll(".*/", "");
+        base = base.replaceAll("[^A-Za-z0-9_-]", "-");
+        base = base.substring(0, Math.min(base.length(), 33));
+        return (base.isEmpty() ? "svc" : base) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+    }
+}

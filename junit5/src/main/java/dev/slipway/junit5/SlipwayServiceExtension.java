@@ -1,0 +1,104 @@
+package dev.slipway.junit5;
+
+import java.net.URI;
+import java.util.Objects;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A service for what annotations cannot say, registered with {@code @RegisterExtension}: in a static field one
+ * service for the class, in an instance field one per test.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static SlipwayServiceExtension hello = SlipwayServiceExtension.fromDirectory("examples/python-hello")
+ *         .waitingFor(Wait.http("/"));
+ * }</pre>
+ */
+public final class SlipwayServiceExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+    private final String source;
+    private String branch = "main";
+    private String name = "";
+    private String backend = "local";
+    private Wait wait = Wait.running();
+    private RunningService service;
+    private boolean perClass;
+
+    private SlipwayServiceExtension(String source) {
+        this.source = Objects.requireNonNull(source, "source");
+    }
+
+    /** The source code in a directory (relative to the working directory), built and run as its apprunner.yaml says. */
+    public static SlipwayServiceExtension fromDirectory(String directory) {
+        return new SlipwayServiceExtension(directory);
+    }
+
+    /** The head of {@code branch} of a Git repository. */
+    public static SlipwayServiceExtension fromGit(String repositoryUrl, String branch) {
+        return new SlipwayServiceExtension(repositoryUrl).branch(branch);
+    }
+
+    public SlipwayServiceExtension branch(String branch) {
+        this.branch = branch;
+        return this;
+    }
+
+    public SlipwayServiceExtension named(String name) {
+        this.name = name;
+        return this;
+    }
+
+    public SlipwayServiceExtension onBackend(String backend) {
+        this.backend = backend;
+        return this;
+    }
+
+    public SlipwayServiceExtension waitingFor(Wait wait) {
+        this.wait = wait;
+        return this;
+    }
+
+    /** The running service (once the class's or the test's setup deployed it). */
+    public RunningService service() {
+        if (service == null) {
+            throw new IllegalStateException("the service of " + source + " is not deployed yet: use it from a test or a @BeforeEach");
+        }
+        return service;
+    }
+
+    public URI uri() {
+        return service().uri();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+        service = new ServiceDefinition(source, branch, name, backend, wait).deploy(Engines.engine(context, backend));
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!perClass) {
+            service = new ServiceDefinition(source, branch, name, backend, wait).deploy(Engines.engine(context, backend));
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass && service != null) {
+            service.delete();
+            service = null;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (perClass && service != null) {
+            service.delete();
+            service = null;
+        }
+    }
+}
