@@ -8,11 +8,16 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What to deploy for a test, from an annotation or the programmatic extension. */
 record ServiceDefinition(String source, String branch, String name, String backend, Wait readiness) {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceDefinition.class);
+
     /** Creates the service on the shared engine of its backend, waits until it serves and {@link #readiness} is satisfied. */
     RunningService deploy(Slipway slipway) {
+        long started = System.nanoTime();
         boolean git = source.contains("://") || source.startsWith("git@") || source.endsWith(".git");
         SourceConfiguration configuration = git ? SourceConfiguration.git(source, branch)
                 : SourceConfiguration.git(Path.of(source).toAbsolutePath().normalize().toString(), branch);
@@ -23,6 +28,8 @@ record ServiceDefinition(String source, String branch, String name, String backe
             RunningService service = new RunningService(slipway, created.service().serviceArn(), created.service().serviceName(),
                     created.service().serviceUrl(), slipway.directPort(created.service().serviceArn()));
             readiness.until(service, RunningService.OPERATION_TIMEOUT);
+            LOG.info("Service {} from {} is ready at {} after {} ms", service.name(), source, service.uri(),
+                    (System.nanoTime() - started) / 1_000_000);
             return service;
         } catch (TimeoutException e) {
             throw new IllegalStateException("Service " + created.service().serviceName() + " from " + source
