@@ -68,6 +68,7 @@ public final class Slipway implements AutoCloseable {
     private final ResourceActions resources;
     private final RouterControl router;
     private final boolean directPorts;
+    private final Map<String, PlanOverrides> servicePlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final Runnable stopSampling;
 
     private Slipway(Builder b) {
@@ -94,7 +95,8 @@ public final class Slipway implements AutoCloseable {
             StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
-                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain, b.planOverrides, b.workingTrees, b.allowedSourceDirectories));
+                    probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
+                    name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories));
             this.resources = new ResourceActions(state);
             if (b.routerPort >= 0) {
                 started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts);
@@ -131,15 +133,17 @@ public final class Slipway implements AutoCloseable {
         return Optional.ofNullable(router).map(RouterControl::port);
     }
 
+    /** Run env and port over one service's own from its next deployment on (an extension; this engine's, not in the state). */
+    public void overridePlan(String serviceName, PlanOverrides overrides) {
+        servicePlans.put(serviceName, overrides);
+    }
+
     /** The routes the router serves now (an immutable snapshot), for diagnostics and tests. */
     public RoutingSnapshot routes() {
         return routingTable.snapshot();
     }
 
-    /**
-     * Sets how many instances a RUNNING service has, beyond what App Runner's API offers (MinSize sets it at each
-     * deployment). The future completes once that many are healthy and any surplus has drained and stopped.
-     */
+    /** Sets a RUNNING service's instance count (MinSize sets it at each deployment); done once healthy and drained. */
     public CompletableFuture<Void> scaleTo(String serviceArn, int instances) {
         return services.scaleTo(serviceArn, instances).done();
     }
@@ -162,10 +166,7 @@ public final class Slipway implements AutoCloseable {
         return created;
     }
 
-    /**
-     * The service's own port on the router's address, opened on first call (or at creation, {@code directPorts(true)})
-     * and closed when it is deleted: {@code http://127.0.0.1:<port>/} reaches it with no Host header to set.
-     */
+    /** The service's own port on the router's address (opened on first call, closed with the service): no Host header needed. */
     public int directPort(String serviceArn) {
         String url = describeService(new DescribeServiceRequest(serviceArn)).service().serviceUrl();
         return Optional.ofNullable(router).orElseThrow(() -> new IllegalStateException("no router (routerPort(-1))")).directPort(url);
@@ -252,10 +253,7 @@ public final class Slipway implements AutoCloseable {
         return resources.completeConnectionHandshake(connectionArn, RepositoryCredential.token(token));
     }
 
-    /**
-     * Completes a connection's handshake with an SSH private key (PEM or OpenSSH format) for cloning over SSH
-     * ({@code ssh://git@host/owner/repo.git} or {@code git@host:owner/repo.git}); it becomes AVAILABLE.
-     */
+    /** Completes a connection's handshake with an SSH private key (PEM or OpenSSH) for cloning over SSH: AVAILABLE. */
     public Connection completeConnectionHandshakeWithSshKey(String connectionArn, String privateKey) {
         return resources.completeConnectionHandshake(connectionArn, RepositoryCredential.sshKey(privateKey));
     }
@@ -282,10 +280,7 @@ public final class Slipway implements AutoCloseable {
         return region;
     }
 
-    /**
-     * Stops draining: the router stops accepting and answers new requests 503, requests in flight finish (up to the
-     * drain timeout), then every instance and build stops, and a temporary state directory is deleted.
-     */
+    /** Stops draining: no new connections, new requests 503, requests in flight finish (up to the drain timeout), then everything stops. */
     @Override
     public void close() {
         if (router != null) {

@@ -5,11 +5,15 @@ import dev.slipway.core.api.DeleteServiceRequest;
 import dev.slipway.core.api.PauseServiceRequest;
 import dev.slipway.core.api.ResumeServiceRequest;
 import dev.slipway.core.api.StartDeploymentRequest;
+import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.observe.LogStreams;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /** A service a test deployed: where to call it, its logs, and what a test may do to it. */
@@ -21,13 +25,15 @@ public final class RunningService {
     private final String name;
     private final String serviceUrl;
     private final int port;
+    private final Map<String, String> env;
 
-    RunningService(Slipway slipway, String arn, String name, String serviceUrl, int port) {
+    RunningService(Slipway slipway, String arn, String name, String serviceUrl, int port, Map<String, String> env) {
         this.slipway = slipway;
         this.arn = arn;
         this.name = name;
         this.serviceUrl = serviceUrl;
         this.port = port;
+        this.env = new LinkedHashMap<>(env);
     }
 
     /** {@code http://127.0.0.1:<port>/}: the service's own port, which HttpClient, RestAssured, OkHttp and browsers call as they are. */
@@ -66,6 +72,13 @@ public final class RunningService {
     /** Deploys the source again (StartDeployment: a source directory's current files) and waits until it serves. */
     public void redeploy() {
         await(slipway.startDeployment(new StartDeploymentRequest(arn)).operation());
+    }
+
+    /** Adds (or replaces) these run environment variables and redeploys it with them; waits until it serves. */
+    public synchronized void updateEnv(Map<String, String> variables) {
+        env.putAll(variables);
+        slipway.overridePlan(name, new PlanOverrides(env, Optional.empty()));
+        redeploy();
     }
 
     /** Pauses it (its instances stop; requests get 503) and waits until it is PAUSED. */

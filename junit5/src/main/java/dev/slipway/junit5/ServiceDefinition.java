@@ -4,7 +4,11 @@ import dev.slipway.core.Slipway;
 import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.CreateServiceResponse;
 import dev.slipway.core.model.SourceConfiguration;
+import dev.slipway.core.build.PlanOverrides;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -12,7 +16,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What to deploy for a test, from an annotation or the programmatic extension. */
-record ServiceDefinition(String source, String branch, String name, String backend, Wait readiness) {
+record ServiceDefinition(String source, String branch, String name, Map<String, String> env, String backend, Wait readiness) {
+    /** {@code NAME=value} strings as a map, refusing others with a message that names the annotation's field. */
+    static Map<String, String> env(String[] pairs, String where) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(where + ": env entries are NAME=value, not '" + pair + "'");
+            }
+            env.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return env;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ServiceDefinition.class);
 
     /** Creates the service on the shared engine of its backend, waits until it serves and {@link #readiness} is satisfied. */
@@ -21,12 +38,14 @@ record ServiceDefinition(String source, String branch, String name, String backe
         boolean git = source.contains("://") || source.startsWith("git@") || source.endsWith(".git");
         SourceConfiguration configuration = git ? SourceConfiguration.git(source, branch)
                 : SourceConfiguration.git(Path.of(source).toAbsolutePath().normalize().toString(), branch);
+        String serviceName = uniqueName();
+        slipway.overridePlan(serviceName, new PlanOverrides(env, Optional.empty()));
         CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder()
-                .serviceName(uniqueName()).sourceConfiguration(configuration).build());
+                .serviceName(serviceName).sourceConfiguration(configuration).build());
         try {
             created.operation().awaitSuccess(RunningService.OPERATION_TIMEOUT);
             RunningService service = new RunningService(slipway, created.service().serviceArn(), created.service().serviceName(),
-                    created.service().serviceUrl(), slipway.directPort(created.service().serviceArn()));
+                    created.service().serviceUrl(), slipway.directPort(created.service().serviceArn()), env);
             readiness.until(service, RunningService.OPERATION_TIMEOUT);
             LOG.info("Service {} from {} is ready at {} after {} ms", service.name(), source, service.uri(),
                     (System.nanoTime() - started) / 1_000_000);

@@ -54,7 +54,7 @@ public final class SlipwayExtension implements BeforeAllCallback, AfterAllCallba
                             + "RunningService, not " + field.getType().getSimpleName());
                 }
                 ServiceDefinition definition = new ServiceDefinition(annotation.source(), annotation.branch(), annotation.name(),
-                        annotation.backend(), annotation.healthCheck().isEmpty() ? Wait.running() : Wait.http(annotation.healthCheck()));
+                        ServiceDefinition.env(annotation.env(), "@SlipwayService " + field.getName()), annotation.backend(), annotation.healthCheck().isEmpty() ? Wait.running() : Wait.http(annotation.healthCheck()));
                 RunningService service = definition.deploy(Engines.engine(context, annotation.backend()));
                 deployed(context, instance == null).add(service);
                 field.setAccessible(true);

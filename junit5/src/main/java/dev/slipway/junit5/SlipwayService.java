@@ -14,6 +14,9 @@ public @interface SlipwayService {
     /** A directory (relative to the working directory, the project's when Maven runs the tests) or a Git URL. */
     String source();
 
+    /** Run environment variables, {@code "NAME=value"}, over the ones apprunner.yaml sets. */
+    String[] env() default {};
+
     /** Git branch to deploy; a plain directory is deployed as it is. */
     String branch() default "main";
 

@@ -1,6 +1,8 @@
 package dev.slipway.junit5;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -24,6 +26,7 @@ public final class SlipwayServiceExtension implements BeforeAllCallback, AfterAl
     private String name = "";
     private String backend = "local";
     private Wait wait = Wait.running();
+    private final Map<String, String> env = new LinkedHashMap<>();
     private RunningService service;
     private boolean perClass;
 
@@ -43,6 +46,12 @@ public final class SlipwayServiceExtension implements BeforeAllCallback, AfterAl
 
     public SlipwayServiceExtension branch(String branch) {
         this.branch = branch;
+        return this;
+    }
+
+    /** A run environment variable over the ones apprunner.yaml sets. */
+    public SlipwayServiceExtension withEnv(String name, String value) {
+        env.put(name, value);
         return this;
     }
 
@@ -76,13 +85,13 @@ public final class SlipwayServiceExtension implements BeforeAllCallback, AfterAl
     @Override
     public void beforeAll(ExtensionContext context) {
         perClass = true;
-        service = new ServiceDefinition(source, branch, name, backend, wait).deploy(Engines.engine(context, backend));
+        service = new ServiceDefinition(source, branch, name, env, backend, wait).deploy(Engines.engine(context, backend));
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         if (!perClass) {
-            service = new ServiceDefinition(source, branch, name, backend, wait).deploy(Engines.engine(context, backend));
+            service = new ServiceDefinition(source, branch, name, env, backend, wait).deploy(Engines.engine(context, backend));
         }
     }
 

@@ -18,7 +18,7 @@ class SlipwayTestAnnotationTest {
     @SlipwayService(source = "../examples/python-hello", healthCheck = "/")
     static RunningService shared;
 
-    @SlipwayService(source = "../examples/python-hello", name = "fresh")
+    @SlipwayService(source = "../examples/python-hello", name = "fresh", env = "NAME=Ada")
     RunningService fresh;
 
     @Test
@@ -38,7 +38,7 @@ class SlipwayTestAnnotationTest {
         assertThat(FRESH_ARNS.add(fresh.arn())).as("a service no other test had").isTrue();
         assertThat(fresh.name()).startsWith("fresh-");
         assertThat(client.send(HttpRequest.newBuilder(fresh.uri()).build(), HttpResponse.BodyHandlers.ofString()).body())
-                .isEqualTo("Hello, Jane!");
+                .as("env over apprunner.yaml's NAME").isEqualTo("Hello, Ada!");
     }
 
     @Test

@@ -24,6 +24,16 @@ public record PlanOverrides(Map<String, String> runEnv, Optional<Integer> port) 
         });
     }
 
+    /** These, then {@code more} over them (its variables and port win). */
+    public PlanOverrides and(PlanOverrides more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> env = new LinkedHashMap<>(runEnv);
+        env.putAll(more.runEnv);
+        return new PlanOverrides(env, more.port.or(() -> port));
+    }
+
     public boolean isEmpty() {
         return runEnv.isEmpty() && port.isEmpty();
     }

@@ -28,6 +28,7 @@ import java.time.Instant;
 import dev.slipway.core.scaling.ConcurrencyAutoscaler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.function.Function;
 import dev.slipway.core.model.ServiceStatus;
 import dev.slipway.core.model.AutoScalingConfiguration;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class ServiceActions implements AutoCloseable {
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
     public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                           HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
-                          PlanOverrides planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories) {
+                          Function<String, PlanOverrides> planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories) {
     }
 
     public ServiceActions(ControlState state, Runtime runtime) {
@@ -333,7 +334,7 @@ public final class ServiceActions implements AutoCloseable {
             Deployment.Access access = state.connections.usedBy(s.spec().source())
                     .map(c -> new Deployment.Access(c.credential(), c.hostKeys(), () -> state.writeEventually(() -> { })))
                     .orElse(Deployment.Access.NONE);
-            return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides(), runtime.workingTrees(),
+            return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides().apply(s.name()), runtime.workingTrees(),
                     runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
                     ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
