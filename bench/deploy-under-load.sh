@@ -10,12 +10,8 @@ command -v hey > /dev/null || { echo "needs hey: apt-get install hey" >&2; exit 
 work=$(mktemp -d)
 api=18486 router=19086
 mkdir -p "$work/app" "$work/state" && cp examples/python-hello/* "$work/app/"
-java -jar server/target/slipway.jar server --state-dir "$work/state" --api-port $api --router-port $router --allow-source-dir "$work" > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-export AWS_SHARED_CREDENTIALS_FILE="$work/state/credentials" AWS_PROFILE=slipway AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=
-E="--endpoint-url http://127.0.0.1:$api"
-for _ in $(seq 100); do [ -f "$work/state/credentials" ] && grep -q "listening" "$work/server.log" && break; sleep 0.1; done
+source bench/lib.sh
+start_server $api $router --allow-source-dir "$work"
 asc=$(aws apprunner create-auto-scaling-configuration $E --auto-scaling-configuration-name bench \
   --max-concurrency 4 --min-size 1 --max-size 3 --query AutoScalingConfiguration.AutoScalingConfigurationArn --output text)
 repo="{\"RepositoryUrl\":\"file://$work/app\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}"

@@ -12,13 +12,8 @@ if [ -z "$(docker images -q $image)" ]; then
   tar -C "$root" -c . | docker import - $image >/dev/null; rm -rf "$root"
 fi
 work=$(mktemp -d) api=18486 router=19086
-java -jar server/target/slipway.jar server --backend docker --state-dir "$work/state" --api-port $api --router-port $router \
-  > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-export AWS_SHARED_CREDENTIALS_FILE="$work/state/credentials" AWS_PROFILE=slipway AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=
-E="--endpoint-url http://127.0.0.1:$api"
-for _ in $(seq 200); do [ -f "$work/state/credentials" ] && grep -q "listening" "$work/server.log" && break; sleep 0.1; done
+source bench/lib.sh
+start_server $api $router --backend docker
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
 running=() first=()

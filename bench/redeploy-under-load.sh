@@ -8,12 +8,8 @@ n=${1:-3}
 work=$(mktemp -d)
 api=18485 router=19085
 mkdir -p "$work/app" "$work/state" && cp examples/python-hello/* "$work/app/"
-java -jar server/target/slipway.jar server --state-dir "$work/state" --api-port $api --router-port $router --allow-source-dir "$work" > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-export AWS_SHARED_CREDENTIALS_FILE="$work/state/credentials" AWS_PROFILE=slipway AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=
-E="--endpoint-url http://127.0.0.1:$api"
-for _ in $(seq 100); do [ -f "$work/state/credentials" ] && grep -q "listening" "$work/server.log" && break; sleep 0.1; done
+source bench/lib.sh
+start_server $api $router --allow-source-dir "$work"
 arn=$(aws apprunner create-service --service-name bench-svc $E --query Service.ServiceArn --output text \
   --source-configuration "{\"CodeRepository\":{\"RepositoryUrl\":\"file://$work/app\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}")
 while :; do

@@ -9,9 +9,6 @@ import dev.slipway.core.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -32,16 +29,13 @@ class RouterFramingTest {
     private static final RoutingTable TABLE = new RoutingTable();
     private static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
     private static NettyRouter router;
-    private static ServerSocket upstream;
+    private static ScriptedUpstream upstream;
 
     @BeforeAll
     static void start() throws IOException {
-        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread accept = new Thread(RouterFramingTest::serve, "recording-upstream");
-        accept.setDaemon(true);
-        accept.start();
+        upstream = new ScriptedUpstream(RouterFramingTest::answer);
         TABLE.put(HOST, Optional.of(Route.serving("svc-id", "svc",
-                List.of(new Endpoint("one", "127.0.0.1", upstream.getLocalPort())), 100)));
+                List.of(new Endpoint("one", "127.0.0.1", upstream.port())), 100)));
         router = NettyRouter.start(TABLE, "127.0.0.1", 0);
     }
 
@@ -108,41 +102,15 @@ class RouterFramingTest {
         return RawHttp.exchange(router.port(), request, 5000);
     }
 
-    /** An upstream that records each request head, reads a Content-Length body, and answers 200 on a kept-alive connection. */
-    private static void serve() {
-        while (!upstream.isClosed()) {
-            try {
-                Socket s = upstream.accept();
-                Thread t = new Thread(() -> answer(s), "recording-upstream-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
+    /** Records each request head, reads a Content-Length body, and answers 200 on a kept-alive connection. */
+    private static boolean answer(String head, InputStream in, OutputStream out) throws IOException {
+        RECEIVED.add(head);
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                in.readNBytes(Integer.parseInt(line.substring(15).trim()));
             }
         }
-    }
-
-    private static void answer(Socket s) {
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-            while (true) {
-                StringBuilder head = new StringBuilder();
-                for (int c; !head.toString().endsWith("\r\n\r\n"); ) {
-                    if ((c = in.read()) < 0) {
-                        return;
-                    }
-                    head.append((char) c);
-                }
-                RECEIVED.add(head.toString());
-                for (String line : head.toString().split("\r\n")) {
-                    if (line.toLowerCase().startsWith("content-length:")) {
-                        in.readNBytes(Integer.parseInt(line.substring(15).trim()));
-                    }
-                }
-                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            }
-        } catch (IOException ignored) {
-            // the router closed the connection
-        }
+        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+        return true;
     }
 }

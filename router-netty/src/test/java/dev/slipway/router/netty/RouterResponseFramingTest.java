@@ -9,9 +9,6 @@ import dev.slipway.core.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,16 +38,13 @@ class RouterResponseFramingTest {
     private static final RoutingTable TABLE = new RoutingTable();
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static NettyRouter router;
-    private static ServerSocket upstream;
+    private static ScriptedUpstream upstream;
 
     @BeforeAll
     static void start() throws IOException {
-        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread accept = new Thread(RouterResponseFramingTest::serve, "scripted-upstream");
-        accept.setDaemon(true);
-        accept.start();
+        upstream = new ScriptedUpstream(RouterResponseFramingTest::answer);
         TABLE.put(HOST, Optional.of(Route.serving("svc-id", "svc",
-                List.of(new Endpoint("one", "127.0.0.1", upstream.getLocalPort())), 100)));
+                List.of(new Endpoint("one", "127.0.0.1", upstream.port())), 100)));
         router = NettyRouter.start(TABLE, "127.0.0.1", 0);
     }
 
@@ -107,40 +101,10 @@ class RouterResponseFramingTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** For each request head on a connection, writes the script of its path; closes after a close-delimited one. */
-    private static void serve() {
-        while (!upstream.isClosed()) {
-            try {
-                Socket s = upstream.accept();
-                Thread t = new Thread(() -> answer(s), "scripted-upstream-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private static void answer(Socket s) {
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-            while (true) {
-                StringBuilder head = new StringBuilder();
-                for (int c; !head.toString().endsWith("\r\n\r\n"); ) {
-                    if ((c = in.read()) < 0) {
-                        return;
-                    }
-                    head.append((char) c);
-                }
-                String path = head.toString().split(" ", 3)[1];
-                out.write(SCRIPTS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                if (path.equals("/until-close")) {
-                    return;
-                }
-            }
-        } catch (IOException ignored) {
-            // the router closed the connection
-        }
+    /** Writes the script of the request's path; closes after a close-delimited one. */
+    private static boolean answer(String head, InputStream in, OutputStream out) throws IOException {
+        String path = head.split(" ", 3)[1];
+        out.write(SCRIPTS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        return !path.equals("/until-close");
     }
 }
