@@ -5,6 +5,7 @@ import dev.slipway.core.api.DeleteServiceRequest;
 import dev.slipway.core.api.PauseServiceRequest;
 import dev.slipway.core.api.ResumeServiceRequest;
 import dev.slipway.core.api.StartDeploymentRequest;
+import dev.slipway.core.api.UpdateServiceRequest;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.observe.LogStreams;
 import java.net.URI;
@@ -25,15 +26,17 @@ public final class RunningService {
     private final String name;
     private final String serviceUrl;
     private final int port;
+    private final ServiceDefinition definition;
     private final Map<String, String> env;
 
-    RunningService(Slipway slipway, String arn, String name, String serviceUrl, int port, Map<String, String> env) {
+    RunningService(Slipway slipway, String arn, String name, String serviceUrl, int port, ServiceDefinition definition) {
         this.slipway = slipway;
         this.arn = arn;
         this.name = name;
         this.serviceUrl = serviceUrl;
         this.port = port;
-        this.env = new LinkedHashMap<>(env);
+        this.definition = definition;
+        this.env = new LinkedHashMap<>(definition.env());
     }
 
     /** {@code http://127.0.0.1:<port>/}: the service's own port, which HttpClient, RestAssured, OkHttp and browsers call as they are. */
@@ -74,11 +77,16 @@ public final class RunningService {
         await(slipway.startDeployment(new StartDeploymentRequest(arn)).operation());
     }
 
-    /** Adds (or replaces) these run environment variables and redeploys it with them; waits until it serves. */
+    /** Adds (or replaces) these run environment variables and deploys it with them; waits until it serves. */
     public synchronized void updateEnv(Map<String, String> variables) {
         env.putAll(variables);
-        slipway.overridePlan(name, new PlanOverrides(env, Optional.empty()));
-        redeploy();
+        if (definition.image() != null) { // an image service: UpdateService with the new ImageConfiguration
+            await(slipway.updateService(new UpdateServiceRequest(arn, definition.image().configuration(env), null, null, null,
+                    null, null)).operation());
+        } else {
+            slipway.overridePlan(name, new PlanOverrides(env, Optional.empty()));
+            redeploy();
+        }
     }
 
     /** Pauses it (its instances stop; requests get 503) and waits until it is PAUSED. */

@@ -5,6 +5,9 @@ import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.CreateServiceResponse;
 import dev.slipway.core.model.SourceConfiguration;
 import dev.slipway.core.build.PlanOverrides;
+import dev.slipway.core.model.ImageConfiguration;
+import dev.slipway.core.model.ImageRepository;
+import dev.slipway.core.model.ImageRepositoryType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What to deploy for a test, from an annotation or the programmatic extension. */
-record ServiceDefinition(String source, String branch, String name, Map<String, String> env, String backend, Wait readiness) {
+record ServiceDefinition(String source, String branch, Image image, String name, Map<String, String> env, String backend,
+                         Wait readiness) {
+    /** An image to run instead of source to build (on a container backend): its port and, if set, its start command. */
+    record Image(String identifier, String port, String startCommand) {
+        SourceConfiguration configuration(Map<String, String> env) {
+            return new SourceConfiguration(null, new ImageRepository(identifier, new ImageConfiguration(Map.copyOf(env), null,
+                    startCommand.isEmpty() ? null : startCommand, port), ImageRepositoryType.ECR_PUBLIC), false, null);
+        }
+    }
+
     /** {@code NAME=value} strings as a map, refusing others with a message that names the annotation's field. */
     static Map<String, String> env(String[] pairs, String where) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -36,16 +48,18 @@ record ServiceDefinition(String source, String branch, String name, Map<String, 
     RunningService deploy(Slipway slipway) {
         long started = System.nanoTime();
         boolean git = source.contains("://") || source.startsWith("git@") || source.endsWith(".git");
-        SourceConfiguration configuration = git ? SourceConfiguration.git(source, branch)
+        SourceConfiguration configuration = image != null ? image.configuration(env) : git ? SourceConfiguration.git(source, branch)
                 : SourceConfiguration.git(Path.of(source).toAbsolutePath().normalize().toString(), branch);
         String serviceName = uniqueName();
-        slipway.overridePlan(serviceName, new PlanOverrides(env, Optional.empty()));
+        if (image == null) { // an image's env is in its ImageConfiguration
+            slipway.overridePlan(serviceName, new PlanOverrides(env, Optional.empty()));
+        }
         CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder()
                 .serviceName(serviceName).sourceConfiguration(configuration).build());
         try {
             created.operation().awaitSuccess(RunningService.OPERATION_TIMEOUT);
             RunningService service = new RunningService(slipway, created.service().serviceArn(), created.service().serviceName(),
-                    created.service().serviceUrl(), slipway.directPort(created.service().serviceArn()), env);
+                    created.service().serviceUrl(), slipway.directPort(created.service().serviceArn()), this);
             readiness.until(service, RunningService.OPERATION_TIMEOUT);
             LOG.info("Service {} from {} is ready at {} after {} ms", service.name(), source, service.uri(),
                     (System.nanoTime() - started) / 1_000_000);
@@ -61,7 +75,8 @@ record ServiceDefinition(String source, String branch, String name, Map<String, 
 
     /** The name given, or made from the source's last path element, with a random suffix so parallel tests never collide. */
     private String uniqueName() {
-        String base = !name.isEmpty() ? name : source.replaceAll("\\.git$", "").replaceAll("/+$", "").replaceAll(".*/", "");
+        String from = image != null ? image.identifier().replaceAll("[:@].*$", "") : source;
+        String base = !name.isEmpty() ? name : from.replaceAll("\\.git$", "").replaceAll("/+$", "").replaceAll(".*/", "");
         base = base.replaceAll("[^A-Za-z0-9_-]", "-");
         base = base.substring(0, Math.min(base.length(), 33));
         return (base.isEmpty() ? "svc" : base) + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);

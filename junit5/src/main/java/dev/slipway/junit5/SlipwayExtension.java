@@ -53,8 +53,12 @@ public final class SlipwayExtension implements BeforeAllCallback, AfterAllCallba
                     throw new ExtensionConfigurationException("@SlipwayService field " + field.getName() + " must be of type "
                             + "RunningService, not " + field.getType().getSimpleName());
                 }
-                ServiceDefinition definition = new ServiceDefinition(annotation.source(), annotation.branch(), annotation.name(),
-                        ServiceDefinition.env(annotation.env(), "@SlipwayService " + field.getName()), annotation.backend(), annotation.healthCheck().isEmpty() ? Wait.running() : Wait.http(annotation.healthCheck()));
+                if (annotation.source().isEmpty() == annotation.image().isEmpty()) {
+                    throw new ExtensionConfigurationException("@SlipwayService " + field.getName() + ": give either source or image");
+                }
+                ServiceDefinition definition = new ServiceDefinition(annotation.source(), annotation.branch(),
+                        annotation.image().isEmpty() ? null : new ServiceDefinition.Image(annotation.image(), annotation.port(), annotation.command()),
+                        annotation.name(), ServiceDefinition.env(annotation.env(), "@SlipwayService " + field.getName()), annotation.backend(), annotation.healthCheck().isEmpty() ? Wait.running() : Wait.http(annotation.healthCheck()));
                 RunningService service = definition.deploy(Engines.engine(context, annotation.backend()));
                 deployed(context, instance == null).add(service);
                 field.setAccessible(true);

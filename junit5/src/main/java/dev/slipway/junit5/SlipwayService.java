@@ -12,7 +12,16 @@ import java.lang.annotation.Target;
 @Documented
 public @interface SlipwayService {
     /** A directory (relative to the working directory, the project's when Maven runs the tests) or a Git URL. */
-    String source();
+    String source() default "";
+
+    /** Instead of {@link #source}: an image to run, on a container backend ({@code backend = "docker"}). */
+    String image() default "";
+
+    /** The port an {@link #image} listens on (it also gets it in PORT). */
+    String port() default "8080";
+
+    /** The command that starts an {@link #image}; default: the image's own. */
+    String command() default "";
 
     /** Run environment variables, {@code "NAME=value"}, over the ones apprunner.yaml sets. */
     String[] env() default {};
@@ -26,6 +35,6 @@ public @interface SlipwayService {
     /** An HTTP path that must answer 2xx before the service counts as ready; default: none beyond App Runner's health check. */
     String healthCheck() default "";
 
-    /** The compute backend: {@code local} (processes, the default) or {@code docker}. */
+    /** The compute backend: {@code local} (processes, the default) or {@code docker} (with slipway-backend-docker). */
     String backend() default "local";
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class SlipwayServiceExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private final String source;
+    private final ServiceDefinition.Image image;
     private String branch = "main";
     private String name = "";
     private String backend = "local";
@@ -30,18 +31,30 @@ public final class SlipwayServiceExtension implements BeforeAllCallback, AfterAl
     private RunningService service;
     private boolean perClass;
 
-    private SlipwayServiceExtension(String source) {
+    private SlipwayServiceExtension(String source, ServiceDefinition.Image image) {
         this.source = Objects.requireNonNull(source, "source");
+        this.image = image;
+        if (image != null) {
+            backend = "docker";
+        }
     }
 
     /** The source code in a directory (relative to the working directory), built and run as its apprunner.yaml says. */
     public static SlipwayServiceExtension fromDirectory(String directory) {
-        return new SlipwayServiceExtension(directory);
+        return new SlipwayServiceExtension(directory, null);
     }
 
     /** The head of {@code branch} of a Git repository. */
     public static SlipwayServiceExtension fromGit(String repositoryUrl, String branch) {
-        return new SlipwayServiceExtension(repositoryUrl).branch(branch);
+        return new SlipwayServiceExtension(repositoryUrl, null).branch(branch);
+    }
+
+    /**
+     * An image on a container backend ({@code docker} unless {@link #onBackend} says otherwise), listening on
+     * {@code port}, started by {@code startCommand} (empty: the image's own command).
+     */
+    public static SlipwayServiceExtension fromImage(String image, String port, String startCommand) {
+        return new SlipwayServiceExtension(image, new ServiceDefinition.Image(image, port, startCommand));
     }
 
     public SlipwayServiceExtension branch(String branch) {
@@ -85,13 +98,13 @@ public final class SlipwayServiceExtension implements BeforeAllCallback, AfterAl
     @Override
     public void beforeAll(ExtensionContext context) {
         perClass = true;
-        service = new ServiceDefinition(source, branch, name, env, backend, wait).deploy(Engines.engine(context, backend));
+        service = new ServiceDefinition(source, branch, image, name, env, backend, wait).deploy(Engines.engine(context, backend));
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         if (!perClass) {
-            service = new ServiceDefinition(source, branch, name, env, backend, wait).deploy(Engines.engine(context, backend));
+            service = new ServiceDefinition(source, branch, image, name, env, backend, wait).deploy(Engines.engine(context, backend));
         }
     }
 
