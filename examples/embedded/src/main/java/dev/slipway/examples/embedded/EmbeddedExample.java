@@ -4,10 +4,7 @@ import dev.slipway.core.Slipway;
 import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.CreateServiceResponse;
 import dev.slipway.core.api.DeleteServiceRequest;
-import dev.slipway.core.model.CodeConfiguration;
-import dev.slipway.core.model.CodeRepository;
 import dev.slipway.core.model.Service;
-import dev.slipway.core.model.SourceCodeVersion;
 import dev.slipway.core.model.SourceConfiguration;
 import java.io.IOException;
 import java.net.URI;
@@ -39,8 +36,7 @@ public final class EmbeddedExample {
 
     /** Deploys the app in {@code appDir} (it has an apprunner.yaml), returns what its root page says, and cleans up. */
     public static String run(Path appDir) throws IOException, InterruptedException, TimeoutException {
-        // The router routes by Host; Java's HttpClient lets a program set that header only when asked to.
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+        // snippet:embed
         try (Slipway slipway = Slipway.builder()
                 .backend("local")
                 .routerPort(0) // any free port
@@ -52,19 +48,19 @@ public final class EmbeddedExample {
                 .build()) {
             CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder()
                     .serviceName("embedded-" + appDir.getFileName())
-                    .sourceConfiguration(SourceConfiguration.of(new CodeRepository(appDir.toAbsolutePath().toUri().toString(),
-                            SourceCodeVersion.branch("main"), CodeConfiguration.fromRepository(), null)))
+                    .sourceConfiguration(SourceConfiguration.directory(appDir)) // built and run as its apprunner.yaml says
                     .build());
-            created.operation().awaitSuccess(Duration.ofMinutes(5));
+            created.operation().awaitSuccess(Duration.ofMinutes(5)); // throws with the reason and the log's last lines
             Service service = created.service();
             System.out.println("Serving at http://" + service.serviceUrl() + "/");
 
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + slipway.routerPort().orElseThrow() + "/"))
-                    .header("Host", service.serviceUrl()).build(), HttpResponse.BodyHandlers.ofString());
+            int port = slipway.directPort(service.serviceArn()); // its own port: no Host header to set
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
 
             slipway.deleteService(new DeleteServiceRequest(service.serviceArn())).operation().awaitSuccess(Duration.ofMinutes(1));
             return response.body();
-        }
+        } // close() stops everything it started
+        // end-snippet:embed
     }
 }
