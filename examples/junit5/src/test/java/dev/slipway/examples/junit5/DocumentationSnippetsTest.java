@@ -34,7 +34,7 @@ class DocumentationSnippetsTest {
                 checked.add(doc + ": " + m.group(1));
             }
         }
-        assertThat(checked).as("snippets checked").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(checked).as("snippets checked").hasSizeGreaterThanOrEqualTo(4);
     }
 
     private static String region(String file, String name) {
