@@ -64,6 +64,9 @@ public interface RoutingView {
          * Retry-After. False if it was decided meanwhile: the action runs (or ran) instead.
          */
         boolean giveUp();
+
+        /** Stops waiting because the client left: like {@link #giveUp()}, but nothing was answered, so nothing is counted. */
+        boolean withdraw();
     }
 
     /** A request's hold on an endpoint; release it exactly once (further calls do nothing). */

@@ -147,11 +147,19 @@ final class ServiceLoad {
 
         @Override
         public boolean giveUp() {
-            if (!decision.completeExceptionally(new CancellationException("gave up waiting"))) {
+            boolean stopped = withdraw();
+            if (stopped) {
+                shed();
+            }
+            return stopped;
+        }
+
+        @Override
+        public boolean withdraw() {
+            if (!decision.completeExceptionally(new CancellationException("stopped waiting"))) {
                 return false;
             }
             remove(this);
-            shed();
             return true;
         }
 

@@ -356,7 +356,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.phase = Phase.CLOSED;
         timer.close();
         if (was == Phase.QUEUED) {
-            ex.waiter.giveUp(); // if it was decided meanwhile, onDecided releases the lease
+            ex.waiter.withdraw(); // the client left: not shed; if it was decided meanwhile, onDecided releases the lease
         }
         if (ex.lease != null) {
             ex.finish(pool, false);

@@ -152,6 +152,7 @@ class RouterAdmissionTest {
         assertThat(send().get(30, TimeUnit.SECONDS).body()).isEqualTo("served 2");
         await().until(() -> table.inFlight("i-1") == 0);
         assertThat(served.get()).as("the request of the client that left never reached the instance").isEqualTo(2);
+        assertThat(meters.get("apprunner.ShedRequests").counter().count()).as("leaving is not being shed").isZero();
     }
 
     private CompletableFuture<HttpResponse<String>> send() {
