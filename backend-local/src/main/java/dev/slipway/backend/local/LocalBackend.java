@@ -11,6 +11,7 @@ import dev.slipway.core.spi.BuildListener;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.InstanceEvent;
 import dev.slipway.core.spi.InstanceHandle;
+import dev.slipway.core.spi.InstanceUsage;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.spi.PreparedRevision;
@@ -188,6 +189,7 @@ public final class LocalBackend implements ComputeBackend {
         }
         registry.register(spec.instanceId(), p.toHandle(), port, spec.labels());
         LocalInstance instance = new LocalInstance(spec.instanceId(), port, p.pid());
+        instance.memoryLimitBytes = run.resources().memoryMiB() * 1024L * 1024;
         instances.put(spec.instanceId(), instance);
         Thread reader = new Thread(() -> {
             pump(p, listener::output);
@@ -306,12 +308,31 @@ public final class LocalBackend implements ComputeBackend {
         }
     }
 
+    /**
+     * From {@code /proc}: the CPU its process group used since the previous call (0 at the first) and its resident
+     * memory, against the instance's declared Memory (which the local backend does not enforce).
+     */
+    @Override
+    public Optional<InstanceUsage> usage(InstanceHandle handle) {
+        LocalInstance instance = instances.get(handle.instanceId());
+        Optional<GroupUsage.Sample> now = instance == null ? Optional.empty() : GroupUsage.of(instance.pid);
+        if (now.isEmpty()) {
+            return Optional.empty();
+        }
+        GroupUsage.Sample earlier = instance.lastUsage;
+        instance.lastUsage = now.get();
+        return Optional.of(new InstanceUsage(earlier == null ? 0 : now.get().cpuSince(earlier), now.get().residentBytes(),
+                instance.memoryLimitBytes));
+    }
+
     /** A process group, started here or adopted from an earlier run. */
     private static final class LocalInstance implements InstanceHandle {
         private final String id;
         private final int port;
         private final long pid;
         private volatile boolean stopped;
+        private volatile long memoryLimitBytes;
+        private volatile GroupUsage.Sample lastUsage;
 
         LocalInstance(String id, int port, long pid) {
             this.id = id;

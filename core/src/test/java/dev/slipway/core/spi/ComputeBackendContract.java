@@ -206,6 +206,21 @@ public abstract class ComputeBackendContract {
     }
 
     @Test
+    void aRunningInstanceReportsTheMemoryItUsesAndItsLimitWhereTheBackendMeasuresIt() throws Exception {
+        Observed o = start(fileServerRevision().withResources(new Resources(1024, 512)));
+        awaitListening(o.handle);
+
+        Optional<InstanceUsage> usage = backend.usage(o.handle);
+
+        assertThat(usage).hasValueSatisfying(u -> {
+            assertThat(u.memoryBytes()).as("resident memory of a python web server").isBetween(1L << 20, 512L << 20);
+            assertThat(u.memoryLimitBytes()).isEqualTo(512L << 20);
+            assertThat(u.cpu()).isNotNegative();
+        });
+        assertThat(backend.usage(o.handle)).as("a second sample").isPresent();
+    }
+
+    @Test
     void aDiscardedRevisionCannotStartAgain() throws Exception {
         PreparedRevision revision = fileServerRevision();
         backend.discard(revision);
