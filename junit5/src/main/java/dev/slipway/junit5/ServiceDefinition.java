@@ -56,26 +56,39 @@ record ServiceDefinition(String source, String branch, Image image, String name,
         }
         CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder()
                 .serviceName(serviceName).sourceConfiguration(configuration).build());
+        RunningService service = new RunningService(slipway, created.service().serviceArn(), created.service().serviceName(),
+                created.service().serviceUrl(), slipway.directPort(created.service().serviceArn()), this);
         try {
             created.operation().awaitSuccess(RunningService.OPERATION_TIMEOUT);
-            RunningService service = new RunningService(slipway, created.service().serviceArn(), created.service().serviceName(),
-                    created.service().serviceUrl(), slipway.directPort(created.service().serviceArn()), this);
             readiness.until(service, RunningService.OPERATION_TIMEOUT);
             LOG.info("Service {} from {} is ready at {} after {} ms", service.name(), source, service.uri(),
                     (System.nanoTime() - started) / 1_000_000);
             return service;
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Service " + created.service().serviceName() + " from " + source
-                    + " was not running within " + RunningService.OPERATION_TIMEOUT.toMinutes() + " min", e);
+            throw deleted(service, new IllegalStateException("Service " + service.name() + " from " + source
+                    + " was not running within " + RunningService.OPERATION_TIMEOUT.toMinutes() + " min", e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while deploying " + source, e);
+            throw deleted(service, new IllegalStateException("interrupted while deploying " + source, e));
+        } catch (RuntimeException e) {
+            throw deleted(service, e);
         }
+    }
+
+    /** A service that did not become ready is deleted before the test fails, so nothing of it outlives the failure. */
+    private static RuntimeException deleted(RunningService service, RuntimeException failure) {
+        try {
+            service.delete();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     /** The name given, or made from the source's last path element, with a random suffix so parallel tests never collide. */
     private String uniqueName() {
-        String from = image != null ? image.identifier().replaceAll("[:@].*$", "") : source;
+        String from = image != null ? image.identifier().substring(image.identifier().lastIndexOf('/') + 1).replaceAll("[:@].*$", "")
+                : source;
         String base = !name.isEmpty() ? name : from.replaceAll("\\.git$", "").replaceAll("/+$", "").replaceAll(".*/", "");
         base = base.replaceAll("[^A-Za-z0-9_-]", "-");
         base = base.substring(0, Math.min(base.length(), 33));
