@@ -80,7 +80,8 @@ public final class RoutingTable implements RoutingView {
 
     @Override
     public Acquisition acquire(String hostHeader) {
-        String host = RoutingSnapshot.normalizeHost(hostHeader);
+        // the router hands over the host it normalized already: a key as it is needs no second pass
+        String host = snapshot.get().routes().containsKey(hostHeader) ? hostHeader : RoutingSnapshot.normalizeHost(hostHeader);
         long started = System.nanoTime();
         Route route = null;
         for (int attempt = 0; attempt < 8; attempt++) {

@@ -57,22 +57,18 @@ class AdmissionTest {
 
     @Test
     void aNewRequestDoesNotOvertakeOnesAlreadyWaiting() {
-        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a), 1)));
-        RoutingView.Lease one = leased(table.acquire(HOST));
-        Acquisition.Queued waiting = (Acquisition.Queued) table.acquire(HOST);
-        AtomicReference<Acquisition> decided = new AtomicReference<>();
-        waiting.waiter().whenDecided(decided::set);
+        RoutingView.Lease one = busyInstance();
+        Waiting waiting = waiting();
 
         one.release();
 
-        assertThat(decided.get()).isInstanceOf(Acquisition.Leased.class);
+        assertThat(waiting.decided().get()).isInstanceOf(Acquisition.Leased.class);
         assertThat(table.acquire(HOST)).isInstanceOf(Acquisition.Queued.class);
     }
 
     @Test
     void aFullQueueShedsAndCountsIt() {
-        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a), 1)));
-        leased(table.acquire(HOST));
+        busyInstance();
         for (int i = 0; i < 3; i++) {
             assertThat(table.acquire(HOST)).isInstanceOf(Acquisition.Queued.class);
         }
@@ -86,16 +82,13 @@ class AdmissionTest {
 
     @Test
     void aRequestThatGivesUpIsShedAndTakesNoCapacity() {
-        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a), 1)));
-        RoutingView.Lease one = leased(table.acquire(HOST));
-        Acquisition.Queued waiting = (Acquisition.Queued) table.acquire(HOST);
-        AtomicReference<Acquisition> decided = new AtomicReference<>();
-        waiting.waiter().whenDecided(decided::set);
+        RoutingView.Lease one = busyInstance();
+        Waiting waiting = waiting();
 
         assertThat(waiting.waiter().giveUp()).isTrue();
         one.release();
 
-        assertThat(decided.get()).isNull();
+        assertThat(waiting.decided().get()).isNull();
         assertThat(table.inFlight("a")).isZero();
         assertThat(meters.get("apprunner.ShedRequests").counter().count()).isEqualTo(1);
         assertThat(waiting.waiter().giveUp()).as("only once").isFalse();
@@ -103,8 +96,7 @@ class AdmissionTest {
 
     @Test
     void aGrantedRequestCannotGiveUp() {
-        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a), 1)));
-        RoutingView.Lease one = leased(table.acquire(HOST));
+        RoutingView.Lease one = busyInstance();
         Acquisition.Queued waiting = (Acquisition.Queued) table.acquire(HOST);
         one.release();
 
@@ -117,26 +109,22 @@ class AdmissionTest {
 
     @Test
     void aNewInstanceTakesWaitingRequestsAtOnce() {
-        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a), 1)));
-        leased(table.acquire(HOST));
-        AtomicReference<Acquisition> decided = new AtomicReference<>();
-        ((Acquisition.Queued) table.acquire(HOST)).waiter().whenDecided(decided::set);
+        busyInstance();
+        Waiting waiting = waiting();
 
         table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a, b), 1)));
 
-        assertThat(leased(decided.get()).endpoint()).isEqualTo(b);
+        assertThat(leased(waiting.decided().get()).endpoint()).isEqualTo(b);
     }
 
     @Test
     void waitingRequestsOfARouteThatStopsServingAreToldWhy() {
-        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a), 1)));
-        leased(table.acquire(HOST));
-        AtomicReference<Acquisition> decided = new AtomicReference<>();
-        ((Acquisition.Queued) table.acquire(HOST)).waiter().whenDecided(decided::set);
+        busyInstance();
+        Waiting waiting = waiting();
 
         table.put(HOST, Optional.of(Route.paused("svc-id", "svc")));
 
-        assertThat(decided.get()).isInstanceOfSatisfying(Acquisition.NoRoute.class,
+        assertThat(waiting.decided().get()).isInstanceOfSatisfying(Acquisition.NoRoute.class,
                 n -> assertThat(n.route().orElseThrow().message()).contains("paused"));
     }
 
@@ -199,6 +187,24 @@ class AdmissionTest {
         assertThat(overLimit.get()).isZero();
         assertThat(contended.inFlight("a") + contended.inFlight("b")).isZero();
         assertThat(contended.sampleConcurrency("svc-id").queued()).isZero();
+    }
+
+    /** One instance serving MaxConcurrency 1, with that one request in flight: the next request waits. */
+    private RoutingView.Lease busyInstance() {
+        table.put(HOST, Optional.of(Route.serving("svc-id", "svc", List.of(a), 1)));
+        return leased(table.acquire(HOST));
+    }
+
+    /** A request that waits, and what it is decided (null until then). */
+    private record Waiting(RoutingView.Waiter waiter, AtomicReference<Acquisition> decided) {
+    }
+
+    private Waiting waiting() {
+        Acquisition acquired = table.acquire(HOST);
+        assertThat(acquired).isInstanceOf(Acquisition.Queued.class);
+        Waiting waiting = new Waiting(((Acquisition.Queued) acquired).waiter(), new AtomicReference<>());
+        waiting.waiter().whenDecided(waiting.decided()::set);
+        return waiting;
     }
 
     private static RoutingView.Lease leased(Acquisition acquired) {

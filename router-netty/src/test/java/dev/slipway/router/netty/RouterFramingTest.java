@@ -2,16 +2,12 @@ package dev.slipway.router.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.core.routing.Endpoint;
-import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RouterFramingTest {
     private static final String HOST = "svc-abc123.localhost";
-    private static final RoutingTable TABLE = new RoutingTable();
     private static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
     private static NettyRouter router;
     private static ScriptedUpstream upstream;
@@ -34,14 +29,11 @@ class RouterFramingTest {
     @BeforeAll
     static void start() throws IOException {
         upstream = new ScriptedUpstream(RouterFramingTest::answer);
-        TABLE.put(HOST, Optional.of(Route.serving("svc-id", "svc",
-                List.of(new Endpoint("one", "127.0.0.1", upstream.port())), 100)));
-        router = NettyRouter.start(TABLE, "127.0.0.1", 0);
+        router = upstream.routedAs(HOST);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        router.close();
         upstream.close();
     }
 

@@ -2,9 +2,6 @@ package dev.slipway.router.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.core.routing.Endpoint;
-import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +30,6 @@ class RouterResponseFramingTest {
             "/interim", "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal",
             "/no-content", "HTTP/1.1 204 No Content\r\nX-Note: nothing\r\n\r\n",
             "/trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 42\r\n\r\n");
-    private static final RoutingTable TABLE = new RoutingTable();
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static NettyRouter router;
     private static ScriptedUpstream upstream;
@@ -43,14 +37,11 @@ class RouterResponseFramingTest {
     @BeforeAll
     static void start() throws IOException {
         upstream = new ScriptedUpstream(RouterResponseFramingTest::answer);
-        TABLE.put(HOST, Optional.of(Route.serving("svc-id", "svc",
-                List.of(new Endpoint("one", "127.0.0.1", upstream.port())), 100)));
-        router = NettyRouter.start(TABLE, "127.0.0.1", 0);
+        router = upstream.routedAs(HOST);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        router.close();
         upstream.close();
     }
 

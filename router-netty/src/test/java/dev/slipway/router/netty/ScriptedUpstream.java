@@ -1,11 +1,16 @@
 package dev.slipway.router.netty;
 
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * An instance made of raw sockets, for tests that need exact bytes: for each request head on a connection (read up to
@@ -19,6 +24,7 @@ final class ScriptedUpstream implements AutoCloseable {
 
     private final ServerSocket socket;
     private final Responder responder;
+    private NettyRouter router;
 
     ScriptedUpstream(Responder responder) throws IOException {
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -28,6 +34,14 @@ final class ScriptedUpstream implements AutoCloseable {
 
     int port() {
         return socket.getLocalPort();
+    }
+
+    /** A router (closed with this upstream) whose only route sends {@code host} here, as one instance of MaxConcurrency 100. */
+    NettyRouter routedAs(String host) {
+        RoutingTable table = new RoutingTable();
+        table.put(host, Optional.of(Route.serving("svc-id", "svc", List.of(new Endpoint("one", "127.0.0.1", port())), 100)));
+        router = NettyRouter.start(table, "127.0.0.1", 0);
+        return router;
     }
 
     private void accept() {
@@ -70,6 +84,9 @@ final class ScriptedUpstream implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (router != null) {
+            router.close();
+        }
         socket.close();
     }
 }

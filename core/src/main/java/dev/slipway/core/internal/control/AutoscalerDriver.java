@@ -1,5 +1,6 @@
 package dev.slipway.core.internal.control;
 
+import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.RoutingTable;
@@ -29,11 +30,7 @@ final class AutoscalerDriver implements AutoCloseable {
     private final RoutingTable routing;
     private final LogStreams logs;
     private final Map<String, ConcurrencyAutoscaler> autoscalers = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "slipway-autoscaler");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-autoscaler"));
 
     AutoscalerDriver(ServiceActions services, RoutingTable routing, LogStreams logs, Duration tick) {
         this.services = services;

@@ -1,5 +1,6 @@
 package dev.slipway.core.internal.control;
 
+import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
 import dev.slipway.core.routing.RoutingTable;
@@ -37,11 +38,7 @@ public final class UsageSampler implements AutoCloseable {
     private final RoutingTable routing;
     private final MeterRegistry meters;
     private final Map<String, Sampled> sampled = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "slipway-usage");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-usage"));
 
     public UsageSampler(ComputeBackend backend, RoutingTable routing, MeterRegistry meters, Duration every) {
         this.backend = backend;

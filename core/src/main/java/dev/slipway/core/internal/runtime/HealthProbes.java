@@ -31,7 +31,8 @@ public final class HealthProbes implements AutoCloseable {
         checks.shutdownNow();
     }
 
-    static ThreadFactory named(String prefix) {
+    /** Daemon threads named {@code <prefix>-<n>}. */
+    public static ThreadFactory named(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

@@ -12,12 +12,15 @@ import dev.slipway.core.model.SourceConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The builder settings and a service with the request records in full, as docs/user-guide.md ("Embedding") shows
  * them: compiled with the build so the guide's code stays true (it needs a real repository URL to run).
  */
 public final class EmbeddingOptions {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddingOptions.class);
     private EmbeddingOptions() {
     }
 
@@ -27,7 +30,7 @@ public final class EmbeddingOptions {
                 .backend("local")          // the default
                 .routerPort(0)             // 9080 by default; 0 = any free port; -1 = no router
                 .stateDir(Path.of("/var/lib/myapp/slipway"))   // default: a temporary directory deleted by close()
-                .logListener((service, stream, line) -> System.out.println(service + " " + stream + ": " + line))
+                .logListener((service, stream, line) -> LOG.info("{} {}: {}", service, stream, line))
                 .build()) {
             CreateServiceResponse r = slipway.createService(CreateServiceRequest.builder()
                     .serviceName("orders")
