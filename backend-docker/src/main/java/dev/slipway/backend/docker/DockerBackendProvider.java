@@ -21,8 +21,13 @@ public final class DockerBackendProvider implements ComputeBackendProvider {
 
     @Override
     public ComputeBackend create(BackendContext context) {
+        return new DockerBackend(connect(context.settings()), context.settings());
+    }
+
+    /** A client of the engine {@code DOCKER_HOST} or the setting {@code docker.host} names, checked to answer. */
+    public static DockerClient connect(java.util.Map<String, String> settings) {
         DefaultDockerClientConfig.Builder config = DefaultDockerClientConfig.createDefaultConfigBuilder();
-        context.setting("docker.host").ifPresent(config::withDockerHost);
+        java.util.Optional.ofNullable(settings.get("docker.host")).ifPresent(config::withDockerHost);
         DefaultDockerClientConfig built = config.build();
         DockerClient docker = DockerClientImpl.getInstance(built, new ZerodepDockerHttpClient.Builder()
                 .dockerHost(built.getDockerHost()).sslConfig(built.getSSLConfig())
@@ -33,6 +38,6 @@ public final class DockerBackendProvider implements ComputeBackendProvider {
             throw new IllegalStateException("No Docker engine answers at " + built.getDockerHost() + " (" + e.getMessage()
                     + "). Start one (e.g. dockerd --bridge=none --iptables=false), or point DOCKER_HOST at it.", e);
         }
-        return new DockerBackend(docker, context.settings());
+        return docker;
     }
 }

@@ -99,6 +99,12 @@ final class DockerImages {
 
     /** Builds a source revision into the image {@code slipway/<service-id>:<revision-id>}. */
     private PreparedRevision build(RevisionSpec spec, RevisionSource.Build source, BuildListener listener) throws BuildFailedException {
+        String tag = buildImage(spec, source, listener);
+        return new PreparedRevision(spec.serviceId(), spec.revisionId(), tag, Map.of("image", tag, "built", "true"), spec.run());
+    }
+
+    /** Builds a source revision into the image {@code slipway/<service-id>:<revision-id>}; returns that tag. */
+    String buildImage(RevisionSpec spec, RevisionSource.Build source, BuildListener listener) throws BuildFailedException {
         String base = baseImage(source.plan().runtime());
         String tag = "slipway/" + spec.serviceId() + ":" + spec.revisionId();
         listener.output("Building image " + tag + " from " + base + " (base image of runtime " + source.plan().runtime().configName()
@@ -107,7 +113,7 @@ final class DockerImages {
         String imageId = DockerImageBuild.build(docker, source.sourceDir(), dockerfile, tag,
                 DockerImageBuild.commands(source.plan()), listener);
         listener.output("Built image " + tag + " (" + imageId + ")");
-        return new PreparedRevision(spec.serviceId(), spec.revisionId(), tag, Map.of("image", tag, "built", "true"), spec.run());
+        return tag;
     }
 
     /** Pulls {@code ref}; when no registry answers and the engine has the image, uses that one (and says so). */

@@ -100,7 +100,7 @@ public final class Docker {
             run(List.of("sh", "-c", "htpasswd -Bbn '" + user + "' '" + password + "' > " + dir.resolve("htpasswd")));
             auth = "auth:\n  htpasswd:\n    realm: slipway-test\n    path: " + dir.resolve("htpasswd") + "\n";
         }
-        java.nio.file.Files.writeString(config, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
+        java.nio.file.Files.writeString(config, "version: 0.1\nstorage:\n  delete:\n    enabled: true\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
                 + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n" + auth);
         Process p;
         try {

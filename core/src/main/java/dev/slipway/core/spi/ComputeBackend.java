@@ -1,6 +1,7 @@
 package dev.slipway.core.spi;
 
 import dev.slipway.core.build.BuildFailedException;
+import dev.slipway.core.model.HealthCheckConfiguration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,17 @@ public interface ComputeBackend extends AutoCloseable {
     InstanceHandle start(PreparedRevision revision, InstanceSpec spec, InstanceListener listener);
 
     /**
+     * Starts an instance as {@link #start(PreparedRevision, InstanceSpec, InstanceListener)} does, on a backend whose
+     * platform checks health itself ({@link BackendCapabilities#platformHealthChecks()}): {@code healthCheck} (every
+     * member set) becomes the platform's probes, and {@link InstanceEvent.Ready} says they passed. Other backends
+     * ignore it: core probes their instances.
+     */
+    default InstanceHandle start(PreparedRevision revision, InstanceSpec spec, HealthCheckConfiguration healthCheck,
+                                 InstanceListener listener) {
+        return start(revision, spec, listener);
+    }
+
+    /**
      * Stops an instance: a graceful signal first, then a forced stop after {@code grace}. Returns once it is gone;
      * stopping an instance that already exited (or was stopped) does nothing.
      */
@@ -51,6 +63,13 @@ public interface ComputeBackend extends AutoCloseable {
 
     /** Forgets a revision no instance uses any longer, freeing what it holds (workspace, image). */
     void discard(PreparedRevision revision);
+
+    /**
+     * Forgets a deleted service, once its instances were stopped and its revision discarded: removes whatever the
+     * backend keeps per service (e.g. the Kubernetes object that owns its pods and Secrets).
+     */
+    default void forgetService(String serviceId) {
+    }
 
     /**
      * The instances a previous run of control plane {@code controlPlaneId} left running (it was killed, or closed

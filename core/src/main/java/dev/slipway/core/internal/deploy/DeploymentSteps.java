@@ -178,6 +178,7 @@ public final class DeploymentSteps {
         public void run(Deployment d) throws BuildFailedException {
             d.reconciler.stopServing(DesiredState.Mode.DELETED, "", d.log).awaitDrained(drainBound(d));
             d.target.current().ifPresent(d.backend::discard);
+            d.backend.forgetService(d.target.serviceId());
             d.revision = null;
         }
     };

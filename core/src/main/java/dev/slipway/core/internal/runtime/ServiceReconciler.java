@@ -259,7 +259,7 @@ public final class ServiceReconciler implements AutoCloseable {
         LogSink output = logs.sink(id.serviceName(), "instance/" + instanceId);
         try {
             i.handle = backend.start(revision, new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(),
-                    revision.revisionId(), instanceId), new InstanceListener() {
+                    revision.revisionId(), instanceId), healthCheck.get().withDefaults(), new InstanceListener() {
                 @Override
                 public void output(String line) {
                     output.line(line);

@@ -1,0 +1,110 @@
+package dev.slipway.backend.k8s;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The stand-in for a Kubernetes cluster, as real as this machine allows. The API server is fabric8's mock server in
+ * CRUD mode (objects are stored, listed, watched, patched, finalized as the real one does; no scheduler, no garbage
+ * collector, no admission). The kubelet is {@link TestKubelet}: it runs every pod for real as a Docker container on
+ * the host's network. Three endpoints that are the kubelet's in a real cluster are answered here from what the
+ * {@link TestKubelet} observed: a pod's log, its metrics (metrics.k8s.io, as metrics-server gives them), and the grace
+ * period of a pod's deletion (the mock keeps no deletion options).
+ */
+public final class TestCluster implements AutoCloseable {
+    private static final Pattern LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
+    private static final Pattern METRICS = Pattern.compile("/apis/metrics\\.k8s\\.io/v1beta1/namespaces/([^/]+)/pods/([^/?]+)");
+    private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)(\\?.*)?");
+    private static final Pattern GRACE = Pattern.compile("\"gracePeriodSeconds\"\\s*:\\s*(\\d+)");
+
+    private final KubernetesMockServer server;
+    private final TestKubelet kubelet;
+    /** Grace periods of pod deletions, by namespace/name. */
+    private final Map<String, Long> deletionGrace = new ConcurrentHashMap<>();
+
+    private TestCluster() {
+        Dispatcher dispatcher = new Dispatcher();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        kubelet = new TestKubelet(server.createClient(), deletionGrace);
+    }
+
+    /** Starts the API server and the kubelet. */
+    public static TestCluster start() {
+        return new TestCluster();
+    }
+
+    /** A new client of the API server (the caller closes it). */
+    public KubernetesClient client() {
+        return server.createClient();
+    }
+
+    /** The API server's URL, for {@code kubernetes.api-server}. */
+    public String apiServer() {
+        return "http://" + server.getHostName() + ":" + server.getPort();
+    }
+
+    public TestKubelet kubelet() {
+        return kubelet;
+    }
+
+    @Override
+    public void close() {
+        kubelet.close();
+        server.destroy();
+    }
+
+    private final class Dispatcher extends KubernetesCrudDispatcher {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            String path = request.getPath();
+            Matcher log = LOG.matcher(path);
+            if ("GET".equals(request.getMethod()) && log.matches()) {
+                return kubelet.log(log.group(1), log.group(2), query(log.group(3)))
+                        .map(body -> new MockResponse().setResponseCode(200).setBody(body))
+                        .orElseGet(() -> notFound(log.group(2)));
+            }
+            Matcher metrics = METRICS.matcher(path);
+            if ("GET".equals(request.getMethod()) && metrics.matches()) {
+                return kubelet.metrics(metrics.group(1), metrics.group(2))
+                        .map(body -> new MockResponse().setResponseCode(200).setBody(body))
+                        .orElseGet(() -> notFound(metrics.group(2)));
+            }
+            Matcher m = POD.matcher(path);
+            if ("DELETE".equals(request.getMethod()) && m.matches()) {
+                Matcher grace = GRACE.matcher(request.getBody() == null ? "" : request.getUtf8Body());
+                if (grace.find()) {
+                    deletionGrace.put(m.group(1) + "/" + m.group(2), Long.parseLong(grace.group(1)));
+                }
+            }
+            return super.dispatch(request);
+        }
+
+        private MockResponse notFound(String name) {
+            return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"reason\":\"NotFound\",\"code\":404,\"message\":\"pods \\\"" + name + "\\\" not found\"}");
+        }
+
+        private Map<String, String> query(String q) {
+            Map<String, String> params = new HashMap<>();
+            if (q != null && q.length() > 1) {
+                for (String p : q.substring(1).split("&")) {
+                    int eq = p.indexOf('=');
+                    params.put(eq < 0 ? p : p.substring(0, eq),
+                            eq < 0 ? "" : java.net.URLDecoder.decode(p.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            return params;
+        }
+    }
+}
