@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -72,6 +73,7 @@ public final class KubernetesBackend implements ComputeBackend {
     private final KubernetesSettings settings;
     private final DockerImageBuilder builder;
     private final Registries registries = new Registries();
+    private final PodImages images;
     private final Map<String, PodInstance> instances = new ConcurrentHashMap<>();
     private final Map<String, ConfigMap> owners = new ConcurrentHashMap<>();
     private final Set<Integer> assignedPorts = ConcurrentHashMap.newKeySet();
@@ -81,12 +83,14 @@ public final class KubernetesBackend implements ComputeBackend {
     private final SharedIndexInformer<Pod> informer;
     private volatile boolean closed;
 
-    KubernetesBackend(KubernetesClient client, KubernetesSettings settings, DockerImageBuilder builder) {
+    KubernetesBackend(KubernetesClient client, Map<String, String> allSettings, DockerImageBuilder builder) {
+        KubernetesSettings settings = KubernetesSettings.from(allSettings);
         this.client = client;
         this.settings = settings;
         this.builder = builder;
         this.namespace = settings.namespace().orElse(client.getNamespace() != null ? client.getNamespace() : "default");
         this.logs = new PodLogs(client, namespace, readers, timer);
+        this.images = new PodImages(settings, allSettings, builder, registries, this::apply);
         settings.registryLogin().ifPresent(login -> apply(PodSpecs.pullSecret(REGISTRY_SECRET, settings.registryHost().orElseThrow(),
                 login, Map.of(PodSpecs.MANAGED_BY, PodSpecs.SLIPWAY), Optional.empty())));
         this.informer = client.pods().inNamespace(namespace).withLabel(PodSpecs.MANAGED_BY, PodSpecs.SLIPWAY)
@@ -133,36 +137,7 @@ public final class KubernetesBackend implements ComputeBackend {
 
     @Override
     public PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException {
-        if (spec.source() instanceof RevisionSource.Build build) {
-            String registry = settings.registry().orElseThrow(() -> new BuildFailedException("the kubernetes backend builds "
-                    + "source services only with a registry to push to and pull from: start Slipway with --registry "
-                    + "HOST[:PORT]/PREFIX (and --registry-credentials FILE if it needs a login)"));
-            String target = registry + "/" + PodSpecs.dnsLabel(spec.serviceId(), 63) + ":" + spec.revisionId();
-            String pushed = builder.buildAndPush(spec, build, target, settings.registryLogin(), listener);
-            return new PreparedRevision(spec.serviceId(), spec.revisionId(), pushed, Map.of("image", pushed, "built", "true"),
-                    spec.run());
-        }
-        RevisionSource.Image image = (RevisionSource.Image) spec.source();
-        String identifier = image.imageIdentifier();
-        listener.progress("resolve " + identifier, 1, 1);
-        String location;
-        try {
-            location = Registries.Ref.parse(identifier).name() + "@" + registries.digest(identifier, image.login());
-            listener.output("Image " + identifier + " is " + location);
-        } catch (IOException e) {
-            if (!identifier.contains("@")) {
-                throw new BuildFailedException("cannot resolve image " + identifier + ": " + e.getMessage());
-            }
-            location = identifier;
-        }
-        Map<String, String> attributes = new HashMap<>(Map.of("image", identifier, "digest", location));
-        if (image.login().isPresent()) {
-            String name = PodSpecs.pullSecretName(new PreparedRevision(spec.serviceId(), spec.revisionId(), location, Map.of(), spec.run()));
-            apply(PodSpecs.pullSecret(name, Registries.Ref.parse(identifier).registry(), image.login().get(),
-                    PodSpecs.serviceLabels(spec.serviceId()), Optional.empty()));
-            attributes.put("pull-secret", name);
-        }
-        return new PreparedRevision(spec.serviceId(), spec.revisionId(), location, attributes, spec.run());
+        return images.prepare(spec, listener);
     }
 
     @Override
@@ -240,7 +215,7 @@ public final class KubernetesBackend implements ComputeBackend {
         });
     }
 
-    private void apply(io.fabric8.kubernetes.api.model.Secret secret) {
+    private void apply(Secret secret) {
         client.secrets().inNamespace(namespace).resource(secret).createOr(NonDeletingOperation::update);
     }
 
@@ -322,8 +297,7 @@ public final class KubernetesBackend implements ComputeBackend {
     @Override
     public void discard(PreparedRevision revision) {
         client.secrets().inNamespace(namespace).withName(PodSpecs.secretName(revision)).delete();
-        Optional.ofNullable(revision.attributes().get("pull-secret"))
-                .ifPresent(name -> client.secrets().inNamespace(namespace).withName(name).delete());
+        client.secrets().inNamespace(namespace).withName(PodSpecs.pullSecretName(revision.serviceId(), revision.revisionId())).delete();
         if ("true".equals(revision.attributes().get("built"))) {
             try {
                 if (!registries.delete(revision.location(), settings.registryLogin())) {

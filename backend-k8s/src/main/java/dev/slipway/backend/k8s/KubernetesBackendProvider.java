@@ -22,7 +22,7 @@ public final class KubernetesBackendProvider implements ComputeBackendProvider {
 
     @Override
     public ComputeBackend create(BackendContext context) {
-        KubernetesSettings settings = KubernetesSettings.from(context.settings());
+        KubernetesSettings.from(context.settings()); // settings are checked before anything connects
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config(context)).build();
         try {
             client.getKubernetesVersion();
@@ -32,7 +32,7 @@ public final class KubernetesBackendProvider implements ComputeBackendProvider {
                     + "). Point KUBECONFIG at the cluster's kubeconfig, run Slipway in the cluster with a service account, "
                     + "or name the API server with --kubernetes-api URL.", e);
         }
-        return new KubernetesBackend(client, settings, new DockerImageBuilder(context.settings()));
+        return new KubernetesBackend(client, context.settings(), new DockerImageBuilder(context.settings()));
     }
 
     private static Config config(BackendContext context) {

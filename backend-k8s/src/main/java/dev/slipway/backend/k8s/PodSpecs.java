@@ -67,8 +67,8 @@ final class PodSpecs {
         return "slipway-" + dnsLabel(revision.serviceId(), 32) + "-" + dnsLabel(revision.revisionId(), 28) + "-env";
     }
 
-    static String pullSecretName(PreparedRevision revision) {
-        return "slipway-" + dnsLabel(revision.serviceId(), 32) + "-" + dnsLabel(revision.revisionId(), 28) + "-pull";
+    static String pullSecretName(String serviceId, String revisionId) {
+        return "slipway-" + dnsLabel(serviceId, 32) + "-" + dnsLabel(revisionId, 28) + "-pull";
     }
 
     /** Labels of everything of one service. */

@@ -27,6 +27,13 @@ public final class TestCluster implements AutoCloseable {
     private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)(\\?.*)?");
     private static final Pattern GRACE = Pattern.compile("\"gracePeriodSeconds\"\\s*:\\s*(\\d+)");
 
+    /** The mock server logs every request at INFO; kept referenced so the level holds. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final KubernetesMockServer server;
     private final TestKubelet kubelet;
     /** Grace periods of pod deletions, by namespace/name. */
