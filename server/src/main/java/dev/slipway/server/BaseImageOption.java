@@ -11,12 +11,12 @@ import picocli.CommandLine.Option;
  * image a runtime's source services are built on, and {@code --registry-map REGISTRY=OTHER}.
  */
 final class BaseImageOption {
-    @Option(names = "--base-image", paramLabel = "RUNTIME=IMAGE", description = "With --backend docker: the base image "
+    @Option(names = "--base-image", paramLabel = "RUNTIME=IMAGE", description = "With --backend docker or kubernetes: the base image "
             + "source services of RUNTIME (as apprunner.yaml names it: python3, python311, nodejs18, ...) are built on "
             + "(repeatable; defaults: the official images, e.g. python:3-slim, node:18-slim).")
     Map<String, String> baseImages = new LinkedHashMap<>();
 
-    @Option(names = "--registry-map", paramLabel = "REGISTRY=OTHER", description = "With --backend docker: pull images "
+    @Option(names = "--registry-map", paramLabel = "REGISTRY=OTHER", description = "With --backend docker or kubernetes: pull images "
             + "named in REGISTRY (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com) from OTHER (e.g. 127.0.0.1:5000) "
             + "instead, so App Runner's ECR identifiers work unchanged (repeatable).")
     Map<String, String> registryMap = new LinkedHashMap<>();

@@ -46,7 +46,8 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir;
 
-    @Option(names = "--backend", description = "Compute backend (default: ${DEFAULT-VALUE}).", defaultValue = "local")
+    @Option(names = "--backend", description = "Compute backend: local (processes on this machine), docker (containers) or "
+            + "kubernetes (pods on a cluster; see --namespace, --registry) (default: ${DEFAULT-VALUE}).", defaultValue = "local")
     String backend;
 
     @Option(names = "--region", description = "Region in ARNs; clients must sign for it (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
@@ -67,6 +68,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Mixin
     BaseImageOption baseImages;
+
+    @Mixin
+    KubernetesOptions kubernetes;
 
     @Option(names = "--no-metrics", description = "Do not serve GET /metrics (the per-service meters in Prometheus text) on the API port.")
     boolean noMetrics;
@@ -90,7 +94,7 @@ final class ServerCommand implements Callable<Integer> {
         Slipway slipway;
         ApiServer api;
         try {
-            Slipway.Builder builder = baseImages.apply(Slipway.builder());
+            Slipway.Builder builder = kubernetes.apply(baseImages.apply(Slipway.builder()));
             if (!noMetrics) {
                 builder.meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             }

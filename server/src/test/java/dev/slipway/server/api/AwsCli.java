@@ -64,6 +64,18 @@ final class AwsCli {
                 ok("describe-service", "--service-arn", serviceArn).at("/Service/Status").asText().equals(status));
     }
 
+    /** Waits (at most two minutes) until ListOperations shows operation {@code id} of the service with {@code status}. */
+    void awaitOperation(String serviceArn, String id, String status) {
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+            for (JsonNode op : ok("list-operations", "--service-arn", serviceArn).get("OperationSummaryList")) {
+                if (op.get("Id").asText().equals(id)) {
+                    return op.get("Status").asText().equals(status);
+                }
+            }
+            return false;
+        });
+    }
+
     /** {@code aws apprunner <args> --endpoint-url ... --region us-east-1 --output json}. */
     Result apprunner(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("aws", "apprunner"));

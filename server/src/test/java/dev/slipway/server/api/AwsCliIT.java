@@ -103,7 +103,7 @@ class AwsCliIT {
         Files.writeString(repo.resolve("server.py"), TestApps.pythonGreeter("Good morning"));
         TestApps.commitAll(git, "good morning");
         String deployment = aws.ok("start-deployment", "--service-arn", arn).get("OperationId").asText();
-        awaitOperation(arn, deployment, "SUCCEEDED");
+        aws.awaitOperation(arn, deployment, "SUCCEEDED");
         assertThat(http.get(url).body()).isEqualTo("Good morning, Jane!");
 
         // step 3: a configuration change
@@ -241,18 +241,5 @@ class AwsCliIT {
         HttpResponse<String> fine = signed.post("AppRunner.ListServices", "{}");
         assertThat(fine.statusCode()).isEqualTo(200);
         assertThat(fine.headers().firstValue("Content-Type")).contains("application/x-amz-json-1.0");
-    }
-
-
-
-    private void awaitOperation(String arn, String id, String status) {
-        await().atMost(Duration.ofMinutes(2)).until(() -> {
-            for (JsonNode op : aws.ok("list-operations", "--service-arn", arn).get("OperationSummaryList")) {
-                if (op.get("Id").asText().equals(id)) {
-                    return op.get("Status").asText().equals(status);
-                }
-            }
-            return false;
-        });
     }
 }

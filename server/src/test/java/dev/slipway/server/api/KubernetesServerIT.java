@@ -1,0 +1,127 @@
+package dev.slipway.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.backend.docker.Docker;
+import dev.slipway.backend.k8s.TestCluster;
+import dev.slipway.backend.k8s.TestKubelet;
+import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.server.SlipwayJar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code slipway server --backend kubernetes} driven by the AWS CLI, on the test cluster (fabric8's mock API server
+ * in CRUD mode; {@link TestKubelet} runs the pods as real containers): an image service (an ECR identifier mapped to
+ * a local registry) served through the router, a re-pushed tag deployed with StartDeployment while a client loop sees
+ * no failed request, pause, resume, and delete leaving no pod, no Secret and no container.
+ */
+class KubernetesServerIT {
+    private static final Pattern LISTENING = Pattern.compile("Slipway API listening on http://127\\.0\\.0\\.1:(\\d+) .*router on 127\\.0\\.0\\.1:(\\d+)");
+    private static final String ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> closeLater = new java.util.ArrayList<>();
+
+    @BeforeAll
+    static void engine() {
+        Docker.requireEngineAndBusybox();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        java.util.Collections.reverse(closeLater);
+        for (AutoCloseable c : closeLater) {
+            c.close();
+        }
+    }
+
+    @Test
+    void theAwsCliRunsAnImageServiceAsPodsAndDeploysARePushedTagWithoutAFailedRequest() throws Exception {
+        Docker.Registry registry = Docker.startRegistry(tmp.resolve("registry"));
+        closeLater.add(registry);
+        TestCluster cluster = TestCluster.start();
+        closeLater.add(cluster);
+        KubernetesClient kube = cluster.client();
+        closeLater.add(kube);
+        Docker.pushPage(registry.address() + "/team/page:1", "first");
+        Path state = tmp.resolve("state");
+        SlipwayJar server = SlipwayJar.start("server", "--backend", "kubernetes", "--kubernetes-api", cluster.apiServer(),
+                "--namespace", "team", "--host-network", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
+                "--registry-map", ECR + "=" + registry.address());
+        closeLater.add(server);
+        Matcher ports = server.awaitLine(LISTENING, Duration.ofMinutes(1));
+        AwsCli aws = AwsCli.withCredentialsFile(Integer.parseInt(ports.group(1)), state.resolve("credentials"));
+        HttpProbe http = new HttpProbe(Integer.parseInt(ports.group(2)));
+
+        String arn = aws.ok("create-service", "--service-name", "paged", "--source-configuration",
+                "{\"ImageRepository\":{\"ImageIdentifier\":\"" + ECR + "/team/page:1\",\"ImageRepositoryType\":\"ECR\","
+                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"exec httpd -f -p $PORT -h /www\","
+                        + "\"RuntimeEnvironmentSecrets\":{\"TOKEN\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:token\"}}},"
+                        + "\"AutoDeploymentsEnabled\":false}",
+                "--health-check-configuration", "Protocol=HTTP,Path=/index.html,Interval=2,Timeout=1,HealthyThreshold=1,UnhealthyThreshold=3")
+                .at("/Service/ServiceArn").asText();
+        aws.awaitStatus(arn, "RUNNING");
+        String url = aws.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
+        assertThat(http.get(url).body()).isEqualTo("first\n");
+        Pod pod = pods(kube).get(0);
+        assertThat(pod.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/index.html");
+        assertThat(kube.secrets().inNamespace("team").withLabel("app.kubernetes.io/managed-by", "slipway").list().getItems()).hasSize(1);
+
+        Docker.pushPage(registry.address() + "/team/page:1", "second");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        Thread client = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    var r = http.get(url);
+                    (r.statusCode() == 200 ? ok : failed).incrementAndGet();
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        client.start();
+        String deployment = aws.ok("start-deployment", "--service-arn", arn).get("OperationId").asText();
+        aws.awaitOperation(arn, deployment, "SUCCEEDED");
+        running.set(false);
+        client.join();
+        assertThat(failed).as("failed requests while the re-pushed tag was deployed (of %s)", ok.get()).hasValue(0);
+        assertThat(http.get(url).body()).isEqualTo("second\n");
+        assertThat(pods(kube)).singleElement().satisfies(p -> assertThat(p.getMetadata().getName()).isNotEqualTo(pod.getMetadata().getName()));
+
+        aws.ok("pause-service", "--service-arn", arn);
+        aws.awaitStatus(arn, "PAUSED");
+        assertThat(pods(kube)).isEmpty();
+        aws.ok("resume-service", "--service-arn", arn);
+        aws.awaitStatus(arn, "RUNNING");
+        assertThat(http.get(url).body()).isEqualTo("second\n");
+
+        aws.ok("delete-service", "--service-arn", arn);
+        await().atMost(Duration.ofMinutes(1)).until(() -> aws.ok("list-services").get("ServiceSummaryList").isEmpty());
+        assertThat(pods(kube)).isEmpty();
+        assertThat(kube.secrets().inNamespace("team").list().getItems()).isEmpty();
+        assertThat(kube.configMaps().inNamespace("team").list().getItems()).isEmpty();
+        await().atMost(Duration.ofMinutes(1)).until(() -> Docker.containers(TestKubelet.CONTAINER_LABEL, "team." + pod.getMetadata().getName()).isEmpty()
+                && cluster.kubelet().runningContainers() == 0);
+    }
+
+    private static List<Pod> pods(KubernetesClient kube) {
+        return kube.pods().inNamespace("team").withLabel("app.kubernetes.io/managed-by", "slipway").list().getItems();
+    }
+}
