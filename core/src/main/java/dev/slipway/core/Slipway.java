@@ -5,13 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.internal.Arns;
-import dev.slipway.core.internal.control.ControlState;
-import dev.slipway.core.internal.control.Recovery;
-import dev.slipway.core.internal.control.ResourceActions;
-import dev.slipway.core.internal.control.RouterControl;
-import dev.slipway.core.internal.control.ServiceActions;
-import dev.slipway.core.internal.control.StateDirectoryLock;
-import dev.slipway.core.internal.control.Startup;
+import dev.slipway.core.internal.control.*;
 import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
@@ -91,8 +85,9 @@ public final class Slipway implements AutoCloseable {
         try {
             loaded = Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
             this.backend = loaded;
-            String controlPlaneId = Startup.controlPlaneId(stateDir);
-            StateStore store = b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
+            StateStore store = b.stateStore != null ? b.stateStore
+                    : b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
+            String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
@@ -310,6 +305,7 @@ public final class Slipway implements AutoCloseable {
         private Timeouts timeouts = Timeouts.DEFAULT;
         private final List<LogListener> listeners = new java.util.ArrayList<>();
         private boolean durableState;
+        private StateStore stateStore;
         private PlanOverrides planOverrides = PlanOverrides.NONE;
         private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
         private boolean workingTrees;
@@ -357,6 +353,9 @@ public final class Slipway implements AutoCloseable {
 
         /** Keep everything in {@code <stateDir>/state.json}, so a new Slipway there (even after kill -9) has it all back. */
         public Builder durableState(boolean durable) { this.durableState = durable; return this; }
+
+        /** Keep the state in {@code store} (e.g. the Kubernetes API) instead; its control plane id names the instances. */
+        public Builder stateStore(StateStore store) { this.stateStore = store; return this; }
 
         /** Run env and a port that win over every code service's settings (a Slipway extension, {@code up --env/--port}). */
         public Builder planOverrides(PlanOverrides overrides) { this.planOverrides = overrides; return this; }

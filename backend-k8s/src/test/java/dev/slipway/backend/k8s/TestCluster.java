@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * collector, no admission). The kubelet is {@link TestKubelet}: it runs every pod for real as a Docker container on
  * the host's network. Three endpoints that are the kubelet's in a real cluster are answered here from what the
  * {@link TestKubelet} observed: a pod's log, its metrics (metrics.k8s.io, as metrics-server gives them), and the grace
- * period of a pod's deletion (the mock keeps no deletion options).
+ * period of a pod's deletion (the mock keeps no deletion options). And one rule of the real API server the mock does
+ * not enforce is added: an update that names a resourceVersion other than the stored one is refused (409 Conflict).
  */
 public final class TestCluster implements AutoCloseable {
     private static final Pattern LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
@@ -33,6 +34,8 @@ public final class TestCluster implements AutoCloseable {
     static {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final KubernetesMockServer server;
     private final TestKubelet kubelet;
@@ -87,14 +90,38 @@ public final class TestCluster implements AutoCloseable {
                         .map(body -> new MockResponse().setResponseCode(200).setBody(body))
                         .orElseGet(() -> notFound(metrics.group(2)));
             }
+            if ("PUT".equals(request.getMethod()) && !path.contains("/status") && conflicts(path, body(request))) {
+                return new MockResponse().setResponseCode(409).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
+                        + "\"Failure\",\"reason\":\"Conflict\",\"code\":409,\"message\":\"Operation cannot be fulfilled: the object "
+                        + "has been modified; please apply your changes to the latest version and try again\"}");
+            }
             Matcher m = POD.matcher(path);
             if ("DELETE".equals(request.getMethod()) && m.matches()) {
-                Matcher grace = GRACE.matcher(request.getBody() == null ? "" : request.getUtf8Body());
+                Matcher grace = GRACE.matcher(body(request));
                 if (grace.find()) {
                     deletionGrace.put(m.group(1) + "/" + m.group(2), Long.parseLong(grace.group(1)));
                 }
             }
             return super.dispatch(request);
+        }
+
+        /** The request's body, left for the CRUD dispatcher to read. */
+        private static String body(RecordedRequest request) {
+            return request.getBody() == null ? "" : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        /** As the real API server: an update naming a resourceVersion other than the stored one is a conflict. */
+        private boolean conflicts(String path, String body) {
+            try {
+                String wanted = JSON.readTree(body).path("metadata").path("resourceVersion").asText("");
+                MockResponse current = handleGet(path);
+                if (wanted.isEmpty() || current.code() != 200) {
+                    return false;
+                }
+                return !wanted.equals(JSON.readTree(current.getBody().readUtf8()).path("metadata").path("resourceVersion").asText(""));
+            } catch (java.io.IOException e) {
+                return false;
+            }
         }
 
         private MockResponse notFound(String name) {

@@ -1,10 +1,6 @@
 package dev.slipway.core.store;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,10 +19,7 @@ import java.util.Optional;
  * scale (tens of resources) a whole-state write per change is a few kilobytes.
  */
 public final class FileStateStore implements StateStore {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule()).registerModule(new Jdk8Module())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper MAPPER = StateJson.MAPPER;
 
     private final Path file;
 
@@ -40,16 +33,7 @@ public final class FileStateStore implements StateStore {
             return Optional.empty();
         }
         try {
-            ControlPlaneState state = MAPPER.readValue(file.toFile(), ControlPlaneState.class);
-            if (state == null || state.services() == null || state.connections() == null || state.autoScaling() == null
-                    || state.tags() == null || state.services().contains(null)) {
-                throw new IOException("it has no services, connections, autoScaling or tags (or null entries)");
-            }
-            if (state.version() != ControlPlaneState.VERSION) {
-                throw new IllegalStateException(file + " holds state version " + state.version() + "; this Slipway reads version "
-                        + ControlPlaneState.VERSION);
-            }
-            return Optional.of(state);
+            return Optional.of(StateJson.checked(MAPPER.readValue(file.toFile(), ControlPlaneState.class)));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read Slipway's state from " + file + " (" + e.getMessage()
                     + "); move the file away to start empty, or restore it from a backup", e);

@@ -10,6 +10,15 @@ public interface StateStore {
     /** Replaces the saved state; when this returns, the state survives a crash of the process. */
     void save(ControlPlaneState state);
 
+    /**
+     * The id of the control plane this state belongs to, when the store keeps one (a store outside the state directory,
+     * which a restarted control plane on another machine finds again): it labels the instances, so they are adopted.
+     * Empty: the id kept in the state directory.
+     */
+    default Optional<String> controlPlaneId() {
+        return Optional.empty();
+    }
+
     /** Keeps nothing: the state lives as long as the process. */
     StateStore IN_MEMORY = new StateStore() {
         @Override
