@@ -1,10 +1,21 @@
 package dev.slipway.server;
 
+import dev.slipway.backend.k8s.KubernetesBackendProvider;
+import dev.slipway.backend.k8s.KubernetesLeadership;
+import dev.slipway.backend.k8s.KubernetesStateStore;
 import dev.slipway.core.Slipway;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The kubernetes backend's options of {@code slipway server}, passed on as its {@code kubernetes.*} settings. */
+/**
+ * The kubernetes backend's options of {@code slipway server}, passed on as its {@code kubernetes.*} settings, and the
+ * state store in the cluster with its leader election.
+ */
 final class KubernetesOptions {
     @Option(names = "--namespace", paramLabel = "NS", description = "With --backend kubernetes: the namespace pods, Secrets "
             + "and per-service objects go in (default: the kubeconfig's, or the pod's own when Slipway runs in the cluster).")
@@ -32,19 +43,76 @@ final class KubernetesOptions {
             + "given (default: ${DEFAULT-VALUE}).", defaultValue = "20000-29999")
     String hostPorts;
 
+    @Option(names = "--state-store", paramLabel = "file|kubernetes", description = "Where the control plane keeps its state: "
+            + "file (<state-dir>/state.json, one server per directory) or kubernetes (Secrets in --namespace, so the server "
+            + "can run as a stateless Deployment; of several replicas, the one holding the Lease <state-name>-leader leads, "
+            + "the others wait) (default: ${DEFAULT-VALUE}).", defaultValue = "file")
+    String stateStore;
+
+    @Option(names = "--state-name", paramLabel = "NAME", description = "With --state-store kubernetes: names this control "
+            + "plane's state Secrets and Lease, so several can share a namespace (default: ${DEFAULT-VALUE}).", defaultValue = "slipway")
+    String stateName;
+
     Slipway.Builder apply(Slipway.Builder builder) {
-        set(builder, "namespace", namespace);
-        set(builder, "api-server", apiServer);
-        set(builder, "registry", registry);
-        set(builder, "registry-credentials", registryCredentials == null ? null : registryCredentials.toAbsolutePath().toString());
-        set(builder, "host-network", Boolean.toString(hostNetwork));
-        set(builder, "host-ports", hostPorts);
+        settings().forEach(builder::backendSetting);
         return builder;
     }
 
-    private static void set(Slipway.Builder builder, String key, String value) {
+    /** The kubernetes.* settings these options stand for. */
+    Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        set(settings, "namespace", namespace);
+        set(settings, "api-server", apiServer);
+        set(settings, "registry", registry);
+        set(settings, "registry-credentials", registryCredentials == null ? null : registryCredentials.toAbsolutePath().toString());
+        set(settings, "host-network", Boolean.toString(hostNetwork));
+        set(settings, "host-ports", hostPorts);
+        return settings;
+    }
+
+    /**
+     * With {@code --state-store kubernetes}: waits until this replica leads, then keeps the state in the cluster.
+     * Returns what gives the lead up again (nothing to give up with the file store).
+     */
+    AutoCloseable useStateStore(Slipway.Builder builder, PrintWriter out, PrintWriter err) throws InterruptedException {
+        if (stateStore.equals("file")) {
+            return () -> { };
+        }
+        if (!stateStore.equals("kubernetes")) {
+            throw new IllegalArgumentException("--state-store must be file or kubernetes, not " + stateStore);
+        }
+        KubernetesClient client = KubernetesBackendProvider.connect(settings());
+        String ns = namespace != null ? namespace : client.getNamespace() != null ? client.getNamespace() : "default";
+        String identity = Optional.ofNullable(System.getenv("POD_NAME")).orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
+        out.println("Waiting to lead: Lease " + stateName + "-leader in namespace " + ns + " (as " + identity + ")");
+        out.flush();
+        KubernetesLeadership leadership = KubernetesLeadership.acquire(client, ns, stateName + "-leader", identity, () -> {
+            err.println("slipway server: lost the Lease " + stateName + "-leader; stopping at once, the next leader carries on");
+            err.flush();
+            Runtime.getRuntime().halt(3);
+        }, leader -> {
+            out.println("Leader: " + leader);
+            out.flush();
+        });
+        builder.stateStore(new KubernetesStateStore(client, ns, stateName));
+        out.println("Leading; the state is in Secrets labelled slipway.dev/state=" + stateName + " in namespace " + ns);
+        return () -> {
+            leadership.close();
+            client.close();
+        };
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "slipway";
+        }
+    }
+
+    private static void set(Map<String, String> settings, String key, String value) {
         if (value != null) {
-            builder.backendSetting("kubernetes." + key, value);
+            settings.put("kubernetes." + key, value);
         }
     }
 }

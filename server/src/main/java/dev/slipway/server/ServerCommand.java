@@ -93,8 +93,10 @@ final class ServerCommand implements Callable<Integer> {
         ApiCredentials credentials = ApiCredentials.load(System.getenv(), stateDir.path);
         Slipway slipway;
         ApiServer api;
+        AutoCloseable lead;
         try {
             Slipway.Builder builder = kubernetes.apply(baseImages.apply(Slipway.builder()));
+            lead = kubernetes.useStateStore(builder, out, err);
             if (!noMetrics) {
                 builder.meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             }
@@ -114,6 +116,7 @@ final class ServerCommand implements Callable<Integer> {
             api = ApiServer.start(slipway, credentials, bind, apiPort);
         } catch (IllegalStateException e) {
             slipway.close();
+            lead.close();
             err.println("slipway server: " + e.getMessage());
             return 2;
         }
@@ -122,6 +125,11 @@ final class ServerCommand implements Callable<Integer> {
             out.println("[slipway] stopping: draining requests and stopping every process started");
             api.close();
             slipway.close();
+            try {
+                lead.close();
+            } catch (Exception e) {
+                // the Lease expires by itself
+            }
             stopped.countDown();
         }, "slipway-shutdown"));
         String endpoint = "http://" + bind + ":" + api.port();

@@ -4,6 +4,8 @@ import dev.slipway.backend.docker.DockerImageBuilder;
 import dev.slipway.core.spi.BackendContext;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.ComputeBackendProvider;
+import java.util.Map;
+import java.util.Optional;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +25,18 @@ public final class KubernetesBackendProvider implements ComputeBackendProvider {
     @Override
     public ComputeBackend create(BackendContext context) {
         KubernetesSettings.from(context.settings()); // settings are checked before anything connects
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config(context)).build();
+        return new KubernetesBackend(connect(context.settings()), context.settings(), new DockerImageBuilder(context.settings()));
+    }
+
+    /**
+     * A client of the cluster the settings ({@code kubernetes.api-server}, {@code kubernetes.namespace}) or the
+     * kubeconfig / in-cluster service account name, checked to answer; its namespace is the one to use.
+     */
+    public static KubernetesClient connect(Map<String, String> settings) {
+        ConfigBuilder config = new ConfigBuilder(Config.autoConfigure(null));
+        Optional.ofNullable(settings.get(KubernetesSettings.PREFIX + "api-server")).ifPresent(url -> config.withMasterUrl(url).withTrustCerts(true));
+        Optional.ofNullable(settings.get(KubernetesSettings.PREFIX + "namespace")).ifPresent(config::withNamespace);
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build()).build();
         try {
             client.getKubernetesVersion();
         } catch (KubernetesClientException e) {
@@ -32,14 +45,6 @@ public final class KubernetesBackendProvider implements ComputeBackendProvider {
                     + "). Point KUBECONFIG at the cluster's kubeconfig, run Slipway in the cluster with a service account, "
                     + "or name the API server with --kubernetes-api URL.", e);
         }
-        return new KubernetesBackend(client, context.settings(), new DockerImageBuilder(context.settings()));
-    }
-
-    private static Config config(BackendContext context) {
-        Config auto = Config.autoConfigure(null);
-        ConfigBuilder config = new ConfigBuilder(auto);
-        context.setting(KubernetesSettings.PREFIX + "api-server").ifPresent(url -> config.withMasterUrl(url).withTrustCerts(true));
-        context.setting(KubernetesSettings.PREFIX + "namespace").ifPresent(config::withNamespace);
-        return config.build();
+        return client;
     }
 }

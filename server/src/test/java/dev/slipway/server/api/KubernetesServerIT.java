@@ -124,4 +124,51 @@ class KubernetesServerIT {
     private static List<Pod> pods(KubernetesClient kube) {
         return kube.pods().inNamespace("team").withLabel("app.kubernetes.io/managed-by", "slipway").list().getItems();
     }
+
+    @Test
+    void withTheStateInTheClusterASecondReplicaWaitsForTheLeaseThenCarriesOnFromAnEmptyStateDirectory() throws Exception {
+        Docker.Registry registry = Docker.startRegistry(tmp.resolve("registry"));
+        closeLater.add(registry);
+        TestCluster cluster = TestCluster.start();
+        closeLater.add(cluster);
+        KubernetesClient kube = cluster.client();
+        closeLater.add(kube);
+        Docker.pushPage(registry.address() + "/team/page:1", "kept");
+        java.util.Map<String, String> keys = java.util.Map.of("SLIPWAY_ACCESS_KEY_ID", "AKIDSLIPWAYREPLICAS1", "SLIPWAY_SECRET_ACCESS_KEY",
+                "replicas-share-this-secret-key-0123456789");
+        SlipwayJar first = SlipwayJar.start(keys, replica(cluster, registry, tmp.resolve("first")));
+        closeLater.add(first);
+        Matcher ports = first.awaitLine(LISTENING, Duration.ofMinutes(1));
+        AwsCli aws = AwsCli.withKeys(Integer.parseInt(ports.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
+        String arn = aws.ok("create-service", "--service-name", "kept", "--source-configuration",
+                "{\"ImageRepository\":{\"ImageIdentifier\":\"" + ECR + "/team/page:1\",\"ImageRepositoryType\":\"ECR\","
+                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"exec httpd -f -p $PORT -h /www\"}},"
+                        + "\"AutoDeploymentsEnabled\":false}").at("/Service/ServiceArn").asText();
+        aws.awaitStatus(arn, "RUNNING");
+        assertThat(kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems()).hasSize(2);
+
+        SlipwayJar second = SlipwayJar.start(keys, replica(cluster, registry, tmp.resolve("second")));
+        closeLater.add(second);
+        second.awaitLine(Pattern.compile("Waiting to lead: Lease slipway-leader in namespace team.*"), Duration.ofMinutes(1));
+        second.awaitLine(Pattern.compile("Leader: .*"), Duration.ofMinutes(1));
+        assertThat(second.output()).as("a replica that does not lead does not serve").noneMatch(l -> l.contains("listening"));
+
+        first.sigterm();
+        first.awaitExit(Duration.ofMinutes(1));
+        Matcher again = second.awaitLine(LISTENING, Duration.ofMinutes(1));
+        AwsCli aws2 = AwsCli.withKeys(Integer.parseInt(again.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
+        aws2.awaitStatus(arn, "RUNNING");
+        String url = aws2.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
+        assertThat(new HttpProbe(Integer.parseInt(again.group(2))).get(url).body()).isEqualTo("kept\n");
+        assertThat(aws2.ok("list-operations", "--service-arn", arn).get("OperationSummaryList")).hasSize(1);
+        aws2.ok("delete-service", "--service-arn", arn);
+        await().atMost(Duration.ofMinutes(1)).until(() -> pods(kube).isEmpty()
+                && kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems().size() == 1);
+    }
+
+    private static String[] replica(TestCluster cluster, Docker.Registry registry, Path stateDir) {
+        return new String[] {"server", "--backend", "kubernetes", "--kubernetes-api", cluster.apiServer(), "--namespace", "team",
+                "--host-network", "--state-store", "kubernetes", "--state-dir", stateDir.toString(), "--api-port", "0",
+                "--router-port", "0", "--registry-map", ECR + "=" + registry.address()};
+    }
 }
