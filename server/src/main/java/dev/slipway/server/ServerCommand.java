@@ -50,6 +50,10 @@ final class ServerCommand implements Callable<Integer> {
             + "kubernetes (pods on a cluster; see --namespace, --registry) (default: ${DEFAULT-VALUE}).", defaultValue = "local")
     String backend;
 
+    @Option(names = "--base-domain", paramLabel = "DOMAIN", description = "Services are served at <name>-<id>.DOMAIN on "
+            + "the router (point a wildcard DNS record at it) (default: ${DEFAULT-VALUE}).", defaultValue = "localhost")
+    String baseDomain;
+
     @Option(names = "--region", description = "Region in ARNs; clients must sign for it (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
     String region;
 
@@ -105,7 +109,7 @@ final class ServerCommand implements Callable<Integer> {
                 builder.backendSetting("local.run-as", appUser);
             }
             slipway = builder.backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
-                    .routerPort(routerPort).region(region).allowedSourceDirectories(allowedSourceDirs)
+                    .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
                     .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds)))
                     .admission(new Admission(queueLimit, Duration.ofMillis((long) (queueTimeoutSeconds * 1000)))).build();
         } catch (IllegalStateException | IllegalArgumentException e) {

@@ -37,6 +37,11 @@ public final class TestCluster implements AutoCloseable {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+    private static final String HARNESS = "slipway-test-harness";
+    private static final Pattern RESOURCE = Pattern.compile(
+            "/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/[^/]+)?/([a-z]+)(?:/([^/?]+)(?:/([a-z]+))?)?/?(\\?.*)?");
+    private final java.util.Set<String> verbsUsed = ConcurrentHashMap.newKeySet();
+
     private final KubernetesMockServer server;
     private final TestKubelet kubelet;
     /** Grace periods of pod deletions, by namespace/name. */
@@ -46,7 +51,7 @@ public final class TestCluster implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(java.net.InetAddress.getLoopbackAddress(), 0);
-        kubelet = new TestKubelet(server.createClient(), deletionGrace);
+        kubelet = new TestKubelet(server.createClient(b -> b.editOrNewConfig().withUserAgent(HARNESS).endConfig()), deletionGrace);
     }
 
     /** Starts the API server and the kubelet. */
@@ -54,9 +59,17 @@ public final class TestCluster implements AutoCloseable {
         return new TestCluster();
     }
 
-    /** A new client of the API server (the caller closes it). */
+    /** A new client of the API server for a test's own checks (the caller closes it); not counted in {@link #verbsUsed()}. */
     public KubernetesClient client() {
-        return server.createClient();
+        return server.createClient(b -> b.editOrNewConfig().withUserAgent(HARNESS).endConfig());
+    }
+
+    /**
+     * What clients other than this harness and the tests did, as RBAC names it: {@code <group>/<resource> <verb>},
+     * e.g. {@code /pods watch}, {@code coordination.k8s.io/leases update}, so that a test can check a Role grants it.
+     */
+    public java.util.Set<String> verbsUsed() {
+        return java.util.Set.copyOf(verbsUsed);
     }
 
     /** The API server's URL, for {@code kubernetes.api-server}. */
@@ -78,6 +91,9 @@ public final class TestCluster implements AutoCloseable {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             String path = request.getPath();
+            if (!HARNESS.equals(request.getHeader("User-Agent"))) {
+                record(request.getMethod(), path);
+            }
             Matcher log = LOG.matcher(path);
             if ("GET".equals(request.getMethod()) && log.matches()) {
                 return kubelet.log(log.group(1), log.group(2), query(log.group(3)))
@@ -103,6 +119,24 @@ public final class TestCluster implements AutoCloseable {
                 }
             }
             return super.dispatch(request);
+        }
+
+        private void record(String method, String path) {
+            Matcher r = RESOURCE.matcher(path);
+            if (!r.matches() || path.startsWith("/api/v1/namespaces/") && r.group(2).equals("namespaces")) {
+                return; // /version and other non-resource paths
+            }
+            boolean one = r.group(3) != null;
+            String query = r.group(5) == null ? "" : r.group(5);
+            String verb = switch (method) {
+                case "GET" -> query.contains("watch=true") ? "watch" : one ? "get" : "list";
+                case "POST" -> "create";
+                case "PUT" -> "update";
+                case "PATCH" -> "patch";
+                case "DELETE" -> one ? "delete" : "deletecollection";
+                default -> method;
+            };
+            verbsUsed.add((r.group(1) == null ? "" : r.group(1)) + "/" + r.group(2) + (r.group(4) == null ? "" : "/" + r.group(4)) + " " + verb);
         }
 
         /** The request's body, left for the CRUD dispatcher to read. */

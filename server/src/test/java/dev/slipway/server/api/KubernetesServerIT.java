@@ -119,6 +119,8 @@ class KubernetesServerIT {
         assertThat(kube.configMaps().inNamespace("team").list().getItems()).isEmpty();
         await().atMost(Duration.ofMinutes(1)).until(() -> Docker.containers(TestKubelet.CONTAINER_LABEL, "team." + pod.getMetadata().getName()).isEmpty()
                 && cluster.kubelet().runningContainers() == 0);
+        assertThat(cluster.verbsUsed()).as("what Slipway asked the API server for, against deploy/kubernetes/role.yaml")
+                .isSubsetOf(dev.slipway.server.KubernetesManifestsTest.roleGrants());
     }
 
     private static List<Pod> pods(KubernetesClient kube) {
@@ -164,6 +166,8 @@ class KubernetesServerIT {
         aws2.ok("delete-service", "--service-arn", arn);
         await().atMost(Duration.ofMinutes(1)).until(() -> pods(kube).isEmpty()
                 && kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems().size() == 1);
+        assertThat(cluster.verbsUsed()).as("what Slipway asked the API server for, against deploy/kubernetes/role.yaml")
+                .contains("coordination.k8s.io/leases patch").isSubsetOf(dev.slipway.server.KubernetesManifestsTest.roleGrants());
     }
 
     private static String[] replica(TestCluster cluster, Docker.Registry registry, Path stateDir) {
