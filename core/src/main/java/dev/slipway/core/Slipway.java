@@ -10,9 +10,7 @@ import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
 import dev.slipway.core.observe.LogStreams;
-import dev.slipway.core.routing.Admission;
-import dev.slipway.core.routing.RoutingSnapshot;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.routing.*;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
@@ -273,6 +271,14 @@ public final class Slipway implements AutoCloseable {
     /** The region in ARNs, and the one API requests must be signed for. */
     public String region() {
         return region;
+    }
+
+    /**
+     * Hands over to the next control plane on the same state (a replica that stops leading; then exit the process):
+     * the router drains and closes, and nothing else is touched: instances keep running for the next one to adopt.
+     */
+    public void handOver() {
+        Optional.ofNullable(router).ifPresent(r -> r.drainAndClose(timeouts.drain()));
     }
 
     /** Stops draining: no new connections, new requests 503, requests in flight finish (up to the drain timeout), then everything stops. */

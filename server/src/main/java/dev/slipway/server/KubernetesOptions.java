@@ -70,6 +70,11 @@ final class KubernetesOptions {
         return settings;
     }
 
+    /** Whether the state is in the cluster: then a server that stops hands over to the next leader. */
+    boolean stateInCluster() {
+        return stateStore.equals("kubernetes");
+    }
+
     /**
      * With {@code --state-store kubernetes}: waits until this replica leads, then keeps the state in the cluster.
      * Returns what gives the lead up again (nothing to give up with the file store).

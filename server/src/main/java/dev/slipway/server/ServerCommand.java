@@ -126,9 +126,14 @@ final class ServerCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("[slipway] stopping: draining requests and stopping every process started");
             api.close();
-            slipway.close();
+            if (kubernetes.stateInCluster()) {
+                out.println("[slipway] handing over: draining requests; instances keep running for the next leader");
+                slipway.handOver();
+            } else {
+                out.println("[slipway] stopping: draining requests and stopping every process started");
+                slipway.close();
+            }
             try {
                 lead.close();
             } catch (Exception e) {

@@ -127,7 +127,7 @@ public final class KubernetesBackend implements ComputeBackend {
 
     @Override
     public BackendCapabilities capabilities() {
-        return new BackendCapabilities(true, settings.registry().isPresent(), true, true, false, false);
+        return new BackendCapabilities(true, settings.registry().isPresent(), true, true, false, true);
     }
 
     /** The namespace the backend's pods run in. */
@@ -193,9 +193,28 @@ public final class KubernetesBackend implements ComputeBackend {
         if (i == null || !i.podName.equals(pod.getMetadata().getName())) {
             return;
         }
-        if (i.observe(pod)) {
+        if (!i.attached) {
+            i.observe(pod); // adopted, not kept yet: where it is, nothing more
+        } else if (i.observe(pod)) {
             logs.follow(i);
         } else if (i.hasEnded()) {
+            logs.finishWithoutLog(i);
+        }
+    }
+
+    /** An adopted pod core keeps: its log is followed (from its start) and its status reported from now on. */
+    @Override
+    public void attach(InstanceHandle handle, InstanceListener listener) {
+        PodInstance i = instances.get(handle.instanceId());
+        if (i == null) {
+            return;
+        }
+        i.attach(listener);
+        Pod now = informer.getStore().getByKey(namespace + "/" + i.podName);
+        if (now != null) {
+            observe(now);
+        } else {
+            i.onDeleted(); // gone meanwhile
             logs.finishWithoutLog(i);
         }
     }
@@ -331,6 +350,7 @@ public final class KubernetesBackend implements ComputeBackend {
             int port = Integer.parseInt(annotations.getOrDefault(PodSpecs.PORT, "0"));
             PodInstance i = new PodInstance(spec.instanceId(), pod.getMetadata().getName(), pod.getSpec().getContainers().get(0).getImage(),
                     Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), port, memoryMiB(pod), NOBODY);
+            i.attached = false;
             i.observe(pod);
             if (settings.hostNetwork()) {
                 assignedPorts.add(port);

@@ -29,7 +29,10 @@ final class PodInstance implements InstanceHandle {
     final boolean hostNetwork;
     final int port;
     final int memoryMiB;
-    final InstanceListener listener;
+    /** Where output and events go; an adopted instance has none until core keeps it ({@link #attach}). */
+    volatile InstanceListener listener;
+    /** Whether output and events have somewhere to go: false for an adopted instance not kept (yet). */
+    volatile boolean attached;
     private volatile String host = "";
     private final AtomicBoolean readyReported = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -51,6 +54,7 @@ final class PodInstance implements InstanceHandle {
         this.port = port;
         this.memoryMiB = memoryMiB;
         this.listener = listener;
+        this.attached = true;
     }
 
     @Override
@@ -102,6 +106,15 @@ final class PodInstance implements InstanceHandle {
             listener.onEvent(new InstanceEvent.Ready(instanceId));
         }
         return state != null && state.getRunning() != null;
+    }
+
+    /** From now on output and events go to {@code to}; a Ready reported before (to nobody) is reported again. */
+    void attach(InstanceListener to) {
+        listener = to;
+        attached = true;
+        if (readyReported.get() && !ended.get()) {
+            to.onEvent(new InstanceEvent.Ready(instanceId));
+        }
     }
 
     /** The pod object was deleted: whatever did not end yet ends now. */

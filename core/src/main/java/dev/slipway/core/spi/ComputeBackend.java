@@ -77,6 +77,14 @@ public interface ComputeBackend extends AutoCloseable {
      */
     List<AdoptedInstance> adopt(String controlPlaneId);
 
+    /**
+     * Takes over the output and events of an adopted instance that core keeps serving (only on backends that
+     * {@link BackendCapabilities#keepsInstancesAcrossRestarts() keep instances across restarts}): from now on they go
+     * to {@code listener}, as if {@link #start} had been given it; a Ready state it is already in is reported again.
+     */
+    default void attach(InstanceHandle instance, InstanceListener listener) {
+    }
+
     /** Stops what control planes that are no longer running left behind; returns how many instances and builds it stopped. */
     int reapOrphans();
 

@@ -243,7 +243,7 @@ public abstract class ComputeBackendContract {
     }
 
     @Test
-    void aRestartedControlPlaneAdoptsWhatItsPreviousRunLeftAndNothingElse() throws Exception {
+    void aRestartedControlPlaneAdoptsWhatItsPreviousRunLeftAndNothingElseAndKeepsItWhereTheBackendCan() throws Exception {
         Observed left = start(fileServerRevision());
         awaitListening(left.handle);
 
@@ -257,7 +257,17 @@ public abstract class ComputeBackendContract {
                 assertThat(a.handle().instanceId()).isEqualTo(left.handle.instanceId());
                 assertThat(a.handle().port()).isEqualTo(left.handle.port());
             });
-            restarted.stop(adopted.get(0).handle(), Duration.ofSeconds(5));
+            if (restarted.capabilities().keepsInstancesAcrossRestarts()) {
+                Observed kept = new Observed(left.spec);
+                restarted.attach(adopted.get(0).handle(), kept.listener());
+                if (restarted.capabilities().platformHealthChecks()) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> kept.events.contains(new InstanceEvent.Ready(left.spec.instanceId())));
+                }
+                restarted.stop(adopted.get(0).handle(), Duration.ofSeconds(5));
+                assertThat(kept.exited.get(30, TimeUnit.SECONDS).reason()).as("the kept instance's end goes to its new listener").isEqualTo("stopped");
+            } else {
+                restarted.stop(adopted.get(0).handle(), Duration.ofSeconds(5));
+            }
             assertThat(listening(left.handle)).isFalse();
         } finally {
             restarted.close();
@@ -276,6 +286,23 @@ public abstract class ComputeBackendContract {
 
         Observed(InstanceSpec spec) {
             this.spec = spec;
+        }
+
+        InstanceListener listener() {
+            return new InstanceListener() {
+                @Override
+                public void output(String line) {
+                    output.add(line);
+                }
+
+                @Override
+                public void onEvent(InstanceEvent event) {
+                    events.add(event);
+                    if (event instanceof InstanceEvent.Exited e) {
+                        exited.complete(e);
+                    }
+                }
+            };
         }
 
         List<InstanceEvent> events(Duration within) {
@@ -307,20 +334,7 @@ public abstract class ComputeBackendContract {
         InstanceSpec spec = new InstanceSpec(CONTROL_PLANE, "arn:aws:apprunner:us-east-1:000000000000:service/contract/svc",
                 "contract", revision.revisionId(), UUID.randomUUID().toString().replace("-", "").substring(0, 16));
         Observed o = new Observed(spec);
-        o.handle = backend.start(revision, spec, new InstanceListener() {
-            @Override
-            public void output(String line) {
-                o.output.add(line);
-            }
-
-            @Override
-            public void onEvent(InstanceEvent event) {
-                o.events.add(event);
-                if (event instanceof InstanceEvent.Exited e) {
-                    o.exited.complete(e);
-                }
-            }
-        });
+        o.handle = backend.start(revision, spec, o.listener());
         return o;
     }
 

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code slipway server --backend kubernetes} driven by the AWS CLI, on the test cluster (fabric8's mock API server
  * in CRUD mode; {@link TestKubelet} runs the pods as real containers): an image service (an ECR identifier mapped to
  * a local registry) served through the router, a re-pushed tag deployed with StartDeployment while a client loop sees
- * no failed request, pause, resume, and delete leaving no pod, no Secret and no container.
+ * no failed request, pause, resume, and delete leaving no pod, no Secret and no container. With the state in the
+ * cluster, a second replica waits for the Lease, and when the first stops it carries on from an empty state
+ * directory, keeping the pods the first one started. What Slipway asked the API server for is within the Role of
+ * deploy/kubernetes.
  */
 class KubernetesServerIT {
     private static final Pattern LISTENING = Pattern.compile("Slipway API listening on http://127\\.0\\.0\\.1:(\\d+) .*router on 127\\.0\\.0\\.1:(\\d+)");
@@ -128,7 +131,7 @@ class KubernetesServerIT {
     }
 
     @Test
-    void withTheStateInTheClusterASecondReplicaWaitsForTheLeaseThenCarriesOnFromAnEmptyStateDirectory() throws Exception {
+    void withTheStateInTheClusterASecondReplicaWaitsForTheLeaseThenCarriesOnFromAnEmptyStateDirectoryKeepingThePods() throws Exception {
         Docker.Registry registry = Docker.startRegistry(tmp.resolve("registry"));
         closeLater.add(registry);
         TestCluster cluster = TestCluster.start();
@@ -155,13 +158,17 @@ class KubernetesServerIT {
         second.awaitLine(Pattern.compile("Leader: .*"), Duration.ofMinutes(1));
         assertThat(second.output()).as("a replica that does not lead does not serve").noneMatch(l -> l.contains("listening"));
 
+        String servingPod = pods(kube).get(0).getMetadata().getName();
         first.sigterm();
         first.awaitExit(Duration.ofMinutes(1));
+        assertThat(first.output()).anyMatch(l -> l.contains("handing over"));
         Matcher again = second.awaitLine(LISTENING, Duration.ofMinutes(1));
         AwsCli aws2 = AwsCli.withKeys(Integer.parseInt(again.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
         aws2.awaitStatus(arn, "RUNNING");
         String url = aws2.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
         assertThat(new HttpProbe(Integer.parseInt(again.group(2))).get(url).body()).isEqualTo("kept\n");
+        assertThat(pods(kube)).as("the pod the first leader started keeps serving").singleElement()
+                .satisfies(p -> assertThat(p.getMetadata().getName()).isEqualTo(servingPod));
         assertThat(aws2.ok("list-operations", "--service-arn", arn).get("OperationSummaryList")).hasSize(1);
         aws2.ok("delete-service", "--service-arn", arn);
         await().atMost(Duration.ofMinutes(1)).until(() -> pods(kube).isEmpty()

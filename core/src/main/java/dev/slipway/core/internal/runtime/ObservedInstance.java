@@ -1,7 +1,11 @@
 package dev.slipway.core.internal.runtime;
 
 import dev.slipway.core.model.HealthCheckConfiguration;
+import dev.slipway.core.observe.LogSink;
+import dev.slipway.core.spi.InstanceEvent;
 import dev.slipway.core.spi.InstanceHandle;
+import dev.slipway.core.spi.InstanceListener;
+import java.util.function.Consumer;
 
 /**
  * An instance as its reconciler observes it: which generation it belongs to, where it is in its life, and its run of
@@ -54,5 +58,20 @@ final class ObservedInstance {
 
     int failures() {
         return failures;
+    }
+
+    /** A listener that writes an instance's output to {@code output} and hands its events to {@code events}. */
+    static InstanceListener listener(LogSink output, Consumer<InstanceEvent> events) {
+        return new InstanceListener() {
+            @Override
+            public void output(String line) {
+                output.line(line);
+            }
+
+            @Override
+            public void onEvent(InstanceEvent event) {
+                events.accept(event);
+            }
+        };
     }
 }

@@ -7,15 +7,8 @@ import dev.slipway.core.internal.runtime.ObservedInstance.State;
 import dev.slipway.core.model.HealthCheckConfiguration;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
-import dev.slipway.core.routing.Endpoint;
-import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
-import dev.slipway.core.spi.AdoptedInstance;
-import dev.slipway.core.spi.ComputeBackend;
-import dev.slipway.core.spi.InstanceEvent;
-import dev.slipway.core.spi.InstanceListener;
-import dev.slipway.core.spi.InstanceSpec;
-import dev.slipway.core.spi.PreparedRevision;
+import dev.slipway.core.routing.*;
+import dev.slipway.core.spi.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -140,6 +133,7 @@ public final class ServiceReconciler implements AutoCloseable {
     public void adopt(List<AdoptedInstance> adopted, Optional<PreparedRevision> revision, boolean keepable) {
         long generation = generations.incrementAndGet();
         loop.execute(() -> {
+            int kept = 0;
             for (AdoptedInstance a : adopted) {
                 boolean keep = keepable && revision.isPresent() && revision.get().revisionId().equals(a.spec().revisionId());
                 ObservedInstance i = new ObservedInstance(a.spec().instanceId(), generation);
@@ -147,12 +141,17 @@ public final class ServiceReconciler implements AutoCloseable {
                 i.adopted = true;
                 instances.add(i);
                 if (keep) {
+                    kept++;
                     events.line("Instance " + i.id + " of revision " + a.spec().revisionId() + " is still running; keeping it");
+                    backend.attach(a.handle(), listener(i));
                     health.watch(i);
                 } else {
                     events.line("Instance " + i.id + " left by the previous run is stopped");
                     retire(List.of(i));
                 }
+            }
+            if (kept > 0) { // serving again once healthy, before the restart's deploy(), which continues this generation
+                desired = new DesiredState(Mode.SERVING, revision, kept, generation, "");
             }
         });
         // the adopted generation becomes the one deploy() continues
@@ -256,20 +255,9 @@ public final class ServiceReconciler implements AutoCloseable {
         String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         ObservedInstance i = new ObservedInstance(instanceId, desired.generation());
         instances.add(i);
-        LogSink output = logs.sink(id.serviceName(), "instance/" + instanceId);
         try {
             i.handle = backend.start(revision, new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(),
-                    revision.revisionId(), instanceId), healthCheck.get().withDefaults(), new InstanceListener() {
-                @Override
-                public void output(String line) {
-                    output.line(line);
-                }
-
-                @Override
-                public void onEvent(InstanceEvent event) {
-                    post(() -> onInstanceEvent(i, event));
-                }
-            });
+                    revision.revisionId(), instanceId), healthCheck.get().withDefaults(), listener(i));
         } catch (RuntimeException e) {
             instances.remove(i);
             onFailedBeforeHealthy(i, "could not be started: " + e.getMessage());
@@ -277,6 +265,11 @@ public final class ServiceReconciler implements AutoCloseable {
         }
         (rollout ? progress : events).line("Instance " + instanceId + " started on port " + i.handle.port());
         health.watch(i);
+    }
+
+    /** Where an instance's output and events go: its log stream, and this reconciler's thread. */
+    private InstanceListener listener(ObservedInstance i) {
+        return ObservedInstance.listener(logs.sink(id.serviceName(), "instance/" + i.id), e -> post(() -> onInstanceEvent(i, e)));
     }
 
     private void becameHealthy(ObservedInstance i) {
