@@ -1,6 +1,5 @@
 package dev.slipway.backend.k8s;
 
-import dev.slipway.core.spi.InstanceEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;

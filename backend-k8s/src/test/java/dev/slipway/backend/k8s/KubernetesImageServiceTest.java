@@ -123,6 +123,30 @@ class KubernetesImageServiceTest {
         }
     }
 
+    @Test
+    void withoutHostNetworkTheRouterReachesEachPodAtItsPodIpAndTheServicesOwnPort() throws Exception {
+        String tag = registry.address() + "/team/own-port:1";
+        Docker.pushPage(tag, "own-port");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // the test cluster's pods share the host's network: a port nothing else uses
+        }
+        try (Slipway slipway = Slipway.builder().backend("kubernetes").routerPort(0).stateDir(tmp.resolve("state"))
+                .backendSetting("kubernetes.api-server", cluster.apiServer()).backendSetting("kubernetes.namespace", "pod-ip").build()) {
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("own-port")
+                    .sourceConfiguration(new SourceConfiguration(null, new ImageRepository(tag, new ImageConfiguration(null, null,
+                            START, Integer.toString(port)), ImageRepositoryType.ECR_PUBLIC), false, null)).build());
+            created.operation().awaitSuccess(OP);
+
+            assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get(created.service().serviceUrl()).body()).isEqualTo("own-port\n");
+            Pod pod = kube.pods().inNamespace("pod-ip").list().getItems().get(0);
+            assertThat(pod.getSpec().getHostNetwork()).isFalse();
+            assertThat(pod.getSpec().getContainers().get(0).getEnv()).contains(new EnvVar("PORT", Integer.toString(port), null));
+            assertThat(slipway.routes().routes().values()).flatExtracting(dev.slipway.core.routing.Route::endpoints)
+                    .singleElement().satisfies(e -> assertThat(e.host() + ":" + e.port()).isEqualTo(pod.getStatus().getPodIP() + ":" + port));
+        }
+    }
+
     private static List<Pod> pods() {
         return kube.pods().inNamespace("apps").withLabel(PodSpecs.MANAGED_BY, PodSpecs.SLIPWAY).list().getItems();
     }

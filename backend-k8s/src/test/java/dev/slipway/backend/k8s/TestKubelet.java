@@ -13,7 +13,6 @@ import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Statistics;
 import dev.slipway.backend.docker.DockerBackendProvider;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;

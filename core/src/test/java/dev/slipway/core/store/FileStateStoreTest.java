@@ -3,20 +3,10 @@ package dev.slipway.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.slipway.core.build.BuildPlan;
-import dev.slipway.core.model.*;
-import dev.slipway.core.model.Runtime;
-import dev.slipway.core.spi.PreparedRevision;
-import dev.slipway.core.spi.Resources;
-import dev.slipway.core.spi.RunConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
