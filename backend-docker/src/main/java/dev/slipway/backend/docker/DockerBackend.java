@@ -13,7 +13,6 @@ import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.spi.AdoptedInstance;
@@ -33,7 +32,6 @@ import dev.slipway.core.spi.RunConfiguration;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -175,19 +173,7 @@ public final class DockerBackend implements ComputeBackend {
     }
 
     private void followOutput(String id, InstanceListener listener) {
-        docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true)
-                .exec(new ResultCallback.Adapter<Frame>() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public void onNext(Frame frame) {
-                        partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                        for (int nl; (nl = partial.indexOf("\n")) >= 0; ) {
-                            listener.output(partial.substring(0, nl));
-                            partial.delete(0, nl + 1);
-                        }
-                    }
-                });
+        docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true).exec(new FrameLines(listener::output));
     }
 
     private void awaitExit(DockerInstance instance, InstanceListener listener) {

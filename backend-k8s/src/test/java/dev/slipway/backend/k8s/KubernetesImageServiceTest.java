@@ -7,6 +7,7 @@ import dev.slipway.backend.docker.Docker;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.api.*;
 import dev.slipway.core.model.*;
+import dev.slipway.core.testing.ClientLoop;
 import dev.slipway.core.testing.HttpProbe;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -16,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,26 +84,12 @@ class KubernetesImageServiceTest {
             assertThat(pod.getMetadata().getAnnotations()).containsEntry("slipway.dev/service-arn", created.service().serviceArn());
 
             String second = Docker.pushPage(tag, "second");
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicInteger ok = new AtomicInteger();
-            AtomicInteger failed = new AtomicInteger();
-            Thread client = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        var r = http.get(url);
-                        (r.statusCode() == 200 && (r.body().equals("first\n") || r.body().equals("second\n")) ? ok : failed).incrementAndGet();
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
-                    }
-                }
-            });
-            client.start();
+            ClientLoop client = ClientLoop.start(() -> http.get(url), body -> body.equals("first\n") || body.equals("second\n"));
             StartDeploymentResponse redeploy = slipway.startDeployment(new StartDeploymentRequest(created.service().serviceArn()));
             redeploy.operation().awaitSuccess(OP);
-            running.set(false);
-            client.join();
-            assertThat(failed).as("failed requests during the deployment (of %s)", ok.get()).hasValue(0);
-            assertThat(ok.get()).isPositive();
+            client.close();
+            assertThat(client.failed()).as("failed requests during the deployment (of %s)", client.ok()).isZero();
+            assertThat(client.ok()).isPositive();
             assertThat(http.get(url).body()).isEqualTo("second\n");
             assertThat(pods()).as("the old revision's pod is gone").hasSize(1);
             assertThat(slipway.logLines("paged", "deployment/" + redeploy.operationId())).anyMatch(l -> l.contains("@" + second));

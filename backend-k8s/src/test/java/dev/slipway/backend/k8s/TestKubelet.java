@@ -7,11 +7,11 @@ import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Statistics;
 import dev.slipway.backend.docker.DockerBackendProvider;
+import dev.slipway.backend.docker.FrameLines;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -456,25 +456,16 @@ public final class TestKubelet implements AutoCloseable {
 
         private void followLog(String id) {
             docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true).withTimestamps(true)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        private final StringBuilder partial = new StringBuilder();
-
-                        @Override
-                        public void onNext(Frame frame) {
-                            partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                            for (int nl; (nl = partial.indexOf("\n")) >= 0; ) {
-                                log.add(partial.substring(0, nl));
-                                partial.delete(0, nl + 1);
-                            }
-                        }
-
+                    .exec(new FrameLines(log::add) {
                         @Override
                         public void onComplete() {
+                            super.onComplete();
                             logEnded.complete(null);
                         }
 
                         @Override
                         public void onError(Throwable t) {
+                            super.onError(t);
                             logEnded.complete(null);
                         }
                     });

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.slipway.backend.docker.Docker;
 import dev.slipway.backend.k8s.TestCluster;
 import dev.slipway.backend.k8s.TestKubelet;
+import dev.slipway.core.testing.ClientLoop;
 import dev.slipway.core.testing.HttpProbe;
 import dev.slipway.server.SlipwayJar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,8 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -39,10 +38,24 @@ class KubernetesServerIT {
     Path tmp;
 
     private final List<AutoCloseable> closeLater = new java.util.ArrayList<>();
+    private Docker.Registry registry;
+    private TestCluster cluster;
+    private KubernetesClient kube;
 
     @BeforeAll
     static void engine() {
         Docker.requireEngineAndBusybox();
+    }
+
+    /** A registry, a test cluster and a client of it, for each test. */
+    @org.junit.jupiter.api.BeforeEach
+    void cluster() throws Exception {
+        registry = Docker.startRegistry(tmp.resolve("registry"));
+        closeLater.add(registry);
+        cluster = TestCluster.start();
+        closeLater.add(cluster);
+        kube = cluster.client();
+        closeLater.add(kube);
     }
 
     @AfterEach
@@ -55,12 +68,6 @@ class KubernetesServerIT {
 
     @Test
     void theAwsCliRunsAnImageServiceAsPodsAndDeploysARePushedTagWithoutAFailedRequest() throws Exception {
-        Docker.Registry registry = Docker.startRegistry(tmp.resolve("registry"));
-        closeLater.add(registry);
-        TestCluster cluster = TestCluster.start();
-        closeLater.add(cluster);
-        KubernetesClient kube = cluster.client();
-        closeLater.add(kube);
         Docker.pushPage(registry.address() + "/team/page:1", "first");
         Path state = tmp.resolve("state");
         SlipwayJar server = SlipwayJar.start("server", "--backend", "kubernetes", "--kubernetes-api", cluster.apiServer(),
@@ -81,43 +88,30 @@ class KubernetesServerIT {
         aws.awaitStatus(arn, "RUNNING");
         String url = aws.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
         assertThat(http.get(url).body()).isEqualTo("first\n");
-        Pod pod = pods(kube).get(0);
+        Pod pod = pods().get(0);
         assertThat(pod.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/index.html");
         assertThat(kube.secrets().inNamespace("team").withLabel("app.kubernetes.io/managed-by", "slipway").list().getItems()).hasSize(1);
 
         Docker.pushPage(registry.address() + "/team/page:1", "second");
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        Thread client = new Thread(() -> {
-            while (running.get()) {
-                try {
-                    var r = http.get(url);
-                    (r.statusCode() == 200 ? ok : failed).incrementAndGet();
-                } catch (Exception e) {
-                    failed.incrementAndGet();
-                }
-            }
-        });
-        client.start();
+        ClientLoop client = ClientLoop.start(() -> http.get(url));
         String deployment = aws.ok("start-deployment", "--service-arn", arn).get("OperationId").asText();
         aws.awaitOperation(arn, deployment, "SUCCEEDED");
-        running.set(false);
-        client.join();
-        assertThat(failed).as("failed requests while the re-pushed tag was deployed (of %s)", ok.get()).hasValue(0);
+        client.close();
+        assertThat(client.failed()).as("failed requests while the re-pushed tag was deployed (of %s)", client.ok()).isZero();
+        assertThat(client.ok()).isPositive();
         assertThat(http.get(url).body()).isEqualTo("second\n");
-        assertThat(pods(kube)).singleElement().satisfies(p -> assertThat(p.getMetadata().getName()).isNotEqualTo(pod.getMetadata().getName()));
+        assertThat(pods()).singleElement().satisfies(p -> assertThat(p.getMetadata().getName()).isNotEqualTo(pod.getMetadata().getName()));
 
         aws.ok("pause-service", "--service-arn", arn);
         aws.awaitStatus(arn, "PAUSED");
-        assertThat(pods(kube)).isEmpty();
+        assertThat(pods()).isEmpty();
         aws.ok("resume-service", "--service-arn", arn);
         aws.awaitStatus(arn, "RUNNING");
         assertThat(http.get(url).body()).isEqualTo("second\n");
 
         aws.ok("delete-service", "--service-arn", arn);
         await().atMost(Duration.ofMinutes(1)).until(() -> aws.ok("list-services").get("ServiceSummaryList").isEmpty());
-        assertThat(pods(kube)).isEmpty();
+        assertThat(pods()).isEmpty();
         assertThat(kube.secrets().inNamespace("team").list().getItems()).isEmpty();
         assertThat(kube.configMaps().inNamespace("team").list().getItems()).isEmpty();
         await().atMost(Duration.ofMinutes(1)).until(() -> Docker.containers(TestKubelet.CONTAINER_LABEL, "team." + pod.getMetadata().getName()).isEmpty()
@@ -126,22 +120,16 @@ class KubernetesServerIT {
                 .isSubsetOf(dev.slipway.server.KubernetesManifestsTest.roleGrants());
     }
 
-    private static List<Pod> pods(KubernetesClient kube) {
+    private List<Pod> pods() {
         return kube.pods().inNamespace("team").withLabel("app.kubernetes.io/managed-by", "slipway").list().getItems();
     }
 
     @Test
     void withTheStateInTheClusterASecondReplicaWaitsForTheLeaseThenCarriesOnFromAnEmptyStateDirectoryKeepingThePods() throws Exception {
-        Docker.Registry registry = Docker.startRegistry(tmp.resolve("registry"));
-        closeLater.add(registry);
-        TestCluster cluster = TestCluster.start();
-        closeLater.add(cluster);
-        KubernetesClient kube = cluster.client();
-        closeLater.add(kube);
         Docker.pushPage(registry.address() + "/team/page:1", "kept");
         java.util.Map<String, String> keys = java.util.Map.of("SLIPWAY_ACCESS_KEY_ID", "AKIDSLIPWAYREPLICAS1", "SLIPWAY_SECRET_ACCESS_KEY",
                 "replicas-share-this-secret-key-0123456789");
-        SlipwayJar first = SlipwayJar.start(keys, replica(cluster, registry, tmp.resolve("first")));
+        SlipwayJar first = SlipwayJar.start(keys, replica(tmp.resolve("first")));
         closeLater.add(first);
         Matcher ports = first.awaitLine(LISTENING, Duration.ofMinutes(1));
         AwsCli aws = AwsCli.withKeys(Integer.parseInt(ports.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
@@ -152,13 +140,13 @@ class KubernetesServerIT {
         aws.awaitStatus(arn, "RUNNING");
         assertThat(kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems()).hasSize(2);
 
-        SlipwayJar second = SlipwayJar.start(keys, replica(cluster, registry, tmp.resolve("second")));
+        SlipwayJar second = SlipwayJar.start(keys, replica(tmp.resolve("second")));
         closeLater.add(second);
         second.awaitLine(Pattern.compile("Waiting to lead: Lease slipway-leader in namespace team.*"), Duration.ofMinutes(1));
         second.awaitLine(Pattern.compile("Leader: .*"), Duration.ofMinutes(1));
         assertThat(second.output()).as("a replica that does not lead does not serve").noneMatch(l -> l.contains("listening"));
 
-        String servingPod = pods(kube).get(0).getMetadata().getName();
+        String servingPod = pods().get(0).getMetadata().getName();
         first.sigterm();
         first.awaitExit(Duration.ofMinutes(1));
         assertThat(first.output()).anyMatch(l -> l.contains("handing over"));
@@ -167,17 +155,17 @@ class KubernetesServerIT {
         aws2.awaitStatus(arn, "RUNNING");
         String url = aws2.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
         assertThat(new HttpProbe(Integer.parseInt(again.group(2))).get(url).body()).isEqualTo("kept\n");
-        assertThat(pods(kube)).as("the pod the first leader started keeps serving").singleElement()
+        assertThat(pods()).as("the pod the first leader started keeps serving").singleElement()
                 .satisfies(p -> assertThat(p.getMetadata().getName()).isEqualTo(servingPod));
         assertThat(aws2.ok("list-operations", "--service-arn", arn).get("OperationSummaryList")).hasSize(1);
         aws2.ok("delete-service", "--service-arn", arn);
-        await().atMost(Duration.ofMinutes(1)).until(() -> pods(kube).isEmpty()
+        await().atMost(Duration.ofMinutes(1)).until(() -> pods().isEmpty()
                 && kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems().size() == 1);
         assertThat(cluster.verbsUsed()).as("what Slipway asked the API server for, against deploy/kubernetes/role.yaml")
                 .contains("coordination.k8s.io/leases patch").isSubsetOf(dev.slipway.server.KubernetesManifestsTest.roleGrants());
     }
 
-    private static String[] replica(TestCluster cluster, Docker.Registry registry, Path stateDir) {
+    private String[] replica(Path stateDir) {
         return new String[] {"server", "--backend", "kubernetes", "--kubernetes-api", cluster.apiServer(), "--namespace", "team",
                 "--host-network", "--state-store", "kubernetes", "--state-dir", stateDir.toString(), "--api-port", "0",
                 "--router-port", "0", "--registry-map", ECR + "=" + registry.address()};
