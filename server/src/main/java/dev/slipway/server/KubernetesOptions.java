@@ -43,6 +43,11 @@ final class KubernetesOptions {
             + "given (default: ${DEFAULT-VALUE}).", defaultValue = "20000-29999")
     String hostPorts;
 
+    @Option(names = "--kubernetes-services", description = "With --backend kubernetes: also a Kubernetes Service per "
+            + "Slipway service (<name>-<first 8 characters of its id>, port 80, in front of its Ready pods), for clients in "
+            + "the cluster that need not go through the router.")
+    boolean kubeServices;
+
     @Option(names = "--state-store", paramLabel = "file|kubernetes", description = "Where the control plane keeps its state: "
             + "file (<state-dir>/state.json, one server per directory) or kubernetes (Secrets in --namespace, so the server "
             + "can run as a stateless Deployment; of several replicas, the one holding the Lease <state-name>-leader leads, "
@@ -67,6 +72,7 @@ final class KubernetesOptions {
         set(settings, "registry-credentials", registryCredentials == null ? null : registryCredentials.toAbsolutePath().toString());
         set(settings, "host-network", Boolean.toString(hostNetwork));
         set(settings, "host-ports", hostPorts);
+        set(settings, "services", Boolean.toString(kubeServices));
         return settings;
     }
 

@@ -67,6 +67,7 @@ public class KubernetesManifestsTest {
         assertThat(server.kubernetes.stateStore).isEqualTo("kubernetes");
         assertThat(server.kubernetes.namespace).isEqualTo("slipway");
         assertThat(server.bind).isEqualTo("0.0.0.0");
+        assertThat(server.kubernetes.kubeServices).isTrue();
         assertThat(slipway.getPorts()).extracting(ContainerPort::getContainerPort).containsExactlyInAnyOrder(server.apiPort, server.routerPort);
     }
 
@@ -80,6 +81,7 @@ public class KubernetesManifestsTest {
                 "/pods/log", new TreeSet<>(List.of("get")),
                 "/secrets", new TreeSet<>(List.of("get", "list", "create", "update", "delete", "deletecollection")),
                 "/configmaps", new TreeSet<>(List.of("get", "create", "delete")),
+                "/services", new TreeSet<>(List.of("list", "create", "update", "delete")),
                 "coordination.k8s.io/leases", new TreeSet<>(List.of("get", "create", "patch")),
                 "metrics.k8s.io/pods", new TreeSet<>(List.of("get"))));
     }

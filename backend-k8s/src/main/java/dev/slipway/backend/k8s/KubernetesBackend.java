@@ -14,16 +14,12 @@ import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.spi.InstanceUsage;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.RevisionSpec;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
@@ -72,7 +68,7 @@ public final class KubernetesBackend implements ComputeBackend {
     private final Registries registries = new Registries();
     private final PodImages images;
     private final Map<String, PodInstance> instances = new ConcurrentHashMap<>();
-    private final Map<String, ConfigMap> owners = new ConcurrentHashMap<>();
+    private final ServiceObjects objects;
     private final Set<Integer> assignedPorts = ConcurrentHashMap.newKeySet();
     private final ExecutorService readers = Executors.newCachedThreadPool(daemon("slipway-pod-log"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("slipway-pod-log-timer"));
@@ -87,8 +83,9 @@ public final class KubernetesBackend implements ComputeBackend {
         this.builder = builder;
         this.namespace = settings.namespace().orElse(client.getNamespace() != null ? client.getNamespace() : "default");
         this.logs = new PodLogs(client, namespace, readers, timer);
-        this.images = new PodImages(settings, allSettings, builder, registries, this::apply);
-        settings.registryLogin().ifPresent(login -> apply(PodSpecs.pullSecret(REGISTRY_SECRET, settings.registryHost().orElseThrow(),
+        this.objects = new ServiceObjects(client, namespace, settings.services());
+        this.images = new PodImages(settings, allSettings, builder, registries, objects::apply);
+        settings.registryLogin().ifPresent(login -> objects.apply(PodSpecs.pullSecret(REGISTRY_SECRET, settings.registryHost().orElseThrow(),
                 login, Map.of(PodSpecs.MANAGED_BY, PodSpecs.SLIPWAY), Optional.empty())));
         this.informer = client.pods().inNamespace(namespace).withLabel(PodSpecs.MANAGED_BY, PodSpecs.SLIPWAY)
                 .inform(new ResourceEventHandler<>() {
@@ -152,14 +149,14 @@ public final class KubernetesBackend implements ComputeBackend {
             throw new IllegalStateException("image " + revision.location() + " is no longer in the registry (its revision "
                     + "was discarded): deploy again to build it");
         }
-        OwnerReference owner = PodSpecs.ownedBy(owner(revision.serviceId(), spec));
+        OwnerReference owner = objects.owner(revision.serviceId(), spec);
         List<String> pullSecrets = new ArrayList<>();
         if ("true".equals(revision.attributes().get("built")) && settings.registryLogin().isPresent()) {
             pullSecrets.add(REGISTRY_SECRET);
         }
         Optional.ofNullable(revision.attributes().get("pull-secret")).ifPresent(pullSecrets::add);
         if (!revision.run().secrets().isEmpty()) {
-            apply(PodSpecs.secrets(revision, owner));
+            objects.apply(PodSpecs.secrets(revision, owner));
         }
         int port = settings.hostNetwork() ? assignPort() : revision.run().port();
         Pod pod = PodSpecs.pod(revision, spec, health, port, settings.hostNetwork(), settings.graceSeconds(), owner, pullSecrets);
@@ -214,25 +211,6 @@ public final class KubernetesBackend implements ComputeBackend {
             i.onDeleted(); // gone meanwhile
             logs.finishWithoutLog(i);
         }
-    }
-
-    /** The per-service object every pod and Secret of the service is owned by; created on first use. */
-    private ConfigMap owner(String serviceId, InstanceSpec spec) {
-        return owners.computeIfAbsent(serviceId, id -> {
-            var resource = client.configMaps().inNamespace(namespace).resource(PodSpecs.owner(id, spec.serviceName(), spec.serviceArn()));
-            try {
-                return resource.create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-                return resource.get(); // created by an earlier run
-            }
-        });
-    }
-
-    private void apply(Secret secret) {
-        client.secrets().inNamespace(namespace).resource(secret).createOr(NonDeletingOperation::update);
     }
 
     /** A port of the host-network range that no pod of this namespace has. */
@@ -312,8 +290,7 @@ public final class KubernetesBackend implements ComputeBackend {
 
     @Override
     public void discard(PreparedRevision revision) {
-        client.secrets().inNamespace(namespace).withName(PodSpecs.secretName(revision)).delete();
-        client.secrets().inNamespace(namespace).withName(PodSpecs.pullSecretName(revision.serviceId(), revision.revisionId())).delete();
+        objects.discard(revision);
         if ("true".equals(revision.attributes().get("built"))) {
             try {
                 if (!registries.delete(revision.location(), settings.registryLogin())) {
@@ -327,11 +304,7 @@ public final class KubernetesBackend implements ComputeBackend {
 
     @Override
     public void forgetService(String serviceId) {
-        owners.remove(serviceId);
-        client.configMaps().inNamespace(namespace).withName(PodSpecs.ownerName(serviceId))
-                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        // the garbage collector removes what it owned; a cluster without one (or a failed owner lookup) still ends clean
-        client.secrets().inNamespace(namespace).withLabels(PodSpecs.serviceLabels(serviceId)).delete();
+        objects.forget(serviceId);
     }
 
     @Override

@@ -21,9 +21,10 @@ import java.util.Optional;
  * @param firstHostPort       first port of the host-network range ({@code kubernetes.host-ports=FIRST-LAST})
  * @param lastHostPort        last port of that range
  * @param graceSeconds        the pods' terminationGracePeriodSeconds
+ * @param services            also a Kubernetes Service per Slipway service, for clients in the cluster
  */
 record KubernetesSettings(Optional<String> namespace, Optional<String> registry, Optional<RegistryLogin> registryLogin,
-                          boolean hostNetwork, int firstHostPort, int lastHostPort, int graceSeconds) {
+                          boolean hostNetwork, int firstHostPort, int lastHostPort, int graceSeconds, boolean services) {
     static final String PREFIX = "kubernetes.";
 
     static KubernetesSettings from(Map<String, String> settings) {
@@ -37,7 +38,8 @@ record KubernetesSettings(Optional<String> namespace, Optional<String> registry,
                 Optional.ofNullable(settings.get(PREFIX + "registry-credentials")).map(f -> login(Path.of(f))),
                 Boolean.parseBoolean(settings.getOrDefault(PREFIX + "host-network", "false")),
                 Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()),
-                Integer.parseInt(settings.getOrDefault(PREFIX + "grace-seconds", "30")));
+                Integer.parseInt(settings.getOrDefault(PREFIX + "grace-seconds", "30")),
+                Boolean.parseBoolean(settings.getOrDefault(PREFIX + "services", "false")));
     }
 
     /** {@code HOST[:PORT]/PREFIX}, checked: a registry host and at least one path element. */

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -83,6 +85,20 @@ final class PodSpecs {
     static ConfigMap owner(String serviceId, String serviceName, String serviceArn) {
         return new ConfigMapBuilder().withNewMetadata().withName(ownerName(serviceId)).withLabels(serviceLabels(serviceId))
                 .endMetadata().withData(Map.of("service-name", serviceName, "service-arn", serviceArn)).build();
+    }
+
+    /** The Kubernetes Service of a Slipway service: {@code <name>-<first 8 of its id>}, a DNS label. */
+    static String kubeServiceName(String serviceName, String serviceId) {
+        return dnsLabel(dnsLabel(serviceName, 40) + "-" + serviceId.substring(0, Math.min(8, serviceId.length())), 63)
+                .replaceAll("^[^a-z]+", "s-");
+    }
+
+    /** A Service in front of the service's Ready pods, port 80 to the pods' {@code http} port, for clients in the cluster. */
+    static Service kubeService(String serviceName, String serviceId, OwnerReference owner) {
+        Map<String, String> selector = serviceLabels(serviceId);
+        return new ServiceBuilder().withNewMetadata().withName(kubeServiceName(serviceName, serviceId)).withLabels(selector)
+                .withOwnerReferences(owner).endMetadata().withNewSpec().withSelector(selector).addNewPort().withName("http")
+                .withPort(80).withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort().endSpec().build();
     }
 
     static OwnerReference ownedBy(ConfigMap owner) {

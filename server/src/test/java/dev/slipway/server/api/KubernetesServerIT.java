@@ -71,7 +71,7 @@ class KubernetesServerIT {
         Docker.pushPage(registry.address() + "/team/page:1", "first");
         Path state = tmp.resolve("state");
         SlipwayJar server = SlipwayJar.start("server", "--backend", "kubernetes", "--kubernetes-api", cluster.apiServer(),
-                "--namespace", "team", "--host-network", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
+                "--namespace", "team", "--host-network", "--kubernetes-services", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
                 "--registry-map", ECR + "=" + registry.address());
         closeLater.add(server);
         Matcher ports = server.awaitLine(LISTENING, Duration.ofMinutes(1));
@@ -91,6 +91,13 @@ class KubernetesServerIT {
         Pod pod = pods().get(0);
         assertThat(pod.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/index.html");
         assertThat(kube.secrets().inNamespace("team").withLabel("app.kubernetes.io/managed-by", "slipway").list().getItems()).hasSize(1);
+        assertThat(kube.services().inNamespace("team").list().getItems()).as("--kubernetes-services").singleElement().satisfies(s -> {
+            assertThat(s.getMetadata().getName()).isEqualTo("paged-" + arn.substring(arn.lastIndexOf('/') + 1, arn.lastIndexOf('/') + 9));
+            assertThat(s.getSpec().getSelector()).isEqualTo(pod.getMetadata().getLabels().entrySet().stream()
+                    .filter(e -> e.getKey().equals("app.kubernetes.io/managed-by") || e.getKey().equals("slipway.dev/service-id"))
+                    .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
+            assertThat(s.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http"));
+        });
 
         Docker.pushPage(registry.address() + "/team/page:1", "second");
         ClientLoop client = ClientLoop.start(() -> http.get(url));
@@ -114,6 +121,7 @@ class KubernetesServerIT {
         assertThat(pods()).isEmpty();
         assertThat(kube.secrets().inNamespace("team").list().getItems()).isEmpty();
         assertThat(kube.configMaps().inNamespace("team").list().getItems()).isEmpty();
+        assertThat(kube.services().inNamespace("team").list().getItems()).isEmpty();
         await().atMost(Duration.ofMinutes(1)).until(() -> Docker.containers(TestKubelet.CONTAINER_LABEL, "team." + pod.getMetadata().getName()).isEmpty()
                 && cluster.kubelet().runningContainers() == 0);
         assertThat(cluster.verbsUsed()).as("what Slipway asked the API server for, against deploy/kubernetes/role.yaml")
