@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
                 "Example:",
                 "  slipway server --api-port 8484 --router-port 9080 --state-dir ~/.slipway --allow-source-dir ~/src",
                 "  export AWS_SHARED_CREDENTIALS_FILE=~/.slipway/credentials AWS_PROFILE=slipway",
-                "  aws apprunner list-services --endpoint-url http://127.0.0.1:8484 --region us-east-1"})
+                "  aws apprunner list-services --endpoint-url http://127.0.0.1:8484 --region us-east-1",
+                "",
+                "On Kubernetes (pods on the cluster your kubeconfig names; docs/kubernetes.md):",
+                "  slipway server --backend kubernetes --namespace apps --registry registry.example.com/slipway"})
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--api-port", description = "Port of the App Runner API (default: ${DEFAULT-VALUE}).", defaultValue = "8484")
     int apiPort;

@@ -51,6 +51,10 @@ public class KubernetesManifestsTest {
         List<String> names = slipway.getPorts().stream().map(ContainerPort::getName).toList();
         assertThat(slipway.getReadinessProbe().getTcpSocket().getPort().getStrVal()).isIn(names);
         one(objects, Service.class).getSpec().getPorts().forEach(p -> assertThat(p.getTargetPort().getStrVal()).isIn(names));
+        String stateDir = slipway.getArgs().stream().filter(a -> a.startsWith("--state-dir=")).findFirst().orElseThrow().substring(12);
+        assertThat(slipway.getVolumeMounts()).as("the work directory, and the access role logins in it")
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(stateDir))
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(stateDir + "/registry-credentials.json"));
         assertThat(slipway.getEnv()).extracting(e -> e.getName())
                 .contains("POD_NAME", "POD_NAMESPACE", "SLIPWAY_ACCESS_KEY_ID", "SLIPWAY_SECRET_ACCESS_KEY");
     }
