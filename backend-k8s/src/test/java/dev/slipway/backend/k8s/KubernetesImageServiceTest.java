@@ -92,6 +92,9 @@ class KubernetesImageServiceTest {
             assertThat(client.ok()).isPositive();
             assertThat(http.get(url).body()).isEqualTo("second\n");
             assertThat(pods()).as("the old revision's pod is gone").hasSize(1);
+            assertThat(kube.secrets().inNamespace("apps").withLabel(PodSpecs.MANAGED_BY, PodSpecs.SLIPWAY).list().getItems())
+                    .as("the replaced revision's Secret is discarded with it").singleElement()
+                    .satisfies(s -> assertThat(s.getMetadata().getName()).contains(pods().get(0).getMetadata().getLabels().get("slipway.dev/revision")));
             assertThat(slipway.logLines("paged", "deployment/" + redeploy.operationId())).anyMatch(l -> l.contains("@" + second));
 
             slipway.pauseService(new PauseServiceRequest(created.service().serviceArn())).operation().awaitSuccess(OP);
