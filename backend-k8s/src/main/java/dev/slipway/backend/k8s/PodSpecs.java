@@ -87,10 +87,10 @@ final class PodSpecs {
                 .endMetadata().withData(Map.of("service-name", serviceName, "service-arn", serviceArn)).build();
     }
 
-    /** The Kubernetes Service of a Slipway service: {@code <name>-<first 8 of its id>}, a DNS label. */
+    /** The Kubernetes Service of a Slipway service: {@code <name>-<first 8 of its id>} ({@code s-} first if that starts with a digit). */
     static String kubeServiceName(String serviceName, String serviceId) {
-        return dnsLabel(dnsLabel(serviceName, 40) + "-" + serviceId.substring(0, Math.min(8, serviceId.length())), 63)
-                .replaceAll("^[^a-z]+", "s-");
+        String name = dnsLabel(dnsLabel(serviceName, 40) + "-" + serviceId.substring(0, Math.min(8, serviceId.length())), 63);
+        return name.matches("[a-z].*") ? name : dnsLabel("s-" + name, 63); // a Service's name starts with a letter
     }
 
     /** A Service in front of the service's Ready pods, port 80 to the pods' {@code http} port, for clients in the cluster. */

@@ -34,6 +34,11 @@ class PodSpecsNamesTest {
         return Combinators.combine(first, rest).as((f, r) -> f + r);
     }
 
+    @net.jqwik.api.Example
+    void aNameOfDigitsOnlyStillGivesAServiceNameThatStartsWithALetter() {
+        assertThat(PodSpecs.kubeServiceName("1234", "5678901234")).isEqualTo("s-1234-56789012");
+    }
+
     @Property
     void everyNameIsAValidDnsLabelAndEveryLabelValueIsValid(@ForAll("serviceNames") String serviceName) {
         String serviceId = UUID.randomUUID().toString().replace("-", "");
