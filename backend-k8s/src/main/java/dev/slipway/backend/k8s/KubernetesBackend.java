@@ -124,11 +124,6 @@ public final class KubernetesBackend implements ComputeBackend {
         return new BackendCapabilities(true, settings.registry().isPresent(), true, true, false, true);
     }
 
-    /** The namespace the backend's pods run in. */
-    public String namespace() {
-        return namespace;
-    }
-
     @Override
     public PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException {
         return images.prepare(spec, listener);

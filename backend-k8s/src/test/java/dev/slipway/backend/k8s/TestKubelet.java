@@ -124,7 +124,7 @@ public final class TestKubelet implements AutoCloseable {
         }, 0);
     }
 
-    /** The pods it runs (or ran and that still exist), by namespace/name. */
+    /** How many of its containers run now. */
     public int runningContainers() {
         return (int) pods.values().stream().filter(p -> p.containerId != null && !p.exited.isDone()).count();
     }
