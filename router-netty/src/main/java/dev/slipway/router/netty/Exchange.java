@@ -32,7 +32,7 @@ final class Exchange {
     }
 
     /** How far the response came. */
-    enum Response { NONE, INTERIM, STARTED, COMPLETE }
+    enum Response { NONE, STARTED, COMPLETE }
 
     /** The client connection, where the exchange's handler sits. */
     ChannelHandlerContext client;
@@ -41,6 +41,8 @@ final class Exchange {
     Response response = Response.NONE;
     /** Whether the client connection stays open after this exchange. */
     boolean keepAlive;
+    /** A HEAD request: its response has no body. */
+    boolean headRequest;
     /** The last part of the request was read from the client. */
     boolean requestRead;
     /** The last part of the request was written upstream. */
@@ -53,17 +55,29 @@ final class Exchange {
     RoutingView.Lease lease;
     RoutingView.Waiter waiter;
     Channel upstream;
+    ProxyBackendHandler backend;
     /** Request parts read while queued or connecting: the head, then body parts. */
     final ArrayDeque<Object> toForward = new ArrayDeque<>();
     /** Messages of later (pipelined) requests, handled once this exchange ends. */
     final ArrayDeque<Object> pending = new ArrayDeque<>();
 
+    /** The exchange whose last request part is being written upstream. */
+    private int sending;
+    private final ChannelFutureListener onRequestSent = f -> {
+        if (!f.isSuccess()) {
+            f.channel().pipeline().fireExceptionCaught(f.cause());
+        } else if (sending == id && upstream == f.channel()) {
+            requestSent = true;
+        }
+    };
+
     /** Starts the next exchange. */
-    void reset(boolean keepAlive, boolean requestRead) {
+    void reset(boolean keepAlive, boolean headRequest, boolean requestRead) {
         id++;
         phase = Phase.IDLE;
         response = Response.NONE;
         this.keepAlive = keepAlive;
+        this.headRequest = headRequest;
         this.requestRead = requestRead;
         requestSent = false;
         answerWritten = false;
@@ -80,13 +94,8 @@ final class Exchange {
     void forward(Object msg) {
         Channel up = upstream;
         if (msg instanceof LastHttpContent) {
-            up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess() && upstream == up) {
-                    requestSent = true;
-                } else if (!f.isSuccess()) {
-                    up.pipeline().fireExceptionCaught(f.cause());
-                }
-            });
+            sending = id;
+            up.writeAndFlush(msg).addListener(onRequestSent);
         } else {
             up.write(msg, up.voidPromise());
         }
@@ -135,7 +144,8 @@ final class Exchange {
         upstream = null;
         lease = null;
         if (up != null) {
-            up.pipeline().get(ProxyBackendHandler.class).owner(null);
+            backend.owner(null);
+            backend = null;
             if (reuseUpstream && l != null) {
                 pool.release(l.endpoint(), up);
             } else {

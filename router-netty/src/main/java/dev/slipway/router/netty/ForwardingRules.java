@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
@@ -168,23 +167,6 @@ final class ForwardingRules {
             }
         }
         proxyHeaders.forEach(h::remove);
-    }
-
-    /**
-     * Frames a response for the client (chunked when the instance gave no length) with the client connection's own
-     * keep-alive; returns whether the instance keeps its connection open.
-     */
-    static boolean toClient(HttpResponse response, boolean clientKeepAlive) {
-        int code = response.status().code();
-        if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response) && code != 204 && code != 304) {
-            HttpUtil.setTransferEncodingChunked(response, true);
-        }
-        boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        response.headers().remove(HttpHeaderNames.KEEP_ALIVE);
-        response.headers().remove(HttpHeaderNames.CONNECTION);
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        HttpUtil.setKeepAlive(response, clientKeepAlive);
-        return upstreamKeepAlive;
     }
 
     /** Seconds a client is asked to wait before retrying a request the router shed (queue full or waited too long). */

@@ -9,8 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.ResourceLeakDetector;
 import dev.slipway.core.routing.RoutingSnapshot;
 import java.net.InetSocketAddress;
@@ -79,8 +79,9 @@ public final class NettyRouter implements RouterProvider.Router {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
-                            c.pipeline().addLast("http-codec", new HttpServerCodec());
-                            c.pipeline().addLast("expect-continue", new HttpServerExpectContinueHandler());
+                            c.pipeline().addLast("request-decoder", new HttpRequestDecoder());
+                            c.pipeline().addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
+
                             c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request(), fixedHost));
                         }
                     }).bind(bindHost, port).syncUninterruptibly().channel();

@@ -5,11 +5,21 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The upstream side of a proxied request: hands each response part to the frontend that owns the connection now.
+ * The upstream side of a proxied request: hands each part of a response ({@link ResponseFramer}) to the frontend that owns the connection now.
  * Idle pooled connections have no owner and drop what they read (nothing, unless the instance misbehaves).
  */
 final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
+    private final ResponseFramer framer;
     private ProxyFrontendHandler owner;
+
+    ProxyBackendHandler(ResponseFramer framer) {
+        this.framer = framer;
+    }
+
+    /** Frames this connection's responses. */
+    ResponseFramer framer() {
+        return framer;
+    }
 
     void owner(ProxyFrontendHandler owner) {
         this.owner = owner;

@@ -4,18 +4,22 @@ import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.RoutingView.Acquisition;
 import dev.slipway.router.netty.Exchange.Phase;
 import dev.slipway.router.netty.Exchange.Response;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -38,6 +42,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final String fixedHost;
     private final Exchange ex = new Exchange();
     private ChannelHandlerContext ctx;
+    /** Writes bytes to the client as they are, past the response encoder: how instances' responses are relayed. */
+    private ChannelHandlerContext raw;
+    private final ChannelFutureListener onResponseWritten = this::responseWritten;
     private IdleDeadlines deadlines;
     /** The exchange's deadline: waiting in the queue, then App Runner's request timeout. */
     private Deadline timer;
@@ -56,6 +63,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.deadlines = ctx.pipeline().get(IdleDeadlines.class);
+        this.raw = ctx.pipeline().context(deadlines);
         this.timer = new Deadline(ctx.executor());
         ex.client = ctx;
         this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
@@ -89,7 +97,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(HttpRequest request) {
-        ex.reset(HttpUtil.isKeepAlive(request), request instanceof LastHttpContent);
+        ex.reset(HttpUtil.isKeepAlive(request), HttpMethod.HEAD.equals(request.method()), request instanceof LastHttpContent);
         deadlines.requestArrived();
         String host;
         try {
@@ -108,11 +116,22 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         if (fixedHost != null) {
             host = fixedHost;
         }
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
+            ReferenceCountUtil.release(request);
+            answer(HttpResponseStatus.EXPECTATION_FAILED, "Expectation failed: the router knows only 'Expect: 100-continue' (got '"
+                    + expect + "').", false);
+            return;
+        }
         Acquisition acquired = table.acquire(host);
         if (!(acquired instanceof Acquisition.Leased) && !(acquired instanceof Acquisition.Queued)) {
             ReferenceCountUtil.release(request);
             refuse(acquired, host);
             return;
+        }
+        if (expect != null && !ex.requestRead) { // the request will be served: the client may send its body
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
+                    ctx.voidPromise());
         }
         ForwardingRules.toUpstream(request, clientAddress);
         ex.toForward.add(request);
@@ -192,7 +211,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         ex.phase = Phase.PROXYING;
         ex.upstream = f.channel();
-        ex.upstream.pipeline().get(ProxyBackendHandler.class).owner(this);
+        ex.backend = ex.upstream.pipeline().get(ProxyBackendHandler.class);
+        ex.backend.owner(this);
+        ex.backend.framer().expect(ex.headRequest, ex.keepAlive);
         while (!ex.toForward.isEmpty()) {
             ex.forward(ex.toForward.poll());
         }
@@ -214,7 +235,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
      * flush, and the next part of the response is read only while the client takes more.
      */
     void upstreamBatchDone() {
-        ctx.flush();
+        raw.flush();
         ex.updateUpstreamReading();
     }
 
@@ -224,46 +245,41 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** A response part from upstream. */
+    /** A part of the response ({@link ResponseFramer}): bytes for the client as they are. */
     void onUpstreamMessage(Object msg) {
-        Channel up = ex.upstream;
-        if (msg instanceof HttpResponse response) {
-            int code = response.status().code();
-            if (code >= 100 && code < 200) { // interim (100 Continue, 103): dropped, the final response follows
-                ex.response = Response.INTERIM;
-                ReferenceCountUtil.release(msg);
+        Object last;
+        if (msg instanceof ResponseFramer.Head head) {
+            ex.response = Response.STARTED;
+            ex.status = head.status();
+            ex.upstreamReusable &= head.upstreamReusable();
+            ex.keepAlive &= !head.closesClient();
+            if (!head.complete()) {
+                raw.write(head.bytes(), raw.voidPromise()); // a failure closes the client connection (exceptionCaught)
                 return;
             }
-            ex.response = Response.STARTED;
-            ex.status = code;
-            if (!ForwardingRules.toClient(response, ex.keepAlive)) {
-                ex.upstreamReusable = false;
-            }
-        } else if (ex.response == Response.INTERIM) {
-            if (msg instanceof LastHttpContent) {
-                ex.response = Response.NONE;
-            }
-            ReferenceCountUtil.release(msg);
+            last = head.bytes();
+        } else if (msg != ResponseFramer.END) {
+            raw.write(msg, raw.voidPromise());
             return;
-        }
-        if (!(msg instanceof LastHttpContent)) {
-            ctx.write(msg, ctx.voidPromise()); // a failure closes the client connection (exceptionCaught)
-            return;
+        } else {
+            last = Unpooled.EMPTY_BUFFER;
         }
         ex.response = Response.COMPLETE;
-        ctx.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                up.close();
-                ex.finish(pool, false);
-                ctx.close();
-            } else {
-                if (!ex.requestRead) {
-                    ex.keepAlive = false; // answered before the whole request arrived: do not read the rest
-                }
-                ex.finish(pool, ex.requestSent && ex.upstreamReusable);
-                nextExchange();
-            }
-        });
+        raw.writeAndFlush(last).addListener(onResponseWritten);
+    }
+
+    /** The whole response reached the client's connection: the exchange ends. */
+    private void responseWritten(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            ex.finish(pool, false);
+            ctx.close();
+            return;
+        }
+        if (!ex.requestRead) {
+            ex.keepAlive = false; // answered before the whole request arrived: do not read the rest
+        }
+        ex.finish(pool, ex.requestSent && ex.upstreamReusable);
+        nextExchange();
     }
 
     /** Ends the exchange and starts on the next request, if the connection is kept alive. */
@@ -316,6 +332,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void answer(FullHttpResponse response) {
         ex.phase = Phase.ANSWERED;
+        if (ex.headRequest) { // the same head, without the body
+            FullHttpResponse bodiless = response.replace(Unpooled.EMPTY_BUFFER);
+            response.release();
+            response = bodiless;
+        }
         int id = ex.id;
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
             if (ex.id != id || ex.phase != Phase.ANSWERED) {

@@ -8,9 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -24,13 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class UpstreamPool {
     private final Map<EventLoop, Map<Endpoint, Deque<Channel>>> idle = new ConcurrentHashMap<>();
     private final Transport transport;
-    /**
-     * Responses are decoded without re-validating each header's characters: they come from the service's own instance
-     * (which answers its clients whatever it likes anyway), and the decoder still splits lines and refuses malformed
-     * framing, so nothing can spill into the next response.
-     */
-    private static final HttpDecoderConfig RESPONSE_DECODING = new HttpDecoderConfig()
-            .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false));
 
     UpstreamPool(Transport transport) {
         this.transport = transport;
@@ -51,8 +42,10 @@ final class UpstreamPool {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
-                        c.pipeline().addLast("http-codec", new HttpClientCodec(RESPONSE_DECODING, false, false));
-                        c.pipeline().addLast("proxy-backend", new ProxyBackendHandler());
+                        ResponseFramer framer = new ResponseFramer();
+                        c.pipeline().addLast("request-encoder", new HttpRequestEncoder());
+                        c.pipeline().addLast("response-framer", framer);
+                        c.pipeline().addLast("proxy-backend", new ProxyBackendHandler(framer));
                     }
                 }).connect(endpoint.host(), endpoint.port());
         Channel created = connect.channel();

@@ -90,6 +90,29 @@ class RouterFramingTest {
                 .containsIgnoringCase("host: " + HOST + ":" + router.port() + "\r\n").doesNotContain("elsewhere");
     }
 
+    @Test
+    void expectContinueGetsAContinueBeforeTheAnswerAndOtherExpectationsGet417() throws IOException {
+        String reply = exchange("POST /e HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+                + "Connection: close\r\n\r\nhello");
+        assertThat(reply).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n").endsWith("ok");
+        assertThat(RECEIVED).hasSize(1);
+        assertThat(RECEIVED.get(0).toLowerCase()).as("the router answered the expectation itself").doesNotContain("expect:");
+
+        RECEIVED.clear();
+        assertThat(exchange("POST /e HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: magic\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"))
+                .startsWith("HTTP/1.1 417 ").contains("100-continue");
+        assertThat(RECEIVED).isEmpty();
+    }
+
+    @Test
+    void theRoutersOwnAnswerToAHeadRequestHasNoBody() throws IOException {
+        String reply = exchange("HEAD / HTTP/1.1\r\nHost: nowhere.localhost\r\n\r\n"
+                + "GET /next HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 404 ").containsIgnoringCase("content-length: ");
+        assertThat(reply.substring(reply.indexOf("\r\n\r\n") + 4)).as("the next bytes are the next response")
+                .startsWith("HTTP/1.1 200 OK\r\n").endsWith("ok");
+    }
+
     private static String exchange(String request) throws IOException {
         return RawHttp.exchange(router.port(), request, 5000);
     }

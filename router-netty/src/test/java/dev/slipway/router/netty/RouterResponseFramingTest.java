@@ -29,7 +29,10 @@ class RouterResponseFramingTest {
             "/until-close", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nthe body ends when the instance closes",
             "/interim", "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal",
             "/no-content", "HTTP/1.1 204 No Content\r\nX-Note: nothing\r\n\r\n",
-            "/trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 42\r\n\r\n");
+            "/trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 42\r\n\r\n",
+            "/length-and-chunked", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nhello",
+            "/gzip-until-close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nnot really gzip",
+            "/lf-only", "HTTP/1.1 200 OK\nContent-Length: 4\nX-Lines: bare\n\nbare");
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static NettyRouter router;
     private static ScriptedUpstream upstream;
@@ -87,6 +90,27 @@ class RouterResponseFramingTest {
         assertThat(get("/ok").body()).isEqualTo("ok");
     }
 
+    @Test
+    void aResponseWithBothContentLengthAndTransferEncodingIs502() throws Exception {
+        HttpResponse<String> r = get("/length-and-chunked");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("both Content-Length and Transfer-Encoding");
+        assertThat(get("/ok").body()).isEqualTo("ok");
+    }
+
+    @Test
+    void aBodyInAnotherCodingThatEndsWithTheInstancesConnectionEndsTheClientsToo() throws IOException {
+        String reply = RawHttp.exchange(router.port(), "GET /gzip-until-close HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", 5000);
+        assertThat(reply).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("transfer-encoding: gzip\r\n")
+                .containsIgnoringCase("connection: close\r\n").endsWith("\r\n\r\nnot really gzip");
+    }
+
+    @Test
+    void headLinesEndingInABareLineFeedReachTheClientWithCrlf() throws IOException {
+        String reply = RawHttp.exchange(router.port(), "GET /lf-only HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n", 5000);
+        assertThat(reply).startsWith("HTTP/1.1 200 OK\r\n").contains("X-Lines: bare\r\n").endsWith("\r\n\r\nbare");
+    }
+
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + path)).header("Host", HOST)
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -96,6 +120,6 @@ class RouterResponseFramingTest {
     private static boolean answer(String head, InputStream in, OutputStream out) throws IOException {
         String path = head.split(" ", 3)[1];
         out.write(SCRIPTS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        return !path.equals("/until-close");
+        return !path.endsWith("until-close");
     }
 }

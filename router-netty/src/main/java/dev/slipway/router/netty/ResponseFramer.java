@@ -1,0 +1,386 @@
+package dev.slipway.router.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Relays an instance's responses to the client as the bytes they came in, reading only what framing needs (RFC 9112
+ * §6.3): the status line, the framing and connection headers, and chunk sizes; nothing is decoded into objects and
+ * re-encoded. Per response it emits a {@link Head} (the head as the client gets it), body bytes ready for the client,
+ * then {@link #END}; a small body that came with its head rides in the head's buffer. Interim (1xx) responses are
+ * dropped. {@link #expect} tells it, before each request goes upstream, what the response may carry.
+ */
+final class ResponseFramer extends ByteToMessageDecoder {
+    /** The head of a response for the client, and what it means for both connections. */
+    record Head(int status, ByteBuf bytes, boolean upstreamReusable, boolean closesClient, boolean complete) {
+    }
+
+    /** Follows the last body bytes of a response. */
+    static final Object END = new Object() {
+        @Override
+        public String toString() {
+            return "END";
+        }
+    };
+
+    private static final int MAX_HEAD = 64 * 1024;
+    private static final int MAX_LINE = 8 * 1024;
+    /** A body up to this size that arrived with its head is copied into the head's buffer: one write to the client. */
+    private static final int INLINE_BODY = 4 * 1024;
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {CR, LF};
+    private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
+
+    private State state = State.IDLE;
+    private boolean headRequest;
+    private boolean clientKeepAlive;
+    private long remaining;
+    /** Until-close bodies are chunked for the client, whose connection then stays open. */
+    private boolean chunkForClient;
+
+    /** The next response answers a request (HEAD: no body) whose client connection stays open or not. */
+    void expect(boolean headRequest, boolean clientKeepAlive) {
+        this.headRequest = headRequest;
+        this.clientKeepAlive = clientKeepAlive;
+        state = State.HEAD;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            switch (state) {
+                case IDLE -> { // bytes nobody asked for: the connection cannot be trusted with another request
+                    in.skipBytes(in.readableBytes());
+                    ctx.close();
+                    return;
+                }
+                case HEAD -> {
+                    if (!head(ctx.alloc(), in, out)) {
+                        return;
+                    }
+                }
+                case LENGTH -> {
+                    int n = (int) Math.min(remaining, in.readableBytes());
+                    out.add(in.readRetainedSlice(n));
+                    remaining -= n;
+                    if (remaining == 0) {
+                        end(out);
+                    }
+                }
+                case UNTIL_CLOSE -> {
+                    int n = in.readableBytes();
+                    if (chunkForClient) {
+                        out.add(ctx.alloc().buffer(10).writeBytes(Integer.toHexString(n).getBytes(StandardCharsets.US_ASCII)).writeBytes(CRLF));
+                        out.add(in.readRetainedSlice(n));
+                        out.add(ctx.alloc().buffer(2).writeBytes(CRLF));
+                    } else {
+                        out.add(in.readRetainedSlice(n));
+                    }
+                }
+                default -> {
+                    if (!chunks(in, out)) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+        if (state == State.UNTIL_CLOSE) { // the instance closed: that ends the body
+            if (chunkForClient) {
+                out.add(ctx.alloc().buffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK));
+            }
+            end(out);
+        }
+    }
+
+    private void end(List<Object> out) {
+        out.add(END);
+        state = State.IDLE;
+    }
+
+    /** Parses a whole head once it is there; returns false while more bytes are needed. */
+    private boolean head(ByteBufAllocator alloc, ByteBuf in, List<Object> out) {
+        int start = in.readerIndex();
+        int limit = in.writerIndex();
+        int headEnd = -1; // just past the blank line
+        for (int p = start; p < limit; ) {
+            int lf = in.indexOf(p, limit, LF);
+            if (lf < 0) {
+                break;
+            }
+            if (lf == p || lf == p + 1 && in.getByte(p) == CR) {
+                headEnd = lf + 1;
+                break;
+            }
+            p = lf + 1;
+        }
+        if (headEnd < 0) {
+            if (limit - start > MAX_HEAD) {
+                throw new DecoderException("the instance's response head is longer than " + MAX_HEAD + " bytes");
+            }
+            return false;
+        }
+        int lf = in.indexOf(start, headEnd, LF);
+        int lineEnd = lf > start && in.getByte(lf - 1) == CR ? lf - 1 : lf;
+        if (lineEnd - start < 12 || !startsWith(in, start, "HTTP/1.") || in.getByte(start + 8) != ' '
+                || lineEnd - start > 12 && in.getByte(start + 12) != ' ') {
+            throw new DecoderException("the instance's response does not begin with an HTTP/1.x status line");
+        }
+        int status = digit(in, start + 9) * 100 + digit(in, start + 10) * 10 + digit(in, start + 11);
+        boolean http10 = in.getByte(start + 7) == '0';
+        ByteBuf head = alloc.buffer(headEnd - start + 48);
+        head.writeBytes(HTTP_1_1).writeBytes(in, start + 8, lineEnd - start - 8).writeBytes(CRLF);
+        long length = -1;
+        boolean transferEncoding = false;
+        boolean chunked = false;
+        boolean close = http10;
+        try {
+            for (int p = lf + 1; p < headEnd; ) {
+                int next = in.indexOf(p, headEnd, LF);
+                int end = next > p && in.getByte(next - 1) == CR ? next - 1 : next;
+                if (end == p) {
+                    break;
+                }
+                int colon = in.indexOf(p, end, (byte) ':');
+                if (colon <= p) {
+                    throw new DecoderException("the instance's response has a header line without a name");
+                }
+                int nameLength = colon - p;
+                int valueStart = colon + 1;
+                int valueEnd = end;
+                while (valueStart < valueEnd && isSpace(in.getByte(valueStart))) {
+                    valueStart++;
+                }
+                while (valueEnd > valueStart && isSpace(in.getByte(valueEnd - 1))) {
+                    valueEnd--;
+                }
+                boolean copy = true;
+                if (nameIs(in, p, nameLength, "connection")) {
+                    String value = in.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+                    for (String token : value.split(",")) {
+                        if (token.trim().equalsIgnoreCase("close")) {
+                            close = true;
+                        } else if (token.trim().equalsIgnoreCase("keep-alive")) {
+                            close = false;
+                        }
+                    }
+                    copy = false;
+                } else if (nameIs(in, p, nameLength, "keep-alive")) {
+                    copy = false;
+                } else if (nameIs(in, p, nameLength, "content-length")) {
+                    long value = contentLength(in, valueStart, valueEnd);
+                    if (length >= 0 && length != value) {
+                        throw new DecoderException("the instance's response has two different Content-Length headers");
+                    }
+                    length = value;
+                } else if (nameIs(in, p, nameLength, "transfer-encoding")) {
+                    transferEncoding = true;
+                    int comma = in.forEachByteDesc(valueStart, valueEnd - valueStart, b -> b != ',');
+                    int last = comma < 0 ? valueStart : comma + 1;
+                    while (last < valueEnd && isSpace(in.getByte(last))) {
+                        last++;
+                    }
+                    chunked = valueEnd - last == 7 && nameIs(in, last, 7, "chunked");
+                }
+                if (copy) {
+                    head.writeBytes(in, p, end - p).writeBytes(CRLF);
+                }
+                p = next + 1;
+            }
+            if (transferEncoding && length >= 0) { // RFC 9112 §6.1: a sign of smuggling; nginx refuses it too
+                throw new DecoderException("the instance's response has both Content-Length and Transfer-Encoding");
+            }
+        } catch (RuntimeException e) {
+            head.release();
+            throw e;
+        }
+        in.readerIndex(headEnd);
+        if (status >= 100 && status < 200) { // interim (100 Continue, 103 Early Hints): the final response follows
+            head.release();
+            return true;
+        }
+        boolean closesClient = false;
+        if (headRequest || status == 204 || status == 304) {
+            state = State.IDLE;
+        } else if (chunked) {
+            state = State.CHUNK_SIZE;
+        } else if (length >= 0) {
+            state = State.LENGTH;
+            remaining = length;
+        } else { // delimited by the instance closing its connection
+            state = State.UNTIL_CLOSE;
+            close = true;
+            chunkForClient = !transferEncoding; // another coding cannot be chunked again: the client connection closes
+            if (chunkForClient) {
+                head.writeBytes(CHUNKED);
+            } else {
+                closesClient = true;
+            }
+        }
+        if (!clientKeepAlive || closesClient) {
+            head.writeBytes(CLOSE);
+        }
+        head.writeBytes(CRLF);
+        boolean complete = state == State.IDLE;
+        if (state == State.LENGTH && remaining <= INLINE_BODY && remaining <= in.readableBytes()) {
+            head.writeBytes(in, (int) remaining);
+            state = State.IDLE;
+            complete = true;
+        }
+        out.add(new Head(status, head, !close, closesClient, complete));
+        return true;
+    }
+
+    /** Passes chunked body bytes through as they are, following the chunk sizes to find the end; false: needs more. */
+    private boolean chunks(ByteBuf in, List<Object> out) {
+        int from = in.readerIndex();
+        int limit = in.writerIndex();
+        int p = from;
+        boolean ended = false;
+        loop:
+        while (p < limit && !ended) {
+            switch (state) {
+                case CHUNK_SIZE -> {
+                    int lf = in.indexOf(p, limit, LF);
+                    if (lf < 0) {
+                        lineTooLong(limit - p);
+                        break loop;
+                    }
+                    remaining = chunkSize(in, p, lf);
+                    state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
+                    p = lf + 1;
+                }
+                case CHUNK_DATA -> {
+                    int n = (int) Math.min(remaining, limit - p);
+                    p += n;
+                    remaining -= n;
+                    if (remaining == 0) {
+                        state = State.CHUNK_END;
+                    }
+                }
+                case CHUNK_END -> {
+                    int lf = in.indexOf(p, limit, LF);
+                    if (lf < 0) {
+                        lineTooLong(limit - p);
+                        break loop;
+                    }
+                    if (!(lf == p || lf == p + 1 && in.getByte(p) == CR)) {
+                        throw new DecoderException("the instance's chunk is longer than its size says");
+                    }
+                    state = State.CHUNK_SIZE;
+                    p = lf + 1;
+                }
+                default -> { // TRAILERS, up to a blank line
+                    int lf = in.indexOf(p, limit, LF);
+                    if (lf < 0) {
+                        lineTooLong(limit - p);
+                        break loop;
+                    }
+                    ended = lf == p || lf == p + 1 && in.getByte(p) == CR;
+                    p = lf + 1;
+                }
+            }
+        }
+        if (p > from) {
+            out.add(in.readRetainedSlice(p - from));
+        }
+        if (ended) {
+            end(out);
+        }
+        return ended;
+    }
+
+    private static void lineTooLong(int length) {
+        if (length > MAX_LINE) {
+            throw new DecoderException("the instance's chunk size or trailer line is longer than " + MAX_LINE + " bytes");
+        }
+    }
+
+    private static long chunkSize(ByteBuf in, int from, int lf) {
+        long size = 0;
+        int digits = 0;
+        for (int i = from; i < lf; i++) {
+            byte b = in.getByte(i);
+            int d = Character.digit(b, 16);
+            if (d < 0) {
+                if (b == ';' || b == CR || isSpace(b)) {
+                    break;
+                }
+                throw new DecoderException("the instance's chunk size is not hexadecimal");
+            }
+            if (++digits > 15) {
+                throw new DecoderException("the instance's chunk size is too large");
+            }
+            size = size * 16 + d;
+        }
+        if (digits == 0) {
+            throw new DecoderException("the instance's chunk has no size");
+        }
+        return size;
+    }
+
+    private static long contentLength(ByteBuf in, int from, int to) {
+        if (from == to || to - from > 18) {
+            throw new DecoderException("the instance's response has an invalid Content-Length");
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int d = in.getByte(i) - '0';
+            if (d < 0 || d > 9) {
+                throw new DecoderException("the instance's response has an invalid Content-Length");
+            }
+            value = value * 10 + d;
+        }
+        return value;
+    }
+
+    private static int digit(ByteBuf in, int at) {
+        int d = in.getByte(at) - '0';
+        if (d < 0 || d > 9) {
+            throw new DecoderException("the instance's response has no three-digit status code");
+        }
+        return d;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    private static boolean startsWith(ByteBuf in, int at, String prefix) {
+        for (int i = 0; i < prefix.length(); i++) {
+            if (in.getByte(at + i) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the {@code length} bytes at {@code at} are {@code lowerName}, ignoring ASCII case. */
+    private static boolean nameIs(ByteBuf in, int at, int length, String lowerName) {
+        if (length != lowerName.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            int b = in.getByte(at + i);
+            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != lowerName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
