@@ -20,7 +20,6 @@ import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -71,7 +70,7 @@ final class ForwardingRules {
             throw new Refused("Bad request: " + request.decoderResult().cause().getMessage());
         }
         HttpHeaders h = request.headers();
-        List<String> codings = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> codings = h.contains(HttpHeaderNames.TRANSFER_ENCODING) ? h.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
         if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
             throw new Refused("Bad request: Transfer-Encoding must be exactly 'chunked' (got '" + String.join(", ", codings)
                     + "'); the router accepts no other transfer coding.");
@@ -97,8 +96,7 @@ final class ForwardingRules {
     /** Turns an absolute-form target into origin form; returns its authority, or null for an origin-form target. */
     private static String originForm(HttpRequest request) throws Refused {
         String target = request.uri();
-        String lower = target.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+        if (!target.regionMatches(true, 0, "http://", 0, 7) && !target.regionMatches(true, 0, "https://", 0, 8)) {
             return null;
         }
         try {

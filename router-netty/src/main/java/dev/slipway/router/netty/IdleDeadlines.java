@@ -26,6 +26,7 @@ final class IdleDeadlines extends ChannelInboundHandlerAdapter {
     private Runnable answer408;
     private boolean waiting;
     private boolean headStarted;
+    private boolean headDeadline;
 
     IdleDeadlines(RouterTimeouts timeouts) {
         this.timeouts = timeouts;
@@ -49,9 +50,18 @@ final class IdleDeadlines extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (waiting && !headStarted && msg instanceof ByteBuf bytes && bytes.isReadable()) {
             headStarted = true;
-            deadline.arm(timeouts.headerRead().toMillis(), answer408);
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** A head still incomplete after the read that brought its first bytes gets its deadline (most arrive whole). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (waiting && headStarted && !headDeadline) {
+            headDeadline = true;
+            deadline.arm(timeouts.headerRead().toMillis(), answer408);
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -64,6 +74,7 @@ final class IdleDeadlines extends ChannelInboundHandlerAdapter {
     void waiting() {
         waiting = true;
         headStarted = false;
+        headDeadline = false;
         deadline.arm(timeouts.idle().toMillis(), closeIdle);
     }
 

@@ -43,6 +43,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
     private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
 
     private State state = State.IDLE;
+    /** The head being parsed, copied out of the buffer once. */
+    private byte[] scratch = new byte[2048];
     private boolean headRequest;
     private boolean clientKeepAlive;
     private long remaining;
@@ -115,64 +117,56 @@ final class ResponseFramer extends ByteToMessageDecoder {
 
     /** Parses a whole head once it is there; returns false while more bytes are needed. */
     private boolean head(ByteBufAllocator alloc, ByteBuf in, List<Object> out) {
-        int start = in.readerIndex();
-        int limit = in.writerIndex();
-        int headEnd = -1; // just past the blank line
-        for (int p = start; p < limit; ) {
-            int lf = in.indexOf(p, limit, LF);
-            if (lf < 0) {
-                break;
-            }
-            if (lf == p || lf == p + 1 && in.getByte(p) == CR) {
-                headEnd = lf + 1;
-                break;
-            }
-            p = lf + 1;
+        int available = Math.min(in.readableBytes(), MAX_HEAD + 1);
+        int length = copy(in, Math.min(available, 2048));
+        int headEnd = endOfHead(length); // just past the blank line
+        if (headEnd < 0 && available > length) {
+            length = copy(in, available);
+            headEnd = endOfHead(length);
         }
         if (headEnd < 0) {
-            if (limit - start > MAX_HEAD) {
+            if (length > MAX_HEAD) {
                 throw new DecoderException("the instance's response head is longer than " + MAX_HEAD + " bytes");
             }
             return false;
         }
-        int lf = in.indexOf(start, headEnd, LF);
-        int lineEnd = lf > start && in.getByte(lf - 1) == CR ? lf - 1 : lf;
-        if (lineEnd - start < 12 || !startsWith(in, start, "HTTP/1.") || in.getByte(start + 8) != ' '
-                || lineEnd - start > 12 && in.getByte(start + 12) != ' ') {
+        byte[] b = scratch;
+        int lf = indexOf(b, 0, headEnd, LF);
+        int lineEnd = lf > 0 && b[lf - 1] == CR ? lf - 1 : lf;
+        if (lineEnd < 12 || !startsWith(b, 0, "HTTP/1.") || b[8] != ' ' || lineEnd > 12 && b[12] != ' ') {
             throw new DecoderException("the instance's response does not begin with an HTTP/1.x status line");
         }
-        int status = digit(in, start + 9) * 100 + digit(in, start + 10) * 10 + digit(in, start + 11);
-        boolean http10 = in.getByte(start + 7) == '0';
-        ByteBuf head = alloc.buffer(headEnd - start + 48);
-        head.writeBytes(HTTP_1_1).writeBytes(in, start + 8, lineEnd - start - 8).writeBytes(CRLF);
-        long length = -1;
+        int status = digit(b[9]) * 100 + digit(b[10]) * 10 + digit(b[11]);
+        boolean http10 = b[7] == '0';
+        ByteBuf head = alloc.buffer(headEnd + 48);
+        head.writeBytes(HTTP_1_1).writeBytes(b, 8, lineEnd - 8).writeBytes(CRLF);
+        long contentLength = -1;
         boolean transferEncoding = false;
         boolean chunked = false;
         boolean close = http10;
         try {
             for (int p = lf + 1; p < headEnd; ) {
-                int next = in.indexOf(p, headEnd, LF);
-                int end = next > p && in.getByte(next - 1) == CR ? next - 1 : next;
+                int next = indexOf(b, p, headEnd, LF);
+                int end = next > p && b[next - 1] == CR ? next - 1 : next;
                 if (end == p) {
                     break;
                 }
-                int colon = in.indexOf(p, end, (byte) ':');
+                int colon = indexOf(b, p, end, (byte) ':');
                 if (colon <= p) {
                     throw new DecoderException("the instance's response has a header line without a name");
                 }
                 int nameLength = colon - p;
                 int valueStart = colon + 1;
                 int valueEnd = end;
-                while (valueStart < valueEnd && isSpace(in.getByte(valueStart))) {
+                while (valueStart < valueEnd && isSpace(b[valueStart])) {
                     valueStart++;
                 }
-                while (valueEnd > valueStart && isSpace(in.getByte(valueEnd - 1))) {
+                while (valueEnd > valueStart && isSpace(b[valueEnd - 1])) {
                     valueEnd--;
                 }
                 boolean copy = true;
-                if (nameIs(in, p, nameLength, "connection")) {
-                    String value = in.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
-                    for (String token : value.split(",")) {
+                if (nameIs(b, p, nameLength, "connection")) {
+                    for (String token : new String(b, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1).split(",")) {
                         if (token.trim().equalsIgnoreCase("close")) {
                             close = true;
                         } else if (token.trim().equalsIgnoreCase("keep-alive")) {
@@ -180,36 +174,38 @@ final class ResponseFramer extends ByteToMessageDecoder {
                         }
                     }
                     copy = false;
-                } else if (nameIs(in, p, nameLength, "keep-alive")) {
+                } else if (nameIs(b, p, nameLength, "keep-alive")) {
                     copy = false;
-                } else if (nameIs(in, p, nameLength, "content-length")) {
-                    long value = contentLength(in, valueStart, valueEnd);
-                    if (length >= 0 && length != value) {
+                } else if (nameIs(b, p, nameLength, "content-length")) {
+                    long value = contentLength(b, valueStart, valueEnd);
+                    if (contentLength >= 0 && contentLength != value) {
                         throw new DecoderException("the instance's response has two different Content-Length headers");
                     }
-                    length = value;
-                } else if (nameIs(in, p, nameLength, "transfer-encoding")) {
+                    contentLength = value;
+                } else if (nameIs(b, p, nameLength, "transfer-encoding")) {
                     transferEncoding = true;
-                    int comma = in.forEachByteDesc(valueStart, valueEnd - valueStart, b -> b != ',');
-                    int last = comma < 0 ? valueStart : comma + 1;
-                    while (last < valueEnd && isSpace(in.getByte(last))) {
+                    int last = valueEnd;
+                    while (last > valueStart && b[last - 1] != ',') {
+                        last--;
+                    }
+                    while (last < valueEnd && isSpace(b[last])) {
                         last++;
                     }
-                    chunked = valueEnd - last == 7 && nameIs(in, last, 7, "chunked");
+                    chunked = valueEnd - last == 7 && nameIs(b, last, 7, "chunked");
                 }
                 if (copy) {
-                    head.writeBytes(in, p, end - p).writeBytes(CRLF);
+                    head.writeBytes(b, p, end - p).writeBytes(CRLF);
                 }
                 p = next + 1;
             }
-            if (transferEncoding && length >= 0) { // RFC 9112 §6.1: a sign of smuggling; nginx refuses it too
+            if (transferEncoding && contentLength >= 0) { // RFC 9112 §6.1: a sign of smuggling; nginx refuses it too
                 throw new DecoderException("the instance's response has both Content-Length and Transfer-Encoding");
             }
         } catch (RuntimeException e) {
             head.release();
             throw e;
         }
-        in.readerIndex(headEnd);
+        in.skipBytes(headEnd);
         if (status >= 100 && status < 200) { // interim (100 Continue, 103 Early Hints): the final response follows
             head.release();
             return true;
@@ -219,9 +215,9 @@ final class ResponseFramer extends ByteToMessageDecoder {
             state = State.IDLE;
         } else if (chunked) {
             state = State.CHUNK_SIZE;
-        } else if (length >= 0) {
+        } else if (contentLength >= 0) {
             state = State.LENGTH;
-            remaining = length;
+            remaining = contentLength;
         } else { // delimited by the instance closing its connection
             state = State.UNTIL_CLOSE;
             close = true;
@@ -244,6 +240,40 @@ final class ResponseFramer extends ByteToMessageDecoder {
         }
         out.add(new Head(status, head, !close, closesClient, complete));
         return true;
+    }
+
+    /** Copies the first {@code length} readable bytes into {@link #scratch}; returns {@code length}. */
+    private int copy(ByteBuf in, int length) {
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        in.getBytes(in.readerIndex(), scratch, 0, length);
+        return length;
+    }
+
+    /** Where the head in the first {@code length} bytes of {@link #scratch} ends (past its blank line), or -1. */
+    private int endOfHead(int length) {
+        byte[] b = scratch;
+        for (int p = 0; p < length; ) {
+            int lf = indexOf(b, p, length, LF);
+            if (lf < 0) {
+                return -1;
+            }
+            if (lf == p || lf == p + 1 && b[p] == CR) {
+                return lf + 1;
+            }
+            p = lf + 1;
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == value) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Passes chunked body bytes through as they are, following the chunk sizes to find the end; false: needs more. */
@@ -334,13 +364,13 @@ final class ResponseFramer extends ByteToMessageDecoder {
         return size;
     }
 
-    private static long contentLength(ByteBuf in, int from, int to) {
+    private static long contentLength(byte[] b, int from, int to) {
         if (from == to || to - from > 18) {
             throw new DecoderException("the instance's response has an invalid Content-Length");
         }
         long value = 0;
         for (int i = from; i < to; i++) {
-            int d = in.getByte(i) - '0';
+            int d = b[i] - '0';
             if (d < 0 || d > 9) {
                 throw new DecoderException("the instance's response has an invalid Content-Length");
             }
@@ -349,8 +379,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
         return value;
     }
 
-    private static int digit(ByteBuf in, int at) {
-        int d = in.getByte(at) - '0';
+    private static int digit(byte b) {
+        int d = b - '0';
         if (d < 0 || d > 9) {
             throw new DecoderException("the instance's response has no three-digit status code");
         }
@@ -361,9 +391,9 @@ final class ResponseFramer extends ByteToMessageDecoder {
         return b == ' ' || b == '\t';
     }
 
-    private static boolean startsWith(ByteBuf in, int at, String prefix) {
+    private static boolean startsWith(byte[] b, int at, String prefix) {
         for (int i = 0; i < prefix.length(); i++) {
-            if (in.getByte(at + i) != prefix.charAt(i)) {
+            if (b[at + i] != prefix.charAt(i)) {
                 return false;
             }
         }
@@ -371,13 +401,13 @@ final class ResponseFramer extends ByteToMessageDecoder {
     }
 
     /** Whether the {@code length} bytes at {@code at} are {@code lowerName}, ignoring ASCII case. */
-    private static boolean nameIs(ByteBuf in, int at, int length, String lowerName) {
+    private static boolean nameIs(byte[] b, int at, int length, String lowerName) {
         if (length != lowerName.length()) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            int b = in.getByte(at + i);
-            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != lowerName.charAt(i)) {
+            int c = b[at + i];
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != lowerName.charAt(i)) {
                 return false;
             }
         }
