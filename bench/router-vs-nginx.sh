@@ -2,7 +2,9 @@
 # The Slipway router against nginx as a reverse proxy, each in front of an identical one-worker nginx backend that
 # answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after one unreported 10 s warm-up
 # round each (the JIT compiles the router's hot path); prints every round, the medians, and the ratios router/nginx
-# (throughput: higher is better; p99 latency: lower is better). The router runs as `slipway up` serves a service, with
+# (throughput: higher is better; p99 latency: lower is better), and the CPU time each proxy spent per request (the
+# nginx proxy's worker process; the router's whole JVM, its control plane included), which varies less from run to
+# run than requests per second on a shared machine. The router runs as `slipway up` serves a service, with
 # admission and metrics on as always.
 # Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk and nginx)
 # Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1" bench/router-vs-nginx.sh
@@ -36,6 +38,7 @@ nginx_conf backend-a $backend_a 'default_type text/plain; return 200 "hello worl
 nginx_conf proxy $proxy 'proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";'
 nginx -c "$work/backend-a/nginx.conf" -e stderr & pids+=($!)
 nginx -c "$work/proxy/nginx.conf" -e stderr & pids+=($!)
+proxy_master=$!
 
 # The router's backend: the same nginx, as the run command of a service that `slipway up` deploys (listening on
 # the port Slipway gives it in PORT).
@@ -51,35 +54,44 @@ run:
   command: sh start.sh
 EOF
 java ${JAVA_OPTS:-} -jar server/target/slipway.jar up "$work/app" --name bench --router-port $router > "$work/up.log" 2>&1 & pids+=($!)
+router_pid=$!
 for _ in $(seq 600); do grep -q "is RUNNING at\|slipway up:" "$work/up.log" && break; sleep 0.1; done
 url=$(grep -o 'is RUNNING at http://[^/]*' "$work/up.log" | sed 's|.*http://||') || { cat "$work/up.log" >&2; exit 1; }
 host=${url%%:*}
 
-run() { # label url [wrk args]: prints "rps p99ms"
-  local out
-  out=$(wrk -t1 -c64 -d"${WRK_DURATION:-6s}" --latency "${@:2}")
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
+run() { # label pid url [wrk args]: prints "rps p99ms cpu-us-per-request" (the CPU time of process pid)
+  local out before after
+  before=$(cpu_ticks "$2")
+  out=$(wrk -t1 -c64 -d"${WRK_DURATION:-6s}" --latency "${@:3}")
+  after=$(cpu_ticks "$2")
+  local requests
+  requests=$(awk '/requests in/ {print $1}' <<< "$out")
   local rps p99
   rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$out")
   p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; print v}' <<< "$out")
   errors=$(awk '/Non-2xx|Socket errors/' <<< "$out")
   [ -z "$errors" ] || echo "  $1: $errors" >&2
-  echo "$rps $p99"
+  echo "$rps $p99 $(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc -l)"
 }
 nginx_url="http://127.0.0.1:$proxy/"
 router_url="http://127.0.0.1:$router/"
-WRK_DURATION=10s run warm-up "$nginx_url" > /dev/null
-WRK_DURATION=10s run warm-up "$router_url" -H "Host: $host" > /dev/null
-echo "round  nginx rps  nginx p99 ms  router rps  router p99 ms"
+proxy_worker=$(pgrep -P "$proxy_master" | head -1)
+WRK_DURATION=10s run warm-up "$proxy_worker" "$nginx_url" > /dev/null
+WRK_DURATION=10s run warm-up "$router_pid" "$router_url" -H "Host: $host" > /dev/null
+echo "round  nginx rps  nginx p99 ms  nginx CPU us/req  router rps  router p99 ms  router CPU us/req"
 : > "$work/rounds"
 for i in $(seq "$rounds"); do
-  read -r n_rps n_p99 < <(run nginx "$nginx_url")
-  read -r r_rps r_p99 < <(run router "$router_url" -H "Host: $host")
-  printf '%5d  %9.0f  %12.2f  %10.0f  %13.2f\n' "$i" "$n_rps" "$n_p99" "$r_rps" "$r_p99"
-  echo "$n_rps $n_p99 $r_rps $r_p99" >> "$work/rounds"
+  read -r n_rps n_p99 n_cpu < <(run nginx "$proxy_worker" "$nginx_url")
+  read -r r_rps r_p99 r_cpu < <(run router "$router_pid" "$router_url" -H "Host: $host")
+  printf '%5d  %9.0f  %12.2f  %16.1f  %10.0f  %13.2f  %17.1f\n' "$i" "$n_rps" "$n_p99" "$n_cpu" "$r_rps" "$r_p99" "$r_cpu"
+  echo "$n_rps $n_p99 $r_rps $r_p99 $n_cpu $r_cpu" >> "$work/rounds"
 done
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 n_rps=$(awk '{print $1}' "$work/rounds" | median); n_p99=$(awk '{print $2}' "$work/rounds" | median)
 r_rps=$(awk '{print $3}' "$work/rounds" | median); r_p99=$(awk '{print $4}' "$work/rounds" | median)
-printf 'median nginx %.0f rps, p99 %.2f ms; router %.0f rps, p99 %.2f ms\n' "$n_rps" "$n_p99" "$r_rps" "$r_p99"
+n_cpu=$(awk '{print $5}' "$work/rounds" | median); r_cpu=$(awk '{print $6}' "$work/rounds" | median)
+printf 'median nginx %.0f rps, p99 %.2f ms, %.1f us CPU/req; router %.0f rps, p99 %.2f ms, %.1f us CPU/req\n' \
+  "$n_rps" "$n_p99" "$n_cpu" "$r_rps" "$r_p99" "$r_cpu"
 printf 'throughput ratio (router/nginx, goal >= 1.00): %.2f\n' "$(echo "$r_rps / $n_rps" | bc -l)"
 printf 'p99 ratio (router/nginx, goal <= 1.25): %.2f\n' "$(echo "$r_p99 / $n_p99" | bc -l)"
