@@ -1,11 +1,10 @@
 package dev.slipway.router.netty;
 
 import dev.slipway.core.routing.RoutingView;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
@@ -87,17 +86,19 @@ final class Exchange {
     }
 
     /**
-     * Writes a request part upstream; the last one with a flush (a bodiless request goes out in one write), the others
-     * are flushed when the read that brought them completes ({@link #flushUpstream}). A failure reaches
-     * {@link ProxyBackendHandler}.
+     * Writes a request part ({@link RequestFramer}) upstream as its bytes; the last one with a flush (a bodiless request
+     * goes out in one write), the others are flushed when the read that brought them completes ({@link #flushUpstream}).
+     * A failure reaches {@link ProxyBackendHandler}.
      */
     void forward(Object msg) {
         Channel up = upstream;
-        if (msg instanceof LastHttpContent) {
+        boolean last = msg == RequestFramer.END || msg instanceof RequestFramer.Head head && head.complete;
+        Object bytes = msg instanceof RequestFramer.Head head ? head.content() : msg == RequestFramer.END ? Unpooled.EMPTY_BUFFER : msg;
+        if (last) {
             sending = id;
-            up.writeAndFlush(msg).addListener(onRequestSent);
+            up.writeAndFlush(bytes).addListener(onRequestSent);
         } else {
-            up.write(msg, up.voidPromise());
+            up.write(bytes, up.voidPromise());
         }
     }
 

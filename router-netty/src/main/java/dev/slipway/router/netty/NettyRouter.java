@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.ResourceLeakDetector;
 import dev.slipway.core.routing.RoutingSnapshot;
@@ -79,7 +78,7 @@ public final class NettyRouter implements RouterProvider.Router {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
-                            c.pipeline().addLast("request-decoder", new HttpRequestDecoder());
+                            c.pipeline().addLast("request-framer", new RequestFramer(c.remoteAddress().getAddress().getHostAddress(), fixedHost));
                             c.pipeline().addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
 
                             c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request(), fixedHost));

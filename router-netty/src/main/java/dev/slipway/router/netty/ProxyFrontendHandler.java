@@ -1,5 +1,6 @@
 package dev.slipway.router.netty;
 
+import dev.slipway.core.routing.RoutingSnapshot;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.RoutingView.Acquisition;
 import dev.slipway.router.netty.Exchange.Phase;
@@ -12,17 +13,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +45,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private Deadline timer;
     private final Runnable onQueueTimeout = this::queueTimedOut;
     private final Runnable onRequestTimeout = this::requestTimedOut;
-    private String clientAddress;
 
     ProxyFrontendHandler(RoutingView table, UpstreamPool pool, Duration requestTimeout, String fixedHost) {
         this.table = table;
@@ -66,24 +60,26 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         this.raw = ctx.pipeline().context(deadlines);
         this.timer = new Deadline(ctx.executor());
         ex.client = ctx;
-        this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (ex.phase == Phase.IDLE) {
-            if (msg instanceof HttpRequest request) {
+            if (msg instanceof RequestFramer.Head request) {
                 onRequest(request);
+            } else if (msg instanceof RequestFramer.Refused refused) {
+                ex.reset(false, false, true);
+                answer(refused.status(), refused.message(), false);
             } else {
                 ReferenceCountUtil.release(msg);
             }
             return;
         }
-        if (!(msg instanceof HttpContent) || msg instanceof HttpRequest || ex.requestRead || ex.phase == Phase.CLOSED) {
+        if (msg instanceof RequestFramer.Head || msg instanceof RequestFramer.Refused || ex.requestRead || ex.phase == Phase.CLOSED) {
             ex.pending.add(msg);
             return;
         }
-        ex.requestRead = msg instanceof LastHttpContent;
+        ex.requestRead = msg == RequestFramer.END;
         switch (ex.phase) {
             case QUEUED, CONNECTING -> ex.toForward.add(msg);
             case PROXYING -> ex.forward(msg);
@@ -96,29 +92,31 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onRequest(HttpRequest request) {
-        ex.reset(HttpUtil.isKeepAlive(request), HttpMethod.HEAD.equals(request.method()), request instanceof LastHttpContent);
+    private void onRequest(RequestFramer.Head request) {
+        ex.reset(request.keepAlive, request.headRequest, request.complete);
         deadlines.requestArrived();
-        String host;
-        try {
-            host = ForwardingRules.prepare(request);
-        } catch (ForwardingRules.Refused e) {
-            if (fixedHost != null && !e.closes()) { // no Host header: none is needed on a direct port
-                host = fixedHost;
-                request.headers().set(HttpHeaderNames.HOST, fixedHost);
-            } else {
-                ReferenceCountUtil.release(request);
-                ex.keepAlive &= !e.closes();
-                answer(e.status(), e.getMessage(), false);
+        String host = request.host;
+        if (host != null) {
+            try {
+                host = RoutingSnapshot.normalizeHost(host);
+            } catch (IllegalArgumentException e) {
+                request.release();
+                ex.keepAlive = false;
+                answer(HttpResponseStatus.BAD_REQUEST, "Bad request: the Host header is not a host name with an optional port ("
+                        + e.getMessage() + ").", false);
                 return;
             }
         }
         if (fixedHost != null) {
             host = fixedHost;
+        } else if (host == null) {
+            request.release();
+            answer(HttpResponseStatus.NOT_FOUND, "No Host header: Slipway routes requests by the Host header to a service's domain.", false);
+            return;
         }
-        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        String expect = request.expect;
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
-            ReferenceCountUtil.release(request);
+            request.release();
             answer(HttpResponseStatus.EXPECTATION_FAILED, "Expectation failed: the router knows only 'Expect: 100-continue' (got '"
                     + expect + "').", false);
             return;
@@ -133,7 +131,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
                     ctx.voidPromise());
         }
-        ForwardingRules.toUpstream(request, clientAddress);
         ex.toForward.add(request);
         if (acquired instanceof Acquisition.Leased leased) {
             connect(leased.lease());
@@ -152,7 +149,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         if (acquired instanceof Acquisition.NoRoute none) {
             none.route().ifPresent(r -> table.rejected(r, 503)); // shed requests (Saturated) are counted by the table
         }
-        answer(ForwardingRules.refusal(acquired, host, ex.keepAlive));
+        answer(RouterAnswers.refusal(acquired, host, ex.keepAlive));
     }
 
     /** The admission queue decided, on whichever thread freed capacity; now on this connection's event loop. */
@@ -250,14 +247,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         Object last;
         if (msg instanceof ResponseFramer.Head head) {
             ex.response = Response.STARTED;
-            ex.status = head.status();
-            ex.upstreamReusable &= head.upstreamReusable();
-            ex.keepAlive &= !head.closesClient();
-            if (!head.complete()) {
-                raw.write(head.bytes(), raw.voidPromise()); // a failure closes the client connection (exceptionCaught)
+            ex.status = head.status;
+            ex.upstreamReusable &= head.upstreamReusable;
+            ex.keepAlive &= !head.closesClient;
+            if (!head.complete) {
+                raw.write(head.content(), raw.voidPromise()); // a failure closes the client connection (exceptionCaught)
                 return;
             }
-            last = head.bytes();
+            last = head.content();
         } else if (msg != ResponseFramer.END) {
             raw.write(msg, raw.voidPromise());
             return;
@@ -327,7 +324,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The router answers the request itself; the rest of its body is read and dropped, then the next request. */
     private void answer(HttpResponseStatus status, String body, boolean retryAfter) {
-        answer(ForwardingRules.routerAnswer(status, body, ex.keepAlive, retryAfter));
+        answer(RouterAnswers.routerAnswer(status, body, ex.keepAlive, retryAfter));
     }
 
     private void answer(FullHttpResponse response) {

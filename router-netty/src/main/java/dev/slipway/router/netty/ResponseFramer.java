@@ -1,7 +1,18 @@
 package dev.slipway.router.netty;
 
+import static dev.slipway.router.netty.HeadBytes.CR;
+import static dev.slipway.router.netty.HeadBytes.CRLF;
+import static dev.slipway.router.netty.HeadBytes.LF;
+import static dev.slipway.router.netty.HeadBytes.digits;
+import static dev.slipway.router.netty.HeadBytes.indexOf;
+import static dev.slipway.router.netty.HeadBytes.isSpace;
+import static dev.slipway.router.netty.HeadBytes.lineEnd;
+import static dev.slipway.router.netty.HeadBytes.nameIs;
+import static dev.slipway.router.netty.HeadBytes.regionIs;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
@@ -16,8 +27,21 @@ import java.util.List;
  * dropped. {@link #expect} tells it, before each request goes upstream, what the response may carry.
  */
 final class ResponseFramer extends ByteToMessageDecoder {
-    /** The head of a response for the client, and what it means for both connections. */
-    record Head(int status, ByteBuf bytes, boolean upstreamReusable, boolean closesClient, boolean complete) {
+    /** The head of a response as the client gets it ({@link #content()}), and what it means for both connections. */
+    static final class Head extends DefaultByteBufHolder {
+        final int status;
+        final boolean upstreamReusable;
+        final boolean closesClient;
+        /** No body follows (or a small one is in these bytes). */
+        final boolean complete;
+
+        Head(int status, ByteBuf bytes, boolean upstreamReusable, boolean closesClient, boolean complete) {
+            super(bytes);
+            this.status = status;
+            this.upstreamReusable = upstreamReusable;
+            this.closesClient = closesClient;
+            this.complete = complete;
+        }
     }
 
     /** Follows the last body bytes of a response. */
@@ -29,22 +53,18 @@ final class ResponseFramer extends ByteToMessageDecoder {
     };
 
     private static final int MAX_HEAD = 64 * 1024;
-    private static final int MAX_LINE = 8 * 1024;
     /** A body up to this size that arrived with its head is copied into the head's buffer: one write to the client. */
     private static final int INLINE_BODY = 4 * 1024;
-    private static final byte CR = '\r';
-    private static final byte LF = '\n';
     private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CRLF = {CR, LF};
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
+    private enum State { IDLE, HEAD, LENGTH, CHUNKED, UNTIL_CLOSE }
 
     private State state = State.IDLE;
-    /** The head being parsed, copied out of the buffer once. */
-    private byte[] scratch = new byte[2048];
+    private final ChunkedBody chunked = new ChunkedBody("the instance's");
+    private final HeadBytes bytes = new HeadBytes();
     private boolean headRequest;
     private boolean clientKeepAlive;
     private long remaining;
@@ -118,11 +138,11 @@ final class ResponseFramer extends ByteToMessageDecoder {
     /** Parses a whole head once it is there; returns false while more bytes are needed. */
     private boolean head(ByteBufAllocator alloc, ByteBuf in, List<Object> out) {
         int available = Math.min(in.readableBytes(), MAX_HEAD + 1);
-        int length = copy(in, Math.min(available, 2048));
-        int headEnd = endOfHead(length); // just past the blank line
+        int length = bytes.copy(in, Math.min(available, 2048));
+        int headEnd = bytes.endOfHead(length); // just past the blank line
         if (headEnd < 0 && available > length) {
-            length = copy(in, available);
-            headEnd = endOfHead(length);
+            length = bytes.copy(in, available);
+            headEnd = bytes.endOfHead(length);
         }
         if (headEnd < 0) {
             if (length > MAX_HEAD) {
@@ -130,10 +150,10 @@ final class ResponseFramer extends ByteToMessageDecoder {
             }
             return false;
         }
-        byte[] b = scratch;
+        byte[] b = bytes.array();
         int lf = indexOf(b, 0, headEnd, LF);
-        int lineEnd = lf > 0 && b[lf - 1] == CR ? lf - 1 : lf;
-        if (lineEnd < 12 || !startsWith(b, 0, "HTTP/1.") || b[8] != ' ' || lineEnd > 12 && b[12] != ' ') {
+        int lineEnd = lineEnd(b, 0, lf);
+        if (lineEnd < 12 || !regionIs(b, 0, "HTTP/1.") || b[8] != ' ' || lineEnd > 12 && b[12] != ' ') {
             throw new DecoderException("the instance's response does not begin with an HTTP/1.x status line");
         }
         int status = digit(b[9]) * 100 + digit(b[10]) * 10 + digit(b[11]);
@@ -147,7 +167,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
         try {
             for (int p = lf + 1; p < headEnd; ) {
                 int next = indexOf(b, p, headEnd, LF);
-                int end = next > p && b[next - 1] == CR ? next - 1 : next;
+                int end = lineEnd(b, p, next);
                 if (end == p) {
                     break;
                 }
@@ -177,7 +197,10 @@ final class ResponseFramer extends ByteToMessageDecoder {
                 } else if (nameIs(b, p, nameLength, "keep-alive")) {
                     copy = false;
                 } else if (nameIs(b, p, nameLength, "content-length")) {
-                    long value = contentLength(b, valueStart, valueEnd);
+                    long value = digits(b, valueStart, valueEnd);
+                    if (value < 0) {
+                        throw new DecoderException("the instance's response has an invalid Content-Length");
+                    }
                     if (contentLength >= 0 && contentLength != value) {
                         throw new DecoderException("the instance's response has two different Content-Length headers");
                     }
@@ -214,7 +237,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
         if (headRequest || status == 204 || status == 304) {
             state = State.IDLE;
         } else if (chunked) {
-            state = State.CHUNK_SIZE;
+            state = State.CHUNKED;
+            this.chunked.start();
         } else if (contentLength >= 0) {
             state = State.LENGTH;
             remaining = contentLength;
@@ -242,141 +266,17 @@ final class ResponseFramer extends ByteToMessageDecoder {
         return true;
     }
 
-    /** Copies the first {@code length} readable bytes into {@link #scratch}; returns {@code length}. */
-    private int copy(ByteBuf in, int length) {
-        if (scratch.length < length) {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
-        }
-        in.getBytes(in.readerIndex(), scratch, 0, length);
-        return length;
-    }
-
-    /** Where the head in the first {@code length} bytes of {@link #scratch} ends (past its blank line), or -1. */
-    private int endOfHead(int length) {
-        byte[] b = scratch;
-        for (int p = 0; p < length; ) {
-            int lf = indexOf(b, p, length, LF);
-            if (lf < 0) {
-                return -1;
-            }
-            if (lf == p || lf == p + 1 && b[p] == CR) {
-                return lf + 1;
-            }
-            p = lf + 1;
-        }
-        return -1;
-    }
-
-    private static int indexOf(byte[] b, int from, int to, byte value) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == value) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** Passes chunked body bytes through as they are, following the chunk sizes to find the end; false: needs more. */
     private boolean chunks(ByteBuf in, List<Object> out) {
-        int from = in.readerIndex();
-        int limit = in.writerIndex();
-        int p = from;
-        boolean ended = false;
-        loop:
-        while (p < limit && !ended) {
-            switch (state) {
-                case CHUNK_SIZE -> {
-                    int lf = in.indexOf(p, limit, LF);
-                    if (lf < 0) {
-                        lineTooLong(limit - p);
-                        break loop;
-                    }
-                    remaining = chunkSize(in, p, lf);
-                    state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
-                    p = lf + 1;
-                }
-                case CHUNK_DATA -> {
-                    int n = (int) Math.min(remaining, limit - p);
-                    p += n;
-                    remaining -= n;
-                    if (remaining == 0) {
-                        state = State.CHUNK_END;
-                    }
-                }
-                case CHUNK_END -> {
-                    int lf = in.indexOf(p, limit, LF);
-                    if (lf < 0) {
-                        lineTooLong(limit - p);
-                        break loop;
-                    }
-                    if (!(lf == p || lf == p + 1 && in.getByte(p) == CR)) {
-                        throw new DecoderException("the instance's chunk is longer than its size says");
-                    }
-                    state = State.CHUNK_SIZE;
-                    p = lf + 1;
-                }
-                default -> { // TRAILERS, up to a blank line
-                    int lf = in.indexOf(p, limit, LF);
-                    if (lf < 0) {
-                        lineTooLong(limit - p);
-                        break loop;
-                    }
-                    ended = lf == p || lf == p + 1 && in.getByte(p) == CR;
-                    p = lf + 1;
-                }
-            }
+        int n = chunked.scan(in);
+        if (n > 0) {
+            out.add(in.readRetainedSlice(n));
         }
-        if (p > from) {
-            out.add(in.readRetainedSlice(p - from));
-        }
-        if (ended) {
+        if (chunked.ended()) {
             end(out);
+            return true;
         }
-        return ended;
-    }
-
-    private static void lineTooLong(int length) {
-        if (length > MAX_LINE) {
-            throw new DecoderException("the instance's chunk size or trailer line is longer than " + MAX_LINE + " bytes");
-        }
-    }
-
-    private static long chunkSize(ByteBuf in, int from, int lf) {
-        long size = 0;
-        int digits = 0;
-        for (int i = from; i < lf; i++) {
-            byte b = in.getByte(i);
-            int d = Character.digit(b, 16);
-            if (d < 0) {
-                if (b == ';' || b == CR || isSpace(b)) {
-                    break;
-                }
-                throw new DecoderException("the instance's chunk size is not hexadecimal");
-            }
-            if (++digits > 15) {
-                throw new DecoderException("the instance's chunk size is too large");
-            }
-            size = size * 16 + d;
-        }
-        if (digits == 0) {
-            throw new DecoderException("the instance's chunk has no size");
-        }
-        return size;
-    }
-
-    private static long contentLength(byte[] b, int from, int to) {
-        if (from == to || to - from > 18) {
-            throw new DecoderException("the instance's response has an invalid Content-Length");
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9) {
-                throw new DecoderException("the instance's response has an invalid Content-Length");
-            }
-            value = value * 10 + d;
-        }
-        return value;
+        return false;
     }
 
     private static int digit(byte b) {
@@ -387,30 +287,4 @@ final class ResponseFramer extends ByteToMessageDecoder {
         return d;
     }
 
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t';
-    }
-
-    private static boolean startsWith(byte[] b, int at, String prefix) {
-        for (int i = 0; i < prefix.length(); i++) {
-            if (b[at + i] != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether the {@code length} bytes at {@code at} are {@code lowerName}, ignoring ASCII case. */
-    private static boolean nameIs(byte[] b, int at, int length, String lowerName) {
-        if (length != lowerName.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            int c = b[at + i];
-            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != lowerName.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

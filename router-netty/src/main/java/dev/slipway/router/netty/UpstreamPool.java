@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -43,7 +42,6 @@ final class UpstreamPool {
                     @Override
                     protected void initChannel(SocketChannel c) {
                         ResponseFramer framer = new ResponseFramer();
-                        c.pipeline().addLast("request-encoder", new HttpRequestEncoder());
                         c.pipeline().addLast("response-framer", framer);
                         c.pipeline().addLast("proxy-backend", new ProxyBackendHandler(framer));
                     }

@@ -6,6 +6,8 @@ import dev.slipway.core.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RouterFramingTest {
     private static final String HOST = "svc-abc123.localhost";
     private static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+    /** The raw chunked bodies received, chunk framing and trailers included. */
+    private static final List<String> CHUNKED_BODIES = new CopyOnWriteArrayList<>();
     private static NettyRouter router;
     private static ScriptedUpstream upstream;
 
@@ -40,6 +44,7 @@ class RouterFramingTest {
     @BeforeEach
     void forget() {
         RECEIVED.clear();
+        CHUNKED_BODIES.clear();
     }
 
     @ParameterizedTest
@@ -92,11 +97,23 @@ class RouterFramingTest {
 
     @Test
     void expectContinueGetsAContinueBeforeTheAnswerAndOtherExpectationsGet417() throws IOException {
-        String reply = exchange("POST /e HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
-                + "Connection: close\r\n\r\nhello");
-        assertThat(reply).startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n").endsWith("ok");
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), router.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /e HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            assertThat(new String(in.readNBytes("HTTP/1.1 100 Continue\r\n\r\n".length()), StandardCharsets.ISO_8859_1))
+                    .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200 OK\r\n").endsWith("ok");
+        }
         assertThat(RECEIVED).hasSize(1);
         assertThat(RECEIVED.get(0).toLowerCase()).as("the router answered the expectation itself").doesNotContain("expect:");
+
+        RECEIVED.clear();
+        assertThat(exchange("POST /e HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+                + "Connection: close\r\n\r\nhello")).as("no 100 Continue once the body is there").startsWith("HTTP/1.1 200 OK\r\n");
 
         RECEIVED.clear();
         assertThat(exchange("POST /e HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: magic\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"))
@@ -113,6 +130,58 @@ class RouterFramingTest {
                 .startsWith("HTTP/1.1 200 OK\r\n").endsWith("ok");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"X-A: 1\r\n  folded", "Host : x", "X-A: a\rb", "X-A: a\u0000b", "Content-Length: 5\r\nContent-Length: 5",
+            "Content-Length: 5a", "Content-Length: -1", "Content-Length: +5", "X A: 1", "(bad): 1", ": no name"})
+    void aHeaderAnInstanceCouldReadDifferentlyIsRefusedAndNothingForwarded(String field) throws IOException {
+        String reply = exchange("POST /x HTTP/1.1\r\nHost: " + HOST + "\r\n" + field + "\r\n\r\nhello");
+        assertThat(reply).startsWith("HTTP/1.1 400 ").containsIgnoringCase("connection: close");
+        assertThat(RECEIVED).isEmpty();
+    }
+
+    @Test
+    void malformedRequestLinesAreRefused() throws IOException {
+        assertThat(exchange("GET /a b HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET  / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET / HTTP/2.0\r\nHost: " + HOST + "\r\n\r\n")).startsWith("HTTP/1.1 505 ");
+        assertThat(exchange("GET example.com:80 HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("POST / HTTP/1.0\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ");
+        assertThat(exchange("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")).startsWith("HTTP/1.1 414 ");
+        assertThat(exchange("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n"))
+                .startsWith("HTTP/1.1 431 ");
+        assertThat(RECEIVED).isEmpty();
+    }
+
+    @Test
+    void connectionCannotNameAFramingHeaderAway() throws IOException {
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+        String reply = exchange("POST /body HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: Content-Length, Host\r\nContent-Length: "
+                + smuggled.length() + "\r\n\r\n" + smuggled + "GET /last HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 200 OK");
+        assertThat(RECEIVED).hasSize(2);
+        assertThat(RECEIVED.get(0).toLowerCase()).contains("content-length: " + smuggled.length(), "host: " + HOST);
+        assertThat(RECEIVED.get(1)).startsWith("GET /last ");
+    }
+
+    @Test
+    void aChunkedRequestBodyWithTrailersReachesTheInstanceAsItWasSent() throws IOException {
+        String body = "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: 42\r\n\r\n";
+        String reply = exchange("POST /chunks HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + body);
+        assertThat(reply).startsWith("HTTP/1.1 200 OK");
+        assertThat(RECEIVED.get(0).toLowerCase()).contains("transfer-encoding: chunked");
+        assertThat(CHUNKED_BODIES).containsExactly(body);
+    }
+
+    @Test
+    void aMalformedChunkClosesTheConnection() throws IOException {
+        String reply = exchange("POST /chunks HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"
+                + "GET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+        assertThat(reply).doesNotContain("200 OK");
+        assertThat(RECEIVED).noneMatch(head -> head.contains("/smuggled"));
+    }
+
     private static String exchange(String request) throws IOException {
         return RawHttp.exchange(router.port(), request, 5000);
     }
@@ -124,8 +193,42 @@ class RouterFramingTest {
             if (line.toLowerCase().startsWith("content-length:")) {
                 in.readNBytes(Integer.parseInt(line.substring(15).trim()));
             }
+            if (line.equalsIgnoreCase("transfer-encoding: chunked")) {
+                CHUNKED_BODIES.add(readChunked(in));
+            }
         }
         out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
         return true;
+    }
+
+    /** Reads a chunked body as its raw text, up to the blank line after the trailers. */
+    private static String readChunked(InputStream in) throws IOException {
+        StringBuilder raw = new StringBuilder();
+        while (true) {
+            String sizeLine = line(in);
+            raw.append(sizeLine);
+            int size = Integer.parseInt(sizeLine.split("[;\r]")[0].trim(), 16);
+            if (size == 0) {
+                String trailer;
+                do {
+                    trailer = line(in);
+                    raw.append(trailer);
+                } while (!trailer.equals("\r\n"));
+                return raw.toString();
+            }
+            raw.append(new String(in.readNBytes(size + 2), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            line.append((char) c);
+            if (c == '\n') {
+                break;
+            }
+        }
+        return line.toString();
     }
 }

@@ -1,0 +1,120 @@
+package dev.slipway.router.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.DecoderException;
+
+/**
+ * Follows a chunked body (RFC 9112 §7.1) through its raw bytes, which are passed on unchanged, to find where it ends:
+ * chunk sizes (hexadecimal, with optional extensions), data, and the trailer section up to its blank line. Malformed
+ * framing fails with a {@link DecoderException} naming whose body it is.
+ */
+final class ChunkedBody {
+    private static final int MAX_LINE = 8 * 1024;
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private enum Part { SIZE, DATA, DATA_END, TRAILERS, ENDED }
+
+    private final String whose;
+    private Part part = Part.SIZE;
+    private long remaining;
+
+    /** {@code whose}: how errors name the body's sender ("the instance's", "the request's"). */
+    ChunkedBody(String whose) {
+        this.whose = whose;
+    }
+
+    /** A new body begins. */
+    void start() {
+        part = Part.SIZE;
+    }
+
+    boolean ended() {
+        return part == Part.ENDED;
+    }
+
+    /**
+     * How many of {@code in}'s readable bytes belong to the body (all of them, or up to its end: see {@link #ended()}).
+     * Does not move the reader index.
+     */
+    int scan(ByteBuf in) {
+        int from = in.readerIndex();
+        int limit = in.writerIndex();
+        int p = from;
+        while (p < limit && part != Part.ENDED) {
+            if (part == Part.DATA) {
+                int n = (int) Math.min(remaining, limit - p);
+                p += n;
+                remaining -= n;
+                if (remaining == 0) {
+                    part = Part.DATA_END;
+                }
+                continue;
+            }
+            int lf = in.indexOf(p, limit, LF);
+            if (lf < 0) {
+                if (limit - p > MAX_LINE) {
+                    throw new DecoderException(whose + " chunk size or trailer line is longer than " + MAX_LINE + " bytes");
+                }
+                break;
+            }
+            boolean blank = lf == p || lf == p + 1 && in.getByte(p) == CR;
+            switch (part) {
+                case SIZE -> {
+                    remaining = size(in, p, lf);
+                    part = remaining == 0 ? Part.TRAILERS : Part.DATA;
+                }
+                case DATA_END -> {
+                    if (!blank) {
+                        throw new DecoderException(whose + " chunk is longer than its size says");
+                    }
+                    part = Part.SIZE;
+                }
+                default -> { // TRAILERS, up to a blank line
+                    if (blank) {
+                        part = Part.ENDED;
+                    } else if (in.getByte(p) == ' ' || in.getByte(p) == '\t' || in.indexOf(p, lf, (byte) ':') < 0) {
+                        throw new DecoderException(whose + " chunked body has a malformed trailer line");
+                    }
+                }
+            }
+            p = lf + 1;
+        }
+        return p - from;
+    }
+
+    private long size(ByteBuf in, int from, int lf) {
+        long size = 0;
+        int digits = 0;
+        int i = from;
+        for (; i < lf; i++) {
+            int d = Character.digit(in.getByte(i), 16);
+            if (d < 0) {
+                break;
+            }
+            if (++digits > 15) {
+                throw new DecoderException(whose + " chunk size is too large");
+            }
+            size = size * 16 + d;
+        }
+        if (digits == 0) {
+            throw new DecoderException(whose + " chunk has no hexadecimal size");
+        }
+        for (; i < lf; i++) { // what may follow the size: whitespace, extensions, CR
+            byte b = in.getByte(i);
+            if (b == ';') {
+                break;
+            }
+            if (b != ' ' && b != '\t' && !(b == CR && i == lf - 1)) {
+                throw new DecoderException(whose + " chunk size is not hexadecimal");
+            }
+        }
+        for (; i < lf - 1; i++) { // extensions: no control characters
+            byte b = in.getByte(i);
+            if (b < ' ' && b != '\t' || b == 127) {
+                throw new DecoderException(whose + " chunk extension has a control character");
+            }
+        }
+        return size;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.slipway.router.netty;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A message head copied out of its buffer once, and the byte-level helpers the framers parse heads with: lines end in
+ * CRLF or a bare LF (RFC 9112 §2.2), names compare ignoring ASCII case.
+ */
+final class HeadBytes {
+    static final byte CR = '\r';
+    static final byte LF = '\n';
+    static final byte[] CRLF = {CR, LF};
+
+    private byte[] bytes = new byte[2048];
+
+    /** The copied bytes; valid up to what the last {@link #copy} returned. */
+    byte[] array() {
+        return bytes;
+    }
+
+    /** Copies the first {@code length} readable bytes of {@code in} (without reading them); returns {@code length}. */
+    int copy(ByteBuf in, int length) {
+        if (bytes.length < length) {
+            bytes = new byte[Math.max(length, bytes.length * 2)];
+        }
+        in.getBytes(in.readerIndex(), bytes, 0, length);
+        return length;
+    }
+
+    /** Where the head in the first {@code length} copied bytes ends (just past its blank line), or -1. */
+    int endOfHead(int length) {
+        byte[] b = bytes;
+        for (int p = 0; p < length; ) {
+            int lf = indexOf(b, p, length, LF);
+            if (lf < 0) {
+                return -1;
+            }
+            if (p > 0 && (lf == p || lf == p + 1 && b[p] == CR)) {
+                return lf + 1;
+            }
+            p = lf + 1;
+        }
+        return -1;
+    }
+
+    /** The end of the line whose line feed is at {@code lf}: before its CR, if it has one. */
+    static int lineEnd(byte[] b, int start, int lf) {
+        return lf > start && b[lf - 1] == CR ? lf - 1 : lf;
+    }
+
+    static int indexOf(byte[] b, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Whether the bytes at {@code at} are {@code s}, exactly. */
+    static boolean regionIs(byte[] b, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (b[at + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the {@code length} bytes at {@code at} are {@code lowerName}, ignoring ASCII case. */
+    static boolean nameIs(byte[] b, int at, int length, String lowerName) {
+        if (length != lowerName.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            int c = b[at + i];
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != lowerName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The decimal number from {@code from} to {@code to} (1 to 18 digits, nothing else), or -1. */
+    static long digits(byte[] b, int from, int to) {
+        if (from == to || to - from > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            value = value * 10 + d;
+        }
+        return value;
+    }
+}

@@ -1,0 +1,362 @@
+package dev.slipway.router.netty;
+
+import static dev.slipway.router.netty.HeadBytes.CR;
+import static dev.slipway.router.netty.HeadBytes.CRLF;
+import static dev.slipway.router.netty.HeadBytes.LF;
+import static dev.slipway.router.netty.HeadBytes.digits;
+import static dev.slipway.router.netty.HeadBytes.indexOf;
+import static dev.slipway.router.netty.HeadBytes.isSpace;
+import static dev.slipway.router.netty.HeadBytes.lineEnd;
+import static dev.slipway.router.netty.HeadBytes.nameIs;
+import static dev.slipway.router.netty.HeadBytes.regionIs;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.DefaultByteBufHolder;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Frames what a client sends without decoding it into objects. Each request head is checked strictly (RFC 9112 §2-§7,
+ * RFC 9110 §5, §7.6: a proxy must refuse whatever an instance behind it could frame or read differently) and rewritten
+ * into the head the instance gets: origin-form target, HTTP/1.1, no hop-by-hop headers (Connection and the headers it
+ * names, Keep-Alive, TE, Trailer, Upgrade, Expect, Proxy-*), and X-Forwarded-For/-Proto/-Host. The body passes
+ * through as it came, delimited by Content-Length or chunked. Per request it emits a {@link Head}, body bytes, then
+ * {@link #END} (a head with no body, or with a small one that came with it, is {@link Head#complete()}). A request
+ * that cannot be forwarded safely becomes a {@link Refused}, after which the connection's input is ignored.
+ */
+final class RequestFramer extends ByteToMessageDecoder {
+    /**
+     * A request head: what the router routes by (the Host, or the absolute target's authority, or the direct port's
+     * host; null if none), and the bytes the instance gets ({@link #content()}).
+     */
+    static final class Head extends DefaultByteBufHolder {
+        final boolean headRequest;
+        final String host;
+        final boolean keepAlive;
+        /** The Expect header's value, or null. */
+        final String expect;
+        /** No body follows (or a small one is in these bytes). */
+        final boolean complete;
+
+        Head(boolean headRequest, String host, boolean keepAlive, String expect, ByteBuf bytes, boolean complete) {
+            super(bytes);
+            this.headRequest = headRequest;
+            this.host = host;
+            this.keepAlive = keepAlive;
+            this.expect = expect;
+            this.complete = complete;
+        }
+    }
+
+    /** A request the router answers with {@code status} and a closed connection. */
+    record Refused(HttpResponseStatus status, String message) {
+    }
+
+    /** Follows the last body bytes of a request. */
+    static final Object END = new Object() {
+        @Override
+        public String toString() {
+            return "END";
+        }
+    };
+
+    private static final int MAX_REQUEST_LINE = 4096;
+    private static final int MAX_HEADERS = 8192;
+    private static final int INLINE_BODY = 4 * 1024;
+    private static final byte[] HTTP_1_1 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOST_FIELD = "host: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORWARDED_FOR = "x-forwarded-for: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORWARDED_PROTO = "x-forwarded-proto: http\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORWARDED_HOST = "x-forwarded-host: ".getBytes(StandardCharsets.US_ASCII);
+    private enum State { HEAD, LENGTH, CHUNKED, REFUSED }
+
+    private final String clientAddress;
+    /** On a service's direct port: the host every request goes to (a request there needs no Host). */
+    private final String fixedHost;
+    private final ChunkedBody chunked = new ChunkedBody("the request's");
+    private State state = State.HEAD;
+    private long remaining;
+    private final HeadBytes bytes = new HeadBytes();
+    private final HeaderFields fields = new HeaderFields();
+    RequestFramer(String clientAddress, String fixedHost) {
+        this.clientAddress = clientAddress;
+        this.fixedHost = fixedHost;
+    }
+
+    /** Why a request cannot be forwarded. */
+    static final class Bad extends RuntimeException {
+        final HttpResponseStatus status;
+
+        Bad(HttpResponseStatus status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        Bad(String message) {
+            this(HttpResponseStatus.BAD_REQUEST, message);
+        }
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            switch (state) {
+                case HEAD -> {
+                    try {
+                        if (!head(ctx.alloc(), in, out)) {
+                            return;
+                        }
+                    } catch (Bad e) {
+                        state = State.REFUSED;
+                        out.add(new Refused(e.status, "Bad request: " + e.getMessage()));
+                    }
+                }
+                case LENGTH -> {
+                    int n = (int) Math.min(remaining, in.readableBytes());
+                    out.add(in.readRetainedSlice(n));
+                    remaining -= n;
+                    if (remaining == 0) {
+                        end(out);
+                    }
+                }
+                case CHUNKED -> {
+                    int n = chunked.scan(in); // a malformed chunk fails the decoder: the connection closes
+                    if (n > 0) {
+                        out.add(in.readRetainedSlice(n));
+                    }
+                    if (!chunked.ended()) {
+                        return;
+                    }
+                    end(out);
+                }
+                default -> { // REFUSED: the connection closes after the answer
+                    in.skipBytes(in.readableBytes());
+                    return;
+                }
+            }
+        }
+    }
+
+    private void end(List<Object> out) {
+        out.add(END);
+        state = State.HEAD;
+    }
+
+    /** Parses a whole head once it is there; returns false while more bytes are needed. */
+    private boolean head(ByteBufAllocator alloc, ByteBuf in, List<Object> out) {
+        while (in.isReadable() && (in.getByte(in.readerIndex()) == CR || in.getByte(in.readerIndex()) == LF)) {
+            in.skipBytes(1); // RFC 9112 §2.2: empty lines before a request line are ignored
+        }
+        int available = Math.min(in.readableBytes(), MAX_REQUEST_LINE + MAX_HEADERS + 4);
+        int length = bytes.copy(in, Math.min(available, 2048));
+        int headEnd = bytes.endOfHead(length);
+        if (headEnd < 0 && available > length) {
+            length = bytes.copy(in, available);
+            headEnd = bytes.endOfHead(length);
+        }
+        byte[] b = bytes.array();
+        int lf = indexOf(b, 0, length, LF);
+        if (lf < 0 && length > MAX_REQUEST_LINE || lf > MAX_REQUEST_LINE) {
+            throw new Bad(HttpResponseStatus.REQUEST_URI_TOO_LONG, "the request line is longer than " + MAX_REQUEST_LINE + " bytes.");
+        }
+        if (headEnd < 0 || headEnd - lf > MAX_HEADERS + 2) {
+            if (headEnd >= 0 || length - lf > MAX_HEADERS) {
+                throw new Bad(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "the header section is longer than " + MAX_HEADERS + " bytes.");
+            }
+            return false;
+        }
+        // request line: method SP target SP version
+        int lineEnd = lineEnd(b, 0, lf);
+        int sp1 = 0;
+        while (sp1 < lineEnd && HeaderFields.isToken(b[sp1])) {
+            sp1++;
+        }
+        if (sp1 == 0 || sp1 >= lineEnd || b[sp1] != ' ') {
+            throw new Bad("the request line does not begin with a method and one space.");
+        }
+        int sp2 = sp1 + 1;
+        while (sp2 < lineEnd && b[sp2] > ' ' && b[sp2] < 127) {
+            sp2++;
+        }
+        if (sp2 == sp1 + 1 || sp2 >= lineEnd || b[sp2] != ' ') {
+            throw new Bad("the request target must be followed by one space, and have no spaces, controls or non-ASCII bytes.");
+        }
+        if (lineEnd - sp2 - 1 < 5 || !regionIs(b, sp2 + 1, "HTTP/") || indexOf(b, sp2 + 1, lineEnd, (byte) ' ') >= 0) {
+            throw new Bad("the request line must end in the HTTP version after one space.");
+        }
+        if (lineEnd - sp2 - 1 != 8 || !regionIs(b, sp2 + 1, "HTTP/1.")) {
+            throw new Bad(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "the router speaks HTTP/1.1 and HTTP/1.0.");
+        }
+        boolean http11 = b[lineEnd - 1] == '1';
+        if (!http11 && b[lineEnd - 1] != '0') {
+            throw new Bad(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "the router speaks HTTP/1.1 and HTTP/1.0.");
+        }
+        int count = fields.parse(b, lf + 1, headEnd);
+        // what the fields say
+        String host = null;
+        long contentLength = -1;
+        boolean transferEncoding = false;
+        boolean close = false;
+        boolean keepAliveToken = false;
+        String expect = null;
+        String forwardedFor = null;
+        List<String> connectionNames = null;
+        for (int i = 0; i < count; i++) {
+            int k = fields.kind(i);
+            int vs = fields.valueStart(i);
+            int ve = fields.valueEnd(i);
+            switch (k) {
+                case HeaderFields.HOST -> {
+                    if (host != null) {
+                        throw new Bad("more than one Host header.");
+                    }
+                    host = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                }
+                case HeaderFields.CONTENT_LENGTH -> {
+                    if (contentLength >= 0) {
+                        throw new Bad("more than one Content-Length header.");
+                    }
+                    contentLength = digits(b, vs, ve);
+                    if (contentLength < 0) {
+                        throw new Bad("Content-Length must be a number of bytes.");
+                    }
+                }
+                case HeaderFields.TRANSFER_ENCODING -> {
+                    if (transferEncoding || ve - vs != 7 || !nameIs(b, vs, 7, "chunked")) {
+                        throw new Bad("Transfer-Encoding must be exactly 'chunked' (got '"
+                                + new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1) + "'); the router accepts no other transfer coding.");
+                    }
+                    transferEncoding = true;
+                }
+                case HeaderFields.CONNECTION -> {
+                    for (String token : new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1).split(",")) {
+                        String t = token.trim().toLowerCase(Locale.ROOT);
+                        if (t.equals("close")) {
+                            close = true;
+                        } else if (t.equals("keep-alive")) {
+                            keepAliveToken = true;
+                        } else if (!t.isEmpty()) {
+                            if (connectionNames == null) {
+                                connectionNames = new ArrayList<>(2);
+                            }
+                            connectionNames.add(t);
+                        }
+                    }
+                }
+                case HeaderFields.EXPECT -> expect = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                case HeaderFields.X_FORWARDED_FOR -> {
+                    if (forwardedFor == null) {
+                        forwardedFor = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (transferEncoding && contentLength >= 0) {
+            throw new Bad("a request with both Content-Length and Transfer-Encoding cannot be forwarded safely.");
+        }
+        if (transferEncoding && !http11) {
+            throw new Bad("HTTP/1.0 has no Transfer-Encoding.");
+        }
+        // the target: origin form (or '*'), or absolute form whose authority replaces Host
+        String authority = null;
+        String originTarget = null;
+        if (b[sp1 + 1] != '/' && !(sp2 - sp1 == 2 && b[sp1 + 1] == '*')) {
+            String target = new String(b, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
+            if (!target.regionMatches(true, 0, "http://", 0, 7) && !target.regionMatches(true, 0, "https://", 0, 8)) {
+                throw new Bad("the request target must be a path (or an absolute http URI).");
+            }
+            try {
+                URI uri = new URI(target);
+                if (uri.getRawAuthority() == null || uri.getRawUserInfo() != null) {
+                    throw new Bad("an absolute request target needs a host and no user information.");
+                }
+                String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+                originTarget = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+                authority = uri.getRawAuthority();
+            } catch (URISyntaxException e) {
+                throw new Bad("the request target is not a valid URI (" + e.getReason() + ").");
+            }
+        }
+        String routeHost = authority != null ? authority : host != null ? host : fixedHost;
+        // the head the instance gets
+        ByteBuf head = alloc.buffer(headEnd + 128);
+        head.writeBytes(b, 0, sp1 + 1);
+        if (originTarget != null) {
+            head.writeCharSequence(originTarget, StandardCharsets.ISO_8859_1);
+        } else {
+            head.writeBytes(b, sp1 + 1, sp2 - sp1 - 1);
+        }
+        head.writeBytes(HTTP_1_1);
+        for (int i = 0; i < count; i++) {
+            int k = fields.kind(i);
+            boolean replaced = k == HeaderFields.HOST && authority != null;
+            boolean named = k == HeaderFields.OTHER && connectionNames != null
+                    && named(b, fields.nameStart(i), fields.nameEnd(i), connectionNames);
+            if (k == HeaderFields.DROPPED || k == HeaderFields.CONNECTION || k == HeaderFields.EXPECT || k == HeaderFields.X_FORWARDED_FOR
+                    || replaced || named) {
+                continue;
+            }
+            head.writeBytes(b, fields.nameStart(i), fields.valueEnd(i) - fields.nameStart(i)).writeBytes(CRLF);
+        }
+        if (routeHost != null && (authority != null || host == null)) {
+            field(head, HOST_FIELD, routeHost);
+        }
+        head.writeBytes(FORWARDED_FOR);
+        if (forwardedFor != null) {
+            head.writeCharSequence(forwardedFor, StandardCharsets.ISO_8859_1);
+            head.writeByte(',').writeByte(' ');
+        }
+        head.writeCharSequence(clientAddress, StandardCharsets.ISO_8859_1);
+        head.writeBytes(CRLF).writeBytes(FORWARDED_PROTO);
+        if (routeHost != null) {
+            field(head, FORWARDED_HOST, routeHost);
+        }
+        head.writeBytes(CRLF);
+        in.skipBytes(headEnd);
+        boolean complete = true;
+        if (transferEncoding) {
+            state = State.CHUNKED;
+            chunked.start();
+            complete = false;
+        } else if (contentLength > 0) {
+            state = State.LENGTH;
+            remaining = contentLength;
+            complete = false;
+            if (contentLength <= INLINE_BODY && contentLength <= in.readableBytes()) {
+                head.writeBytes(in, (int) contentLength);
+                state = State.HEAD;
+                complete = true;
+            }
+        }
+        boolean headRequest = sp1 == 4 && regionIs(b, 0, "HEAD");
+        boolean keepAlive = http11 ? !close : keepAliveToken && !close;
+        out.add(new Head(headRequest, routeHost, keepAlive, expect, head, complete));
+        return true;
+    }
+
+    private static void field(ByteBuf head, byte[] nameAndColon, String value) {
+        head.writeBytes(nameAndColon).writeCharSequence(value, StandardCharsets.ISO_8859_1);
+        head.writeBytes(CRLF);
+    }
+
+    /** Whether the name from {@code from} to {@code to} is one of {@code lowerNames}. */
+    private static boolean named(byte[] b, int from, int to, List<String> lowerNames) {
+        for (String name : lowerNames) {
+            if (nameIs(b, from, to - from, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+}
