@@ -3,7 +3,7 @@ package dev.slipway.router.netty;
 import dev.slipway.core.routing.RoutingView;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -44,8 +44,10 @@ final class Exchange {
     boolean headRequest;
     /** The last part of the request was read from the client. */
     boolean requestRead;
-    /** The last part of the request was written upstream. */
-    boolean requestSent;
+    /** The last part of the request was handed to the upstream connection. */
+    private boolean lastPartWritten;
+    /** Request parts were written upstream without a flush. */
+    private boolean upstreamUnflushed;
     /** The router's own answer was written. */
     boolean answerWritten;
     boolean upstreamReusable;
@@ -60,16 +62,6 @@ final class Exchange {
     /** Messages of later (pipelined) requests, handled once this exchange ends. */
     final ArrayDeque<Object> pending = new ArrayDeque<>();
 
-    /** The exchange whose last request part is being written upstream. */
-    private int sending;
-    private final ChannelFutureListener onRequestSent = f -> {
-        if (!f.isSuccess()) {
-            f.channel().pipeline().fireExceptionCaught(f.cause());
-        } else if (sending == id && upstream == f.channel()) {
-            requestSent = true;
-        }
-    };
-
     /** Starts the next exchange. */
     void reset(boolean keepAlive, boolean headRequest, boolean requestRead) {
         id++;
@@ -78,7 +70,8 @@ final class Exchange {
         this.keepAlive = keepAlive;
         this.headRequest = headRequest;
         this.requestRead = requestRead;
-        requestSent = false;
+        lastPartWritten = false;
+        upstreamUnflushed = false;
         answerWritten = false;
         upstreamReusable = true;
         status = 0;
@@ -88,23 +81,32 @@ final class Exchange {
     /**
      * Writes a request part ({@link RequestFramer}) upstream as its bytes; the last one with a flush (a bodiless request
      * goes out in one write), the others are flushed when the read that brought them completes ({@link #flushUpstream}).
-     * A failure reaches {@link ProxyBackendHandler}.
+     * A failure reaches {@link ProxyBackendHandler} (exceptionCaught); no promise is made per part.
      */
     void forward(Object msg) {
         Channel up = upstream;
         boolean last = msg == RequestFramer.END || msg instanceof RequestFramer.Head head && head.complete;
         Object bytes = msg instanceof RequestFramer.Head head ? head.content() : msg == RequestFramer.END ? Unpooled.EMPTY_BUFFER : msg;
         if (last) {
-            sending = id;
-            up.writeAndFlush(bytes).addListener(onRequestSent);
+            up.writeAndFlush(bytes, up.voidPromise());
+            lastPartWritten = true;
+            upstreamUnflushed = false;
         } else {
             up.write(bytes, up.voidPromise());
+            upstreamUnflushed = true;
         }
+    }
+
+    /** Whether the whole request reached the instance's connection: one that still holds some of it serves no other. */
+    boolean requestSent() {
+        ChannelOutboundBuffer unsent = upstream == null ? null : upstream.unsafe().outboundBuffer();
+        return lastPartWritten && unsent != null && unsent.isEmpty();
     }
 
     /** What was read from the client goes upstream in one flush; then reading goes on if it may. */
     void flushUpstream() {
-        if (upstream != null && phase == Phase.PROXYING) {
+        if (upstreamUnflushed && upstream != null && phase == Phase.PROXYING) {
+            upstreamUnflushed = false;
             upstream.flush();
         }
         updateClientReading();

@@ -1,6 +1,9 @@
 package dev.slipway.router.netty;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * A message head copied out of its buffer once, and the byte-level helpers the framers parse heads with: lines end in
@@ -83,6 +86,40 @@ final class HeadBytes {
             }
         }
         return true;
+    }
+
+    /** {@link #connectionOptions} found {@code close}. */
+    static final int CLOSE = 1;
+    /** {@link #connectionOptions} found {@code keep-alive}. */
+    static final int KEEP_ALIVE = 2;
+
+    /**
+     * The options of a Connection header's value from {@code from} to {@code to} (RFC 9110 §7.6.1): {@link #CLOSE} and
+     * {@link #KEEP_ALIVE} as bits; the other options, lower-cased, are added to {@code others} when it is not null.
+     */
+    static int connectionOptions(byte[] b, int from, int to, List<String> others) {
+        int found = 0;
+        for (int p = from; p < to; ) {
+            int comma = indexOf(b, p, to, (byte) ',');
+            int end = comma < 0 ? to : comma;
+            int s = p;
+            int e = end;
+            while (s < e && isSpace(b[s])) {
+                s++;
+            }
+            while (e > s && isSpace(b[e - 1])) {
+                e--;
+            }
+            if (nameIs(b, s, e - s, "close")) {
+                found |= CLOSE;
+            } else if (nameIs(b, s, e - s, "keep-alive")) {
+                found |= KEEP_ALIVE;
+            } else if (e > s && others != null) {
+                others.add(new String(b, s, e - s, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
+            }
+            p = end + 1;
+        }
+        return found;
     }
 
     /** The decimal number from {@code from} to {@code to} (1 to 18 digits, nothing else), or -1. */

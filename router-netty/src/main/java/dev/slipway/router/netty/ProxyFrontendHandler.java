@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -40,6 +41,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** Writes bytes to the client as they are, past the response encoder: how instances' responses are relayed. */
     private ChannelHandlerContext raw;
     private final ChannelFutureListener onResponseWritten = this::responseWritten;
+    /** Response bytes were written to the client without a flush. */
+    private boolean clientUnflushed;
     private IdleDeadlines deadlines;
     /** The exchange's deadline: waiting in the queue, then App Runner's request timeout. */
     private Deadline timer;
@@ -232,7 +235,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
      * flush, and the next part of the response is read only while the client takes more.
      */
     void upstreamBatchDone() {
-        raw.flush();
+        if (clientUnflushed) {
+            clientUnflushed = false;
+            raw.flush();
+        }
         ex.updateUpstreamReading();
     }
 
@@ -252,30 +258,43 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ex.keepAlive &= !head.closesClient;
             if (!head.complete) {
                 raw.write(head.content(), raw.voidPromise()); // a failure closes the client connection (exceptionCaught)
+                clientUnflushed = true;
                 return;
             }
             last = head.content();
         } else if (msg != ResponseFramer.END) {
             raw.write(msg, raw.voidPromise());
+            clientUnflushed = true;
             return;
         } else {
             last = Unpooled.EMPTY_BUFFER;
         }
         ex.response = Response.COMPLETE;
-        raw.writeAndFlush(last).addListener(onResponseWritten);
+        raw.writeAndFlush(last, raw.voidPromise());
+        clientUnflushed = false;
+        ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
+        if (unsent != null && unsent.isEmpty()) { // all written already: no promise needed
+            responseWritten();
+        } else { // the client reads slowly (or the connection failed): the exchange ends once the rest is out
+            raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(onResponseWritten);
+        }
+    }
+
+    private void responseWritten(ChannelFuture f) {
+        if (f.isSuccess()) {
+            responseWritten();
+        } else {
+            ex.finish(pool, false);
+            ctx.close();
+        }
     }
 
     /** The whole response reached the client's connection: the exchange ends. */
-    private void responseWritten(ChannelFuture f) {
-        if (!f.isSuccess()) {
-            ex.finish(pool, false);
-            ctx.close();
-            return;
-        }
+    private void responseWritten() {
         if (!ex.requestRead) {
             ex.keepAlive = false; // answered before the whole request arrived: do not read the rest
         }
-        ex.finish(pool, ex.requestSent && ex.upstreamReusable);
+        ex.finish(pool, ex.requestSent() && ex.upstreamReusable);
         nextExchange();
     }
 

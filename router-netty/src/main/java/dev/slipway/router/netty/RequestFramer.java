@@ -1,6 +1,9 @@
 package dev.slipway.router.netty;
 
+import static dev.slipway.router.netty.HeadBytes.CLOSE;
 import static dev.slipway.router.netty.HeadBytes.CR;
+import static dev.slipway.router.netty.HeadBytes.KEEP_ALIVE;
+import static dev.slipway.router.netty.HeadBytes.connectionOptions;
 import static dev.slipway.router.netty.HeadBytes.CRLF;
 import static dev.slipway.router.netty.HeadBytes.LF;
 import static dev.slipway.router.netty.HeadBytes.digits;
@@ -237,19 +240,12 @@ final class RequestFramer extends ByteToMessageDecoder {
                     transferEncoding = true;
                 }
                 case HeaderFields.CONNECTION -> {
-                    for (String token : new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1).split(",")) {
-                        String t = token.trim().toLowerCase(Locale.ROOT);
-                        if (t.equals("close")) {
-                            close = true;
-                        } else if (t.equals("keep-alive")) {
-                            keepAliveToken = true;
-                        } else if (!t.isEmpty()) {
-                            if (connectionNames == null) {
-                                connectionNames = new ArrayList<>(2);
-                            }
-                            connectionNames.add(t);
-                        }
+                    if (connectionNames == null) {
+                        connectionNames = new ArrayList<>(2);
                     }
+                    int options = connectionOptions(b, vs, ve, connectionNames);
+                    close |= (options & CLOSE) != 0;
+                    keepAliveToken |= (options & KEEP_ALIVE) != 0;
                 }
                 case HeaderFields.EXPECT -> expect = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
                 case HeaderFields.X_FORWARDED_FOR -> {

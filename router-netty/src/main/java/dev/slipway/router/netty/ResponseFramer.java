@@ -1,6 +1,8 @@
 package dev.slipway.router.netty;
 
-import static dev.slipway.router.netty.HeadBytes.CR;
+import static dev.slipway.router.netty.HeadBytes.CLOSE;
+import static dev.slipway.router.netty.HeadBytes.KEEP_ALIVE;
+import static dev.slipway.router.netty.HeadBytes.connectionOptions;
 import static dev.slipway.router.netty.HeadBytes.CRLF;
 import static dev.slipway.router.netty.HeadBytes.LF;
 import static dev.slipway.router.netty.HeadBytes.digits;
@@ -57,7 +59,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
     private static final int INLINE_BODY = 4 * 1024;
     private static final byte[] HTTP_1_1 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private enum State { IDLE, HEAD, LENGTH, CHUNKED, UNTIL_CLOSE }
@@ -159,13 +161,19 @@ final class ResponseFramer extends ByteToMessageDecoder {
         int status = digit(b[9]) * 100 + digit(b[10]) * 10 + digit(b[11]);
         boolean http10 = b[7] == '0';
         ByteBuf head = alloc.buffer(headEnd + 48);
-        head.writeBytes(HTTP_1_1).writeBytes(b, 8, lineEnd - 8).writeBytes(CRLF);
+        int run = -1; // where the kept lines not copied yet begin (each ending in CRLF): copied in one go
+        if (regionIs(b, 0, "HTTP/1.1") && lineEnd == lf - 1) {
+            run = 0;
+        } else {
+            head.writeBytes(HTTP_1_1).writeBytes(b, 8, lineEnd - 8).writeBytes(CRLF);
+        }
         long contentLength = -1;
         boolean transferEncoding = false;
         boolean chunked = false;
         boolean close = http10;
         try {
-            for (int p = lf + 1; p < headEnd; ) {
+            int p = lf + 1;
+            while (p < headEnd) {
                 int next = indexOf(b, p, headEnd, LF);
                 int end = lineEnd(b, p, next);
                 if (end == p) {
@@ -186,13 +194,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
                 }
                 boolean copy = true;
                 if (nameIs(b, p, nameLength, "connection")) {
-                    for (String token : new String(b, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1).split(",")) {
-                        if (token.trim().equalsIgnoreCase("close")) {
-                            close = true;
-                        } else if (token.trim().equalsIgnoreCase("keep-alive")) {
-                            close = false;
-                        }
-                    }
+                    int options = connectionOptions(b, valueStart, valueEnd, null);
+                    close = (options & CLOSE) != 0 || close && (options & KEEP_ALIVE) == 0;
                     copy = false;
                 } else if (nameIs(b, p, nameLength, "keep-alive")) {
                     copy = false;
@@ -216,10 +219,21 @@ final class ResponseFramer extends ByteToMessageDecoder {
                     }
                     chunked = valueEnd - last == 7 && nameIs(b, last, 7, "chunked");
                 }
-                if (copy) {
-                    head.writeBytes(b, p, end - p).writeBytes(CRLF);
+                if (copy && end == next - 1) {
+                    run = run < 0 ? p : run;
+                } else {
+                    if (run >= 0) {
+                        head.writeBytes(b, run, p - run);
+                        run = -1;
+                    }
+                    if (copy) {
+                        head.writeBytes(b, p, end - p).writeBytes(CRLF);
+                    }
                 }
                 p = next + 1;
+            }
+            if (run >= 0) {
+                head.writeBytes(b, run, p - run);
             }
             if (transferEncoding && contentLength >= 0) { // RFC 9112 §6.1: a sign of smuggling; nginx refuses it too
                 throw new DecoderException("the instance's response has both Content-Length and Transfer-Encoding");
@@ -253,7 +267,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
             }
         }
         if (!clientKeepAlive || closesClient) {
-            head.writeBytes(CLOSE);
+            head.writeBytes(CONNECTION_CLOSE);
         }
         head.writeBytes(CRLF);
         boolean complete = state == State.IDLE;
