@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Slipway router against nginx as a reverse proxy, each in front of an identical one-worker nginx backend that
-# answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after one unreported 10 s warm-up
-# round each (the JIT compiles the router's hot path); prints every round, the medians, and the ratios router/nginx
+# answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after two unreported warm-up rounds
+# each (20 s and 10 s, WARMUP="20s 10s"; with one 10 s round the router's first measured round was its slowest in most
+# runs: the JIT had not yet seen connections close and recompiled); prints every round, the medians, and the ratios router/nginx
 # (throughput: higher is better; p99 latency: lower is better), and the CPU time each proxy spent per request (the
 # nginx proxy's worker process; the router's whole JVM, its control plane included), which varies less from run to
 # run than requests per second on a shared machine. The router runs as `slipway up` serves a service, with
@@ -77,8 +78,10 @@ run() { # label pid url [wrk args]: prints "rps p99ms cpu-us-per-request" (the C
 nginx_url="http://127.0.0.1:$proxy/"
 router_url="http://127.0.0.1:$router/"
 proxy_worker=$(pgrep -P "$proxy_master" | head -1)
-WRK_DURATION=10s run warm-up "$proxy_worker" "$nginx_url" > /dev/null
-WRK_DURATION=10s run warm-up "$router_pid" "$router_url" -H "Host: $host" > /dev/null
+for warm in ${WARMUP:-20s 10s}; do # twice: the second round also follows a first round's connections closing
+  WRK_DURATION=$warm run warm-up "$proxy_worker" "$nginx_url" > /dev/null
+  WRK_DURATION=$warm run warm-up "$router_pid" "$router_url" -H "Host: $host" > /dev/null
+done
 echo "round  nginx rps  nginx p99 ms  nginx CPU us/req  router rps  router p99 ms  router CPU us/req"
 : > "$work/rounds"
 for i in $(seq "$rounds"); do
