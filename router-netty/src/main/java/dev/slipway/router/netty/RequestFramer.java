@@ -8,7 +8,6 @@ import static dev.slipway.router.netty.HeadBytes.CRLF;
 import static dev.slipway.router.netty.HeadBytes.LF;
 import static dev.slipway.router.netty.HeadBytes.digits;
 import static dev.slipway.router.netty.HeadBytes.indexOf;
-import static dev.slipway.router.netty.HeadBytes.isSpace;
 import static dev.slipway.router.netty.HeadBytes.lineEnd;
 import static dev.slipway.router.netty.HeadBytes.nameIs;
 import static dev.slipway.router.netty.HeadBytes.regionIs;
@@ -24,7 +23,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Frames what a client sends without decoding it into objects. Each request head is checked strictly (RFC 9112 §2-§7,
