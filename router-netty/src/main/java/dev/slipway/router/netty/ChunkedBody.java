@@ -8,7 +8,7 @@ import io.netty.handler.codec.DecoderException;
  * chunk sizes (hexadecimal, with optional extensions), data, and the trailer section up to its blank line. Malformed
  * framing fails with a {@link DecoderException} naming whose body it is.
  */
-final class ChunkedBody {
+final class ChunkedBody implements Body {
     private static final int MAX_LINE = 8 * 1024;
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -25,19 +25,18 @@ final class ChunkedBody {
     }
 
     /** A new body begins. */
-    void start() {
+    ChunkedBody start() {
         part = Part.SIZE;
+        return this;
     }
 
-    boolean ended() {
+    @Override
+    public boolean ended() {
         return part == Part.ENDED;
     }
 
-    /**
-     * How many of {@code in}'s readable bytes belong to the body (all of them, or up to its end: see {@link #ended()}).
-     * Does not move the reader index.
-     */
-    int scan(ByteBuf in) {
+    @Override
+    public int scan(ByteBuf in) {
         int from = in.readerIndex();
         int limit = in.writerIndex();
         int p = from;

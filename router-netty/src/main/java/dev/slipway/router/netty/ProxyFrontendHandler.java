@@ -1,6 +1,5 @@
 package dev.slipway.router.netty;
 
-import dev.slipway.core.routing.RoutingSnapshot;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.RoutingView.Acquisition;
 import dev.slipway.router.netty.Exchange.Phase;
@@ -97,21 +96,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(RequestFramer.Head request) {
         ex.reset(request.keepAlive, request.headRequest, request.complete);
         deadlines.requestArrived();
-        String host = request.host;
-        if (host != null) {
-            try {
-                host = RoutingSnapshot.normalizeHost(host);
-            } catch (IllegalArgumentException e) {
-                request.release();
-                ex.keepAlive = false;
-                answer(HttpResponseStatus.BAD_REQUEST, "Bad request: the Host header is not a host name with an optional port ("
-                        + e.getMessage() + ").", false);
-                return;
-            }
-        }
-        if (fixedHost != null) {
-            host = fixedHost;
-        } else if (host == null) {
+        String host = fixedHost != null ? fixedHost : request.host;
+        if (host == null) {
             request.release();
             answer(HttpResponseStatus.NOT_FOUND, "No Host header: Slipway routes requests by the Host header to a service's domain.", false);
             return;

@@ -12,6 +12,7 @@ import static dev.slipway.router.netty.HeadBytes.lineEnd;
 import static dev.slipway.router.netty.HeadBytes.nameIs;
 import static dev.slipway.router.netty.HeadBytes.regionIs;
 
+import dev.slipway.core.routing.RoutingSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.DefaultByteBufHolder;
@@ -35,8 +36,8 @@ import java.util.List;
  */
 final class RequestFramer extends ByteToMessageDecoder {
     /**
-     * A request head: what the router routes by (the Host, or the absolute target's authority, or the direct port's
-     * host; null if none), and the bytes the instance gets ({@link #content()}).
+     * A request head: what the router routes by (the Host, or the absolute target's authority, normalized; null if the
+     * request names none), and the bytes the instance gets ({@link #content()}).
      */
     static final class Head extends DefaultByteBufHolder {
         final boolean headRequest;
@@ -77,14 +78,15 @@ final class RequestFramer extends ByteToMessageDecoder {
     private static final byte[] FORWARDED_FOR = "x-forwarded-for: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORWARDED_PROTO = "x-forwarded-proto: http\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORWARDED_HOST = "x-forwarded-host: ".getBytes(StandardCharsets.US_ASCII);
-    private enum State { HEAD, LENGTH, CHUNKED, REFUSED }
+    private enum State { HEAD, BODY, REFUSED }
 
     private final String clientAddress;
     /** On a service's direct port: the host every request goes to (a request there needs no Host). */
     private final String fixedHost;
     private final ChunkedBody chunked = new ChunkedBody("the request's");
     private State state = State.HEAD;
-    private long remaining;
+    private final Body.Length fixedLength = new Body.Length();
+    private Body body;
     private final HeadBytes bytes = new HeadBytes();
     private final HeaderFields fields = new HeaderFields();
     RequestFramer(String clientAddress, String fixedHost) {
@@ -120,20 +122,8 @@ final class RequestFramer extends ByteToMessageDecoder {
                         out.add(new Refused(e.status, "Bad request: " + e.getMessage()));
                     }
                 }
-                case LENGTH -> {
-                    int n = (int) Math.min(remaining, in.readableBytes());
-                    out.add(in.readRetainedSlice(n));
-                    remaining -= n;
-                    if (remaining == 0) {
-                        end(out);
-                    }
-                }
-                case CHUNKED -> {
-                    int n = chunked.scan(in); // a malformed chunk fails the decoder: the connection closes
-                    if (n > 0) {
-                        out.add(in.readRetainedSlice(n));
-                    }
-                    if (!chunked.ended()) {
+                case BODY -> { // a malformed chunk fails the decoder: the connection closes
+                    if (!Body.relay(body, in, out)) {
                         return;
                     }
                     end(out);
@@ -282,6 +272,14 @@ final class RequestFramer extends ByteToMessageDecoder {
             }
         }
         String routeHost = authority != null ? authority : host != null ? host : fixedHost;
+        String routeKey = null; // what the router routes by: the host in lower case, without port or trailing dot
+        if (authority != null || host != null) {
+            try {
+                routeKey = RoutingSnapshot.normalizeHost(routeHost);
+            } catch (IllegalArgumentException e) {
+                throw new Bad("the Host header is not a host name with an optional port (" + e.getMessage() + ").");
+            }
+        }
         // the head the instance gets
         ByteBuf head = alloc.buffer(headEnd + 128);
         head.writeBytes(b, 0, sp1 + 1);
@@ -319,22 +317,19 @@ final class RequestFramer extends ByteToMessageDecoder {
         in.skipBytes(headEnd);
         boolean complete = true;
         if (transferEncoding) {
-            state = State.CHUNKED;
-            chunked.start();
+            state = State.BODY;
+            body = chunked.start();
             complete = false;
-        } else if (contentLength > 0) {
-            state = State.LENGTH;
-            remaining = contentLength;
+        } else if (contentLength > INLINE_BODY || contentLength > in.readableBytes()) {
+            state = State.BODY;
+            body = fixedLength.start(contentLength);
             complete = false;
-            if (contentLength <= INLINE_BODY && contentLength <= in.readableBytes()) {
-                head.writeBytes(in, (int) contentLength);
-                state = State.HEAD;
-                complete = true;
-            }
+        } else if (contentLength > 0) { // a small body that came with its head goes in the same write
+            head.writeBytes(in, (int) contentLength);
         }
         boolean headRequest = sp1 == 4 && regionIs(b, 0, "HEAD");
         boolean keepAlive = http11 ? !close : keepAliveToken && !close;
-        out.add(new Head(headRequest, routeHost, keepAlive, expect, head, complete));
+        out.add(new Head(headRequest, routeKey, keepAlive, expect, head, complete));
         return true;
     }
 

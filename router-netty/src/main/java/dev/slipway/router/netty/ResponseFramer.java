@@ -62,14 +62,15 @@ final class ResponseFramer extends ByteToMessageDecoder {
     private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private enum State { IDLE, HEAD, LENGTH, CHUNKED, UNTIL_CLOSE }
+    private enum State { IDLE, HEAD, BODY, UNTIL_CLOSE }
 
     private State state = State.IDLE;
     private final ChunkedBody chunked = new ChunkedBody("the instance's");
     private final HeadBytes bytes = new HeadBytes();
     private boolean headRequest;
     private boolean clientKeepAlive;
-    private long remaining;
+    private final Body.Length fixedLength = new Body.Length();
+    private Body body;
     /** Until-close bodies are chunked for the client, whose connection then stays open. */
     private boolean chunkForClient;
 
@@ -94,13 +95,11 @@ final class ResponseFramer extends ByteToMessageDecoder {
                         return;
                     }
                 }
-                case LENGTH -> {
-                    int n = (int) Math.min(remaining, in.readableBytes());
-                    out.add(in.readRetainedSlice(n));
-                    remaining -= n;
-                    if (remaining == 0) {
-                        end(out);
+                case BODY -> {
+                    if (!Body.relay(body, in, out)) {
+                        return;
                     }
+                    end(out);
                 }
                 case UNTIL_CLOSE -> {
                     int n = in.readableBytes();
@@ -110,11 +109,6 @@ final class ResponseFramer extends ByteToMessageDecoder {
                         out.add(ctx.alloc().buffer(2).writeBytes(CRLF));
                     } else {
                         out.add(in.readRetainedSlice(n));
-                    }
-                }
-                default -> {
-                    if (!chunks(in, out)) {
-                        return;
                     }
                 }
             }
@@ -251,11 +245,11 @@ final class ResponseFramer extends ByteToMessageDecoder {
         if (headRequest || status == 204 || status == 304) {
             state = State.IDLE;
         } else if (chunked) {
-            state = State.CHUNKED;
-            this.chunked.start();
+            state = State.BODY;
+            body = this.chunked.start();
         } else if (contentLength >= 0) {
-            state = State.LENGTH;
-            remaining = contentLength;
+            state = contentLength == 0 ? State.IDLE : State.BODY;
+            body = fixedLength.start(contentLength);
         } else { // delimited by the instance closing its connection
             state = State.UNTIL_CLOSE;
             close = true;
@@ -270,27 +264,13 @@ final class ResponseFramer extends ByteToMessageDecoder {
             head.writeBytes(CONNECTION_CLOSE);
         }
         head.writeBytes(CRLF);
-        boolean complete = state == State.IDLE;
-        if (state == State.LENGTH && remaining <= INLINE_BODY && remaining <= in.readableBytes()) {
-            head.writeBytes(in, (int) remaining);
+        if (body == fixedLength && state == State.BODY && contentLength <= INLINE_BODY && contentLength <= in.readableBytes()) {
+            head.writeBytes(in, (int) contentLength); // a small body that came with its head goes in the same write
             state = State.IDLE;
-            complete = true;
         }
+        boolean complete = state == State.IDLE;
         out.add(new Head(status, head, !close, closesClient, complete));
         return true;
-    }
-
-    /** Passes chunked body bytes through as they are, following the chunk sizes to find the end; false: needs more. */
-    private boolean chunks(ByteBuf in, List<Object> out) {
-        int n = chunked.scan(in);
-        if (n > 0) {
-            out.add(in.readRetainedSlice(n));
-        }
-        if (chunked.ended()) {
-            end(out);
-            return true;
-        }
-        return false;
     }
 
     private static int digit(byte b) {
