@@ -16,12 +16,18 @@ final class ChunkedBody implements Body {
     private enum Part { SIZE, DATA, DATA_END, TRAILERS, ENDED }
 
     private final String whose;
+    /** Every line must end in CRLF: for requests, whose chunk lines reach the instance as they came. */
+    private final boolean strict;
     private Part part = Part.SIZE;
     private long remaining;
 
-    /** {@code whose}: how errors name the body's sender ("the instance's", "the request's"). */
-    ChunkedBody(String whose) {
+    /**
+     * {@code whose}: how errors name the body's sender ("the instance's", "the request's"); {@code strict}: refuse lines
+     * ending in a bare LF, which another reader could frame differently.
+     */
+    ChunkedBody(String whose, boolean strict) {
         this.whose = whose;
+        this.strict = strict;
     }
 
     /** A new body begins. */
@@ -56,6 +62,9 @@ final class ChunkedBody implements Body {
                     throw new DecoderException(whose + " chunk size or trailer line is longer than " + MAX_LINE + " bytes");
                 }
                 break;
+            }
+            if (strict && (lf == p || in.getByte(lf - 1) != CR)) {
+                throw new DecoderException(whose + " chunked body has a line ending in a bare line feed");
             }
             boolean blank = lf == p || lf == p + 1 && in.getByte(p) == CR;
             switch (part) {

@@ -8,7 +8,6 @@ import static dev.slipway.router.netty.HeadBytes.CRLF;
 import static dev.slipway.router.netty.HeadBytes.LF;
 import static dev.slipway.router.netty.HeadBytes.digits;
 import static dev.slipway.router.netty.HeadBytes.indexOf;
-import static dev.slipway.router.netty.HeadBytes.lineEnd;
 import static dev.slipway.router.netty.HeadBytes.nameIs;
 import static dev.slipway.router.netty.HeadBytes.regionIs;
 
@@ -18,6 +17,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -83,7 +83,7 @@ final class RequestFramer extends ByteToMessageDecoder {
     private final String clientAddress;
     /** On a service's direct port: the host every request goes to (a request there needs no Host). */
     private final String fixedHost;
-    private final ChunkedBody chunked = new ChunkedBody("the request's");
+    private final ChunkedBody chunked = new ChunkedBody("the request's", true);
     private State state = State.HEAD;
     private final Body.Length fixedLength = new Body.Length();
     private Body body;
@@ -122,8 +122,16 @@ final class RequestFramer extends ByteToMessageDecoder {
                         out.add(new Refused(e.status, "Bad request: " + e.getMessage()));
                     }
                 }
-                case BODY -> { // a malformed chunk fails the decoder: the connection closes
-                    if (!Body.relay(body, in, out)) {
+                case BODY -> {
+                    boolean ended;
+                    try {
+                        ended = Body.relay(body, in, out);
+                    } catch (DecoderException e) { // a malformed chunk: the connection closes, nothing more is read
+                        state = State.REFUSED;
+                        in.skipBytes(in.readableBytes());
+                        throw e;
+                    }
+                    if (!ended) {
                         return;
                     }
                     end(out);
@@ -164,8 +172,13 @@ final class RequestFramer extends ByteToMessageDecoder {
             }
             return false;
         }
+        for (int i = indexOf(b, 0, headEnd, LF); i >= 0; i = indexOf(b, i + 1, headEnd, LF)) {
+            if (i == 0 || b[i - 1] != CR) { // as Netty refuses too: another reader could split these lines differently
+                throw new Bad("lines must end in CRLF, not a bare line feed.");
+            }
+        }
         // request line: method SP target SP version
-        int lineEnd = lineEnd(b, 0, lf);
+        int lineEnd = lf - 1;
         int sp1 = 0;
         while (sp1 < lineEnd && HeaderFields.isToken(b[sp1])) {
             sp1++;

@@ -65,7 +65,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
     private enum State { IDLE, HEAD, BODY, UNTIL_CLOSE }
 
     private State state = State.IDLE;
-    private final ChunkedBody chunked = new ChunkedBody("the instance's");
+    private final ChunkedBody chunked = new ChunkedBody("the instance's", false);
     private final HeadBytes bytes = new HeadBytes();
     private boolean headRequest;
     private boolean clientKeepAlive;
@@ -83,6 +83,16 @@ final class ResponseFramer extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            relay(ctx, in, out);
+        } catch (DecoderException e) { // the connection closes; nothing more is read from it
+            state = State.IDLE;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void relay(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (in.isReadable()) {
             switch (state) {
                 case IDLE -> { // bytes nobody asked for: the connection cannot be trusted with another request

@@ -22,7 +22,7 @@ class FramersSplitTest {
     private static final String REQUESTS = "GET /a?q=1 HTTP/1.1\r\nHost: svc.localhost\r\nUser-Agent: t\r\n\r\n"
             + "POST /b HTTP/1.1\r\nHost: svc.localhost\r\nContent-Length: 11\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\n\r\nhello world"
             + "POST /c HTTP/1.1\r\nHost: svc.localhost\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n"
-            + "\r\nHEAD http://svc.localhost:8080/d HTTP/1.1\r\nHost: other.localhost\nX-Lf: bare\n\n"
+            + "\r\nHEAD http://svc.localhost:8080/d HTTP/1.1\r\nHost: other.localhost\r\nX-Lf: crlf\r\n\r\n"
             + "GET /e HTTP/1.0\r\nHost: svc.localhost\r\nConnection: close\r\n\r\n";
     private static final List<String> RESPONSES = List.of(
             "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhello",
@@ -78,7 +78,7 @@ class FramersSplitTest {
                         + "x-forwarded-proto: http\r\nx-forwarded-host: svc.localhost\r\n\r\nhello world",
                 "svc.localhost: POST /c HTTP/1.1\r\nHost: svc.localhost\r\nTransfer-Encoding: chunked\r\nx-forwarded-for: 10.0.0.9\r\n"
                         + "x-forwarded-proto: http\r\nx-forwarded-host: svc.localhost\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n",
-                "svc.localhost: HEAD /d HTTP/1.1\r\nX-Lf: bare\r\nhost: svc.localhost:8080\r\nx-forwarded-for: 10.0.0.9\r\n"
+                "svc.localhost: HEAD /d HTTP/1.1\r\nX-Lf: crlf\r\nhost: svc.localhost:8080\r\nx-forwarded-for: 10.0.0.9\r\n"
                         + "x-forwarded-proto: http\r\nx-forwarded-host: svc.localhost:8080\r\n\r\n",
                 "svc.localhost: GET /e HTTP/1.1\r\nHost: svc.localhost\r\nx-forwarded-for: 10.0.0.9\r\nx-forwarded-proto: http\r\n"
                         + "x-forwarded-host: svc.localhost\r\n\r\n");

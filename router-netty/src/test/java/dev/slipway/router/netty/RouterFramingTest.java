@@ -132,7 +132,7 @@ class RouterFramingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"X-A: 1\r\n  folded", "Host : x", "X-A: a\rb", "X-A: a\u0000b", "Content-Length: 5\r\nContent-Length: 5",
-            "Content-Length: 5a", "Content-Length: -1", "Content-Length: +5", "X A: 1", "(bad): 1", ": no name"})
+            "Content-Length: 5a", "Content-Length: -1", "Content-Length: +5", "X A: 1", "(bad): 1", ": no name", "X-A: 1\nX-B: 2"})
     void aHeaderAnInstanceCouldReadDifferentlyIsRefusedAndNothingForwarded(String field) throws IOException {
         String reply = exchange("POST /x HTTP/1.1\r\nHost: " + HOST + "\r\n" + field + "\r\n\r\nhello");
         assertThat(reply).startsWith("HTTP/1.1 400 ").containsIgnoringCase("connection: close");
@@ -206,6 +206,9 @@ class RouterFramingTest {
         StringBuilder raw = new StringBuilder();
         while (true) {
             String sizeLine = line(in);
+            if (sizeLine.isEmpty()) { // the router closed the connection mid-body
+                return raw.toString();
+            }
             raw.append(sizeLine);
             int size = Integer.parseInt(sizeLine.split("[;\r]")[0].trim(), 16);
             if (size == 0) {
