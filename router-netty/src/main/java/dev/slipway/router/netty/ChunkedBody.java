@@ -5,7 +5,8 @@ import io.netty.handler.codec.DecoderException;
 
 /**
  * Follows a chunked body (RFC 9112 §7.1) through its raw bytes, which are passed on unchanged, to find where it ends:
- * chunk sizes (hexadecimal, with optional extensions), data, and the trailer section up to its blank line. Malformed
+ * chunk sizes (hexadecimal, with optional extensions), data, and the trailer section up to its blank line, every line
+ * ending in CRLF. Malformed
  * framing fails with a {@link DecoderException} naming whose body it is.
  */
 final class ChunkedBody implements Body {
@@ -16,18 +17,12 @@ final class ChunkedBody implements Body {
     private enum Part { SIZE, DATA, DATA_END, TRAILERS, ENDED }
 
     private final String whose;
-    /** Every line must end in CRLF: for requests, whose chunk lines reach the instance as they came. */
-    private final boolean strict;
     private Part part = Part.SIZE;
     private long remaining;
 
-    /**
-     * {@code whose}: how errors name the body's sender ("the instance's", "the request's"); {@code strict}: refuse lines
-     * ending in a bare LF, which another reader could frame differently.
-     */
-    ChunkedBody(String whose, boolean strict) {
+    /** {@code whose}: how errors name the body's sender ("the instance's", "the request's"). */
+    ChunkedBody(String whose) {
         this.whose = whose;
-        this.strict = strict;
     }
 
     /** A new body begins. */
@@ -63,7 +58,7 @@ final class ChunkedBody implements Body {
                 }
                 break;
             }
-            if (strict && (lf == p || in.getByte(lf - 1) != CR)) {
+            if (lf == p || in.getByte(lf - 1) != CR) { // passed on as they are: a reader could frame a bare LF differently
                 throw new DecoderException(whose + " chunked body has a line ending in a bare line feed");
             }
             boolean blank = lf == p || lf == p + 1 && in.getByte(p) == CR;

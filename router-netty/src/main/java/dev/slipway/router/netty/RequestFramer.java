@@ -83,7 +83,7 @@ final class RequestFramer extends ByteToMessageDecoder {
     private final String clientAddress;
     /** On a service's direct port: the host every request goes to (a request there needs no Host). */
     private final String fixedHost;
-    private final ChunkedBody chunked = new ChunkedBody("the request's", true);
+    private final ChunkedBody chunked = new ChunkedBody("the request's");
     private State state = State.HEAD;
     private final Body.Length fixedLength = new Body.Length();
     private Body body;

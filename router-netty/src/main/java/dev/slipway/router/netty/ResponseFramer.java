@@ -65,7 +65,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
     private enum State { IDLE, HEAD, BODY, UNTIL_CLOSE }
 
     private State state = State.IDLE;
-    private final ChunkedBody chunked = new ChunkedBody("the instance's", false);
+    private final ChunkedBody chunked = new ChunkedBody("the instance's");
     private final HeadBytes bytes = new HeadBytes();
     private boolean headRequest;
     private boolean clientKeepAlive;
@@ -211,17 +211,26 @@ final class ResponseFramer extends ByteToMessageDecoder {
                     if (contentLength >= 0 && contentLength != value) {
                         throw new DecoderException("the instance's response has two different Content-Length headers");
                     }
+                    copy = contentLength < 0; // RFC 9110 §8.6: identical duplicates are passed on as one
                     contentLength = value;
                 } else if (nameIs(b, p, nameLength, "transfer-encoding")) {
                     transferEncoding = true;
-                    int last = valueEnd;
-                    while (last > valueStart && b[last - 1] != ',') {
-                        last--;
+                    for (int t = valueStart; t <= valueEnd; ) { // each coding; chunked may only be the last
+                        int comma = indexOf(b, t, valueEnd, (byte) ',');
+                        int e = comma < 0 ? valueEnd : comma;
+                        int ts = t;
+                        while (ts < e && isSpace(b[ts])) {
+                            ts++;
+                        }
+                        while (e > ts && isSpace(b[e - 1])) {
+                            e--;
+                        }
+                        if (chunked && e > ts) {
+                            throw new DecoderException("the instance's response has a transfer coding after chunked");
+                        }
+                        chunked = e - ts == 7 && nameIs(b, ts, 7, "chunked");
+                        t = comma < 0 ? valueEnd + 1 : comma + 1;
                     }
-                    while (last < valueEnd && isSpace(b[last])) {
-                        last++;
-                    }
-                    chunked = valueEnd - last == 7 && nameIs(b, last, 7, "chunked");
                 }
                 if (copy && end == next - 1) {
                     run = run < 0 ? p : run;
