@@ -64,6 +64,22 @@ final class HeadBytes {
         return c == ' ' || c == '\t';
     }
 
+    /** Where the bytes from {@code from} to {@code to} begin once leading spaces and tabs are skipped. */
+    static int trimStart(byte[] b, int from, int to) {
+        while (from < to && isSpace(b[from])) {
+            from++;
+        }
+        return from;
+    }
+
+    /** Where the bytes from {@code from} to {@code to} end once trailing spaces and tabs are dropped. */
+    static int trimEnd(byte[] b, int from, int to) {
+        while (to > from && isSpace(b[to - 1])) {
+            to--;
+        }
+        return to;
+    }
+
     /** Whether the bytes at {@code at} are {@code s}, exactly. */
     static boolean regionIs(byte[] b, int at, String s) {
         for (int i = 0; i < s.length(); i++) {
@@ -102,14 +118,8 @@ final class HeadBytes {
         for (int p = from; p < to; ) {
             int comma = indexOf(b, p, to, (byte) ',');
             int end = comma < 0 ? to : comma;
-            int s = p;
-            int e = end;
-            while (s < e && isSpace(b[s])) {
-                s++;
-            }
-            while (e > s && isSpace(b[e - 1])) {
-                e--;
-            }
+            int s = trimStart(b, p, end);
+            int e = trimEnd(b, s, end);
             if (nameIs(b, s, e - s, "close")) {
                 found |= CLOSE;
             } else if (nameIs(b, s, e - s, "keep-alive")) {

@@ -5,6 +5,8 @@ import static dev.slipway.router.netty.HeadBytes.indexOf;
 import static dev.slipway.router.netty.HeadBytes.isSpace;
 import static dev.slipway.router.netty.HeadBytes.lineEnd;
 import static dev.slipway.router.netty.HeadBytes.nameIs;
+import static dev.slipway.router.netty.HeadBytes.trimEnd;
+import static dev.slipway.router.netty.HeadBytes.trimStart;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Arrays;
@@ -87,14 +89,8 @@ final class HeaderFields {
             if (colon == p || colon == end || b[colon] != ':') {
                 throw new RequestFramer.Bad("a header name has a character a token cannot have, or no colon right after it.");
             }
-            int vs = colon + 1;
-            int ve = end;
-            while (vs < ve && isSpace(b[vs])) {
-                vs++;
-            }
-            while (ve > vs && isSpace(b[ve - 1])) {
-                ve--;
-            }
+            int vs = trimStart(b, colon + 1, end);
+            int ve = trimEnd(b, vs, end);
             for (int i = vs; i < ve; i++) {
                 int c = b[i] & 0xff;
                 if (c < ' ' && c != '\t' || c == 127) {

@@ -7,10 +7,11 @@ import static dev.slipway.router.netty.HeadBytes.CRLF;
 import static dev.slipway.router.netty.HeadBytes.LF;
 import static dev.slipway.router.netty.HeadBytes.digits;
 import static dev.slipway.router.netty.HeadBytes.indexOf;
-import static dev.slipway.router.netty.HeadBytes.isSpace;
 import static dev.slipway.router.netty.HeadBytes.lineEnd;
 import static dev.slipway.router.netty.HeadBytes.nameIs;
 import static dev.slipway.router.netty.HeadBytes.regionIs;
+import static dev.slipway.router.netty.HeadBytes.trimEnd;
+import static dev.slipway.router.netty.HeadBytes.trimStart;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -188,14 +189,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
                     throw new DecoderException("the instance's response has a header line without a name");
                 }
                 int nameLength = colon - p;
-                int valueStart = colon + 1;
-                int valueEnd = end;
-                while (valueStart < valueEnd && isSpace(b[valueStart])) {
-                    valueStart++;
-                }
-                while (valueEnd > valueStart && isSpace(b[valueEnd - 1])) {
-                    valueEnd--;
-                }
+                int valueStart = trimStart(b, colon + 1, end);
+                int valueEnd = trimEnd(b, valueStart, end);
                 boolean copy = true;
                 if (nameIs(b, p, nameLength, "connection")) {
                     int options = connectionOptions(b, valueStart, valueEnd, null);
@@ -217,14 +212,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
                     transferEncoding = true;
                     for (int t = valueStart; t <= valueEnd; ) { // each coding; chunked may only be the last
                         int comma = indexOf(b, t, valueEnd, (byte) ',');
-                        int e = comma < 0 ? valueEnd : comma;
-                        int ts = t;
-                        while (ts < e && isSpace(b[ts])) {
-                            ts++;
-                        }
-                        while (e > ts && isSpace(b[e - 1])) {
-                            e--;
-                        }
+                        int ts = trimStart(b, t, comma < 0 ? valueEnd : comma);
+                        int e = trimEnd(b, ts, comma < 0 ? valueEnd : comma);
                         if (chunked && e > ts) {
                             throw new DecoderException("the instance's response has a transfer coding after chunked");
                         }
