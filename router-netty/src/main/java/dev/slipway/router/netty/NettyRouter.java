@@ -80,7 +80,6 @@ public final class NettyRouter implements RouterProvider.Router {
                             c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
                             c.pipeline().addLast("request-framer", new RequestFramer(c.remoteAddress().getAddress().getHostAddress(), fixedHost));
                             c.pipeline().addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
-
                             c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request(), fixedHost));
                         }
                     }).bind(bindHost, port).syncUninterruptibly().channel();
