@@ -19,6 +19,7 @@ import java.util.Arrays;
  */
 final class HeaderFields {
     private static final int MAX_FIELDS = 128;
+    static final String BARE_LF = "lines must end in CRLF, not a bare line feed.";
     private static final boolean[] TOKEN = new boolean[128];
 
     static {
@@ -76,6 +77,9 @@ final class HeaderFields {
         for (int p = from; p < headEnd; ) {
             int next = indexOf(b, p, headEnd, LF);
             int end = lineEnd(b, p, next);
+            if (end == next) { // as Netty refuses too: another reader could split such lines differently
+                throw new RequestFramer.Bad(BARE_LF);
+            }
             if (end == p) {
                 break;
             }

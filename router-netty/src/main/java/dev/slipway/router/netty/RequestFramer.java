@@ -172,10 +172,8 @@ final class RequestFramer extends ByteToMessageDecoder {
             }
             return false;
         }
-        for (int i = indexOf(b, 0, headEnd, LF); i >= 0; i = indexOf(b, i + 1, headEnd, LF)) {
-            if (i == 0 || b[i - 1] != CR) { // as Netty refuses too: another reader could split these lines differently
-                throw new Bad("lines must end in CRLF, not a bare line feed.");
-            }
+        if (lf == 0 || b[lf - 1] != CR) { // header lines are checked as HeaderFields splits them
+            throw new Bad(HeaderFields.BARE_LF);
         }
         // request line: method SP target SP version
         int lineEnd = lf - 1;
