@@ -41,7 +41,15 @@ nginx_conf backend-a $backend_a 'default_type text/plain; return 200 "hello worl
 forwarded=''
 [ -z "${NGINX_FORWARDED:-}" ] || forwarded='proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Forwarded-Host $host;'
 nginx_conf proxy $proxy "proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; $forwarded"
-nginx -c "$work/backend-a/nginx.conf" -e stderr & pids+=($!)
+# The nginx proxy's backend starts in a session of its own (setsid), as Slipway starts every instance (the local
+# backend's process groups): with the kernel's autogroup scheduling (kernel.sched_autogroup_enabled=1, as here) a
+# session is a scheduling group, and a backend that shared the proxy's and wrk's group would be scheduled differently
+# from the router's. SAME_SESSION=1 leaves it in this script's session (how the figures before 2026-11-26 were taken).
+if [ -n "${SAME_SESSION:-}" ]; then
+  nginx -c "$work/backend-a/nginx.conf" -e stderr & pids+=($!)
+else
+  setsid nginx -c "$work/backend-a/nginx.conf" -e stderr & pids+=($!)
+fi
 nginx -c "$work/proxy/nginx.conf" -e stderr & pids+=($!)
 proxy_master=$!
 
