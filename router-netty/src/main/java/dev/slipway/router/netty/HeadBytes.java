@@ -1,9 +1,6 @@
 package dev.slipway.router.netty;
 
 import io.netty.buffer.ByteBuf;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +13,6 @@ final class HeadBytes {
     static final byte CR = '\r';
     static final byte LF = '\n';
     static final byte[] CRLF = {CR, LF};
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] bytes = new byte[2048];
 
@@ -56,18 +51,8 @@ final class HeadBytes {
         return lf > start && b[lf - 1] == CR ? lf - 1 : lf;
     }
 
-    /** The first index of {@code value} from {@code from} to {@code to}, or -1; eight bytes per step (SWAR). */
     static int indexOf(byte[] b, int from, int to, byte value) {
-        long pattern = (value & 0xffL) * 0x0101010101010101L;
-        int i = from;
-        for (; i <= to - 8; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ pattern; // a zero byte where value is
-            long zeros = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L; // its lowest set bit marks the first
-            if (zeros != 0) {
-                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             if (b[i] == value) {
                 return i;
             }
