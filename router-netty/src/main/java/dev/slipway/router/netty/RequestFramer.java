@@ -23,6 +23,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -76,11 +77,12 @@ final class RequestFramer extends ByteToMessageDecoder {
     private static final byte[] HTTP_1_1 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HOST_FIELD = "host: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORWARDED_FOR = "x-forwarded-for: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FORWARDED_PROTO = "x-forwarded-proto: http\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORWARDED_HOST = "x-forwarded-host: ".getBytes(StandardCharsets.US_ASCII);
     private enum State { HEAD, BODY, REFUSED }
 
-    private final String clientAddress;
+    /** The end of the X-Forwarded-For line (the client's address) and the X-Forwarded-Proto line; the same, whole. */
+    private final byte[] clientAddressAndProto;
+    private final byte[] forwardedForAndProto;
     /** On a service's direct port: the host every request goes to (a request there needs no Host). */
     private final String fixedHost;
     private final ChunkedBody chunked = new ChunkedBody("the request's");
@@ -89,8 +91,13 @@ final class RequestFramer extends ByteToMessageDecoder {
     private Body body;
     private final HeadBytes bytes = new HeadBytes();
     private final HeaderFields fields = new HeaderFields();
+    /** The last Host value this connection sent, as bytes and as a String, and its route key once normalized. */
+    private byte[] lastHostBytes;
+    private String lastHost;
+    private String lastRouteKey;
     RequestFramer(String clientAddress, String fixedHost) {
-        this.clientAddress = clientAddress;
+        this.clientAddressAndProto = (clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.forwardedForAndProto = ("x-forwarded-for: " + clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
         this.fixedHost = fixedHost;
     }
 
@@ -220,7 +227,7 @@ final class RequestFramer extends ByteToMessageDecoder {
                     if (host != null) {
                         throw new Bad("more than one Host header.");
                     }
-                    host = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                    host = host(b, vs, ve);
                 }
                 case HeaderFields.CONTENT_LENGTH -> {
                     if (contentLength >= 0) {
@@ -284,9 +291,14 @@ final class RequestFramer extends ByteToMessageDecoder {
         }
         String routeHost = authority != null ? authority : host != null ? host : fixedHost;
         String routeKey = null; // what the router routes by: the host in lower case, without port or trailing dot
-        if (authority != null || host != null) {
+        if (authority == null && host != null && host == lastHost && lastRouteKey != null) {
+            routeKey = lastRouteKey; // a kept-alive connection names the same host in every request
+        } else if (authority != null || host != null) {
             try {
                 routeKey = RoutingSnapshot.normalizeHost(routeHost);
+                if (authority == null) {
+                    lastRouteKey = routeKey;
+                }
             } catch (IllegalArgumentException e) {
                 throw new Bad("the Host header is not a host name with an optional port (" + e.getMessage() + ").");
             }
@@ -314,14 +326,14 @@ final class RequestFramer extends ByteToMessageDecoder {
         if (routeHost != null && (authority != null || host == null)) {
             field(head, HOST_FIELD, routeHost);
         }
-        head.writeBytes(FORWARDED_FOR);
         if (forwardedFor != null) {
-            head.writeCharSequence(forwardedFor, StandardCharsets.ISO_8859_1);
+            head.writeBytes(FORWARDED_FOR).writeCharSequence(forwardedFor, StandardCharsets.ISO_8859_1);
             head.writeByte(',').writeByte(' ');
         }
-        head.writeCharSequence(clientAddress, StandardCharsets.ISO_8859_1);
-        head.writeBytes(CRLF).writeBytes(FORWARDED_PROTO);
-        if (routeHost != null) {
+        head.writeBytes(forwardedFor != null ? clientAddressAndProto : forwardedForAndProto);
+        if (routeHost != null && routeHost == lastHost) {
+            head.writeBytes(FORWARDED_HOST).writeBytes(lastHostBytes).writeBytes(CRLF);
+        } else if (routeHost != null) {
             field(head, FORWARDED_HOST, routeHost);
         }
         head.writeBytes(CRLF);
@@ -342,6 +354,17 @@ final class RequestFramer extends ByteToMessageDecoder {
         boolean keepAlive = http11 ? !close : keepAliveToken && !close;
         out.add(new Head(headRequest, routeKey, keepAlive, expect, head, complete));
         return true;
+    }
+
+    /** The Host value from {@code from} to {@code to}: the same String as the last request's when the bytes are. */
+    private String host(byte[] b, int from, int to) {
+        if (lastHost != null && Arrays.equals(b, from, to, lastHostBytes, 0, lastHostBytes.length)) {
+            return lastHost;
+        }
+        lastHostBytes = Arrays.copyOfRange(b, from, to);
+        lastHost = new String(lastHostBytes, StandardCharsets.ISO_8859_1);
+        lastRouteKey = null;
+        return lastHost;
     }
 
     private static void field(ByteBuf head, byte[] nameAndColon, String value) {

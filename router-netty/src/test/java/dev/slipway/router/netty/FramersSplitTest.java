@@ -20,6 +20,7 @@ import net.jqwik.api.Provide;
  */
 class FramersSplitTest {
     private static final String REQUESTS = "GET /a?q=1 HTTP/1.1\r\nHost: svc.localhost\r\nUser-Agent: t\r\n\r\n"
+            + "GET /a2 HTTP/1.1\r\nHost: Other.LOCALHOST:81\r\n\r\n" // another host on the same connection
             + "POST /b HTTP/1.1\r\nHost: svc.localhost\r\nContent-Length: 11\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\n\r\nhello world"
             + "POST /c HTTP/1.1\r\nHost: svc.localhost\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n"
             + "\r\nHEAD http://svc.localhost:8080/d HTTP/1.1\r\nHost: other.localhost\r\nX-Lf: crlf\r\n\r\n"
@@ -74,6 +75,8 @@ class FramersSplitTest {
         assertThat(requests).containsExactly(
                 "svc.localhost: GET /a?q=1 HTTP/1.1\r\nHost: svc.localhost\r\nUser-Agent: t\r\nx-forwarded-for: 10.0.0.9\r\n"
                         + "x-forwarded-proto: http\r\nx-forwarded-host: svc.localhost\r\n\r\n",
+                "other.localhost: GET /a2 HTTP/1.1\r\nHost: Other.LOCALHOST:81\r\nx-forwarded-for: 10.0.0.9\r\n"
+                        + "x-forwarded-proto: http\r\nx-forwarded-host: Other.LOCALHOST:81\r\n\r\n",
                 "svc.localhost: POST /b HTTP/1.1\r\nHost: svc.localhost\r\nContent-Length: 11\r\nx-forwarded-for: 10.0.0.9\r\n"
                         + "x-forwarded-proto: http\r\nx-forwarded-host: svc.localhost\r\n\r\nhello world",
                 "svc.localhost: POST /c HTTP/1.1\r\nHost: svc.localhost\r\nTransfer-Encoding: chunked\r\nx-forwarded-for: 10.0.0.9\r\n"
