@@ -2,6 +2,7 @@ package dev.slipway.router.netty;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,6 +16,7 @@ final class HeadBytes {
     static final byte[] CRLF = {CR, LF};
 
     private byte[] bytes = new byte[2048];
+    private int[] lineFeeds = new int[32];
 
     /** The copied bytes; valid up to what the last {@link #copy} returned. */
     byte[] array() {
@@ -30,20 +32,33 @@ final class HeadBytes {
         return length;
     }
 
-    /** Where the head in the first {@code length} copied bytes ends (just past its blank line), or -1. */
+    /**
+     * Where the head in the first {@code length} copied bytes ends (just past its blank line), or -1. The line feeds
+     * found on the way are kept ({@link #lineFeed}): the lines are not searched for again.
+     */
     int endOfHead(int length) {
         byte[] b = bytes;
+        int lines = 0;
         for (int p = 0; p < length; ) {
             int lf = indexOf(b, p, length, LF);
             if (lf < 0) {
                 return -1;
             }
+            if (lines == lineFeeds.length) {
+                lineFeeds = Arrays.copyOf(lineFeeds, lines * 2);
+            }
+            lineFeeds[lines++] = lf;
             if (p > 0 && (lf == p || lf == p + 1 && b[p] == CR)) {
                 return lf + 1;
             }
             p = lf + 1;
         }
         return -1;
+    }
+
+    /** The {@code i}th line feed of the head the last {@link #endOfHead} found (0: the end of the first line). */
+    int lineFeed(int i) {
+        return lineFeeds[i];
     }
 
     /** The end of the line whose line feed is at {@code lf}: before its CR, if it has one. */

@@ -1,7 +1,5 @@
 package dev.slipway.router.netty;
 
-import static dev.slipway.router.netty.HeadBytes.LF;
-import static dev.slipway.router.netty.HeadBytes.indexOf;
 import static dev.slipway.router.netty.HeadBytes.isSpace;
 import static dev.slipway.router.netty.HeadBytes.lineEnd;
 import static dev.slipway.router.netty.HeadBytes.nameIs;
@@ -69,13 +67,14 @@ final class HeaderFields {
     }
 
     /**
-     * Checks the header lines from {@code from} to {@code headEnd} (the blank line's end) and records each; returns how
-     * many there are.
+     * Checks the header lines of {@code head} (after its first line, up to {@code headEnd}: the blank line's end, as
+     * {@link HeadBytes#endOfHead} found it) and records each; returns how many there are.
      */
-    int parse(byte[] b, int from, int headEnd) {
+    int parse(HeadBytes head, int headEnd) {
+        byte[] b = head.array();
         int count = 0;
-        for (int p = from; p < headEnd; ) {
-            int next = indexOf(b, p, headEnd, LF);
+        for (int line = 1, p = head.lineFeed(0) + 1; p < headEnd; line++) {
+            int next = head.lineFeed(line);
             int end = lineEnd(b, p, next);
             if (end == next) { // as Netty refuses too: another reader could split such lines differently
                 throw new RequestFramer.Bad(BARE_LF);

@@ -169,7 +169,7 @@ final class RequestFramer extends ByteToMessageDecoder {
             headEnd = bytes.endOfHead(length);
         }
         byte[] b = bytes.array();
-        int lf = indexOf(b, 0, length, LF);
+        int lf = headEnd >= 0 ? bytes.lineFeed(0) : indexOf(b, 0, length, LF);
         if (lf < 0 && length > MAX_REQUEST_LINE || lf > MAX_REQUEST_LINE) {
             throw new Bad(HttpResponseStatus.REQUEST_URI_TOO_LONG, "the request line is longer than " + MAX_REQUEST_LINE + " bytes.");
         }
@@ -208,7 +208,7 @@ final class RequestFramer extends ByteToMessageDecoder {
         if (!http11 && b[lineEnd - 1] != '0') {
             throw new Bad(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "the router speaks HTTP/1.1 and HTTP/1.0.");
         }
-        int count = fields.parse(b, lf + 1, headEnd);
+        int count = fields.parse(bytes, headEnd);
         // what the fields say
         String host = null;
         long contentLength = -1;

@@ -4,7 +4,6 @@ import static dev.slipway.router.netty.HeadBytes.CLOSE;
 import static dev.slipway.router.netty.HeadBytes.KEEP_ALIVE;
 import static dev.slipway.router.netty.HeadBytes.connectionOptions;
 import static dev.slipway.router.netty.HeadBytes.CRLF;
-import static dev.slipway.router.netty.HeadBytes.LF;
 import static dev.slipway.router.netty.HeadBytes.digits;
 import static dev.slipway.router.netty.HeadBytes.indexOf;
 import static dev.slipway.router.netty.HeadBytes.lineEnd;
@@ -158,7 +157,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
             return false;
         }
         byte[] b = bytes.array();
-        int lf = indexOf(b, 0, headEnd, LF);
+        int lf = bytes.lineFeed(0);
         int lineEnd = lineEnd(b, 0, lf);
         if (lineEnd < 12 || !regionIs(b, 0, "HTTP/1.") || b[8] != ' ' || lineEnd > 12 && b[12] != ' ') {
             throw new DecoderException("the instance's response does not begin with an HTTP/1.x status line");
@@ -178,8 +177,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
         boolean close = http10;
         try {
             int p = lf + 1;
-            while (p < headEnd) {
-                int next = indexOf(b, p, headEnd, LF);
+            for (int line = 1; p < headEnd; line++) {
+                int next = bytes.lineFeed(line);
                 int end = lineEnd(b, p, next);
                 if (end == p) {
                     break;
