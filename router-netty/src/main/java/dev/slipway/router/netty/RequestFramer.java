@@ -291,7 +291,7 @@ final class RequestFramer extends ByteToMessageDecoder {
         }
         String routeHost = authority != null ? authority : host != null ? host : fixedHost;
         String routeKey = null; // what the router routes by: the host in lower case, without port or trailing dot
-        if (authority == null && host != null && host == lastHost && lastRouteKey != null) {
+        if (authority == null && host != null && lastRouteKey != null) {
             routeKey = lastRouteKey; // a kept-alive connection names the same host in every request
         } else if (authority != null || host != null) {
             try {
@@ -331,7 +331,7 @@ final class RequestFramer extends ByteToMessageDecoder {
             head.writeByte(',').writeByte(' ');
         }
         head.writeBytes(forwardedFor != null ? clientAddressAndProto : forwardedForAndProto);
-        if (routeHost != null && routeHost == lastHost) {
+        if (authority == null && host != null) { // the Host header's value, as it came
             head.writeBytes(FORWARDED_HOST).writeBytes(lastHostBytes).writeBytes(CRLF);
         } else if (routeHost != null) {
             field(head, FORWARDED_HOST, routeHost);
@@ -356,7 +356,10 @@ final class RequestFramer extends ByteToMessageDecoder {
         return true;
     }
 
-    /** The Host value from {@code from} to {@code to}: the same String as the last request's when the bytes are. */
+    /**
+     * The Host value from {@code from} to {@code to}, kept as {@link #lastHost} and {@link #lastHostBytes}: the same
+     * String as the last request's when the bytes are (its route key, once normalized, is then reused too).
+     */
     private String host(byte[] b, int from, int to) {
         if (lastHost != null && Arrays.equals(b, from, to, lastHostBytes, 0, lastHostBytes.length)) {
             return lastHost;
