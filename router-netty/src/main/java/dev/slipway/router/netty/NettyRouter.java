@@ -52,6 +52,11 @@ public final class NettyRouter implements RouterProvider.Router {
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The I/O transport the router runs on: io_uring, epoll or nio. */
+    String transportName() {
+        return transport.name();
+    }
+
     /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}, with the default timeouts. */
     public static NettyRouter start(RoutingView table, String host, int port) {
         return start(table, host, port, RouterTimeouts.DEFAULT);
@@ -59,10 +64,15 @@ public final class NettyRouter implements RouterProvider.Router {
 
     /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}. */
     public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts) {
+        return start(table, host, port, timeouts, System.getProperty("slipway.router.transport", "io_uring"));
+    }
+
+    /** As {@link #start(RoutingView, String, int, RouterTimeouts)}, on the transport asked for (see {@link Transport}). */
+    static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, String transportName) {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // its sampling costs every buffer; opt in with the property
         }
-        Transport transport = Transport.choose();
+        Transport transport = Transport.choose(transportName);
         NettyRouter router = new NettyRouter(transport, table, timeouts, host, port);
         transport.log(Transport.eventLoops());
         return router;

@@ -12,25 +12,45 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router's I/O transport, chosen once at start: Linux's native epoll where it loads, Java NIO otherwise, with the
- * event loop count from {@code -Dslipway.router.eventLoops} (default: half the cores, at least 1: on these 2-core
- * machines one loop serves as many requests as two, with a lower p99, since the apps and clients need the other core;
- * see docs/benchmarks.md).
+ * The router's I/O transport, chosen once at start: Linux's io_uring where the kernel allows it, native epoll where
+ * that loads, Java NIO otherwise; {@code -Dslipway.router.transport=io_uring|epoll|nio} asks for one (falling back down
+ * that list when it cannot load). The event loop count comes from {@code -Dslipway.router.eventLoops} (default: half
+ * the cores, at least 1: on these 2-core machines one loop serves as many requests as two, with a lower p99, since the
+ * apps and clients need the other core). See docs/benchmarks.md for both.
  */
 record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannel,
-                 Class<? extends SocketChannel> clientChannel) {
+                 Class<? extends SocketChannel> clientChannel, String fallbackReason) {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
-    static Transport choose() {
-        if (!Boolean.getBoolean("slipway.router.nio") && Epoll.isAvailable()) {
-            return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+    /** The transport {@code asked} for (io_uring, epoll or nio), or the first one down that list that loads. */
+    static Transport choose(String asked) {
+        StringBuilder why = new StringBuilder();
+        if (asked.equals("io_uring")) {
+            if (IoUring.isAvailable()) {
+                return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+                        IoUringSocketChannel.class, "");
+            }
+            why.append("io_uring did not load: ").append(IoUring.unavailabilityCause()).append("; ");
         }
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+        if (asked.equals("io_uring") || asked.equals("epoll")) {
+            if (Epoll.isAvailable()) {
+                return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class,
+                        why.toString());
+            }
+            why.append("native epoll did not load: ").append(Epoll.unavailabilityCause()).append("; ");
+        } else if (!asked.equals("nio")) {
+            throw new IllegalArgumentException("slipway.router.transport must be io_uring, epoll or nio (got '" + asked + "')");
+        }
+        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, why.toString());
     }
 
     static int eventLoops() {
@@ -43,7 +63,6 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
 
     void log(int loops) {
         LOG.info("Router transport: {} with {} event loop{}{}", name, loops, loops == 1 ? "" : "s",
-                name.equals("nio") && !Boolean.getBoolean("slipway.router.nio")
-                        ? " (native epoll did not load: " + Epoll.unavailabilityCause() + ")" : "");
+                fallbackReason.isEmpty() ? "" : " (" + fallbackReason.substring(0, fallbackReason.length() - 2) + ")");
     }
 }
