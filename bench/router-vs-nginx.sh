@@ -8,7 +8,7 @@
 # run than requests per second on a shared machine. The router runs as `slipway up` serves a service, with
 # admission and metrics on as always.
 # Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk and nginx)
-# Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1" bench/router-vs-nginx.sh
+# Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1 -Dslipway.router.transport=epoll" bench/router-vs-nginx.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
