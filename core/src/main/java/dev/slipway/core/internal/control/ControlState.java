@@ -20,16 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything the control plane keeps, behind one lock: the registry of services (immutable records, unique names,
- * the quota), connections, tags and auto scaling configurations. A change runs under the lock and takes a snapshot;
- * the snapshot is written to the {@link StateStore} after the lock is released (changes are saved one at a time, in
- * order), before the change's caller returns. A change that cannot be saved (a full disk) is undone: nothing of it
+ * the quota), connections, tags and auto scaling configurations. A change runs under the lock and is written to the
+ * {@link StateStore} before the lock is released (changes are saved one at a time, in order, and nobody reads a
+ * change before it is saved), before the change's caller returns. A change that cannot be saved (a full disk) is undone: nothing of it
  * stays, and the caller gets {@link InternalServiceErrorException}; a change that records what already happened (an
  * operation ended) is saved again until it can be ({@link #writeEventually}), and shows only then.
  */
 public final class ControlState {
     private static final Logger LOG = LoggerFactory.getLogger(ControlState.class);
     private final Object lock = new Object();
-    private final Object writeLock = new Object();
     private final StateStore store;
     private final Quotas quotas;
     final Arns arns;
@@ -60,26 +59,19 @@ public final class ControlState {
      * did so far is undone; if saving fails, the change is undone and {@link InternalServiceErrorException} says why.
      */
     <T> T write(Supplier<T> change) {
-        synchronized (writeLock) {
-            Backup before;
+        synchronized (lock) { // the save too: a reader never sees a change that is not saved (and may yet be undone)
+            Backup before = backup();
             T result;
-            ControlPlaneState after;
-            synchronized (lock) {
-                before = backup();
-                try {
-                    result = change.get();
-                } catch (RuntimeException e) {
-                    before.restore(this); // a change that fails halfway leaves nothing behind
-                    throw e;
-                }
-                after = snapshot();
+            try {
+                result = change.get();
+            } catch (RuntimeException e) {
+                before.restore(this); // a change that fails halfway leaves nothing behind
+                throw e;
             }
             try {
-                store.save(after);
+                store.save(snapshot());
             } catch (RuntimeException e) {
-                synchronized (lock) {
-                    before.restore(this);
-                }
+                before.restore(this);
                 LOG.warn("could not save the state, so the change was undone: {}", rootMessage(e));
                 throw new InternalServiceErrorException("Slipway could not save its state, so nothing was changed ("
                         + rootMessage(e) + "). Free space in the state directory and try again.", e);
