@@ -17,6 +17,8 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,24 +35,26 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
 
     /** The transport {@code asked} for (io_uring, epoll or nio), or the first one down that list that loads. */
     static Transport choose(String asked) {
-        StringBuilder why = new StringBuilder();
+        if (!List.of("io_uring", "epoll", "nio").contains(asked)) {
+            throw new IllegalArgumentException("slipway.router.transport must be io_uring, epoll or nio (got '" + asked + "')");
+        }
+        List<String> why = new ArrayList<>();
         if (asked.equals("io_uring")) {
             if (IoUring.isAvailable()) {
                 return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
                         IoUringSocketChannel.class, "");
             }
-            why.append("io_uring did not load: ").append(IoUring.unavailabilityCause()).append("; ");
+            why.add("io_uring did not load: " + IoUring.unavailabilityCause());
         }
-        if (asked.equals("io_uring") || asked.equals("epoll")) {
+        if (!asked.equals("nio")) {
             if (Epoll.isAvailable()) {
                 return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class,
-                        why.toString());
+                        String.join("; ", why));
             }
-            why.append("native epoll did not load: ").append(Epoll.unavailabilityCause()).append("; ");
-        } else if (!asked.equals("nio")) {
-            throw new IllegalArgumentException("slipway.router.transport must be io_uring, epoll or nio (got '" + asked + "')");
+            why.add("native epoll did not load: " + Epoll.unavailabilityCause());
         }
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, why.toString());
+        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
+                String.join("; ", why));
     }
 
     static int eventLoops() {
@@ -63,6 +67,6 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
 
     void log(int loops) {
         LOG.info("Router transport: {} with {} event loop{}{}", name, loops, loops == 1 ? "" : "s",
-                fallbackReason.isEmpty() ? "" : " (" + fallbackReason.substring(0, fallbackReason.length() - 2) + ")");
+                fallbackReason.isEmpty() ? "" : " (" + fallbackReason + ")");
     }
 }

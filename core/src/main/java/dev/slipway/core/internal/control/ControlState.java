@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything the control plane keeps, behind one lock: the registry of services (immutable records, unique names,
  * the quota), connections, tags and auto scaling configurations. A change runs under the lock and is written to the
- * {@link StateStore} before the lock is released (changes are saved one at a time, in order, and nobody reads a
- * change before it is saved), before the change's caller returns. A change that cannot be saved (a full disk) is undone: nothing of it
+ * {@link StateStore} before the lock is released and the caller returns (changes are saved one at a time, in order,
+ * and nobody reads a change before it is saved). A change that cannot be saved (a full disk) is undone: nothing of it
  * stays, and the caller gets {@link InternalServiceErrorException}; a change that records what already happened (an
  * operation ended) is saved again until it can be ({@link #writeEventually}), and shows only then.
  */
