@@ -15,7 +15,9 @@ import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.RouterTimeouts;
-import dev.slipway.core.store.FileStateStore;
+import dev.slipway.core.internal.store.LegacyStateFile;
+import dev.slipway.core.store.InMemoryStateStore;
+import dev.slipway.core.store.SqliteStateStore;
 import dev.slipway.core.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +64,8 @@ public final class Slipway implements AutoCloseable {
     private final boolean directPorts;
     private final Map<String, PlanOverrides> servicePlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final Runnable stopSampling;
+    private StateStore store;
+    private final boolean ownsStore;
 
     private Slipway(Builder b) {
         boolean ownsDir = b.stateDir == null;
@@ -71,6 +75,7 @@ public final class Slipway implements AutoCloseable {
             throw new UncheckedIOException("cannot create the state directory", e);
         }
         this.deleteStateDir = ownsDir;
+        this.ownsStore = b.stateStore == null;
         this.lock = StateDirectoryLock.acquire(stateDir);
         this.timeouts = b.timeouts;
         this.meters = b.meters;
@@ -83,8 +88,7 @@ public final class Slipway implements AutoCloseable {
         try {
             loaded = Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
             this.backend = loaded;
-            StateStore store = b.stateStore != null ? b.stateStore
-                    : b.durableState ? new FileStateStore(stateDir.resolve("state.json")) : StateStore.IN_MEMORY;
+            store = b.stateStore != null ? b.stateStore : b.durableState ? openStateDatabase(stateDir) : new InMemoryStateStore();
             String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
@@ -106,12 +110,27 @@ public final class Slipway implements AutoCloseable {
             if (loaded != null) {
                 loaded.close();
             }
+            if (store != null && b.stateStore == null) {
+                store.close();
+            }
             probes.close();
             logs.close();
             lock.close();
             if (ownsDir) {
                 SourceFetcher.deleteTree(stateDir);
             }
+            throw e;
+        }
+    }
+
+    /** The state database of a state directory, with the state.json of an earlier Slipway taken in. */
+    private static StateStore openStateDatabase(Path stateDir) {
+        SqliteStateStore db = new SqliteStateStore(stateDir.resolve("state.db"));
+        try {
+            LegacyStateFile.moveInto(stateDir, db);
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
             throw e;
         }
     }
@@ -289,6 +308,9 @@ public final class Slipway implements AutoCloseable {
         }
         stopSampling.run();
         services.close();
+        if (ownsStore) {
+            store.close();
+        }
         backend.close();
         probes.close();
         logs.close();
@@ -357,10 +379,16 @@ public final class Slipway implements AutoCloseable {
         /** Sees every log line of every service as it is written (deployment progress, instance output). */
         public Builder logListener(LogListener listener) { this.listeners.add(listener); return this; }
 
-        /** Keep everything in {@code <stateDir>/state.json}, so a new Slipway there (even after kill -9) has it all back. */
+        /**
+         * Keep everything in {@code <stateDir>/state.db} (SQLite), so a new Slipway there (even after kill -9) has it all
+         * back; the {@code state.json} of an earlier Slipway there is taken in and migrated.
+         */
         public Builder durableState(boolean durable) { this.durableState = durable; return this; }
 
-        /** Keep the state in {@code store} (e.g. the Kubernetes API) instead; its control plane id names the instances. */
+        /**
+         * Keep the state in {@code store} (e.g. the Kubernetes API, or an {@link InMemoryStateStore} a later Slipway is
+         * given again) instead; its control plane id names the instances. The caller closes it.
+         */
         public Builder stateStore(StateStore store) { this.stateStore = store; return this; }
 
         /** Run env and a port that win over every code service's settings (a Slipway extension, {@code up --env/--port}). */

@@ -14,32 +14,48 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import dev.slipway.core.store.SqliteStateStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * When state.json cannot be written, a change is not applied: the caller gets a clear error and nothing of it shows,
- * before or after a restart; a change recording what happened (an operation ended) shows once it could be saved.
- * The write fails for real: the state file's temporary sibling is made a non-empty directory, which no one (not even
- * root) can replace with a file; removing it is "space coming back".
+ * When the state database cannot be written, a change is not applied: the caller gets a clear error and nothing of it
+ * shows, before or after a restart; a change recording what happened (an operation ended) shows once it could be
+ * saved. The disk fills for real: the database lives on a tmpfs of 4 MiB (mounted by the test, which runs as root, as
+ * CI does), filled by a file up to the last byte; deleting the file is "space coming back".
  */
 class FullDiskTest {
     private static final Duration OP = Duration.ofSeconds(30);
 
     @TempDir
     Path tmp;
+    private Path disk;
+
+    @BeforeEach
+    void mountSmallDisk() throws Exception {
+        disk = Files.createDirectories(tmp.resolve("disk"));
+        run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString());
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        run("umount", disk.toString());
+    }
 
     @Test
     void aChangeThatCannotBeSavedIsNotAppliedAndTheServerRecoversByItself() throws Exception {
         Path state = tmp.resolve("state");
         TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");
         String arn;
-        try (Slipway slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(state).durableState(true).build()) {
+        try (SqliteStateStore db = new SqliteStateStore(disk.resolve("state.db"));
+             Slipway slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(state).stateStore(db).build()) {
             CreateServiceResponse created = slipway.createService(create("kept"));
             created.operation().awaitSuccess(OP);
             arn = created.service().serviceArn();
 
-            fillDisk(state);
+            fillDisk();
             assertThatThrownBy(() -> slipway.tagResource(new TagResourceRequest(arn, List.of(Tag.of("team", "blue")))))
                     .isInstanceOf(InternalServiceErrorException.class)
                     .hasMessageContaining("could not save its state, so nothing was changed");
@@ -50,24 +66,25 @@ class FullDiskTest {
             assertThat(describe(slipway, arn).status()).isEqualTo(ServiceStatus.RUNNING);
             assertThat(slipway.listOperations(new ListOperationsRequest(arn, null, null)).operationSummaryList()).hasSize(1);
 
-            freeDisk(state);
+            freeDisk();
             assertThat(slipway.createService(create("lost")).service().serviceName()).as("no 'already exists'").isEqualTo("lost");
 
             FakeBackend fake = FakeBackend.last;
             fake.prepareLatch = new CountDownLatch(1);
             String op = slipway.startDeployment(new StartDeploymentRequest(arn)).operationId();
-            fillDisk(state);
+            fillDisk();
             fake.prepareLatch.countDown(); // the deployment ends while its end cannot be saved
             await().atMost(OP).until(() -> slipway.logLines("kept", "deployment/" + op).stream()
                     .anyMatch(l -> l.contains("[6/6]")));
             assertThat(describe(slipway, arn).status()).as("not shown until saved").isEqualTo(ServiceStatus.OPERATION_IN_PROGRESS);
 
-            freeDisk(state);
+            freeDisk();
             await().atMost(OP).until(() -> describe(slipway, arn).status() == ServiceStatus.RUNNING);
             assertThat(slipway.listOperations(new ListOperationsRequest(arn, null, null)).operationSummaryList().get(0).status())
                     .isEqualTo(OperationStatus.SUCCEEDED);
         }
-        try (Slipway again = Slipway.builder().backend("fake").routerPort(-1).stateDir(state).durableState(true).build()) {
+        try (SqliteStateStore db = new SqliteStateStore(disk.resolve("state.db"));
+             Slipway again = Slipway.builder().backend("fake").routerPort(-1).stateDir(state).stateStore(db).build()) {
             assertThat(names(again)).containsExactly("kept", "lost");
             assertThat(again.listTagsForResource(new ListTagsForResourceRequest(arn)).tags()).isEmpty();
             assertThat(again.listOperations(new ListOperationsRequest(arn, null, null)).operationSummaryList())
@@ -80,13 +97,33 @@ class FullDiskTest {
                 new CodeRepository(tmp.resolve("app").toString(), SourceCodeVersion.branch("main"), null, null))).build();
     }
 
-    private static void fillDisk(Path state) throws IOException {
-        Files.createDirectories(state.resolve("state.json.tmp").resolve("full"));
+    /** Writes a file until the disk has no byte left. */
+    private void fillDisk() throws IOException {
+        byte[] block = new byte[4096];
+        try (var out = Files.newOutputStream(disk.resolve("filler"))) {
+            for (int size = block.length; size > 0; size /= 2) {
+                try {
+                    while (true) {
+                        out.write(block, 0, size);
+                        out.flush();
+                    }
+                } catch (IOException full) {
+                    // smaller pieces until not even one byte fits
+                }
+            }
+        } catch (IOException closingAFullFile) {
+            // what could not be written is not there
+        }
     }
 
-    private static void freeDisk(Path state) throws IOException {
-        Files.delete(state.resolve("state.json.tmp").resolve("full"));
-        Files.delete(state.resolve("state.json.tmp"));
+    private void freeDisk() throws IOException {
+        Files.delete(disk.resolve("filler"));
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out + " (the tests run as root, as CI does)").isZero();
     }
 
     private static List<String> names(Slipway slipway) {

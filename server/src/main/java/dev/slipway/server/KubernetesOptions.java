@@ -49,7 +49,7 @@ final class KubernetesOptions {
     boolean kubeServices;
 
     @Option(names = "--state-store", paramLabel = "file|kubernetes", description = "Where the control plane keeps its state: "
-            + "file (<state-dir>/state.json, one server per directory) or kubernetes (Secrets in --namespace, so the server "
+            + "file (the SQLite database <state-dir>/state.db, one server per directory) or kubernetes (Secrets in --namespace, so the server "
             + "can run as a stateless Deployment; of several replicas, the one holding the Lease <state-name>-leader leads, "
             + "the others wait) (default: ${DEFAULT-VALUE}).", defaultValue = "file")
     String stateStore;

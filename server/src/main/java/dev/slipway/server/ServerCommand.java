@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.slipway.core.Quotas;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -90,6 +91,11 @@ final class ServerCommand implements Callable<Integer> {
             + "is answered 503 with Retry-After (default: ${DEFAULT-VALUE}).", defaultValue = "15")
     double queueTimeoutSeconds;
 
+    @Option(names = "--quota", paramLabel = "NAME=N", description = "Sets a resource quota of the guide's table, e.g. "
+            + "--quota services=1000 (repeatable). Names: services, connections, auto-scaling-configuration-names, "
+            + "auto-scaling-configuration-revisions; each is 10 by default, as App Runner's.")
+    java.util.Map<String, Integer> quotas = new java.util.LinkedHashMap<>();
+
     @Spec
     CommandSpec spec;
 
@@ -111,7 +117,11 @@ final class ServerCommand implements Callable<Integer> {
             if (appUser != null && backend.equals("local")) {
                 builder.backendSetting("local.run-as", appUser);
             }
-            slipway = builder.backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
+            Quotas q = Quotas.DEFAULT;
+            for (var e : quotas.entrySet()) {
+                q = q.with(e.getKey(), e.getValue());
+            }
+            slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
                     .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds)))
                     .admission(new Admission(queueLimit, Duration.ofMillis((long) (queueTimeoutSeconds * 1000)))).build();

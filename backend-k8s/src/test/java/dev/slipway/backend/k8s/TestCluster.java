@@ -44,6 +44,8 @@ public final class TestCluster implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final TestKubelet kubelet;
+    /** Objects whose writes the API server refuses (403), as RBAC refuses a write it does not grant. */
+    private final java.util.Set<String> refused = ConcurrentHashMap.newKeySet();
     /** Grace periods of pod deletions, by namespace/name. */
     private final Map<String, Long> deletionGrace = new ConcurrentHashMap<>();
 
@@ -77,6 +79,15 @@ public final class TestCluster implements AutoCloseable {
         return "http://" + server.getHostName() + ":" + server.getPort();
     }
 
+    /** Refuses every create, update and delete of the object named {@code name} until {@link #allowWrites}. */
+    public void refuseWrites(String name) {
+        refused.add(name);
+    }
+
+    public void allowWrites(String name) {
+        refused.remove(name);
+    }
+
     public TestKubelet kubelet() {
         return kubelet;
     }
@@ -93,6 +104,11 @@ public final class TestCluster implements AutoCloseable {
             String path = request.getPath();
             if (!HARNESS.equals(request.getHeader("User-Agent"))) {
                 record(request.getMethod(), path);
+            }
+            if (!"GET".equals(request.getMethod()) && refused.stream().anyMatch(n -> path.split("\\?")[0].endsWith("/" + n)
+                    || body(request).contains("\"name\":\"" + n + "\""))) {
+                return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
+                        + "\"Failure\",\"reason\":\"Forbidden\",\"code\":403,\"message\":\"refused by the test\"}");
             }
             Matcher log = LOG.matcher(path);
             if ("GET".equals(request.getMethod()) && log.matches()) {

@@ -1,5 +1,6 @@
 package dev.slipway.core.routing;
 
+import dev.slipway.core.model.AutoScalingConfiguration;
 import java.util.List;
 
 /**
@@ -15,8 +16,6 @@ public record Route(String serviceId, String serviceName, State state, List<Endp
     /** Whether requests are proxied, or answered by the router itself. */
     public enum State { SERVING, PAUSED, UNAVAILABLE }
 
-    public static final int DEFAULT_MAX_CONCURRENCY = 100;
-
     public Route {
         endpoints = List.copyOf(endpoints);
     }
@@ -27,12 +26,12 @@ public record Route(String serviceId, String serviceName, State state, List<Endp
     }
 
     public static Route paused(String serviceId, String serviceName) {
-        return new Route(serviceId, serviceName, State.PAUSED, List.of(), DEFAULT_MAX_CONCURRENCY,
+        return new Route(serviceId, serviceName, State.PAUSED, List.of(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY,
                 "Service " + serviceName + " is paused. Resume it (ResumeService) to serve requests again.");
     }
 
     public static Route unavailable(String serviceId, String serviceName, String message) {
-        return new Route(serviceId, serviceName, State.UNAVAILABLE, List.of(), DEFAULT_MAX_CONCURRENCY, message);
+        return new Route(serviceId, serviceName, State.UNAVAILABLE, List.of(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY, message);
     }
 
     /** Whether the router proxies requests of this route to instances. */

@@ -2,13 +2,21 @@ package dev.slipway.core.store;
 
 import java.util.Optional;
 
-/** Where the control plane keeps its state between runs. Calls are made under the control plane's lock. */
-public interface StateStore {
-    /** The state saved last, if any. */
-    Optional<ControlPlaneState> load();
+/**
+ * Where the control plane keeps its state between runs: a transactional store of JSON documents by key, with the
+ * schema version they are written in. The control plane owns the documents' schema and migrates older versions
+ * forward; a store only keeps them. A change is one {@link StateCommit}: only the documents it touches are written,
+ * so its cost does not grow with the number of services. Calls come from one writer at a time.
+ */
+public interface StateStore extends AutoCloseable {
+    /** What was committed last, if anything ever was. */
+    Optional<StoredState> load();
 
-    /** Replaces the saved state; when this returns, the state survives a crash of the process. */
-    void save(ControlPlaneState state);
+    /**
+     * Applies a commit atomically: when this returns, all of it survives a crash of the process; when it throws,
+     * none of it shows (to this store's next {@link #load()} or another store on the same place).
+     */
+    void commit(StateCommit commit);
 
     /**
      * The id of the control plane this state belongs to, when the store keeps one (a store outside the state directory,
@@ -19,15 +27,8 @@ public interface StateStore {
         return Optional.empty();
     }
 
-    /** Keeps nothing: the state lives as long as the process. */
-    StateStore IN_MEMORY = new StateStore() {
-        @Override
-        public Optional<ControlPlaneState> load() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void save(ControlPlaneState state) {
-        }
-    };
+    /** Releases what the store holds open (a database connection). */
+    @Override
+    default void close() {
+    }
 }

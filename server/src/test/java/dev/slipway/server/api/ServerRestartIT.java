@@ -57,6 +57,9 @@ class ServerRestartIT {
         String asc = aws.ok("create-auto-scaling-configuration", "--auto-scaling-configuration-name", "kept-config",
                 "--max-concurrency", "42").at("/AutoScalingConfiguration/AutoScalingConfigurationArn").asText();
         aws.ok("create-connection", "--connection-name", "kept-conn", "--provider-type", "GITHUB");
+        AwsCli.Result third = aws.apprunner("create-service", "--service-name", "third", "--source-configuration", source);
+        assertThat(third.errorCode()).as("--quota services=2").isEqualTo("ServiceQuotaExceededException");
+        assertThat(third.stderr()).contains("quota of 2 services");
         aws.ok("tag-resource", "--resource-arn", running, "--tags", "Key=owner,Value=ops");
         aws.awaitStatus(running, "RUNNING");
         aws.awaitStatus(paused, "RUNNING");
@@ -89,7 +92,7 @@ class ServerRestartIT {
                 .at("/AutoScalingConfiguration/MaxConcurrency").asInt()).isEqualTo(42);
         assertThat(again.ok("list-connections").at("/ConnectionSummaryList/0/ConnectionName").asText()).isEqualTo("kept-conn");
         assertThat(again.ok("list-tags-for-resource", "--resource-arn", running).at("/Tags/0/Value").asText()).isEqualTo("ops");
-        assertThat(Files.getPosixFilePermissions(state.resolve("state.json")))
+        assertThat(Files.getPosixFilePermissions(state.resolve("state.db")))
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
         second.process().destroy(); // SIGTERM: a graceful stop
@@ -156,7 +159,7 @@ class ServerRestartIT {
 
     private Server start(Path state) {
         SlipwayJar jar = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
-                "--allow-source-dir", tmp.toString());
+                "--allow-source-dir", tmp.toString(), "--quota", "services=2");
         servers.add(jar);
         Matcher m = jar.awaitLine(LISTENING, Duration.ofMinutes(1));
         return new Server(jar.process(), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));

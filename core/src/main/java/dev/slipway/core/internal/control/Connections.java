@@ -10,7 +10,7 @@ import dev.slipway.core.model.ProviderType;
 import dev.slipway.core.model.SourceConfiguration;
 import dev.slipway.core.source.HostKeyPins;
 import dev.slipway.core.source.RepositoryCredential;
-import dev.slipway.core.store.ControlPlaneState;
+import dev.slipway.core.internal.store.StoredConnections;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -113,17 +113,30 @@ final class Connections {
         return Optional.of(c);
     }
 
-    List<ControlPlaneState.ConnectionState> export() {
-        return byArn.values().stream().map(c -> new ControlPlaneState.ConnectionState(c.connection(),
-                c.credential().orElse(null), c.hostKeys().snapshot())).toList();
+    /** Keeps the SSH host keys a fetch with the connection pinned. */
+    void pin(String arn, Map<String, String> hostKeys) {
+        Stored c = byArn.get(arn);
+        if (c != null && !c.hostKeys().snapshot().equals(hostKeys)) {
+            byArn.put(arn, new Stored(c.connection(), c.credential(), new HostKeyPins(hostKeys)));
+        }
     }
 
-    /** Replaces every connection with saved ones. */
-    void restore(List<ControlPlaneState.ConnectionState> saved) {
+    StoredConnections export() {
+        return new StoredConnections(byArn.values().stream().map(c -> new StoredConnections.Connection(
+                c.connection().connectionName(), c.connection().connectionArn(), c.connection().providerType().name(),
+                c.connection().status().name(), c.connection().createdAt(), c.credential().map(x -> x.kind().name()).orElse(null),
+                c.credential().map(RepositoryCredential::secret).orElse(null), c.hostKeys().snapshot())).toList());
+    }
+
+    /** Replaces every connection with stored ones. */
+    void restore(StoredConnections stored) {
         byArn.clear();
-        for (ControlPlaneState.ConnectionState c : saved) {
-            byArn.put(c.connection().connectionArn(), new Stored(c.connection(), Optional.ofNullable(c.credential()),
-                    new HostKeyPins(c.sshHostKeys() == null ? Map.of() : c.sshHostKeys())));
+        for (StoredConnections.Connection c : stored.connections()) {
+            Connection connection = new Connection(c.name(), c.arn(), ProviderType.valueOf(c.providerType()),
+                    ConnectionStatus.valueOf(c.status()), c.createdAt());
+            Optional<RepositoryCredential> credential = c.credentialKind() == null ? Optional.empty()
+                    : Optional.of(new RepositoryCredential(RepositoryCredential.Kind.valueOf(c.credentialKind()), c.credentialSecret()));
+            byArn.put(c.arn(), new Stored(connection, credential, new HostKeyPins(c.sshHostKeys() == null ? Map.of() : c.sshHostKeys())));
         }
     }
 }

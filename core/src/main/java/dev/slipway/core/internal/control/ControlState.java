@@ -6,76 +6,130 @@ import dev.slipway.core.Quotas;
 import dev.slipway.core.ResourceNotFoundException;
 import dev.slipway.core.ServiceQuotaExceededException;
 import dev.slipway.core.internal.Arns;
-import dev.slipway.core.scaling.AutoScalingConfigurations;
-import dev.slipway.core.store.ControlPlaneState;
+import dev.slipway.core.internal.store.StateSchema;
+import dev.slipway.core.store.StateCommit;
 import dev.slipway.core.store.StateStore;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything the control plane keeps, behind one lock: the registry of services (immutable records, unique names,
- * the quota), connections, tags and auto scaling configurations. A change runs under the lock and is written to the
- * {@link StateStore} before the lock is released and the caller returns (changes are saved one at a time, in order,
- * and nobody reads a change before it is saved). A change that cannot be saved (a full disk) is undone: nothing of it
- * stays, and the caller gets {@link InternalServiceErrorException}; a change that records what already happened (an
+ * Everything the control plane keeps: the registry of services (immutable records, unique names, the quota),
+ * connections, tags and auto scaling configurations.
+ *
+ * <p>Readers never wait: they read what was published last, without a lock. Writers take turns: a change is staged
+ * (the services it puts or removes, its own copy of the shared parts), saved as a {@link StateCommit} of only the
+ * documents it changed, and published only then, so nobody reads a change that is not saved, and a slow save holds
+ * up only the next writer. A change that throws, or cannot be saved (a full disk), leaves nothing behind; the caller
+ * gets {@link InternalServiceErrorException} for the second. A change that records what already happened (an
  * operation ended) is saved again until it can be ({@link #writeEventually}), and shows only then.
+ *
+ * <p>Each service's record is published on its own (a reader sees a whole record, old or new); the shared parts
+ * (connections, auto scaling configurations, their tags) are published together. They are few (quotas of tens), so a
+ * change of them copies them; a change of a service copies nothing else.
  */
 public final class ControlState {
     private static final Logger LOG = LoggerFactory.getLogger(ControlState.class);
-    private final Object lock = new Object();
     private final StateStore store;
     private final Quotas quotas;
     final Arns arns;
-    final Map<String, ServiceRecord> services = new LinkedHashMap<>();
-    final Connections connections;
-    final Tags tags = new Tags();
-    final AutoScalingConfigurations autoScaling;
+
+    // published: read without a lock
+    private final Map<String, ServiceRecord> services = new ConcurrentHashMap<>();
+    private final Map<String, String> arnsByName = new ConcurrentHashMap<>();
+    private final Map<String, Integer> autoScalingUse = new ConcurrentHashMap<>();
+    private final Map<String, OperationRecord> operations = new ConcurrentHashMap<>();
+    private volatile Shared published;
+
+    // the writer's, under writeLock
+    private final Object writeLock = new Object();
+    private final Map<String, ServiceRecord> staged = new LinkedHashMap<>(); // by ARN; null: removed
+    private Shared working;
+    private boolean sharedTouched;
+    private Map<String, String> savedShared = Map.of();
+
     private final Object retry = new Object();
     private volatile boolean closed;
+
+    /** Connections, auto scaling configurations and their tags: mutable, so the writer changes a copy. */
+    record Shared(Connections connections, AutoScalingConfigurations autoScaling, Tags tags) {
+        Map<String, String> documents() {
+            return Map.of(StateSchema.CONNECTIONS, StateSchema.write(connections.export()),
+                    StateSchema.AUTO_SCALING, StateSchema.write(autoScaling.export()),
+                    StateSchema.TAGS, StateSchema.write(tags.export()));
+        }
+    }
 
     public ControlState(Arns arns, Quotas quotas, StateStore store) {
         this.arns = arns;
         this.quotas = quotas;
         this.store = store;
-        this.connections = new Connections(arns, quotas.connections());
-        this.autoScaling = new AutoScalingConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName());
+        this.working = newShared();
+        this.published = copy(working);
     }
 
-    /** Reads under the lock. */
+    /** Reads what was published last; never waits for a writer. */
     <T> T read(Supplier<T> query) {
-        synchronized (lock) {
-            return query.get();
-        }
+        return query.get();
     }
 
     /**
-     * Changes under the lock, then saves the state (outside the lock) before returning. If the change throws, what it
-     * did so far is undone; if saving fails, the change is undone and {@link InternalServiceErrorException} says why.
+     * Changes, saves what changed, then publishes it, one writer at a time. If the change throws, nothing of it stays;
+     * if saving fails, nothing of it stays and {@link InternalServiceErrorException} says why.
      */
     <T> T write(Supplier<T> change) {
-        synchronized (lock) { // the save too: a reader never sees a change that is not saved (and may yet be undone)
-            Backup before = backup();
+        synchronized (writeLock) {
             T result;
             try {
                 result = change.get();
             } catch (RuntimeException e) {
-                before.restore(this); // a change that fails halfway leaves nothing behind
+                discard();
                 throw e;
             }
+            Map<String, String> puts = new LinkedHashMap<>();
+            Set<String> deletes = new HashSet<>();
+            staged.forEach((arn, s) -> {
+                ServiceRecord before = services.get(arn);
+                String key = StateSchema.serviceKey((s != null ? s : before).id());
+                if (s == null) {
+                    deletes.add(key);
+                } else {
+                    puts.put(key, StateDocuments.write(s));
+                }
+            });
+            Map<String, String> shared = sharedTouched ? working.documents() : savedShared;
+            shared.forEach((key, json) -> {
+                if (!json.equals(savedShared.get(key))) {
+                    puts.put(key, json);
+                }
+            });
             try {
-                store.save(snapshot());
+                if (!puts.isEmpty() || !deletes.isEmpty()) {
+                    store.commit(new StateCommit(StateSchema.VERSION, puts, deletes));
+                }
             } catch (RuntimeException e) {
-                before.restore(this);
+                discard();
                 LOG.warn("could not save the state, so the change was undone: {}", rootMessage(e));
                 throw new InternalServiceErrorException("Slipway could not save its state, so nothing was changed ("
                         + rootMessage(e) + "). Free space in the state directory and try again.", e);
             }
+            if (shared != savedShared && !shared.equals(savedShared)) {
+                savedShared = shared;
+                published = copy(working);
+            }
+            sharedTouched = false;
+            staged.forEach(this::publish);
+            staged.clear();
             return result;
         }
     }
@@ -129,6 +183,63 @@ public final class ControlState {
         }
     }
 
+    /** Publishes what was read back from the store, as it was saved (nothing to save again). */
+    void restore(Collection<ServiceRecord> saved, Shared shared) {
+        synchronized (writeLock) {
+            working = shared;
+            published = copy(shared);
+            savedShared = shared.documents();
+            saved.forEach(s -> publish(s.arn(), s));
+        }
+    }
+
+    private void discard() {
+        staged.clear();
+        if (sharedTouched) {
+            working = copy(published);
+            sharedTouched = false;
+        }
+    }
+
+    private void publish(String arn, ServiceRecord next) {
+        ServiceRecord before = next == null ? services.remove(arn) : services.put(arn, next);
+        if (before != null) {
+            arnsByName.remove(before.name(), arn);
+            autoScalingUse.computeIfPresent(before.spec().autoScalingArn(), (k, n) -> n > 1 ? n - 1 : null);
+        }
+        if (next != null) {
+            arnsByName.put(next.name(), arn);
+            autoScalingUse.merge(next.spec().autoScalingArn(), 1, Integer::sum);
+            for (OperationState op : next.operations()) {
+                OperationRecord handle = operations.get(op.id());
+                if (handle != null) {
+                    handle.published(op);
+                    if (op.summary().isDone()) {
+                        operations.remove(op.id());
+                    }
+                }
+            }
+        }
+    }
+
+    /** An empty Shared: the implicit DefaultConfiguration only. */
+    Shared newShared() {
+        return new Shared(new Connections(arns, quotas.connections()),
+                new AutoScalingConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()), new Tags());
+    }
+
+    private Shared copy(Shared s) {
+        Shared copy = newShared();
+        copy.connections().restore(s.connections().export());
+        copy.autoScaling().restore(s.autoScaling().export());
+        copy.tags().restore(s.tags().export());
+        return copy;
+    }
+
+    private boolean writing() {
+        return Thread.holdsLock(writeLock);
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
@@ -137,69 +248,110 @@ public final class ControlState {
         return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t;
     }
 
-    /** What a failed save undoes: the services (immutable records) and the other parts as saved. */
-    private record Backup(Map<String, ServiceRecord> services, Map<OperationRecord, OperationRecord.Progress> operations,
-                          List<ControlPlaneState.ConnectionState> connections,
-                          ControlPlaneState.AutoScalingState autoScaling, Map<String, Map<String, String>> tags) {
-        void restore(ControlState state) {
-            state.services.clear();
-            state.services.putAll(services);
-            operations.forEach(OperationRecord::reset);
-            state.connections.restore(connections);
-            state.autoScaling.restore(autoScaling);
-            state.tags.restore(tags);
+    // ---------------------------------------------------------------- the shared parts: the writer's copy, or the published one
+
+    Connections connections() {
+        return shared().connections();
+    }
+
+    AutoScalingConfigurations autoScaling() {
+        return shared().autoScaling();
+    }
+
+    Tags tags() {
+        return shared().tags();
+    }
+
+    private Shared shared() {
+        if (writing()) {
+            sharedTouched = true;
+            return working;
         }
+        return published;
     }
 
-    private Backup backup() {
-        Map<OperationRecord, OperationRecord.Progress> unfinished = new java.util.IdentityHashMap<>();
-        services.values().forEach(s -> s.operations().stream().filter(o -> !o.summary().isDone())
-                .forEach(o -> unfinished.put(o, o.progress())));
-        return new Backup(new LinkedHashMap<>(services), unfinished, connections.export(), autoScaling.export(), tags.export());
-    }
-
-    // ---------------------------------------------------------------- the registry of services (under the lock)
+    // ---------------------------------------------------------------- the registry of services
 
     ServiceRecord service(String arn) {
         arns.parts(arn, "service", "serviceArn");
-        ServiceRecord s = services.get(arn);
+        ServiceRecord s = writing() && staged.containsKey(arn) ? staged.get(arn) : services.get(arn);
         if (s == null) {
             throw new ResourceNotFoundException("No service " + arn);
         }
         return s;
     }
 
+    /** The service, if it exists (no check of the ARN's form). */
+    java.util.Optional<ServiceRecord> find(String serviceArn) {
+        return java.util.Optional.ofNullable(writing() && staged.containsKey(serviceArn) ? staged.get(serviceArn) : services.get(serviceArn));
+    }
+
+    boolean exists(String serviceArn) {
+        return writing() && staged.containsKey(serviceArn) ? staged.get(serviceArn) != null : services.containsKey(serviceArn);
+    }
+
     void checkNewService(String name) {
-        if (services.values().stream().anyMatch(x -> x.name().equals(name))) {
+        String existing = arnsByName.get(name);
+        boolean taken = staged.values().stream().anyMatch(s -> s != null && s.name().equals(name))
+                || existing != null && !(staged.containsKey(existing) && staged.get(existing) == null);
+        if (taken) {
             throw new InvalidRequestException("A service named " + name + " already exists; choose another ServiceName or delete that service");
         }
-        if (services.size() >= quotas.services()) {
+        long count = services.size() + staged.entrySet().stream()
+                .mapToLong(e -> e.getValue() == null ? -1 : services.containsKey(e.getKey()) ? 0 : 1).sum();
+        if (count >= quotas.services()) {
             throw new ServiceQuotaExceededException("You have reached the quota of " + quotas.services()
                     + " services (failed ones count too); delete a service before creating another");
         }
     }
 
+    /** Stages a new or changed service (under {@link #write}). */
     void put(ServiceRecord s) {
-        services.put(s.arn(), s);
+        requireWriting();
+        staged.put(s.arn(), s);
     }
 
-    Collection<ServiceRecord> allServices() {
-        return services.values();
+    /** Stages the removal of a service (under {@link #write}). */
+    void remove(String arn) {
+        requireWriting();
+        staged.put(arn, null);
+    }
+
+    /** The handle callers hold of a new operation; it follows the operation as saved records show it. */
+    OperationRecord track(OperationState op) {
+        OperationRecord handle = new OperationRecord(op);
+        operations.put(op.id(), handle);
+        return handle;
+    }
+
+    /** Every service, oldest first (what a writer staged included). */
+    List<ServiceRecord> allServices() {
+        Map<String, ServiceRecord> all = new LinkedHashMap<>(services);
+        if (writing()) {
+            staged.forEach((arn, s) -> {
+                if (s == null) {
+                    all.remove(arn);
+                } else {
+                    all.put(arn, s);
+                }
+            });
+        }
+        List<ServiceRecord> list = new ArrayList<>(all.values());
+        list.sort(Comparator.comparing(ServiceRecord::createdAt).thenComparing(ServiceRecord::arn));
+        return list;
     }
 
     /** Whether a service uses the auto scaling configuration revision {@code arn}. */
     Predicate<String> autoScalingInUse() {
-        return arn -> services.values().stream().anyMatch(s -> s.spec().autoScalingArn().equals(arn));
+        if (writing() && !staged.isEmpty()) {
+            return arn -> allServices().stream().anyMatch(s -> s.spec().autoScalingArn().equals(arn));
+        }
+        return autoScalingUse::containsKey;
     }
 
-    /** The whole state as the store keeps it; called under the lock. */
-    private ControlPlaneState snapshot() {
-        return new ControlPlaneState(ControlPlaneState.VERSION, services.values().stream().map(s -> new ControlPlaneState.ServiceState(
-                s.name(), s.id(), s.arn(), s.host(), s.createdAt(), s.updatedAt(), s.status(), s.spec().source(),
-                s.spec().instance(), s.spec().health(), s.spec().network(), s.encryption(), s.spec().observability(),
-                s.spec().autoScalingArn(), s.rollback().orElse(null),
-                s.operations().stream().map(o -> new ControlPlaneState.OperationState(o.summary(), o.failureReason().orElse(null))).toList(),
-                s.revision().orElse(null))).toList(),
-                connections.export(), autoScaling.export(), tags.export());
+    private void requireWriting() {
+        if (!writing()) {
+            throw new IllegalStateException("a change of the registry outside ControlState.write");
+        }
     }
 }

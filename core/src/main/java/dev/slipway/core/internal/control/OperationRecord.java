@@ -5,59 +5,43 @@ import dev.slipway.core.model.OperationStatus;
 import dev.slipway.core.model.OperationSummary;
 import dev.slipway.core.model.OperationType;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
-/** An {@link Operation} as the control plane keeps it: thread-safe, its status moved on by the operation runner. */
+/**
+ * The {@link Operation} a caller holds: it shows the operation as last published (saved) in its service's record,
+ * and completes once a saved record shows it ended.
+ */
 public final class OperationRecord implements Operation {
-    private final String id;
-    private final OperationType type;
-    private final String targetArn;
-    private final Instant startedAt;
     private final CompletableFuture<OperationSummary> done = new CompletableFuture<>();
-    private volatile OperationStatus status = OperationStatus.PENDING;
-    private volatile Instant updatedAt;
-    private volatile Instant endedAt;
-    private volatile String failureReason;
+    private volatile OperationState state;
     private volatile Supplier<List<String>> log = List::of;
 
-    OperationRecord(OperationType type, String targetArn) {
-        this(UUID.randomUUID().toString(), type, targetArn, Instant.now());
+    OperationRecord(OperationState initial) {
+        this.state = initial;
     }
 
-    private OperationRecord(String id, OperationType type, String targetArn, Instant startedAt) {
-        this.id = id;
-        this.type = type;
-        this.targetArn = targetArn;
-        this.startedAt = startedAt;
-        this.updatedAt = startedAt;
-    }
-
-    /** An operation read back from the state store; one that had not ended is ended as FAILED, interrupted. */
-    static OperationRecord restored(OperationSummary s, String failureReason) {
-        OperationRecord op = new OperationRecord(s.id(), s.type(), s.targetArn(), s.startedAt());
-        if (s.isDone()) {
-            op.status = s.status();
-            op.endedAt = s.endedAt();
-            op.updatedAt = s.updatedAt();
-            op.failureReason = failureReason;
-            op.done.complete(op.summary());
-        } else {
-            op.end(OperationStatus.FAILED, "interrupted: Slipway stopped before the operation ended");
+    /** Sees the operation as a saved record now shows it; ended, it completes. */
+    void published(OperationState next) {
+        state = next;
+        if (next.summary().isDone()) {
+            done.complete(next.summary());
         }
-        return op;
+    }
+
+    /** Ends the operation for its callers when no saved record will (Slipway is stopping). */
+    void abandon(OperationStatus status, String reason) {
+        published(state.ended(status, reason));
     }
 
     @Override
     public String id() {
-        return id;
+        return state.id();
     }
 
     /** Where {@link #log()} reads the operation's deployment log from. */
@@ -72,17 +56,17 @@ public final class OperationRecord implements Operation {
 
     @Override
     public OperationType type() {
-        return type;
+        return state.summary().type();
     }
 
     @Override
     public OperationSummary summary() {
-        return new OperationSummary(id, type, status, targetArn, startedAt, endedAt, updatedAt);
+        return state.summary();
     }
 
     @Override
     public Optional<String> failureReason() {
-        return Optional.ofNullable(failureReason);
+        return state.failureReason();
     }
 
     @Override
@@ -97,41 +81,5 @@ public final class OperationRecord implements Operation {
     @Override
     public CompletableFuture<OperationSummary> future() {
         return done.copy();
-    }
-
-    void markInProgress() {
-        status = OperationStatus.IN_PROGRESS;
-        updatedAt = Instant.now();
-    }
-
-    /** Records the end (once), for the state to save; callers awaiting the operation see it at {@link #end}. */
-    void record(OperationStatus finalStatus, String reason) {
-        if (endedAt == null) {
-            failureReason = reason;
-            endedAt = Instant.now();
-            updatedAt = endedAt;
-            status = finalStatus;
-        }
-    }
-
-    /** Records the end if not done yet, and lets callers awaiting the operation see it. */
-    void end(OperationStatus finalStatus, String reason) {
-        record(finalStatus, reason);
-        done.complete(summary());
-    }
-
-    /** What a failed save of the state undoes: the fields that move. */
-    record Progress(OperationStatus status, Instant updatedAt, Instant endedAt, String failureReason) {
-    }
-
-    Progress progress() {
-        return new Progress(status, updatedAt, endedAt, failureReason);
-    }
-
-    void reset(Progress p) {
-        status = p.status();
-        updatedAt = p.updatedAt();
-        endedAt = p.endedAt();
-        failureReason = p.failureReason();
     }
 }

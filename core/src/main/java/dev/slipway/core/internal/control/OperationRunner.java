@@ -45,18 +45,18 @@ final class OperationRunner implements AutoCloseable {
         this.logs = logs;
     }
 
-    void run(String serviceName, OperationRecord op, Body body, Ending ending) {
+    void run(String serviceName, OperationRecord op, Runnable started, Body body, Ending ending) {
         DeploymentLog log = new DeploymentLog(logs.sink(serviceName, "deployment/" + op.id()));
         op.logFrom(() -> logs.read(serviceName, "deployment/" + op.id()));
         LogSink events = logs.sink(serviceName, "events");
         threads.execute(() -> {
             Thread.currentThread().setName("slipway-operation-" + serviceName);
-            op.markInProgress();
             events.line(op.type() + " operation " + op.id() + " started");
             log.line(op.type() + " " + op.id() + " started for service " + serviceName);
             LOG.info("service {}: {} operation {} started", serviceName, op.type(), op.id());
             String failure = null;
             try {
+                started.run();
                 body.run(log);
             } catch (Exception e) {
                 failure = e instanceof BuildFailedException || e instanceof SlipwayException
@@ -80,7 +80,7 @@ final class OperationRunner implements AutoCloseable {
             try {
                 ending.end(after, Optional.ofNullable(failure));
             } finally {
-                op.end(failure == null ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure);
+                op.abandon(failure == null ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure); // if no saved record ended it
             }
         });
     }

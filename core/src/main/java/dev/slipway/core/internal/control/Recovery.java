@@ -5,7 +5,13 @@ import dev.slipway.core.lifecycle.ServiceLifecycle;
 import dev.slipway.core.model.ServiceStatus;
 import dev.slipway.core.spi.AdoptedInstance;
 import dev.slipway.core.spi.ComputeBackend;
-import dev.slipway.core.store.ControlPlaneState;
+import dev.slipway.core.internal.store.Migrations;
+import dev.slipway.core.internal.store.StateSchema;
+import dev.slipway.core.model.OperationStatus;
+import dev.slipway.core.store.StateCommit;
+import dev.slipway.core.store.StoredState;
+import java.util.HashSet;
+import java.util.Set;
 import dev.slipway.core.store.StateStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final String INTERRUPTED = "interrupted: Slipway stopped before the operation ended";
 
     private Recovery() {
     }
@@ -36,13 +43,8 @@ public final class Recovery {
         if (reaped > 0) {
             LOG.info("stopped {} instance(s) and build(s) left running by control planes that are gone", reaped);
         }
-        Optional<ControlPlaneState> loaded = store.load();
-        List<ServiceRecord> restored = state.write(() -> loaded.map(saved -> {
-            state.autoScaling.restore(saved.autoScaling());
-            state.connections.restore(saved.connections());
-            state.tags.restore(saved.tags());
-            return saved.services().stream().map(Recovery::record).peek(state::put).toList();
-        }).orElse(List.of()));
+        Set<String> interrupted = new HashSet<>();
+        List<ServiceRecord> restored = load(store, state, interrupted);
         // what the previous run left and this one does not keep stops first, all at once, before anything starts again
         boolean keeps = backend.capabilities().keepsInstancesAcrossRestarts();
         Map<String, ServiceRecord> byArn = restored.stream().collect(Collectors.toMap(ServiceRecord::arn, s -> s));
@@ -56,7 +58,9 @@ public final class Recovery {
                 .collect(Collectors.groupingBy(a -> String.valueOf(a.spec().serviceArn())));
         for (ServiceRecord s : restored) {
             actions.adoptRestored(s, byService.getOrDefault(s.arn(), List.of()));
-            interruptedOperation(s, loaded.get()).ifPresent(op -> actions.noteInterrupted(s, op));
+            if (interrupted.contains(s.arn())) {
+                actions.noteInterrupted(s, s.operations().get(0));
+            }
             if (s.status() == ServiceStatus.PAUSED) {
                 actions.showRestored(s, DesiredState.Mode.PAUSED, "");
             } else if (s.status() == ServiceStatus.RUNNING && s.revision().isPresent()) {
@@ -66,30 +70,58 @@ public final class Recovery {
                         + "; see its events and deployment logs.");
             }
         }
-        if (loaded.isPresent()) {
+        if (!restored.isEmpty()) {
             LOG.info("restored {} service(s) from the state store", restored.size());
         }
     }
 
-    /** The operation of {@code s} that the previous run did not finish, now ended FAILED. */
-    private static Optional<OperationRecord> interruptedOperation(ServiceRecord s, ControlPlaneState saved) {
-        return saved.services().stream().filter(x -> x.arn().equals(s.arn())).findFirst()
-                .flatMap(x -> x.operations().stream().filter(o -> !o.summary().isDone()).findFirst())
-                .flatMap(o -> s.operations().stream().filter(r -> r.id().equals(o.summary().id())).findFirst());
+    /**
+     * Reads the state back (migrated to this Slipway's schema first, and saved so), publishes it, and saves what a
+     * restart changes: an operation the previous run did not finish ends FAILED, with the status its failure leads to.
+     */
+    private static List<ServiceRecord> load(StateStore store, ControlState state, Set<String> interruptedArns) {
+        Optional<StoredState> stored = store.load();
+        if (stored.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> documents = Migrations.toCurrent(stored.get());
+        if (stored.get().schemaVersion() != StateSchema.VERSION) {
+            Set<String> old = new HashSet<>(stored.get().documents().keySet());
+            old.removeAll(documents.keySet());
+            store.commit(new StateCommit(StateSchema.VERSION, documents, old));
+            LOG.info("migrated the stored state from schema version {} to {}", stored.get().schemaVersion(), StateSchema.VERSION);
+        }
+        ControlState.Shared shared = state.newShared();
+        Optional.ofNullable(documents.get(StateSchema.CONNECTIONS)).map(StateDocuments::connections).ifPresent(shared.connections()::restore);
+        Optional.ofNullable(documents.get(StateSchema.AUTO_SCALING)).map(StateDocuments::autoScaling).ifPresent(shared.autoScaling()::restore);
+        Optional.ofNullable(documents.get(StateSchema.TAGS)).map(StateDocuments::tags).ifPresent(shared.tags()::restore);
+        List<ServiceRecord> saved = documents.entrySet().stream().filter(e -> StateSchema.isServiceKey(e.getKey()))
+                .map(e -> StateDocuments.readService(e.getKey(), e.getValue())).toList();
+        List<ServiceRecord> unchanged = new ArrayList<>();
+        List<ServiceRecord> interrupted = new ArrayList<>();
+        for (ServiceRecord s : saved) {
+            boolean wasInterrupted = s.status() == ServiceStatus.OPERATION_IN_PROGRESS && !s.operations().isEmpty();
+            (wasInterrupted ? interrupted : unchanged).add(afterRestart(s));
+            if (wasInterrupted) {
+                interruptedArns.add(s.arn());
+            }
+        }
+        state.restore(unchanged, shared);
+        state.write(() -> interrupted.forEach(state::put));
+        return state.allServices();
     }
 
-    private static ServiceRecord record(ControlPlaneState.ServiceState saved) {
-        List<OperationRecord> operations = saved.operations().stream()
-                .map(o -> OperationRecord.restored(o.summary(), o.failureReason())).toList();
-        boolean interrupted = saved.status() == ServiceStatus.OPERATION_IN_PROGRESS && !operations.isEmpty();
-        ServiceStatus status = interrupted ? ServiceLifecycle.statusAfter(operations.get(0).type(), false) : saved.status();
-        ControlPlaneState.ServiceSpec spec = new ControlPlaneState.ServiceSpec(saved.source(), saved.instance(), saved.health(),
-                saved.network(), saved.observability(), saved.autoScalingArn());
-        if (interrupted && saved.rollback() != null) {
-            spec = saved.rollback(); // an update the crash interrupted changes nothing, as a failed one
+    private static ServiceRecord afterRestart(ServiceRecord saved) {
+        boolean interrupted = saved.status() == ServiceStatus.OPERATION_IN_PROGRESS && !saved.operations().isEmpty();
+        ServiceRecord s = saved;
+        if (interrupted) {
+            OperationState op = s.operations().get(0);
+            s = s.withOperation(op.ended(OperationStatus.FAILED, INTERRUPTED));
+            if (s.rollback().isPresent()) {
+                s = s.withSpec(s.rollback().get()); // an update the crash interrupted changes nothing, as a failed one
+            }
+            s = s.ended(ServiceLifecycle.statusAfter(op.summary().type(), false));
         }
-        boolean restarts = status == ServiceStatus.RUNNING && saved.revision() != null;
-        return new ServiceRecord(saved.name(), saved.id(), saved.arn(), saved.host(), saved.createdAt(), saved.updatedAt(),
-                status, restarts, spec, saved.encryption(), Optional.empty(), operations, Optional.ofNullable(saved.revision()));
+        return s.status() == ServiceStatus.RUNNING && s.revision().isPresent() ? s.withMaintenance(true) : s;
     }
 }

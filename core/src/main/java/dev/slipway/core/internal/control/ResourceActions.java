@@ -27,9 +27,9 @@ public final class ResourceActions {
     public CreateAutoScalingConfigurationResponse createAutoScalingConfiguration(CreateAutoScalingConfigurationRequest r) {
         VALIDATOR.validate("CreateAutoScalingConfigurationRequest", r);
         return state.write(() -> {
-            AutoScalingConfiguration c = state.autoScaling.create(r.autoScalingConfigurationName(), r.maxConcurrency(),
+            AutoScalingConfiguration c = state.autoScaling().create(r.autoScalingConfigurationName(), r.maxConcurrency(),
                     r.minSize(), r.maxSize(), state.autoScalingInUse());
-            state.tags.add(c.autoScalingConfigurationArn(), r.tags());
+            state.tags().add(c.autoScalingConfigurationArn(), r.tags());
             return new CreateAutoScalingConfigurationResponse(c);
         });
     }
@@ -37,13 +37,13 @@ public final class ResourceActions {
     public DescribeAutoScalingConfigurationResponse describeAutoScalingConfiguration(DescribeAutoScalingConfigurationRequest r) {
         VALIDATOR.validate("DescribeAutoScalingConfigurationRequest", r);
         return state.read(() -> new DescribeAutoScalingConfigurationResponse(
-                state.autoScaling.describe(r.autoScalingConfigurationArn(), state.autoScalingInUse())));
+                state.autoScaling().describe(r.autoScalingConfigurationArn(), state.autoScalingInUse())));
     }
 
     public ListAutoScalingConfigurationsResponse listAutoScalingConfigurations(ListAutoScalingConfigurationsRequest r) {
         VALIDATOR.validate("ListAutoScalingConfigurationsRequest", r);
         return state.read(() -> {
-            List<AutoScalingConfigurationSummary> all = state.autoScaling.list(Optional.ofNullable(r.autoScalingConfigurationName()),
+            List<AutoScalingConfigurationSummary> all = state.autoScaling().list(Optional.ofNullable(r.autoScalingConfigurationName()),
                     r.latestOnly() == null || r.latestOnly(), state.autoScalingInUse()).stream().map(AutoScalingConfiguration::summary).toList();
             Pages.Page<AutoScalingConfigurationSummary> page = Pages.page(all, r.maxResults(), r.nextToken(), 100);
             return new ListAutoScalingConfigurationsResponse(page.items(), page.nextToken());
@@ -53,9 +53,9 @@ public final class ResourceActions {
     public DeleteAutoScalingConfigurationResponse deleteAutoScalingConfiguration(DeleteAutoScalingConfigurationRequest r) {
         VALIDATOR.validate("DeleteAutoScalingConfigurationRequest", r);
         return state.write(() -> {
-            AutoScalingConfiguration c = state.autoScaling.delete(r.autoScalingConfigurationArn(),
+            AutoScalingConfiguration c = state.autoScaling().delete(r.autoScalingConfigurationArn(),
                     Boolean.TRUE.equals(r.deleteAllRevisions()), state.autoScalingInUse());
-            state.tags.forget(c.autoScalingConfigurationArn());
+            state.tags().forget(c.autoScalingConfigurationArn());
             return new DeleteAutoScalingConfigurationResponse(c);
         });
     }
@@ -63,14 +63,14 @@ public final class ResourceActions {
     public UpdateDefaultAutoScalingConfigurationResponse updateDefaultAutoScalingConfiguration(UpdateDefaultAutoScalingConfigurationRequest r) {
         VALIDATOR.validate("UpdateDefaultAutoScalingConfigurationRequest", r);
         return state.write(() -> new UpdateDefaultAutoScalingConfigurationResponse(
-                state.autoScaling.makeDefault(r.autoScalingConfigurationArn(), state.autoScalingInUse())));
+                state.autoScaling().makeDefault(r.autoScalingConfigurationArn(), state.autoScalingInUse())));
     }
 
     public ListServicesForAutoScalingConfigurationResponse listServicesForAutoScalingConfiguration(
             ListServicesForAutoScalingConfigurationRequest r) {
         VALIDATOR.validate("ListServicesForAutoScalingConfigurationRequest", r);
         return state.read(() -> {
-            String resolved = state.autoScaling.resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn");
+            String resolved = state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn");
             List<String> all = state.allServices().stream().filter(s -> s.spec().autoScalingArn().equals(resolved))
                     .map(ServiceRecord::arn).toList();
             Pages.Page<String> page = Pages.page(all, r.maxResults(), r.nextToken(), 100);
@@ -83,8 +83,8 @@ public final class ResourceActions {
     public CreateConnectionResponse createConnection(CreateConnectionRequest r) {
         VALIDATOR.validate("CreateConnectionRequest", r);
         return state.write(() -> {
-            Connection c = state.connections.create(r.connectionName(), r.providerType());
-            state.tags.add(c.connectionArn(), r.tags());
+            Connection c = state.connections().create(r.connectionName(), r.providerType());
+            state.tags().add(c.connectionArn(), r.tags());
             return new CreateConnectionResponse(c);
         });
     }
@@ -92,7 +92,7 @@ public final class ResourceActions {
     public ListConnectionsResponse listConnections(ListConnectionsRequest r) {
         VALIDATOR.validate("ListConnectionsRequest", r);
         return state.read(() -> {
-            List<ConnectionSummary> all = state.connections.all().stream().map(Connections.Stored::connection)
+            List<ConnectionSummary> all = state.connections().all().stream().map(Connections.Stored::connection)
                     .filter(c -> r.connectionName() == null || c.connectionName().equals(r.connectionName()))
                     .map(ConnectionSummary::of).toList();
             Pages.Page<ConnectionSummary> page = Pages.page(all, r.maxResults(), r.nextToken(), 100);
@@ -106,15 +106,15 @@ public final class ResourceActions {
             List<String> users = state.allServices().stream().filter(s -> s.spec().source().authenticationConfiguration() != null
                     && r.connectionArn().equals(s.spec().source().authenticationConfiguration().connectionArn()))
                     .map(ServiceRecord::name).toList();
-            Connection deleted = state.connections.delete(r.connectionArn(), users);
-            state.tags.forget(r.connectionArn());
+            Connection deleted = state.connections().delete(r.connectionArn(), users);
+            state.tags().forget(r.connectionArn());
             return new DeleteConnectionResponse(deleted);
         });
     }
 
     /** Completes a connection's handshake with an access token or SSH key: it becomes AVAILABLE. */
     public Connection completeConnectionHandshake(String connectionArn, RepositoryCredential credential) {
-        return state.write(() -> state.connections.completeHandshake(connectionArn, credential));
+        return state.write(() -> state.connections().completeHandshake(connectionArn, credential));
     }
 
     // ---------------------------------------------------------------- tags
@@ -122,38 +122,48 @@ public final class ResourceActions {
     public void tagResource(TagResourceRequest r) {
         VALIDATOR.validate("TagResourceRequest", r);
         state.write(() -> {
-            requireResource(r.resourceArn());
-            state.tags.add(r.resourceArn(), r.tags());
+            if (requireResource(r.resourceArn())) {
+                ServiceRecord s = state.service(r.resourceArn());
+                state.put(s.withTags(Tags.merged(s.arn(), s.tags(), r.tags())));
+            } else {
+                state.tags().add(r.resourceArn(), r.tags());
+            }
         });
     }
 
     public void untagResource(UntagResourceRequest r) {
         VALIDATOR.validate("UntagResourceRequest", r);
         state.write(() -> {
-            requireResource(r.resourceArn());
-            state.tags.remove(r.resourceArn(), r.tagKeys());
+            if (requireResource(r.resourceArn())) {
+                ServiceRecord s = state.service(r.resourceArn());
+                state.put(s.withTags(Tags.without(s.tags(), r.tagKeys())));
+            } else {
+                state.tags().remove(r.resourceArn(), r.tagKeys());
+            }
         });
     }
 
     public ListTagsForResourceResponse listTagsForResource(ListTagsForResourceRequest r) {
         VALIDATOR.validate("ListTagsForResourceRequest", r);
         return state.read(() -> {
-            requireResource(r.resourceArn());
-            return new ListTagsForResourceResponse(state.tags.of(r.resourceArn()));
+            return new ListTagsForResourceResponse(requireResource(r.resourceArn())
+                    ? Tags.list(state.service(r.resourceArn()).tags()) : state.tags().of(r.resourceArn()));
         });
     }
 
-    private void requireResource(String arn) {
+    /** Checks that the resource exists; whether it is a service (which keeps its own tags). */
+    private boolean requireResource(String arn) {
         String type = state.arns.typeOf(arn, "resourceArn");
         boolean exists = switch (type) {
-            case "service" -> state.services.containsKey(arn);
-            case "connection" -> state.connections.exists(arn);
-            case "autoscalingconfiguration" -> state.autoScaling.exists(arn);
+            case "service" -> state.exists(arn);
+            case "connection" -> state.connections().exists(arn);
+            case "autoscalingconfiguration" -> state.autoScaling().exists(arn);
             default -> throw new InvalidRequestException("resourceArn '" + arn + "' names a " + type
                     + ", which Slipway does not tag; tag services, connections and auto scaling configurations");
         };
         if (!exists) {
             throw new ResourceNotFoundException("No resource " + arn);
         }
+        return type.equals("service");
     }
 }

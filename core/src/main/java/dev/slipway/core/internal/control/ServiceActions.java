@@ -2,6 +2,7 @@ package dev.slipway.core.internal.control;
 
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.build.PlanOverrides;
+import dev.slipway.core.source.HostKeyPins;
 import dev.slipway.core.source.RegistryCredentials;
 import dev.slipway.core.api.*;
 import dev.slipway.core.build.BuildFailedException;
@@ -21,7 +22,6 @@ import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.Route;
 import dev.slipway.core.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
-import dev.slipway.core.store.ControlPlaneState.ServiceSpec;
 import dev.slipway.core.validation.ShapeValidator;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -76,24 +76,24 @@ public final class ServiceActions implements AutoCloseable {
         ServiceSpecs.checkLocalSource(r.sourceConfiguration(), "sourceConfiguration", runtime.allowedSourceDirectories());
         ServiceRecord s = state.write(() -> {
             state.checkNewService(r.serviceName());
-            state.connections.usedBy(r.sourceConfiguration());
+            state.connections().usedBy(r.sourceConfiguration());
             String asc = r.autoScalingConfigurationArn() != null
-                    ? state.autoScaling.resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn")
-                    : state.autoScaling.defaultConfiguration(a -> false).autoScalingConfigurationArn();
+                    ? state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn")
+                    : state.autoScaling().defaultConfiguration(a -> false).autoScalingConfigurationArn();
             String id = UUID.randomUUID().toString().replace("-", "");
             String host = r.serviceName().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + id.substring(0, 6) + "." + runtime.baseDomain();
             String arn = state.arns.service(r.serviceName(), id);
             Instant now = Instant.now();
             ServiceRecord created = new ServiceRecord(r.serviceName(), id, arn, host, now, now, ServiceStatus.OPERATION_IN_PROGRESS,
                     false, ServiceSpecs.forCreate(r, asc), r.encryptionConfiguration(), Optional.empty(),
-                    List.of(new OperationRecord(OperationType.CREATE_SERVICE, arn)), Optional.empty());
+                    List.of(OperationState.pending(OperationType.CREATE_SERVICE, arn)), Optional.empty(),
+                    Tags.merged(arn, Map.of(), r.tags()));
             state.put(created);
-            state.tags.add(arn, r.tags());
             return created;
         });
         String creating = "Service " + s.name() + " is being created. Try again when its status is RUNNING.";
         reconciler(s).converge(new DesiredState(DesiredState.Mode.UNAVAILABLE, Optional.empty(), 0, 0, creating), LogSink.DISCARD);
-        OperationRecord op = s.operations().get(0);
+        OperationRecord op = state.track(s.operations().get(0));
         run(s, op, pipelineFor(s.spec().source()), creating);
         return new CreateServiceResponse(describe(s.arn()), op.id(), op);
     }
@@ -120,22 +120,22 @@ public final class ServiceActions implements AutoCloseable {
             ServiceRecord s = state.service(r.serviceArn());
             check(s, ServiceAction.UPDATE);
             String asc = r.autoScalingConfigurationArn() != null
-                    ? state.autoScaling.resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn") : s.spec().autoScalingArn();
+                    ? state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn") : s.spec().autoScalingArn();
             ServiceSpec next = ServiceSpecs.forUpdate(s.spec(), r, asc);
             if (r.sourceConfiguration() != null) {
                 ServiceSpecs.checkSource(next.source(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
                 ServiceSpecs.checkLocalSource(r.sourceConfiguration(), "sourceConfiguration", runtime.allowedSourceDirectories());
-                state.connections.usedBy(next.source());
+                state.connections().usedBy(next.source());
             }
             boolean rebuild = !next.source().equals(s.spec().source()) || s.revision().isEmpty();
             // the previous settings are saved with the operation, so a crash mid-update rolls back at the next start
-            ServiceRecord updated = s.withSpec(next).startOperation(new OperationRecord(OperationType.UPDATE_SERVICE, s.arn()),
+            ServiceRecord updated = s.withSpec(next).startOperation(OperationState.pending(OperationType.UPDATE_SERVICE, s.arn()),
                     Optional.of(s.spec()));
             state.put(updated);
             return new Started(updated, rebuild);
         });
         ServiceRecord s = started.service();
-        OperationRecord op = s.operations().get(0);
+        OperationRecord op = state.track(s.operations().get(0));
         run(s, op, started.rebuild() ? pipelineFor(s.spec().source()) : DeploymentPipeline.REDEPLOY, updating(s));
         return new UpdateServiceResponse(describe(s.arn()), op.id(), op);
     }
@@ -143,7 +143,7 @@ public final class ServiceActions implements AutoCloseable {
     public StartDeploymentResponse startDeployment(StartDeploymentRequest r) {
         VALIDATOR.validate("StartDeploymentRequest", r);
         ServiceRecord s = begin(r.serviceArn(), ServiceAction.START_DEPLOYMENT);
-        OperationRecord op = s.operations().get(0);
+        OperationRecord op = state.track(s.operations().get(0));
         run(s, op, pipelineFor(s.spec().source()), updating(s));
         return new StartDeploymentResponse(op.id(), op);
     }
@@ -151,7 +151,7 @@ public final class ServiceActions implements AutoCloseable {
     public PauseServiceResponse pauseService(PauseServiceRequest r) {
         VALIDATOR.validate("PauseServiceRequest", r);
         ServiceRecord s = begin(r.serviceArn(), ServiceAction.PAUSE);
-        OperationRecord op = s.operations().get(0);
+        OperationRecord op = state.track(s.operations().get(0));
         run(s, op, DeploymentPipeline.PAUSE, updating(s));
         return new PauseServiceResponse(describe(s.arn()), op.id(), op);
     }
@@ -159,7 +159,7 @@ public final class ServiceActions implements AutoCloseable {
     public ResumeServiceResponse resumeService(ResumeServiceRequest r) {
         VALIDATOR.validate("ResumeServiceRequest", r);
         ServiceRecord s = begin(r.serviceArn(), ServiceAction.RESUME);
-        OperationRecord op = s.operations().get(0);
+        OperationRecord op = state.track(s.operations().get(0));
         run(s, op, DeploymentPipeline.REDEPLOY, "Service " + s.name() + " is resuming. Try again shortly.");
         return new ResumeServiceResponse(describe(s.arn()), op.id(), op);
     }
@@ -168,7 +168,7 @@ public final class ServiceActions implements AutoCloseable {
         VALIDATOR.validate("DeleteServiceRequest", r);
         ServiceRecord s = begin(r.serviceArn(), ServiceAction.DELETE);
         Service before = describe(s.arn());
-        OperationRecord op = s.operations().get(0);
+        OperationRecord op = state.track(s.operations().get(0));
         run(s, op, DeploymentPipeline.DELETE, "");
         return new DeleteServiceResponse(before, op.id(), op);
     }
@@ -176,7 +176,7 @@ public final class ServiceActions implements AutoCloseable {
     public ListOperationsResponse listOperations(ListOperationsRequest r) {
         VALIDATOR.validate("ListOperationsRequest", r);
         return state.read(() -> {
-            List<OperationSummary> all = state.service(r.serviceArn()).operations().stream().map(OperationRecord::summary).toList();
+            List<OperationSummary> all = state.service(r.serviceArn()).operations().stream().map(OperationState::summary).toList();
             Pages.Page<OperationSummary> page = Pages.page(all, r.maxResults(), r.nextToken(), 20);
             return new ListOperationsResponse(page.items(), page.nextToken());
         });
@@ -206,8 +206,8 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     /** Says in the events and the operation's deployment log that a restart of Slipway ended the operation. */
-    void noteInterrupted(ServiceRecord s, OperationRecord op) {
-        String why = op.type() + " operation " + op.id() + " failed: " + op.failureReason().orElse("interrupted")
+    void noteInterrupted(ServiceRecord s, OperationState op) {
+        String why = op.summary().type() + " operation " + op.id() + " failed: " + op.failureReason().orElse("interrupted")
                 + "; service status is " + s.status() + (s.status() == ServiceStatus.RUNNING ? " (the previous settings and revision are kept)" : "");
         runtime.logs().sink(s.name(), "deployment/" + op.id()).line("[AppRunner] " + why);
         note(s, why);
@@ -243,8 +243,8 @@ public final class ServiceActions implements AutoCloseable {
         return state.read(() -> state.allServices().stream()
                 .filter(s -> s.status() == ServiceStatus.RUNNING && reconcilers.containsKey(s.arn()))
                 .map(s -> new Scalable(s.arn(), s.id(), s.name(), ConcurrencyAutoscaler.Settings.of(
-                        autoScaling(s, AutoScalingConfiguration::minSize, 1), autoScaling(s, AutoScalingConfiguration::maxSize, 25),
-                        autoScaling(s, AutoScalingConfiguration::maxConcurrency, Route.DEFAULT_MAX_CONCURRENCY)), reconcilers.get(s.arn())))
+                        autoScaling(s, AutoScalingConfiguration::minSize, AutoScalingConfiguration.DEFAULT_MIN_SIZE), autoScaling(s, AutoScalingConfiguration::maxSize, AutoScalingConfiguration.DEFAULT_MAX_SIZE),
+                        autoScaling(s, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY)), reconcilers.get(s.arn())))
                 .toList());
     }
 
@@ -277,7 +277,7 @@ public final class ServiceActions implements AutoCloseable {
         return state.write(() -> {
             ServiceRecord s = state.service(arn);
             check(s, action);
-            ServiceRecord started = s.startOperation(new OperationRecord(ServiceLifecycle.operationOf(action), arn), Optional.empty());
+            ServiceRecord started = s.startOperation(OperationState.pending(ServiceLifecycle.operationOf(action), arn), Optional.empty());
             state.put(started);
             return started;
         });
@@ -289,7 +289,11 @@ public final class ServiceActions implements AutoCloseable {
 
     private void run(ServiceRecord s, OperationRecord op, DeploymentPipeline pipeline, String messageUntilServing) {
         String arn = s.arn();
-        runner.run(s.name(), op, log -> {
+        Runnable started = () -> state.writeEventually(() -> {
+            ServiceRecord current = state.service(arn);
+            state.put(current.withOperation(current.operation(op.id()).orElseThrow().inProgress()));
+        });
+        runner.run(s.name(), op, started, log -> {
             if (op.type() == OperationType.RESUME_SERVICE && s.revision().isEmpty()) {
                 throw new BuildFailedException("the service has no deployed revision to resume");
             }
@@ -302,11 +306,10 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     private void finish(ServiceRecord s, OperationRecord op, ServiceStatus after, Optional<String> failure) {
+        OperationStatus status = failure.isEmpty() ? OperationStatus.SUCCEEDED : OperationStatus.FAILED;
         if (after == ServiceStatus.DELETED) {
-            state.writeEventually(() -> {
-                state.services.remove(s.arn());
-                state.tags.forget(s.arn());
-            });
+            state.writeEventually(() -> state.remove(s.arn()));
+            op.abandon(status, null); // its record is gone with the service
             Optional.ofNullable(reconcilers.remove(s.arn())).ifPresent(ServiceReconciler::close);
             runtime.routing().forgetService(s.id());
             runtime.logs().closeService(s.name());
@@ -317,8 +320,8 @@ public final class ServiceActions implements AutoCloseable {
                     "Service " + s.name() + " failed to be created: see its deployment log.", LogSink.DISCARD);
         }
         state.writeEventually(() -> {
-            op.record(failure.isEmpty() ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure.orElse(null));
             ServiceRecord current = state.service(s.arn());
+            current = current.withOperation(current.operation(op.id()).orElseThrow().ended(status, failure.orElse(null)));
             if (failure.isPresent() && current.rollback().isPresent()) {
                 current = current.withSpec(current.rollback().get()); // a failed update changes nothing
             }
@@ -327,13 +330,15 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing) {
-        // asked before taking the lock: the reconciler's own thread may be waiting for it
         int current = Optional.ofNullable(reconcilers.get(arn)).map(r -> r.currentDesired().count()).orElse(0);
         return state.read(() -> {
             ServiceRecord s = state.service(arn);
-            Deployment.Access access = state.connections.usedBy(s.spec().source())
-                    .map(c -> new Deployment.Access(c.credential(), c.hostKeys(), () -> state.writeEventually(() -> { })))
-                    .orElse(Deployment.Access.NONE);
+            Deployment.Access access = state.connections().usedBy(s.spec().source()).map(c -> {
+                HostKeyPins pins = new HostKeyPins(c.hostKeys().snapshot());
+                String connection = c.connection().connectionArn();
+                return new Deployment.Access(c.credential(), pins,
+                        () -> state.writeEventually(() -> state.connections().pin(connection, pins.snapshot())));
+            }).orElse(Deployment.Access.NONE);
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides().apply(s.name()), runtime.workingTrees(),
                     runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
                     ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing),
@@ -345,23 +350,23 @@ public final class ServiceActions implements AutoCloseable {
         return reconcilers.computeIfAbsent(s.arn(), arn -> new ServiceReconciler(
                 new ServiceIdentity(runtime.controlPlaneId(), s.name(), s.id(), arn, s.host()), runtime.backend(),
                 runtime.routing(), runtime.logs(), runtime.probes(), runtime.timeouts(),
-                () -> state.read(() -> Optional.ofNullable(state.services.get(arn)).map(x -> x.spec().health())
+                () -> state.read(() -> state.find(arn).map(x -> x.spec().health())
                         .orElse(HealthCheckConfiguration.DEFAULT)),
-                () -> state.read(() -> Optional.ofNullable(state.services.get(arn))
-                        .map(x -> autoScaling(x, AutoScalingConfiguration::maxConcurrency, Route.DEFAULT_MAX_CONCURRENCY))
-                        .orElse(Route.DEFAULT_MAX_CONCURRENCY))));
+                () -> state.read(() -> state.find(arn)
+                        .map(x -> autoScaling(x, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY))
+                        .orElse(AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY))));
     }
 
     /** A number from the service's auto scaling configuration revision; called under the lock. */
     /** A new revision starts at the serving one's current size (at least MinSize), as App Runner keeps capacity. */
     private int startingSize(ServiceRecord s, int current) {
-        int min = autoScaling(s, c -> c.minSize(), 1);
+        int min = autoScaling(s, c -> c.minSize(), AutoScalingConfiguration.DEFAULT_MIN_SIZE);
         return Math.min(Math.max(min, current), autoScaling(s, c -> c.maxSize(), Math.max(min, current)));
     }
 
     private int autoScaling(ServiceRecord s, Function<AutoScalingConfiguration, Integer> field, int fallback) {
         String arn = s.spec().autoScalingArn();
-        return state.autoScaling.exists(arn) ? field.apply(state.autoScaling.describe(arn, a -> false)) : fallback;
+        return state.autoScaling().exists(arn) ? field.apply(state.autoScaling().describe(arn, a -> false)) : fallback;
     }
 
     private static String updating(ServiceRecord s) {
@@ -378,8 +383,8 @@ public final class ServiceActions implements AutoCloseable {
 
     /** The service as DescribeService shows it; called under the lock. */
     private Service describe(ServiceRecord s) {
-        AutoScalingConfigurationSummary asc = state.autoScaling.exists(s.spec().autoScalingArn())
-                ? state.autoScaling.describe(s.spec().autoScalingArn(), state.autoScalingInUse()).summary() : null;
+        AutoScalingConfigurationSummary asc = state.autoScaling().exists(s.spec().autoScalingArn())
+                ? state.autoScaling().describe(s.spec().autoScalingArn(), state.autoScalingInUse()).summary() : null;
         String url = routerPort == 80 || routerPort <= 0 ? s.host() : s.host() + ":" + routerPort;
         return new Service(s.name(), s.id(), s.arn(), url, s.createdAt(), s.updatedAt(), null, s.shownStatus(),
                 s.spec().source(), s.spec().instance(), s.encryption(), s.spec().health(), asc, s.spec().network(),

@@ -3,56 +3,74 @@ package dev.slipway.core.internal.control;
 import dev.slipway.core.model.EncryptionConfiguration;
 import dev.slipway.core.model.ServiceStatus;
 import dev.slipway.core.spi.PreparedRevision;
-import dev.slipway.core.store.ControlPlaneState.ServiceSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * A service as the registry keeps it: immutable, replaced whole on every change.
+ * A service as the registry keeps it: immutable, replaced whole on every change, saved as one document.
  *
  * @param maintenance starting again after a restart of Slipway: shown as OPERATION_IN_PROGRESS, as App Runner's
- *                    maintenance, and refusing actions until it serves
+ *                    maintenance, and refusing actions until it serves (not saved: a restart decides it anew)
  * @param rollback    the settings from before the update in progress, if one is (a crash mid-update restores them)
  * @param operations  newest first
  * @param revision    the revision serving, once a deployment succeeded
+ * @param tags        the service's tags
  */
 public record ServiceRecord(String name, String id, String arn, String host, Instant createdAt, Instant updatedAt,
                             ServiceStatus status, boolean maintenance, ServiceSpec spec,
                             EncryptionConfiguration encryption, Optional<ServiceSpec> rollback,
-                            List<OperationRecord> operations, Optional<PreparedRevision> revision) {
+                            List<OperationState> operations, Optional<PreparedRevision> revision,
+                            Map<String, String> tags) {
     public ServiceRecord {
         operations = List.copyOf(operations);
+        tags = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
     }
 
     /** The service with a new operation in progress (first in the list). */
-    ServiceRecord startOperation(OperationRecord op, Optional<ServiceSpec> rollbackTo) {
-        List<OperationRecord> ops = new ArrayList<>(operations);
+    ServiceRecord startOperation(OperationState op, Optional<ServiceSpec> rollbackTo) {
+        List<OperationState> ops = new ArrayList<>(operations);
         ops.add(0, op);
         return new ServiceRecord(name, id, arn, host, createdAt, Instant.now(), ServiceStatus.OPERATION_IN_PROGRESS,
-                maintenance, spec, encryption, rollbackTo, ops, revision);
+                maintenance, spec, encryption, rollbackTo, ops, revision, tags);
+    }
+
+    /** The service with {@code op} replacing the operation of the same id. */
+    ServiceRecord withOperation(OperationState op) {
+        return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
+                rollback, operations.stream().map(o -> o.id().equals(op.id()) ? op : o).toList(), revision, tags);
+    }
+
+    Optional<OperationState> operation(String operationId) {
+        return operations.stream().filter(o -> o.id().equals(operationId)).findFirst();
     }
 
     ServiceRecord withSpec(ServiceSpec next) {
         return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, next, encryption,
-                rollback, operations, revision);
+                rollback, operations, revision, tags);
     }
 
     /** The service once its operation ended: the status it leads to, no rollback kept. */
     ServiceRecord ended(ServiceStatus next) {
         return new ServiceRecord(name, id, arn, host, createdAt, Instant.now(), next, maintenance, spec, encryption,
-                Optional.empty(), operations, revision);
+                Optional.empty(), operations, revision, tags);
     }
 
     ServiceRecord withRevision(Optional<PreparedRevision> next) {
         return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
-                rollback, operations, next);
+                rollback, operations, next, tags);
     }
 
     ServiceRecord withMaintenance(boolean next) {
         return new ServiceRecord(name, id, arn, host, createdAt, Instant.now(), status, next, spec, encryption,
-                rollback, operations, revision);
+                rollback, operations, revision, tags);
+    }
+
+    ServiceRecord withTags(Map<String, String> next) {
+        return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
+                rollback, operations, revision, next);
     }
 
     /** The status DescribeService shows: maintenance counts as an operation in progress. */

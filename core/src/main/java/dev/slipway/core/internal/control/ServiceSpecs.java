@@ -16,7 +16,6 @@ import dev.slipway.core.model.SourceConfiguration;
 import dev.slipway.core.source.AppRunnerYaml;
 import dev.slipway.core.spi.BackendCapabilities;
 import dev.slipway.core.spi.Resources;
-import dev.slipway.core.store.ControlPlaneState.ServiceSpec;
 import dev.slipway.core.source.SourceFetcher;
 import java.nio.file.Path;
 import java.util.List;

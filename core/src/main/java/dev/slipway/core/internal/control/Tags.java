@@ -1,36 +1,55 @@
 package dev.slipway.core.internal.control;
 
 import dev.slipway.core.InvalidRequestException;
+import dev.slipway.core.internal.store.StoredTags;
 import dev.slipway.core.model.Tag;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** Tags of services, connections and auto scaling configurations. Not thread-safe: used under {@link ControlState}'s lock. */
+/**
+ * Tags of connections and auto scaling configurations (a service keeps its own in its record), and the rules every
+ * resource's tags follow. Not thread-safe: the writer changes its own copy, readers read a published one.
+ */
 final class Tags {
-    private final Map<String, Map<String, String>> byArn = new LinkedHashMap<>();
-
     /** As AWS: at most 50 tags per resource. */
     static final int MAX_PER_RESOURCE = 50;
 
+    private final Map<String, Map<String, String>> byArn = new LinkedHashMap<>();
+
+    /** {@code current} with {@code added} set (a key tagged again takes the new value); at most 50 in all. */
+    static Map<String, String> merged(String arn, Map<String, String> current, List<Tag> added) {
+        Map<String, String> merged = new LinkedHashMap<>(current);
+        if (added != null) {
+            added.forEach(tag -> merged.put(tag.key(), Objects.requireNonNullElse(tag.value(), "")));
+        }
+        if (merged.size() > MAX_PER_RESOURCE) {
+            throw new InvalidRequestException("A resource has at most " + MAX_PER_RESOURCE + " tags; " + arn + " would have "
+                    + merged.size() + ". Remove some with UntagResource first.");
+        }
+        return merged;
+    }
+
+    static Map<String, String> without(Map<String, String> current, List<String> keys) {
+        Map<String, String> left = new LinkedHashMap<>(current);
+        keys.forEach(left::remove);
+        return left;
+    }
+
+    static List<Tag> list(Map<String, String> tags) {
+        return tags.entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList();
+    }
+
     void add(String arn, List<Tag> tags) {
         if (tags != null) {
-            Map<String, String> merged = new LinkedHashMap<>(byArn.getOrDefault(arn, Map.of()));
-            tags.forEach(tag -> merged.put(tag.key(), ""));
-            if (merged.size() > MAX_PER_RESOURCE) {
-                throw new InvalidRequestException("A resource has at most " + MAX_PER_RESOURCE + " tags; " + arn + " would have "
-                        + merged.size() + ". Remove some with UntagResource first.");
-            }
-            Map<String, String> t = byArn.computeIfAbsent(arn, k -> new LinkedHashMap<>());
-            tags.forEach(tag -> t.put(tag.key(), Objects.requireNonNullElse(tag.value(), "")));
+            byArn.put(arn, merged(arn, byArn.getOrDefault(arn, Map.of()), tags));
         }
     }
 
     void remove(String arn, List<String> keys) {
-        Map<String, String> t = byArn.get(arn);
-        if (t != null) {
-            keys.forEach(t::remove);
+        if (byArn.containsKey(arn)) {
+            byArn.put(arn, without(byArn.get(arn), keys));
         }
     }
 
@@ -39,18 +58,18 @@ final class Tags {
     }
 
     List<Tag> of(String arn) {
-        return byArn.getOrDefault(arn, Map.of()).entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList();
+        return list(byArn.getOrDefault(arn, Map.of()));
     }
 
-    Map<String, Map<String, String>> export() {
+    StoredTags export() {
         Map<String, Map<String, String>> copy = new LinkedHashMap<>();
         byArn.forEach((arn, t) -> copy.put(arn, new LinkedHashMap<>(t)));
-        return copy;
+        return new StoredTags(copy);
     }
 
-    /** Replaces every tag with saved ones. */
-    void restore(Map<String, Map<String, String>> saved) {
+    /** Replaces every tag with stored ones. */
+    void restore(StoredTags stored) {
         byArn.clear();
-        saved.forEach((arn, t) -> byArn.put(arn, new LinkedHashMap<>(t)));
+        stored.byArn().forEach((arn, t) -> byArn.put(arn, new LinkedHashMap<>(t)));
     }
 }

@@ -1,4 +1,4 @@
-package dev.slipway.core.scaling;
+package dev.slipway.core.internal.control;
 
 import dev.slipway.core.InvalidRequestException;
 import dev.slipway.core.ResourceNotFoundException;
@@ -6,7 +6,7 @@ import dev.slipway.core.ServiceQuotaExceededException;
 import dev.slipway.core.internal.Arns;
 import dev.slipway.core.model.AutoScalingConfiguration;
 import dev.slipway.core.model.AutoScalingConfigurationStatus;
-import dev.slipway.core.store.ControlPlaneState;
+import dev.slipway.core.internal.store.StoredAutoScaling;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,13 +19,10 @@ import java.util.function.Predicate;
  * Named, revisioned auto scaling configurations (the guide's "Managing App Runner automatic scaling"): a name's
  * first revision is 1, the next ones count up; revisions cannot be changed, only added and deleted. The implicit
  * {@code DefaultConfiguration} revision 1 (MaxConcurrency 100, MinSize 1, MaxSize 25) is the default until
- * another name is made default. Not thread-safe: the control plane calls it under its lock.
+ * another name is made default. Not thread-safe: the writer changes its own copy, readers read a published one.
  */
 public final class AutoScalingConfigurations {
     public static final String DEFAULT_NAME = "DefaultConfiguration";
-    public static final int DEFAULT_MAX_CONCURRENCY = 100;
-    public static final int DEFAULT_MIN_SIZE = 1;
-    public static final int DEFAULT_MAX_SIZE = 25;
 
     private final Arns arns;
     private final int nameQuota;
@@ -68,15 +65,15 @@ public final class AutoScalingConfigurations {
         this.nameQuota = nameQuota;
         this.revisionQuota = revisionQuota;
         revisions.add(new Revision(DEFAULT_NAME, 1, arns.autoScalingConfiguration(DEFAULT_NAME, 1, newId()),
-                DEFAULT_MAX_CONCURRENCY, DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE));
+                AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY, AutoScalingConfiguration.DEFAULT_MIN_SIZE, AutoScalingConfiguration.DEFAULT_MAX_SIZE));
     }
 
     /** Adds a revision (revision 1 for a new name). Unset numbers take the defaults. */
     public AutoScalingConfiguration create(String name, Integer maxConcurrency, Integer minSize, Integer maxSize,
                                            Predicate<String> inUse) {
-        int mc = maxConcurrency != null ? maxConcurrency : DEFAULT_MAX_CONCURRENCY;
-        int min = minSize != null ? minSize : DEFAULT_MIN_SIZE;
-        int max = maxSize != null ? maxSize : DEFAULT_MAX_SIZE;
+        int mc = maxConcurrency != null ? maxConcurrency : AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY;
+        int min = minSize != null ? minSize : AutoScalingConfiguration.DEFAULT_MIN_SIZE;
+        int max = maxSize != null ? maxSize : AutoScalingConfiguration.DEFAULT_MAX_SIZE;
         if (min > max) {
             throw new InvalidRequestException("MinSize (" + min + ") must not be greater than MaxSize (" + max + ")");
         }
@@ -152,15 +149,15 @@ public final class AutoScalingConfigurations {
     }
 
     /** Every revision, deleted ones included, and the default name, for the state store. */
-    public ControlPlaneState.AutoScalingState export() {
-        return new ControlPlaneState.AutoScalingState(revisions.stream().map(r -> new ControlPlaneState.RevisionState(
+    public StoredAutoScaling export() {
+        return new StoredAutoScaling(revisions.stream().map(r -> new StoredAutoScaling.Revision(
                 r.name, r.number, r.arn, r.maxConcurrency, r.minSize, r.maxSize, r.createdAt, r.deletedAt)).toList(), defaultName);
     }
 
     /** Replaces every revision with stored ones. */
-    public void restore(ControlPlaneState.AutoScalingState state) {
+    public void restore(StoredAutoScaling state) {
         revisions.clear();
-        for (ControlPlaneState.RevisionState r : state.revisions()) {
+        for (StoredAutoScaling.Revision r : state.revisions()) {
             Revision revision = new Revision(r.name(), r.number(), r.arn(), r.maxConcurrency(), r.minSize(), r.maxSize(), r.createdAt());
             revision.deletedAt = r.deletedAt();
             revisions.add(revision);

@@ -1,0 +1,103 @@
+package dev.slipway.core.internal.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.internal.store.StateSchema;
+import dev.slipway.core.internal.store.StoredAutoScaling;
+import dev.slipway.core.internal.store.StoredConnections;
+import dev.slipway.core.internal.store.StoredService;
+import dev.slipway.core.internal.store.StoredTags;
+import dev.slipway.core.model.*;
+import dev.slipway.core.spi.PreparedRevision;
+import dev.slipway.core.spi.Resources;
+import dev.slipway.core.spi.RunConfiguration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The registry's records as stored documents ({@link StateSchema}) and back. */
+final class StateDocuments {
+    private StateDocuments() {
+    }
+
+    static String write(ServiceRecord s) {
+        return StateSchema.write(new StoredService(s.name(), s.id(), s.arn(), s.host(), s.createdAt(), s.updatedAt(),
+                s.status().name(), spec(s.spec()), tree(s.encryption()), s.rollback().map(StateDocuments::spec).orElse(null),
+                s.operations().stream().map(o -> new StoredService.Operation(o.id(), o.summary().type().name(),
+                        o.summary().status().name(), o.summary().targetArn(), o.summary().startedAt(), o.summary().endedAt(),
+                        o.summary().updatedAt(), o.failureReason().orElse(null))).toList(),
+                s.revision().map(StateDocuments::revision).orElse(null), s.tags()));
+    }
+
+    static ServiceRecord readService(String key, String json) {
+        StoredService s = StateSchema.read(key, json, StoredService.class);
+        try {
+            List<OperationState> operations = s.operations() == null ? List.of() : s.operations().stream()
+                    .map(o -> new OperationState(new OperationSummary(o.id(), OperationType.valueOf(o.type()),
+                            OperationStatus.valueOf(o.status()), o.targetArn(), o.startedAt(), o.endedAt(), o.updatedAt()),
+                            Optional.ofNullable(o.failureReason()))).toList();
+            return new ServiceRecord(s.name(), s.id(), s.arn(), s.host(), s.createdAt(), s.updatedAt(),
+                    ServiceStatus.valueOf(s.status()), false, spec(s.spec()), value(s.encryption(), EncryptionConfiguration.class),
+                    Optional.ofNullable(s.rollback()).map(StateDocuments::spec), operations,
+                    Optional.ofNullable(s.revision()).map(StateDocuments::revision), s.tags() == null ? Map.of() : s.tags());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalStateException("Slipway's stored state has a damaged document '" + key + "' (" + e
+                    + "); restore the state from a backup, or move it away to start empty", e);
+        }
+    }
+
+    static StoredConnections connections(String json) {
+        return StateSchema.read(StateSchema.CONNECTIONS, json, StoredConnections.class);
+    }
+
+    static StoredAutoScaling autoScaling(String json) {
+        return StateSchema.read(StateSchema.AUTO_SCALING, json, StoredAutoScaling.class);
+    }
+
+    static StoredTags tags(String json) {
+        return StateSchema.read(StateSchema.TAGS, json, StoredTags.class);
+    }
+
+    private static StoredService.Spec spec(ServiceSpec s) {
+        return new StoredService.Spec(tree(s.source()), tree(s.instance()), tree(s.health()), tree(s.network()),
+                tree(s.observability()), s.autoScalingArn());
+    }
+
+    private static ServiceSpec spec(StoredService.Spec s) {
+        return new ServiceSpec(value(s.source(), SourceConfiguration.class), value(s.instance(), InstanceConfiguration.class),
+                value(s.health(), HealthCheckConfiguration.class), value(s.network(), NetworkConfiguration.class),
+                value(s.observability(), ServiceObservabilityConfiguration.class), s.autoScalingArn());
+    }
+
+    private static StoredService.Revision revision(PreparedRevision r) {
+        RunConfiguration run = r.run();
+        return new StoredService.Revision(r.serviceId(), r.revisionId(), r.location(), r.attributes(),
+                run.startCommand().orElse(null), run.port(), run.portEnv().orElse(null), run.env(), run.secrets(),
+                run.resources().cpuUnits(), run.resources().memoryMiB());
+    }
+
+    private static PreparedRevision revision(StoredService.Revision r) {
+        return new PreparedRevision(r.serviceId(), r.revisionId(), r.location(), orEmpty(r.attributes()),
+                new RunConfiguration(Optional.ofNullable(r.startCommand()), r.port(), Optional.ofNullable(r.portEnv()),
+                        orEmpty(r.env()), orEmpty(r.secrets()), new Resources(r.cpuUnits(), r.memoryMiB())));
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+
+    private static JsonNode tree(Object value) {
+        return value == null ? null : StateSchema.MAPPER.valueToTree(value);
+    }
+
+    private static <T> T value(JsonNode tree, Class<T> type) {
+        if (tree == null || tree.isNull()) {
+            return null;
+        }
+        try {
+            return StateSchema.MAPPER.treeToValue(tree, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("its " + type.getSimpleName() + " cannot be read: " + e.getOriginalMessage(), e);
+        }
+    }
+}
