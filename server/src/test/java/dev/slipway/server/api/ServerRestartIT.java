@@ -57,9 +57,9 @@ class ServerRestartIT {
         String asc = aws.ok("create-auto-scaling-configuration", "--auto-scaling-configuration-name", "kept-config",
                 "--max-concurrency", "42").at("/AutoScalingConfiguration/AutoScalingConfigurationArn").asText();
         aws.ok("create-connection", "--connection-name", "kept-conn", "--provider-type", "GITHUB");
-        AwsCli.Result third = aws.apprunner("create-service", "--service-name", "third", "--source-configuration", source);
-        assertThat(third.errorCode()).as("--quota services=2").isEqualTo("ServiceQuotaExceededException");
-        assertThat(third.stderr()).contains("quota of 2 services");
+        AwsCli.Result overQuota = aws.apprunner("create-service", "--service-name", "third", "--source-configuration", source);
+        assertThat(overQuota.errorCode()).as("--quota services=2").isEqualTo("ServiceQuotaExceededException");
+        assertThat(overQuota.stderr()).contains("quota of 2 services");
         aws.ok("tag-resource", "--resource-arn", running, "--tags", "Key=owner,Value=ops");
         aws.awaitStatus(running, "RUNNING");
         aws.awaitStatus(paused, "RUNNING");
