@@ -48,7 +48,7 @@ public final class StateWritesBenchmark {
         }
         copies(state.resolve("state.db"), n - 1);
         try (Slipway slipway = open(state)) {
-            List<String> arns = slipway.listServices(new ListServicesRequest(null, 100)).serviceSummaryList().stream()
+            List<String> arns = slipway.listServices(new ListServicesRequest(100, null)).serviceSummaryList().stream()
                     .map(ServiceSummary::serviceArn).toList();
             slipway.resumeService(new ResumeServiceRequest(arn)).operation().awaitSuccess(Duration.ofMinutes(1));
             String any = arns.get(arns.size() - 1); // a copy, where there are copies
@@ -68,7 +68,7 @@ public final class StateWritesBenchmark {
             writer.join();
             report(n, "UpdateService (the call)", 12, i -> {
                 await(slipway, arn);
-                slipway.updateService(UpdateServiceRequest.builder().serviceArn(arn)
+                slipway.updateService(UpdateServiceRequest.builder(arn)
                         .instanceConfiguration(new InstanceConfiguration(i % 2 == 0 ? "512" : "1024", "2048", null)).build());
             }, () -> await(slipway, arn));
         }
