@@ -48,7 +48,7 @@ public final class StateWritesBenchmark {
         }
         copies(state.resolve("state.db"), n - 1);
         try (Slipway slipway = open(state)) {
-            List<String> arns = slipway.listServices(new ListServicesRequest(100, null)).serviceSummaryList().stream()
+            List<String> arns = slipway.listServices(new ListServicesRequest(20, null)).serviceSummaryList().stream()
                     .map(ServiceSummary::serviceArn).toList();
             slipway.resumeService(new ResumeServiceRequest(arn)).operation().awaitSuccess(Duration.ofMinutes(1));
             String any = arns.get(arns.size() - 1); // a copy, where there are copies

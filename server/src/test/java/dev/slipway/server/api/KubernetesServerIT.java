@@ -146,7 +146,11 @@ class KubernetesServerIT {
                         + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"exec httpd -f -p $PORT -h /www\"}},"
                         + "\"AutoDeploymentsEnabled\":false}").at("/Service/ServiceArn").asText();
         aws.awaitStatus(arn, "RUNNING");
-        assertThat(kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems()).hasSize(2);
+        assertThat(kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems())
+                .extracting(s -> s.getMetadata().getAnnotations().getOrDefault("slipway.dev/document", s.getMetadata().getName()))
+                .as("the control Secret, and one per document: the service, connections, auto scaling configurations, tags")
+                .containsExactlyInAnyOrder("slipway-state", "service/" + arn.substring(arn.lastIndexOf('/') + 1), "connections",
+                        "autoscaling", "tags");
 
         SlipwayJar second = SlipwayJar.start(keys, replica(tmp.resolve("second")));
         closeLater.add(second);
