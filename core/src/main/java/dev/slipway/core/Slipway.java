@@ -155,7 +155,10 @@ public final class Slipway implements AutoCloseable {
         return routingTable.snapshot();
     }
 
-    /** Sets a RUNNING service's instance count (MinSize sets it at each deployment); done once healthy and drained. */
+    /**
+     * Sets a service's instance count (MinSize sets it at each deployment), while it runs or a deployment rolls out (which
+     * carries on with this count); done once healthy and drained, failed if the service stops serving first.
+     */
     public CompletableFuture<Void> scaleTo(String serviceArn, int instances) {
         return services.scaleTo(serviceArn, instances).done();
     }

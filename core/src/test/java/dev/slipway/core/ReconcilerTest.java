@@ -18,6 +18,7 @@ import dev.slipway.core.testing.TestApps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,6 +97,26 @@ class ReconcilerTest {
                 .contains("failing at once");
         assertThat(endpoints()).containsExactly(serving);
         assertThat(fake.runningIds()).containsExactly(serving.instanceId());
+    }
+
+    /**
+     * A scale that lands while a deployment rolls out (as the autoscaler's, which read the service RUNNING just before):
+     * the count is merged into the rollout, which succeeds with it, and the scale completes with it.
+     */
+    @Test
+    void aScaleThatLandsDuringARolloutIsMergedIntoItAndFailsNothing() throws Exception {
+        fake.startLatch = new CountDownLatch(1);
+        var deployment = slipway.startDeployment(new StartDeploymentRequest(arn)).operation();
+        await().atMost(OP).until(() -> fake.startsWaiting.get() == 1); // the rollout's first instance is being started
+
+        var scaled = slipway.scaleTo(arn, 2);
+        fake.startLatch.countDown();
+
+        assertThat(deployment.await(OP).status()).hasToString("SUCCEEDED");
+        scaled.get(30, TimeUnit.SECONDS);
+        assertThat(endpoints()).hasSize(2);
+        assertThat(fake.runningIds()).hasSize(2).containsExactlyInAnyOrderElementsOf(endpoints().stream().map(Endpoint::instanceId).toList());
+        assertThat(slipway.logLines("fake-svc", "deployment/" + deployment.id())).noneMatch(l -> l.contains("superseded"));
     }
 
     private List<Endpoint> endpoints() {

@@ -45,6 +45,9 @@ public final class FakeBackend implements ComputeBackend {
     public volatile BackendCapabilities capabilities = new BackendCapabilities(true, true, false, false, false, false);
     /** What every build waits for before it ends (open unless a test closes it). */
     public volatile CountDownLatch prepareLatch = new CountDownLatch(0);
+    /** What every start waits for (open unless a test closes it); {@link #startsWaiting} counts the starts waiting. */
+    public volatile CountDownLatch startLatch = new CountDownLatch(0);
+    public final AtomicInteger startsWaiting = new AtomicInteger();
     /** Counts down when a request arrives. */
     public volatile CountDownLatch slowArrived = new CountDownLatch(1);
 
@@ -103,6 +106,14 @@ public final class FakeBackend implements ComputeBackend {
 
     @Override
     public InstanceHandle start(PreparedRevision revision, InstanceSpec spec, InstanceListener listener) {
+        startsWaiting.incrementAndGet();
+        try {
+            startLatch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            startsWaiting.decrementAndGet();
+        }
         starts.incrementAndGet();
         HttpServer server;
         try {

@@ -183,12 +183,13 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     /**
-     * Sets how many instances a running service has (the autoscaler's lever; today MinSize drives it). Returns the
-     * convergence to await: healthy once that many serve, drained once the surplus stopped.
+     * Sets how many instances a service has (the autoscaler's lever; MinSize sets it at each deployment): running, or
+     * while a deployment rolls out, which carries on with this count. Returns the convergence to await: healthy once
+     * that many serve, drained once the surplus stopped.
      */
     public Convergence scaleTo(String serviceArn, int instances) {
         ServiceRecord s = state.read(() -> state.service(serviceArn));
-        if (s.status() != ServiceStatus.RUNNING) {
+        if (s.status() != ServiceStatus.RUNNING && s.status() != ServiceStatus.OPERATION_IN_PROGRESS) {
             throw new dev.slipway.core.InvalidStateException("Cannot scale service " + s.name() + " while its status is " + s.status());
         }
         return reconcilers.get(serviceArn).scaleTo(instances);

@@ -52,6 +52,8 @@ public final class ServiceReconciler implements AutoCloseable {
     // confined to the loop thread
     private DesiredState desired = DesiredState.unavailable("");
     private Convergence convergence = new Convergence();
+    /** Scales not yet converged: they complete with whatever change the desired state holds (see {@link #scaleTo}). */
+    private final List<Convergence> scales = new ArrayList<>();
     private LogSink progress = LogSink.DISCARD;
     private final List<ObservedInstance> instances = new ArrayList<>();
     private long servingGeneration = -1;
@@ -84,8 +86,20 @@ public final class ServiceReconciler implements AutoCloseable {
                 messageUntilServing), progress);
     }
 
-    /** Changes the number of instances of the current generation, e.g. for the autoscaler. */
-    public Convergence scaleTo(int count) { return change(c -> desired = desired.withCount(count), LogSink.DISCARD); }
+    /**
+     * Changes how many instances serve (the autoscaler's lever). The count is one field of the desired state, merged
+     * into whatever change is under way: a rollout in progress carries on with the new count, and never fails for it.
+     * The returned convergence completes once the service serves with that count (or the count of a later change).
+     */
+    public Convergence scaleTo(int count) {
+        Convergence c = new Convergence();
+        loop.execute(() -> {
+            desired = desired.withCount(count);
+            scales.add(c);
+            reconcile();
+        });
+        return c;
+    }
 
     /** Goes back to an earlier desired state (a failed rollout's previous one): its instances are kept. */
     public Convergence converge(DesiredState next, LogSink progress) {
@@ -164,6 +178,7 @@ public final class ServiceReconciler implements AutoCloseable {
         List<ObservedInstance> all = call(() -> {
             closed = true;
             convergence.fail(new BuildFailedException("Slipway is stopping"));
+            scales.forEach(c -> c.fail(new BuildFailedException("Slipway is stopping")));
             List<ObservedInstance> copy = List.copyOf(instances);
             instances.clear();
             routing.put(id.host(), Optional.empty());
@@ -190,6 +205,8 @@ public final class ServiceReconciler implements AutoCloseable {
             if (instances.isEmpty()) {
                 convergence.complete();
             }
+            scales.forEach(c -> c.fail(new BuildFailedException("the service stopped serving (" + desired.mode() + ")")));
+            scales.clear();
             return;
         }
         List<ObservedInstance> current = live(i -> i.generation == desired.generation());
@@ -220,10 +237,18 @@ public final class ServiceReconciler implements AutoCloseable {
         retire(retiring);
         replaceMissing();
         if (healthy.size() >= desired.count()) {
-            convergence.healthy.complete(null);
-            convergence.switched.complete(null);
-            if (instances.stream().noneMatch(i -> i.generation != desired.generation() || i.state == State.STOPPING)) {
-                convergence.drained.complete(null);
+            boolean drained = instances.stream().noneMatch(i -> i.generation != desired.generation() || i.state == State.STOPPING);
+            List<Convergence> waiting = new ArrayList<>(scales);
+            waiting.add(convergence);
+            for (Convergence c : waiting) {
+                c.healthy.complete(null);
+                c.switched.complete(null);
+                if (drained) {
+                    c.drained.complete(null);
+                }
+            }
+            if (drained) {
+                scales.clear();
             }
         }
     }
