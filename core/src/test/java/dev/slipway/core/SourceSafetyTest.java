@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import static org.awaitility.Awaitility.await;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +56,25 @@ class SourceSafetyTest {
                     .contains("'Building the application").contains("did not finish within 1 s");
             slipway.deleteService(new DeleteServiceRequest(created.service().serviceArn())).operation().awaitSuccess(OP);
             FakeBackend.last.prepareLatch.countDown();
+        }
+    }
+
+    @Test
+    void aStepThatEndsAfterItsTimeoutLeavesNothingBehind() throws Exception {
+        Path app = tmp.resolve("app");
+        TestApps.writePythonGreeter(app, "Hello", "Jane");
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1)).withStep(Duration.ofSeconds(1));
+        try (Slipway slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(tmp.resolve("state")).timeouts(timeouts).build()) {
+            FakeBackend fake = FakeBackend.last;
+            fake.prepareLatch = new CountDownLatch(1);
+            fake.prepareIgnoresInterrupts = true; // stuck where interrupts do not reach, as a blocking read
+            CreateServiceResponse created = slipway.createService(create("late-svc", app));
+            assertThat(created.operation().await(OP).status()).isEqualTo(OperationStatus.FAILED);
+
+            fake.prepareLatch.countDown(); // the build ends after all, after the rollback
+            await().atMost(OP).until(() -> fake.built.size() == 1);
+            await().atMost(OP).until(() -> fake.discarded.containsAll(fake.built));
+            assertThat(fake.runningIds()).isEmpty();
         }
     }
 

@@ -45,6 +45,11 @@ public final class FakeBackend implements ComputeBackend {
     public volatile BackendCapabilities capabilities = new BackendCapabilities(true, true, false, false, false, false);
     /** What every build waits for before it ends (open unless a test closes it). */
     public volatile CountDownLatch prepareLatch = new CountDownLatch(0);
+    /** Whether builds wait for {@link #prepareLatch} through interrupts, as a build stuck in a blocking read does. */
+    public volatile boolean prepareIgnoresInterrupts;
+    /** Revisions discarded, and revisions built, by id. */
+    public final List<String> discarded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<String> built = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What every start waits for (open unless a test closes it); {@link #startsWaiting} counts the starts waiting. */
     public volatile CountDownLatch startLatch = new CountDownLatch(0);
     public final AtomicInteger startsWaiting = new AtomicInteger();
@@ -95,12 +100,18 @@ public final class FakeBackend implements ComputeBackend {
     @Override
     public PreparedRevision prepare(RevisionSpec spec, BuildListener listener) throws BuildFailedException {
         listener.progress("nothing to build", 1, 1);
-        try {
-            prepareLatch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BuildFailedException("build interrupted");
+        while (true) {
+            try {
+                prepareLatch.await();
+                break;
+            } catch (InterruptedException e) {
+                if (!prepareIgnoresInterrupts) {
+                    Thread.currentThread().interrupt();
+                    throw new BuildFailedException("build interrupted");
+                }
+            }
         }
+        built.add(spec.revisionId());
         return new PreparedRevision(spec.serviceId(), spec.revisionId(), "memory", Map.of(), spec.run());
     }
 
@@ -170,6 +181,7 @@ public final class FakeBackend implements ComputeBackend {
 
     @Override
     public void discard(PreparedRevision revision) {
+        discarded.add(revision.revisionId());
     }
 
     @Override

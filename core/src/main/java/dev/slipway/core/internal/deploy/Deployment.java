@@ -43,6 +43,7 @@ public final class Deployment {
     FetchedSource fetched;
     BuildPlan plan;
     PreparedRevision revision;
+    private boolean rolledBack;
     DesiredState previous;
     Convergence convergence;
 
@@ -68,8 +69,21 @@ public final class Deployment {
         return Optional.ofNullable(revision);
     }
 
+    /**
+     * The revision a build step made. A step that gave up (its timeout) may still end later, after the rollback: its
+     * revision is then discarded at once, so nothing it made outlives the deployment.
+     */
+    synchronized void built(PreparedRevision r) {
+        if (rolledBack) {
+            backend.discard(r);
+            throw new IllegalStateException("the deployment was rolled back before revision " + r.revisionId() + " was ready");
+        }
+        revision = r;
+    }
+
     /** After a failed step: the previous desired state comes back, and a new revision nobody serves is discarded. */
-    void rollBack() {
+    synchronized void rollBack() {
+        rolledBack = true;
         if (previous != null) {
             reconciler.converge(previous, log);
         }

@@ -26,6 +26,10 @@ public final class DeploymentPipeline {
     public static final DeploymentPipeline PAUSE = new DeploymentPipeline(List.of(DeploymentSteps.PAUSE));
     public static final DeploymentPipeline DELETE = new DeploymentPipeline(List.of(DeploymentSteps.DELETE));
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeploymentPipeline.class);
+    /** How long a step that timed out may take to end once interrupted (at most its own timeout). */
+    private static final java.time.Duration STEP_GRACE = java.time.Duration.ofSeconds(10);
+
     private final List<DeploymentStep> steps;
 
     public DeploymentPipeline(List<DeploymentStep> steps) {
@@ -54,7 +58,9 @@ public final class DeploymentPipeline {
 
     /**
      * Runs a step on a thread of its own and waits at most {@code timeouts.step}: a step stuck in something that does
-     * not answer to interrupts (a blocking read) still ends the operation, and its thread is interrupted and left.
+     * not answer to interrupts (a blocking read) still ends the operation. On timeout its thread is interrupted (which
+     * cancels a build) and awaited a little longer, so that it ends before the rollback reads what it wrote; one that
+     * still does not end is logged, and a revision it makes later is discarded ({@link Deployment#built}).
      */
     private static void runWithTimeout(DeploymentStep step, Deployment d) throws BuildFailedException {
         FutureTask<Void> task = new FutureTask<>(() -> {
@@ -68,6 +74,14 @@ public final class DeploymentPipeline {
             task.get(d.timeouts.step().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
+            try {
+                thread.join(Math.min(STEP_GRACE.toMillis(), d.timeouts.step().toMillis()));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.warn("'{}' did not end when interrupted; what it makes later is discarded", step.title(d));
+            }
             throw new BuildFailedException("'" + step.title(d) + "' did not finish within " + d.timeouts.step().toSeconds()
                     + " s (the step timeout), so the operation ends here");
         } catch (InterruptedException e) {

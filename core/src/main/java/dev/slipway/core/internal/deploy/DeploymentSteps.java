@@ -70,8 +70,8 @@ public final class DeploymentSteps {
         public void run(Deployment d) throws BuildFailedException {
             RunConfiguration run = new RunConfiguration(Optional.of(d.plan.startCommand()), d.plan.port(), d.plan.portEnv(),
                     d.plan.runEnv(), d.plan.runSecrets(), d.target.resources());
-            d.revision = d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
-                    new RevisionSource.Build(d.fetched.root(), d.plan), run), listener(d));
+            d.built(d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
+                    new RevisionSource.Build(d.fetched.root(), d.plan), run), listener(d)));
             d.log.line("Build succeeded" + d.fetched.commitId().map(c -> " for commit " + c).orElse(""));
         }
     };
@@ -99,8 +99,8 @@ public final class DeploymentSteps {
                 login = Optional.of(RegistryCredentials.forRole(d.target.registryCredentials(), auth.accessRoleArn()));
                 d.log.line("Pulling with the registry login of AccessRoleArn " + auth.accessRoleArn());
             }
-            d.revision = d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
-                    new RevisionSource.Image(image.imageIdentifier(), login), run), listener(d));
+            d.built(d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
+                    new RevisionSource.Image(image.imageIdentifier(), login), run), listener(d)));
             d.log.line("Image ready");
         }
     };
