@@ -1,5 +1,6 @@
 package dev.slipway.server;
 
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class SlipwayCli {
     public static void main(String[] args) {
+        // the command line is a program of its own, so it chooses: Netty's leak sampling costs every buffer of the router
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(new CommandLine(new SlipwayCli()).execute(args));
     }
 }

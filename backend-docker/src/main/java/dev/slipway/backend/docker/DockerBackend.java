@@ -1,5 +1,6 @@
 package dev.slipway.backend.docker;
 
+import dev.slipway.core.internal.Parallel;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -351,7 +352,7 @@ public final class DockerBackend implements ComputeBackend {
         } catch (IOException e) {
             // closing anyway
         }
-        List.copyOf(instances.values()).parallelStream().forEach(i -> stop(i, Duration.ofSeconds(5)));
+        Parallel.forEach("slipway-docker-stop", List.copyOf(instances.values()), i -> stop(i, Duration.ofSeconds(5)));
         try {
             docker.close();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.slipway.backend.k8s;
 
+import dev.slipway.core.internal.Parallel;
 import dev.slipway.backend.docker.DockerImageBuilder;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.model.HealthCheckConfiguration;
@@ -343,7 +344,7 @@ public final class KubernetesBackend implements ComputeBackend {
     @Override
     public void close() {
         closed = true;
-        List.copyOf(instances.values()).parallelStream().forEach(i -> stop(i, Duration.ofSeconds(5)));
+        Parallel.forEach("slipway-k8s-stop", List.copyOf(instances.values()), i -> stop(i, Duration.ofSeconds(5)));
         informer.close();
         readers.shutdownNow();
         timer.shutdownNow();

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.util.ResourceLeakDetector;
 import dev.slipway.core.routing.RoutingSnapshot;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -69,9 +68,6 @@ public final class NettyRouter implements RouterProvider.Router {
 
     /** As {@link #start(RoutingView, String, int, RouterTimeouts)}, on the transport asked for (see {@link Transport}). */
     static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, String transportName) {
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // its sampling costs every buffer; opt in with the property
-        }
         Transport transport = Transport.choose(transportName);
         NettyRouter router = new NettyRouter(transport, table, timeouts, host, port);
         transport.log(Transport.eventLoops());

@@ -1,5 +1,6 @@
 package dev.slipway.core.internal.control;
 
+import dev.slipway.core.internal.Parallel;
 import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.lifecycle.ServiceLifecycle;
 import dev.slipway.core.model.ServiceStatus;
@@ -51,7 +52,7 @@ public final class Recovery {
         List<AdoptedInstance> stale = adopted.stream().filter(a -> !keeps || !byArn.containsKey(a.spec().serviceArn())
                 || !byArn.get(a.spec().serviceArn()).revision().map(r -> r.revisionId().equals(a.spec().revisionId())).orElse(false))
                 .toList();
-        stale.parallelStream().forEach(a -> backend.stop(a.handle(), Duration.ofSeconds(5)));
+        Parallel.forEach("slipway-stop", stale, a -> backend.stop(a.handle(), Duration.ofSeconds(5)));
         stale.stream().filter(a -> byArn.containsKey(a.spec().serviceArn())).forEach(a -> actions.note(byArn.get(a.spec().serviceArn()),
                 "Instance " + a.spec().instanceId() + " left by the previous run of Slipway was stopped"));
         Map<String, List<AdoptedInstance>> byService = adopted.stream().filter(a -> !stale.contains(a))

@@ -1,5 +1,6 @@
 package dev.slipway.core.internal.control;
 
+import dev.slipway.core.internal.Parallel;
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.source.HostKeyPins;
@@ -269,7 +270,7 @@ public final class ServiceActions implements AutoCloseable {
     public void close() {
         state.close();
         runner.close();
-        reconcilers.values().parallelStream().forEach(ServiceReconciler::close);
+        Parallel.forEach("slipway-stop", List.copyOf(reconcilers.values()), ServiceReconciler::close);
     }
 
     // ---------------------------------------------------------------- helpers
