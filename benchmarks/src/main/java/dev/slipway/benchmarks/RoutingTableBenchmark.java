@@ -2,7 +2,7 @@ package dev.slipway.benchmarks;
 
 import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.routing.RoutingView;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.slipway.core.model.Connection;
 import dev.slipway.core.observe.LogListener;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.*;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;

@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.slipway.core.routing.Admission;
 import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;

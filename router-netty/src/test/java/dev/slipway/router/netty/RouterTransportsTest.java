@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.RouterTimeouts;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package dev.slipway.router.netty;
 
 import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

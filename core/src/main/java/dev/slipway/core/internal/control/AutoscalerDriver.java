@@ -3,7 +3,7 @@ package dev.slipway.core.internal.control;
 import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.observe.LogStreams;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.routing.ServiceConcurrency;
 import dev.slipway.core.scaling.ConcurrencyAutoscaler;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.slipway.core.internal.control;
 
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.RouterProvider;
 import dev.slipway.core.spi.RouterTimeouts;
 import java.time.Duration;

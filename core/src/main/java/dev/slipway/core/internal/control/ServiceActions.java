@@ -21,7 +21,7 @@ import dev.slipway.core.model.*;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.validation.ShapeValidator;
 import java.nio.file.Path;

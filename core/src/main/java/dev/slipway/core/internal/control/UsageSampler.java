@@ -3,7 +3,7 @@ package dev.slipway.core.internal.control;
 import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.InstanceHandle;
 import dev.slipway.core.spi.InstanceUsage;

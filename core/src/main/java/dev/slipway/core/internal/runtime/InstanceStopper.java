@@ -2,7 +2,7 @@ package dev.slipway.core.internal.runtime;
 
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.observe.LogSink;
-import dev.slipway.core.routing.RoutingTable;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

@@ -8,6 +8,7 @@ import dev.slipway.core.model.HealthCheckConfiguration;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.*;
+import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.*;
 import java.util.ArrayList;
 import java.util.List;

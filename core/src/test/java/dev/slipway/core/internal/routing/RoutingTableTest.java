@@ -1,4 +1,9 @@
-package dev.slipway.core.routing;
+package dev.slipway.core.internal.routing;
+
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingView;
+import dev.slipway.core.routing.ServiceConcurrency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,9 @@
-package dev.slipway.core.routing;
+package dev.slipway.core.internal.routing;
+
+import dev.slipway.core.routing.Admission;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingView;
+import dev.slipway.core.routing.ServiceConcurrency;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

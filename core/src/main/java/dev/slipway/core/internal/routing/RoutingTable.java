@@ -1,4 +1,11 @@
-package dev.slipway.core.routing;
+package dev.slipway.core.internal.routing;
+
+import dev.slipway.core.routing.Admission;
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingSnapshot;
+import dev.slipway.core.routing.RoutingView;
+import dev.slipway.core.routing.ServiceConcurrency;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,10 @@
-package dev.slipway.core.routing;
+package dev.slipway.core.internal.routing;
+
+import dev.slipway.core.routing.Admission;
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingView;
+import dev.slipway.core.routing.ServiceConcurrency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
