@@ -119,7 +119,7 @@ public final class ApiServer implements AutoCloseable {
         workers.shutdownNow();
     }
 
-    /** One request: authenticate, dispatch on a worker thread, answer. */
+    /** One request: authenticate, dispatch (a change on a worker thread, a Describe on the event loop), answer. */
     private static final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final ApiActions actions;
         private final SigV4Verifier verifier;
@@ -158,11 +158,21 @@ public final class ApiServer implements AutoCloseable {
             Map<String, String> headers = SigV4Verifier.headerMap(request.headers());
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            workers.execute(() -> {
+            Runnable answer = () -> {
                 FullHttpResponse response = handle(method, uri, headers, body);
                 HttpUtil.setKeepAlive(response, keepAlive);
                 ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-            });
+            };
+            if (readsOnly(headers.getOrDefault("x-amz-target", ""))) {
+                answer.run(); // a read never waits (it reads what the control plane published), so it needs no worker
+            } else {
+                workers.execute(answer); // a change waits for its save, which must not hold up this event loop
+            }
+        }
+
+        /** Describe and Get actions read one resource; lists (which copy and sort) and changes go to a worker. */
+        private static boolean readsOnly(String target) {
+            return target.startsWith(TARGET_PREFIX + "Describe");
         }
 
         private FullHttpResponse handle(String method, String uri, Map<String, String> headers, byte[] body) {

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs operations on their own threads: marks them in progress, writes their start and end to the service's events
+ * Runs operations on their own threads: writes their start and end to the service's events
  * and deployment log, turns a failure into the operation's reason, and hands the status the operation leads to
  * ({@link ServiceLifecycle#statusAfter}) to the caller before the operation is seen to end.
  */
@@ -45,7 +45,7 @@ final class OperationRunner implements AutoCloseable {
         this.logs = logs;
     }
 
-    void run(String serviceName, OperationRecord op, Runnable started, Body body, Ending ending) {
+    void run(String serviceName, OperationRecord op, Body body, Ending ending) {
         DeploymentLog log = new DeploymentLog(logs.sink(serviceName, "deployment/" + op.id()));
         op.logFrom(() -> logs.read(serviceName, "deployment/" + op.id()));
         LogSink events = logs.sink(serviceName, "events");
@@ -56,7 +56,6 @@ final class OperationRunner implements AutoCloseable {
             LOG.info("service {}: {} operation {} started", serviceName, op.type(), op.id());
             String failure = null;
             try {
-                started.run();
                 body.run(log);
             } catch (Exception e) {
                 failure = e instanceof BuildFailedException || e instanceof SlipwayException

@@ -9,20 +9,18 @@ import java.util.UUID;
 
 /** An operation as the registry keeps it: immutable, replaced in its service's record as it moves on. */
 record OperationState(OperationSummary summary, Optional<String> failureReason) {
-    static OperationState pending(OperationType type, String targetArn) {
+    /**
+     * A new operation, IN_PROGRESS at once: its thread starts as the action returns (one write per operation start,
+     * not two, and no start that a full disk could hold up).
+     */
+    static OperationState started(OperationType type, String targetArn) {
         Instant now = Instant.now();
-        return new OperationState(new OperationSummary(UUID.randomUUID().toString(), type, OperationStatus.PENDING,
+        return new OperationState(new OperationSummary(UUID.randomUUID().toString(), type, OperationStatus.IN_PROGRESS,
                 targetArn, now, null, now), Optional.empty());
     }
 
     String id() {
         return summary.id();
-    }
-
-    OperationState inProgress() {
-        OperationSummary s = summary;
-        return new OperationState(new OperationSummary(s.id(), s.type(), OperationStatus.IN_PROGRESS, s.targetArn(),
-                s.startedAt(), null, Instant.now()), failureReason);
     }
 
     /** The operation ended (a done one stays as it ended). */

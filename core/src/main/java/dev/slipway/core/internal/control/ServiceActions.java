@@ -87,7 +87,7 @@ public final class ServiceActions implements AutoCloseable {
             Instant now = Instant.now();
             ServiceRecord created = new ServiceRecord(r.serviceName(), id, arn, host, now, now, ServiceStatus.OPERATION_IN_PROGRESS,
                     false, ServiceSpecs.forCreate(r, asc), r.encryptionConfiguration(), Optional.empty(),
-                    List.of(OperationState.pending(OperationType.CREATE_SERVICE, arn)), Optional.empty(),
+                    List.of(OperationState.started(OperationType.CREATE_SERVICE, arn)), Optional.empty(),
                     Tags.merged(arn, Map.of(), r.tags()));
             state.put(created);
             return created;
@@ -130,7 +130,7 @@ public final class ServiceActions implements AutoCloseable {
             }
             boolean rebuild = !next.source().equals(s.spec().source()) || s.revision().isEmpty();
             // the previous settings are saved with the operation, so a crash mid-update rolls back at the next start
-            ServiceRecord updated = s.withSpec(next).startOperation(OperationState.pending(OperationType.UPDATE_SERVICE, s.arn()),
+            ServiceRecord updated = s.withSpec(next).startOperation(OperationState.started(OperationType.UPDATE_SERVICE, s.arn()),
                     Optional.of(s.spec()));
             state.put(updated);
             return new Started(updated, rebuild);
@@ -279,7 +279,7 @@ public final class ServiceActions implements AutoCloseable {
         return state.write(() -> {
             ServiceRecord s = state.service(arn);
             check(s, action);
-            ServiceRecord started = s.startOperation(OperationState.pending(ServiceLifecycle.operationOf(action), arn), Optional.empty());
+            ServiceRecord started = s.startOperation(OperationState.started(ServiceLifecycle.operationOf(action), arn), Optional.empty());
             state.put(started);
             return started;
         });
@@ -291,11 +291,7 @@ public final class ServiceActions implements AutoCloseable {
 
     private void run(ServiceRecord s, OperationRecord op, DeploymentPipeline pipeline, String messageUntilServing) {
         String arn = s.arn();
-        Runnable started = () -> state.writeEventually(() -> {
-            ServiceRecord current = state.service(arn);
-            state.put(current.withOperation(current.operation(op.id()).orElseThrow().inProgress()));
-        });
-        runner.run(s.name(), op, started, log -> {
+        runner.run(s.name(), op, log -> {
             if (op.type() == OperationType.RESUME_SERVICE && s.revision().isEmpty()) {
                 throw new BuildFailedException("the service has no deployed revision to resume");
             }
