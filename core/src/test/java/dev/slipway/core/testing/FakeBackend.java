@@ -161,6 +161,9 @@ public final class FakeBackend implements ComputeBackend {
     /** Makes a running instance exit with {@code code}, as a crash. */
     public void crash(String instanceId, int code) {
         Running r = running.remove(instanceId);
+        if (r == null) {
+            return; // stopped meanwhile
+        }
         r.server().stop(0);
         r.listener().onEvent(new InstanceEvent.Exited(instanceId, code, "exited with code " + code));
     }
