@@ -16,9 +16,8 @@ import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.RouterTimeouts;
-import dev.slipway.core.internal.store.LegacyStateFile;
+import dev.slipway.core.internal.store.StateDatabase;
 import dev.slipway.core.store.InMemoryStateStore;
-import dev.slipway.core.store.SqliteStateStore;
 import dev.slipway.core.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,9 +86,10 @@ public final class Slipway implements AutoCloseable {
         ComputeBackend loaded = null;
         RouterControl started = null;
         try {
-            loaded = Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
+            loaded = b.backendInstance != null ? b.backendInstance
+                    : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
             this.backend = loaded;
-            store = b.stateStore != null ? b.stateStore : b.durableState ? openStateDatabase(stateDir) : new InMemoryStateStore();
+            store = b.stateStore != null ? b.stateStore : b.durableState ? StateDatabase.open(stateDir) : new InMemoryStateStore();
             String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
@@ -120,18 +120,6 @@ public final class Slipway implements AutoCloseable {
             if (ownsDir) {
                 SourceFetcher.deleteTree(stateDir);
             }
-            throw e;
-        }
-    }
-
-    /** The state database of a state directory, with the state.json of an earlier Slipway taken in. */
-    private static StateStore openStateDatabase(Path stateDir) {
-        SqliteStateStore db = new SqliteStateStore(stateDir.resolve("state.db"));
-        try {
-            LegacyStateFile.moveInto(stateDir, db);
-            return db;
-        } catch (RuntimeException e) {
-            db.close();
             throw e;
         }
     }
@@ -327,6 +315,7 @@ public final class Slipway implements AutoCloseable {
     /** Configures a {@link Slipway}. */
     public static final class Builder {
         private String backend = "local";
+        private ComputeBackend backendInstance;
         private Path stateDir;
         private int routerPort = 9080;
         private String routerHost = "127.0.0.1";
@@ -349,7 +338,10 @@ public final class Slipway implements AutoCloseable {
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
 
         /** The compute backend by name: {@code local} (default). */
-        public Builder backend(String name) { this.backend = name; return this; }
+        public Builder backend(String name) { this.backend = name; this.backendInstance = null; return this; }
+
+        /** This compute backend (one of your own, or one a test keeps a hand on); {@link Slipway#close()} closes it. */
+        public Builder backend(ComputeBackend backend) { this.backendInstance = backend; return this; }
 
         /** Where logs, sources and workspaces go; by default a temporary directory deleted by close(). */
         public Builder stateDir(Path dir) { this.stateDir = dir; return this; }

@@ -22,10 +22,12 @@ class ApiRulesTest {
     Path tmp;
 
     private Slipway slipway;
+    private FakeBackend fake;
 
     @BeforeEach
     void start() {
-        slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(tmp.resolve("state"))
+        fake = new FakeBackend();
+        slipway = Slipway.builder().backend(fake).routerPort(-1).stateDir(tmp.resolve("state"))
                 .quotas(new Quotas(3, 2, 2, 3)).build();
     }
 
@@ -52,7 +54,7 @@ class ApiRulesTest {
 
     @Test
     void invalidRequestsAreRefusedAndCreateNothing() {
-        FakeBackend.last.capabilities = new BackendCapabilities(false, true, false, false, false, false);
+        fake.capabilities = new BackendCapabilities(false, true, false, false, false, false);
         assertThatThrownBy(() -> slipway.createService(missingSource("no")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at 'serviceName'");
         assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder().serviceName("image-svc")

@@ -49,8 +49,9 @@ class FullDiskTest {
         Path state = tmp.resolve("state");
         TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");
         String arn;
+        FakeBackend fake = new FakeBackend();
         try (SqliteStateStore db = new SqliteStateStore(disk.resolve("state.db"));
-             Slipway slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(state).stateStore(db).build()) {
+             Slipway slipway = Slipway.builder().backend(fake).routerPort(-1).stateDir(state).stateStore(db).build()) {
             CreateServiceResponse created = slipway.createService(create("kept"));
             created.operation().awaitSuccess(OP);
             arn = created.service().serviceArn();
@@ -69,7 +70,6 @@ class FullDiskTest {
             freeDisk();
             assertThat(slipway.createService(create("lost")).service().serviceName()).as("no 'already exists'").isEqualTo("lost");
 
-            FakeBackend fake = FakeBackend.last;
             fake.prepareLatch = new CountDownLatch(1);
             String op = slipway.startDeployment(new StartDeploymentRequest(arn)).operationId();
             fillDisk();

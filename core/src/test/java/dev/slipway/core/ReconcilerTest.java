@@ -39,9 +39,9 @@ class ReconcilerTest {
 
     @BeforeEach
     void createRunningService() throws Exception {
-        slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(tmp.resolve("state")).autoscaling(false)
+        fake = new FakeBackend();
+        slipway = Slipway.builder().backend(fake).routerPort(-1).stateDir(tmp.resolve("state")).autoscaling(false)
                 .timeouts(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1))).build();
-        fake = FakeBackend.last;
         TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");
         CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("fake-svc")
                 .sourceConfiguration(SourceConfiguration.of(new CodeRepository(tmp.resolve("app").toString(),

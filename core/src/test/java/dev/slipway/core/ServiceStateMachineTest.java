@@ -125,10 +125,10 @@ class ServiceStateMachineTest {
         }
 
         private void open() {
-            slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(dir.resolve("state")).stateStore(store)
+            fake = new FakeBackend();
+            slipway = Slipway.builder().backend(fake).routerPort(-1).stateDir(dir.resolve("state")).stateStore(store)
                     .autoscaling(false).timeouts(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1)))
                     .build();
-            fake = FakeBackend.last;
         }
 
         ServiceStatus status() {

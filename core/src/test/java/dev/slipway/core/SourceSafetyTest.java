@@ -47,15 +47,16 @@ class SourceSafetyTest {
         Path app = tmp.resolve("app");
         TestApps.writePythonGreeter(app, "Hello", "Jane");
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1)).withStep(Duration.ofSeconds(1));
-        try (Slipway slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(tmp.resolve("state")).timeouts(timeouts).build()) {
-            FakeBackend.last.prepareLatch = new CountDownLatch(1); // the build never ends
+        FakeBackend fake = new FakeBackend();
+        try (Slipway slipway = Slipway.builder().backend(fake).routerPort(-1).stateDir(tmp.resolve("state")).timeouts(timeouts).build()) {
+            fake.prepareLatch = new CountDownLatch(1); // the build never ends
             CreateServiceResponse created = slipway.createService(create("stuck-svc", app));
             OperationSummary result = created.operation().await(OP);
             assertThat(result.status()).isEqualTo(OperationStatus.FAILED);
             assertThat(created.operation().failureReason()).get().asString()
                     .contains("'Building the application").contains("did not finish within 1 s");
             slipway.deleteService(new DeleteServiceRequest(created.service().serviceArn())).operation().awaitSuccess(OP);
-            FakeBackend.last.prepareLatch.countDown();
+            fake.prepareLatch.countDown();
         }
     }
 
@@ -64,8 +65,8 @@ class SourceSafetyTest {
         Path app = tmp.resolve("app");
         TestApps.writePythonGreeter(app, "Hello", "Jane");
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1)).withStep(Duration.ofSeconds(1));
-        try (Slipway slipway = Slipway.builder().backend("fake").routerPort(-1).stateDir(tmp.resolve("state")).timeouts(timeouts).build()) {
-            FakeBackend fake = FakeBackend.last;
+        FakeBackend fake = new FakeBackend();
+        try (Slipway slipway = Slipway.builder().backend(fake).routerPort(-1).stateDir(tmp.resolve("state")).timeouts(timeouts).build()) {
             fake.prepareLatch = new CountDownLatch(1);
             fake.prepareIgnoresInterrupts = true; // stuck where interrupts do not reach, as a blocking read
             CreateServiceResponse created = slipway.createService(create("late-svc", app));

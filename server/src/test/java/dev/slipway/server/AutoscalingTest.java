@@ -32,8 +32,8 @@ class AutoscalingTest {
 
     @Test
     void heldRequestsScaleTheServiceOutToMaxSizeAndARedeploymentKeepsTheSize() throws Exception {
-        try (Slipway slipway = Slipway.builder().backend("fake").routerPort(0).stateDir(tmp.resolve("state")).build()) {
-            FakeBackend fake = FakeBackend.last;
+        FakeBackend fake = new FakeBackend();
+        try (Slipway slipway = Slipway.builder().backend(fake).routerPort(0).stateDir(tmp.resolve("state")).build()) {
             String asc = slipway.createAutoScalingConfiguration(new CreateAutoScalingConfigurationRequest("tiny", 1, 1, 4, null))
                     .autoScalingConfiguration().autoScalingConfigurationArn();
             TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");

@@ -29,9 +29,9 @@ class SlipwayCloseTest {
 
     @Test
     void aSlowRequestInFlightAcrossCloseCompletesWith200AndNothingIsAcceptedAfterwards() throws Exception {
-        Slipway slipway = Slipway.builder().backend("fake").routerPort(0).stateDir(tmp.resolve("state"))
+        FakeBackend fake = new FakeBackend();
+        Slipway slipway = Slipway.builder().backend(fake).routerPort(0).stateDir(tmp.resolve("state"))
                 .timeouts(new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(1))).build();
-        FakeBackend fake = FakeBackend.last;
         TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");
         CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("slow-svc")
                 .sourceConfiguration(SourceConfiguration.of(new CodeRepository(tmp.resolve("app").toString(),

@@ -31,9 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Tests crash instances and make starts fail to drive the reconciler. Registered as backend {@code fake}.
  */
 public final class FakeBackend implements ComputeBackend {
-    /** The last fake backend created, for tests that build a Slipway with {@code backend("fake")}. */
-    public static volatile FakeBackend last;
-
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     /** Instances started in this backend's life, stopped or not. */
     public final AtomicInteger starts = new AtomicInteger();
@@ -82,8 +79,7 @@ public final class FakeBackend implements ComputeBackend {
 
         @Override
         public ComputeBackend create(BackendContext context) {
-            last = new FakeBackend();
-            return last;
+            return new FakeBackend();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.slipway.core.internal.store;
 
+import dev.slipway.core.store.SqliteStateStore;
 import dev.slipway.core.store.StateCommit;
 import dev.slipway.core.store.StateStore;
 import java.io.IOException;
@@ -13,18 +14,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state file of Slipway before schema version 3 ({@code <state-dir>/state.json}, the whole state as one JSON
- * document): taken into the store as it is, in its own schema version (the control plane then migrates it), and kept
- * beside as {@code state.json.migrated} for whoever wants to go back to an older Slipway.
+ * The state database of a state directory ({@code <state-dir>/state.db}), with the state file of a Slipway before
+ * schema version 3 ({@code <state-dir>/state.json}, the whole state as one JSON document) taken in as it is, in its
+ * own schema version (the control plane then migrates it), and kept beside as {@code state.json.migrated} for whoever
+ * wants to go back to an older Slipway.
  */
-public final class LegacyStateFile {
-    private static final Logger LOG = LoggerFactory.getLogger(LegacyStateFile.class);
+public final class StateDatabase {
+    private static final Logger LOG = LoggerFactory.getLogger(StateDatabase.class);
 
-    private LegacyStateFile() {
+    private StateDatabase() {
+    }
+
+    /** Opens {@code <stateDir>/state.db}, taking in the {@code state.json} of an earlier Slipway there. */
+    public static StateStore open(Path stateDir) {
+        SqliteStateStore db = new SqliteStateStore(stateDir.resolve("state.db"));
+        try {
+            moveInto(stateDir, db);
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** Moves {@code <stateDir>/state.json}, if there is one, into {@code store} (unless the store holds a state already). */
-    public static void moveInto(Path stateDir, StateStore store) {
+    static void moveInto(Path stateDir, StateStore store) {
         Path file = stateDir.resolve("state.json");
         if (!Files.exists(file)) {
             return;
