@@ -206,6 +206,9 @@ public final class ControlState {
         if (before != null) {
             arnsByName.remove(before.name(), arn);
             autoScalingUse.computeIfPresent(before.spec().autoScalingArn(), (k, n) -> n > 1 ? n - 1 : null);
+            if (next == null) { // its operations' handles go with it (its last one was ended by who deleted it)
+                before.operations().forEach(op -> operations.remove(op.id()));
+            }
         }
         if (next != null) {
             arnsByName.put(next.name(), arn);

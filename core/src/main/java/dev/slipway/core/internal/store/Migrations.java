@@ -35,10 +35,12 @@ public final class Migrations {
             throw new IllegalStateException("The stored state has schema version " + version + ", which no Slipway wrote");
         }
         ObjectNode whole = parse(stored.documents().get(StateSchema.WHOLE_STATE));
-        if (version == 1) {
-            whole = v1ToV2(whole);
+        try {
+            return v2ToV3(version == 1 ? v1ToV2(whole) : whole);
+        } catch (RuntimeException e) { // a field of an unexpected kind
+            throw new IllegalStateException("Slipway's stored state (schema version " + version + ") cannot be migrated ("
+                    + e + "); restore it from a backup, or move it away to start empty", e);
         }
-        return v2ToV3(whole);
     }
 
     /** Version 1 revisions did not carry their run configuration: they cannot be started again, so they are dropped. */
@@ -69,7 +71,7 @@ public final class Migrations {
             service.set("rollback", s.path("rollback").isMissingNode() ? NullNode.instance : s.get("rollback"));
             ArrayNode operations = service.putArray("operations");
             for (JsonNode o : array(s, "operations")) {
-                ObjectNode op = ((ObjectNode) o.path("summary")).deepCopy();
+                ObjectNode op = (ObjectNode) o.get("summary").deepCopy();
                 op.remove("done");
                 op.set("failureReason", o.path("failureReason").isMissingNode() ? NullNode.instance : o.get("failureReason"));
                 operations.add(op);
