@@ -70,7 +70,7 @@ public final class StateWritesBenchmark {
             report(n, "DescribeService, tags saved", 20000, i -> slipway.describeService(new DescribeServiceRequest(random.apply(i))));
             writing.set(false);
             writer.join();
-            report(n, "UpdateService (the call)", 12, i -> {
+            report(n, "UpdateService (the call)", 30, i -> {
                 await(slipway, arn);
                 slipway.updateService(UpdateServiceRequest.builder(arn)
                         .instanceConfiguration(new InstanceConfiguration(i % 2 == 0 ? "512" : "1024", "2048", null)).build());
@@ -83,7 +83,7 @@ public final class StateWritesBenchmark {
                         "{\"ServiceArn\":\"" + random.apply(i) + "\"}")));
                 report(n, "API: TagResource", 1000, i -> ok(api.post("AppRunner.TagResource", "{\"ResourceArn\":\""
                         + random.apply(i) + "\",\"Tags\":[{\"Key\":\"k" + (i % 40) + "\",\"Value\":\"v" + i + "\"}]}")));
-                report(n, "API: UpdateService (the call)", 12, i -> {
+                report(n, "API: UpdateService (the call)", 30, i -> {
                     await(slipway, arn);
                     ok(api.post("AppRunner.UpdateService", "{\"ServiceArn\":\"" + arn + "\",\"InstanceConfiguration\":{\"Cpu\":\""
                             + (i % 2 == 0 ? "512" : "1024") + "\",\"Memory\":\"2048\"}}"));
@@ -120,14 +120,19 @@ public final class StateWritesBenchmark {
         }
     }
 
+    /**
+     * Waits for the service to be RUNNING again after an update, then half a second more: the update's previous
+     * instance drains and stops meanwhile, so its stopping is not timed with the next call.
+     */
     private static void await(Slipway slipway, String arn) {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (slipway.describeService(new DescribeServiceRequest(arn)).service().status() != ServiceStatus.RUNNING) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the service did not become RUNNING");
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
+        java.util.concurrent.locks.LockSupport.parkNanos(500_000_000);
     }
 
     interface Call {
@@ -140,7 +145,7 @@ public final class StateWritesBenchmark {
 
     /** Times {@code calls} calls (after as many unmeasured ones, for the JIT), running {@code between} untimed after each. */
     private static void report(int n, String name, int calls, Call call, Runnable between) throws Exception {
-        int warm = Math.min(calls, 2000);
+        int warm = Math.max(calls, 2000);
         for (int i = 0; i < warm && calls > 100; i++) {
             call.run(i);
         }
