@@ -30,9 +30,14 @@ import java.util.function.IntFunction;
  * Usage: bench/state-writes.sh [counts...]
  */
 public final class StateWritesBenchmark {
+    /** The backend instances run on: {@code local} (processes), or {@code fake} (no process: the control plane's own part). */
+    private static String backend = "local";
+
     public static void main(String[] args) throws Exception {
         Path app = Path.of(args[0]).toAbsolutePath();
+        backend = System.getProperty("backend", "local");
         int[] counts = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {1, 1000, 10000};
+        System.out.println("backend " + backend);
         System.out.printf("%-8s %-28s %8s %8s %8s %8s%n", "services", "call", "calls", "p50 us", "p99 us", "max us");
         for (int n : counts) {
             run(app, n);
@@ -70,8 +75,8 @@ public final class StateWritesBenchmark {
             report(n, "DescribeService, tags saved", 20000, i -> slipway.describeService(new DescribeServiceRequest(random.apply(i))));
             writing.set(false);
             writer.join();
+            await(slipway, arn);
             report(n, "UpdateService (the call)", 30, i -> {
-                await(slipway, arn);
                 slipway.updateService(UpdateServiceRequest.builder(arn)
                         .instanceConfiguration(new InstanceConfiguration(i % 2 == 0 ? "512" : "1024", "2048", null)).build());
             }, () -> await(slipway, arn));
@@ -79,12 +84,11 @@ public final class StateWritesBenchmark {
             ApiCredentials keys = new ApiCredentials("AKIDSLIPWAYBENCH0001", "bench-secret-key-0123456789abcdefghij", Optional.empty());
             try (ApiServer server = ApiServer.start(slipway, keys, "127.0.0.1", 0);
                  RawApiClient api = new RawApiClient(server.port(), keys, slipway.region())) {
-                report(n, "API: DescribeService", 3000, i -> ok(api.post("AppRunner.DescribeService",
+                report(n, "API: DescribeService", 10000, i -> ok(api.post("AppRunner.DescribeService",
                         "{\"ServiceArn\":\"" + random.apply(i) + "\"}")));
                 report(n, "API: TagResource", 1000, i -> ok(api.post("AppRunner.TagResource", "{\"ResourceArn\":\""
                         + random.apply(i) + "\",\"Tags\":[{\"Key\":\"k" + (i % 40) + "\",\"Value\":\"v" + i + "\"}]}")));
                 report(n, "API: UpdateService (the call)", 30, i -> {
-                    await(slipway, arn);
                     ok(api.post("AppRunner.UpdateService", "{\"ServiceArn\":\"" + arn + "\",\"InstanceConfiguration\":{\"Cpu\":\""
                             + (i % 2 == 0 ? "512" : "1024") + "\",\"Memory\":\"2048\"}}"));
                 }, () -> await(slipway, arn));
@@ -100,7 +104,8 @@ public final class StateWritesBenchmark {
     }
 
     private static Slipway open(Path state) {
-        return Slipway.builder().stateDir(state).durableState(true).routerPort(0).autoscaling(false).deployWorkingTrees(true).build();
+        return Slipway.builder().backend(backend).stateDir(state).durableState(true).routerPort(0).autoscaling(false)
+                .deployWorkingTrees(true).build();
     }
 
     /** {@code n} more paused services: copies of the first one's document, with their own names and ids. */

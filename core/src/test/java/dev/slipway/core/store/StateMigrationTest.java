@@ -46,7 +46,8 @@ class StateMigrationTest {
         try (SqliteStateStore db = new SqliteStateStore(state.resolve("state.db"))) {
             assertThat(db.load().orElseThrow().schemaVersion()).isEqualTo(3);
             assertThat(db.load().orElseThrow().documents()).doesNotContainKey("state")
-                    .containsKeys("service/35335502ae6140a89683aa36b72f3591", "connections", "autoscaling", "tags");
+                    .containsKeys("service/35335502ae6140a89683aa36b72f3591", "connections", "autoscaling", "tags",
+                            "operation/35335502ae6140a89683aa36b72f3591/2bffc8fa-3a33-49aa-beb0-6f229ad46e61");
         }
         try (Slipway again = open()) {
             assertEverythingIsThere(again);

@@ -141,15 +141,18 @@ class KubernetesServerIT {
         closeLater.add(first);
         Matcher ports = first.awaitLine(LISTENING, Duration.ofMinutes(1));
         AwsCli aws = AwsCli.withKeys(Integer.parseInt(ports.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
-        String arn = aws.ok("create-service", "--service-name", "kept", "--source-configuration",
+        com.fasterxml.jackson.databind.JsonNode created = aws.ok("create-service", "--service-name", "kept", "--source-configuration",
                 "{\"ImageRepository\":{\"ImageIdentifier\":\"" + ECR + "/team/page:1\",\"ImageRepositoryType\":\"ECR\","
                         + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"exec httpd -f -p $PORT -h /www\"}},"
-                        + "\"AutoDeploymentsEnabled\":false}").at("/Service/ServiceArn").asText();
+                        + "\"AutoDeploymentsEnabled\":false}");
+        String arn = created.at("/Service/ServiceArn").asText();
+        String createdOperation = created.get("OperationId").asText();
         aws.awaitStatus(arn, "RUNNING");
         assertThat(kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems())
                 .extracting(s -> s.getMetadata().getAnnotations().getOrDefault("slipway.dev/document", s.getMetadata().getName()))
-                .as("the control Secret, and one per document: the service, connections, auto scaling configurations, tags")
-                .containsExactlyInAnyOrder("slipway-state", "service/" + arn.substring(arn.lastIndexOf('/') + 1), "connections",
+                .as("the control Secret, and one per document: the service, its operation, connections, configurations, tags")
+                .containsExactlyInAnyOrder("slipway-state", "service/" + arn.substring(arn.lastIndexOf('/') + 1),
+                        "operation/" + arn.substring(arn.lastIndexOf('/') + 1) + "/" + createdOperation, "connections",
                         "autoscaling", "tags");
 
         SlipwayJar second = SlipwayJar.start(keys, replica(tmp.resolve("second")));
@@ -173,7 +176,7 @@ class KubernetesServerIT {
         aws2.ok("delete-service", "--service-arn", arn);
         await().atMost(Duration.ofMinutes(1)).until(() -> pods().isEmpty() && kube.secrets().inNamespace("team")
                 .withLabel("slipway.dev/state", "slipway").list().getItems().stream().map(x -> x.getMetadata().getAnnotations())
-                .noneMatch(a -> a != null && a.getOrDefault("slipway.dev/document", "").startsWith("service/")));
+                .noneMatch(a -> a != null && a.getOrDefault("slipway.dev/document", "").matches("(service|operation)/.*")));
         assertThat(cluster.verbsUsed()).as("what Slipway asked the API server for, against deploy/kubernetes/role.yaml")
                 .contains("coordination.k8s.io/leases patch").isSubsetOf(dev.slipway.server.KubernetesManifestsTest.roleGrants());
     }

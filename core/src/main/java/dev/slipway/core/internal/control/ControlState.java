@@ -12,6 +12,7 @@ import dev.slipway.core.store.StateStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each service's record is published on its own (a reader sees a whole record, old or new); the shared parts
  * (connections, auto scaling configurations, their tags) are published together. They are few (quotas of tens), so a
- * change of them copies them; a change of a service copies nothing else.
+ * change of them copies them; a change of a service copies nothing else, and saves the service's document and the
+ * operations that moved on, not its whole history.
  */
 public final class ControlState {
     private static final Logger LOG = LoggerFactory.getLogger(ControlState.class);
@@ -98,15 +100,7 @@ public final class ControlState {
             }
             Map<String, String> puts = new LinkedHashMap<>();
             Set<String> deletes = new HashSet<>();
-            staged.forEach((arn, s) -> {
-                ServiceRecord before = services.get(arn);
-                String key = StateSchema.serviceKey((s != null ? s : before).id());
-                if (s == null) {
-                    deletes.add(key);
-                } else {
-                    puts.put(key, StateDocuments.write(s));
-                }
-            });
+            staged.forEach((arn, s) -> documents(services.get(arn), s, puts, deletes));
             Map<String, String> shared = sharedTouched ? working.documents() : savedShared;
             shared.forEach((key, json) -> {
                 if (!json.equals(savedShared.get(key))) {
@@ -132,6 +126,32 @@ public final class ControlState {
             staged.clear();
             return result;
         }
+    }
+
+    /**
+     * The documents a service's change writes and deletes: its own document if more than its operations changed, and
+     * each operation that is new or moved on (not the service's whole history).
+     */
+    private static void documents(ServiceRecord before, ServiceRecord after, Map<String, String> puts, Set<String> deletes) {
+        String id = (after != null ? after : before).id();
+        if (after == null) {
+            deletes.add(StateSchema.serviceKey(id));
+            before.operations().forEach(op -> deletes.add(StateSchema.operationKey(id, op.id())));
+            return;
+        }
+        if (before == null || !before.withOperations(after.operations()).equals(after)) {
+            puts.put(StateSchema.serviceKey(id), StateDocuments.write(after));
+        }
+        Map<String, OperationState> old = new HashMap<>();
+        if (before != null) {
+            before.operations().forEach(op -> old.put(op.id(), op));
+        }
+        for (OperationState op : after.operations()) {
+            if (!op.equals(old.remove(op.id()))) {
+                puts.put(StateSchema.operationKey(id, op.id()), StateDocuments.write(op));
+            }
+        }
+        old.keySet().forEach(gone -> deletes.add(StateSchema.operationKey(id, gone)));
     }
 
     void write(Runnable change) {

@@ -11,6 +11,8 @@ import dev.slipway.core.internal.store.StateSchema;
 import dev.slipway.core.model.OperationStatus;
 import dev.slipway.core.store.StateCommit;
 import dev.slipway.core.store.StoredState;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import dev.slipway.core.store.StateStore;
@@ -96,8 +98,18 @@ public final class Recovery {
         Optional.ofNullable(documents.get(StateSchema.CONNECTIONS)).map(StateDocuments::connections).ifPresent(shared.connections()::restore);
         Optional.ofNullable(documents.get(StateSchema.AUTO_SCALING)).map(StateDocuments::autoScaling).ifPresent(shared.autoScaling()::restore);
         Optional.ofNullable(documents.get(StateSchema.TAGS)).map(StateDocuments::tags).ifPresent(shared.tags()::restore);
+        Map<String, List<OperationState>> operations = new HashMap<>();
+        documents.forEach((key, json) -> {
+            if (StateSchema.isOperationKey(key)) {
+                operations.computeIfAbsent(StateSchema.serviceIdOfOperation(key), id -> new ArrayList<>())
+                        .add(StateDocuments.readOperation(key, json));
+            }
+        });
+        operations.values().forEach(ops -> ops.sort(Comparator.comparing((OperationState o) -> o.summary().startedAt()).reversed()
+                .thenComparing(OperationState::id)));
         List<ServiceRecord> saved = documents.entrySet().stream().filter(e -> StateSchema.isServiceKey(e.getKey()))
-                .map(e -> StateDocuments.readService(e.getKey(), e.getValue())).toList();
+                .map(e -> StateDocuments.readService(e.getKey(), e.getValue(),
+                        operations.getOrDefault(e.getKey().substring(e.getKey().indexOf('/') + 1), List.of()))).toList();
         List<ServiceRecord> unchanged = new ArrayList<>();
         List<ServiceRecord> interrupted = new ArrayList<>();
         for (ServiceRecord s : saved) {

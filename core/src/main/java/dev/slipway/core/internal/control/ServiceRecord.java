@@ -43,6 +43,11 @@ public record ServiceRecord(String name, String id, String arn, String host, Ins
                 rollback, operations.stream().map(o -> o.id().equals(op.id()) ? op : o).toList(), revision, tags);
     }
 
+    ServiceRecord withOperations(List<OperationState> next) {
+        return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
+                rollback, next, revision, tags);
+    }
+
     Optional<OperationState> operation(String operationId) {
         return operations.stream().filter(o -> o.id().equals(operationId)).findFirst();
     }

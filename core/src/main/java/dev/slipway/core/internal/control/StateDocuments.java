@@ -23,19 +23,31 @@ final class StateDocuments {
     static String write(ServiceRecord s) {
         return StateSchema.write(new StoredService(s.name(), s.id(), s.arn(), s.host(), s.createdAt(), s.updatedAt(),
                 s.status().name(), spec(s.spec()), tree(s.encryption()), s.rollback().map(StateDocuments::spec).orElse(null),
-                s.operations().stream().map(o -> new StoredService.Operation(o.id(), o.summary().type().name(),
-                        o.summary().status().name(), o.summary().targetArn(), o.summary().startedAt(), o.summary().endedAt(),
-                        o.summary().updatedAt(), o.failureReason().orElse(null))).toList(),
                 s.revision().map(StateDocuments::revision).orElse(null), s.tags()));
     }
 
-    static ServiceRecord readService(String key, String json) {
+    static String write(OperationState o) {
+        return StateSchema.write(new StoredService.Operation(o.id(), o.summary().type().name(), o.summary().status().name(),
+                o.summary().targetArn(), o.summary().startedAt(), o.summary().endedAt(), o.summary().updatedAt(),
+                o.failureReason().orElse(null)));
+    }
+
+    static OperationState readOperation(String key, String json) {
+        StoredService.Operation o = StateSchema.read(key, json, StoredService.Operation.class);
+        try {
+            return new OperationState(new OperationSummary(o.id(), OperationType.valueOf(o.type()),
+                    OperationStatus.valueOf(o.status()), o.targetArn(), o.startedAt(), o.endedAt(), o.updatedAt()),
+                    Optional.ofNullable(o.failureReason()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalStateException("Slipway's stored state has a damaged document '" + key + "' (" + e
+                    + "); restore the state from a backup, or move it away to start empty", e);
+        }
+    }
+
+    /** A service read back, with its operations (newest first). */
+    static ServiceRecord readService(String key, String json, List<OperationState> operations) {
         StoredService s = StateSchema.read(key, json, StoredService.class);
         try {
-            List<OperationState> operations = s.operations() == null ? List.of() : s.operations().stream()
-                    .map(o -> new OperationState(new OperationSummary(o.id(), OperationType.valueOf(o.type()),
-                            OperationStatus.valueOf(o.status()), o.targetArn(), o.startedAt(), o.endedAt(), o.updatedAt()),
-                            Optional.ofNullable(o.failureReason()))).toList();
             return new ServiceRecord(s.name(), s.id(), s.arn(), s.host(), s.createdAt(), s.updatedAt(),
                     ServiceStatus.valueOf(s.status()), false, spec(s.spec()), value(s.encryption(), EncryptionConfiguration.class),
                     Optional.ofNullable(s.rollback()).map(StateDocuments::spec), operations,

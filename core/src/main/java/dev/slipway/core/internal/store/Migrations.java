@@ -54,7 +54,10 @@ public final class Migrations {
         return whole;
     }
 
-    /** Version 2 (one state.json of the public records) becomes a document per service, connections, configurations, tags. */
+    /**
+     * Version 2 (one state.json of the public records) becomes a document per service and per operation, and one each
+     * for connections, configurations and tags.
+     */
     static Map<String, String> v2ToV3(ObjectNode whole) {
         ObjectNode tags = whole.has("tags") && whole.get("tags").isObject() ? (ObjectNode) whole.get("tags") : JSON.objectNode();
         Map<String, String> documents = new LinkedHashMap<>();
@@ -69,12 +72,11 @@ public final class Migrations {
             }
             service.set("spec", spec);
             service.set("rollback", s.path("rollback").isMissingNode() ? NullNode.instance : s.get("rollback"));
-            ArrayNode operations = service.putArray("operations");
             for (JsonNode o : array(s, "operations")) {
                 ObjectNode op = (ObjectNode) o.get("summary").deepCopy();
                 op.remove("done");
                 op.set("failureReason", o.path("failureReason").isMissingNode() ? NullNode.instance : o.get("failureReason"));
-                operations.add(op);
+                documents.put(StateSchema.operationKey(s.path("id").asText(), op.path("id").asText()), op.toString());
             }
             JsonNode r = s.path("revision");
             if (r.isObject()) {

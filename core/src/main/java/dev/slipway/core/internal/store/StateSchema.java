@@ -11,7 +11,8 @@ import java.io.UncheckedIOException;
 /**
  * The stored state's schema: its version, the documents' keys, and how they are written (JSON, dates as ISO 8601,
  * fields a newer Slipway added ignored). Versions: 1 and 2 were one JSON document of the whole state (state.json);
- * 3 is a document per service plus one each for connections, auto scaling configurations and other tags.
+ * 3 is a document per service and per operation, plus one each for connections, auto scaling configurations and
+ * other tags.
  */
 public final class StateSchema {
     /** The version this Slipway writes; {@link Migrations} brings every earlier one to it. */
@@ -22,6 +23,7 @@ public final class StateSchema {
     public static final String AUTO_SCALING = "autoscaling";
     public static final String TAGS = "tags";
     private static final String SERVICE_PREFIX = "service/";
+    private static final String OPERATION_PREFIX = "operation/";
 
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule()).registerModule(new Jdk8Module())
@@ -37,6 +39,19 @@ public final class StateSchema {
 
     public static boolean isServiceKey(String key) {
         return key.startsWith(SERVICE_PREFIX);
+    }
+
+    public static String operationKey(String serviceId, String operationId) {
+        return OPERATION_PREFIX + serviceId + "/" + operationId;
+    }
+
+    public static boolean isOperationKey(String key) {
+        return key.startsWith(OPERATION_PREFIX);
+    }
+
+    /** The id of the service an operation's document belongs to. */
+    public static String serviceIdOfOperation(String key) {
+        return key.substring(OPERATION_PREFIX.length(), key.indexOf('/', OPERATION_PREFIX.length()));
     }
 
     public static String write(Object document) {

@@ -2,28 +2,28 @@ package dev.slipway.core.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 /**
- * A service as stored (document {@code service/<id>}), schema version {@link StateSchema#VERSION}. Slipway's own
+ * A service as stored (document {@code service/<id>}; each of its operations is a document of its own,
+ * {@code operation/<service-id>/<operation-id>}, so a change writes only what changed), schema version
+ * {@link StateSchema#VERSION}. Slipway's own
  * record: the configuration shapes inside are kept as the App Runner model's JSON (their names are the 2020-05-15
  * model's, which AWS does not change incompatibly), everything else is spelled out here, so a change to a public Java
  * record is not a change of the stored format.
  *
  * @param rollback   the settings from before an update in progress, if one is
- * @param operations newest first
  * @param revision   the revision serving, once a deployment succeeded
  */
 public record StoredService(String name, String id, String arn, String host, Instant createdAt, Instant updatedAt,
-                            String status, Spec spec, JsonNode encryption, Spec rollback, List<Operation> operations,
-                            Revision revision, Map<String, String> tags) {
+                            String status, Spec spec, JsonNode encryption, Spec rollback, Revision revision,
+                            Map<String, String> tags) {
     /** The settings UpdateService can change. */
     public record Spec(JsonNode source, JsonNode instance, JsonNode health, JsonNode network, JsonNode observability,
                        String autoScalingArn) {
     }
 
-    /** An operation of the service. */
+    /** An operation of a service (document {@code operation/<service-id>/<operation-id>}). */
     public record Operation(String id, String type, String status, String targetArn, Instant startedAt,
                             Instant endedAt, Instant updatedAt, String failureReason) {
     }
