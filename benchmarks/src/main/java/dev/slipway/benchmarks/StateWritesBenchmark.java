@@ -126,8 +126,8 @@ public final class StateWritesBenchmark {
     }
 
     /**
-     * Waits for the service to be RUNNING again after an update, then half a second more: the update's previous
-     * instance drains and stops meanwhile, so its stopping is not timed with the next call.
+     * Waits for the service to be RUNNING again after an update, then {@code -Dquiet} ms more (500 by default): the
+     * update's previous instance drains and stops meanwhile, so its stopping is not timed with the next call.
      */
     private static void await(Slipway slipway, String arn) {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
@@ -137,7 +137,7 @@ public final class StateWritesBenchmark {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(500_000_000);
+        java.util.concurrent.locks.LockSupport.parkNanos(Long.getLong("quiet", 500) * 1_000_000);
     }
 
     interface Call {
@@ -148,11 +148,15 @@ public final class StateWritesBenchmark {
         report(n, name, calls, call, () -> { });
     }
 
-    /** Times {@code calls} calls (after as many unmeasured ones, for the JIT), running {@code between} untimed after each. */
+    /**
+     * Times {@code calls} calls after as many unmeasured ones (at least 2,000; 40 of the slow ones), for the JIT, running
+     * {@code between} untimed after each.
+     */
     private static void report(int n, String name, int calls, Call call, Runnable between) throws Exception {
-        int warm = Math.max(calls, 2000);
-        for (int i = 0; i < warm && calls > 100; i++) {
+        int warm = calls > 100 ? Math.max(calls, 2000) : 40;
+        for (int i = 0; i < warm; i++) {
             call.run(i);
+            between.run();
         }
         long[] nanos = new long[calls];
         for (int i = 0; i < calls; i++) {
