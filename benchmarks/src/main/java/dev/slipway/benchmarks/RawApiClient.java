@@ -1,5 +1,6 @@
 package dev.slipway.benchmarks;
 
+import dev.slipway.server.api.ApiClient;
 import dev.slipway.server.api.ApiCredentials;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -8,28 +9,20 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
- * The API server's own latency, without a client library's: requests signed with the AWS SDK's SigV4 signer, written
- * on one kept-alive socket, the response read by its Content-Length.
+ * The API server's own latency, without a client library's: requests signed as {@link ApiClient} signs them (the AWS
+ * SDK's SigV4 signer), written on one kept-alive socket, the response read by its Content-Length.
  */
 final class RawApiClient implements AutoCloseable {
-    private final URI endpoint;
-    private final ApiCredentials keys;
-    private final String region;
+    private final ApiClient signer;
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
 
     RawApiClient(int port, ApiCredentials keys, String region) throws IOException {
-        this.endpoint = URI.create("http://127.0.0.1:" + port + "/");
-        this.keys = keys;
-        this.region = region;
+        this.signer = new ApiClient(URI.create("http://127.0.0.1:" + port + "/"), keys, region);
         this.socket = new Socket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
         this.out = socket.getOutputStream();
@@ -39,13 +32,7 @@ final class RawApiClient implements AutoCloseable {
     /** POSTs {@code body} with {@code X-Amz-Target: target}; returns the response's status line. */
     String post(String target, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-                .putHeader("Content-Type", "application/x-amz-json-1.0").putHeader("X-Amz-Target", target).build();
-        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(keys.accessKeyId(), keys.secretAccessKey()))
-                .request(request).payload(ContentStreamProvider.fromByteArray(bytes))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "apprunner")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)).request();
+        SdkHttpRequest signed = signer.sign(target, bytes);
         StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\n");
         signed.forEachHeader((name, values) -> values.forEach(v -> head.append(name).append(": ").append(v).append("\r\n")));
         head.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");

@@ -29,19 +29,24 @@ public final class ApiClient {
     /** POSTs {@code body} with {@code X-Amz-Target: target}; returns the response as it came. */
     public HttpResponse<String> post(String target, String body) throws IOException, InterruptedException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-                .putHeader("Content-Type", "application/x-amz-json-1.0").putHeader("X-Amz-Target", target).build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(credentials.accessKeyId(), credentials.secretAccessKey()))
-                .request(request).payload(ContentStreamProvider.fromByteArray(bytes))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SigV4Verifier.SERVICE)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        signed.request().forEachHeader((name, values) -> {
+        sign(target, bytes).forEachHeader((name, values) -> {
             if (!name.equalsIgnoreCase("host")) { // HttpClient sets the same Host itself
                 values.forEach(v -> b.header(name, v));
             }
         });
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The request {@link #post} sends, signed (SigV4), with every header it carries, Host included. */
+    public SdkHttpRequest sign(String target, byte[] body) {
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
+                .putHeader("Content-Type", "application/x-amz-json-1.0").putHeader("X-Amz-Target", target).build();
+        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create(credentials.accessKeyId(), credentials.secretAccessKey()))
+                .request(request).payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SigV4Verifier.SERVICE)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        return signed.request();
     }
 }
