@@ -21,7 +21,7 @@ import java.util.UUID;
 
 /**
  * Connections to source code providers and what their handshakes gave (a token or an SSH key, and pinned SSH host
- * keys). Not thread-safe: used under {@link ControlState}'s lock.
+ * keys). Not thread-safe: the writer changes its own copy, readers read a published one.
  */
 final class Connections {
     /** A connection, its handshake secret, and its pinned host keys (which a fetch may add to). */

@@ -355,13 +355,13 @@ public final class ServiceActions implements AutoCloseable {
                         .orElse(AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY))));
     }
 
-    /** A number from the service's auto scaling configuration revision; called under the lock. */
     /** A new revision starts at the serving one's current size (at least MinSize), as App Runner keeps capacity. */
     private int startingSize(ServiceRecord s, int current) {
         int min = autoScaling(s, c -> c.minSize(), AutoScalingConfiguration.DEFAULT_MIN_SIZE);
         return Math.min(Math.max(min, current), autoScaling(s, c -> c.maxSize(), Math.max(min, current)));
     }
 
+    /** A number from the service's auto scaling configuration revision, or {@code fallback} if it is gone. */
     private int autoScaling(ServiceRecord s, Function<AutoScalingConfiguration, Integer> field, int fallback) {
         String arn = s.spec().autoScalingArn();
         return state.autoScaling().exists(arn) ? field.apply(state.autoScaling().describe(arn, a -> false)) : fallback;
@@ -379,7 +379,7 @@ public final class ServiceActions implements AutoCloseable {
         return state.read(() -> describe(state.service(arn)));
     }
 
-    /** The service as DescribeService shows it; called under the lock. */
+    /** The service as DescribeService shows it, from the published records. */
     private Service describe(ServiceRecord s) {
         AutoScalingConfigurationSummary asc = state.autoScaling().exists(s.spec().autoScalingArn())
                 ? state.autoScaling().describe(s.spec().autoScalingArn(), state.autoScalingInUse()).summary() : null;
