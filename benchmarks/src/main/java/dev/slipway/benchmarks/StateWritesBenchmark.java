@@ -60,6 +60,7 @@ public final class StateWritesBenchmark {
             List<String> arns = slipway.listServices(new ListServicesRequest(20, null)).serviceSummaryList().stream()
                     .map(ServiceSummary::serviceArn).toList();
             slipway.resumeService(new ResumeServiceRequest(arn)).operation().awaitSuccess(Duration.ofMinutes(1));
+            System.out.printf("%-8d %-28s %8d threads in this JVM after the start%n", n, "(threads)", Thread.activeCount());
             String any = arns.get(arns.size() - 1); // a copy, where there are copies
             IntFunction<String> random = i -> i % 2 == 0 ? arn : any;
             report(n, "TagResource", 2000, i -> slipway.tagResource(new TagResourceRequest(random.apply(i),

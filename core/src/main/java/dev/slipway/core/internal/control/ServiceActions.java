@@ -53,6 +53,7 @@ public final class ServiceActions implements AutoCloseable {
     private final Runtime runtime;
     private final OperationRunner runner;
     private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
+    private final ServiceReconciler.Threads reconcilerThreads = ServiceReconciler.Threads.start();
     private volatile int routerPort;
 
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
@@ -271,6 +272,7 @@ public final class ServiceActions implements AutoCloseable {
         state.close();
         runner.close();
         Parallel.forEach("slipway-stop", List.copyOf(reconcilers.values()), ServiceReconciler::close);
+        reconcilerThreads.close();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -352,7 +354,7 @@ public final class ServiceActions implements AutoCloseable {
                         .orElse(HealthCheckConfiguration.DEFAULT)),
                 () -> state.read(() -> state.find(arn)
                         .map(x -> autoScaling(x, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY))
-                        .orElse(AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY))));
+                        .orElse(AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY)), reconcilerThreads));
     }
 
     /** A new revision starts at the serving one's current size (at least MinSize), as App Runner keeps capacity. */

@@ -3,7 +3,6 @@ package dev.slipway.core.internal.runtime;
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.model.HealthCheckConfiguration;
 import dev.slipway.core.model.HealthCheckProtocol;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
  */
 final class HealthWatch {
     private final HealthProbes probes;
-    private final ScheduledExecutorService loop;
+    private final SerialLoop loop;
     private final Supplier<HealthCheckConfiguration> healthCheck;
     private final Timeouts timeouts;
     private final boolean platformChecks;
@@ -32,7 +31,7 @@ final class HealthWatch {
      * @param unhealthy a healthy instance failed its checks (with why)
      * @param tooSlow   a starting instance missed its startup deadline (with why)
      */
-    HealthWatch(HealthProbes probes, ScheduledExecutorService loop, Supplier<HealthCheckConfiguration> healthCheck,
+    HealthWatch(HealthProbes probes, SerialLoop loop, Supplier<HealthCheckConfiguration> healthCheck,
                 Timeouts timeouts, boolean platformChecks, Predicate<ObservedInstance> watching,
                 Consumer<ObservedInstance> healthy, BiConsumer<ObservedInstance, String> unhealthy,
                 BiConsumer<ObservedInstance, String> tooSlow) {

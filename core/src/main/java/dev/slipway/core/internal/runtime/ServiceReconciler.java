@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Converges one service's instances to its {@link DesiredState}, on its own thread ({@code slipway-reconciler-<name>}):
+ * Converges one service's instances to its {@link DesiredState}, on its own loop ({@code slipway-reconciler-<name>}; a
+ * {@link SerialLoop} on threads all services share, so an idle service holds no thread):
  * starts and stops instances, health-checks them (unless the platform does), publishes the healthy ones as the
  * service's route, and replaces crashed or unhealthy ones with exponential backoff for as long as the service exists.
  *
@@ -45,7 +47,7 @@ public final class ServiceReconciler implements AutoCloseable {
     private final Timeouts timeouts;
     private final Supplier<HealthCheckConfiguration> healthCheck;
     private final IntSupplier maxConcurrency;
-    private final ScheduledExecutorService loop;
+    private final SerialLoop loop;
     private final InstanceStopper stopper;
     private final HealthWatch health;
     private final AtomicLong generations = new AtomicLong();
@@ -63,9 +65,23 @@ public final class ServiceReconciler implements AutoCloseable {
     private boolean retryScheduled;
     private boolean closed;
 
+    /** The threads every service's reconciler shares: one pool that runs their work, one timer that hands it over. */
+    public record Threads(ExecutorService work, ScheduledExecutorService timer) implements AutoCloseable {
+        public static Threads start() {
+            ExecutorService work = Executors.newCachedThreadPool(HealthProbes.named("slipway-reconciler"));
+            return new Threads(work, Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-reconciler-timer")));
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+            work.shutdownNow();
+        }
+    }
+
     public ServiceReconciler(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                              HealthProbes probes, Timeouts timeouts, Supplier<HealthCheckConfiguration> healthCheck,
-                             IntSupplier maxConcurrency) {
+                             IntSupplier maxConcurrency, Threads threads) {
         this.id = id;
         this.backend = backend;
         this.routing = routing;
@@ -74,7 +90,7 @@ public final class ServiceReconciler implements AutoCloseable {
         this.timeouts = timeouts;
         this.healthCheck = healthCheck;
         this.maxConcurrency = maxConcurrency;
-        this.loop = Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-reconciler-" + id.serviceName()));
+        this.loop = new SerialLoop("slipway-reconciler-" + id.serviceName(), threads.work(), threads.timer());
         this.stopper = new InstanceStopper(id.serviceName(), backend, routing, timeouts);
         this.health = new HealthWatch(probes, loop, healthCheck, timeouts, backend.capabilities().platformHealthChecks(),
                 i -> !closed && instances.contains(i) && i.state != State.STOPPING, this::becameHealthy, this::replace,
