@@ -26,7 +26,7 @@ final class SerialLoop implements Executor {
     private volatile boolean shutdown;
 
     /**
-     * @param threads runs the work (shared; grows while many services have work at once)
+     * @param threads runs the work (shared by every service)
      * @param timer   only hands delayed work over when it is due (shared)
      */
     SerialLoop(String name, Executor threads, ScheduledExecutorService timer) {
