@@ -14,6 +14,7 @@ import dev.slipway.core.internal.runtime.Convergence;
 import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.internal.runtime.ServiceIdentity;
+import dev.slipway.core.internal.runtime.ReconcilerThreads;
 import dev.slipway.core.internal.runtime.ServiceReconciler;
 import dev.slipway.core.lifecycle.ServiceAction;
 import dev.slipway.core.lifecycle.ServiceLifecycle;
@@ -53,7 +54,7 @@ public final class ServiceActions implements AutoCloseable {
     private final Runtime runtime;
     private final OperationRunner runner;
     private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
-    private final ServiceReconciler.Threads reconcilerThreads = ServiceReconciler.Threads.start();
+    private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
     private volatile int routerPort;
 
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */

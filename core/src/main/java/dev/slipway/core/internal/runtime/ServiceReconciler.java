@@ -15,11 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -67,31 +62,9 @@ public final class ServiceReconciler implements AutoCloseable {
     private boolean retryScheduled;
     private boolean closed;
 
-    /**
-     * The threads every service's reconciler shares: a pool of at most 64 that runs their work (so a restart of 10,000
-     * services is not 10,000 threads), and one timer that hands delayed work over.
-     */
-    public record Threads(ExecutorService work, ScheduledExecutorService timer) implements AutoCloseable {
-        /** At most this many services' work runs at once (a backend's start may block); idle threads end after 30 s. */
-        static final int MAX_THREADS = 64;
-
-        public static Threads start() {
-            ThreadPoolExecutor work = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), HealthProbes.named("slipway-reconciler"));
-            work.allowCoreThreadTimeOut(true);
-            return new Threads(work, Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-reconciler-timer")));
-        }
-
-        @Override
-        public void close() {
-            timer.shutdownNow();
-            work.shutdownNow();
-        }
-    }
-
     public ServiceReconciler(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                              HealthProbes probes, Timeouts timeouts, Supplier<HealthCheckConfiguration> healthCheck,
-                             IntSupplier maxConcurrency, Threads threads) {
+                             IntSupplier maxConcurrency, ReconcilerThreads threads) {
         this.id = id;
         this.backend = backend;
         this.routing = routing;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Many services' loops on shared threads: each runs its work in order and one piece at a time; a closed one drops it. */
 class SerialLoopTest {
-    private final ServiceReconciler.Threads threads = ServiceReconciler.Threads.start();
+    private final ReconcilerThreads threads = ReconcilerThreads.start();
 
     @AfterEach
     void close() {
