@@ -149,7 +149,7 @@ public final class Slipway implements AutoCloseable {
      * carries on with this count); done once healthy and drained, failed if the service stops serving first.
      */
     public CompletableFuture<Void> scaleTo(String serviceArn, int instances) {
-        return services.scaleTo(serviceArn, instances).done();
+        return services.scaleTo(serviceArn, instances);
     }
 
     /** The lines of a log stream of a service: {@code events}, {@code deployment/<operation-id>}, {@code instance/<id>}. */

@@ -50,7 +50,7 @@ final class AutoscalerDriver implements AutoCloseable {
                         old != null && old.settings().equals(s.settings()) ? old : new ConcurrencyAutoscaler(s.settings()));
                 ServiceConcurrency concurrency = routing.sampleConcurrency(s.id());
                 autoscaler.record(now, concurrency.peak());
-                DesiredState desired = s.reconciler().currentDesired();
+                DesiredState desired = s.reconciler().status().desired();
                 if (desired.mode() != DesiredState.Mode.SERVING || desired.revision().isEmpty()) {
                     continue;
                 }
@@ -61,7 +61,7 @@ final class AutoscalerDriver implements AutoCloseable {
                             + (autoscaler.panicking() ? ", panic mode" : "") + ")";
                     logs.sink(s.name(), "events").line(line);
                     LOG.info("service {}: {}", s.name(), line);
-                    s.reconciler().scaleTo(want);
+                    s.reconciler().scaleTo(want, desired.generation()); // dropped if a deployment came meanwhile
                 }
             }
         } catch (RuntimeException e) {

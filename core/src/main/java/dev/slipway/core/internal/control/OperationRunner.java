@@ -10,14 +10,20 @@ import dev.slipway.core.model.ServiceStatus;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs operations on their own threads: writes their start and end to the service's events
+ * Runs operations: starts each on a thread of its own (where its blocking steps run; waiting for the reconciler holds
+ * no thread), writes their start and end to the service's events
  * and deployment log, turns a failure into the operation's reason, and hands the status the operation leads to
  * ({@link ServiceLifecycle#statusAfter}) to the caller before the operation is seen to end.
  */
@@ -26,7 +32,7 @@ final class OperationRunner implements AutoCloseable {
 
     /** The work of an operation. */
     interface Body {
-        void run(DeploymentLog log) throws Exception;
+        CompletionStage<Void> run(DeploymentLog log) throws Exception;
     }
 
     /** Records the end of an operation (new status, saved state) before awaiting callers see it. */
@@ -40,6 +46,14 @@ final class OperationRunner implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The operation threads; once they are stopped (close), what is left runs where it is (an operation's end). */
+    private final Executor work = r -> {
+        try {
+            threads.execute(r);
+        } catch (RejectedExecutionException closed) {
+            r.run();
+        }
+    };
 
     OperationRunner(LogStreams logs) {
         this.logs = logs;
@@ -54,34 +68,51 @@ final class OperationRunner implements AutoCloseable {
             events.line(op.type() + " operation " + op.id() + " started");
             log.line(op.type() + " " + op.id() + " started for service " + serviceName);
             LOG.info("service {}: {} operation {} started", serviceName, op.type(), op.id());
-            String failure = null;
+            CompletableFuture<Void> done;
             try {
-                body.run(log);
+                done = body.run(log).toCompletableFuture();
             } catch (Exception e) {
-                failure = e instanceof BuildFailedException || e instanceof SlipwayException
-                        ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-                if (!(e instanceof BuildFailedException)) {
-                    LOG.error("service {}: {} operation {} failed", serviceName, op.type(), op.id(), e);
-                }
+                done = CompletableFuture.failedFuture(e);
             }
-            ServiceStatus after = ServiceLifecycle.statusAfter(op.type(), failure == null);
-            if (failure == null) {
-                log.line(op.type() + " completed successfully. Service status is " + after);
-            } else {
-                log.line(op.type() + " failed: " + failure);
-                if (after == ServiceStatus.RUNNING && op.type() != OperationType.CREATE_SERVICE) {
-                    log.line("The previous revision keeps serving.");
-                }
-            }
-            events.line(op.type() + " operation " + op.id() + (failure == null ? " succeeded" : " failed")
-                    + "; service status is " + after);
-            LOG.info("service {}: {} operation {} {}", serviceName, op.type(), op.id(), failure == null ? "succeeded" : "failed: " + failure);
-            try {
-                ending.end(after, Optional.ofNullable(failure));
-            } finally {
-                op.abandon(failure == null ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure); // if no saved record ended it
-            }
+            done.whenCompleteAsync((ok, e) -> end(serviceName, op, log, events, e == null ? null : unwrap(e), ending), work);
         });
+    }
+
+    /** Where blocking work of operations runs. */
+    Executor work() {
+        return work;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private void end(String serviceName, OperationRecord op, DeploymentLog log, LogSink events, Throwable e, Ending ending) {
+        String failure = null;
+        if (e != null) {
+            failure = e instanceof BuildFailedException || e instanceof SlipwayException
+                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!(e instanceof BuildFailedException)) {
+                LOG.error("service {}: {} operation {} failed", serviceName, op.type(), op.id(), e);
+            }
+        }
+        ServiceStatus after = ServiceLifecycle.statusAfter(op.type(), failure == null);
+        if (failure == null) {
+            log.line(op.type() + " completed successfully. Service status is " + after);
+        } else {
+            log.line(op.type() + " failed: " + failure);
+            if (after == ServiceStatus.RUNNING && op.type() != OperationType.CREATE_SERVICE) {
+                log.line("The previous revision keeps serving.");
+            }
+        }
+        events.line(op.type() + " operation " + op.id() + (failure == null ? " succeeded" : " failed")
+                + "; service status is " + after);
+        LOG.info("service {}: {} operation {} {}", serviceName, op.type(), op.id(), failure == null ? "succeeded" : "failed: " + failure);
+        try {
+            ending.end(after, Optional.ofNullable(failure));
+        } finally {
+            op.abandon(failure == null ? OperationStatus.SUCCEEDED : OperationStatus.FAILED, failure); // if no saved record ended it
+        }
     }
 
     /** Runs work of a service that is not an operation (starting it again after a restart) on the same threads. */

@@ -10,7 +10,6 @@ import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.deploy.Deployment;
 import dev.slipway.core.internal.deploy.DeploymentLog;
 import dev.slipway.core.internal.deploy.DeploymentPipeline;
-import dev.slipway.core.internal.runtime.Convergence;
 import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.internal.runtime.ServiceIdentity;
@@ -38,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -95,7 +95,8 @@ public final class ServiceActions implements AutoCloseable {
             return created;
         });
         String creating = "Service " + s.name() + " is being created. Try again when its status is RUNNING.";
-        reconciler(s).converge(new DesiredState(DesiredState.Mode.UNAVAILABLE, Optional.empty(), 0, 0, creating), LogSink.DISCARD);
+        reconciler(s).converge(DesiredState.notServing(DesiredState.Mode.UNAVAILABLE, Optional.empty(), creating,
+                s.spec().health(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY), LogSink.DISCARD);
         OperationRecord op = state.track(s.operations().get(0));
         run(s, op, pipelineFor(s.spec().source()), creating);
         return new CreateServiceResponse(describe(s.arn()), op.id(), op);
@@ -187,10 +188,10 @@ public final class ServiceActions implements AutoCloseable {
 
     /**
      * Sets how many instances a service has (the autoscaler's lever; MinSize sets it at each deployment): running, or
-     * while a deployment rolls out, which carries on with this count. Returns the convergence to await: healthy once
-     * that many serve, drained once the surplus stopped.
+     * while a deployment rolls out, which carries on with this count. Completes once that many serve and the surplus
+     * stopped.
      */
-    public Convergence scaleTo(String serviceArn, int instances) {
+    public CompletableFuture<Void> scaleTo(String serviceArn, int instances) {
         ServiceRecord s = state.read(() -> state.service(serviceArn));
         if (s.status() != ServiceStatus.RUNNING && s.status() != ServiceStatus.OPERATION_IN_PROGRESS) {
             throw new dev.slipway.core.InvalidStateException("Cannot scale service " + s.name() + " while its status is " + s.status());
@@ -200,7 +201,8 @@ public final class ServiceActions implements AutoCloseable {
 
     /** Takes over a service read back from the state store, with what a previous run left of it. */
     void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted) {
-        reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts());
+        reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts(),
+                s.spec().health(), maxConcurrency(s));
     }
 
     /** A line in a service's events and the server log. */
@@ -219,7 +221,8 @@ public final class ServiceActions implements AutoCloseable {
 
     /** Shows a restored service as it was: paused, or unavailable with a message. */
     void showRestored(ServiceRecord s, DesiredState.Mode mode, String message) {
-        reconcilers.get(s.arn()).converge(new DesiredState(mode, s.revision(), 0, 0, message), LogSink.DISCARD);
+        reconcilers.get(s.arn()).converge(DesiredState.notServing(mode, s.revision(), message, s.spec().health(), maxConcurrency(s)),
+                LogSink.DISCARD);
     }
 
     /** Starts a restored running service's revision again: no build, no new operation; maintenance until it serves. */
@@ -227,14 +230,18 @@ public final class ServiceActions implements AutoCloseable {
         LogSink events = runtime.logs().sink(s.name(), "events");
         runner.background(s.name(), () -> {
             events.line("Slipway restarted: starting revision " + s.revision().orElseThrow().revisionId() + " again (no new deployment)");
+            CompletableFuture<Void> started;
             try {
-                DeploymentPipeline.REDEPLOY.run(deployment(s.arn(), new DeploymentLog(events),
-                        "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."));
-                events.line("Serving again after the restart");
-            } catch (BuildFailedException | RuntimeException e) {
-                events.line("Could not start the service again after the restart: " + e.getMessage());
+                started = DeploymentPipeline.REDEPLOY.run(deployment(s.arn(), new DeploymentLog(events),
+                        "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."), runner.work());
+            } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
             }
-            state.writeEventually(() -> state.put(state.service(s.arn()).withMaintenance(false)));
+            started.whenComplete((ok, e) -> {
+                events.line(e == null ? "Serving again after the restart"
+                        : "Could not start the service again after the restart: " + (e.getCause() != null ? e.getCause() : e).getMessage());
+                state.writeEventually(() -> state.put(state.service(s.arn()).withMaintenance(false)));
+            });
         });
     }
 
@@ -299,10 +306,11 @@ public final class ServiceActions implements AutoCloseable {
                 throw new BuildFailedException("the service has no deployed revision to resume");
             }
             Deployment d = deployment(arn, log, messageUntilServing);
-            pipeline.run(d);
-            if (op.type() != OperationType.DELETE_SERVICE) {
-                state.writeEventually(() -> state.put(state.service(arn).withRevision(d.revision())));
-            }
+            return pipeline.run(d, runner.work()).thenRun(() -> {
+                if (op.type() != OperationType.DELETE_SERVICE) {
+                    state.writeEventually(() -> state.put(state.service(arn).withRevision(d.revision())));
+                }
+            });
         }, (after, failure) -> finish(s, op, after, failure));
     }
 
@@ -331,7 +339,7 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing) {
-        int current = Optional.ofNullable(reconcilers.get(arn)).map(r -> r.currentDesired().count()).orElse(0);
+        int current = Optional.ofNullable(reconcilers.get(arn)).map(r -> r.status().desired().count()).orElse(0);
         return state.read(() -> {
             ServiceRecord s = state.service(arn);
             Deployment.Access access = state.connections().usedBy(s.spec().source()).map(c -> {
@@ -342,7 +350,8 @@ public final class ServiceActions implements AutoCloseable {
             }).orElse(Deployment.Access.NONE);
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides().apply(s.name()), runtime.workingTrees(),
                     runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
-                    ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing),
+                    ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
+                    s.spec().health(), maxConcurrency(s)),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });
     }
@@ -350,12 +359,11 @@ public final class ServiceActions implements AutoCloseable {
     private ServiceReconciler reconciler(ServiceRecord s) {
         return reconcilers.computeIfAbsent(s.arn(), arn -> new ServiceReconciler(
                 new ServiceIdentity(runtime.controlPlaneId(), s.name(), s.id(), arn, s.host()), runtime.backend(),
-                runtime.routing(), runtime.logs(), runtime.probes(), runtime.timeouts(),
-                () -> state.read(() -> state.find(arn).map(x -> x.spec().health())
-                        .orElse(HealthCheckConfiguration.DEFAULT)),
-                () -> state.read(() -> state.find(arn)
-                        .map(x -> autoScaling(x, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY))
-                        .orElse(AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY)), reconcilerThreads));
+                runtime.routing(), runtime.logs(), runtime.probes(), runtime.timeouts(), reconcilerThreads));
+    }
+
+    private int maxConcurrency(ServiceRecord s) {
+        return autoScaling(s, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY);
     }
 
     /** A new revision starts at the serving one's current size (at least MinSize), as App Runner keeps capacity. */

@@ -3,9 +3,8 @@ package dev.slipway.core.internal.deploy;
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.build.BuildPlan;
 import dev.slipway.core.build.PlanOverrides;
-import dev.slipway.core.internal.runtime.Convergence;
-import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.internal.runtime.ServiceReconciler;
+import dev.slipway.core.model.HealthCheckConfiguration;
 import dev.slipway.core.model.SourceConfiguration;
 import dev.slipway.core.source.FetchedSource;
 import dev.slipway.core.source.HostKeyPins;
@@ -19,12 +18,13 @@ import java.util.Optional;
 
 /**
  * One run of a {@link DeploymentPipeline}: what it was given, and what its steps found so far (the fetched source, the
- * build plan, the new revision, the convergence of the reconciler).
+ * build plan, the new revision, the change it handed the reconciler).
  */
 public final class Deployment {
     /** What a deployment works on. */
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
-                         boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current, String messageUntilServing) {
+                         boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current,
+                         String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */
@@ -44,8 +44,9 @@ public final class Deployment {
     BuildPlan plan;
     PreparedRevision revision;
     private boolean rolledBack;
-    DesiredState previous;
-    Convergence convergence;
+    /** The reconciler's change this deployment made, until it is done ({@link #NO_CHANGE}: nothing to roll back). */
+    volatile long change = NO_CHANGE;
+    static final long NO_CHANGE = -1;
 
     public Deployment(Target target, Access access, ComputeBackend backend, ServiceReconciler reconciler,
                       DeploymentLog log, Path workDir, Timeouts timeouts) {
@@ -84,8 +85,8 @@ public final class Deployment {
     /** After a failed step: the previous desired state comes back, and a new revision nobody serves is discarded. */
     synchronized void rollBack() {
         rolledBack = true;
-        if (previous != null) {
-            reconciler.converge(previous, log);
+        if (change != NO_CHANGE) {
+            reconciler.rollBack(change, log);
         }
         if (revision != null && target.current().map(c -> !c.revisionId().equals(revision.revisionId())).orElse(true)) {
             backend.discard(revision);

@@ -1,16 +1,14 @@
 package dev.slipway.core.internal.deploy;
 
-import dev.slipway.core.build.BuildFailedException;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * An operation as an explicit list of steps, run in order. Each step's start is a progress event, from which the
  * deployment log's {@code [n/N]} numbering is derived, so the numbers always match the steps. If a step fails, the
- * deployment is rolled back (the previous desired state comes back) before the failure is rethrown.
+ * deployment is rolled back (the previous desired state comes back) before the failure is passed on.
  */
 public final class DeploymentPipeline {
     /** Fetch, read the configuration, build, then blue/green. */
@@ -26,10 +24,6 @@ public final class DeploymentPipeline {
     public static final DeploymentPipeline PAUSE = new DeploymentPipeline(List.of(DeploymentSteps.PAUSE));
     public static final DeploymentPipeline DELETE = new DeploymentPipeline(List.of(DeploymentSteps.DELETE));
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeploymentPipeline.class);
-    /** How long a step that timed out may take to end once interrupted (at most its own timeout). */
-    private static final java.time.Duration STEP_GRACE = java.time.Duration.ofSeconds(10);
-
     private final List<DeploymentStep> steps;
 
     public DeploymentPipeline(List<DeploymentStep> steps) {
@@ -40,62 +34,32 @@ public final class DeploymentPipeline {
         return steps;
     }
 
-    /** Runs every step; on failure rolls the deployment back and rethrows. */
-    public void run(Deployment d) throws BuildFailedException {
-        try {
-            for (int i = 0; i < steps.size(); i++) {
-                DeploymentStep step = steps.get(i);
-                d.log().progress(i + 1, steps.size(), step.title(d));
-                runWithTimeout(step, d);
-            }
-        } catch (BuildFailedException | RuntimeException e) {
-            d.rollBack();
-            throw e;
-        } finally {
-            d.cleanUp();
-        }
-    }
-
     /**
-     * Runs a step on a thread of its own and waits at most {@code timeouts.step}: a step stuck in something that does
-     * not answer to interrupts (a blocking read) still ends the operation. On timeout its thread is interrupted (which
-     * cancels a build) and awaited a little longer, so that it ends before the rollback reads what it wrote; one that
-     * still does not end is logged, and a revision it makes later is discarded ({@link Deployment#built}).
+     * Runs every step in order, each started once the one before is done (no thread waits for the reconciler); on
+     * failure rolls the deployment back. The future fails with the step's reason. Blocking work runs on {@code work}.
      */
-    private static void runWithTimeout(DeploymentStep step, Deployment d) throws BuildFailedException {
-        FutureTask<Void> task = new FutureTask<>(() -> {
-            step.run(d);
-            return null;
-        });
-        Thread thread = new Thread(task, Thread.currentThread().getName() + "-step");
-        thread.setDaemon(true);
-        thread.start();
-        try {
-            task.get(d.timeouts.step().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            task.cancel(true);
-            try {
-                thread.join(Math.min(STEP_GRACE.toMillis(), d.timeouts.step().toMillis()));
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                LOG.warn("'{}' did not end when interrupted; what it makes later is discarded", step.title(d));
-            }
-            throw new BuildFailedException("'" + step.title(d) + "' did not finish within " + d.timeouts.step().toSeconds()
-                    + " s (the step timeout), so the operation ends here");
-        } catch (InterruptedException e) {
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new BuildFailedException("the operation was stopped");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof BuildFailedException b) {
-                throw b;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new BuildFailedException(String.valueOf(e.getCause()), e.getCause());
+    public CompletableFuture<Void> run(Deployment d, Executor work) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int i = 0; i < steps.size(); i++) {
+            DeploymentStep step = steps.get(i);
+            int n = i + 1;
+            chain = chain.thenComposeAsync(done -> {
+                d.log().progress(n, steps.size(), step.title(d));
+                return step.start(d, work);
+            }, work);
         }
+        return chain.handleAsync((done, e) -> {
+            try {
+                if (e != null) {
+                    d.rollBack();
+                }
+            } finally {
+                d.cleanUp();
+            }
+            if (e != null) {
+                throw e instanceof CompletionException c ? c : new CompletionException(e);
+            }
+            return null;
+        }, work);
     }
 }

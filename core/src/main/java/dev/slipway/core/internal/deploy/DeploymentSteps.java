@@ -3,6 +3,7 @@ package dev.slipway.core.internal.deploy;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.build.BuildPlans;
 import dev.slipway.core.internal.runtime.DesiredState;
+import dev.slipway.core.internal.runtime.ReconcilerStatus.Milestone;
 import dev.slipway.core.model.CodeRepository;
 import dev.slipway.core.model.ConfigurationSource;
 import dev.slipway.core.model.HealthCheckProtocol;
@@ -16,6 +17,8 @@ import dev.slipway.core.spi.RunConfiguration;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** The steps deployments are made of, each doing one thing and writing what it did to the deployment log. */
 public final class DeploymentSteps {
@@ -23,7 +26,7 @@ public final class DeploymentSteps {
     }
 
     /** Clones the branch (or copies the directory) and narrows it to the SourceDirectory. */
-    public static final DeploymentStep FETCH_SOURCE = new DeploymentStep() {
+    public static final DeploymentStep FETCH_SOURCE = new DeploymentStep.Work() {
         @Override
         public String title(Deployment d) {
             return "Pulling source code from " + code(d).repositoryUrl();
@@ -39,7 +42,7 @@ public final class DeploymentSteps {
     };
 
     /** Reads apprunner.yaml (ConfigurationSource REPOSITORY) or takes CodeConfigurationValues (API). */
-    public static final DeploymentStep RESOLVE_BUILD_PLAN = new DeploymentStep() {
+    public static final DeploymentStep RESOLVE_BUILD_PLAN = new DeploymentStep.Work() {
         @Override
         public String title(Deployment d) {
             CodeRepository code = code(d);
@@ -59,7 +62,7 @@ public final class DeploymentSteps {
     };
 
     /** Runs the build commands into a new revision. */
-    public static final DeploymentStep BUILD = new DeploymentStep() {
+    public static final DeploymentStep BUILD = new DeploymentStep.Work() {
         @Override
         public String title(Deployment d) {
             int n = d.plan.allBuildCommands().size();
@@ -77,7 +80,7 @@ public final class DeploymentSteps {
     };
 
     /** Pulls a container image into a new revision. */
-    public static final DeploymentStep PULL_IMAGE = new DeploymentStep() {
+    public static final DeploymentStep PULL_IMAGE = new DeploymentStep.Work() {
         @Override
         public String title(Deployment d) {
             return "Pulling image " + d.target.source().imageRepository().imageIdentifier();
@@ -105,7 +108,7 @@ public final class DeploymentSteps {
         }
     };
 
-    /** Starts the new instances beside the serving ones and waits for their health checks. */
+    /** Hands the reconciler the new revision (a new generation, beside the serving one) until it is ready. */
     public static final DeploymentStep START_INSTANCES = new DeploymentStep() {
         @Override
         public String title(Deployment d) {
@@ -114,15 +117,16 @@ public final class DeploymentSteps {
         }
 
         @Override
-        public void run(Deployment d) throws BuildFailedException {
-            d.previous = d.reconciler.currentDesired();
-            d.convergence = d.reconciler.deploy(d.revision, d.target.instances(), d.target.messageUntilServing(), d.log);
-            var hc = d.reconciler.healthCheck();
+        public CompletableFuture<Void> start(Deployment d, Executor work) {
+            var hc = d.target.healthCheck().withDefaults();
+            d.change = d.reconciler.deploy(d.revision, d.target.instances(), d.target.messageUntilServing(), hc,
+                    d.target.maxConcurrency(), d.log);
             d.log.line("Waiting for " + hc.protocol() + " health checks" + (hc.protocol() == HealthCheckProtocol.HTTP
                     ? " of " + hc.path() : "") + " to pass (healthy threshold " + hc.healthyThreshold() + ")");
-            d.convergence.awaitHealthy(d.timeouts.startup().plus(Duration.ofMinutes(1)));
             int n = d.target.instances();
-            d.log.line("Health checks are passing on all " + n + " new instance" + (n == 1 ? "" : "s"));
+            return DeploymentStep.within(d.reconciler.await(d.change, Milestone.REVISION_READY),
+                    d.timeouts.startup().plus(Duration.ofMinutes(1)), "the new instances to become healthy")
+                    .thenRun(() -> d.log.line("Health checks are passing on all " + n + " new instance" + (n == 1 ? "" : "s")));
         }
     };
 
@@ -134,8 +138,8 @@ public final class DeploymentSteps {
         }
 
         @Override
-        public void run(Deployment d) throws BuildFailedException {
-            d.convergence.awaitSwitched(Duration.ofMinutes(1));
+        public CompletableFuture<Void> start(Deployment d, Executor work) {
+            return DeploymentStep.within(d.reconciler.await(d.change, Milestone.TRAFFIC_SWITCHED), Duration.ofMinutes(1), "traffic to switch");
         }
     };
 
@@ -147,10 +151,11 @@ public final class DeploymentSteps {
         }
 
         @Override
-        public void run(Deployment d) throws BuildFailedException {
-            d.convergence.awaitDrained(drainBound(d));
-            d.previous = null; // nothing to roll back any more
-            d.target.current().filter(c -> !c.revisionId().equals(d.revision.revisionId())).ifPresent(d.backend::discard);
+        public CompletableFuture<Void> start(Deployment d, Executor work) {
+            return drained(d, d.change).thenRunAsync(() -> {
+                d.change = Deployment.NO_CHANGE; // nothing to roll back any more
+                d.target.current().filter(c -> !c.revisionId().equals(d.revision.revisionId())).ifPresent(d.backend::discard);
+            }, work);
         }
     };
 
@@ -162,8 +167,8 @@ public final class DeploymentSteps {
         }
 
         @Override
-        public void run(Deployment d) throws BuildFailedException {
-            d.reconciler.stopServing(DesiredState.Mode.PAUSED, "", d.log).awaitDrained(drainBound(d));
+        public CompletableFuture<Void> start(Deployment d, Executor work) {
+            return drained(d, d.reconciler.stopServing(DesiredState.Mode.PAUSED, "", d.log));
         }
     };
 
@@ -175,16 +180,19 @@ public final class DeploymentSteps {
         }
 
         @Override
-        public void run(Deployment d) throws BuildFailedException {
-            d.reconciler.stopServing(DesiredState.Mode.DELETED, "", d.log).awaitDrained(drainBound(d));
-            d.target.current().ifPresent(d.backend::discard);
-            d.backend.forgetService(d.target.serviceId());
-            d.revision = null;
+        public CompletableFuture<Void> start(Deployment d, Executor work) {
+            return drained(d, d.reconciler.stopServing(DesiredState.Mode.DELETED, "", d.log)).thenRunAsync(() -> {
+                d.target.current().ifPresent(d.backend::discard);
+                d.backend.forgetService(d.target.serviceId());
+                d.revision = null;
+            }, work);
         }
     };
 
-    private static Duration drainBound(Deployment d) {
-        return d.timeouts.drain().plus(d.timeouts.stopGrace()).plus(Duration.ofSeconds(30));
+    private static CompletableFuture<Void> drained(Deployment d, long change) {
+        Duration bound = d.timeouts.drain().plus(d.timeouts.stopGrace()).plus(Duration.ofSeconds(30));
+        return DeploymentStep.within(d.reconciler.await(change, Milestone.OLD_REVISION_DRAINED), bound,
+                "the previous instances to drain and stop");
     }
 
     private static CodeRepository code(Deployment d) {

@@ -4,6 +4,7 @@ import dev.slipway.core.Timeouts;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.runtime.DesiredState.Mode;
 import dev.slipway.core.internal.runtime.ObservedInstance.State;
+import dev.slipway.core.internal.runtime.ReconcilerStatus.Condition;
 import dev.slipway.core.model.HealthCheckConfiguration;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
@@ -17,8 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,118 +32,180 @@ import org.slf4j.LoggerFactory;
  * stop. If an instance of a rollout exits or stays unhealthy, the rollout fails and the serving instances stay.
  * Every mutable field is confined to the reconciler thread; public methods hand work to it.
  */
+/**
+ * The one decider of a service's instances: converges them to its {@link DesiredState}, on its own loop
+ * ({@code slipway-reconciler-<name>}; a {@link SerialLoop} on threads all services share, so an idle service holds no
+ * thread). It starts and stops instances, health-checks them (unless the platform does), publishes the healthy ones as
+ * the service's route, and replaces crashed or unhealthy ones with exponential backoff for as long as the service
+ * exists. Everything else (operations, the autoscaler, a restart) only hands it a new desired state, or a new count,
+ * and reads what it observed from its published {@link ReconcilerStatus}.
+ *
+ * <p>A new generation is a blue/green rollout: its instances start beside the serving ones; once {@code count} are
+ * healthy, traffic switches to them atomically and the others drain (the routing table's exact lease protocol) and
+ * stop. If an instance of a rollout exits or stays unhealthy, the rollout fails (RevisionReady false) and the serving
+ * instances stay. Every mutable field is confined to the loop; public methods hand work to it and never wait on it.
+ */
 public final class ServiceReconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceReconciler.class);
+    private static final String STOPPING = "Slipway is stopping";
 
     private final ServiceIdentity id;
     private final ComputeBackend backend;
     private final RoutingTable routing;
     private final LogStreams logs;
     private final LogSink events;
-    private final Timeouts timeouts;
-    private final Supplier<HealthCheckConfiguration> healthCheck;
-    private final IntSupplier maxConcurrency;
     private final SerialLoop loop;
     private final InstanceStopper stopper;
     private final HealthWatch health;
+    private final StatusWatches watches;
     private final AtomicLong generations = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private volatile ReconcilerStatus status;
 
     // confined to the loop thread
     private DesiredState desired = DesiredState.unavailable("");
-    private Convergence convergence = new Convergence();
-    /** Scales not yet converged: they complete with whatever change the desired state holds (see {@link #scaleTo}). */
-    private final List<Convergence> scales = new ArrayList<>();
+    /** The desired state before the last deployment, for {@link #rollBack}. */
+    private DesiredState previous;
+    private long change;
     private LogSink progress = LogSink.DISCARD;
     private final List<ObservedInstance> instances = new ArrayList<>();
     private long servingGeneration = -1;
-    private boolean rolloutFailed;
+    private String rolloutFailure;
     private final Backoff backoff = new Backoff();
     private boolean retryScheduled;
     private boolean closed;
 
     public ServiceReconciler(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs,
-                             HealthProbes probes, Timeouts timeouts, Supplier<HealthCheckConfiguration> healthCheck,
-                             IntSupplier maxConcurrency, ReconcilerThreads threads) {
+                             HealthProbes probes, Timeouts timeouts, ReconcilerThreads threads) {
         this.id = id;
         this.backend = backend;
         this.routing = routing;
         this.logs = logs;
         this.events = logs.sink(id.serviceName(), "events");
-        this.timeouts = timeouts;
-        this.healthCheck = healthCheck;
-        this.maxConcurrency = maxConcurrency;
         this.loop = new SerialLoop("slipway-reconciler-" + id.serviceName(), threads.work(), threads.timer());
+        this.watches = new StatusWatches(threads.work());
         this.stopper = new InstanceStopper(id.serviceName(), backend, routing, timeouts);
-        this.health = new HealthWatch(probes, loop, healthCheck, timeouts, backend.capabilities().platformHealthChecks(),
+        this.health = new HealthWatch(probes, loop, () -> desired.healthCheck(), timeouts, backend.capabilities().platformHealthChecks(),
                 i -> !closed && instances.contains(i) && i.state != State.STOPPING, this::becameHealthy, this::replace,
                 (i, why) -> onFailedBeforeHealthy(i, why + tail(i.id)));
+        this.status = observe();
     }
 
-    /** Serves {@code count} new instances of {@code revision} (a new generation: blue/green). */
-    public Convergence deploy(PreparedRevision revision, int count, String messageUntilServing, LogSink progress) {
-        return converge(new DesiredState(Mode.SERVING, Optional.of(revision), count, generations.incrementAndGet(),
-                messageUntilServing), progress);
+    /**
+     * Serves {@code count} new instances of {@code revision} (a new generation: blue/green), checked with
+     * {@code healthCheck}, each taking {@code maxConcurrency} requests at once. Returns the change to {@link #await}.
+     */
+    public long deploy(PreparedRevision revision, int count, String messageUntilServing, HealthCheckConfiguration healthCheck,
+                       int maxConcurrency, LogSink progress) {
+        long generation = generations.incrementAndGet();
+        return change(() -> {
+            previous = desired;
+            desired = new DesiredState(Mode.SERVING, Optional.of(revision), count, generation, messageUntilServing,
+                    healthCheck, maxConcurrency);
+        }, progress);
+    }
+
+    /**
+     * Gives back the desired state from before deployment {@code change} (its instances are kept), with the count the
+     * service has now: a failed rollout changes nothing. Does nothing if another change came since.
+     */
+    public void rollBack(long change, LogSink progress) {
+        post(() -> {
+            if (this.change == change && previous != null) {
+                DesiredState back = previous.mode() == Mode.SERVING ? previous.withCount(desired.count()) : previous;
+                apply(changes.incrementAndGet(), () -> desired = back, progress);
+            }
+        });
     }
 
     /**
      * Changes how many instances serve (the autoscaler's lever). The count is one field of the desired state, merged
      * into whatever change is under way: a rollout in progress carries on with the new count, and never fails for it.
-     * The returned convergence completes once the service serves with that count (or the count of a later change).
+     * The future completes once the service serves with that count, drained (or with the count of a later change), and
+     * fails if the service stops serving first.
      */
-    public Convergence scaleTo(int count) {
-        Convergence c = new Convergence();
-        loop.execute(() -> {
+    public CompletableFuture<Void> scaleTo(int count) {
+        return scale(count, -1);
+    }
+
+    /** Like {@link #scaleTo}, but only if the service still serves generation {@code generation} (the autoscaler's decision). */
+    public CompletableFuture<Void> scaleTo(int count, long generation) {
+        return scale(count, generation);
+    }
+
+    private CompletableFuture<Void> scale(int count, long generation) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(done, () -> {
+            if (generation >= 0 && (desired.generation() != generation || desired.mode() != Mode.SERVING)) {
+                done.complete(null); // decided for a state that is gone: the next tick decides again
+                return;
+            }
             desired = desired.withCount(count);
-            scales.add(c);
             reconcile();
+            watches.add(s -> s.desired().mode() != Mode.SERVING ? "the service stopped serving (" + s.desired().mode() + ")"
+                    : s.ready() ? StatusWatches.MET : null, done, status);
         });
-        return c;
+        return done;
     }
 
-    /** Goes back to an earlier desired state (a failed rollout's previous one): its instances are kept. */
-    public Convergence converge(DesiredState next, LogSink progress) {
-        return change(c -> {
-            desired = next;
-            rolloutFailed = false;
-            backoff.reset();
-            if (next.mode() != Mode.SERVING) {
-                servingGeneration = -1;
-            }
-        }, progress);
-    }
-
-    private Convergence change(java.util.function.Consumer<Convergence> change, LogSink progressSink) {
-        Convergence c = new Convergence();
-        loop.execute(() -> {
-            if (!convergence.isDone()) {
-                convergence.fail(new BuildFailedException("superseded by a newer change of the service"));
-            }
-            convergence = c;
-            progress = progressSink;
-            change.accept(c);
-            reconcile();
-        });
-        return c;
+    /** Converges to {@code next} as a new change (a restored service shown as it was, a rollback). */
+    public long converge(DesiredState next, LogSink progress) {
+        return change(() -> desired = next, progress);
     }
 
     /** Pauses (503, instances stop), shows a message instead (503), or deletes (404, instances stop). */
-    public Convergence stopServing(Mode mode, String message, LogSink progress) {
-        DesiredState now = currentDesired();
-        return converge(new DesiredState(mode, mode == Mode.DELETED ? Optional.empty() : now.revision(), now.count(),
-                now.generation(), message), progress);
+    public long stopServing(Mode mode, String message, LogSink progress) {
+        return change(() -> desired = desired.showing(mode, message), progress);
     }
 
-    /** The health check instances are checked with now. */
-    public HealthCheckConfiguration healthCheck() { return healthCheck.get(); }
+    private long change(Runnable change, LogSink progressSink) {
+        long n = changes.incrementAndGet();
+        post(() -> apply(n, change, progressSink));
+        return n;
+    }
 
-    /** The desired state now. */
-    public DesiredState currentDesired() { return call(() -> desired); }
+    private void apply(long n, Runnable change, LogSink progressSink) {
+        this.change = n;
+        progress = progressSink;
+        rolloutFailure = null;
+        backoff.reset();
+        change.run();
+        if (desired.mode() != Mode.SERVING) {
+            servingGeneration = -1;
+        }
+        reconcile();
+    }
+
+    /**
+     * Completes once change {@code change} reached {@code milestone} (OLD_REVISION_DRAINED: every condition holds);
+     * fails with the reason if its rollout failed, or if another change came first.
+     */
+    public CompletableFuture<Void> await(long change, ReconcilerStatus.Milestone milestone) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        execute(done, () -> watches.add(s -> {
+            if (s.change() != change) {
+                return s.change() < change ? null : "superseded by a newer change of the service";
+            }
+            if (s.revisionReady().state() == ReconcilerStatus.Condition.State.FALSE) {
+                return s.revisionReady().reason().orElse("the new revision did not become ready");
+            }
+            boolean met = milestone == ReconcilerStatus.Milestone.OLD_REVISION_DRAINED ? s.ready() : s.condition(milestone).isTrue();
+            return met ? StatusWatches.MET : null;
+        }, done, status));
+        return done;
+    }
+
+    /** What the reconciler observed at the end of its last pass (published whole; reading it never waits). */
+    public ReconcilerStatus status() {
+        return status;
+    }
 
     /**
      * Takes over instances a previous run of the control plane left: kept (and health-checked again) when the backend
      * can keep them and they run {@code revision}; stopped otherwise. Call before {@link #deploy}.
      */
-    public void adopt(List<AdoptedInstance> adopted, Optional<PreparedRevision> revision, boolean keepable) {
+    public void adopt(List<AdoptedInstance> adopted, Optional<PreparedRevision> revision, boolean keepable,
+                      HealthCheckConfiguration healthCheck, int maxConcurrency) {
         long generation = generations.incrementAndGet();
         loop.execute(() -> {
             int kept = 0;
@@ -165,8 +226,9 @@ public final class ServiceReconciler implements AutoCloseable {
                 }
             }
             if (kept > 0) { // serving again once healthy, before the restart's deploy(), which continues this generation
-                desired = new DesiredState(Mode.SERVING, revision, kept, generation, "");
+                desired = new DesiredState(Mode.SERVING, revision, kept, generation, "", healthCheck, maxConcurrency);
             }
+            publishStatus();
         });
         // the adopted generation becomes the one deploy() continues
         generations.set(generation - 1);
@@ -175,15 +237,16 @@ public final class ServiceReconciler implements AutoCloseable {
     /** Stops every instance at once, without draining (the caller drained the router), and the reconciler thread. */
     @Override
     public void close() {
-        List<ObservedInstance> all = call(() -> {
+        CompletableFuture<List<ObservedInstance>> left = new CompletableFuture<>();
+        execute(left, () -> {
             closed = true;
-            convergence.fail(new BuildFailedException("Slipway is stopping"));
-            scales.forEach(c -> c.fail(new BuildFailedException("Slipway is stopping")));
+            watches.failAll(STOPPING);
             List<ObservedInstance> copy = List.copyOf(instances);
             instances.clear();
             routing.put(id.host(), Optional.empty());
-            return copy;
+            left.complete(copy);
         });
+        List<ObservedInstance> all = left.exceptionally(e -> List.of()).join();
         loop.shutdownNow();
         stopper.stopNow(all);
         stopper.close();
@@ -195,6 +258,33 @@ public final class ServiceReconciler implements AutoCloseable {
         if (closed) {
             return;
         }
+        act();
+        publishStatus();
+    }
+
+    private void publishStatus() {
+        status = observe();
+        watches.publish(status);
+    }
+
+    /** The conditions of the desired state, from the instances as they are. */
+    private ReconcilerStatus observe() {
+        int healthy = live(i -> i.generation == desired.generation() && i.state == State.HEALTHY).size();
+        if (desired.mode() != Mode.SERVING) {
+            Condition drained = Condition.when(instances.isEmpty());
+            return new ReconcilerStatus(change, desired, 0, Condition.TRUE, Condition.TRUE, drained);
+        }
+        if (rolloutFailure != null) {
+            Condition failed = Condition.failed(rolloutFailure);
+            return new ReconcilerStatus(change, desired, healthy, failed, failed, failed);
+        }
+        boolean switched = servingGeneration == desired.generation();
+        boolean ready = switched && healthy >= desired.count();
+        boolean drained = switched && instances.stream().noneMatch(i -> i.generation != desired.generation() || i.state == State.STOPPING);
+        return new ReconcilerStatus(change, desired, healthy, Condition.when(ready), Condition.when(switched), Condition.when(drained));
+    }
+
+    private void act() {
         if (desired.mode() != Mode.SERVING) {
             publish(switch (desired.mode()) {
                 case PAUSED -> Optional.of(Route.paused(id.serviceId(), id.serviceName()));
@@ -202,21 +292,16 @@ public final class ServiceReconciler implements AutoCloseable {
                 default -> Optional.empty();
             });
             retire(live(i -> true));
-            if (instances.isEmpty()) {
-                convergence.complete();
-            }
-            scales.forEach(c -> c.fail(new BuildFailedException("the service stopped serving (" + desired.mode() + ")")));
-            scales.clear();
             return;
         }
         List<ObservedInstance> current = live(i -> i.generation == desired.generation());
         boolean switchedIn = servingGeneration == desired.generation();
         if (!switchedIn) {
-            for (int n = current.size(); n < desired.count() && !rolloutFailed; n++) {
+            for (int n = current.size(); n < desired.count() && rolloutFailure == null; n++) {
                 start(true);
             }
             current = live(i -> i.generation == desired.generation());
-            if (!rolloutFailed && current.stream().filter(i -> i.state == State.HEALTHY).count() >= desired.count()) {
+            if (rolloutFailure == null && current.stream().filter(i -> i.state == State.HEALTHY).count() >= desired.count()) {
                 servingGeneration = desired.generation();
                 switchedIn = true;
             }
@@ -236,21 +321,6 @@ public final class ServiceReconciler implements AutoCloseable {
         publish(Optional.of(serving(healthy)));
         retire(retiring);
         replaceMissing();
-        if (healthy.size() >= desired.count()) {
-            boolean drained = instances.stream().noneMatch(i -> i.generation != desired.generation() || i.state == State.STOPPING);
-            List<Convergence> waiting = new ArrayList<>(scales);
-            waiting.add(convergence);
-            for (Convergence c : waiting) {
-                c.healthy.complete(null);
-                c.switched.complete(null);
-                if (drained) {
-                    c.drained.complete(null);
-                }
-            }
-            if (drained) {
-                scales.clear();
-            }
-        }
     }
 
     /** Starts instances the current generation misses, as soon as the backoff allows. */
@@ -282,7 +352,7 @@ public final class ServiceReconciler implements AutoCloseable {
         instances.add(i);
         try {
             i.handle = backend.start(revision, new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(),
-                    revision.revisionId(), instanceId), healthCheck.get().withDefaults(), listener(i));
+                    revision.revisionId(), instanceId), desired.healthCheck(), listener(i));
         } catch (RuntimeException e) {
             instances.remove(i);
             onFailedBeforeHealthy(i, "could not be started: " + e.getMessage());
@@ -341,9 +411,8 @@ public final class ServiceReconciler implements AutoCloseable {
             return;
         }
         if (i.generation == desired.generation() && servingGeneration != desired.generation() && desired.mode() == Mode.SERVING) {
-            rolloutFailed = true;
+            rolloutFailure = message;
             retire(live(x -> x.generation == desired.generation()));
-            convergence.fail(new BuildFailedException(message));
             loop.execute(this::reconcile);
             return;
         }
@@ -386,7 +455,7 @@ public final class ServiceReconciler implements AutoCloseable {
 
     private Route serving(List<ObservedInstance> healthy) {
         return Route.serving(id.serviceId(), id.serviceName(), healthy.stream()
-                .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port())).toList(), maxConcurrency.getAsInt());
+                .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port())).toList(), desired.maxConcurrency());
     }
 
     private List<ObservedInstance> live(java.util.function.Predicate<ObservedInstance> filter) {
@@ -410,8 +479,12 @@ public final class ServiceReconciler implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} on the loop thread and waits for its result (directly, once the loop has stopped). */
-    private <T> T call(Supplier<T> work) {
-        return loop.isShutdown() ? work.get() : CompletableFuture.supplyAsync(work, loop).join();
+    /** Hands work to the loop thread; after close() {@code f} fails instead. */
+    private void execute(CompletableFuture<?> f, Runnable work) {
+        try {
+            loop.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+            f.completeExceptionally(new BuildFailedException(STOPPING));
+        }
     }
 }

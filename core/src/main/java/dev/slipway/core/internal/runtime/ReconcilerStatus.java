@@ -1,0 +1,54 @@
+package dev.slipway.core.internal.runtime;
+
+import java.util.Optional;
+
+/**
+ * What a service's reconciler observed at the end of its last pass, as conditions (Knative's model), published whole
+ * after every pass. {@code change} counts the changes of desired state it was given (deployments, rollbacks, pauses,
+ * deletions; a scale is not a change, only a new count); the conditions are about the last one:
+ * <ul>
+ *   <li>{@code revisionReady}: {@code count} instances of the desired revision pass their health checks (false once a
+ *       new instance of a rollout exited or stayed unhealthy: the rollout failed, the serving instances stay);</li>
+ *   <li>{@code trafficSwitched}: the router sends the service's requests to them (or answers as the mode says);</li>
+ *   <li>{@code oldRevisionDrained}: every other instance finished its requests and stopped.</li>
+ * </ul>
+ * An operation's progress and end are read from these; nothing waits inside the reconciler.
+ */
+public record ReconcilerStatus(long change, DesiredState desired, int healthy, Condition revisionReady,
+                               Condition trafficSwitched, Condition oldRevisionDrained) {
+    /** A condition's state, and why it is false. */
+    public record Condition(State state, Optional<String> reason) {
+        public enum State { TRUE, FALSE, UNKNOWN }
+
+        public static final Condition TRUE = new Condition(State.TRUE, Optional.empty());
+        public static final Condition UNKNOWN = new Condition(State.UNKNOWN, Optional.empty());
+
+        public static Condition failed(String reason) {
+            return new Condition(State.FALSE, Optional.of(reason));
+        }
+
+        static Condition when(boolean holds) {
+            return holds ? TRUE : UNKNOWN;
+        }
+
+        public boolean isTrue() {
+            return state == State.TRUE;
+        }
+    }
+
+    /** The milestones a change goes through, in order. */
+    public enum Milestone { REVISION_READY, TRAFFIC_SWITCHED, OLD_REVISION_DRAINED }
+
+    public Condition condition(Milestone m) {
+        return switch (m) {
+            case REVISION_READY -> revisionReady;
+            case TRAFFIC_SWITCHED -> trafficSwitched;
+            case OLD_REVISION_DRAINED -> oldRevisionDrained;
+        };
+    }
+
+    /** Every condition holds: the service is what it should be. */
+    public boolean ready() {
+        return revisionReady.isTrue() && trafficSwitched.isTrue() && oldRevisionDrained.isTrue();
+    }
+}
