@@ -103,7 +103,7 @@ public final class Slipway implements AutoCloseable {
             this.router = started;
             this.directPorts = b.directPorts && started != null;
             Recovery.restore(store, state, services, backend, controlPlaneId);
-            this.stopSampling = services.startSampling(b.autoscaling, meters);
+            this.stopSampling = services.startSampling(b.autoscaling, meters, b.clock);
         } catch (RuntimeException e) {
             if (started != null) {
                 started.close();
@@ -150,6 +150,16 @@ public final class Slipway implements AutoCloseable {
      */
     public CompletableFuture<Void> scaleTo(String serviceArn, int instances) {
         return services.scaleTo(serviceArn, instances);
+    }
+
+    /** One autoscaler round now, on the builder's clock (the 2 s timer's work, for tests that move the clock). */
+    void autoscaleNow() {
+        services.autoscaleNow();
+    }
+
+    /** The routing table as the router uses it (leases are requests in flight), for tests. */
+    dev.slipway.core.routing.RoutingView routing() {
+        return routingTable;
     }
 
     /** The lines of a log stream of a service: {@code events}, {@code deployment/<operation-id>}, {@code instance/<id>}. */
@@ -331,6 +341,7 @@ public final class Slipway implements AutoCloseable {
         private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
         private boolean workingTrees;
         private boolean autoscaling = true;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
         private boolean directPorts;
         private MeterRegistry meters = new SimpleMeterRegistry();
         private Admission admission = Admission.DEFAULT;
@@ -404,6 +415,9 @@ public final class Slipway implements AutoCloseable {
 
         /** Scale services within MinSize..MaxSize by the router's concurrency (default on); off, {@link Slipway#scaleTo} rules. */
         public Builder autoscaling(boolean on) { this.autoscaling = on; return this; }
+
+        /** The clock the autoscaler's windows read (tests move their own, and call {@link Slipway#autoscaleNow}). */
+        Builder clock(java.time.Clock clock) { this.clock = clock; return this; }
 
         /** Give every service a port of its own on the router's address at creation (see {@link Slipway#directPort}). */
         public Builder directPorts(boolean on) { this.directPorts = on; return this; }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.slipway.core.api.*;
 import dev.slipway.core.model.*;
 import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.store.InMemoryStateStore;
 import dev.slipway.core.testing.FakeBackend;
 import dev.slipway.core.testing.TestApps;
@@ -27,11 +28,13 @@ import net.jqwik.api.state.Transformer;
 
 /**
  * One service through random interleavings of what changes it: deployments and updates (not awaited), scales landing
- * at any time (as the autoscaler's: {@code Slipway.scaleTo} takes the reconciler's lever the autoscaler takes), pauses,
- * resumes, crashes of its instances, restarts of the control plane on the same store, and its deletion, on the fake
- * backend. After every step: one operation at a time, and none failed for a scale ("superseded"); once everything
- * settled: a RUNNING service serves from at least one instance, a PAUSED one from none; a restart keeps the service,
- * its settings and its operations as they were; a deletion leaves no instance.
+ * at any time ({@code Slipway.scaleTo}), requests in flight (leases of the routing table, as the router takes them)
+ * and autoscaler rounds on a clock the test moves, pauses, resumes, crashes of its instances, restarts of the control
+ * plane on the same store, and its deletion, on the fake backend. After every step: one operation at a time, none
+ * failed for a scale ("superseded"), and a service that served keeps serving from at least one instance through
+ * deployments, updates, scales and autoscaling (until a crash, pause or restart); once everything settled: a RUNNING
+ * service serves from at least one instance, a PAUSED one from none; a restart keeps the service, its settings and its
+ * operations as they were; a deletion leaves no instance.
  */
 class ServiceStateMachineTest {
     private static final Duration OP = Duration.ofSeconds(30);
@@ -41,6 +44,7 @@ class ServiceStateMachineTest {
     void whateverChangesTheServiceTheInvariantsHold(@ForAll("chains") ActionChain<World> chain) {
         chain.withInvariant("one operation at a time", World::oneOperationAtATime)
                 .withInvariant("no operation failed for a scale", World::noneSuperseded)
+                .withInvariant("a serving service keeps serving", World::keepsServing)
                 .run();
     }
 
@@ -57,9 +61,10 @@ class ServiceStateMachineTest {
                         w -> w.started(w.slipway.startDeployment(new StartDeploymentRequest(w.arn)).operation())))
                 .withAction(2, mutate("update", w -> w.status() == ServiceStatus.RUNNING, World::update))
                 .withAction(3, scale())
+                .withAction(2, requests())
+                .withAction(3, autoscalerRound())
                 .withAction(2, mutate("crash an instance", w -> !w.deleted && !w.fake.runningIds().isEmpty(), World::crash))
-                .withAction(1, mutate("pause", w -> w.status() == ServiceStatus.RUNNING,
-                        w -> w.started(w.slipway.pauseService(new PauseServiceRequest(w.arn)).operation())))
+                .withAction(1, mutate("pause", w -> w.status() == ServiceStatus.RUNNING, World::pause))
                 .withAction(1, mutate("resume", w -> w.status() == ServiceStatus.PAUSED,
                         w -> w.started(w.slipway.resumeService(new ResumeServiceRequest(w.arn)).operation())))
                 .withAction(3, mutate("settle", w -> !w.deleted, World::settle))
@@ -67,7 +72,7 @@ class ServiceStateMachineTest {
                 .withAction(1, mutate("delete", w -> w.status() == ServiceStatus.RUNNING || w.status() == ServiceStatus.PAUSED,
                         World::delete))
                 .withAction(1, Action.<World>when(w -> w.deleted).just(Transformer.endOfChain()))
-                .withMaxTransformations(14);
+                .withMaxTransformations(16);
     }
 
     /** A scale to 1, 2 or 3 instances, while the service runs or an operation is under way. */
@@ -85,6 +90,38 @@ class ServiceStateMachineTest {
         };
     }
 
+    /** 1 to 6 requests start (as many as MaxConcurrency 2 lets in), or every request in flight ends. */
+    private static Action<World> requests() {
+        return new Action.Independent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return !w.deleted;
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer() {
+                return Arbitraries.integers().between(0, 6).map(n -> n == 0
+                        ? Transformer.mutate("requests end", World::endRequests)
+                        : Transformer.mutate(n + " requests start", w -> w.startRequests(n)));
+            }
+        };
+    }
+
+    /** The clock moves 2 s (a tick), 20 s or 70 s (past the stable window), and the autoscaler decides. */
+    private static Action<World> autoscalerRound() {
+        return new Action.Independent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return !w.deleted;
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer() {
+                return Arbitraries.of(2, 20, 70).map(s -> Transformer.mutate("autoscaler after " + s + " s", w -> w.autoscale(s)));
+            }
+        };
+    }
+
     private static Action<World> mutate(String name, java.util.function.Predicate<World> when, java.util.function.Consumer<World> change) {
         return Action.<World>when(when).describeAs(name).justMutate(change::accept);
     }
@@ -93,6 +130,30 @@ class ServiceStateMachineTest {
         World w = new World();
         worlds.add(w);
         return w;
+    }
+
+    /** A clock that moves only when the test says. */
+    static final class MovableClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     /** The service, its Slipway, the fake backend, the store a restart opens again, and the operations started. */
@@ -104,7 +165,11 @@ class ServiceStateMachineTest {
         final String arn;
         final String url;
         final List<Operation> operations = new ArrayList<>();
+        final MovableClock clock = new MovableClock();
+        final List<RoutingView.Lease> requests = new ArrayList<>();
         boolean deleted;
+        /** The service served at the last settle, and nothing that may stop it (crash, pause, restart) came since. */
+        boolean serving;
         int cpu = 1024;
 
         World() {
@@ -115,9 +180,14 @@ class ServiceStateMachineTest {
                 throw new java.io.UncheckedIOException(e);
             }
             open();
+            String scaling = slipway.createAutoScalingConfiguration(new CreateAutoScalingConfigurationRequest("machine", 2, 1, 3, null))
+                    .autoScalingConfiguration().autoScalingConfigurationArn();
             CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("machine")
                     .sourceConfiguration(SourceConfiguration.of(new CodeRepository(dir.resolve("app").toString(),
-                            SourceCodeVersion.branch("main"), null, null))).build());
+                            SourceCodeVersion.branch("main"), null, null))).autoScalingConfigurationArn(scaling)
+                    // a new instance is healthy after two checks a second apart: a rollout takes a while, and the
+                    // invariants are checked while it does
+                    .healthCheckConfiguration(new HealthCheckConfiguration(HealthCheckProtocol.TCP, null, 1, 1, 2, 5)).build());
             arn = created.service().serviceArn();
             url = created.service().serviceUrl();
             started(created.operation());
@@ -127,7 +197,7 @@ class ServiceStateMachineTest {
         private void open() {
             fake = new FakeBackend();
             slipway = Slipway.builder().backend(fake).routerPort(-1).stateDir(dir.resolve("state")).stateStore(store)
-                    .autoscaling(false).timeouts(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                    .autoscaling(false).clock(clock).timeouts(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1)))
                     .build();
         }
 
@@ -137,6 +207,11 @@ class ServiceStateMachineTest {
 
         void started(Operation op) {
             operations.add(op);
+        }
+
+        void pause() {
+            serving = false;
+            started(slipway.pauseService(new PauseServiceRequest(arn)).operation());
         }
 
         void update() {
@@ -154,20 +229,45 @@ class ServiceStateMachineTest {
         }
 
         void crash() {
+            serving = false;
             List<String> running = fake.runningIds();
             if (!running.isEmpty()) {
                 fake.crash(running.get(0), 137);
             }
         }
 
+        /** Requests arrive as the router takes them: leased while an instance has room, else they give up at once. */
+        void startRequests(int n) {
+            for (int k = 0; k < n; k++) {
+                if (slipway.routing().acquire(url) instanceof RoutingView.Acquisition.Leased leased) {
+                    requests.add(leased.lease());
+                } else {
+                    return; // not serving, or every instance is busy (a queued request is not counted as in flight)
+                }
+            }
+        }
+
+        void endRequests() {
+            requests.forEach(RoutingView.Lease::release);
+            requests.clear();
+        }
+
+        /** An autoscaler round {@code seconds} later, seeing the requests in flight. */
+        void autoscale(int seconds) {
+            clock.advance(Duration.ofSeconds(seconds));
+            slipway.autoscaleNow();
+        }
+
         /** Every operation ends; then a RUNNING service serves from at least one instance and a PAUSED one from none. */
         void settle() {
+            endRequests();
             for (Operation op : operations) {
                 await().atMost(OP).until(() -> op.future().isDone());
             }
             await().atMost(OP).until(() -> status() != ServiceStatus.OPERATION_IN_PROGRESS);
             if (status() == ServiceStatus.RUNNING) {
                 await().atMost(OP).until(() -> endpoints() >= 1);
+                serving = true;
             } else if (status() == ServiceStatus.PAUSED) {
                 await().atMost(OP).until(() -> fake.runningIds().isEmpty());
             }
@@ -176,6 +276,7 @@ class ServiceStateMachineTest {
         /** Closes Slipway and opens a new one on the same store: the service is as it was, and serves as it did. */
         void restart() {
             settle();
+            serving = false;
             Service before = slipway.describeService(new DescribeServiceRequest(arn)).service();
             List<OperationSummary> ops = operations();
             slipway.close();
@@ -192,11 +293,18 @@ class ServiceStateMachineTest {
 
         void delete() {
             settle();
+            serving = false;
             Operation op = slipway.deleteService(new DeleteServiceRequest(arn)).operation();
             assertThat(op.future().join().status()).isEqualTo(OperationStatus.SUCCEEDED);
             deleted = true;
             assertThat(fake.runningIds()).as("no instance left after delete").isEmpty();
             assertThat(slipway.listServices(new ListServicesRequest(null, null)).serviceSummaryList()).isEmpty();
+        }
+
+        void keepsServing() {
+            if (serving && !deleted && status() != ServiceStatus.PAUSED) {
+                assertThat(endpoints()).as("instances serving").isGreaterThanOrEqualTo(1);
+            }
         }
 
         void oneOperationAtATime() {
@@ -220,6 +328,7 @@ class ServiceStateMachineTest {
         }
 
         void close() {
+            endRequests();
             slipway.close();
             dev.slipway.core.source.SourceFetcher.deleteTree(dir);
         }

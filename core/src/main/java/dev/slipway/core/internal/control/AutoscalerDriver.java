@@ -6,6 +6,7 @@ import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.routing.ServiceConcurrency;
 import dev.slipway.core.scaling.ConcurrencyAutoscaler;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,18 +31,26 @@ final class AutoscalerDriver implements AutoCloseable {
     private final RoutingTable routing;
     private final LogStreams logs;
     private final Map<String, ConcurrencyAutoscaler> autoscalers = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-autoscaler"));
+    private final Clock clock;
+    private ScheduledExecutorService ticks;
 
-    AutoscalerDriver(ServiceActions services, RoutingTable routing, LogStreams logs, Duration tick) {
+    AutoscalerDriver(ServiceActions services, RoutingTable routing, LogStreams logs, Clock clock) {
         this.services = services;
         this.routing = routing;
         this.logs = logs;
+        this.clock = clock;
+    }
+
+    /** Ticks every {@code tick} from now on (without it, only {@link #tick} calls do). */
+    synchronized void every(Duration tick) {
+        ticks = Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-autoscaler"));
         ticks.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void tick() {
+    /** One round: every running service's concurrency sampled, its count decided, and changed if it differs. */
+    synchronized void tick() {
         try {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             var scalable = services.scalable();
             Set<String> arns = scalable.stream().map(ServiceActions.Scalable::arn).collect(Collectors.toSet());
             autoscalers.keySet().retainAll(arns);
@@ -70,7 +79,9 @@ final class AutoscalerDriver implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        ticks.shutdownNow();
+    public synchronized void close() {
+        if (ticks != null) {
+            ticks.shutdownNow();
+        }
     }
 }

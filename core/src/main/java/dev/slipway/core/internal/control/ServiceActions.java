@@ -25,6 +25,7 @@ import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.validation.ShapeValidator;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import dev.slipway.core.scaling.ConcurrencyAutoscaler;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +57,7 @@ public final class ServiceActions implements AutoCloseable {
     private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
     private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
     private volatile int routerPort;
+    private volatile AutoscalerDriver autoscaler;
 
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
     public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
@@ -261,17 +263,25 @@ public final class ServiceActions implements AutoCloseable {
 
     /**
      * Starts sampling instances' CPU and memory into {@code meters} every 5 s and, if {@code autoscaling}, scaling running
-     * services by the concurrency the router sees every 2 s; returns how to stop both.
+     * services by the concurrency the router sees every 2 s, the autoscaler's windows read on {@code clock}; returns how
+     * to stop both.
      */
-    public Runnable startSampling(boolean autoscaling, MeterRegistry meters) {
+    public Runnable startSampling(boolean autoscaling, MeterRegistry meters, Clock clock) {
         UsageSampler usage = new UsageSampler(runtime.backend(), runtime.routing(), meters, Duration.ofSeconds(5));
-        AutoscalerDriver driver = autoscaling ? new AutoscalerDriver(this, runtime.routing(), runtime.logs(), Duration.ofSeconds(2)) : null;
+        AutoscalerDriver driver = new AutoscalerDriver(this, runtime.routing(), runtime.logs(), clock);
+        if (autoscaling) {
+            driver.every(Duration.ofSeconds(2));
+        }
+        autoscaler = driver;
         return () -> {
             usage.close();
-            if (driver != null) {
-                driver.close();
-            }
+            driver.close();
         };
+    }
+
+    /** One autoscaler round now (what the 2 s timer does), for tests that move the clock themselves. */
+    public void autoscaleNow() {
+        autoscaler.tick();
     }
 
     /** Every reconciler stops its instances (without draining: {@code Slipway.close()} drained the router first). */
