@@ -1,5 +1,6 @@
 package dev.slipway.core.internal.runtime;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,6 +46,27 @@ public record ReconcilerStatus(long change, DesiredState desired, int healthy, C
             case TRAFFIC_SWITCHED -> trafficSwitched;
             case OLD_REVISION_DRAINED -> oldRevisionDrained;
         };
+    }
+
+    /**
+     * The conditions of {@code desired}, from the instances as they are: ready once {@code count} instances of its
+     * generation are healthy and serve, drained once no other instance is left, all false once its rollout failed.
+     */
+    static ReconcilerStatus observe(long change, DesiredState desired, List<ObservedInstance> instances, long servingGeneration,
+                                    String rolloutFailure) {
+        int healthy = (int) instances.stream().filter(i -> i.generation == desired.generation() && i.state == ObservedInstance.State.HEALTHY).count();
+        if (desired.mode() != DesiredState.Mode.SERVING) {
+            return new ReconcilerStatus(change, desired, 0, Condition.TRUE, Condition.TRUE, Condition.when(instances.isEmpty()));
+        }
+        if (rolloutFailure != null) {
+            Condition failed = Condition.failed(rolloutFailure);
+            return new ReconcilerStatus(change, desired, healthy, failed, failed, failed);
+        }
+        boolean switched = servingGeneration == desired.generation();
+        boolean ready = switched && healthy >= desired.count();
+        boolean drained = switched && instances.stream()
+                .noneMatch(i -> i.generation != desired.generation() || i.state == ObservedInstance.State.STOPPING);
+        return new ReconcilerStatus(change, desired, healthy, Condition.when(ready), Condition.when(switched), Condition.when(drained));
     }
 
     /** Every condition holds: the service is what it should be. */

@@ -4,7 +4,6 @@ import dev.slipway.core.Timeouts;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.runtime.DesiredState.Mode;
 import dev.slipway.core.internal.runtime.ObservedInstance.State;
-import dev.slipway.core.internal.runtime.ReconcilerStatus.Condition;
 import dev.slipway.core.model.HealthCheckConfiguration;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
@@ -21,17 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Converges one service's instances to its {@link DesiredState}, on its own loop ({@code slipway-reconciler-<name>}; a
- * {@link SerialLoop} on threads all services share, so an idle service holds no thread):
- * starts and stops instances, health-checks them (unless the platform does), publishes the healthy ones as the
- * service's route, and replaces crashed or unhealthy ones with exponential backoff for as long as the service exists.
- *
- * <p>A new generation is a blue/green rollout: its instances start beside the serving ones; once {@code count} are
- * healthy, traffic switches to them atomically and the others drain (the routing table's exact lease protocol) and
- * stop. If an instance of a rollout exits or stays unhealthy, the rollout fails and the serving instances stay.
- * Every mutable field is confined to the reconciler thread; public methods hand work to it.
- */
 /**
  * The one decider of a service's instances: converges them to its {@link DesiredState}, on its own loop
  * ({@code slipway-reconciler-<name>}; a {@link SerialLoop} on threads all services share, so an idle service holds no
@@ -88,7 +76,7 @@ public final class ServiceReconciler implements AutoCloseable {
         this.health = new HealthWatch(probes, loop, () -> desired.healthCheck(), timeouts, backend.capabilities().platformHealthChecks(),
                 i -> !closed && instances.contains(i) && i.state != State.STOPPING, this::becameHealthy, this::replace,
                 (i, why) -> onFailedBeforeHealthy(i, why + tail(i.id)));
-        this.status = observe();
+        this.status = ReconcilerStatus.observe(change, desired, instances, servingGeneration, rolloutFailure);
     }
 
     /**
@@ -263,25 +251,8 @@ public final class ServiceReconciler implements AutoCloseable {
     }
 
     private void publishStatus() {
-        status = observe();
+        status = ReconcilerStatus.observe(change, desired, instances, servingGeneration, rolloutFailure);
         watches.publish(status);
-    }
-
-    /** The conditions of the desired state, from the instances as they are. */
-    private ReconcilerStatus observe() {
-        int healthy = live(i -> i.generation == desired.generation() && i.state == State.HEALTHY).size();
-        if (desired.mode() != Mode.SERVING) {
-            Condition drained = Condition.when(instances.isEmpty());
-            return new ReconcilerStatus(change, desired, 0, Condition.TRUE, Condition.TRUE, drained);
-        }
-        if (rolloutFailure != null) {
-            Condition failed = Condition.failed(rolloutFailure);
-            return new ReconcilerStatus(change, desired, healthy, failed, failed, failed);
-        }
-        boolean switched = servingGeneration == desired.generation();
-        boolean ready = switched && healthy >= desired.count();
-        boolean drained = switched && instances.stream().noneMatch(i -> i.generation != desired.generation() || i.state == State.STOPPING);
-        return new ReconcilerStatus(change, desired, healthy, Condition.when(ready), Condition.when(switched), Condition.when(drained));
     }
 
     private void act() {
