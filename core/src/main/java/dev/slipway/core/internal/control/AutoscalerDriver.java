@@ -5,7 +5,7 @@ import dev.slipway.core.internal.runtime.DesiredState;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.routing.ServiceConcurrency;
-import dev.slipway.core.scaling.ConcurrencyAutoscaler;
+import dev.slipway.core.internal.scaling.ConcurrencyAutoscaler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.slipway.core.internal.control;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.deploy.DeploymentLog;
-import dev.slipway.core.lifecycle.ServiceLifecycle;
+import dev.slipway.core.internal.lifecycle.ServiceLifecycle;
 import dev.slipway.core.model.OperationStatus;
 import dev.slipway.core.model.OperationType;
 import dev.slipway.core.model.ServiceStatus;

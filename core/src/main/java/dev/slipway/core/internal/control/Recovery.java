@@ -2,7 +2,7 @@ package dev.slipway.core.internal.control;
 
 import dev.slipway.core.internal.Parallel;
 import dev.slipway.core.internal.runtime.DesiredState;
-import dev.slipway.core.lifecycle.ServiceLifecycle;
+import dev.slipway.core.internal.lifecycle.ServiceLifecycle;
 import dev.slipway.core.model.ServiceStatus;
 import dev.slipway.core.spi.AdoptedInstance;
 import dev.slipway.core.spi.ComputeBackend;

@@ -1,4 +1,4 @@
-package dev.slipway.core.scaling;
+package dev.slipway.core.internal.scaling;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.slipway.core.lifecycle;
+package dev.slipway.core.internal.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

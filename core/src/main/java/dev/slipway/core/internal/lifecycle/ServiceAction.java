@@ -1,4 +1,4 @@
-package dev.slipway.core.lifecycle;
+package dev.slipway.core.internal.lifecycle;
 
 /** The actions on a service whose permission depends on its status. */
 public enum ServiceAction {

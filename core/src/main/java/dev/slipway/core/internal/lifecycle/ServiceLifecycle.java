@@ -1,4 +1,4 @@
-package dev.slipway.core.lifecycle;
+package dev.slipway.core.internal.lifecycle;
 
 import dev.slipway.core.InvalidStateException;
 import dev.slipway.core.model.OperationType;
