@@ -8,7 +8,12 @@ import dev.slipway.core.model.*;
 import dev.slipway.core.testing.FakeBackend;
 import dev.slipway.core.testing.TestApps;
 import java.nio.file.Files;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -57,6 +62,36 @@ class SourceSafetyTest {
                     .contains("'Building the application").contains("did not finish within 1 s");
             slipway.deleteService(new DeleteServiceRequest(created.service().serviceArn())).operation().awaitSuccess(OP);
             fake.prepareLatch.countDown();
+        }
+    }
+
+    @Test
+    void aGitServerThatNeverAnswersFailsTheOperationAndLeavesNoThread() throws Exception {
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1)).withStep(Duration.ofSeconds(2));
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Slipway slipway = Slipway.builder().backend(new FakeBackend()).routerPort(-1).stateDir(tmp.resolve("state")).timeouts(timeouts).build()) {
+            Thread acceptor = new Thread(() -> { // takes every connection and says nothing
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.start();
+            String url = "http://127.0.0.1:" + silent.getLocalPort() + "/app.git";
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("silent-git")
+                    .sourceConfiguration(SourceConfiguration.of(new CodeRepository(url, SourceCodeVersion.branch("main"), null, null))).build());
+            assertThat(created.operation().await(OP).status()).isEqualTo(OperationStatus.FAILED);
+            assertThat(held).isNotEmpty();
+            await().atMost(OP).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("slipway-step-silent-git")));
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,19 +31,26 @@ import org.eclipse.jgit.util.FS;
  * to the SourceDirectory.
  */
 public final class SourceFetcher {
+    /** How long a Git server may send nothing before the fetch gives up, by default. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     private final boolean workingTrees;
+    private final int idleTimeoutSeconds;
 
     /** A fetcher that checks out the head of the branch of any Git repository, local ones too (App Runner's way). */
     public SourceFetcher() {
-        this(false);
+        this(false, DEFAULT_IDLE_TIMEOUT);
     }
 
     /**
      * @param workingTrees whether a local Git repository's working tree is deployed as it is (tracked and untracked
      *                     files, not ignored ones) instead of the head of the branch ({@code slipway up})
+     * @param idleTimeout  how long a Git server may send nothing (connecting, or in the middle of a clone) before the
+     *                     fetch fails: a server that hangs never holds a thread for longer
      */
-    public SourceFetcher(boolean workingTrees) {
+    public SourceFetcher(boolean workingTrees, Duration idleTimeout) {
         this.workingTrees = workingTrees;
+        this.idleTimeoutSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, idleTimeout.toSeconds()));
     }
 
     /** Fetches with no pinned SSH host keys (any host key is accepted and pinned for this fetch only). */
@@ -90,7 +98,8 @@ public final class SourceFetcher {
             } else {
                 String uri = local.map(p -> p.toUri().toString()).orElse(url);
                 log.line("Cloning " + url + (branch != null ? " (branch " + branch + ")" : ""));
-                var clone = Git.cloneRepository().setURI(uri).setDirectory(into.toFile()).setCloneSubmodules(false);
+                var clone = Git.cloneRepository().setURI(uri).setDirectory(into.toFile()).setCloneSubmodules(false)
+                        .setTimeout(idleTimeoutSeconds);
                 if (branch != null) {
                     clone.setBranch(branch).setBranchesToClone(List.of("refs/heads/" + branch));
                 }
@@ -153,9 +162,9 @@ public final class SourceFetcher {
                 || RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED);
     }
 
-    private static String branches(String uri, Optional<String> token, Optional<SshKeyTransport> ssh) {
+    private String branches(String uri, Optional<String> token, Optional<SshKeyTransport> ssh) {
         try {
-            var ls = Git.lsRemoteRepository().setRemote(uri).setHeads(true);
+            var ls = Git.lsRemoteRepository().setRemote(uri).setHeads(true).setTimeout(idleTimeoutSeconds);
             token.ifPresent(t -> ls.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
             ssh.ifPresent(k -> ls.setTransportConfigCallback(k::configure));
             return String.join(", ", ls.call().stream()

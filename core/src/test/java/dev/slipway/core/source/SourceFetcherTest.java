@@ -70,7 +70,7 @@ class SourceFetcherTest {
         Path into = tmp.resolve("into");
         List<String> log = new ArrayList<>();
 
-        FetchedSource fetched = new SourceFetcher(true).fetch(new CodeRepository(repo.toString(),
+        FetchedSource fetched = new SourceFetcher(true, SourceFetcher.DEFAULT_IDLE_TIMEOUT).fetch(new CodeRepository(repo.toString(),
                 SourceCodeVersion.branch("main"), null, null), Optional.empty(), into, log::add);
 
         assertThat(fetched.commitId()).isPresent();

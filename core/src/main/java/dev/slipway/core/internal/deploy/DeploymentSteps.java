@@ -34,7 +34,8 @@ public final class DeploymentSteps {
 
         @Override
         public void run(Deployment d) throws BuildFailedException {
-            d.fetched = new SourceFetcher(d.target.workingTrees()).fetch(code(d), d.access.credential(), d.access.hostKeys(), d.checkout, d.log::line);
+            Duration idle = d.timeouts.step().compareTo(SourceFetcher.DEFAULT_IDLE_TIMEOUT) < 0 ? d.timeouts.step() : SourceFetcher.DEFAULT_IDLE_TIMEOUT;
+            d.fetched = new SourceFetcher(d.target.workingTrees(), idle).fetch(code(d), d.access.credential(), d.access.hostKeys(), d.checkout, d.log::line);
             if (d.access.credential().isPresent()) {
                 d.access.hostKeysChanged().run(); // keeps a newly pinned SSH host key
             }

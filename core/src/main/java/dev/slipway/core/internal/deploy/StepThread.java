@@ -28,7 +28,7 @@ final class StepThread {
             step.run(d);
             return null;
         });
-        Thread thread = new Thread(task, Thread.currentThread().getName() + "-step");
+        Thread thread = new Thread(task, "slipway-step-" + d.target.serviceName());
         thread.setDaemon(true);
         thread.start();
         try {
