@@ -100,8 +100,9 @@ public final class ServiceActions implements AutoCloseable {
         reconciler(s).converge(DesiredState.notServing(DesiredState.Mode.UNAVAILABLE, Optional.empty(), creating,
                 s.spec().health(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY), LogSink.DISCARD);
         OperationRecord op = state.track(s.operations().get(0));
+        CreateServiceResponse response = new CreateServiceResponse(describe(s), op.id(), op);
         run(s, op, pipelineFor(s.spec().source()), creating);
-        return new CreateServiceResponse(describe(s.arn()), op.id(), op);
+        return response;
     }
 
     public DescribeServiceResponse describeService(DescribeServiceRequest r) {
@@ -142,8 +143,9 @@ public final class ServiceActions implements AutoCloseable {
         });
         ServiceRecord s = started.service();
         OperationRecord op = state.track(s.operations().get(0));
+        UpdateServiceResponse response = new UpdateServiceResponse(describe(s), op.id(), op);
         run(s, op, started.rebuild() ? pipelineFor(s.spec().source()) : DeploymentPipeline.REDEPLOY, updating(s));
-        return new UpdateServiceResponse(describe(s.arn()), op.id(), op);
+        return response;
     }
 
     public StartDeploymentResponse startDeployment(StartDeploymentRequest r) {
@@ -158,16 +160,18 @@ public final class ServiceActions implements AutoCloseable {
         VALIDATOR.validate("PauseServiceRequest", r);
         ServiceRecord s = begin(r.serviceArn(), ServiceAction.PAUSE);
         OperationRecord op = state.track(s.operations().get(0));
+        PauseServiceResponse response = new PauseServiceResponse(describe(s), op.id(), op);
         run(s, op, DeploymentPipeline.PAUSE, updating(s));
-        return new PauseServiceResponse(describe(s.arn()), op.id(), op);
+        return response;
     }
 
     public ResumeServiceResponse resumeService(ResumeServiceRequest r) {
         VALIDATOR.validate("ResumeServiceRequest", r);
         ServiceRecord s = begin(r.serviceArn(), ServiceAction.RESUME);
         OperationRecord op = state.track(s.operations().get(0));
+        ResumeServiceResponse response = new ResumeServiceResponse(describe(s), op.id(), op);
         run(s, op, DeploymentPipeline.REDEPLOY, "Service " + s.name() + " is resuming. Try again shortly.");
-        return new ResumeServiceResponse(describe(s.arn()), op.id(), op);
+        return response;
     }
 
     public DeleteServiceResponse deleteService(DeleteServiceRequest r) {

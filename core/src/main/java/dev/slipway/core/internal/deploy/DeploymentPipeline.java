@@ -44,8 +44,11 @@ public final class DeploymentPipeline {
             DeploymentStep step = steps.get(i);
             int n = i + 1;
             chain = chain.thenComposeAsync(done -> {
-                d.log().progress(n, steps.size(), step.title(d));
-                return step.start(d, work);
+                String title = step.title(d);
+                d.log().progress(n, steps.size(), title);
+                CompletableFuture<Void> f = step.start(d, work);
+                return step instanceof DeploymentStep.Work ? f : DeploymentStep.bounded(f, d.timeouts.step(), // a Work step bounds itself
+                        "'" + title + "' did not finish within " + d.timeouts.step().toSeconds() + " s (the step timeout), so the operation ends here");
             }, work);
         }
         return chain.handleAsync((done, e) -> {

@@ -38,10 +38,14 @@ public interface DeploymentStep {
 
     /** {@code milestone}, failed with a clear reason if it is not reached within {@code bound}. */
     static CompletableFuture<Void> within(CompletableFuture<Void> milestone, Duration bound, String what) {
-        return milestone.orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+        return bounded(milestone, bound, "gave up after " + bound.toSeconds() + "s waiting for " + what);
+    }
+
+    /** {@code f}, failed with {@code reason} if it is not done within {@code bound}. */
+    static CompletableFuture<Void> bounded(CompletableFuture<Void> f, Duration bound, String reason) {
+        return f.orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            return CompletableFuture.failedFuture(cause instanceof TimeoutException
-                    ? new BuildFailedException("gave up after " + bound.toSeconds() + "s waiting for " + what) : cause);
+            return CompletableFuture.failedFuture(cause instanceof TimeoutException ? new BuildFailedException(reason) : cause);
         });
     }
 }
