@@ -1,0 +1,346 @@
+package dev.slipway.core.internal.runtime;
+
+import dev.slipway.core.Timeouts;
+import dev.slipway.core.internal.routing.RoutingTable;
+import dev.slipway.core.internal.runtime.DesiredState.Mode;
+import dev.slipway.core.internal.runtime.ObservedInstance.State;
+import dev.slipway.core.model.HealthCheckConfiguration;
+import dev.slipway.core.observe.LogSink;
+import dev.slipway.core.observe.LogStreams;
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.spi.AdoptedInstance;
+import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.InstanceEvent;
+import dev.slipway.core.spi.InstanceListener;
+import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.spi.PreparedRevision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The instances of one service and what happens to them, on its reconciler's loop (every field is confined to it):
+ * converged to the desired state the {@link ServiceReconciler} sets. They are started, health-checked (unless the
+ * platform does), published as the service's route once healthy, replaced with exponential backoff when they crash or
+ * turn unhealthy, and drained and stopped when retired. A new generation is a blue/green rollout: its instances start
+ * beside the serving ones; once {@code count} are healthy, traffic switches to them atomically and the others drain
+ * (the routing table's exact lease protocol) and stop. If an instance of a rollout exits or stays unhealthy, the
+ * rollout fails and the serving instances stay. After every pass the reconciler publishes its status ({@code onPass}).
+ */
+final class ServiceInstances {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceReconciler.class);
+
+    private final ServiceIdentity id;
+    private final ComputeBackend backend;
+    private final RoutingTable routing;
+    private final LogStreams logs;
+    private final LogSink events;
+    private final SerialLoop loop;
+    private final InstanceStopper stopper;
+    private final HealthWatch health;
+    private final Runnable onPass;
+
+    private DesiredState desired = DesiredState.unavailable("");
+    private LogSink progress = LogSink.DISCARD;
+    private final List<ObservedInstance> instances = new ArrayList<>();
+    private long servingGeneration = -1;
+    private String rolloutFailure;
+    private final Backoff backoff = new Backoff();
+    private boolean retryScheduled;
+    private boolean closed;
+
+    ServiceInstances(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs, HealthProbes probes,
+                     Timeouts timeouts, SerialLoop loop, Runnable onPass) {
+        this.id = id;
+        this.backend = backend;
+        this.routing = routing;
+        this.logs = logs;
+        this.events = logs.sink(id.serviceName(), "events");
+        this.loop = loop;
+        this.onPass = onPass;
+        this.stopper = new InstanceStopper(id.serviceName(), backend, routing, timeouts);
+        this.health = new HealthWatch(probes, loop, () -> desired.healthCheck(), timeouts, backend.capabilities().platformHealthChecks(),
+                i -> !closed && instances.contains(i) && i.state != State.STOPPING, this::becameHealthy, this::replace,
+                (i, why) -> onFailedBeforeHealthy(i, why + tail(i.id)));
+    }
+
+    DesiredState desired() {
+        return desired;
+    }
+
+    /** The conditions of the desired state now, as of change {@code change}. */
+    ReconcilerStatus observe(long change) {
+        return ReconcilerStatus.observe(change, desired, instances, servingGeneration, rolloutFailure);
+    }
+
+    /** A new change: converges to {@code next} (a failed rollout and the backoff are forgotten), logging to {@code progress}. */
+    void change(DesiredState next, LogSink progress) {
+        this.progress = progress;
+        rolloutFailure = null;
+        backoff.reset();
+        desired = next;
+        if (next.mode() != Mode.SERVING) {
+            servingGeneration = -1;
+        }
+        reconcile();
+    }
+
+    /** The same desired state with {@code count} instances. */
+    void scale(int count) {
+        desired = desired.withCount(count);
+        reconcile();
+    }
+
+    /**
+     * Takes over instances a previous run of the control plane left, as generation {@code generation}: kept (and
+     * health-checked again) when {@code keepable} and they run {@code revision}; stopped otherwise.
+     */
+    void adopt(List<AdoptedInstance> adopted, Optional<PreparedRevision> revision, boolean keepable, long generation,
+               HealthCheckConfiguration healthCheck, int maxConcurrency) {
+        int kept = 0;
+        for (AdoptedInstance a : adopted) {
+            boolean keep = keepable && revision.isPresent() && revision.get().revisionId().equals(a.spec().revisionId());
+            ObservedInstance i = new ObservedInstance(a.spec().instanceId(), generation);
+            i.handle = a.handle();
+            i.adopted = true;
+            instances.add(i);
+            if (keep) {
+                kept++;
+                events.line("Instance " + i.id + " of revision " + a.spec().revisionId() + " is still running; keeping it");
+                backend.attach(a.handle(), listener(i));
+                health.watch(i);
+            } else {
+                events.line("Instance " + i.id + " left by the previous run is stopped");
+                retire(List.of(i));
+            }
+        }
+        if (kept > 0) { // serving again once healthy, before the restart's deploy(), which continues this generation
+            desired = new DesiredState(Mode.SERVING, revision, kept, generation, "", healthCheck, maxConcurrency);
+        }
+        onPass.run();
+    }
+
+    /** Forgets every instance and removes the route; returns the instances, for {@link #stopNow}. */
+    List<ObservedInstance> forgetAll() {
+        closed = true;
+        List<ObservedInstance> copy = List.copyOf(instances);
+        instances.clear();
+        routing.put(id.host(), Optional.empty());
+        return copy;
+    }
+
+    /** Stops instances at once, without draining (after {@link #forgetAll}, off the loop). */
+    void stopNow(List<ObservedInstance> all) {
+        stopper.stopNow(all);
+        stopper.close();
+    }
+
+    /** One pass: the instances converge a step further to the desired state; then the reconciler publishes its status. */
+    void reconcile() {
+        if (closed) {
+            return;
+        }
+        act();
+        onPass.run();
+    }
+
+    private void act() {
+        if (desired.mode() != Mode.SERVING) {
+            publish(switch (desired.mode()) {
+                case PAUSED -> Optional.of(Route.paused(id.serviceId(), id.serviceName()));
+                case UNAVAILABLE -> Optional.of(Route.unavailable(id.serviceId(), id.serviceName(), desired.message()));
+                default -> Optional.empty();
+            });
+            retire(live(i -> true));
+            return;
+        }
+        List<ObservedInstance> current = live(i -> i.generation == desired.generation());
+        boolean switchedIn = servingGeneration == desired.generation();
+        if (!switchedIn) {
+            for (int n = current.size(); n < desired.count() && rolloutFailure == null; n++) {
+                start(true);
+            }
+            current = live(i -> i.generation == desired.generation());
+            if (rolloutFailure == null && current.stream().filter(i -> i.state == State.HEALTHY).count() >= desired.count()) {
+                servingGeneration = desired.generation();
+                switchedIn = true;
+            }
+        }
+        if (!switchedIn) {
+            List<ObservedInstance> old = live(i -> i.generation == servingGeneration && i.state == State.HEALTHY);
+            publish(Optional.of(servingGeneration >= 0 ? serving(old)
+                    : Route.unavailable(id.serviceId(), id.serviceName(), desired.message())));
+            return;
+        }
+        List<ObservedInstance> byHealth = new ArrayList<>(current);
+        byHealth.sort((a, b) -> Boolean.compare(a.state == State.HEALTHY, b.state == State.HEALTHY));
+        List<ObservedInstance> retiring = new ArrayList<>(byHealth.subList(0, Math.max(0, current.size() - desired.count())));
+        retiring.addAll(live(i -> i.generation != desired.generation()));
+        retiring.forEach(i -> i.state = State.STOPPING);
+        List<ObservedInstance> healthy = live(i -> i.generation == desired.generation() && i.state == State.HEALTHY);
+        publish(Optional.of(serving(healthy)));
+        retire(retiring);
+        replaceMissing();
+    }
+
+    /** Starts instances the current generation misses, as soon as the backoff allows. */
+    private void replaceMissing() {
+        int missing = desired.count() - live(i -> i.generation == desired.generation()).size();
+        if (missing <= 0) {
+            return;
+        }
+        long wait = backoff.waitNanos(System.nanoTime());
+        if (wait > 0) {
+            if (!retryScheduled) {
+                retryScheduled = true;
+                loop.schedule(() -> {
+                    retryScheduled = false;
+                    reconcile();
+                }, wait, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
+        for (int n = 0; n < missing && backoff.waitNanos(System.nanoTime()) <= 0; n++) {
+            start(false);
+        }
+    }
+
+    private void start(boolean rollout) {
+        PreparedRevision revision = desired.revision().orElseThrow();
+        String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        ObservedInstance i = new ObservedInstance(instanceId, desired.generation());
+        instances.add(i);
+        try {
+            i.handle = backend.start(revision, new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(),
+                    revision.revisionId(), instanceId), desired.healthCheck(), listener(i));
+        } catch (RuntimeException e) {
+            instances.remove(i);
+            onFailedBeforeHealthy(i, "could not be started: " + e.getMessage());
+            return;
+        }
+        (rollout ? progress : events).line("Instance " + instanceId + " started on port " + i.handle.port());
+        health.watch(i);
+    }
+
+    /** Where an instance's output and events go: its log stream, and this reconciler's thread. */
+    private InstanceListener listener(ObservedInstance i) {
+        return ObservedInstance.listener(logs.sink(id.serviceName(), "instance/" + i.id), e -> post(() -> onInstanceEvent(i, e)));
+    }
+
+    private void becameHealthy(ObservedInstance i) {
+        i.state = State.HEALTHY;
+        backoff.reset();
+        reconcile();
+    }
+
+    private void onInstanceEvent(ObservedInstance i, InstanceEvent event) {
+        if (closed || !instances.contains(i)) {
+            return;
+        }
+        if (event instanceof InstanceEvent.Ready && i.state == State.STARTING) {
+            becameHealthy(i);
+            return;
+        }
+        String why = event.problem();
+        if (why == null || i.state == State.STOPPING || event instanceof InstanceEvent.ListeningElsewhere && i.state != State.STARTING) {
+            return;
+        }
+        if (i.state == State.STARTING) {
+            onFailedBeforeHealthy(i, why + " before it became healthy" + tail(i.id));
+        } else {
+            replace(i, why.startsWith("exited") ? "exited (" + why + ")" : why);
+        }
+    }
+
+    /** A healthy instance crashed or turned unhealthy: out of the route, stopped, and (by reconcile) replaced. */
+    private void replace(ObservedInstance i, String why) {
+        events.line("Instance " + i.id + " " + why + "; replacing it");
+        LOG.warn("service {}: instance {} {}; replacing it", id.serviceName(), i.id, why);
+        i.state = State.STOPPING;
+        reconcile();
+        retire(List.of(i));
+    }
+
+    /** An instance failed before it was healthy: it fails a rollout, or (in steady state) backs off the next start. */
+    private void onFailedBeforeHealthy(ObservedInstance i, String why) {
+        String message = "instance " + i.id + " " + why;
+        if (i.adopted) {
+            events.line("Instance " + i.id + " left by the previous run " + why + "; starting a new one instead");
+            retire(List.of(i));
+            loop.execute(this::reconcile);
+            return;
+        }
+        if (i.generation == desired.generation() && servingGeneration != desired.generation() && desired.mode() == Mode.SERVING) {
+            rolloutFailure = message;
+            retire(live(x -> x.generation == desired.generation()));
+            loop.execute(this::reconcile);
+            return;
+        }
+        long backoffMillis = backoff.failed(System.nanoTime()).toMillis();
+        long healthy = live(x -> x.generation == desired.generation() && x.state == State.HEALTHY).size();
+        String line = "Service " + id.serviceName() + " has " + healthy + " of " + desired.count()
+                + " instances; trying again in " + backoffMillis / 1000.0 + "s, because replacement " + message;
+        events.line(line);
+        LOG.warn(line);
+        i.state = State.STOPPING;
+        if (instances.contains(i)) {
+            retire(List.of(i));
+        }
+        loop.execute(this::reconcile);
+    }
+
+    /** Takes instances out of the route (the caller published already), drains them, stops them, forgets them. */
+    private void retire(List<ObservedInstance> retiring) {
+        List<ObservedInstance> fresh = retiring.stream().filter(i -> !i.retired).toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        fresh.forEach(i -> {
+            i.state = State.STOPPING;
+            i.retired = true;
+        });
+        LogSink log = progress == LogSink.DISCARD ? events : progress;
+        stopper.drainAndStop(fresh, log, () -> post(() -> {
+            instances.removeAll(fresh);
+            if (fresh.stream().anyMatch(i -> i.generation != desired.generation() || desired.mode() != Mode.SERVING)) {
+                log.line("Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "") + " of the previous set");
+            }
+            reconcile();
+        }));
+    }
+
+    private void publish(Optional<Route> route) {
+        routing.put(id.host(), route);
+    }
+
+    private Route serving(List<ObservedInstance> healthy) {
+        return Route.serving(id.serviceId(), id.serviceName(), healthy.stream()
+                .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port())).toList(), desired.maxConcurrency());
+    }
+
+    private List<ObservedInstance> live(java.util.function.Predicate<ObservedInstance> filter) {
+        return instances.stream().filter(i -> i.state != State.STOPPING).filter(filter).toList();
+    }
+
+    /** The last lines an instance printed, for a failure message. */
+    private String tail(String instanceId) {
+        List<String> lines = logs.read(id.serviceName(), "instance/" + instanceId);
+        if (lines.isEmpty()) {
+            return ".";
+        }
+        return ". Last output:\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    }
+
+    /** Hands work to the loop thread; after close() there is nothing left to do, so it is dropped. */
+    private void post(Runnable work) {
+        try {
+            loop.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException closedAlready) { // its instances are stopped already
+        }
+    }
+}
