@@ -63,7 +63,7 @@ public final class Slipway implements AutoCloseable {
     private final RouterControl router;
     private final boolean directPorts;
     private final Map<String, PlanOverrides> servicePlans = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Runnable stopSampling;
+    private final Sampling sampling;
     private StateStore store;
     private final boolean ownsStore;
 
@@ -103,7 +103,7 @@ public final class Slipway implements AutoCloseable {
             this.router = started;
             this.directPorts = b.directPorts && started != null;
             Recovery.restore(store, state, services, backend, controlPlaneId);
-            this.stopSampling = services.startSampling(b.autoscaling, meters, b.clock);
+            this.sampling = new Sampling(services, b.autoscaling, meters, b.clock);
         } catch (RuntimeException e) {
             if (started != null) {
                 started.close();
@@ -154,7 +154,7 @@ public final class Slipway implements AutoCloseable {
 
     /** One autoscaler round now, on the builder's clock (the 2 s timer's work, for tests that move the clock). */
     void autoscaleNow() {
-        services.autoscaleNow();
+        sampling.autoscaleNow();
     }
 
     /** The routing table as the router uses it (leases are requests in flight), for tests. */
@@ -308,7 +308,7 @@ public final class Slipway implements AutoCloseable {
         if (router != null) {
             router.drainAndClose(timeouts.drain());
         }
-        stopSampling.run();
+        sampling.close();
         services.close();
         if (ownsStore) {
             store.close();

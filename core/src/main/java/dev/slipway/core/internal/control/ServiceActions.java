@@ -20,19 +20,12 @@ import dev.slipway.core.internal.lifecycle.ServiceLifecycle;
 import dev.slipway.core.model.*;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
-import dev.slipway.core.routing.Route;
 import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.validation.ShapeValidator;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import dev.slipway.core.internal.scaling.ConcurrencyAutoscaler;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
-import java.util.function.Function;
-import dev.slipway.core.model.ServiceStatus;
-import dev.slipway.core.model.AutoScalingConfiguration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +50,6 @@ public final class ServiceActions implements AutoCloseable {
     private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
     private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
     private volatile int routerPort;
-    private volatile AutoscalerDriver autoscaler;
 
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
     public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
@@ -69,6 +61,10 @@ public final class ServiceActions implements AutoCloseable {
         this.state = state;
         this.runtime = runtime;
         this.runner = new OperationRunner(runtime.logs());
+    }
+
+    Runtime runtime() {
+        return runtime;
     }
 
     public void routerPort(int port) {
@@ -263,29 +259,6 @@ public final class ServiceActions implements AutoCloseable {
                         autoScaling(s, AutoScalingConfiguration::minSize, AutoScalingConfiguration.DEFAULT_MIN_SIZE), autoScaling(s, AutoScalingConfiguration::maxSize, AutoScalingConfiguration.DEFAULT_MAX_SIZE),
                         autoScaling(s, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY)), reconcilers.get(s.arn())))
                 .toList());
-    }
-
-    /**
-     * Starts sampling instances' CPU and memory into {@code meters} every 5 s and, if {@code autoscaling}, scaling running
-     * services by the concurrency the router sees every 2 s, the autoscaler's windows read on {@code clock}; returns how
-     * to stop both.
-     */
-    public Runnable startSampling(boolean autoscaling, MeterRegistry meters, Clock clock) {
-        UsageSampler usage = new UsageSampler(runtime.backend(), runtime.routing(), meters, Duration.ofSeconds(5));
-        AutoscalerDriver driver = new AutoscalerDriver(this, runtime.routing(), runtime.logs(), clock);
-        if (autoscaling) {
-            driver.every(Duration.ofSeconds(2));
-        }
-        autoscaler = driver;
-        return () -> {
-            usage.close();
-            driver.close();
-        };
-    }
-
-    /** One autoscaler round now (what the 2 s timer does), for tests that move the clock themselves. */
-    public void autoscaleNow() {
-        autoscaler.tick();
     }
 
     /** Every reconciler stops its instances (without draining: {@code Slipway.close()} drained the router first). */
