@@ -37,14 +37,16 @@ public final class StoreCandidatesBenchmark {
         System.out.printf("%-8s %-22s %8s %8s%n", "services", "store", "p50 us", "p99 us");
         for (int n : counts) {
             Path dir = Files.createTempDirectory("slipway-stores-");
-            measure(n, "SQLite (WAL, FULL)", sqlite(dir.resolve("state.db")));
-            measure(n, "H2 MVStore (sync)", mvstore(dir.resolve("state.mv")));
-            measure(n, "JSON file (whole)", jsonFile(dir.resolve("state.json")));
+            measure(n, "SQLite (WAL, FULL)", sqlite(dir.resolve("state.db")), 0);
+            measure(n, "H2 MVStore (sync)", mvstore(dir.resolve("state.mv")), 0);
+            measure(n, "JSON file (whole)", jsonFile(dir.resolve("state.json")), 0);
+            // a change after the machine went quiet, as an API call after a pause is
+            measure(n, "SQLite, 0.5 s quiet", sqlite(dir.resolve("quiet.db")), 500);
             dev.slipway.core.source.SourceFetcher.deleteTree(dir);
         }
     }
 
-    private static void measure(int n, String name, Store store) throws Exception {
+    private static void measure(int n, String name, Store store, long quietMillis) throws Exception {
         try (store) {
             Map<String, String> all = new HashMap<>();
             for (int i = 0; i < n; i++) {
@@ -57,9 +59,12 @@ public final class StoreCandidatesBenchmark {
                     store.put(e.getKey(), e.getValue());
                 }
             }
-            int changes = n >= 10000 ? 100 : 400;
+            int changes = quietMillis > 0 ? 40 : n >= 10000 ? 100 : 400;
             long[] nanos = new long[changes];
             for (int i = 0; i < changes + 50; i++) {
+                if (quietMillis > 0 && i >= 50) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(quietMillis * 1_000_000);
+                }
                 long start = System.nanoTime();
                 store.put("service/" + (i % n), DOCUMENT.replace("xx", "y" + i));
                 if (i >= 50) {
