@@ -53,7 +53,50 @@ class ReconcilerTest {
 
     @AfterEach
     void close() {
-        slipway.close();
+        if (slipway != null) {
+            slipway.close();
+        }
+    }
+
+    /**
+     * A backend's start that hangs (an image pull, a pod that is not scheduled) holds no reconciler: a crash of the
+     * serving instance meanwhile takes it out of the route at once, not once the start returns.
+     */
+    @Test
+    void aStartThatHangsDoesNotHoldTheReconciler() throws Exception {
+        Endpoint serving = endpoints().get(0);
+        fake.startLatch = new CountDownLatch(1);
+        var deployment = slipway.startDeployment(new StartDeploymentRequest(arn)).operation();
+        await().atMost(OP).until(() -> fake.startsWaiting.get() == 1);
+
+        try {
+            fake.crash(serving.instanceId(), 137);
+            await().atMost(Duration.ofSeconds(10)).until(() -> endpoints().isEmpty());
+            assertThat(fake.startsWaiting.get()).isEqualTo(1);
+        } finally {
+            fake.startLatch.countDown();
+        }
+        assertThat(deployment.await(OP).status()).hasToString("SUCCEEDED");
+        assertThat(endpoints()).hasSize(1);
+        assertThat(fake.runningIds()).containsExactly(endpoints().get(0).instanceId());
+    }
+
+    /** close() while an instance's start still runs: it waits for the start and stops what it started. */
+    @Test
+    void closeStopsAnInstanceWhoseStartWasStillRunning() throws Exception {
+        fake.startLatch = new CountDownLatch(1);
+        slipway.scaleTo(arn, 2);
+        await().atMost(OP).until(() -> fake.startsWaiting.get() == 1);
+
+        Slipway closing = slipway;
+        slipway = null;
+        Thread closer = new Thread(closing::close);
+        closer.start();
+        fake.startLatch.countDown();
+        closer.join(OP.toMillis());
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(fake.starts.get()).isEqualTo(2);
+        assertThat(fake.runningIds()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.slipway.core.Timeouts;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.InstanceHandle;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,14 @@ final class InstanceStopper implements AutoCloseable {
             }
             instances.stream().filter(i -> i.handle != null).forEach(i -> backend.stop(i.handle, timeouts.stopGrace()));
             routing.forget(ids);
+            done.run();
+        });
+    }
+
+    /** Stops an instance that came up after it was no longer wanted (it never served), then runs {@code done}. */
+    void stopLate(InstanceHandle handle, Runnable done) {
+        threads.execute(() -> {
+            backend.stop(handle, timeouts.stopGrace());
             done.run();
         });
     }

@@ -28,6 +28,8 @@ final class ObservedInstance {
     boolean adopted;
     /** Handed to the stopper: out of the route, draining or stopping. */
     boolean retired;
+    /** What the backend reported before its start returned (the loop sees it after). */
+    final java.util.List<dev.slipway.core.spi.InstanceEvent> early = new java.util.ArrayList<>();
     private int passes;
     private int failures;
 

@@ -9,23 +9,29 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The threads every service's reconciler shares: a pool of at most 64 that runs their work (so a restart of 10,000
- * services is not 10,000 threads), and one timer that hands delayed work over. Each service's work runs on its own
- * {@link SerialLoop} on these.
+ * services is not 10,000 threads), one timer that hands delayed work over, and a pool of at most 64 for the backend's
+ * starts, which may block (an image pulled, a pod scheduled) and so never run on a reconciler's loop. Each service's
+ * work runs on its own {@link SerialLoop} on these. Idle threads end after 30 s.
  */
-public record ReconcilerThreads(ExecutorService work, ScheduledExecutorService timer) implements AutoCloseable {
-    /** At most this many services' work runs at once (a backend's start may block); idle threads end after 30 s. */
+public record ReconcilerThreads(ExecutorService work, ScheduledExecutorService timer, ExecutorService starts) implements AutoCloseable {
     static final int MAX_THREADS = 64;
 
     public static ReconcilerThreads start() {
-        ThreadPoolExecutor work = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), HealthProbes.named("slipway-reconciler"));
-        work.allowCoreThreadTimeOut(true);
-        return new ReconcilerThreads(work, Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-reconciler-timer")));
+        return new ReconcilerThreads(pool("slipway-reconciler"),
+                Executors.newSingleThreadScheduledExecutor(HealthProbes.named("slipway-reconciler-timer")), pool("slipway-start"));
+    }
+
+    private static ExecutorService pool(String name) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), HealthProbes.named(name));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
         work.shutdownNow();
+        starts.shutdownNow();
     }
 }

@@ -12,6 +12,7 @@ import dev.slipway.core.routing.Route;
 import dev.slipway.core.spi.AdoptedInstance;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.InstanceEvent;
+import dev.slipway.core.spi.InstanceHandle;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.spi.PreparedRevision;
@@ -19,6 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +50,10 @@ final class ServiceInstances {
     private final InstanceStopper stopper;
     private final HealthWatch health;
     private final Runnable onPass;
+    private final ExecutorService starts;
+    private final Duration startBound;
+    /** Instances whose backend start runs (off the loop), until the loop takes their handle; what close() must await. */
+    private final Map<ObservedInstance, CompletableFuture<InstanceHandle>> starting = new ConcurrentHashMap<>();
 
     private DesiredState desired = DesiredState.unavailable("");
     private LogSink progress = LogSink.DISCARD;
@@ -55,7 +65,7 @@ final class ServiceInstances {
     private boolean closed;
 
     ServiceInstances(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs, HealthProbes probes,
-                     Timeouts timeouts, SerialLoop loop, Runnable onPass) {
+                     Timeouts timeouts, SerialLoop loop, ExecutorService starts, Runnable onPass) {
         this.id = id;
         this.backend = backend;
         this.routing = routing;
@@ -63,6 +73,8 @@ final class ServiceInstances {
         this.events = logs.sink(id.serviceName(), "events");
         this.loop = loop;
         this.onPass = onPass;
+        this.starts = starts;
+        this.startBound = timeouts.startup().plus(timeouts.stopGrace());
         this.stopper = new InstanceStopper(id.serviceName(), backend, routing, timeouts);
         this.health = new HealthWatch(probes, loop, () -> desired.healthCheck(), timeouts, backend.capabilities().platformHealthChecks(),
                 i -> !closed && instances.contains(i) && i.state != State.STOPPING, this::becameHealthy, this::replace,
@@ -134,9 +146,24 @@ final class ServiceInstances {
         return copy;
     }
 
-    /** Stops instances at once, without draining (after {@link #forgetAll}, off the loop). */
+    /**
+     * Stops instances at once, without draining (after {@link #forgetAll}, off the loop), and those whose start was
+     * still running once it ends: none outlives the reconciler.
+     */
     void stopNow(List<ObservedInstance> all) {
         stopper.stopNow(all);
+        for (CompletableFuture<InstanceHandle> start : starting.values()) {
+            try {
+                backend.stop(start.get(startBound.toMillis(), TimeUnit.MILLISECONDS), Duration.ZERO);
+            } catch (java.util.concurrent.ExecutionException failedToStart) {
+                // nothing runs
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("service {}: interrupted while an instance's start ran; it may be left running", id.serviceName());
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.warn("service {}: an instance's start did not end in {}s; it may be left running", id.serviceName(), startBound.toSeconds());
+            }
+        }
         stopper.close();
     }
 
@@ -210,21 +237,74 @@ final class ServiceInstances {
         }
     }
 
+    /**
+     * Starts an instance of the desired revision. The backend's start runs off the loop (it may block: an image
+     * pulled, a pod scheduled); the instance counts as starting meanwhile, and the loop takes its handle once it is up.
+     */
     private void start(boolean rollout) {
         PreparedRevision revision = desired.revision().orElseThrow();
         String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         ObservedInstance i = new ObservedInstance(instanceId, desired.generation());
         instances.add(i);
+        InstanceSpec spec = new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(), revision.revisionId(), instanceId);
+        HealthCheckConfiguration healthCheck = desired.healthCheck();
+        InstanceListener listener = listener(i);
+        LogSink log = rollout ? progress : events;
+        CompletableFuture<InstanceHandle> start = new CompletableFuture<>();
+        starting.put(i, start);
         try {
-            i.handle = backend.start(revision, new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(),
-                    revision.revisionId(), instanceId), desired.healthCheck(), listener(i));
-        } catch (RuntimeException e) {
-            instances.remove(i);
-            onFailedBeforeHealthy(i, "could not be started: " + e.getMessage());
+            starts.execute(() -> {
+                try {
+                    start.complete(backend.start(revision, spec, healthCheck, listener));
+                } catch (RuntimeException e) {
+                    start.completeExceptionally(e);
+                }
+                post(() -> started(i, start, log));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            starting.remove(i);
+        }
+    }
+
+    /** A retired instance whose start ended is gone. */
+    private void forget(ObservedInstance i) {
+        starting.remove(i);
+        instances.remove(i);
+        reconcile();
+    }
+
+    /** On the loop once an instance's start ended: it is watched, or (retired meanwhile) stopped, or it failed. */
+    private void started(ObservedInstance i, CompletableFuture<InstanceHandle> start, LogSink log) {
+        if (closed) {
+            return; // stopNow() stops it
+        }
+        InstanceHandle handle = null;
+        String failure = null;
+        try {
+            handle = start.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            failure = e.getCause().getMessage();
+        }
+        if (i.retired) { // scaled in, or its rollout ended, while it started: it never serves
+            if (handle != null) {
+                stopper.stopLate(handle, () -> post(() -> forget(i)));
+            } else {
+                forget(i);
+            }
             return;
         }
-        (rollout ? progress : events).line("Instance " + instanceId + " started on port " + i.handle.port());
+        starting.remove(i);
+        if (failure != null) {
+            instances.remove(i);
+            onFailedBeforeHealthy(i, "could not be started: " + failure);
+            return;
+        }
+        i.handle = handle;
+        log.line("Instance " + i.id + " started on port " + handle.port());
         health.watch(i);
+        List<InstanceEvent> early = List.copyOf(i.early);
+        i.early.clear();
+        early.forEach(e -> onInstanceEvent(i, e));
     }
 
     /** Where an instance's output and events go: its log stream, and this reconciler's thread. */
@@ -240,6 +320,10 @@ final class ServiceInstances {
 
     private void onInstanceEvent(ObservedInstance i, InstanceEvent event) {
         if (closed || !instances.contains(i)) {
+            return;
+        }
+        if (i.handle == null) { // the backend's start has not returned yet: seen once it has
+            i.early.add(event);
             return;
         }
         if (event instanceof InstanceEvent.Ready && i.state == State.STARTING) {
@@ -306,7 +390,7 @@ final class ServiceInstances {
         });
         LogSink log = progress == LogSink.DISCARD ? events : progress;
         stopper.drainAndStop(fresh, log, () -> post(() -> {
-            instances.removeAll(fresh);
+            instances.removeAll(fresh.stream().filter(i -> !starting.containsKey(i)).toList()); // those: once started, stopped
             if (fresh.stream().anyMatch(i -> i.generation != desired.generation() || desired.mode() != Mode.SERVING)) {
                 log.line("Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "") + " of the previous set");
             }

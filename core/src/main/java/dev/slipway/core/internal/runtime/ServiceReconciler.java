@@ -43,7 +43,7 @@ public final class ServiceReconciler implements AutoCloseable {
                              HealthProbes probes, Timeouts timeouts, ReconcilerThreads threads) {
         this.loop = new SerialLoop("slipway-reconciler-" + id.serviceName(), threads.work(), threads.timer());
         this.watches = new StatusWatches(threads.work());
-        this.instances = new ServiceInstances(id, backend, routing, logs, probes, timeouts, loop, this::publishStatus);
+        this.instances = new ServiceInstances(id, backend, routing, logs, probes, timeouts, loop, threads.starts(), this::publishStatus);
         this.status = instances.observe(0);
     }
 
