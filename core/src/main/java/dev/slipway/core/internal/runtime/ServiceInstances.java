@@ -20,10 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,10 +47,7 @@ final class ServiceInstances {
     private final InstanceStopper stopper;
     private final HealthWatch health;
     private final Runnable onPass;
-    private final ExecutorService starts;
-    private final Duration startBound;
-    /** Instances whose backend start runs (off the loop), until the loop takes their handle; what close() must await. */
-    private final Map<ObservedInstance, CompletableFuture<InstanceHandle>> starting = new ConcurrentHashMap<>();
+    private final InstanceStarter starter;
 
     private DesiredState desired = DesiredState.unavailable("");
     private LogSink progress = LogSink.DISCARD;
@@ -73,8 +67,7 @@ final class ServiceInstances {
         this.events = logs.sink(id.serviceName(), "events");
         this.loop = loop;
         this.onPass = onPass;
-        this.starts = starts;
-        this.startBound = timeouts.startup().plus(timeouts.stopGrace());
+        this.starter = new InstanceStarter(id.serviceName(), backend, starts, timeouts.startup().plus(timeouts.stopGrace()));
         this.stopper = new InstanceStopper(id.serviceName(), backend, routing, timeouts);
         this.health = new HealthWatch(probes, loop, () -> desired.healthCheck(), timeouts, backend.capabilities().platformHealthChecks(),
                 i -> !closed && instances.contains(i) && i.state != State.STOPPING, this::becameHealthy, this::replace,
@@ -152,18 +145,7 @@ final class ServiceInstances {
      */
     void stopNow(List<ObservedInstance> all) {
         stopper.stopNow(all);
-        for (CompletableFuture<InstanceHandle> start : starting.values()) {
-            try {
-                backend.stop(start.get(startBound.toMillis(), TimeUnit.MILLISECONDS), Duration.ZERO);
-            } catch (java.util.concurrent.ExecutionException failedToStart) {
-                // nothing runs
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                LOG.warn("service {}: interrupted while an instance's start ran; it may be left running", id.serviceName());
-            } catch (java.util.concurrent.TimeoutException e) {
-                LOG.warn("service {}: an instance's start did not end in {}s; it may be left running", id.serviceName(), startBound.toSeconds());
-            }
-        }
+        starter.stopLeft();
         stopper.close();
     }
 
@@ -250,25 +232,12 @@ final class ServiceInstances {
         HealthCheckConfiguration healthCheck = desired.healthCheck();
         InstanceListener listener = listener(i);
         LogSink log = rollout ? progress : events;
-        CompletableFuture<InstanceHandle> start = new CompletableFuture<>();
-        starting.put(i, start);
-        try {
-            starts.execute(() -> {
-                try {
-                    start.complete(backend.start(revision, spec, healthCheck, listener));
-                } catch (RuntimeException e) {
-                    start.completeExceptionally(e);
-                }
-                post(() -> started(i, start, log));
-            });
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            starting.remove(i);
-        }
+        starter.start(i, revision, spec, healthCheck, listener, start -> post(() -> started(i, start, log)));
     }
 
     /** A retired instance whose start ended is gone. */
     private void forget(ObservedInstance i) {
-        starting.remove(i);
+        starter.taken(i);
         instances.remove(i);
         reconcile();
     }
@@ -276,7 +245,7 @@ final class ServiceInstances {
     /** On the loop once an instance's start ended: it is watched, or (retired meanwhile) stopped, or it failed. */
     private void started(ObservedInstance i, CompletableFuture<InstanceHandle> start, LogSink log) {
         if (closed) {
-            return; // stopNow() stops it
+            return; // stopNow() stops it (starter.stopLeft)
         }
         InstanceHandle handle = null;
         String failure = null;
@@ -293,7 +262,7 @@ final class ServiceInstances {
             }
             return;
         }
-        starting.remove(i);
+        starter.taken(i);
         if (failure != null) {
             instances.remove(i);
             onFailedBeforeHealthy(i, "could not be started: " + failure);
@@ -390,7 +359,7 @@ final class ServiceInstances {
         });
         LogSink log = progress == LogSink.DISCARD ? events : progress;
         stopper.drainAndStop(fresh, log, () -> post(() -> {
-            instances.removeAll(fresh.stream().filter(i -> !starting.containsKey(i)).toList()); // those: once started, stopped
+            instances.removeAll(fresh.stream().filter(i -> !starter.isStarting(i)).toList()); // those: once started, stopped
             if (fresh.stream().anyMatch(i -> i.generation != desired.generation() || desired.mode() != Mode.SERVING)) {
                 log.line("Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "") + " of the previous set");
             }
