@@ -77,47 +77,34 @@ class ServiceStateMachineTest {
 
     /** A scale to 1, 2 or 3 instances, while the service runs or an operation is under way. */
     private static Action<World> scale() {
-        return new Action.Independent<>() {
-            @Override
-            public boolean precondition(World w) {
-                return w.status() == ServiceStatus.RUNNING || w.status() == ServiceStatus.OPERATION_IN_PROGRESS;
-            }
-
-            @Override
-            public Arbitrary<Transformer<World>> transformer() {
-                return Arbitraries.integers().between(1, 3).map(n -> Transformer.mutate("scale to " + n, w -> w.scaleTo(n)));
-            }
-        };
+        return independent(w -> w.status() == ServiceStatus.RUNNING || w.status() == ServiceStatus.OPERATION_IN_PROGRESS,
+                Arbitraries.integers().between(1, 3).map(n -> Transformer.mutate("scale to " + n, w -> w.scaleTo(n))));
     }
 
     /** 1 to 6 requests start (as many as MaxConcurrency 2 lets in), or every request in flight ends. */
     private static Action<World> requests() {
-        return new Action.Independent<>() {
-            @Override
-            public boolean precondition(World w) {
-                return !w.deleted;
-            }
-
-            @Override
-            public Arbitrary<Transformer<World>> transformer() {
-                return Arbitraries.integers().between(0, 6).map(n -> n == 0
-                        ? Transformer.mutate("requests end", World::endRequests)
-                        : Transformer.mutate(n + " requests start", w -> w.startRequests(n)));
-            }
-        };
+        return independent(w -> !w.deleted, Arbitraries.integers().between(0, 6).map(n -> n == 0
+                ? Transformer.mutate("requests end", World::endRequests)
+                : Transformer.mutate(n + " requests start", w -> w.startRequests(n))));
     }
 
     /** The clock moves 2 s (a tick), 20 s or 70 s (past the stable window), and the autoscaler decides. */
     private static Action<World> autoscalerRound() {
+        return independent(w -> !w.deleted,
+                Arbitraries.of(2, 20, 70).map(s -> Transformer.mutate("autoscaler after " + s + " s", w -> w.autoscale(s))));
+    }
+
+    /** An action drawn from {@code transformers} whenever {@code when} holds. */
+    private static Action<World> independent(java.util.function.Predicate<World> when, Arbitrary<Transformer<World>> transformers) {
         return new Action.Independent<>() {
             @Override
             public boolean precondition(World w) {
-                return !w.deleted;
+                return when.test(w);
             }
 
             @Override
             public Arbitrary<Transformer<World>> transformer() {
-                return Arbitraries.of(2, 20, 70).map(s -> Transformer.mutate("autoscaler after " + s + " s", w -> w.autoscale(s)));
+                return transformers;
             }
         };
     }
