@@ -70,7 +70,7 @@ public final class Slipway implements AutoCloseable {
     private Slipway(Builder b) {
         boolean ownsDir = b.stateDir == null;
         try {
-            this.stateDir = ownsDir ? Files.createTempDirectory("slipway-") : Files.createDirectories(b.stateDir);
+            this.stateDir = ownsDir ? Files.createTempDirectory("slipway-") : dev.slipway.core.internal.PrivateFiles.directory(b.stateDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the state directory", e);
         }

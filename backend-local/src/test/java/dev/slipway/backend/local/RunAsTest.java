@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A control plane running as root (as here and in CI) runs builds and apps as an unprivileged account, in workspaces
- * that account owns, without the server's environment.
+ * that account owns, without the server's environment, and that account cannot read the state directory (logs,
+ * sources and state of every service).
  */
 class RunAsTest {
     @TempDir
@@ -33,20 +34,26 @@ class RunAsTest {
         Path app = tmp.resolve("app");
         TestApps.writePythonGreeter(app, "Hello", "Jane");
         Files.delete(app.resolve("apprunner.yaml"));
-        try (Slipway slipway = Slipway.builder().routerPort(-1).stateDir(tmp.resolve("state"))
+        // the state directory's parent is open to every account (as a home directory often is): only its own mode guards it
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path state = tmp.resolve("state");
+        try (Slipway slipway = Slipway.builder().routerPort(-1).stateDir(state)
                 .backendSetting("local.run-as", RunAs.DEFAULT_USER).build()) {
             CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("unprivileged")
                     .sourceConfiguration(SourceConfiguration.of(new CodeRepository(app.toString(), SourceCodeVersion.branch("main"),
                             CodeConfiguration.fromApi(new CodeConfigurationValues(Runtime.PYTHON_3,
                                     "echo \"built by $(id -un) in $(stat -c %U .), home $HOME, secret ${SLIPWAY_SECRET_ACCESS_KEY:-unset}\"",
-                                    "echo \"running as $(id -un)\"; test -r /root/.bashrc && echo root-readable; exec python server.py",
-                                    null, Map.of("NAME", "Jane"), null)), null)))
+                                    "echo \"running as $(id -un)\"; test -r /root/.bashrc && echo root-readable; "
+                                            + "ls \"$STATE\" > /dev/null 2>&1 && echo state-readable; echo checks-done; exec python server.py",
+                                    null, Map.of("NAME", "Jane", "STATE", state.toString()), null)), null)))
                     .build());
             created.operation().awaitSuccess(Duration.ofMinutes(2));
             assertThat(slipway.logLines("unprivileged", "deployment/" + created.operationId()))
                     .anyMatch(l -> l.contains("built by slipway-app in slipway-app, home /var/lib/slipway/apps/") && l.endsWith("secret unset"));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> instanceOutput(slipway).contains("running as slipway-app"));
-            assertThat(instanceOutput(slipway)).doesNotContain("root-readable");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> instanceOutput(slipway).contains("checks-done"));
+            assertThat(instanceOutput(slipway)).contains("running as slipway-app");
+            assertThat(instanceOutput(slipway)).doesNotContain("root-readable").doesNotContain("state-readable");
+            assertThat(Files.getPosixFilePermissions(state)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
     }
 

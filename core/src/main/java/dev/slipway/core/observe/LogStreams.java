@@ -146,6 +146,7 @@ public final class LogStreams implements AutoCloseable {
         BufferedWriter writer = writers.computeIfAbsent(file, f -> {
             try {
                 Files.createDirectories(f.getParent());
+                dev.slipway.core.internal.PrivateFiles.file(f); // 0600: other services' code never reads it
                 return Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
