@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.slipway.core.api.*;
+import dev.slipway.core.observe.LogSink;
+import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.model.*;
 import dev.slipway.core.testing.FakeBackend;
 import dev.slipway.core.testing.TestApps;
@@ -98,6 +100,28 @@ class FullDiskTest {
     }
 
     /** Writes a file until the disk has no byte left. */
+    /** Log lines that meet a full disk are lost whole, never cut, and a marker says how many once lines fit again. */
+    @Test
+    void logLinesLostToAFullDiskAreCountedAndNoneIsCut() throws Exception {
+        try (LogStreams logs = new LogStreams(disk.resolve("logs"))) {
+            LogSink app = logs.sink("svc", "instance/a");
+            app.line("before");
+            fillDisk();
+            String big = "x".repeat(10_000); // larger than a page: a write of it would be cut halfway
+            for (int i = 0; i < 150; i++) {
+                app.line(big);
+            }
+            freeDisk();
+            app.line("after");
+            List<String> lines = logs.read("svc", "instance/a");
+            assertThat(lines).first().isEqualTo("before");
+            assertThat(lines).last().isEqualTo("after");
+            assertThat(lines).allMatch(l -> l.equals("before") || l.equals("after") || l.equals(big) || l.startsWith("[slipway] "));
+            long kept = lines.stream().filter(big::equals).count();
+            assertThat(lines).contains("[slipway] " + (150 - kept) + " lines were lost here: the disk was full");
+        }
+    }
+
     private void fillDisk() throws IOException {
         byte[] block = new byte[4096];
         try (var out = Files.newOutputStream(disk.resolve("filler"))) {

@@ -1,12 +1,10 @@
 package dev.slipway.core.observe;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,7 @@ import java.util.stream.Stream;
 public final class LogStreams implements AutoCloseable {
     private final Path logDir;
     private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
-    private final Map<Path, BufferedWriter> writers = new ConcurrentHashMap<>();
+    private final Map<Path, LogFile> writers = new ConcurrentHashMap<>();
 
     public LogStreams(Path logDir) {
         this.logDir = logDir;
@@ -46,7 +44,6 @@ public final class LogStreams implements AutoCloseable {
     /** The lines of a stream so far, without timestamps; empty if it has none. */
     public List<String> read(String serviceName, String stream) {
         Path file = file(serviceName, stream);
-        flush(file);
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -143,39 +140,19 @@ public final class LogStreams implements AutoCloseable {
     }
 
     private void append(String serviceName, String stream, Path file, String line) {
-        BufferedWriter writer = writers.computeIfAbsent(file, f -> {
+        LogFile writer = writers.computeIfAbsent(file, f -> {
             try {
                 Files.createDirectories(f.getParent());
                 dev.slipway.core.internal.PrivateFiles.file(f); // 0600: other services' code never reads it
-                return Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                return new LogFile(f);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        synchronized (writer) {
-            try {
-                writer.write(Instant.now() + " " + line);
-                writer.newLine();
-                writer.flush();
-            } catch (IOException e) {
-                // a log that cannot be written must not fail the work it describes
-            }
-        }
+        // a line that cannot be written must not fail the work it describes: it is counted, and said once it can be
+        writer.append(Instant.now().toString(), line);
         for (LogListener listener : listeners) {
             listener.onLine(serviceName, stream, line);
-        }
-    }
-
-    private void flush(Path file) {
-        BufferedWriter writer = writers.get(file);
-        if (writer != null) {
-            synchronized (writer) {
-                try {
-                    writer.flush();
-                } catch (IOException ignored) {
-                    // read what is there
-                }
-            }
         }
     }
 
@@ -197,13 +174,7 @@ public final class LogStreams implements AutoCloseable {
         writers.clear();
     }
 
-    private static void closeQuietly(BufferedWriter w) {
-        synchronized (w) {
-            try {
-                w.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
+    private static void closeQuietly(LogFile f) {
+        f.close();
     }
 }
