@@ -176,7 +176,7 @@ class RouterFramingTest {
 
     @Test
     void aMalformedChunkClosesTheConnection() throws IOException {
-        String reply = exchange("POST /chunks HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"
+        String reply = exchange("POST /malformed HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"
                 + "GET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
         assertThat(reply).doesNotContain("200 OK");
         assertThat(RECEIVED).noneMatch(head -> head.contains("/smuggled"));
@@ -188,6 +188,9 @@ class RouterFramingTest {
 
     /** Records each request head, reads a Content-Length body, and answers 200 on a kept-alive connection. */
     private static boolean answer(String head, InputStream in, OutputStream out) throws IOException {
+        if (head.startsWith("POST /malformed ")) {
+            return false; // forwarded before the router met its bad chunk: it may arrive after its test ended, so it is not kept
+        }
         RECEIVED.add(head);
         for (String line : head.split("\r\n")) {
             if (line.toLowerCase().startsWith("content-length:")) {
