@@ -47,8 +47,8 @@ public final class DeploymentPipeline {
                 String title = step.title(d);
                 d.log().progress(n, steps.size(), title);
                 CompletableFuture<Void> f = step.start(d, work);
-                return step instanceof DeploymentStep.Work ? f : DeploymentStep.bounded(f, d.timeouts.step(), // a Work step bounds itself
-                        "'" + title + "' did not finish within " + d.timeouts.step().toSeconds() + " s (the step timeout), so the operation ends here");
+                // a Work step bounds itself (StepThread)
+                return step instanceof DeploymentStep.Work ? f : DeploymentStep.bounded(f, d.timeouts.step(), StepThread.timedOut(title, d));
             }, work);
         }
         return chain.handleAsync((done, e) -> {

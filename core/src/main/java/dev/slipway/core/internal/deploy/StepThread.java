@@ -23,6 +23,11 @@ final class StepThread {
     private StepThread() {
     }
 
+    /** Why an operation ended at a step that took longer than the step timeout. */
+    static String timedOut(String title, Deployment d) {
+        return "'" + title + "' did not finish within " + d.timeouts.step().toSeconds() + " s (the step timeout), so the operation ends here";
+    }
+
     static void run(DeploymentStep.Work step, Deployment d) throws BuildFailedException {
         FutureTask<Void> task = new FutureTask<>(() -> {
             step.run(d);
@@ -43,8 +48,7 @@ final class StepThread {
             if (thread.isAlive()) {
                 LOG.warn("'{}' did not end when interrupted; what it makes later is discarded", step.title(d));
             }
-            throw new BuildFailedException("'" + step.title(d) + "' did not finish within " + d.timeouts.step().toSeconds()
-                    + " s (the step timeout), so the operation ends here");
+            throw new BuildFailedException(timedOut(step.title(d), d));
         } catch (InterruptedException e) {
             task.cancel(true);
             Thread.currentThread().interrupt();
