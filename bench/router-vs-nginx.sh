@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# The Slipway router against nginx as a reverse proxy, each in front of an identical one-worker nginx backend that
-# answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after two unreported warm-up rounds
-# each (20 s and 10 s, WARMUP="20s 10s"; with one 10 s round the router's first measured round was its slowest in most
-# runs: the JIT had not yet seen connections close and recompiled); prints every round, the medians, and the ratios router/nginx
-# (throughput: higher is better; p99 latency: lower is better), and the CPU time each proxy spent per request (the
-# nginx proxy's worker process; the router's whole JVM, its control plane included), which varies less from run to
-# run than requests per second on a shared machine. The router runs as `slipway up` serves a service, with
-# admission and metrics on as always.
-# Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk and nginx)
+# The Slipway router against two reference reverse proxies, nginx and HAProxy (one worker/thread each, keep-alive to
+# the backend: nginx `keepalive 64`, HAProxy `http-reuse always`), each in front of an identical one-worker nginx
+# backend that answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after two unreported
+# warm-up rounds each (20 s and 10 s, WARMUP="20s 10s"; with one 10 s round the router's first measured round was its
+# slowest in most runs: the JIT had not yet seen connections close and recompiled); prints every round, the medians,
+# and the ratios router/nginx and router/HAProxy (throughput: higher is better; p99 latency: lower is better), and the
+# CPU time each proxy spent per request (the nginx proxy's worker process, HAProxy's process, the router's whole JVM,
+# its control plane included), which varies less from run to run than requests per second on a shared machine. The
+# router runs as `slipway up` serves a service, with admission and metrics on as always.
+# ROUTERS="framers codec" runs one router per HTTP/1.1 path (-Dslipway.router.http=...), alternating with the others.
+# Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk, nginx and haproxy)
 # Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1 -Dslipway.router.transport=epoll" bench/router-vs-nginx.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-for tool in wrk nginx; do command -v $tool > /dev/null || { echo "needs $tool: apt-get install wrk nginx-light" >&2; exit 1; }; done
+for tool in wrk nginx haproxy; do command -v $tool > /dev/null || { echo "needs $tool: apt-get install wrk nginx-light haproxy" >&2; exit 1; }; done
 work=$(mktemp -d)
-backend_a=18601 proxy=18603 router=18604
+backend_a=18601 backend_b=18602 proxy=18603 router=18604 haproxy_port=18605
 pids=()
 trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -52,6 +54,27 @@ else
 fi
 nginx -c "$work/proxy/nginx.conf" -e stderr & pids+=($!)
 proxy_master=$!
+# HAProxy, one thread, with a backend of its own (the same nginx), in a session of its own as the others'.
+nginx_conf backend-b $backend_b 'default_type text/plain; return 200 "hello world\n";'
+setsid nginx -c "$work/backend-b/nginx.conf" -e stderr & pids+=($!)
+cat > "$work/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  http-reuse always
+frontend in
+  bind 127.0.0.1:$haproxy_port
+  default_backend app
+backend app
+  server a 127.0.0.1:$backend_b maxconn 1000
+EOF
+haproxy -db -f "$work/haproxy.cfg" & pids+=($!)
+haproxy_pid=$!
 
 # The router's backend: the same nginx, as the run command of a service that `slipway up` deploys (listening on
 # the port Slipway gives it in PORT).
@@ -66,11 +89,18 @@ runtime: python3
 run:
   command: sh start.sh
 EOF
-java ${JAVA_OPTS:-} -jar server/target/slipway.jar up "$work/app" --name bench --router-port $router > "$work/up.log" 2>&1 & pids+=($!)
-router_pid=$!
-for _ in $(seq 600); do grep -q "is RUNNING at\|slipway up:" "$work/up.log" && break; sleep 0.1; done
-url=$(grep -o 'is RUNNING at http://[^/]*' "$work/up.log" | sed 's|.*http://||') || { cat "$work/up.log" >&2; exit 1; }
-host=${url%%:*}
+variants=(${ROUTERS:-default})
+router_pids=() router_urls=() router_hosts=()
+for i in "${!variants[@]}"; do
+  v=${variants[$i]} port=$((router + 10 * i))
+  opts=${JAVA_OPTS:-}
+  [ "$v" = default ] || opts="$opts -Dslipway.router.http=$v"
+  java $opts -jar server/target/slipway.jar up "$work/app" --name "bench$i" --router-port $port > "$work/up-$i.log" 2>&1 & pids+=($!)
+  router_pids+=($!)
+  for _ in $(seq 600); do grep -q "is RUNNING at\|slipway up:" "$work/up-$i.log" && break; sleep 0.1; done
+  url=$(grep -o 'is RUNNING at http://[^/]*' "$work/up-$i.log" | sed 's|.*http://||') || { cat "$work/up-$i.log" >&2; exit 1; }
+  router_urls+=("http://127.0.0.1:$port/") router_hosts+=("${url%%:*}")
+done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process, in clock ticks
 run() { # label pid url [wrk args]: prints "rps p99ms cpu-us-per-request" (the CPU time of process pid)
@@ -88,25 +118,46 @@ run() { # label pid url [wrk args]: prints "rps p99ms cpu-us-per-request" (the C
   echo "$rps $p99 $(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc -l)"
 }
 nginx_url="http://127.0.0.1:$proxy/"
-router_url="http://127.0.0.1:$router/"
+haproxy_url="http://127.0.0.1:$haproxy_port/"
 proxy_worker=$(pgrep -P "$proxy_master" | head -1)
-for warm in ${WARMUP:-20s 10s}; do # twice: the second round also follows a first round's connections closing
-  WRK_DURATION=$warm run warm-up "$proxy_worker" "$nginx_url" > /dev/null
-  WRK_DURATION=$warm run warm-up "$router_pid" "$router_url" -H "Host: $host" > /dev/null
+labels=(nginx haproxy) procs=("$proxy_worker" "$haproxy_pid") urls=("$nginx_url" "$haproxy_url") hosts=("" "")
+for i in "${!variants[@]}"; do
+  labels+=("router-${variants[$i]}") procs+=("${router_pids[$i]}") urls+=("${router_urls[$i]}") hosts+=("${router_hosts[$i]}")
 done
-echo "round  nginx rps  nginx p99 ms  nginx CPU us/req  router rps  router p99 ms  router CPU us/req"
+measure() { # index [duration]: one wrk run against contender index
+  local host=()
+  [ -z "${hosts[$1]}" ] || host=(-H "Host: ${hosts[$1]}")
+  WRK_DURATION=${2:-${WRK_DURATION:-6s}} run "${labels[$1]}" "${procs[$1]}" "${urls[$1]}" "${host[@]}"
+}
+for warm in ${WARMUP:-20s 10s}; do # twice: the second round also follows a first round's connections closing
+  for i in "${!labels[@]}"; do measure "$i" "$warm" > /dev/null; done
+done
+printf '%5s' round; for l in "${labels[@]}"; do printf '  %16s rps  p99 ms  CPU us/req' "$l"; done; echo
 : > "$work/rounds"
-for i in $(seq "$rounds"); do
-  read -r n_rps n_p99 n_cpu < <(run nginx "$proxy_worker" "$nginx_url")
-  read -r r_rps r_p99 r_cpu < <(run router "$router_pid" "$router_url" -H "Host: $host")
-  printf '%5d  %9.0f  %12.2f  %16.1f  %10.0f  %13.2f  %17.1f\n' "$i" "$n_rps" "$n_p99" "$n_cpu" "$r_rps" "$r_p99" "$r_cpu"
-  echo "$n_rps $n_p99 $r_rps $r_p99 $n_cpu $r_cpu" >> "$work/rounds"
+for r in $(seq "$rounds"); do
+  printf '%5d' "$r"; line=""
+  for i in "${!labels[@]}"; do
+    read -r rps p99 cpu < <(measure "$i")
+    printf '  %20.0f  %6.2f  %10.1f' "$rps" "$p99" "$cpu"
+    line="$line $rps $p99 $cpu"
+  done
+  echo; echo "$line" >> "$work/rounds"
 done
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-n_rps=$(awk '{print $1}' "$work/rounds" | median); n_p99=$(awk '{print $2}' "$work/rounds" | median)
-r_rps=$(awk '{print $3}' "$work/rounds" | median); r_p99=$(awk '{print $4}' "$work/rounds" | median)
-n_cpu=$(awk '{print $5}' "$work/rounds" | median); r_cpu=$(awk '{print $6}' "$work/rounds" | median)
-printf 'median nginx %.0f rps, p99 %.2f ms, %.1f us CPU/req; router %.0f rps, p99 %.2f ms, %.1f us CPU/req\n' \
-  "$n_rps" "$n_p99" "$n_cpu" "$r_rps" "$r_p99" "$r_cpu"
-printf 'throughput ratio (router/nginx, goal >= 1.00): %.2f\n' "$(echo "$r_rps / $n_rps" | bc -l)"
-printf 'p99 ratio (router/nginx, goal <= 1.25): %.2f\n' "$(echo "$r_p99 / $n_p99" | bc -l)"
+col() { awk -v c="$1" '{print $c}' "$work/rounds" | median; }
+m_rps=() m_p99=()
+for i in "${!labels[@]}"; do
+  m_rps[$i]=$(col $((3 * i + 1))); m_p99[$i]=$(col $((3 * i + 2)))
+  printf 'median %-16s %8.0f rps, p99 %.2f ms, %.1f us CPU/req\n' "${labels[$i]}" "${m_rps[$i]}" "${m_p99[$i]}" "$(col $((3 * i + 3)))"
+done
+for i in "${!labels[@]}"; do
+  [ "$i" -ge 2 ] || continue
+  for ref in 0 1; do
+    printf '%s/%s: throughput %.2f (goal >= 1.00), p99 %.2f (goal <= 1.00)\n' "${labels[$i]}" "${labels[$ref]}" \
+      "$(echo "${m_rps[$i]} / ${m_rps[$ref]}" | bc -l)" "$(echo "${m_p99[$i]} / ${m_p99[$ref]}" | bc -l)"
+  done
+done
+if [ "${#variants[@]}" -gt 1 ]; then
+  printf '%s/%s: throughput %.3f, p99 %.3f\n' "${labels[2]}" "${labels[3]}" \
+    "$(echo "${m_rps[2]} / ${m_rps[3]}" | bc -l)" "$(echo "${m_p99[2]} / ${m_p99[3]}" | bc -l)"
+fi

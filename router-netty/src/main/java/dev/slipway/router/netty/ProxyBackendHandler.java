@@ -9,15 +9,15 @@ import io.netty.util.ReferenceCountUtil;
  * Idle pooled connections have no owner and drop what they read (nothing, unless the instance misbehaves).
  */
 final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
-    private final ResponseFramer framer;
+    private final ResponseReader framer;
     private ProxyFrontendHandler owner;
 
-    ProxyBackendHandler(ResponseFramer framer) {
+    ProxyBackendHandler(ResponseReader framer) {
         this.framer = framer;
     }
 
     /** Frames this connection's responses. */
-    ResponseFramer framer() {
+    ResponseReader framer() {
         return framer;
     }
 

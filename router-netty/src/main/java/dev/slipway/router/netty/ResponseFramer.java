@@ -28,7 +28,7 @@ import java.util.List;
  * then {@link #END}; a small body that came with its head rides in the head's buffer. Interim (1xx) responses are
  * dropped. {@link #expect} tells it, before each request goes upstream, what the response may carry.
  */
-final class ResponseFramer extends ByteToMessageDecoder {
+final class ResponseFramer extends ByteToMessageDecoder implements ResponseReader {
     /** The head of a response as the client gets it ({@link #content()}), and what it means for both connections. */
     static final class Head extends DefaultByteBufHolder {
         final int status;
@@ -74,8 +74,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
     /** Until-close bodies are chunked for the client, whose connection then stays open. */
     private boolean chunkForClient;
 
-    /** The next response answers a request (HEAD: no body) whose client connection stays open or not. */
-    void expect(boolean headRequest, boolean clientKeepAlive) {
+    @Override
+    public void expect(boolean headRequest, boolean clientKeepAlive) {
         this.headRequest = headRequest;
         this.clientKeepAlive = clientKeepAlive;
         state = State.HEAD;
