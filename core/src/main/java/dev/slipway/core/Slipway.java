@@ -12,6 +12,7 @@ import dev.slipway.core.observe.LogListener;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.*;
 import dev.slipway.core.internal.routing.RoutingTable;
+import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
@@ -94,7 +95,8 @@ public final class Slipway implements AutoCloseable {
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
-                    name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories));
+                    name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
+                    b.sourceUrlPolicy));
             this.resources = new ResourceActions(state);
             if (b.routerPort >= 0) {
                 started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts);
@@ -347,6 +349,7 @@ public final class Slipway implements AutoCloseable {
         private Admission admission = Admission.DEFAULT;
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
+        private SourceUrlPolicy sourceUrlPolicy = SourceUrlPolicy.ANY;
 
         /** The compute backend by name: {@code local} (default). */
         public Builder backend(String name) { this.backend = name; this.backendInstance = null; return this; }
@@ -406,6 +409,9 @@ public final class Slipway implements AutoCloseable {
             this.allowedSourceDirectories = Optional.of(List.copyOf(directories));
             return this;
         }
+
+        /** Which hosts a RepositoryUrl may name (default {@link SourceUrlPolicy#ANY}; {@code slipway server}: no local ones). */
+        public Builder sourceUrlPolicy(SourceUrlPolicy policy) { this.sourceUrlPolicy = policy; return this; }
 
         /** Deploy a local Git working tree as it is (not ignored files), as {@code slipway up DIR} does, not its branch head. */
         public Builder deployWorkingTrees(boolean workingTrees) { this.workingTrees = workingTrees; return this; }

@@ -1,6 +1,7 @@
 package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
+import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.routing.Admission;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,6 +66,12 @@ final class ServerCommand implements Callable<Integer> {
             + "RepositoryUrl (file:// or a path) may name; repeatable. Without it, services come from Git URLs only.")
     List<Path> allowedSourceDirs = new ArrayList<>();
 
+    @Option(names = "--source-url-policy", paramLabel = "POLICY", description = "Which hosts a RepositoryUrl may name: "
+            + "no-local refuses loopback, link-local and wildcard addresses and this machine's own (names are resolved when "
+            + "the service is created and again at each fetch), so an API caller cannot make the server fetch from what only "
+            + "it can reach; any allows every host (default: ${DEFAULT-VALUE}).", defaultValue = "no-local")
+    String sourceUrlPolicy;
+
     @Option(names = "--step-timeout", paramLabel = "SECONDS", description = "How long one step of an operation (fetch, "
             + "build, start ...) may take before the operation fails (default: ${DEFAULT-VALUE}).", defaultValue = "1800")
     long stepTimeoutSeconds;
@@ -123,6 +130,7 @@ final class ServerCommand implements Callable<Integer> {
             }
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
+                    .sourceUrlPolicy(SourceUrlPolicy.parse(sourceUrlPolicy))
                     .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds)))
                     .admission(new Admission(queueLimit, Duration.ofMillis((long) (queueTimeoutSeconds * 1000)))).build();
         } catch (IllegalStateException | IllegalArgumentException e) {

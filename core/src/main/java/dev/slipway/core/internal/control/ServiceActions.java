@@ -23,6 +23,7 @@ import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.validation.ShapeValidator;
+import dev.slipway.core.source.SourceUrlPolicy;
 import java.nio.file.Path;
 import java.time.Instant;
 import dev.slipway.core.internal.scaling.ConcurrencyAutoscaler;
@@ -54,7 +55,8 @@ public final class ServiceActions implements AutoCloseable {
     /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
     public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                           HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
-                          Function<String, PlanOverrides> planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories) {
+                          Function<String, PlanOverrides> planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories,
+                          SourceUrlPolicy sourceUrlPolicy) {
     }
 
     public ServiceActions(ControlState state, Runtime runtime) {
@@ -75,6 +77,7 @@ public final class ServiceActions implements AutoCloseable {
         VALIDATOR.validate("CreateServiceRequest", r);
         ServiceSpecs.checkSource(r.sourceConfiguration(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
         ServiceSpecs.checkLocalSource(r.sourceConfiguration(), "sourceConfiguration", runtime.allowedSourceDirectories());
+        ServiceSpecs.checkSourceUrl(r.sourceConfiguration(), "sourceConfiguration", runtime.sourceUrlPolicy());
         ServiceRecord s = state.write(() -> {
             state.checkNewService(r.serviceName());
             state.connections().usedBy(r.sourceConfiguration());
@@ -128,6 +131,8 @@ public final class ServiceActions implements AutoCloseable {
             if (r.sourceConfiguration() != null) {
                 ServiceSpecs.checkSource(next.source(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
                 ServiceSpecs.checkLocalSource(r.sourceConfiguration(), "sourceConfiguration", runtime.allowedSourceDirectories());
+                ServiceSpecs.checkSourceUrl(r.sourceConfiguration(), "sourceConfiguration", runtime.sourceUrlPolicy());
+        ServiceSpecs.checkSourceUrl(r.sourceConfiguration(), "sourceConfiguration", runtime.sourceUrlPolicy());
                 state.connections().usedBy(next.source());
             }
             boolean rebuild = !next.source().equals(s.spec().source()) || s.revision().isEmpty();
@@ -338,7 +343,7 @@ public final class ServiceActions implements AutoCloseable {
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides().apply(s.name()), runtime.workingTrees(),
                     runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
                     ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
-                    s.spec().health(), maxConcurrency(s)),
+                    s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy()),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });
     }

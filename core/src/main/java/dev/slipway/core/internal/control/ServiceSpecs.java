@@ -17,6 +17,7 @@ import dev.slipway.core.source.AppRunnerYaml;
 import dev.slipway.core.spi.BackendCapabilities;
 import dev.slipway.core.spi.Resources;
 import dev.slipway.core.source.SourceFetcher;
+import dev.slipway.core.source.SourceUrlPolicy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -128,6 +129,16 @@ final class ServiceSpecs {
                     + allowed.get().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")))
                     + "; use a Git URL, or start the server with --allow-source-dir DIR");
         }
+    }
+
+    /** Refuses a RepositoryUrl whose host {@code policy} refuses (a loopback address, say). */
+    static void checkSourceUrl(SourceConfiguration source, String field, SourceUrlPolicy policy) {
+        if (source == null || source.codeRepository() == null) {
+            return;
+        }
+        policy.problem(source.codeRepository().repositoryUrl()).ifPresent(p -> {
+            throw new InvalidRequestException(field + ".codeRepository.repositoryUrl: " + p);
+        });
     }
 
     private static Path real(Path p) {

@@ -13,6 +13,7 @@ import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.Resources;
+import dev.slipway.core.source.SourceUrlPolicy;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -24,7 +25,8 @@ public final class Deployment {
     /** What a deployment works on. */
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
                          boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current,
-                         String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency) {
+                         String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency,
+                         SourceUrlPolicy sourceUrlPolicy) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */

@@ -34,6 +34,10 @@ public final class DeploymentSteps {
 
         @Override
         public void run(Deployment d) throws BuildFailedException {
+            java.util.Optional<String> refused = d.target.sourceUrlPolicy().problem(code(d).repositoryUrl());
+            if (refused.isPresent()) { // checked when the service was created too; a host name may resolve elsewhere now
+                throw new BuildFailedException("RepositoryUrl " + code(d).repositoryUrl() + ": " + refused.get());
+            }
             Duration idle = d.timeouts.step().compareTo(SourceFetcher.DEFAULT_IDLE_TIMEOUT) < 0 ? d.timeouts.step() : SourceFetcher.DEFAULT_IDLE_TIMEOUT;
             d.fetched = new SourceFetcher(d.target.workingTrees(), idle).fetch(code(d), d.access.credential(), d.access.hostKeys(), d.checkout, d.log::line);
             if (d.access.credential().isPresent()) {
