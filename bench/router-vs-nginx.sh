@@ -8,7 +8,8 @@
 # CPU time each proxy spent per request (the nginx proxy's worker process, HAProxy's process, the router's whole JVM,
 # its control plane included), which varies less from run to run than requests per second on a shared machine. The
 # router runs as `slipway up` serves a service, with admission and metrics on as always.
-# ROUTERS="framers codec" runs one router per HTTP/1.1 path (-Dslipway.router.http=...), alternating with the others.
+# ROUTERS="a b" runs one router per name, each with -Dslipway.router.http=NAME (how the framers were measured against
+# Netty's codecs at commit 16b8284, ROUTERS="framers codec"; docs/architecture.md); by default, one router.
 # Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk, nginx and haproxy)
 # Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1 -Dslipway.router.transport=epoll" bench/router-vs-nginx.sh
 set -euo pipefail

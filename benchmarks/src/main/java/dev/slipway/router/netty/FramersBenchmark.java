@@ -30,9 +30,7 @@ public class FramersBenchmark {
     private ResponseFramer responseFramer;
     private EmbeddedChannel responses;
     private EmbeddedChannel bare;
-    private EmbeddedChannel codecRequests;
-    private CodecResponses codecResponseReader;
-    private EmbeddedChannel codecResponses;
+
     private ByteBuf request;
     private ByteBuf response;
 
@@ -42,9 +40,7 @@ public class FramersBenchmark {
         responseFramer = new ResponseFramer();
         responses = new EmbeddedChannel(responseFramer);
         bare = new EmbeddedChannel();
-        codecRequests = new EmbeddedChannel(new CodecRequests("127.0.0.1", null));
-        codecResponseReader = new CodecResponses();
-        codecResponses = new EmbeddedChannel(codecResponseReader);
+
         request = PooledByteBufAllocator.DEFAULT.directBuffer(REQUEST.length).writeBytes(REQUEST);
         response = PooledByteBufAllocator.DEFAULT.directBuffer(RESPONSE.length).writeBytes(RESPONSE);
     }
@@ -60,19 +56,6 @@ public class FramersBenchmark {
         responseFramer.expect(false, true);
         responses.writeInbound(response.retainedDuplicate());
         return drain(responses);
-    }
-
-    @Benchmark
-    public Object codecRequest() {
-        codecRequests.writeInbound(request.retainedDuplicate());
-        return drain(codecRequests);
-    }
-
-    @Benchmark
-    public Object codecResponse() {
-        codecResponseReader.expect(false, true);
-        codecResponses.writeInbound(response.retainedDuplicate());
-        return drain(codecResponses);
     }
 
     /** The embedded channel's own cost: the response's bytes through a pipeline with no handler. */

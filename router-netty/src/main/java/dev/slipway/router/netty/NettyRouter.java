@@ -21,8 +21,6 @@ import java.util.concurrent.TimeUnit;
  * requests), streams bodies both ways with backpressure, and keeps pooled keep-alive connections to instances.
  */
 public final class NettyRouter implements RouterProvider.Router {
-    /** Temporary, for bench/router-vs-nginx.sh: Netty's HTTP codecs with Slipway's rules instead of the framers. */
-    static final boolean CODEC = "codec".equals(System.getProperty("slipway.router.http"));
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Transport transport;
@@ -86,8 +84,7 @@ public final class NettyRouter implements RouterProvider.Router {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
-                            String client = c.remoteAddress().getAddress().getHostAddress();
-                            c.pipeline().addLast("request-framer", CODEC ? new CodecRequests(client, fixedHost) : new RequestFramer(client, fixedHost));
+                            c.pipeline().addLast("request-framer", new RequestFramer(c.remoteAddress().getAddress().getHostAddress(), fixedHost));
                             c.pipeline().addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
                             c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request(), fixedHost));
                         }

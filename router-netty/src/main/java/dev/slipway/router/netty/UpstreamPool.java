@@ -41,8 +41,8 @@ final class UpstreamPool {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
-                        ResponseReader framer = NettyRouter.CODEC ? new CodecResponses() : new ResponseFramer();
-                        c.pipeline().addLast("response-framer", (io.netty.channel.ChannelHandler) framer);
+                        ResponseFramer framer = new ResponseFramer();
+                        c.pipeline().addLast("response-framer", framer);
                         c.pipeline().addLast("proxy-backend", new ProxyBackendHandler(framer));
                     }
                 }).connect(endpoint.host(), endpoint.port());
