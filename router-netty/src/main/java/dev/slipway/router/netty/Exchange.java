@@ -1,5 +1,6 @@
 package dev.slipway.router.netty;
 
+import dev.slipway.router.netty.http1.RequestFramer;
 import dev.slipway.core.routing.RoutingView;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -42,6 +43,8 @@ final class Exchange {
     boolean keepAlive;
     /** A HEAD request: its response has no body. */
     boolean headRequest;
+    /** The client speaks HTTP/1.0. */
+    boolean http10;
     /** The last part of the request was read from the client. */
     boolean requestRead;
     /** The last part of the request was handed to the upstream connection. */
@@ -63,8 +66,9 @@ final class Exchange {
     final ArrayDeque<Object> pending = new ArrayDeque<>();
 
     /** Starts the next exchange. */
-    void reset(boolean keepAlive, boolean headRequest, boolean requestRead) {
+    void reset(boolean keepAlive, boolean headRequest, boolean requestRead, boolean http10) {
         id++;
+        this.http10 = http10;
         phase = Phase.IDLE;
         response = Response.NONE;
         this.keepAlive = keepAlive;

@@ -1,5 +1,6 @@
 package dev.slipway.router.netty;
 
+import dev.slipway.router.netty.http1.RequestFramer;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.spi.RouterProvider;
 import dev.slipway.core.spi.RouterTimeouts;

@@ -1,5 +1,7 @@
 package dev.slipway.router.netty;
 
+import dev.slipway.router.netty.http1.ResponseFramer;
+import dev.slipway.router.netty.http1.ResponseReader;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;

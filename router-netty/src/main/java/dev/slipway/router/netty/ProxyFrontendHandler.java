@@ -1,5 +1,7 @@
 package dev.slipway.router.netty;
 
+import dev.slipway.router.netty.http1.RequestFramer;
+import dev.slipway.router.netty.http1.ResponseFramer;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.RoutingView.Acquisition;
 import dev.slipway.router.netty.Exchange.Phase;
@@ -11,8 +13,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -69,11 +73,15 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof RequestFramer.Head request) {
                 onRequest(request);
             } else if (msg instanceof RequestFramer.Refused refused) {
-                ex.reset(false, false, true);
+                ex.reset(false, false, true, false);
                 answer(refused.status(), refused.message(), false);
             } else {
                 ReferenceCountUtil.release(msg);
             }
+            return;
+        }
+        if (msg instanceof RequestFramer.Refused refused && !ex.requestRead && ex.phase != Phase.CLOSED) {
+            bodyRefused(refused);
             return;
         }
         if (msg instanceof RequestFramer.Head || msg instanceof RequestFramer.Refused || ex.requestRead || ex.phase == Phase.CLOSED) {
@@ -94,7 +102,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(RequestFramer.Head request) {
-        ex.reset(request.keepAlive, request.headRequest, request.complete);
+        ex.reset(request.keepAlive, request.headRequest, request.complete, request.http10);
         deadlines.requestArrived();
         String host = fixedHost != null ? fixedHost : request.host;
         if (host == null) {
@@ -129,6 +137,33 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             int id = ex.id;
             timer.arm(queued.waiter().maxWait().toMillis(), onQueueTimeout);
             queued.waiter().whenDecided(decided -> ctx.executor().execute(() -> onDecided(id, decided)));
+        }
+    }
+
+    /**
+     * The request's body turned out malformed (a bad chunk) after its head was taken: the instance's connection, which
+     * got part of it, is closed, and the client is answered 400 (or, once the response has begun, its connection closed).
+     */
+    private void bodyRefused(RequestFramer.Refused refused) {
+        ex.requestRead = true;
+        ex.keepAlive = false;
+        ex.dropParts();
+        if (ex.phase == Phase.QUEUED) {
+            ex.waiter.giveUp(); // if it was decided meanwhile, onDecided releases the lease
+        }
+        if (ex.phase == Phase.ANSWERED) {
+            if (ex.answerWritten) {
+                ctx.close();
+            }
+            return;
+        }
+        boolean started = ex.response == Response.STARTED;
+        ex.status = started ? ex.status : refused.status().code();
+        ex.finish(pool, false);
+        if (started) {
+            ctx.close();
+        } else {
+            answer(refused.status(), refused.message(), false);
         }
     }
 
@@ -198,7 +233,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.upstream = f.channel();
         ex.backend = ex.upstream.pipeline().get(ProxyBackendHandler.class);
         ex.backend.owner(this);
-        ex.backend.framer().expect(ex.headRequest, ex.keepAlive);
+        ex.backend.framer().expect(ex.headRequest, ex.keepAlive, ex.http10);
         while (!ex.toForward.isEmpty()) {
             ex.forward(ex.toForward.poll());
         }
@@ -319,8 +354,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (!started) {
             ex.keepAlive = false;
-            answer(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance closed the connection before it "
-                    + "answered" + (cause != null ? " (" + cause.getMessage() + ")" : "") + ".", false);
+            answer(HttpResponseStatus.BAD_GATEWAY, cause instanceof DecoderException
+                    ? "Bad gateway: the service's instance sent a response the router does not pass on (" + cause.getMessage() + ")."
+                    : "Bad gateway: the service's instance closed the connection before it answered"
+                    + (cause != null ? " (" + cause.getMessage() + ")" : "") + ".", false);
         } else {
             ctx.close();
         }
@@ -333,6 +370,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void answer(FullHttpResponse response) {
         ex.phase = Phase.ANSWERED;
+        if (ex.http10 && ex.keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
         if (ex.headRequest) { // the same head, without the body
             FullHttpResponse bodiless = response.replace(Unpooled.EMPTY_BUFFER);
             response.release();

@@ -1,5 +1,6 @@
 package dev.slipway.router.netty;
 
+import dev.slipway.router.netty.http1.ResponseFramer;
 import dev.slipway.core.routing.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

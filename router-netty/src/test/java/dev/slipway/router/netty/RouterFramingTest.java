@@ -175,10 +175,22 @@ class RouterFramingTest {
     }
 
     @Test
-    void aMalformedChunkClosesTheConnection() throws IOException {
+    void framingHeadersInLenientFormsReachTheInstanceInTheirPlainForm() throws IOException {
+        String reply = exchange("POST /lenient HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 0003\r\n\r\nabc"
+                + "POST /lenient-chunked HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding:\tCHUNKED \r\nConnection: close\r\n\r\n"
+                + "3\r\nabc\r\n0\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 200 OK");
+        assertThat(RECEIVED).hasSize(2);
+        assertThat(RECEIVED.get(0)).contains("\r\ncontent-length: 3\r\n").doesNotContain("0003");
+        assertThat(RECEIVED.get(1)).contains("\r\ntransfer-encoding: chunked\r\n").doesNotContain("CHUNKED").doesNotContain("\t");
+    }
+
+    @Test
+    void aMalformedChunkIsAnswered400AndClosesTheConnection() throws IOException {
         String reply = exchange("POST /malformed HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"
                 + "GET /smuggled HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
-        assertThat(reply).doesNotContain("200 OK");
+        assertThat(reply).startsWith("HTTP/1.1 400 ").contains("chunk has no hexadecimal size").containsIgnoringCase("connection: close")
+                .doesNotContain("200 OK");
         assertThat(RECEIVED).noneMatch(head -> head.contains("/smuggled"));
     }
 

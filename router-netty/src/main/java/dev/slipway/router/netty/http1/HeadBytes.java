@@ -1,4 +1,4 @@
-package dev.slipway.router.netty;
+package dev.slipway.router.netty.http1;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
@@ -17,46 +17,78 @@ final class HeadBytes {
 
     private byte[] bytes = new byte[2048];
     private int[] lineFeeds = new int[32];
+    /** The head's bytes copied so far, the line feeds found in them, and where the head ends (-1 until found). */
+    private int copied;
+    private int lines;
+    private int end = -1;
+    /** Bytes copied and scanned since this object was made: each byte of a head once, however it was cut. */
+    private long work;
 
-    /** The copied bytes; valid up to what the last {@link #copy} returned. */
+    /** The copied bytes; valid up to {@link #copied()}. */
     byte[] array() {
         return bytes;
     }
 
-    /** Copies the first {@code length} readable bytes of {@code in} (without reading them); returns {@code length}. */
-    int copy(ByteBuf in, int length) {
-        if (bytes.length < length) {
-            bytes = new byte[Math.max(length, bytes.length * 2)];
-        }
-        in.getBytes(in.readerIndex(), bytes, 0, length);
-        return length;
-    }
-
     /**
-     * Where the head in the first {@code length} copied bytes ends (just past its blank line), or -1. The line feeds
-     * found on the way are kept ({@link #lineFeed}): the lines are not searched for again.
+     * Copies the bytes of the head at {@code in}'s reader index that arrived since the last call (up to {@code max}
+     * in all) and looks for line feeds in those only, so a head that comes a byte at a time costs no more than one that
+     * comes whole. Returns where the head ends (just past its blank line), or -1 while it is incomplete. The head's
+     * bytes stay in {@code in} until it is complete; {@link #reset} starts the next head.
      */
-    int endOfHead(int length) {
-        byte[] b = bytes;
-        int lines = 0;
-        for (int p = 0; p < length; ) {
-            int lf = indexOf(b, p, length, LF);
+    int feed(ByteBuf in, int max) {
+        int n = Math.min(in.readableBytes(), max) - copied;
+        if (end >= 0 || n <= 0) {
+            return end;
+        }
+        if (bytes.length < copied + n) {
+            bytes = Arrays.copyOf(bytes, Math.max(copied + n, bytes.length * 2));
+        }
+        in.getBytes(in.readerIndex() + copied, bytes, copied, n);
+        int from = copied;
+        copied += n;
+        work += n;
+        for (int p = from; p < copied; ) {
+            int lf = indexOf(bytes, p, copied, LF);
             if (lf < 0) {
-                return -1;
+                break;
             }
             if (lines == lineFeeds.length) {
                 lineFeeds = Arrays.copyOf(lineFeeds, lines * 2);
             }
+            int lineStart = lines == 0 ? 0 : lineFeeds[lines - 1] + 1;
             lineFeeds[lines++] = lf;
-            if (p > 0 && (lf == p || lf == p + 1 && b[p] == CR)) {
-                return lf + 1;
+            if (lineStart > 0 && (lf == lineStart || lf == lineStart + 1 && bytes[lineStart] == CR)) {
+                end = lf + 1;
+                break;
             }
             p = lf + 1;
         }
-        return -1;
+        return end;
     }
 
-    /** The {@code i}th line feed of the head the last {@link #endOfHead} found (0: the end of the first line). */
+    /** The next head begins. */
+    void reset() {
+        copied = 0;
+        lines = 0;
+        end = -1;
+    }
+
+    /** How many bytes of the current head were copied. */
+    int copied() {
+        return copied;
+    }
+
+    /** How many line feeds were found in the current head so far. */
+    int lines() {
+        return lines;
+    }
+
+    /** Bytes copied and scanned so far, for tests that bound the work a head costs. */
+    long work() {
+        return work;
+    }
+
+    /** The {@code i}th line feed of the current head (0: the end of the first line). */
     int lineFeed(int i) {
         return lineFeeds[i];
     }

@@ -1,7 +1,8 @@
-package dev.slipway.router.netty;
+package dev.slipway.router.netty.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.DecoderException;
+import java.util.List;
 
 /**
  * Follows a chunked body (RFC 9112 §7.1) through its raw bytes, which are passed on unchanged, to find where it ends:
@@ -19,6 +20,10 @@ final class ChunkedBody implements Body {
     private final String whose;
     private Part part = Part.SIZE;
     private long remaining;
+    /** Bytes of the line in progress already searched for its line feed: each byte is searched once. */
+    private int lineScanned;
+    /** Where the chunks' data goes when the framing is taken off ({@link #relayData}); null when it passes on. */
+    private List<Object> dataOut;
 
     /** {@code whose}: how errors name the body's sender ("the instance's", "the request's"). */
     ChunkedBody(String whose) {
@@ -28,7 +33,22 @@ final class ChunkedBody implements Body {
     /** A new body begins. */
     ChunkedBody start() {
         part = Part.SIZE;
+        lineScanned = 0;
         return this;
+    }
+
+    /**
+     * Passes on only the data of the chunks, as slices of {@code in}, for a reader of HTTP/1.0 (the sizes, extensions
+     * and trailers are read and dropped); returns whether the body ended.
+     */
+    boolean relayData(ByteBuf in, List<Object> out) {
+        dataOut = out;
+        try {
+            in.skipBytes(scan(in));
+        } finally {
+            dataOut = null;
+        }
+        return ended();
     }
 
     @Override
@@ -44,6 +64,9 @@ final class ChunkedBody implements Body {
         while (p < limit && part != Part.ENDED) {
             if (part == Part.DATA) {
                 int n = (int) Math.min(remaining, limit - p);
+                if (dataOut != null && n > 0) {
+                    dataOut.add(in.retainedSlice(p, n));
+                }
                 p += n;
                 remaining -= n;
                 if (remaining == 0) {
@@ -51,13 +74,15 @@ final class ChunkedBody implements Body {
                 }
                 continue;
             }
-            int lf = in.indexOf(p, limit, LF);
+            int lf = in.indexOf(p + lineScanned, limit, LF);
             if (lf < 0) {
                 if (limit - p > MAX_LINE) {
                     throw new DecoderException(whose + " chunk size or trailer line is longer than " + MAX_LINE + " bytes");
                 }
+                lineScanned = limit - p;
                 break;
             }
+            lineScanned = 0;
             if (lf == p || in.getByte(lf - 1) != CR) { // passed on as they are: a reader could frame a bare LF differently
                 throw new DecoderException(whose + " chunked body has a line ending in a bare line feed");
             }

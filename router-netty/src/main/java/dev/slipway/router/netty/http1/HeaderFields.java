@@ -1,10 +1,10 @@
-package dev.slipway.router.netty;
+package dev.slipway.router.netty.http1;
 
-import static dev.slipway.router.netty.HeadBytes.isSpace;
-import static dev.slipway.router.netty.HeadBytes.lineEnd;
-import static dev.slipway.router.netty.HeadBytes.nameIs;
-import static dev.slipway.router.netty.HeadBytes.trimEnd;
-import static dev.slipway.router.netty.HeadBytes.trimStart;
+import static dev.slipway.router.netty.http1.HeadBytes.isSpace;
+import static dev.slipway.router.netty.http1.HeadBytes.lineEnd;
+import static dev.slipway.router.netty.http1.HeadBytes.nameIs;
+import static dev.slipway.router.netty.http1.HeadBytes.trimEnd;
+import static dev.slipway.router.netty.http1.HeadBytes.trimStart;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Arrays;
@@ -17,6 +17,7 @@ import java.util.Arrays;
  */
 final class HeaderFields {
     private static final int MAX_FIELDS = 128;
+    private static final int MAX_RESPONSE_FIELDS = 256;
     static final String BARE_LF = "lines must end in CRLF, not a bare line feed.";
     private static final boolean[] TOKEN = new boolean[128];
 
@@ -45,6 +46,12 @@ final class HeaderFields {
 
     /** Per field: kind, name start, name end, value start, value end. */
     private int[] fields = new int[5 * 16];
+    private int count;
+
+    /** How many fields the last {@link #parse} found. */
+    int count() {
+        return count;
+    }
 
     int kind(int i) {
         return fields[5 * i];
@@ -68,46 +75,49 @@ final class HeaderFields {
 
     /**
      * Checks the header lines of {@code head} (after its first line, up to {@code headEnd}: the blank line's end, as
-     * {@link HeadBytes#endOfHead} found it) and records each; returns how many there are.
+     * {@link HeadBytes#feed} found it) and records each; returns how many there are. A request's lines must end in
+     * CRLF; a response's may end in a bare line feed (they are passed on with CRLF), and its fields are classified
+     * only as framing needs ({@link #CONTENT_LENGTH}, {@link #TRANSFER_ENCODING}, {@link #CONNECTION}, Keep-Alive
+     * {@link #DROPPED}).
      */
-    int parse(HeadBytes head, int headEnd) {
+    int parse(HeadBytes head, int headEnd, boolean request) {
         byte[] b = head.array();
-        int count = 0;
+        count = 0;
         for (int line = 1, p = head.lineFeed(0) + 1; p < headEnd; line++) {
             int next = head.lineFeed(line);
             int end = lineEnd(b, p, next);
-            if (end == next) { // as Netty refuses too: another reader could split such lines differently
-                throw new RequestFramer.Bad(BARE_LF);
+            if (end == next && request) { // as Netty refuses too: another reader could split such lines differently
+                throw new MalformedHead(BARE_LF);
             }
             if (end == p) {
                 break;
             }
             if (isSpace(b[p])) {
-                throw new RequestFramer.Bad("a header line begins with whitespace (obsolete line folding).");
+                throw new MalformedHead("a header line begins with whitespace (obsolete line folding).");
             }
             int colon = p;
             while (colon < end && isToken(b[colon])) {
                 colon++;
             }
             if (colon == p || colon == end || b[colon] != ':') {
-                throw new RequestFramer.Bad("a header name has a character a token cannot have, or no colon right after it.");
+                throw new MalformedHead("a header name has a character a token cannot have, or no colon right after it.");
             }
             int vs = trimStart(b, colon + 1, end);
             int ve = trimEnd(b, vs, end);
             for (int i = vs; i < ve; i++) {
                 int c = b[i] & 0xff;
                 if (c < ' ' && c != '\t' || c == 127) {
-                    throw new RequestFramer.Bad("a header value has a control character.");
+                    throw new MalformedHead("a header value has a control character.");
                 }
             }
-            if (count == MAX_FIELDS) {
-                throw new RequestFramer.Bad(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more than " + MAX_FIELDS + " header fields.");
+            if (count == (request ? MAX_FIELDS : MAX_RESPONSE_FIELDS)) {
+                throw new MalformedHead(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more than " + count + " header fields.");
             }
             if (fields.length < 5 * (count + 1)) {
                 fields = Arrays.copyOf(fields, fields.length * 2);
             }
             int at = 5 * count++;
-            fields[at] = kind(b, p, colon - p);
+            fields[at] = request ? kind(b, p, colon - p) : responseKind(b, p, colon - p);
             fields[at + 1] = p;
             fields[at + 2] = colon;
             fields[at + 3] = vs;
@@ -130,6 +140,15 @@ final class HeaderFields {
             case 17 -> nameIs(b, at, 17, "transfer-encoding") ? TRANSFER_ENCODING
                     : nameIs(b, at, 17, "x-forwarded-proto") ? DROPPED : proxy(b, at, length);
             default -> proxy(b, at, length);
+        };
+    }
+
+    private static int responseKind(byte[] b, int at, int length) {
+        return switch (length) {
+            case 10 -> nameIs(b, at, 10, "connection") ? CONNECTION : nameIs(b, at, 10, "keep-alive") ? DROPPED : OTHER;
+            case 14 -> nameIs(b, at, 14, "content-length") ? CONTENT_LENGTH : OTHER;
+            case 17 -> nameIs(b, at, 17, "transfer-encoding") ? TRANSFER_ENCODING : OTHER;
+            default -> OTHER;
         };
     }
 

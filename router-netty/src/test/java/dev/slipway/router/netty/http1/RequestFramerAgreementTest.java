@@ -1,4 +1,4 @@
-package dev.slipway.router.netty;
+package dev.slipway.router.netty.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +62,10 @@ class RequestFramerAgreementTest {
         boolean ended = head.complete;
         head.release();
         for (Object m; !ended && (m = framer.readInbound()) != null; ) {
+            if (m instanceof RequestFramer.Refused) { // a malformed body: the router answers 400, no request completes
+                framer.finishAndReleaseAll();
+                return;
+            }
             if (m == RequestFramer.END) {
                 ended = true;
             } else {

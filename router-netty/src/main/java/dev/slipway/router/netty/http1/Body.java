@@ -1,4 +1,4 @@
-package dev.slipway.router.netty;
+package dev.slipway.router.netty.http1;
 
 import io.netty.buffer.ByteBuf;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.slipway.router.netty;
+package dev.slipway.router.netty.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +44,7 @@ class ResponseFramerAgreementTest {
     @Property(tries = 2000)
     void whatTheClientGetsReadsAsWhatTheInstanceSent(@ForAll("responses") String response, @ForAll boolean clientKeepAlive) {
         ResponseFramer framer = new ResponseFramer();
-        framer.expect(false, clientKeepAlive);
+        framer.expect(false, clientKeepAlive, false);
         EmbeddedChannel channel = new EmbeddedChannel(framer);
         StringBuilder relayed = new StringBuilder();
         boolean ended;

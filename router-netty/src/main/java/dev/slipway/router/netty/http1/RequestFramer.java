@@ -1,0 +1,452 @@
+package dev.slipway.router.netty.http1;
+
+import static dev.slipway.router.netty.http1.HeadBytes.CLOSE;
+import static dev.slipway.router.netty.http1.HeadBytes.CR;
+import static dev.slipway.router.netty.http1.HeadBytes.CRLF;
+import static dev.slipway.router.netty.http1.HeadBytes.KEEP_ALIVE;
+import static dev.slipway.router.netty.http1.HeadBytes.LF;
+import static dev.slipway.router.netty.http1.HeadBytes.connectionOptions;
+import static dev.slipway.router.netty.http1.HeadBytes.digits;
+import static dev.slipway.router.netty.http1.HeadBytes.indexOf;
+import static dev.slipway.router.netty.http1.HeadBytes.nameIs;
+import static dev.slipway.router.netty.http1.HeadBytes.regionIs;
+
+import dev.slipway.core.routing.RoutingSnapshot;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.DefaultByteBufHolder;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Frames what a client sends without decoding it into objects: an incremental state machine ({@link State}) in the
+ * shape of Netty's {@code HttpObjectDecoder}, over the bytes as they come. Each request head is checked strictly (RFC
+ * 9112 §2-§7, RFC 9110 §5, §7.6: a proxy must refuse whatever an instance behind it could frame or read differently)
+ * and rewritten into the head the instance gets: origin-form target, HTTP/1.1, framing headers in their plain form
+ * ({@code content-length: N}, {@code transfer-encoding: chunked}), no hop-by-hop headers (Connection and the headers
+ * it names, Keep-Alive, TE, Trailer, Upgrade, Expect, Proxy-*), and X-Forwarded-For/-Proto/-Host. The body passes
+ * through as it came, delimited by Content-Length or chunked. Per request it emits a {@link Head}, body bytes, then
+ * {@link #END} (a head with no body, or with a small one that came with it, is {@link Head#complete}). A request that
+ * cannot be forwarded safely becomes a {@link Refused} (a malformed chunk too, after its head went on), after which
+ * the connection's input is ignored.
+ */
+public final class RequestFramer extends ByteToMessageDecoder {
+    /**
+     * A request head: what the router routes by (the Host, or the absolute target's authority, normalized; null if the
+     * request names none), and the bytes the instance gets ({@link #content()}).
+     */
+    public static final class Head extends DefaultByteBufHolder {
+        public final boolean headRequest;
+        public final String host;
+        public final boolean keepAlive;
+        /** The client spoke HTTP/1.0: it reads no chunked body. */
+        public final boolean http10;
+        /** The Expect header's value, or null. */
+        public final String expect;
+        /** No body follows (or a small one is in these bytes). */
+        public final boolean complete;
+
+        Head(RequestFramer f, String host, ByteBuf bytes, boolean complete) {
+            super(bytes);
+            this.headRequest = f.headRequest;
+            this.host = host;
+            this.keepAlive = f.http11 ? !f.close : f.keepAliveToken && !f.close;
+            this.http10 = !f.http11;
+            this.expect = f.expect;
+            this.complete = complete;
+        }
+    }
+
+    /** A request the router answers with {@code status} and a closed connection. */
+    public record Refused(HttpResponseStatus status, String message) {
+    }
+
+    /** Follows the last body bytes of a request. */
+    public static final Object END = new Object() {
+        @Override
+        public String toString() {
+            return "END";
+        }
+    };
+
+    private static final int MAX_REQUEST_LINE = 4096;
+    private static final int MAX_HEADERS = 8192;
+    private static final int INLINE_BODY = 4 * 1024;
+    private static final byte[] HTTP_1_1 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOST_FIELD = "host: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "content-length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORWARDED_FOR = "x-forwarded-for: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORWARDED_HOST = "x-forwarded-host: ".getBytes(StandardCharsets.US_ASCII);
+
+    /** Where the framer is: in a head (incomplete ones are kept in {@link HeadBytes}), a body, or done reading. */
+    enum State { HEAD, BODY, REFUSED }
+
+    /** The end of the X-Forwarded-For line (the client's address) and the X-Forwarded-Proto line; the same, whole. */
+    private final byte[] clientAddressAndProto;
+    private final byte[] forwardedForAndProto;
+    /** On a service's direct port: the host every request goes to (a request there needs no Host). */
+    private final String fixedHost;
+    private final ChunkedBody chunked = new ChunkedBody("the request's");
+    private final Body.Length fixedLength = new Body.Length();
+    private final HeadBytes bytes = new HeadBytes();
+    private final HeaderFields fields = new HeaderFields();
+    private State state = State.HEAD;
+    private Body body;
+    /** The last Host value this connection sent, as bytes and as a String, and its route key once normalized. */
+    private byte[] lastHostBytes;
+    private String lastHost;
+    private String lastRouteKey;
+
+    // What the current head says: its request line (offsets into the copied head) and its fields.
+    private int methodEnd;
+    private int targetEnd;
+    private boolean http11;
+    private boolean headRequest;
+    private String host;
+    private long contentLength;
+    private boolean transferEncoding;
+    private boolean close;
+    private boolean keepAliveToken;
+    private String expect;
+    private String forwardedFor;
+    private List<String> connectionNames;
+    private String authority;
+    private String originTarget;
+
+    public RequestFramer(String clientAddress, String fixedHost) {
+        this.clientAddressAndProto = (clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.forwardedForAndProto = ("x-forwarded-for: " + clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.fixedHost = fixedHost;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** Bytes of heads copied and scanned on this connection so far (each byte once, however the heads were cut). */
+    long headWork() {
+        return bytes.work();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            switch (state) {
+                case HEAD -> {
+                    if (!head(ctx.alloc(), in, out)) {
+                        return;
+                    }
+                }
+                case BODY -> {
+                    if (!body(in, out)) {
+                        return;
+                    }
+                }
+                default -> { // REFUSED: the connection closes after the answer
+                    in.skipBytes(in.readableBytes());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Relays body bytes; returns whether the body ended. A malformed chunk refuses the request (400). */
+    private boolean body(ByteBuf in, List<Object> out) {
+        try {
+            if (!Body.relay(body, in, out)) {
+                return false;
+            }
+        } catch (DecoderException e) {
+            refuse(new MalformedHead(e.getMessage() + "."), out);
+            return false;
+        }
+        out.add(END);
+        state = State.HEAD;
+        return true;
+    }
+
+    private void refuse(MalformedHead e, List<Object> out) {
+        state = State.REFUSED;
+        bytes.reset();
+        out.add(new Refused(e.status, "Bad request: " + e.getMessage()));
+    }
+
+    /** Parses a whole head once it is there; returns false while more bytes are needed. */
+    private boolean head(ByteBufAllocator alloc, ByteBuf in, List<Object> out) {
+        while (bytes.copied() == 0 && in.isReadable() && (in.getByte(in.readerIndex()) == CR || in.getByte(in.readerIndex()) == LF)) {
+            in.skipBytes(1); // RFC 9112 §2.2: empty lines before a request line are ignored
+        }
+        try {
+            int headEnd = bytes.feed(in, MAX_REQUEST_LINE + MAX_HEADERS + 4);
+            checkLength(headEnd);
+            if (headEnd < 0) {
+                return false;
+            }
+            String routeKey = read(headEnd);
+            ByteBuf head = rewrite(alloc, headEnd);
+            in.skipBytes(headEnd);
+            bytes.reset();
+            out.add(new Head(this, routeKey, head, startBody(in, head)));
+            return true;
+        } catch (MalformedHead e) {
+            refuse(e, out);
+            return true;
+        }
+    }
+
+    /** 414 for a long request line, 431 for long headers, as soon as the bytes so far show it. */
+    private void checkLength(int headEnd) {
+        int lf = bytes.lines() > 0 ? bytes.lineFeed(0) : -1;
+        if (lf < 0 && bytes.copied() > MAX_REQUEST_LINE || lf > MAX_REQUEST_LINE) {
+            throw new MalformedHead(HttpResponseStatus.REQUEST_URI_TOO_LONG, "the request line is longer than " + MAX_REQUEST_LINE + " bytes.");
+        }
+        if (lf >= 0 && (headEnd >= 0 ? headEnd - lf > MAX_HEADERS + 2 : bytes.copied() - lf > MAX_HEADERS)) {
+            throw new MalformedHead(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "the header section is longer than " + MAX_HEADERS + " bytes.");
+        }
+    }
+
+    /** Reads the whole head: its request line, its fields, its target; returns the route key. */
+    private String read(int headEnd) {
+        requestLine(bytes.array(), bytes.lineFeed(0));
+        int count = fields.parse(bytes, headEnd, true);
+        readFields(bytes.array(), count);
+        target(bytes.array());
+        return routeKey();
+    }
+
+    /** Method SP target SP version (RFC 9112 §3): a token, a target without spaces or controls, HTTP/1.1 or 1.0. */
+    private void requestLine(byte[] b, int lf) {
+        if (lf == 0 || b[lf - 1] != CR) { // header lines are checked as HeaderFields splits them
+            throw new MalformedHead(HeaderFields.BARE_LF);
+        }
+        int lineEnd = lf - 1;
+        int sp1 = 0;
+        while (sp1 < lineEnd && HeaderFields.isToken(b[sp1])) {
+            sp1++;
+        }
+        if (sp1 == 0 || sp1 >= lineEnd || b[sp1] != ' ') {
+            throw new MalformedHead("the request line does not begin with a method and one space.");
+        }
+        int sp2 = sp1 + 1;
+        while (sp2 < lineEnd && b[sp2] > ' ' && b[sp2] < 127) {
+            sp2++;
+        }
+        if (sp2 == sp1 + 1 || sp2 >= lineEnd || b[sp2] != ' ') {
+            throw new MalformedHead("the request target must be followed by one space, and have no spaces, controls or non-ASCII bytes.");
+        }
+        if (lineEnd - sp2 - 1 < 5 || !regionIs(b, sp2 + 1, "HTTP/") || indexOf(b, sp2 + 1, lineEnd, (byte) ' ') >= 0) {
+            throw new MalformedHead("the request line must end in the HTTP version after one space.");
+        }
+        if (lineEnd - sp2 - 1 != 8 || !regionIs(b, sp2 + 1, "HTTP/1.") || b[lineEnd - 1] != '1' && b[lineEnd - 1] != '0') {
+            throw new MalformedHead(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "the router speaks HTTP/1.1 and HTTP/1.0.");
+        }
+        methodEnd = sp1;
+        targetEnd = sp2;
+        http11 = b[lineEnd - 1] == '1';
+        headRequest = sp1 == 4 && regionIs(b, 0, "HEAD");
+    }
+
+    /** What the fields say: Host, framing, connection options, Expect, X-Forwarded-For. */
+    private void readFields(byte[] b, int count) {
+        host = null;
+        contentLength = -1;
+        transferEncoding = false;
+        close = false;
+        keepAliveToken = false;
+        expect = null;
+        forwardedFor = null;
+        connectionNames = null;
+        for (int i = 0; i < count; i++) {
+            int vs = fields.valueStart(i);
+            int ve = fields.valueEnd(i);
+            switch (fields.kind(i)) {
+                case HeaderFields.HOST -> host(b, vs, ve);
+                case HeaderFields.CONTENT_LENGTH -> contentLength(b, vs, ve);
+                case HeaderFields.TRANSFER_ENCODING -> transferEncoding(b, vs, ve);
+                case HeaderFields.CONNECTION -> {
+                    connectionNames = connectionNames == null ? new ArrayList<>(2) : connectionNames;
+                    int options = connectionOptions(b, vs, ve, connectionNames);
+                    close |= (options & CLOSE) != 0;
+                    keepAliveToken |= (options & KEEP_ALIVE) != 0;
+                }
+                case HeaderFields.EXPECT -> expect = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                case HeaderFields.X_FORWARDED_FOR -> forwardedFor = forwardedFor != null ? forwardedFor
+                        : new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                default -> {
+                }
+            }
+        }
+        if (transferEncoding && contentLength >= 0) {
+            throw new MalformedHead("a request with both Content-Length and Transfer-Encoding cannot be forwarded safely.");
+        }
+        if (transferEncoding && !http11) {
+            throw new MalformedHead("HTTP/1.0 has no Transfer-Encoding.");
+        }
+    }
+
+    private void contentLength(byte[] b, int vs, int ve) {
+        if (contentLength >= 0) {
+            throw new MalformedHead("more than one Content-Length header.");
+        }
+        contentLength = digits(b, vs, ve);
+        if (contentLength < 0) {
+            throw new MalformedHead("Content-Length must be a number of bytes.");
+        }
+    }
+
+    private void transferEncoding(byte[] b, int vs, int ve) {
+        if (transferEncoding || ve - vs != 7 || !nameIs(b, vs, 7, "chunked")) {
+            throw new MalformedHead("Transfer-Encoding must be exactly 'chunked' (got '"
+                    + new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1) + "'); the router accepts no other transfer coding.");
+        }
+        transferEncoding = true;
+    }
+
+    /**
+     * The Host value, kept as {@link #lastHost} and {@link #lastHostBytes}: the same String as the last request's when
+     * the bytes are (its route key, once normalized, is then reused too).
+     */
+    private void host(byte[] b, int from, int to) {
+        if (host != null) {
+            throw new MalformedHead("more than one Host header.");
+        }
+        if (lastHost == null || !Arrays.equals(b, from, to, lastHostBytes, 0, lastHostBytes.length)) {
+            lastHostBytes = Arrays.copyOfRange(b, from, to);
+            lastHost = new String(lastHostBytes, StandardCharsets.ISO_8859_1);
+            lastRouteKey = null;
+        }
+        host = lastHost;
+    }
+
+    /** The target: origin form (or '*'), or absolute form whose authority replaces Host. */
+    private void target(byte[] b) {
+        authority = null;
+        originTarget = null;
+        if (b[methodEnd + 1] == '/' || targetEnd - methodEnd == 2 && b[methodEnd + 1] == '*') {
+            return;
+        }
+        String target = new String(b, methodEnd + 1, targetEnd - methodEnd - 1, StandardCharsets.ISO_8859_1);
+        if (!target.regionMatches(true, 0, "http://", 0, 7) && !target.regionMatches(true, 0, "https://", 0, 8)) {
+            throw new MalformedHead("the request target must be a path (or an absolute http URI).");
+        }
+        try {
+            URI uri = new URI(target);
+            if (uri.getRawAuthority() == null || uri.getRawUserInfo() != null) {
+                throw new MalformedHead("an absolute request target needs a host and no user information.");
+            }
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            originTarget = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+            authority = uri.getRawAuthority();
+        } catch (URISyntaxException e) {
+            throw new MalformedHead("the request target is not a valid URI (" + e.getReason() + ").");
+        }
+    }
+
+    /** What the router routes by: the host in lower case, without port or trailing dot (null: no host named). */
+    private String routeKey() {
+        if (authority == null && host != null && lastRouteKey != null) {
+            return lastRouteKey; // a kept-alive connection names the same host in every request
+        }
+        if (authority == null && host == null) {
+            return null;
+        }
+        try {
+            String key = RoutingSnapshot.normalizeHost(authority != null ? authority : host);
+            if (authority == null) {
+                lastRouteKey = key;
+            }
+            return key;
+        } catch (IllegalArgumentException e) {
+            throw new MalformedHead("the Host header is not a host name with an optional port (" + e.getMessage() + ").");
+        }
+    }
+
+    /** The head the instance gets, written from the checked bytes. */
+    private ByteBuf rewrite(ByteBufAllocator alloc, int headEnd) {
+        byte[] b = bytes.array();
+        ByteBuf head = alloc.buffer(headEnd + 128);
+        head.writeBytes(b, 0, methodEnd + 1);
+        if (originTarget != null) {
+            head.writeCharSequence(originTarget, StandardCharsets.ISO_8859_1);
+        } else {
+            head.writeBytes(b, methodEnd + 1, targetEnd - methodEnd - 1);
+        }
+        head.writeBytes(HTTP_1_1);
+        writeFields(b, head);
+        String routeHost = authority != null ? authority : host != null ? host : fixedHost;
+        if (routeHost != null && (authority != null || host == null)) {
+            field(head, HOST_FIELD, routeHost);
+        }
+        if (forwardedFor != null) {
+            head.writeBytes(FORWARDED_FOR).writeCharSequence(forwardedFor, StandardCharsets.ISO_8859_1);
+            head.writeByte(',').writeByte(' ');
+        }
+        head.writeBytes(forwardedFor != null ? clientAddressAndProto : forwardedForAndProto);
+        if (authority == null && host != null) { // the Host header's value, as it came
+            head.writeBytes(FORWARDED_HOST).writeBytes(lastHostBytes).writeBytes(CRLF);
+        } else if (routeHost != null) {
+            field(head, FORWARDED_HOST, routeHost);
+        }
+        return head.writeBytes(CRLF);
+    }
+
+    /** The fields that pass on, as they came but for the framing ones, which are written in their plain form. */
+    private void writeFields(byte[] b, ByteBuf head) {
+        for (int i = 0, count = fields.count(); i < count; i++) {
+            int k = fields.kind(i);
+            if (k == HeaderFields.CONTENT_LENGTH) {
+                head.writeBytes(CONTENT_LENGTH).writeCharSequence(Long.toString(contentLength), StandardCharsets.US_ASCII);
+                head.writeBytes(CRLF);
+            } else if (k == HeaderFields.TRANSFER_ENCODING) {
+                head.writeBytes(CHUNKED);
+            } else if (k == HeaderFields.OTHER && !named(b, fields.nameStart(i), fields.nameEnd(i))
+                    || k == HeaderFields.HOST && authority == null) {
+                head.writeBytes(b, fields.nameStart(i), fields.valueEnd(i) - fields.nameStart(i)).writeBytes(CRLF);
+            }
+        }
+    }
+
+    /** Whether a body follows the head (else it is complete: no body, or a small one copied into {@code head}). */
+    private boolean startBody(ByteBuf in, ByteBuf head) {
+        if (transferEncoding) {
+            state = State.BODY;
+            body = chunked.start();
+            return false;
+        }
+        if (contentLength > INLINE_BODY || contentLength > in.readableBytes()) {
+            state = State.BODY;
+            body = fixedLength.start(contentLength);
+            return false;
+        }
+        if (contentLength > 0) { // a small body that came with its head goes in the same write
+            head.writeBytes(in, (int) contentLength);
+        }
+        return true;
+    }
+
+    private static void field(ByteBuf head, byte[] nameAndColon, String value) {
+        head.writeBytes(nameAndColon).writeCharSequence(value, StandardCharsets.ISO_8859_1);
+        head.writeBytes(CRLF);
+    }
+
+    /** Whether the name from {@code from} to {@code to} is one the Connection header named. */
+    private boolean named(byte[] b, int from, int to) {
+        if (connectionNames != null) {
+            for (String name : connectionNames) {
+                if (nameIs(b, from, to - from, name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
