@@ -104,6 +104,28 @@ class FramersSplitTest {
     }
 
     /**
+     * A head that comes a byte at a time (an app or client trickling it) costs each byte one copy and one search, not
+     * a copy and a search of everything before it on every read: on one shared event loop, the quadratic way would let
+     * one connection slow every tenant.
+     */
+    @Property(tries = 1)
+    void aHeadSentAByteAtATimeCostsNoMoreThanOneSentWhole() {
+        String requestHead = "GET / HTTP/1.1\r\nHost: svc.localhost\r\nX-Long: " + "a".repeat(7800) + "\r\n\r\n";
+        RequestFramer request = new RequestFramer("10.0.0.9", null);
+        List<Integer> oneByte = java.util.Collections.nCopies(requestHead.length(), 1);
+        List<String> trickled = frame(new EmbeddedChannel(request), requestHead, oneByte);
+        assertThat(trickled).isEqualTo(frame(new EmbeddedChannel(new RequestFramer("10.0.0.9", null)), requestHead, List.of()));
+        assertThat(request.headWork()).as("bytes copied and searched").isLessThanOrEqualTo(requestHead.length());
+
+        String responseHead = "HTTP/1.1 200 OK\r\nX-Long: " + "b".repeat(60_000) + "\r\nContent-Length: 2\r\n\r\nok";
+        ResponseFramer response = new ResponseFramer();
+        response.expect(false, true, false);
+        List<String> relayed = frame(new EmbeddedChannel(response), responseHead, java.util.Collections.nCopies(responseHead.length(), 1));
+        assertThat(relayed).singleElement().asString().startsWith("200: HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nok");
+        assertThat(response.headWork()).as("bytes copied and searched").isLessThanOrEqualTo(responseHead.length());
+    }
+
+    /**
      * Feeds {@code bytes} cut at the running sums of {@code cuts}; returns each message that came out as its route (or
      * status) and all its bytes, however many pieces they came in.
      */

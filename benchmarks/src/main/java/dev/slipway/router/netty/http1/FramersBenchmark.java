@@ -1,4 +1,4 @@
-package dev.slipway.router.netty;
+package dev.slipway.router.netty.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -53,7 +53,7 @@ public class FramersBenchmark {
 
     @Benchmark
     public Object response() {
-        responseFramer.expect(false, true);
+        responseFramer.expect(false, true, false);
         responses.writeInbound(response.retainedDuplicate());
         return drain(responses);
     }
