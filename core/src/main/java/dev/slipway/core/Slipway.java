@@ -16,6 +16,7 @@ import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.RouterLimits;
 import dev.slipway.core.spi.RouterTimeouts;
 import dev.slipway.core.internal.store.StateDatabase;
 import dev.slipway.core.store.InMemoryStateStore;
@@ -99,7 +100,7 @@ public final class Slipway implements AutoCloseable {
                     b.sourceUrlPolicy));
             this.resources = new ResourceActions(state);
             if (b.routerPort >= 0) {
-                started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts);
+                started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts, b.routerLimits);
                 services.routerPort(started.port());
             }
             this.router = started;
@@ -341,6 +342,7 @@ public final class Slipway implements AutoCloseable {
         private StateStore stateStore;
         private PlanOverrides planOverrides = PlanOverrides.NONE;
         private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
+        private RouterLimits routerLimits = RouterLimits.DEFAULT;
         private boolean workingTrees;
         private boolean autoscaling = true;
         private java.time.Clock clock = java.time.Clock.systemUTC();
@@ -382,6 +384,9 @@ public final class Slipway implements AutoCloseable {
 
         /** How long the router waits for a request's headers (408), an idle connection, and an instance's answer (504). */
         public Builder routerTimeouts(RouterTimeouts timeouts) { this.routerTimeouts = timeouts; return this; }
+
+        /** Caps on the router's client connections, in all and per address (default {@link RouterLimits#DEFAULT}). */
+        public Builder routerLimits(RouterLimits limits) { this.routerLimits = limits; return this; }
 
         /** How many requests may wait per service once every instance serves MaxConcurrency, and for how long (then 503). */
         public Builder admission(Admission admission) { this.admission = admission; return this; }

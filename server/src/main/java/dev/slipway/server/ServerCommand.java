@@ -2,6 +2,7 @@ package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
 import dev.slipway.core.source.SourceUrlPolicy;
+import dev.slipway.core.spi.RouterLimits;
 import dev.slipway.core.routing.Admission;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -98,6 +99,16 @@ final class ServerCommand implements Callable<Integer> {
             + "is answered 503 with Retry-After (default: ${DEFAULT-VALUE}).", defaultValue = "15")
     double queueTimeoutSeconds;
 
+    @Option(names = "--max-connections", paramLabel = "N", description = "Client connections the router keeps open at once; "
+            + "more are answered 503 with Retry-After and closed (default: half the file descriptors the process may open, "
+            + "at most 100000; nginx: worker_connections).")
+    Integer maxConnections;
+
+    @Option(names = "--max-connections-per-client", paramLabel = "N", description = "Client connections the router keeps "
+            + "open at once from one address; raise it when a proxy or load balancer in front sends everything from one "
+            + "address (default: ${DEFAULT-VALUE}; nginx: limit_conn).", defaultValue = "1024")
+    int maxConnectionsPerClient;
+
     @Option(names = "--quota", paramLabel = "NAME=N", description = "Sets a resource quota of the guide's table, e.g. "
             + "--quota services=1000 (repeatable). Names: services, connections, auto-scaling-configuration-names, "
             + "auto-scaling-configuration-revisions; each is 10 by default, as App Runner's.")
@@ -131,6 +142,8 @@ final class ServerCommand implements Callable<Integer> {
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
                     .sourceUrlPolicy(SourceUrlPolicy.parse(sourceUrlPolicy))
+                    .routerLimits(new RouterLimits(maxConnections != null ? maxConnections : RouterLimits.DEFAULT.maxConnections(),
+                            maxConnectionsPerClient))
                     .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds)))
                     .admission(new Admission(queueLimit, Duration.ofMillis((long) (queueTimeoutSeconds * 1000)))).build();
         } catch (IllegalStateException | IllegalArgumentException e) {

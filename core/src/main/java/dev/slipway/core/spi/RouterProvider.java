@@ -5,7 +5,7 @@ import dev.slipway.core.routing.RoutingView;
 /** Starts the HTTP data plane; found with {@link java.util.ServiceLoader}. */
 public interface RouterProvider {
     /** Starts a router serving {@code routes} on {@code bindHost:port} ({@code port} 0 picks a free one). */
-    Router start(RoutingView routes, String bindHost, int port, RouterTimeouts timeouts);
+    Router start(RoutingView routes, String bindHost, int port, RouterTimeouts timeouts, RouterLimits limits);
 
     /** A running router. */
     interface Router extends AutoCloseable {

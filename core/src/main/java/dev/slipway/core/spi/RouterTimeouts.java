@@ -8,7 +8,14 @@ import java.time.Duration;
  * @param headerRead how long a request's line and headers may take to arrive once its first byte did (then 408)
  * @param idle       how long a kept-alive connection may wait for its next request before it is closed
  * @param request    how long an instance may take to answer a request, body included (App Runner's 120 s; then 504)
+ * @param linger     how long the rest of a request's body is read and dropped after the router answered it itself
+ *                   (404, 503, ...) before the connection closes (nginx's lingering_timeout): never a hold forever
  */
-public record RouterTimeouts(Duration headerRead, Duration idle, Duration request) {
+public record RouterTimeouts(Duration headerRead, Duration idle, Duration request, Duration linger) {
     public static final RouterTimeouts DEFAULT = new RouterTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(120));
+
+    /** With the default linger of 5 s. */
+    public RouterTimeouts(Duration headerRead, Duration idle, Duration request) {
+        this(headerRead, idle, request, Duration.ofSeconds(5));
+    }
 }

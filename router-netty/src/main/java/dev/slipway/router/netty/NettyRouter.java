@@ -2,6 +2,7 @@ package dev.slipway.router.netty;
 
 import dev.slipway.router.netty.http1.RequestFramer;
 import dev.slipway.core.routing.RoutingView;
+import dev.slipway.core.spi.RouterLimits;
 import dev.slipway.core.spi.RouterProvider;
 import dev.slipway.core.spi.RouterTimeouts;
 import io.netty.bootstrap.ServerBootstrap;
@@ -28,14 +29,16 @@ public final class NettyRouter implements RouterProvider.Router {
     private final RoutingView table;
     private final UpstreamPool pool;
     private final RouterTimeouts timeouts;
+    private final ConnectionLimits limits;
     private final String bindHost;
     private final Channel serverChannel;
     private final int port;
     /** Direct ports by the host of the service they serve. */
     private final Map<String, Channel> direct = new ConcurrentHashMap<>();
 
-    private NettyRouter(Transport transport, RoutingView table, RouterTimeouts timeouts, String bindHost, int port) {
+    private NettyRouter(Transport transport, RoutingView table, RouterTimeouts timeouts, RouterLimits limits, String bindHost, int port) {
         this.transport = transport;
+        this.limits = new ConnectionLimits(limits);
         this.table = table;
         this.timeouts = timeouts;
         this.bindHost = bindHost;
@@ -52,6 +55,11 @@ public final class NettyRouter implements RouterProvider.Router {
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** Client connections open now. */
+    int openConnections() {
+        return limits.open();
+    }
+
     /** The I/O transport the router runs on: io_uring, epoll or nio. */
     String transportName() {
         return transport.name();
@@ -64,13 +72,18 @@ public final class NettyRouter implements RouterProvider.Router {
 
     /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}. */
     public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts) {
-        return start(table, host, port, timeouts, System.getProperty("slipway.router.transport", "io_uring"));
+        return start(table, host, port, timeouts, RouterLimits.DEFAULT);
     }
 
-    /** As {@link #start(RoutingView, String, int, RouterTimeouts)}, on the transport asked for (see {@link Transport}). */
-    static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, String transportName) {
+    /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}, within {@code limits}. */
+    public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, RouterLimits limits) {
+        return start(table, host, port, timeouts, limits, System.getProperty("slipway.router.transport", "io_uring"));
+    }
+
+    /** As {@link #start(RoutingView, String, int, RouterTimeouts, RouterLimits)}, on the transport asked for (see {@link Transport}). */
+    static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, RouterLimits limits, String transportName) {
         Transport transport = Transport.choose(transportName);
-        NettyRouter router = new NettyRouter(transport, table, timeouts, host, port);
+        NettyRouter router = new NettyRouter(transport, table, timeouts, limits, host, port);
         transport.log(Transport.eventLoops());
         return router;
     }
@@ -84,10 +97,13 @@ public final class NettyRouter implements RouterProvider.Router {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
+                            if (!limits.admit(c, c.remoteAddress().getAddress())) {
+                                return;
+                            }
                             c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
                             c.pipeline().addLast("request-framer", new RequestFramer(c.remoteAddress().getAddress().getHostAddress(), fixedHost));
                             c.pipeline().addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
-                            c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts.request(), fixedHost));
+                            c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost));
                         }
                     }).bind(bindHost, port).syncUninterruptibly().channel();
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked

@@ -4,6 +4,7 @@ import dev.slipway.router.netty.http1.RequestFramer;
 import dev.slipway.router.netty.http1.ResponseFramer;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.RoutingView.Acquisition;
+import dev.slipway.core.spi.RouterTimeouts;
 import dev.slipway.router.netty.Exchange.Phase;
 import dev.slipway.router.netty.Exchange.Response;
 import io.netty.buffer.Unpooled;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -36,6 +38,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final RoutingView table;
     private final UpstreamPool pool;
     private final Duration requestTimeout;
+    /** How long the rest of a body is read and dropped after the router answered itself, before the connection closes. */
+    private final Duration linger;
     /** On a service's direct port: the host of that service, which every request goes to. */
     private final String fixedHost;
     private final Exchange ex = new Exchange();
@@ -50,11 +54,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private Deadline timer;
     private final Runnable onQueueTimeout = this::queueTimedOut;
     private final Runnable onRequestTimeout = this::requestTimedOut;
+    private final Runnable onLingerEnd = this::lingerEnded;
 
-    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, Duration requestTimeout, String fixedHost) {
+    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost) {
         this.table = table;
         this.pool = pool;
-        this.requestTimeout = requestTimeout;
+        this.requestTimeout = timeouts.request();
+        this.linger = timeouts.linger();
         this.fixedHost = fixedHost;
     }
 
@@ -368,9 +374,16 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         answer(RouterAnswers.routerAnswer(status, body, ex.keepAlive, retryAfter));
     }
 
+    /**
+     * Writes the router's own answer. When the request's body has not all come, the connection closes after it: the
+     * rest is read and dropped for at most the linger time (so the answer is not lost to a reset), never waited for.
+     */
     private void answer(FullHttpResponse response) {
         ex.phase = Phase.ANSWERED;
-        if (ex.http10 && ex.keepAlive) {
+        if (!ex.requestRead) {
+            ex.keepAlive = false;
+            HttpUtil.setKeepAlive(response, false);
+        } else if (ex.http10 && ex.keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         if (ex.headRequest) { // the same head, without the body
@@ -384,14 +397,21 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ex.answerWritten = true;
-            if (!ex.keepAlive || !f.isSuccess()) {
+            if (!f.isSuccess()) {
                 ctx.close();
             } else if (ex.requestRead) {
                 nextExchange();
             } else {
+                timer.arm(linger.toMillis(), onLingerEnd);
                 ex.updateClientReading(); // the rest of the body is read and dropped
             }
         });
+    }
+
+    private void lingerEnded() {
+        if (ex.phase == Phase.ANSWERED) {
+            ctx.close();
+        }
     }
 
     /** App Runner's request timeout: 504 if the instance has not begun to answer, else the connection is cut. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Slow clients and slow instances do not hold the router's connections forever: 408, idle close, 504. */
+/** Slow clients and slow instances do not hold the router's connections forever: 408, idle close, 504, linger. */
 class RouterTimeoutsTest {
     private static final String HOST = "svc-abc123.localhost";
     private static final RoutingTable TABLE = new RoutingTable();
@@ -50,7 +50,7 @@ class RouterTimeoutsTest {
         TABLE.put(HOST, Optional.of(Route.serving("svc-id", "svc",
                 List.of(new Endpoint("one", "127.0.0.1", upstream.getAddress().getPort())), 100)));
         router = NettyRouter.start(TABLE, "127.0.0.1", 0,
-                new RouterTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1)));
+                new RouterTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1)));
     }
 
     @AfterAll
@@ -80,6 +80,15 @@ class RouterTimeoutsTest {
     void aBodyThatNeverEndsGives504() throws IOException {
         assertThat(exchange("POST / HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 100\r\n\r\nonly ten b"))
                 .startsWith("HTTP/1.1 504 ");
+    }
+
+    @Test
+    void aRequestTheRouterAnswersItselfDoesNotHoldItsConnectionForABodyThatDoesNotCome() throws IOException {
+        for (String request : List.of("POST / HTTP/1.1\r\nHost: nope.localhost\r\nContent-Length: 1000000000000\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: nope.localhost\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\nsome",
+                "POST / HTTP/1.1\r\nHost: " + HOST + "\r\nExpect: something-else\r\nContent-Length: 5\r\n\r\n")) {
+            assertThat(exchange(request)).as(request).matches("(?s)HTTP/1.1 4\\d\\d .*").containsIgnoringCase("connection: close");
+        }
     }
 
     private static String exchange(String request) throws IOException {

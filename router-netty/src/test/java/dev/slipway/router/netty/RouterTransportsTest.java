@@ -54,7 +54,7 @@ class RouterTransportsTest {
         RoutingTable table = new RoutingTable();
         table.put(HOST, Optional.of(Route.serving("svc-id", "svc",
                 List.of(new Endpoint("i-1", "127.0.0.1", upstream.getAddress().getPort())), 100)));
-        try (NettyRouter router = NettyRouter.start(table, "127.0.0.1", 0, RouterTimeouts.DEFAULT, transport)) {
+        try (NettyRouter router = NettyRouter.start(table, "127.0.0.1", 0, RouterTimeouts.DEFAULT, dev.slipway.core.spi.RouterLimits.DEFAULT, transport)) {
             assertThat(router.transportName()).isEqualTo(transport);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String big = "abcdefghij".repeat(20_000); // 200 KB each way: more than one read and one write

@@ -2,6 +2,7 @@ package dev.slipway.core.internal.control;
 
 import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.RouterProvider;
+import dev.slipway.core.spi.RouterLimits;
 import dev.slipway.core.spi.RouterTimeouts;
 import java.time.Duration;
 import java.util.ServiceLoader;
@@ -21,11 +22,11 @@ public final class RouterControl {
     }
 
     /** Starts the router found on the class path ({@code RouterProvider}), serving {@code table}. */
-    public static RouterControl start(RoutingTable table, String host, int port, RouterTimeouts timeouts) {
+    public static RouterControl start(RoutingTable table, String host, int port, RouterTimeouts timeouts, RouterLimits limits) {
         RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
                 new IllegalStateException("No router on the classpath: add dev.slipway:slipway-router-netty, "
                         + "or build with routerPort(-1) to run without one"));
-        return new RouterControl(provider.start(table, host, port, timeouts), table);
+        return new RouterControl(provider.start(table, host, port, timeouts, limits), table);
     }
 
     public int port() {
