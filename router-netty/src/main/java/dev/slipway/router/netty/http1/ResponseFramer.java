@@ -326,7 +326,7 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
             int k = fields.kind(i);
             int start = fields.nameStart(i);
             boolean keep = k == HeaderFields.OTHER ? !named(b, start, fields.nameEnd(i))
-                    : k == HeaderFields.CONTENT_LENGTH ? !lengthWritten : k == HeaderFields.TRANSFER_ENCODING && !dechunk;
+                    : k == HeaderFields.CONTENT_LENGTH ? !lengthWritten : k == HeaderFields.TRANSFER_ENCODING && !clientHttp10; // 1.0 has none
             lengthWritten |= k == HeaderFields.CONTENT_LENGTH;
             int end = bytes.lineFeed(i + 1);
             if (keep && b[end - 1] == HeadBytes.CR) {

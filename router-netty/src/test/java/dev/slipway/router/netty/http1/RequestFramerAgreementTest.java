@@ -31,7 +31,8 @@ class RequestFramerAgreementTest {
             "Content-Length: 12", "Transfer-Encoding: chunked", "transfer-encoding: CHUNKED", "Content-Length : 5",
             "Transfer-Encoding: xchunked", " X-Fold: y", "X-Bad\u0001: 1", "X-Ctl: a\u0001b", "Content-Length: 5, 5",
             "Transfer-Encoding: chunked, chunked", "Content-Length: +5", "Content-Length: 05", "Connection: close",
-            "Connection: Content-Length", "Expect: 100-continue", "X-Empty:", "Host: other.localhost");
+            "Connection: Content-Length", "Expect: 100-continue", "X-Empty:", "Host: other.localhost", "Transfer-Encoding:\tchunked",
+            "Content-Length: 0003", "X-A: a\rb", "X A: 1", "Connection: X-A", "Content-Length: 5\r\nContent-Length: 5");
     private static final List<String> BODIES = List.of("", "hello", "hello world!", "5\r\nhello\r\n0\r\n\r\n",
             "5;e=1\r\nhello\r\n7\r\n world!\r\n0\r\nX-T: 1\r\n\r\n", "z\r\nhello\r\n0\r\n\r\n");
 
@@ -76,6 +77,12 @@ class RequestFramerAgreementTest {
         framer.finishAndReleaseAll();
         if (!ended) {
             return; // the body has not all come: nothing to compare yet
+        }
+        String forwardedHead = forwarded.substring(0, forwarded.indexOf("\r\n\r\n") + 2).toLowerCase();
+        assertThat(forwardedHead).as("framing headers reach the instance in their plain form").doesNotContain("transfer-encoding:\t", "chunked ")
+                .doesNotContain("content-length: 0");
+        if (request.contains("Connection: X-A")) {
+            assertThat(forwardedHead).as("named by Connection").doesNotContain("\r\nx-a:");
         }
         Decoded instance = decode(forwarded.toString()); // what an instance reads from what the router sent
         Decoded direct = decode(request); // what it would read from the client's bytes

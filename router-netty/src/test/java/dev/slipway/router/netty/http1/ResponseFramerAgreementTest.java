@@ -30,7 +30,11 @@ class ResponseFramerAgreementTest {
     private static final List<String> STATUS = List.of("HTTP/1.1 200 OK", "HTTP/1.0 200 OK", "HTTP/1.1 204 No Content",
             "HTTP/1.1 304 Not Modified", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created", "HTTP/1.1 404 Not Found");
     private static final List<String> FIELDS = List.of("Content-Length: 5", "Content-Length: 0", "Transfer-Encoding: chunked",
-            "Connection: close", "Connection: keep-alive", "Keep-Alive: timeout=5", "X-A: v", "Server: s", "Content-Type: text/plain");
+            "Connection: close", "Connection: keep-alive", "Keep-Alive: timeout=5", "X-A: v", "Server: s", "Content-Type: text/plain",
+            // malformed and lenient: none may reach a client as it came
+            "Content-Length : 5", "X-B: a\rSet-Cookie: evil=1", "X-C: a\u0000b", " X-Fold: evil", "X D: evil", "Content-Length: 5, 5",
+            "Content-Length: +5", "Content-Length: 05", "Transfer-Encoding: chunked, chunked", "Transfer-Encoding: gzip, chunked",
+            "transfer-encoding: CHUNKED", "Connection: X-A", "Set-Cookie: a=1", "X-Tab:\tv\t");
     private static final List<String> BODIES = List.of("", "hello", "5\r\nhello\r\n0\r\n\r\n",
             "5;e=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n", "not framed at all");
 
@@ -42,9 +46,10 @@ class ResponseFramerAgreementTest {
     }
 
     @Property(tries = 2000)
-    void whatTheClientGetsReadsAsWhatTheInstanceSent(@ForAll("responses") String response, @ForAll boolean clientKeepAlive) {
+    void whatTheClientGetsReadsAsWhatTheInstanceSent(@ForAll("responses") String response, @ForAll boolean clientKeepAlive,
+                                                      @ForAll boolean clientHttp10) {
         ResponseFramer framer = new ResponseFramer();
-        framer.expect(false, clientKeepAlive, false);
+        framer.expect(false, clientKeepAlive, clientHttp10);
         EmbeddedChannel channel = new EmbeddedChannel(framer);
         StringBuilder relayed = new StringBuilder();
         boolean ended;
@@ -61,10 +66,31 @@ class ResponseFramerAgreementTest {
         }
         Decoded client = decode(relayed.toString());
         assertThat(client.ok).as("Netty reads what the router relayed: %s", relayed).isTrue();
+        assertWellFormed(relayed.toString(), clientHttp10, response);
         Decoded instance = decode(response);
         if (instance.ok) { // (the router also takes heads with bare line feeds, which Netty refuses, and relays them with CRLF)
             assertThat(client.status).isEqualTo(instance.status);
             assertThat(client.body).as("the body").isEqualTo(instance.body);
+        }
+    }
+
+    /**
+     * Every line of the relayed head is a token name, a colon and a value without controls, ending in CRLF; nothing the
+     * instance hid in a value became a line of its own; the headers the response's Connection named are gone; an
+     * HTTP/1.0 client gets no chunks.
+     */
+    private static void assertWellFormed(String relayed, boolean clientHttp10, String response) {
+        String head = relayed.substring(0, relayed.indexOf("\r\n\r\n"));
+        List<String> lines = head.contains("\r\n") ? List.of(head.substring(head.indexOf("\r\n") + 2).split("\r\n", -1)) : List.of();
+        for (String line : lines) {
+            assertThat(line).as("a relayed header line of %s", response).matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+:[ \\t]*[\\t\\x20-\\x7e]*");
+            assertThat(line.toLowerCase()).doesNotStartWith("set-cookie: evil");
+            if (response.contains("Connection: X-A")) {
+                assertThat(line.toLowerCase()).doesNotStartWith("x-a:");
+            }
+        }
+        if (clientHttp10) {
+            assertThat(head.toLowerCase()).doesNotContain("transfer-encoding: chunked");
         }
     }
 
