@@ -84,6 +84,9 @@ public final class Slipway implements AutoCloseable {
         this.routingTable = new RoutingTable(b.meters, b.admission);
         this.region = b.region;
         this.logs = new LogStreams(stateDir.resolve("logs"));
+        io.micrometer.core.instrument.FunctionCounter.builder("slipway.log.lines.lost", logs, LogStreams::lostLines)
+                .description("Log lines lost to a full disk; each log says where, with a marker line, once lines fit again")
+                .register(b.meters);
         b.listeners.forEach(logs::addListener);
         ComputeBackend loaded = null;
         RouterControl started = null;

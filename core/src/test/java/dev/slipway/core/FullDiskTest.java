@@ -119,6 +119,7 @@ class FullDiskTest {
             assertThat(lines).allMatch(l -> l.equals("before") || l.equals("after") || l.equals(big) || l.startsWith("[slipway] "));
             long kept = lines.stream().filter(big::equals).count();
             assertThat(lines).contains("[slipway] " + (150 - kept) + " lines were lost here: the disk was full");
+            assertThat(logs.lostLines()).as("the meter slipway.log.lines.lost").isEqualTo(150 - kept);
         }
     }
 

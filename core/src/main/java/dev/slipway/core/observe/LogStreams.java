@@ -22,6 +22,13 @@ public final class LogStreams implements AutoCloseable {
     private final List<LogListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<Path, LogFile> writers = new ConcurrentHashMap<>();
 
+    private final java.util.concurrent.atomic.AtomicLong lostLines = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Lines no file took (a full disk) since this was made: the meter {@code slipway.log.lines.lost}. */
+    public long lostLines() {
+        return lostLines.get();
+    }
+
     public LogStreams(Path logDir) {
         this.logDir = logDir;
     }
@@ -150,7 +157,9 @@ public final class LogStreams implements AutoCloseable {
             }
         });
         // a line that cannot be written must not fail the work it describes: it is counted, and said once it can be
-        writer.append(Instant.now().toString(), line);
+        if (!writer.append(Instant.now().toString(), line)) {
+            lostLines.incrementAndGet();
+        }
         for (LogListener listener : listeners) {
             listener.onLine(serviceName, stream, line);
         }

@@ -56,6 +56,10 @@ final class Exchange {
     boolean upstreamReusable;
     /** The status answered (0 until known), for the service's metrics. */
     int status;
+    /** The request, kept until the response begins, when it may be sent again on a new connection ({@link #retry}). */
+    RequestFramer.Head retry;
+    /** The upstream connection came from the pool (it served an exchange before). */
+    boolean reusedUpstream;
     RoutingView.Lease lease;
     RoutingView.Waiter waiter;
     Channel upstream;
@@ -80,6 +84,14 @@ final class Exchange {
         upstreamReusable = true;
         status = 0;
         waiter = null;
+        dropRetry();
+    }
+
+    void dropRetry() {
+        if (retry != null) {
+            retry.release();
+            retry = null;
+        }
     }
 
     /**
@@ -150,7 +162,9 @@ final class Exchange {
         RoutingView.Lease l = lease;
         upstream = null;
         lease = null;
+        dropRetry();
         if (up != null) {
+            backend.served += reuseUpstream ? 1 : 0;
             backend.owner(null);
             backend = null;
             if (reuseUpstream && l != null) {
@@ -170,6 +184,7 @@ final class Exchange {
     void dropParts() {
         toForward.forEach(ReferenceCountUtil::release);
         toForward.clear();
+        dropRetry();
     }
 
     void dropPending() {

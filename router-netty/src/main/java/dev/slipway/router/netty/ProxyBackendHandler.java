@@ -13,6 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
     private final ResponseReader framer;
     private ProxyFrontendHandler owner;
+    /** Exchanges this connection completed: a connection that served one before came from the pool. */
+    int served;
 
     ProxyBackendHandler(ResponseReader framer) {
         this.framer = framer;

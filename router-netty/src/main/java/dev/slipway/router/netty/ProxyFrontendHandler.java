@@ -133,6 +133,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
                     ctx.voidPromise());
         }
+        if (request.complete && request.idempotent) {
+            ex.retry = request.retainedDuplicate();
+        }
         ex.toForward.add(request);
         if (acquired instanceof Acquisition.Leased leased) {
             connect(leased.lease());
@@ -239,6 +242,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.upstream = f.channel();
         ex.backend = ex.upstream.pipeline().get(ProxyBackendHandler.class);
         ex.backend.owner(this);
+        ex.reusedUpstream = ex.backend.served > 0;
         ex.backend.framer().expect(ex.headRequest, ex.keepAlive, ex.http10);
         while (!ex.toForward.isEmpty()) {
             ex.forward(ex.toForward.poll());
@@ -279,6 +283,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         Object last;
         if (msg instanceof ResponseFramer.Head head) {
             ex.response = Response.STARTED;
+            ex.dropRetry();
             ex.status = head.status;
             ex.upstreamReusable &= head.upstreamReusable;
             ex.keepAlive &= !head.closesClient;
@@ -353,6 +358,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         boolean started = ex.response == Response.STARTED;
         Channel up = ex.upstream;
+        if (!started && ex.retry != null && ex.reusedUpstream && ex.phase == Phase.PROXYING) {
+            retry(up);
+            return;
+        }
         ex.status = started ? ex.status : 502;
         ex.finish(pool, false);
         if (up != null) {
@@ -367,6 +376,24 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.close();
         }
+    }
+
+    /**
+     * A pooled connection closed before any of the response came, as an instance does with a connection it has kept
+     * idle long enough, just as the request went out on it: a whole idempotent request is sent again, once, on a new
+     * connection to the same instance (as Go's HTTP client and nginx's proxy_next_upstream do).
+     */
+    private void retry(Channel stale) {
+        ex.backend.owner(null);
+        ex.backend = null;
+        ex.upstream = null;
+        stale.close();
+        ex.toForward.add(ex.retry);
+        ex.retry = null;
+        ex.phase = Phase.CONNECTING;
+        int id = ex.id;
+        ChannelFuture connect = pool.connect(ctx.channel().eventLoop(), ex.lease.endpoint());
+        connect.addListener((ChannelFutureListener) f -> onConnected(id, f));
     }
 
     /** The router answers the request itself; the rest of its body is read and dropped, then the next request. */

@@ -1,7 +1,7 @@
 package dev.slipway.router.netty;
 
-import dev.slipway.router.netty.http1.ResponseFramer;
 import dev.slipway.core.routing.Endpoint;
+import dev.slipway.router.netty.http1.ResponseFramer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,28 +14,42 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Idle keep-alive connections to instances, per event loop and endpoint, so a request's upstream connection lives on
- * the same event loop as its client connection and the pool needs no locks.
+ * the same event loop as its client connection and the pool needs no locks. At most {@link #MAX_IDLE} are kept per
+ * endpoint and loop (the oldest is closed past that), and one idle longer than {@link #IDLE_TIMEOUT_NANOS} is closed
+ * (swept every 15 s): nginx's {@code keepalive} and {@code keepalive_timeout} for upstreams.
  */
 final class UpstreamPool {
-    private final Map<EventLoop, Map<Endpoint, Deque<Channel>>> idle = new ConcurrentHashMap<>();
+    static final int MAX_IDLE = 64;
+    static final long IDLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private record Idle(Channel channel, long since) {
+    }
+
+    private final Map<EventLoop, Map<Endpoint, Deque<Idle>>> idle = new ConcurrentHashMap<>();
     private final Transport transport;
 
     UpstreamPool(Transport transport) {
         this.transport = transport;
     }
 
-    /** An open idle connection to {@code endpoint}, or a new one. Call on {@code loop}. */
+    /** An open idle connection to {@code endpoint} (the most recently used), or a new one. Call on {@code loop}. */
     ChannelFuture acquire(EventLoop loop, Endpoint endpoint) {
-        Deque<Channel> channels = idle.computeIfAbsent(loop, l -> new HashMap<>()).get(endpoint);
+        Deque<Idle> channels = idleOn(loop).get(endpoint);
         while (channels != null && !channels.isEmpty()) {
-            Channel c = channels.pollFirst();
+            Channel c = channels.pollFirst().channel();
             if (c.isActive()) {
                 return c.newSucceededFuture();
             }
         }
+        return connect(loop, endpoint);
+    }
+
+    /** A new connection to {@code endpoint}, on {@code loop}. */
+    ChannelFuture connect(EventLoop loop, Endpoint endpoint) {
         ChannelFuture connect = new Bootstrap().group(loop).channel(transport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
@@ -49,9 +63,9 @@ final class UpstreamPool {
                 }).connect(endpoint.host(), endpoint.port());
         Channel created = connect.channel();
         created.closeFuture().addListener(f -> {
-            Deque<Channel> d = idle.get(loop).get(endpoint);
+            Deque<Idle> d = idleOn(loop).get(endpoint);
             if (d != null) {
-                d.remove(created);
+                d.removeIf(i -> i.channel() == created);
             }
         });
         return connect;
@@ -62,9 +76,32 @@ final class UpstreamPool {
         if (!channel.isActive()) {
             return;
         }
-        Deque<Channel> channels = idle.computeIfAbsent(channel.eventLoop(), l -> new HashMap<>())
-                .computeIfAbsent(endpoint, e -> new ArrayDeque<>());
-        channels.addFirst(channel);
+        Deque<Idle> channels = idleOn(channel.eventLoop()).computeIfAbsent(endpoint, e -> new ArrayDeque<>());
+        channels.addFirst(new Idle(channel, System.nanoTime()));
+        if (channels.size() > MAX_IDLE) {
+            channels.pollLast().channel().close();
+        }
         Exchange.autoRead(channel, true); // notices when the instance closes the idle connection
+    }
+
+    private Map<Endpoint, Deque<Idle>> idleOn(EventLoop loop) {
+        Map<Endpoint, Deque<Idle>> map = idle.get(loop);
+        if (map == null) {
+            map = idle.computeIfAbsent(loop, l -> {
+                l.scheduleAtFixedRate(() -> sweep(l), 15, 15, TimeUnit.SECONDS);
+                return new HashMap<>();
+            });
+        }
+        return map;
+    }
+
+    /** Closes the connections of {@code loop} idle for longer than the idle timeout. */
+    private void sweep(EventLoop loop) {
+        long oldest = System.nanoTime() - IDLE_TIMEOUT_NANOS;
+        for (Deque<Idle> channels : idle.get(loop).values()) {
+            while (!channels.isEmpty() && channels.peekLast().since() - oldest < 0) {
+                channels.pollLast().channel().close();
+            }
+        }
     }
 }

@@ -42,7 +42,8 @@ class MetricsTest {
                 assertThat(scrape(api)).contains("apprunner_Requests_total{service=\"metered\"} 5.0",
                         "apprunner_2xxStatusResponses_total{service=\"metered\"} 5.0",
                         "apprunner_RequestLatency_seconds_count{service=\"metered\"} 5",
-                        "apprunner_ActiveInstances{service=\"metered\"} 1.0", "apprunner_Concurrency{service=\"metered\"} 0.0");
+                        "apprunner_ActiveInstances{service=\"metered\"} 1.0", "apprunner_Concurrency{service=\"metered\"} 0.0",
+                        "slipway_log_lines_lost_total 0.0");
                 slipway.pauseService(new PauseServiceRequest(created.service().serviceArn())).operation().awaitSuccess(Duration.ofSeconds(30));
                 for (int i = 0; i < 2; i++) {
                     assertThat(http.get(created.service().serviceUrl()).statusCode()).isEqualTo(503);

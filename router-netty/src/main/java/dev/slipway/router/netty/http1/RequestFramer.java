@@ -53,6 +53,8 @@ public final class RequestFramer extends ByteToMessageDecoder {
         public final String expect;
         /** No body follows (or a small one is in these bytes). */
         public final boolean complete;
+        /** GET, HEAD, OPTIONS, TRACE, PUT or DELETE (RFC 9110 §9.2.2): the same request twice means what it means once. */
+        public final boolean idempotent;
 
         Head(RequestFramer f, String host, ByteBuf bytes, boolean complete) {
             super(bytes);
@@ -62,6 +64,28 @@ public final class RequestFramer extends ByteToMessageDecoder {
             this.http10 = !f.http11;
             this.expect = f.expect;
             this.complete = complete;
+            this.idempotent = f.idempotent;
+        }
+
+        private Head(Head h, ByteBuf bytes) {
+            super(bytes);
+            this.headRequest = h.headRequest;
+            this.host = h.host;
+            this.keepAlive = h.keepAlive;
+            this.http10 = h.http10;
+            this.expect = h.expect;
+            this.complete = h.complete;
+            this.idempotent = h.idempotent;
+        }
+
+        @Override
+        public Head replace(ByteBuf content) {
+            return new Head(this, content);
+        }
+
+        @Override
+        public Head retainedDuplicate() {
+            return replace(content().retainedDuplicate());
         }
     }
 
@@ -111,6 +135,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
     private int targetEnd;
     private boolean http11;
     private boolean headRequest;
+    private boolean idempotent;
     private String host;
     private long contentLength;
     private boolean transferEncoding;
@@ -253,6 +278,8 @@ public final class RequestFramer extends ByteToMessageDecoder {
         targetEnd = sp2;
         http11 = b[lineEnd - 1] == '1';
         headRequest = sp1 == 4 && regionIs(b, 0, "HEAD");
+        idempotent = sp1 == 3 && (regionIs(b, 0, "GET") || regionIs(b, 0, "PUT")) || headRequest
+                || sp1 == 6 && regionIs(b, 0, "DELETE") || sp1 == 7 && regionIs(b, 0, "OPTIONS") || sp1 == 5 && regionIs(b, 0, "TRACE");
     }
 
     /** What the fields say: Host, framing, connection options, Expect, X-Forwarded-For. */
