@@ -29,9 +29,11 @@ final class RouterAnswers {
                     keepAlive, true);
         }
         Optional<Route> route = ((RoutingView.Acquisition.NoRoute) acquired).route();
+        // a known service that is not serving this moment (starting, between instances) is worth retrying; a paused one is not
         return routerAnswer(route.isPresent() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.NOT_FOUND,
                 route.map(Route::message).orElse("No service is served at " + host
-                        + ". Check the service's ServiceUrl (DescribeService)."), keepAlive, false);
+                        + ". Check the service's ServiceUrl (DescribeService)."), keepAlive,
+                route.isPresent() && route.get().state() != Route.State.PAUSED);
     }
 
     /** A response the router gives itself: plain text, marked with {@code X-Slipway-Error}. */

@@ -39,15 +39,34 @@ public final class Recovery {
     private Recovery() {
     }
 
-    public static void restore(StateStore store, ControlState state, ServiceActions actions, ComputeBackend backend,
-                               String controlPlaneId) {
+    /** What {@link #load} read back: the services, and those whose operation the previous run did not finish. */
+    public record Restored(List<ServiceRecord> services, Set<String> interrupted) {
+    }
+
+    /**
+     * Reads the saved state back and gives every restored service its route at once (503 with Retry-After until it
+     * serves again, or its paused answer), so that the router, started next, never answers 404 for a service that
+     * exists. Then {@link #resume} takes the instances back.
+     */
+    public static Restored load(StateStore store, ControlState state, ServiceActions actions) {
+        Set<String> interrupted = new HashSet<>();
+        List<ServiceRecord> restored = read(store, state, interrupted);
+        restored.forEach(actions::showStarting);
+        return new Restored(restored, interrupted);
+    }
+
+    /**
+     * Adopts what the previous run of this control plane left running, reaps what dead control planes left, and sets
+     * each restored service's desired state.
+     */
+    public static void resume(Restored loaded, ServiceActions actions, ComputeBackend backend, String controlPlaneId) {
         List<AdoptedInstance> adopted = new ArrayList<>(backend.adopt(controlPlaneId));
         int reaped = backend.reapOrphans();
         if (reaped > 0) {
             LOG.info("stopped {} instance(s) and build(s) left running by control planes that are gone", reaped);
         }
-        Set<String> interrupted = new HashSet<>();
-        List<ServiceRecord> restored = load(store, state, interrupted);
+        Set<String> interrupted = loaded.interrupted();
+        List<ServiceRecord> restored = loaded.services();
         // what the previous run left and this one does not keep stops first, all at once, before anything starts again
         boolean keeps = backend.capabilities().keepsInstancesAcrossRestarts();
         Map<String, ServiceRecord> byArn = restored.stream().collect(Collectors.toMap(ServiceRecord::arn, s -> s));
@@ -82,7 +101,7 @@ public final class Recovery {
      * Reads the state back (migrated to this Slipway's schema first, and saved so), publishes it, and saves what a
      * restart changes: an operation the previous run did not finish ends FAILED, with the status its failure leads to.
      */
-    private static List<ServiceRecord> load(StateStore store, ControlState state, Set<String> interruptedArns) {
+    private static List<ServiceRecord> read(StateStore store, ControlState state, Set<String> interruptedArns) {
         Optional<StoredState> stored = store.load();
         if (stored.isEmpty()) {
             return List.of();

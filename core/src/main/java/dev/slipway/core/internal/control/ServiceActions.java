@@ -23,6 +23,7 @@ import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.validation.ShapeValidator;
+import dev.slipway.core.routing.Route;
 import dev.slipway.core.source.SourceUrlPolicy;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -230,6 +231,15 @@ public final class ServiceActions implements AutoCloseable {
     void showRestored(ServiceRecord s, DesiredState.Mode mode, String message) {
         reconcilers.get(s.arn()).converge(DesiredState.notServing(mode, s.revision(), message, s.spec().health(), maxConcurrency(s)),
                 LogSink.DISCARD);
+    }
+
+    /** The route a restored service has until its reconciler publishes one: 503 (Retry-After) while it starts, or paused. */
+    void showStarting(ServiceRecord s) {
+        Route route = s.status() == ServiceStatus.PAUSED ? Route.paused(s.id(), s.name())
+                : Route.unavailable(s.id(), s.name(), s.status() == ServiceStatus.RUNNING && s.revision().isPresent()
+                ? "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."
+                : "Service " + s.name() + " is " + s.status() + "; see its events and deployment logs.");
+        runtime.routing().put(s.host(), Optional.of(route));
     }
 
     /** Starts a restored running service's revision again: no build, no new operation; maintenance until it serves. */

@@ -1,0 +1,124 @@
+package dev.slipway.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.core.testing.TestApps;
+import dev.slipway.server.SlipwayJar;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client calling a service all through a kill -9 and a restart of {@code slipway server}: while the router's port is
+ * open, a service that exists is never answered 404, and what cannot be served yet is a 503 that says when to retry.
+ */
+class ServingThroughRestartIT {
+    private static final Pattern LISTENING = Pattern.compile("Slipway API listening on http://127\\.0\\.0\\.1:(\\d+) ");
+
+    @TempDir
+    Path tmp;
+    private SlipwayJar server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aKnownServiceIsNeverAnswered404ThroughAKillAndARestart() throws Exception {
+        Path state = tmp.resolve("state");
+        Path app = tmp.resolve("app");
+        TestApps.writePythonGreeter(app, "Hello", "Jane");
+        int routerPort = freePort();
+        int apiPort = start(state, routerPort);
+        AwsCli aws = AwsCli.withCredentialsFile(apiPort, state.resolve("credentials"));
+        String arn = aws.ok("create-service", "--service-name", "steady", "--source-configuration", "{\"CodeRepository\":{\"RepositoryUrl\":\""
+                + app.toUri() + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}").at("/Service/ServiceArn").asText();
+        aws.awaitStatus(arn, "RUNNING");
+        String url = aws.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
+
+        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+        AtomicInteger servedSinceRestart = new AtomicInteger();
+        AtomicBoolean restarted = new AtomicBoolean();
+        AtomicBoolean down = new AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread client = new Thread(() -> {
+            HttpProbe probe = new HttpProbe(routerPort);
+            while (!done.get()) {
+                boolean wasDown = down.get();
+                String outcome = call(probe, url);
+                outcome = wasDown || down.get() ? outcome.equals("200") ? outcome : "while down: " + outcome : outcome;
+                outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
+                if (restarted.get() && outcome.equals("200")) {
+                    servedSinceRestart.incrementAndGet();
+                }
+            }
+        }, "client-loop");
+        client.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> outcomes.containsKey("200"));
+
+        down.set(true); // from the kill until the new server listens, a call may fail: the port is closed, or closing
+        server.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: nothing is cleaned up
+        server.close();
+        restarted.set(true);
+        start(state, routerPort);
+        down.set(false);
+        await().atMost(Duration.ofMinutes(2)).until(() -> servedSinceRestart.get() >= 20);
+        done.set(true);
+        client.join();
+
+        System.out.println("ServingThroughRestartIT outcomes: " + new TreeMap<>(outcomes));
+        assertThat(outcomes).as("outcomes of the calls").doesNotContainKey("404").doesNotContainKey("503 without Retry-After");
+        assertThat(outcomes.keySet()).as("outcomes of the calls").allMatch(o -> o.equals("200") || o.equals("503")
+                || o.startsWith("while down: ") && !o.contains("404"));
+    }
+
+    /** "200", "503" (with Retry-After), "503 without Retry-After", another status, "refused" (the port is closed), or the error. */
+    private static String call(HttpProbe probe, String url) {
+        try {
+            HttpResponse<String> r = probe.get(url);
+            if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isEmpty()) {
+                return "503 without Retry-After";
+            }
+            return String.valueOf(r.statusCode());
+        } catch (ConnectException e) {
+            return "refused";
+        } catch (IOException e) {
+            return "error: " + e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private int start(Path state, int routerPort) {
+        server = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port",
+                String.valueOf(routerPort), "--allow-source-dir", tmp.toString());
+        Matcher m = server.awaitLine(LISTENING, Duration.ofMinutes(1));
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
