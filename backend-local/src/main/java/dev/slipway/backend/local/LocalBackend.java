@@ -38,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +54,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
-    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(false, true, false, false, false, false);
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(false, true, false, false, false, true);
     private static final String PATH = "PATH";
 
     private final Path workDir;
+    /** Where instances' output files are: the backend's own directory, closed to the apps' account. */
+    private final Path outputDir;
     private final ProcessRegistry registry;
     private final Optional<RunAs> runAs;
     private final RuntimeToolchains toolchains;
@@ -75,6 +79,7 @@ public final class LocalBackend implements ComputeBackend {
     /** @param runAs the account builds and instances run as, if not this JVM's */
     LocalBackend(Path workDir, ProcessRegistry registry, Optional<RunAs> runAs) {
         this.workDir = runAs.map(RunAs::appsDir).orElse(workDir);
+        this.outputDir = workDir.resolve("output");
         this.registry = registry;
         this.runAs = runAs;
         String hostPath = Optional.ofNullable(System.getenv(PATH)).orElse("/usr/local/bin:/usr/bin:/bin");
@@ -181,9 +186,11 @@ public final class LocalBackend implements ComputeBackend {
         env.put("PORT", Integer.toString(port));
         run.portEnv().ifPresent(name -> env.put(name, Integer.toString(port)));
         String command = run.startCommand().orElseThrow(() -> new IllegalArgumentException("a local instance needs a start command"));
+        InstanceOutput output = new InstanceOutput(outputDir, spec.instanceId());
         Process p;
         try {
-            p = ProcessGroups.start(command, Path.of(revision.location()), env, runAs);
+            Files.createDirectories(outputDir);
+            p = ProcessGroups.start(command, Path.of(revision.location()), env, runAs, output.file());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start '" + command + "'", e);
         }
@@ -191,17 +198,27 @@ public final class LocalBackend implements ComputeBackend {
         LocalInstance instance = new LocalInstance(spec.instanceId(), port, p.pid());
         instance.memoryLimitBytes = run.resources().memoryMiB() * 1024L * 1024;
         instances.put(spec.instanceId(), instance);
-        Thread reader = new Thread(() -> {
-            pump(p, listener::output);
+        follow(instance, output, listener, p::isAlive, () -> {
             int code = p.onExit().join().exitValue();
-            listener.onEvent(new InstanceEvent.Exited(spec.instanceId(), code, instance.stopped ? "stopped"
-                    : "exited with code " + code));
-        }, "slipway-instance-log-" + spec.instanceId());
-        reader.setDaemon(true);
-        reader.start();
+            return new InstanceEvent.Exited(spec.instanceId(), code, instance.stopped ? "stopped" : "exited with code " + code);
+        });
         watchPort(instance, listener, System.nanoTime());
         LOG.debug("started instance {} of {} (pid {}, port {})", spec.instanceId(), spec.serviceName(), p.pid(), port);
         return instance;
+    }
+
+    /**
+     * Follows an instance's output into its log on a thread of its own; once the instance ended and its output was
+     * read to the end, reports how it exited.
+     */
+    private static void follow(LocalInstance instance, InstanceOutput output, InstanceListener listener, BooleanSupplier alive,
+                               Supplier<InstanceEvent.Exited> exit) {
+        Thread reader = new Thread(() -> {
+            output.follow(listener::output, alive);
+            listener.onEvent(exit.get());
+        }, "slipway-instance-log-" + instance.instanceId());
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /**
@@ -241,6 +258,7 @@ public final class LocalBackend implements ComputeBackend {
         local.stopped = true;
         ProcessGroups.stop(local.pid, grace);
         registry.unregister(instance.instanceId());
+        new InstanceOutput(outputDir, instance.instanceId()).delete();
     }
 
     @Override
@@ -257,6 +275,15 @@ public final class LocalBackend implements ComputeBackend {
             adopted.add(new AdoptedInstance(instance, InstanceSpec.fromLabels(e.labels())));
         }
         return adopted;
+    }
+
+    /** Follows an adopted instance's output on from where the previous run left it, and reports when it ends. */
+    @Override
+    public void attach(InstanceHandle handle, InstanceListener listener) {
+        LocalInstance instance = (LocalInstance) handle;
+        follow(instance, new InstanceOutput(outputDir, instance.instanceId()), listener, () -> ProcessGroups.groupAlive(instance.pid),
+                () -> new InstanceEvent.Exited(instance.instanceId(), -1, instance.stopped ? "stopped" : "exited"));
+        LOG.debug("re-attached to instance {} (pid {}, port {})", instance.instanceId(), instance.pid, instance.port);
     }
 
     @Override

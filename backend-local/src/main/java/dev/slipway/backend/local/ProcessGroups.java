@@ -25,6 +25,11 @@ final class ProcessGroups {
      * ({@code SLIPWAY_*}, e.g. the API's secret key); as another user, only {@code env} and the locale.
      */
     static Process start(String command, Path dir, Map<String, String> env, Optional<RunAs> runAs) throws IOException {
+        return start(command, dir, env, runAs, null);
+    }
+
+    /** As {@link #start(String, Path, Map, Optional)}, with the output appended to {@code output} when it is not null. */
+    static Process start(String command, Path dir, Map<String, String> env, Optional<RunAs> runAs, Path output) throws IOException {
         List<String> argv = new ArrayList<>();
         if (HAS_SETSID) {
             argv.add("setsid");
@@ -34,6 +39,9 @@ final class ProcessGroups {
         argv.add("-c");
         argv.add(command);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
+        if (output != null) {
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        }
         if (runAs.isPresent()) {
             pb.environment().keySet().removeIf(k -> !k.equals("LANG") && !k.startsWith("LC_") && !k.equals("TZ"));
             pb.environment().put("HOME", dir.toString());
