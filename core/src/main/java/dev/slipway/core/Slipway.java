@@ -102,14 +102,15 @@ public final class Slipway implements AutoCloseable {
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
                     b.sourceUrlPolicy));
             this.resources = new ResourceActions(state);
-            Recovery.Restored restored = Recovery.load(store, state, services); // routes first: no 404 for a known service
+            // routes first (those of instances still answering serve at once): no 404, no 503 for what can be served
+            Recovery.Restored restored = Recovery.load(store, state, services, backend, controlPlaneId);
             if (b.routerPort >= 0) {
                 started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts, b.routerLimits);
                 services.routerPort(started.port());
             }
             this.router = started;
             this.directPorts = b.directPorts && started != null;
-            Recovery.resume(restored, services, backend, controlPlaneId);
+            Recovery.resume(restored, services, backend);
             this.sampling = new Sampling(services, b.autoscaling, meters, b.clock);
         } catch (RuntimeException e) {
             if (started != null) {

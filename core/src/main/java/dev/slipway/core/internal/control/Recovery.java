@@ -17,6 +17,10 @@ import java.util.HashSet;
 import java.util.Set;
 import dev.slipway.core.store.StateStore;
 import java.time.Duration;
+import dev.slipway.core.spi.InstanceHandle;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +43,12 @@ public final class Recovery {
     private Recovery() {
     }
 
-    /** What {@link #load} read back: the services, and those whose operation the previous run did not finish. */
-    public record Restored(List<ServiceRecord> services, Set<String> interrupted) {
+    /**
+     * What {@link #load} read back: the services, those whose operation the previous run did not finish, the instances
+     * the previous run left, and which of those it found answering (serving at once).
+     */
+    public record Restored(List<ServiceRecord> services, Set<String> interrupted, List<AdoptedInstance> adopted,
+                           Set<String> answering) {
     }
 
     /**
@@ -48,19 +56,44 @@ public final class Recovery {
      * serves again, or its paused answer), so that the router, started next, never answers 404 for a service that
      * exists. Then {@link #resume} takes the instances back.
      */
-    public static Restored load(StateStore store, ControlState state, ServiceActions actions) {
+    public static Restored load(StateStore store, ControlState state, ServiceActions actions, ComputeBackend backend,
+                                String controlPlaneId) {
+        List<AdoptedInstance> adopted = new ArrayList<>(backend.adopt(controlPlaneId));
         Set<String> interrupted = new HashSet<>();
         List<ServiceRecord> restored = read(store, state, interrupted);
-        restored.forEach(actions::showStarting);
-        return new Restored(restored, interrupted);
+        Set<String> answering = new HashSet<>();
+        boolean keeps = backend.capabilities().keepsInstancesAcrossRestarts();
+        for (ServiceRecord s : restored) {
+            List<AdoptedInstance> kept = keeps && s.status() == ServiceStatus.RUNNING ? keptOf(s, adopted) : List.of();
+            List<InstanceHandle> alive = kept.stream().map(AdoptedInstance::handle).filter(Recovery::accepts).toList();
+            alive.forEach(h -> answering.add(h.instanceId()));
+            actions.showStarting(s, alive);
+        }
+        return new Restored(restored, interrupted, adopted, answering);
+    }
+
+    /** The instances of {@code s}'s current revision among {@code adopted}. */
+    private static List<AdoptedInstance> keptOf(ServiceRecord s, List<AdoptedInstance> adopted) {
+        return adopted.stream().filter(a -> s.arn().equals(a.spec().serviceArn())
+                && s.revision().map(r -> r.revisionId().equals(a.spec().revisionId())).orElse(false)).toList();
+    }
+
+    /** Whether something accepts a TCP connection at the instance's address now (within 200 ms). */
+    private static boolean accepts(InstanceHandle h) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(h.host(), h.port()), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
      * Adopts what the previous run of this control plane left running, reaps what dead control planes left, and sets
      * each restored service's desired state.
      */
-    public static void resume(Restored loaded, ServiceActions actions, ComputeBackend backend, String controlPlaneId) {
-        List<AdoptedInstance> adopted = new ArrayList<>(backend.adopt(controlPlaneId));
+    public static void resume(Restored loaded, ServiceActions actions, ComputeBackend backend) {
+        List<AdoptedInstance> adopted = loaded.adopted();
         int reaped = backend.reapOrphans();
         if (reaped > 0) {
             LOG.info("stopped {} instance(s) and build(s) left running by control planes that are gone", reaped);
@@ -79,7 +112,7 @@ public final class Recovery {
         Map<String, List<AdoptedInstance>> byService = adopted.stream().filter(a -> !stale.contains(a))
                 .collect(Collectors.groupingBy(a -> String.valueOf(a.spec().serviceArn())));
         for (ServiceRecord s : restored) {
-            actions.adoptRestored(s, byService.getOrDefault(s.arn(), List.of()));
+            actions.adoptRestored(s, byService.getOrDefault(s.arn(), List.of()), loaded.answering());
             if (interrupted.contains(s.arn())) {
                 actions.noteInterrupted(s, s.operations().get(0));
             }

@@ -208,9 +208,9 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     /** Takes over a service read back from the state store, with what a previous run left of it. */
-    void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted) {
+    void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted, java.util.Set<String> answering) {
         reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts(),
-                s.spec().health(), maxConcurrency(s));
+                answering, s.spec().health(), maxConcurrency(s));
     }
 
     /** A line in a service's events and the server log. */
@@ -233,9 +233,14 @@ public final class ServiceActions implements AutoCloseable {
                 LogSink.DISCARD);
     }
 
-    /** The route a restored service has until its reconciler publishes one: 503 (Retry-After) while it starts, or paused. */
-    void showStarting(ServiceRecord s) {
-        Route route = s.status() == ServiceStatus.PAUSED ? Route.paused(s.id(), s.name())
+    /**
+     * The route a restored service has until its reconciler publishes one: its instances that still answer, else 503
+     * (Retry-After) while it starts, or paused.
+     */
+    void showStarting(ServiceRecord s, List<dev.slipway.core.spi.InstanceHandle> answering) {
+        Route route = !answering.isEmpty() ? Route.serving(s.id(), s.name(), answering.stream()
+                .map(h -> new dev.slipway.core.routing.Endpoint(h.instanceId(), h.host(), h.port())).toList(), maxConcurrency(s))
+                : s.status() == ServiceStatus.PAUSED ? Route.paused(s.id(), s.name())
                 : Route.unavailable(s.id(), s.name(), s.status() == ServiceStatus.RUNNING && s.revision().isPresent()
                 ? "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."
                 : "Service " + s.name() + " is " + s.status() + "; see its events and deployment logs.");

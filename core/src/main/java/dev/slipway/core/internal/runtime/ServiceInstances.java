@@ -103,10 +103,11 @@ final class ServiceInstances {
 
     /**
      * Takes over instances a previous run of the control plane left, as generation {@code generation}: kept (and
-     * health-checked again) when {@code keepable} and they run {@code revision}; stopped otherwise.
+     * health-checked again) when {@code keepable} and they run {@code revision}; stopped otherwise. Those found
+     * {@code answering} (accepting connections at the restart) serve on at once, healthy until their checks say not.
      */
-    void adopt(List<AdoptedInstance> adopted, Optional<PreparedRevision> revision, boolean keepable, long generation,
-               HealthCheckConfiguration healthCheck, int maxConcurrency) {
+    void adopt(List<AdoptedInstance> adopted, Optional<PreparedRevision> revision, boolean keepable, java.util.Set<String> answering,
+               long generation, HealthCheckConfiguration healthCheck, int maxConcurrency) {
         int kept = 0;
         for (AdoptedInstance a : adopted) {
             boolean keep = keepable && revision.isPresent() && revision.get().revisionId().equals(a.spec().revisionId());
@@ -117,6 +118,9 @@ final class ServiceInstances {
             if (keep) {
                 kept++;
                 events.line("Instance " + i.id + " of revision " + a.spec().revisionId() + " is still running; keeping it");
+                if (answering.contains(i.id)) {
+                    i.state = State.HEALTHY;
+                }
                 backend.attach(a.handle(), listener(i));
                 health.watch(i);
             } else {

@@ -161,9 +161,9 @@ public final class ServiceReconciler implements AutoCloseable {
      * can keep them and they run {@code revision}; stopped otherwise. Call before {@link #deploy}.
      */
     public void adopt(List<AdoptedInstance> adopted, Optional<PreparedRevision> revision, boolean keepable,
-                      HealthCheckConfiguration healthCheck, int maxConcurrency) {
+                      java.util.Set<String> answering, HealthCheckConfiguration healthCheck, int maxConcurrency) {
         long generation = generations.incrementAndGet();
-        post(() -> instances.adopt(adopted, revision, keepable, generation, healthCheck, maxConcurrency));
+        post(() -> instances.adopt(adopted, revision, keepable, answering, generation, healthCheck, maxConcurrency));
         // the adopted generation becomes the one deploy() continues
         generations.set(generation - 1);
     }
