@@ -36,6 +36,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,12 +61,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
-    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, true, true, false, false, false);
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, true, true, false, false, true);
     /** The JVM that started a container, so that containers of a control plane that is gone can be found. */
     static final String OWNER_PID = "slipway.dev/owner-pid";
     static final String OWNER_START = "slipway.dev/owner-start";
     private static final String SELF_PID = Long.toString(ProcessHandle.current().pid());
     private static final String SELF_START = ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
+    /**
+     * Who owns an adopted container now: its labels name the JVM that started it, which is gone, and labels cannot
+     * change; so the adopting JVM writes "pid start" here (per container id), where every Slipway's reaper looks too.
+     */
+    private static final Path ADOPTERS = Path.of(System.getProperty("java.io.tmpdir"), "slipway-docker-adopters");
 
     private final DockerClient docker;
     private final DockerImages images;
@@ -280,6 +287,11 @@ public final class DockerBackend implements ComputeBackend {
 
     private void remove(String containerId) {
         try {
+            Files.deleteIfExists(ADOPTERS.resolve(containerId));
+        } catch (IOException ignored) {
+            // a stale record names a container that is gone: harmless
+        }
+        try {
             docker.removeContainerCmd(containerId).withForce(true).exec();
         } catch (NotFoundException e) {
             // gone already
@@ -304,8 +316,29 @@ public final class DockerBackend implements ComputeBackend {
             DockerInstance instance = new DockerInstance(spec.instanceId(), c.getId(), portOf(c.getId()));
             instances.put(spec.instanceId(), instance);
             adopted.add(new AdoptedInstance(instance, spec));
+            try {
+                Files.createDirectories(ADOPTERS);
+                Files.writeString(ADOPTERS.resolve(c.getId()), SELF_PID + " " + SELF_START);
+            } catch (IOException e) {
+                LOG.warn("cannot record that this JVM adopted container {}: another Slipway may take it for an orphan", c.getId());
+            }
         }
         return adopted;
+    }
+
+    /**
+     * Takes an adopted container's output (from now: what it wrote while no control plane ran stays in {@code docker
+     * logs}) and its exit, as {@link #start} does for the containers it starts.
+     */
+    @Override
+    public void attach(InstanceHandle handle, InstanceListener listener) {
+        DockerInstance instance = (DockerInstance) handle;
+        onOutOfMemory.put(instance.containerId(), () -> reportOutOfMemory(instance, listener));
+        docker.logContainerCmd(instance.containerId()).withFollowStream(true).withStdOut(true).withStdErr(true)
+                .withSince((int) (System.currentTimeMillis() / 1000)).exec(new FrameLines(listener::output));
+        Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + instance.instanceId());
+        waiter.setDaemon(true);
+        waiter.start();
     }
 
     private int portOf(String containerId) {
@@ -332,9 +365,7 @@ public final class DockerBackend implements ComputeBackend {
         int reaped = 0;
         for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(OWNER_PID)).exec()) {
             Map<String, String> labels = c.getLabels();
-            boolean ownerAlive = ProcessHandle.of(Long.parseLong(labels.getOrDefault(OWNER_PID, "0")))
-                    .map(h -> h.info().startInstant().map(Object::toString).orElse("").equals(labels.getOrDefault(OWNER_START, "")))
-                    .orElse(false);
+            boolean ownerAlive = alive(labels.getOrDefault(OWNER_PID, "0"), labels.getOrDefault(OWNER_START, "")) || adopterAlive(c.getId());
             if (!ownerAlive) {
                 LOG.info("removing container {} left by a Slipway JVM ({}) that is gone", c.getId(), labels.get(OWNER_PID));
                 remove(c.getId());
@@ -342,6 +373,25 @@ public final class DockerBackend implements ComputeBackend {
             }
         }
         return reaped;
+    }
+
+    private static boolean alive(String pid, String start) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(h -> h.info().startInstant().map(Object::toString).orElse("").equals(start))
+                    .orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Whether a live JVM adopted the container (see {@link #ADOPTERS}). */
+    private static boolean adopterAlive(String containerId) {
+        try {
+            String[] owner = Files.readString(ADOPTERS.resolve(containerId)).split(" ", 2);
+            return owner.length == 2 && alive(owner[0], owner[1]);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
