@@ -36,8 +36,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,11 +65,6 @@ public final class DockerBackend implements ComputeBackend {
     static final String OWNER_START = "slipway.dev/owner-start";
     private static final String SELF_PID = Long.toString(ProcessHandle.current().pid());
     private static final String SELF_START = ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
-    /**
-     * Who owns an adopted container now: its labels name the JVM that started it, which is gone, and labels cannot
-     * change; so the adopting JVM writes "pid start" here (per container id), where every Slipway's reaper looks too.
-     */
-    private static final Path ADOPTERS = Path.of(System.getProperty("java.io.tmpdir"), "slipway-docker-adopters");
 
     private final DockerClient docker;
     private final DockerImages images;
@@ -286,11 +279,7 @@ public final class DockerBackend implements ComputeBackend {
     }
 
     private void remove(String containerId) {
-        try {
-            Files.deleteIfExists(ADOPTERS.resolve(containerId));
-        } catch (IOException ignored) {
-            // a stale record names a container that is gone: harmless
-        }
+        Adopters.forget(containerId);
         try {
             docker.removeContainerCmd(containerId).withForce(true).exec();
         } catch (NotFoundException e) {
@@ -316,10 +305,7 @@ public final class DockerBackend implements ComputeBackend {
             DockerInstance instance = new DockerInstance(spec.instanceId(), c.getId(), portOf(c.getId()));
             instances.put(spec.instanceId(), instance);
             adopted.add(new AdoptedInstance(instance, spec));
-            try {
-                Files.createDirectories(ADOPTERS);
-                Files.writeString(ADOPTERS.resolve(c.getId()), SELF_PID + " " + SELF_START);
-            } catch (IOException e) {
+            if (!Adopters.record(c.getId(), SELF_PID, SELF_START)) {
                 LOG.warn("cannot record that this JVM adopted container {}: another Slipway may take it for an orphan", c.getId());
             }
         }
@@ -365,7 +351,8 @@ public final class DockerBackend implements ComputeBackend {
         int reaped = 0;
         for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(OWNER_PID)).exec()) {
             Map<String, String> labels = c.getLabels();
-            boolean ownerAlive = alive(labels.getOrDefault(OWNER_PID, "0"), labels.getOrDefault(OWNER_START, "")) || adopterAlive(c.getId());
+            boolean ownerAlive = Adopters.alive(labels.getOrDefault(OWNER_PID, "0"), labels.getOrDefault(OWNER_START, ""))
+                    || Adopters.adopterAlive(c.getId());
             if (!ownerAlive) {
                 LOG.info("removing container {} left by a Slipway JVM ({}) that is gone", c.getId(), labels.get(OWNER_PID));
                 remove(c.getId());
@@ -373,25 +360,6 @@ public final class DockerBackend implements ComputeBackend {
             }
         }
         return reaped;
-    }
-
-    private static boolean alive(String pid, String start) {
-        try {
-            return ProcessHandle.of(Long.parseLong(pid)).map(h -> h.info().startInstant().map(Object::toString).orElse("").equals(start))
-                    .orElse(false);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** Whether a live JVM adopted the container (see {@link #ADOPTERS}). */
-    private static boolean adopterAlive(String containerId) {
-        try {
-            String[] owner = Files.readString(ADOPTERS.resolve(containerId)).split(" ", 2);
-            return owner.length == 2 && alive(owner[0], owner[1]);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client calling a service all through a kill -9 and a restart of {@code slipway server}: the instance the killed
@@ -85,7 +86,7 @@ class ServingThroughRestartIT {
         done.set(true);
         client.join();
 
-        System.out.println("ServingThroughRestartIT outcomes: " + new TreeMap<>(outcomes));
+        LoggerFactory.getLogger(ServingThroughRestartIT.class).info("outcomes of the calls: {}", new TreeMap<>(outcomes));
         assertThat(outcomes).as("outcomes of the calls").doesNotContainKey("404").doesNotContainKey("503 without Retry-After");
         // the goal: no failed call but while the port is closed (or closing, for a call in flight at the kill)
         assertThat(outcomes.keySet()).as("outcomes of the calls").allMatch(o -> o.equals("200") || o.equals("while down: refused")

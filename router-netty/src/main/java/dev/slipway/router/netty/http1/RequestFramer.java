@@ -11,7 +11,6 @@ import static dev.slipway.router.netty.http1.HeadBytes.indexOf;
 import static dev.slipway.router.netty.http1.HeadBytes.nameIs;
 import static dev.slipway.router.netty.http1.HeadBytes.regionIs;
 
-import dev.slipway.core.routing.RoutingSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.DefaultByteBufHolder;
@@ -19,11 +18,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -125,10 +121,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
     private final HeaderFields fields = new HeaderFields();
     private State state = State.HEAD;
     private Body body;
-    /** The last Host value this connection sent, as bytes and as a String, and its route key once normalized. */
-    private byte[] lastHostBytes;
-    private String lastHost;
-    private String lastRouteKey;
+    private final RequestTarget target = new RequestTarget();
 
     // What the current head says: its request line (offsets into the copied head) and its fields.
     private int methodEnd;
@@ -136,7 +129,6 @@ public final class RequestFramer extends ByteToMessageDecoder {
     private boolean http11;
     private boolean headRequest;
     private boolean idempotent;
-    private String host;
     private long contentLength;
     private boolean transferEncoding;
     private boolean close;
@@ -144,8 +136,6 @@ public final class RequestFramer extends ByteToMessageDecoder {
     private String expect;
     private String forwardedFor;
     private List<String> connectionNames;
-    private String authority;
-    private String originTarget;
 
     public RequestFramer(String clientAddress, String fixedHost) {
         this.clientAddressAndProto = (clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -244,8 +234,8 @@ public final class RequestFramer extends ByteToMessageDecoder {
         requestLine(bytes.array(), bytes.lineFeed(0));
         int count = fields.parse(bytes, headEnd, true);
         readFields(bytes.array(), count);
-        target(bytes.array());
-        return routeKey();
+        target.target(bytes.array(), methodEnd + 1, targetEnd);
+        return target.routeKey();
     }
 
     /** Method SP target SP version (RFC 9112 §3): a token, a target without spaces or controls, HTTP/1.1 or 1.0. */
@@ -284,7 +274,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
 
     /** What the fields say: Host, framing, connection options, Expect, X-Forwarded-For. */
     private void readFields(byte[] b, int count) {
-        host = null;
+        target.reset();
         contentLength = -1;
         transferEncoding = false;
         close = false;
@@ -296,7 +286,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
             int vs = fields.valueStart(i);
             int ve = fields.valueEnd(i);
             switch (fields.kind(i)) {
-                case HeaderFields.HOST -> host(b, vs, ve);
+                case HeaderFields.HOST -> target.host(b, vs, ve);
                 case HeaderFields.CONTENT_LENGTH -> contentLength(b, vs, ve);
                 case HeaderFields.TRANSFER_ENCODING -> transferEncoding(b, vs, ve);
                 case HeaderFields.CONNECTION -> {
@@ -338,72 +328,15 @@ public final class RequestFramer extends ByteToMessageDecoder {
         transferEncoding = true;
     }
 
-    /**
-     * The Host value, kept as {@link #lastHost} and {@link #lastHostBytes}: the same String as the last request's when
-     * the bytes are (its route key, once normalized, is then reused too).
-     */
-    private void host(byte[] b, int from, int to) {
-        if (host != null) {
-            throw new MalformedHead("more than one Host header.");
-        }
-        if (lastHost == null || !Arrays.equals(b, from, to, lastHostBytes, 0, lastHostBytes.length)) {
-            lastHostBytes = Arrays.copyOfRange(b, from, to);
-            lastHost = new String(lastHostBytes, StandardCharsets.ISO_8859_1);
-            lastRouteKey = null;
-        }
-        host = lastHost;
-    }
-
-    /** The target: origin form (or '*'), or absolute form whose authority replaces Host. */
-    private void target(byte[] b) {
-        authority = null;
-        originTarget = null;
-        if (b[methodEnd + 1] == '/' || targetEnd - methodEnd == 2 && b[methodEnd + 1] == '*') {
-            return;
-        }
-        String target = new String(b, methodEnd + 1, targetEnd - methodEnd - 1, StandardCharsets.ISO_8859_1);
-        if (!target.regionMatches(true, 0, "http://", 0, 7) && !target.regionMatches(true, 0, "https://", 0, 8)) {
-            throw new MalformedHead("the request target must be a path (or an absolute http URI).");
-        }
-        try {
-            URI uri = new URI(target);
-            if (uri.getRawAuthority() == null || uri.getRawUserInfo() != null) {
-                throw new MalformedHead("an absolute request target needs a host and no user information.");
-            }
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            originTarget = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-            authority = uri.getRawAuthority();
-        } catch (URISyntaxException e) {
-            throw new MalformedHead("the request target is not a valid URI (" + e.getReason() + ").");
-        }
-    }
-
-    /** What the router routes by: the host in lower case, without port or trailing dot (null: no host named). */
-    private String routeKey() {
-        if (authority == null && host != null && lastRouteKey != null) {
-            return lastRouteKey; // a kept-alive connection names the same host in every request
-        }
-        if (authority == null && host == null) {
-            return null;
-        }
-        try {
-            String key = RoutingSnapshot.normalizeHost(authority != null ? authority : host);
-            if (authority == null) {
-                lastRouteKey = key;
-            }
-            return key;
-        } catch (IllegalArgumentException e) {
-            throw new MalformedHead("the Host header is not a host name with an optional port (" + e.getMessage() + ").");
-        }
-    }
-
     /** The head the instance gets, written from the checked bytes. */
     private ByteBuf rewrite(ByteBufAllocator alloc, int headEnd) {
         byte[] b = bytes.array();
         ByteBuf head = alloc.buffer(headEnd + 128);
         head.writeBytes(b, 0, methodEnd + 1);
-        if (originTarget != null) {
-            head.writeCharSequence(originTarget, StandardCharsets.ISO_8859_1);
+        String authority = target.authority;
+        String host = target.host;
+        if (target.originTarget != null) {
+            head.writeCharSequence(target.originTarget, StandardCharsets.ISO_8859_1);
         } else {
             head.writeBytes(b, methodEnd + 1, targetEnd - methodEnd - 1);
         }
@@ -419,7 +352,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
         }
         head.writeBytes(forwardedFor != null ? clientAddressAndProto : forwardedForAndProto);
         if (authority == null && host != null) { // the Host header's value, as it came
-            head.writeBytes(FORWARDED_HOST).writeBytes(lastHostBytes).writeBytes(CRLF);
+            head.writeBytes(FORWARDED_HOST).writeBytes(target.hostBytes()).writeBytes(CRLF);
         } else if (routeHost != null) {
             field(head, FORWARDED_HOST, routeHost);
         }
@@ -436,7 +369,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
             } else if (k == HeaderFields.TRANSFER_ENCODING) {
                 head.writeBytes(CHUNKED);
             } else if (k == HeaderFields.OTHER && !named(b, fields.nameStart(i), fields.nameEnd(i))
-                    || k == HeaderFields.HOST && authority == null) {
+                    || k == HeaderFields.HOST && target.authority == null) {
                 head.writeBytes(b, fields.nameStart(i), fields.valueEnd(i) - fields.nameStart(i)).writeBytes(CRLF);
             }
         }
