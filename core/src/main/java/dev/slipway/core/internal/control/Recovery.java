@@ -52,22 +52,28 @@ public final class Recovery {
     }
 
     /**
-     * Reads the saved state back and gives every restored service its route at once (503 with Retry-After until it
-     * serves again, or its paused answer), so that the router, started next, never answers 404 for a service that
-     * exists. Then {@link #resume} takes the instances back.
+     * Reads the saved state back and gives every restored service its route at once, so that the router, started next,
+     * never answers 404 for a service that exists: the kept instances that still accept connections (probed all at
+     * once), else 503 with Retry-After until it serves again, or its paused answer. Then {@link #resume} takes the
+     * instances back.
      */
     public static Restored load(StateStore store, ControlState state, ServiceActions actions, ComputeBackend backend,
                                 String controlPlaneId) {
         List<AdoptedInstance> adopted = new ArrayList<>(backend.adopt(controlPlaneId));
         Set<String> interrupted = new HashSet<>();
         List<ServiceRecord> restored = read(store, state, interrupted);
-        Set<String> answering = new HashSet<>();
         boolean keeps = backend.capabilities().keepsInstancesAcrossRestarts();
+        List<InstanceHandle> candidates = restored.stream().filter(s -> keeps && s.status() == ServiceStatus.RUNNING)
+                .flatMap(s -> keptOf(s, adopted).stream()).map(AdoptedInstance::handle).toList();
+        Set<String> answering = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Parallel.forEach("slipway-probe", candidates, h -> {
+            if (accepts(h)) {
+                answering.add(h.instanceId());
+            }
+        });
         for (ServiceRecord s : restored) {
-            List<AdoptedInstance> kept = keeps && s.status() == ServiceStatus.RUNNING ? keptOf(s, adopted) : List.of();
-            List<InstanceHandle> alive = kept.stream().map(AdoptedInstance::handle).filter(Recovery::accepts).toList();
-            alive.forEach(h -> answering.add(h.instanceId()));
-            actions.showStarting(s, alive);
+            actions.showStarting(s, keptOf(s, adopted).stream().map(AdoptedInstance::handle)
+                    .filter(h -> answering.contains(h.instanceId())).toList());
         }
         return new Restored(restored, interrupted, adopted, answering);
     }
