@@ -1,6 +1,7 @@
 package dev.slipway.router.netty;
 
 import dev.slipway.router.netty.http1.RequestFramer;
+import dev.slipway.router.netty.http1.RequestHead;
 import dev.slipway.core.routing.RoutingView;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -57,7 +58,7 @@ final class Exchange {
     /** The status answered (0 until known), for the service's metrics. */
     int status;
     /** The request, kept until the response begins, when it may be sent again on a new connection ({@link #retry}). */
-    RequestFramer.Head retry;
+    RequestHead retry;
     /** The upstream connection came from the pool (it served an exchange before). */
     boolean reusedUpstream;
     RoutingView.Lease lease;
@@ -101,8 +102,8 @@ final class Exchange {
      */
     void forward(Object msg) {
         Channel up = upstream;
-        boolean last = msg == RequestFramer.END || msg instanceof RequestFramer.Head head && head.complete;
-        Object bytes = msg instanceof RequestFramer.Head head ? head.content() : msg == RequestFramer.END ? Unpooled.EMPTY_BUFFER : msg;
+        boolean last = msg == RequestFramer.END || msg instanceof RequestHead head && head.complete;
+        Object bytes = msg instanceof RequestHead head ? head.content() : msg == RequestFramer.END ? Unpooled.EMPTY_BUFFER : msg;
         if (last) {
             up.writeAndFlush(bytes, up.voidPromise());
             lastPartWritten = true;

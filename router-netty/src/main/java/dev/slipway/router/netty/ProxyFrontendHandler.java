@@ -1,6 +1,7 @@
 package dev.slipway.router.netty;
 
 import dev.slipway.router.netty.http1.RequestFramer;
+import dev.slipway.router.netty.http1.RequestHead;
 import dev.slipway.router.netty.http1.ResponseFramer;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.RoutingView.Acquisition;
@@ -16,11 +17,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -40,6 +38,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final Duration requestTimeout;
     /** How long the rest of a body is read and dropped after the router answered itself, before the connection closes. */
     private final Duration linger;
+    private OwnAnswers answers;
     /** On a service's direct port: the host of that service, which every request goes to. */
     private final String fixedHost;
     private final Exchange ex = new Exchange();
@@ -54,7 +53,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private Deadline timer;
     private final Runnable onQueueTimeout = this::queueTimedOut;
     private final Runnable onRequestTimeout = this::requestTimedOut;
-    private final Runnable onLingerEnd = this::lingerEnded;
 
     ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost) {
         this.table = table;
@@ -70,17 +68,18 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         this.deadlines = ctx.pipeline().get(IdleDeadlines.class);
         this.raw = ctx.pipeline().context(deadlines);
         this.timer = new Deadline(ctx.executor());
+        this.answers = new OwnAnswers(ex, ctx, timer, linger, this::nextExchange);
         ex.client = ctx;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (ex.phase == Phase.IDLE) {
-            if (msg instanceof RequestFramer.Head request) {
+            if (msg instanceof RequestHead request) {
                 onRequest(request);
             } else if (msg instanceof RequestFramer.Refused refused) {
                 ex.reset(false, false, true, false);
-                answer(refused.status(), refused.message(), false);
+                answers.answer(refused.status(), refused.message(), false);
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -90,7 +89,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             bodyRefused(refused);
             return;
         }
-        if (msg instanceof RequestFramer.Head || msg instanceof RequestFramer.Refused || ex.requestRead || ex.phase == Phase.CLOSED) {
+        if (msg instanceof RequestHead || msg instanceof RequestFramer.Refused || ex.requestRead || ex.phase == Phase.CLOSED) {
             ex.pending.add(msg);
             return;
         }
@@ -107,26 +106,26 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onRequest(RequestFramer.Head request) {
+    private void onRequest(RequestHead request) {
         ex.reset(request.keepAlive, request.headRequest, request.complete, request.http10);
         deadlines.requestArrived();
         String host = fixedHost != null ? fixedHost : request.host;
         if (host == null) {
             request.release();
-            answer(HttpResponseStatus.NOT_FOUND, "No Host header: Slipway routes requests by the Host header to a service's domain.", false);
+            answers.answer(HttpResponseStatus.NOT_FOUND, "No Host header: Slipway routes requests by the Host header to a service's domain.", false);
             return;
         }
         String expect = request.expect;
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
             request.release();
-            answer(HttpResponseStatus.EXPECTATION_FAILED, "Expectation failed: the router knows only 'Expect: 100-continue' (got '"
+            answers.answer(HttpResponseStatus.EXPECTATION_FAILED, "Expectation failed: the router knows only 'Expect: 100-continue' (got '"
                     + expect + "').", false);
             return;
         }
         Acquisition acquired = table.acquire(host);
         if (!(acquired instanceof Acquisition.Leased) && !(acquired instanceof Acquisition.Queued)) {
             ReferenceCountUtil.release(request);
-            refuse(acquired, host);
+            answers.refuse(table, acquired, host);
             return;
         }
         if (expect != null && !ex.requestRead) { // the request will be served: the client may send its body
@@ -166,22 +165,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        boolean started = ex.response == Response.STARTED;
-        ex.status = started ? ex.status : refused.status().code();
-        ex.finish(pool, false);
-        if (started) {
-            ctx.close();
-        } else {
-            answer(refused.status(), refused.message(), false);
-        }
-    }
-
-    /** Answers a request that gets no instance: unknown host (404), not serving (503), shed (503, Retry-After). */
-    private void refuse(Acquisition acquired, String host) {
-        if (acquired instanceof Acquisition.NoRoute none) {
-            none.route().ifPresent(r -> table.rejected(r, 503)); // shed requests (Saturated) are counted by the table
-        }
-        answer(RouterAnswers.refusal(acquired, host, ex.keepAlive));
+        answers.fail(pool, refused.status(), refused.message());
     }
 
     /** The admission queue decided, on whichever thread freed capacity; now on this connection's event loop. */
@@ -197,14 +181,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             connect(leased.lease());
         } else {
             ex.dropParts();
-            refuse(decided, "");
+            answers.refuse(table, decided, "");
         }
     }
 
     private void queueTimedOut() {
         if (ex.phase == Phase.QUEUED && ex.waiter.giveUp()) { // else: decided, and onDecided is on its way
             ex.dropParts();
-            answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "The service's instances were all busy for "
+            answers.answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "The service's instances were all busy for "
                     + ex.waiter.maxWait().toSeconds() + " s (each serves up to its MaxConcurrency requests). Retry shortly.", true);
         }
     }
@@ -230,12 +214,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!f.isSuccess()) {
-            ex.dropParts();
-            ex.status = 502;
-            ex.finish(pool, false);
-            ex.keepAlive = false;
-            answer(HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance did not accept the connection ("
-                    + f.cause().getMessage() + ").", false);
+            answers.fail(pool, HttpResponseStatus.BAD_GATEWAY, "Bad gateway: the service's instance did not accept the connection ("
+                    + f.cause().getMessage() + ").");
             return;
         }
         ex.phase = Phase.PROXYING;
@@ -356,26 +336,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         if (ex.lease == null || ex.response == Response.COMPLETE) {
             return;
         }
-        boolean started = ex.response == Response.STARTED;
-        Channel up = ex.upstream;
-        if (!started && ex.retry != null && ex.reusedUpstream && ex.phase == Phase.PROXYING) {
-            retry(up);
+        if (ex.response == Response.NONE && ex.retry != null && ex.reusedUpstream && ex.phase == Phase.PROXYING) {
+            retry(ex.upstream);
             return;
         }
-        ex.status = started ? ex.status : 502;
-        ex.finish(pool, false);
-        if (up != null) {
-            up.close();
-        }
-        if (!started) {
-            ex.keepAlive = false;
-            answer(HttpResponseStatus.BAD_GATEWAY, cause instanceof DecoderException
-                    ? "Bad gateway: the service's instance sent a response the router does not pass on (" + cause.getMessage() + ")."
-                    : "Bad gateway: the service's instance closed the connection before it answered"
-                    + (cause != null ? " (" + cause.getMessage() + ")" : "") + ".", false);
-        } else {
-            ctx.close();
-        }
+        answers.fail(pool, HttpResponseStatus.BAD_GATEWAY, cause instanceof DecoderException
+                ? "Bad gateway: the service's instance sent a response the router does not pass on (" + cause.getMessage() + ")."
+                : "Bad gateway: the service's instance closed the connection before it answered"
+                + (cause != null ? " (" + cause.getMessage() + ")" : "") + ".");
     }
 
     /**
@@ -396,67 +364,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         connect.addListener((ChannelFutureListener) f -> onConnected(id, f));
     }
 
-    /** The router answers the request itself; the rest of its body is read and dropped, then the next request. */
-    private void answer(HttpResponseStatus status, String body, boolean retryAfter) {
-        answer(RouterAnswers.routerAnswer(status, body, ex.keepAlive, retryAfter));
-    }
-
-    /**
-     * Writes the router's own answer. When the request's body has not all come, the connection closes after it: the
-     * rest is read and dropped for at most the linger time (so the answer is not lost to a reset), never waited for.
-     */
-    private void answer(FullHttpResponse response) {
-        ex.phase = Phase.ANSWERED;
-        if (!ex.requestRead) {
-            ex.keepAlive = false;
-            HttpUtil.setKeepAlive(response, false);
-        } else if (ex.http10 && ex.keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        if (ex.headRequest) { // the same head, without the body
-            FullHttpResponse bodiless = response.replace(Unpooled.EMPTY_BUFFER);
-            response.release();
-            response = bodiless;
-        }
-        int id = ex.id;
-        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
-            if (ex.id != id || ex.phase != Phase.ANSWERED) {
-                return;
-            }
-            ex.answerWritten = true;
-            if (!f.isSuccess()) {
-                ctx.close();
-            } else if (ex.requestRead) {
-                nextExchange();
-            } else {
-                timer.arm(linger.toMillis(), onLingerEnd);
-                ex.updateClientReading(); // the rest of the body is read and dropped
-            }
-        });
-    }
-
-    private void lingerEnded() {
-        if (ex.phase == Phase.ANSWERED) {
-            ctx.close();
-        }
-    }
-
     /** App Runner's request timeout: 504 if the instance has not begun to answer, else the connection is cut. */
     private void requestTimedOut() {
         if (ex.phase != Phase.CONNECTING && ex.phase != Phase.PROXYING) {
             return;
         }
-        boolean started = ex.response == Response.STARTED;
-        ex.status = started ? ex.status : 504;
-        ex.dropParts();
-        ex.finish(pool, false);
-        ex.keepAlive = false;
-        if (started) {
-            ctx.close();
-        } else {
-            answer(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway timeout: the service did not answer within "
-                    + requestTimeout.toSeconds() + " s (the request timeout).", false);
-        }
+        answers.fail(pool, HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway timeout: the service did not answer within "
+                + requestTimeout.toSeconds() + " s (the request timeout).");
     }
 
     @Override

@@ -13,7 +13,6 @@ import static dev.slipway.router.netty.http1.HeadBytes.regionIs;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
@@ -29,62 +28,12 @@ import java.util.List;
  * and rewritten into the head the instance gets: origin-form target, HTTP/1.1, framing headers in their plain form
  * ({@code content-length: N}, {@code transfer-encoding: chunked}), no hop-by-hop headers (Connection and the headers
  * it names, Keep-Alive, TE, Trailer, Upgrade, Expect, Proxy-*), and X-Forwarded-For/-Proto/-Host. The body passes
- * through as it came, delimited by Content-Length or chunked. Per request it emits a {@link Head}, body bytes, then
- * {@link #END} (a head with no body, or with a small one that came with it, is {@link Head#complete}). A request that
+ * through as it came, delimited by Content-Length or chunked. Per request it emits a {@link RequestHead}, body bytes,
+ * then {@link #END} (a head with no body, or with a small one that came with it, is {@link RequestHead#complete}). A request that
  * cannot be forwarded safely becomes a {@link Refused} (a malformed chunk too, after its head went on), after which
  * the connection's input is ignored.
  */
 public final class RequestFramer extends ByteToMessageDecoder {
-    /**
-     * A request head: what the router routes by (the Host, or the absolute target's authority, normalized; null if the
-     * request names none), and the bytes the instance gets ({@link #content()}).
-     */
-    public static final class Head extends DefaultByteBufHolder {
-        public final boolean headRequest;
-        public final String host;
-        public final boolean keepAlive;
-        /** The client spoke HTTP/1.0: it reads no chunked body. */
-        public final boolean http10;
-        /** The Expect header's value, or null. */
-        public final String expect;
-        /** No body follows (or a small one is in these bytes). */
-        public final boolean complete;
-        /** GET, HEAD, OPTIONS, TRACE, PUT or DELETE (RFC 9110 §9.2.2): the same request twice means what it means once. */
-        public final boolean idempotent;
-
-        Head(RequestFramer f, String host, ByteBuf bytes, boolean complete) {
-            super(bytes);
-            this.headRequest = f.headRequest;
-            this.host = host;
-            this.keepAlive = f.http11 ? !f.close : f.keepAliveToken && !f.close;
-            this.http10 = !f.http11;
-            this.expect = f.expect;
-            this.complete = complete;
-            this.idempotent = f.idempotent;
-        }
-
-        private Head(Head h, ByteBuf bytes) {
-            super(bytes);
-            this.headRequest = h.headRequest;
-            this.host = h.host;
-            this.keepAlive = h.keepAlive;
-            this.http10 = h.http10;
-            this.expect = h.expect;
-            this.complete = h.complete;
-            this.idempotent = h.idempotent;
-        }
-
-        @Override
-        public Head replace(ByteBuf content) {
-            return new Head(this, content);
-        }
-
-        @Override
-        public Head retainedDuplicate() {
-            return replace(content().retainedDuplicate());
-        }
-    }
-
     /** A request the router answers with {@code status} and a closed connection. */
     public record Refused(HttpResponseStatus status, String message) {
     }
@@ -141,10 +90,6 @@ public final class RequestFramer extends ByteToMessageDecoder {
         this.clientAddressAndProto = (clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
         this.forwardedForAndProto = ("x-forwarded-for: " + clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
         this.fixedHost = fixedHost;
-    }
-
-    State state() {
-        return state;
     }
 
     /** Bytes of heads copied and scanned on this connection so far (each byte once, however the heads were cut). */
@@ -210,7 +155,9 @@ public final class RequestFramer extends ByteToMessageDecoder {
             ByteBuf head = rewrite(alloc, headEnd);
             in.skipBytes(headEnd);
             bytes.reset();
-            out.add(new Head(this, routeKey, head, startBody(in, head)));
+            boolean complete = startBody(in, head);
+            out.add(new RequestHead(headRequest, routeKey, http11 ? !close : keepAliveToken && !close, !http11, expect, complete,
+                    idempotent, head));
             return true;
         } catch (MalformedHead e) {
             refuse(e, out);

@@ -106,10 +106,6 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
         bytes.reset();
     }
 
-    State state() {
-        return state;
-    }
-
     /** Bytes of heads copied and scanned on this connection so far (each byte once, however the heads were cut). */
     long headWork() {
         return bytes.work();

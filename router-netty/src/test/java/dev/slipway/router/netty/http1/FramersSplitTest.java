@@ -144,7 +144,7 @@ class FramersSplitTest {
         List<String> messages = new ArrayList<>();
         StringBuilder message = null;
         for (Object m; (m = channel.readInbound()) != null; ) {
-            if (m instanceof RequestFramer.Head h) {
+            if (m instanceof RequestHead h) {
                 message = new StringBuilder(h.host + ": ").append(text(h.content()));
                 h.release();
                 if (h.complete) {

@@ -55,7 +55,7 @@ class RequestFramerAgreementTest {
             return;
         }
         Object first = framer.readInbound();
-        if (!(first instanceof RequestFramer.Head head)) {
+        if (!(first instanceof RequestHead head)) {
             framer.finishAndReleaseAll();
             return; // refused (or incomplete): nothing reaches an instance
         }

@@ -1,0 +1,45 @@
+package dev.slipway.router.netty.http1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
+
+/**
+ * A request head as {@link RequestFramer} emits it: what the router routes by (the Host, or the absolute target's
+ * authority, normalized; null if the request names none), what the exchange needs to know of the request, and the
+ * bytes the instance gets ({@link #content()}).
+ */
+public final class RequestHead extends DefaultByteBufHolder {
+    public final boolean headRequest;
+    public final String host;
+    public final boolean keepAlive;
+    /** The client spoke HTTP/1.0: it reads no chunked body. */
+    public final boolean http10;
+    /** The Expect header's value, or null. */
+    public final String expect;
+    /** No body follows (or a small one is in these bytes). */
+    public final boolean complete;
+    /** GET, HEAD, OPTIONS, TRACE, PUT or DELETE (RFC 9110 §9.2.2): the same request twice means what it means once. */
+    public final boolean idempotent;
+
+    RequestHead(boolean headRequest, String host, boolean keepAlive, boolean http10, String expect, boolean complete,
+                boolean idempotent, ByteBuf bytes) {
+        super(bytes);
+        this.headRequest = headRequest;
+        this.host = host;
+        this.keepAlive = keepAlive;
+        this.http10 = http10;
+        this.expect = expect;
+        this.complete = complete;
+        this.idempotent = idempotent;
+    }
+
+    @Override
+    public RequestHead replace(ByteBuf content) {
+        return new RequestHead(headRequest, host, keepAlive, http10, expect, complete, idempotent, content);
+    }
+
+    @Override
+    public RequestHead retainedDuplicate() {
+        return replace(content().retainedDuplicate());
+    }
+}
