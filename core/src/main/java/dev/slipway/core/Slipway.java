@@ -16,6 +16,7 @@ import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.ComputeBackend;
+import dev.slipway.core.spi.RouteSharing;
 import dev.slipway.core.spi.RouterLimits;
 import dev.slipway.core.spi.RouterTimeouts;
 import dev.slipway.core.internal.store.StateDatabase;
@@ -81,7 +82,7 @@ public final class Slipway implements AutoCloseable {
         this.lock = StateDirectoryLock.acquire(stateDir);
         this.timeouts = b.timeouts;
         this.meters = b.meters;
-        this.routingTable = new RoutingTable(b.meters, b.admission);
+        this.routingTable = b.dataPlane != null ? b.dataPlane.table() : new RoutingTable(b.meters, b.admission);
         this.region = b.region;
         this.logs = new LogStreams(stateDir.resolve("logs"));
         io.micrometer.core.instrument.FunctionCounter.builder("slipway.log.lines.lost", logs, LogStreams::lostLines)
@@ -102,9 +103,15 @@ public final class Slipway implements AutoCloseable {
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
                     b.sourceUrlPolicy));
             this.resources = new ResourceActions(state);
+            // a data plane that followed another leader: its routes serve until this one has set its own
+            RouteSharing sharing = b.dataPlane != null ? b.dataPlane.takeOver() : null;
             // routes first (those of instances still answering serve at once): no 404, no 503 for what can be served
             Recovery.Restored restored = Recovery.load(store, state, services, backend, controlPlaneId);
-            if (b.routerPort >= 0) {
+            if (b.dataPlane != null) {
+                started = b.dataPlane.router();
+                routingTable.lead(sharing);
+                services.routerPort(started.port());
+            } else if (b.routerPort >= 0) {
                 started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts, b.routerLimits);
                 services.routerPort(started.port());
             }
@@ -307,6 +314,7 @@ public final class Slipway implements AutoCloseable {
      * the router drains and closes, and nothing else is touched: instances keep running for the next one to adopt.
      */
     public void handOver() {
+        routingTable.stopSharing(); // the followers keep serving the routes as they are, until the next leader sets them
         Optional.ofNullable(router).ifPresent(r -> r.drainAndClose(timeouts.drain()));
     }
 
@@ -357,6 +365,7 @@ public final class Slipway implements AutoCloseable {
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
         private SourceUrlPolicy sourceUrlPolicy = SourceUrlPolicy.ANY;
+        private DataPlane dataPlane;
 
         /** The compute backend by name: {@code local} (default). */
         public Builder backend(String name) { this.backend = name; this.backendInstance = null; return this; }
@@ -369,6 +378,13 @@ public final class Slipway implements AutoCloseable {
 
         /** The router's port: 9080 by default, 0 for any free port, -1 for no router. */
         public Builder routerPort(int port) { this.routerPort = port; return this; }
+
+        /**
+         * Serve through a router started already (instead of starting one on {@link #routerPort}): this Slipway takes it
+         * over, with the routes it followed, and publishes its own routes to the sharing it followed (see
+         * {@link DataPlane}). Closing this Slipway closes it.
+         */
+        public Builder dataPlane(DataPlane plane) { this.dataPlane = plane; return this; }
 
         /** The address the router binds: 127.0.0.1 by default. */
         public Builder routerHost(String host) { this.routerHost = host; return this; }

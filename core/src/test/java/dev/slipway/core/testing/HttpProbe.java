@@ -20,6 +20,11 @@ public final class HttpProbe {
         this.routerPort = routerPort;
     }
 
+    /** The router's port. */
+    public int port() {
+        return routerPort;
+    }
+
     /** GETs {@code /} of the service at {@code serviceUrl} (host[:port], as ServiceUrl gives it). */
     public HttpResponse<String> get(String serviceUrl) throws IOException, InterruptedException {
         return send(serviceUrl, HttpRequest.newBuilder().GET());

@@ -6,15 +6,18 @@ import dev.slipway.core.routing.Route;
 import dev.slipway.core.routing.RoutingSnapshot;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.ServiceConcurrency;
+import dev.slipway.core.spi.RouteSharing;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +43,10 @@ public final class RoutingTable implements RoutingView {
     /** Drains waiting for counters to reach zero; a release wakes them only while there are any. */
     private final AtomicInteger draining = new AtomicInteger();
     private final Object idle = new Object();
+    /** Where this table's routes are published for other routers, while this process leads (null: nowhere). */
+    private volatile RouteSharing sharing;
+    /** Hosts of routes followed from another leader that this one has not set since it took over. */
+    private final Set<String> inherited = new HashSet<>();
 
     /** A table whose per-service metrics go nowhere. */
     public RoutingTable() {
@@ -73,7 +80,46 @@ public final class RoutingTable implements RoutingView {
         Map<String, Route> next = new HashMap<>(snapshot.get().routes());
         String key = RoutingSnapshot.normalizeHost(host);
         route.ifPresentOrElse(r -> next.put(key, r), () -> next.remove(key));
-        snapshot.set(new RoutingSnapshot(next));
+        inherited.remove(key);
+        swap(new RoutingSnapshot(next));
+    }
+
+    /** Serves {@code routes} instead of the current ones (a follower applying its leader's routes). */
+    public synchronized void replaceAll(RoutingSnapshot routes) {
+        swap(routes);
+    }
+
+    /**
+     * This process takes over the routes it followed: they keep serving until it sets its own, and those of hosts it
+     * does not set before {@link #lead} are removed then.
+     */
+    public synchronized void inherit() {
+        inherited.addAll(snapshot.get().routes().keySet());
+    }
+
+    /**
+     * This process leads: routes inherited and not set since are removed (services deleted while no one led), and
+     * from now on every change is published to {@code sharing} (null: not shared).
+     */
+    public synchronized void lead(RouteSharing sharing) {
+        Map<String, Route> next = new HashMap<>(snapshot.get().routes());
+        next.keySet().removeAll(inherited);
+        inherited.clear();
+        this.sharing = sharing;
+        swap(new RoutingSnapshot(next));
+    }
+
+    /** Stops publishing changes (handing over to the next leader: what followers serve stays as it is). */
+    public void stopSharing() {
+        sharing = null;
+    }
+
+    private void swap(RoutingSnapshot next) {
+        snapshot.set(next);
+        RouteSharing s = sharing;
+        if (s != null) {
+            s.publish(next);
+        }
         dispatchAll(); // new endpoints take waiting requests; a route that stopped serving answers them
     }
 
@@ -81,8 +127,7 @@ public final class RoutingTable implements RoutingView {
     public synchronized void closeAll(String message) {
         Map<String, Route> next = new HashMap<>();
         snapshot.get().routes().forEach((host, r) -> next.put(host, Route.unavailable(r.serviceId(), r.serviceName(), message)));
-        snapshot.set(new RoutingSnapshot(next));
-        dispatchAll();
+        swap(new RoutingSnapshot(next));
     }
 
     @Override
@@ -199,17 +244,32 @@ public final class RoutingTable implements RoutingView {
         return c == null ? 0 : c.get();
     }
 
-    /** Requests in flight to a service now, and its peak since the previous sample of it (which this call starts anew). */
+    /**
+     * Requests in flight to a service now, and its peak since the previous sample of it (which this call starts anew);
+     * while routes are shared, the peak adds what the followers' routers reported last.
+     */
     public ServiceConcurrency sampleConcurrency(String serviceId) {
         ServiceLoad c = services.get(serviceId);
-        return c == null ? new ServiceConcurrency(0, 0, 0) : c.sample();
+        ServiceConcurrency own = c == null ? new ServiceConcurrency(0, 0, 0) : c.sample();
+        RouteSharing s = sharing;
+        return s == null ? own : new ServiceConcurrency(own.inFlight(), own.queued(), own.peak() + s.followersPeak(serviceId));
     }
 
     /**
-     * Waits until no request is in flight to any of {@code instanceIds} (they must already be out of the snapshot).
-     * Returns false if {@code timeout} passed first.
+     * Waits until no request is in flight to any of {@code instanceIds} (they must already be out of the snapshot), in
+     * this router and, while routes are shared, in the followers' routers. Returns false if {@code timeout} passed first.
      */
     public boolean awaitIdle(Collection<String> instanceIds, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!awaitLocallyIdle(instanceIds, timeout)) {
+            return false;
+        }
+        RouteSharing s = sharing;
+        return s == null || s.awaitFollowers(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    /** Waits until this router has no request in flight to any of {@code instanceIds}. */
+    public boolean awaitLocallyIdle(Collection<String> instanceIds, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         draining.incrementAndGet();
         try {
@@ -239,7 +299,16 @@ public final class RoutingTable implements RoutingView {
 
     /** Waits until no request is in flight anywhere (routes must already be closed). */
     public boolean awaitAllIdle(Duration timeout) throws InterruptedException {
-        return awaitIdle(inFlight.keySet(), timeout);
+        return awaitLocallyIdle(inFlight.keySet(), timeout);
+    }
+
+    /** The instances with a counter here that no route of the current snapshot has (a follower drains them). */
+    public Set<String> instancesNotRouted() {
+        Set<String> routed = new HashSet<>();
+        snapshot.get().routes().values().forEach(r -> r.endpoints().forEach(e -> routed.add(e.instanceId())));
+        Set<String> gone = new HashSet<>(inFlight.keySet());
+        gone.removeAll(routed);
+        return gone;
     }
 
     /** Forgets the counters of instances that are gone. */

@@ -1,0 +1,126 @@
+package dev.slipway.core;
+
+import dev.slipway.core.internal.control.RouterControl;
+import dev.slipway.core.internal.routing.RoutingTable;
+import dev.slipway.core.routing.Admission;
+import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingSnapshot;
+import dev.slipway.core.spi.RouteSharing;
+import dev.slipway.core.spi.RouterLimits;
+import dev.slipway.core.spi.RouterTimeouts;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A router and the routes it serves, started before the control plane that will drive it: a replica of the server that
+ * waits to lead {@linkplain #follow follows} the leader's routes, serving them, and when it leads it hands this data
+ * plane to its {@link Slipway} ({@link Slipway.Builder#dataPlane}), which takes the routes over without closing the port
+ * or dropping a request: the routes it followed serve until the new leader has set its own.
+ *
+ * <pre>{@code
+ * DataPlane plane = DataPlane.start("0.0.0.0", 9080, RouterTimeouts.DEFAULT, RouterLimits.DEFAULT, Admission.DEFAULT, meters);
+ * plane.follow(sharing);          // serves what the leader publishes
+ * ...                             // this process becomes the leader
+ * Slipway slipway = Slipway.builder().dataPlane(plane).stateStore(store).build();
+ * }</pre>
+ */
+public final class DataPlane implements AutoCloseable {
+    private final RoutingTable table;
+    private final RouterControl router;
+    private RouteSharing following;
+    private boolean taken;
+
+    private DataPlane(RoutingTable table, RouterControl router) {
+        this.table = table;
+        this.router = router;
+    }
+
+    /** Starts the router found on the class path on {@code host:port} (0: a free port), serving no route yet. */
+    public static DataPlane start(String host, int port, RouterTimeouts timeouts, RouterLimits limits, Admission admission,
+                                  MeterRegistry meters) {
+        RoutingTable table = new RoutingTable(meters, admission);
+        return new DataPlane(table, RouterControl.start(table, host, port, timeouts, limits));
+    }
+
+    /** The port the router listens on. */
+    public int port() {
+        return router.port();
+    }
+
+    /** The routes served now. */
+    public RoutingSnapshot snapshot() {
+        return table.snapshot();
+    }
+
+    /** Serves the routes {@code sharing} receives from the leader, until a {@link Slipway} takes this data plane over. */
+    public synchronized void follow(RouteSharing sharing) {
+        if (taken) {
+            throw new IllegalStateException("a Slipway drives this data plane already");
+        }
+        following = sharing;
+        sharing.follow(new RouteSharing.Follower() {
+            @Override
+            public void apply(RoutingSnapshot routes) {
+                table.replaceAll(routes);
+            }
+
+            @Override
+            public boolean awaitDrained(Duration timeout) throws InterruptedException {
+                var gone = table.instancesNotRouted();
+                boolean drained = table.awaitLocallyIdle(gone, timeout);
+                if (drained) {
+                    table.forget(gone);
+                }
+                return drained;
+            }
+
+            @Override
+            public Map<String, Integer> samplePeaks() {
+                Map<String, Integer> peaks = new HashMap<>();
+                for (Route r : table.snapshot().routes().values()) {
+                    peaks.computeIfAbsent(r.serviceId(), id -> table.sampleConcurrency(id).peak());
+                }
+                return peaks;
+            }
+        });
+    }
+
+    /** Taken over by a Slipway: stops following; returns the sharing it followed (to publish to now), if any. */
+    synchronized RouteSharing takeOver() {
+        if (taken) {
+            throw new IllegalStateException("a Slipway drives this data plane already");
+        }
+        taken = true;
+        if (following != null) {
+            following.stopFollowing();
+        }
+        table.inherit();
+        return following;
+    }
+
+    RoutingTable table() {
+        return table;
+    }
+
+    RouterControl router() {
+        return router;
+    }
+
+    /**
+     * Stops following, then drains and closes the router (up to {@link Timeouts#DEFAULT}'s drain); once a Slipway took
+     * this data plane over, closing that Slipway closes it instead, and this does nothing.
+     */
+    @Override
+    public synchronized void close() {
+        if (taken) {
+            return;
+        }
+        taken = true;
+        if (following != null) {
+            following.stopFollowing();
+        }
+        router.drainAndClose(Timeouts.DEFAULT.drain());
+    }
+}
