@@ -2,14 +2,19 @@ package dev.slipway.server;
 
 import dev.slipway.backend.k8s.KubernetesBackendProvider;
 import dev.slipway.backend.k8s.KubernetesLeadership;
+import dev.slipway.backend.k8s.KubernetesRouteSharing;
 import dev.slipway.backend.k8s.KubernetesStateStore;
+import dev.slipway.backend.k8s.ReplicaRole;
+import dev.slipway.core.DataPlane;
 import dev.slipway.core.Slipway;
+import dev.slipway.core.Timeouts;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,7 +56,7 @@ final class KubernetesOptions {
     @Option(names = "--state-store", paramLabel = "file|kubernetes", description = "Where the control plane keeps its state: "
             + "file (the SQLite database <state-dir>/state.db, one server per directory) or kubernetes (Secrets in --namespace, so the server "
             + "can run as a stateless Deployment; of several replicas, the one holding the Lease <state-name>-leader leads, "
-            + "the others wait) (default: ${DEFAULT-VALUE}).", defaultValue = "file")
+            + "and every replica's router serves the leader's routes) (default: ${DEFAULT-VALUE}).", defaultValue = "file")
     String stateStore;
 
     @Option(names = "--state-name", paramLabel = "NAME", description = "With --state-store kubernetes: names this control "
@@ -82,10 +87,12 @@ final class KubernetesOptions {
     }
 
     /**
-     * With {@code --state-store kubernetes}: waits until this replica leads, then keeps the state in the cluster.
-     * Returns what gives the lead up again (nothing to give up with the file store).
+     * With {@code --state-store kubernetes}: starts the router at once ({@code dataPlane}) serving the leader's routes,
+     * waits until this replica leads, then keeps the state in the cluster and hands the router to the Slipway that
+     * {@code builder} builds. Returns what gives the lead up again (nothing to give up with the file store).
      */
-    AutoCloseable useStateStore(Slipway.Builder builder, PrintWriter out, PrintWriter err) throws InterruptedException {
+    AutoCloseable useStateStore(Slipway.Builder builder, Supplier<DataPlane> dataPlane, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
         if (stateStore.equals("file")) {
             return () -> { };
         }
@@ -94,7 +101,24 @@ final class KubernetesOptions {
         }
         KubernetesClient client = KubernetesBackendProvider.connect(settings());
         String ns = namespace != null ? namespace : client.getNamespace() != null ? client.getNamespace() : "default";
-        String identity = Optional.ofNullable(System.getenv("POD_NAME")).orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
+        String pod = System.getenv("POD_NAME");
+        String identity = Optional.ofNullable(pod).orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
+        KubernetesRouteSharing sharing = new KubernetesRouteSharing(client, ns, stateName, identity, Timeouts.DEFAULT.drain());
+        DataPlane plane;
+        try {
+            plane = dataPlane.get();
+        } catch (RuntimeException e) {
+            sharing.close();
+            client.close();
+            throw e;
+        }
+        // stopped while waiting to lead: drain the router (after a takeover, the Slipway's own stop does it instead)
+        Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "slipway-follower-shutdown"));
+        plane.follow(sharing);
+        if (pod != null) {
+            ReplicaRole.set(client, ns, pod, false);
+        }
+        out.println("Router on port " + plane.port() + " serving the leader's routes (ConfigMap " + stateName + "-routes)");
         out.println("Waiting to lead: Lease " + stateName + "-leader in namespace " + ns + " (as " + identity + ")");
         out.flush();
         KubernetesLeadership leadership = KubernetesLeadership.acquire(client, ns, stateName + "-leader", identity, () -> {
@@ -105,9 +129,13 @@ final class KubernetesOptions {
             out.println("Leader: " + leader);
             out.flush();
         });
-        builder.stateStore(new KubernetesStateStore(client, ns, stateName));
+        if (pod != null) {
+            ReplicaRole.set(client, ns, pod, true);
+        }
+        builder.stateStore(new KubernetesStateStore(client, ns, stateName)).dataPlane(plane);
         out.println("Leading; the state is in Secrets labelled slipway.dev/state=" + stateName + " in namespace " + ns);
         return () -> {
+            sharing.close();
             leadership.close();
             client.close();
         };

@@ -2,7 +2,11 @@ package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
 import dev.slipway.core.source.SourceUrlPolicy;
+import dev.slipway.core.DataPlane;
 import dev.slipway.core.spi.RouterLimits;
+import dev.slipway.core.spi.RouterTimeouts;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.slipway.core.routing.Admission;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -127,10 +131,13 @@ final class ServerCommand implements Callable<Integer> {
         AutoCloseable lead;
         try {
             Slipway.Builder builder = kubernetes.apply(baseImages.apply(Slipway.builder()));
-            lead = kubernetes.useStateStore(builder, out, err);
-            if (!noMetrics) {
-                builder.meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-            }
+            MeterRegistry meters = noMetrics ? new SimpleMeterRegistry() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            RouterLimits limits = new RouterLimits(maxConnections != null ? maxConnections : RouterLimits.DEFAULT.maxConnections(),
+                    maxConnectionsPerClient);
+            Admission admission = new Admission(queueLimit, Duration.ofMillis((long) (queueTimeoutSeconds * 1000)));
+            lead = kubernetes.useStateStore(builder, () -> DataPlane.start(bind, routerPort, RouterTimeouts.DEFAULT, limits,
+                    admission, meters), out, err);
+            builder.meterRegistry(meters);
             String appUser = runAs != null ? runAs : "root".equals(System.getProperty("user.name")) ? "slipway-app" : null;
             if (appUser != null && backend.equals("local")) {
                 builder.backendSetting("local.run-as", appUser);
@@ -141,11 +148,8 @@ final class ServerCommand implements Callable<Integer> {
             }
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
-                    .sourceUrlPolicy(SourceUrlPolicy.parse(sourceUrlPolicy))
-                    .routerLimits(new RouterLimits(maxConnections != null ? maxConnections : RouterLimits.DEFAULT.maxConnections(),
-                            maxConnectionsPerClient))
-                    .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds)))
-                    .admission(new Admission(queueLimit, Duration.ofMillis((long) (queueTimeoutSeconds * 1000)))).build();
+                    .sourceUrlPolicy(SourceUrlPolicy.parse(sourceUrlPolicy)).routerLimits(limits)
+                    .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds))).admission(admission).build();
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("slipway server: " + e.getMessage());
             return 2;

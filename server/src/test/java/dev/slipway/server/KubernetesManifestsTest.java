@@ -49,8 +49,15 @@ public class KubernetesManifestsTest {
 
         Container slipway = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         List<String> names = slipway.getPorts().stream().map(ContainerPort::getName).toList();
-        assertThat(slipway.getReadinessProbe().getTcpSocket().getPort().getStrVal()).isIn(names);
-        one(objects, Service.class).getSpec().getPorts().forEach(p -> assertThat(p.getTargetPort().getStrVal()).isIn(names));
+        assertThat(slipway.getReadinessProbe().getTcpSocket().getPort().getStrVal()).as("ready once the router listens")
+                .isEqualTo("http");
+        List<Service> services = objects.stream().filter(Service.class::isInstance).map(Service.class::cast).toList();
+        assertThat(services).allSatisfy(s -> s.getSpec().getPorts().forEach(p -> assertThat(p.getTargetPort().getStrVal()).isIn(names)));
+        assertThat(services).as("the API: the leader alone; the router: every replica")
+                .anySatisfy(s -> assertThat(s.getSpec().getSelector()).containsEntry(dev.slipway.backend.k8s.ReplicaRole.LABEL, "leader")
+                        .extractingFromEntries(e -> e.getKey()).hasSize(2))
+                .anySatisfy(s -> assertThat(s.getSpec().getSelector()).doesNotContainKey(dev.slipway.backend.k8s.ReplicaRole.LABEL)
+                        .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels()));
         String stateDir = slipway.getArgs().stream().filter(a -> a.startsWith("--state-dir=")).findFirst().orElseThrow().substring(12);
         assertThat(slipway.getVolumeMounts()).as("the work directory, and the access role logins in it")
                 .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(stateDir))
@@ -81,12 +88,12 @@ public class KubernetesManifestsTest {
         one(objects(), Role.class).getRules().forEach(rule -> rule.getApiGroups().forEach(group -> rule.getResources().forEach(
                 resource -> granted.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs()))));
         assertThat(granted).isEqualTo(Map.of(
-                "/pods", new TreeSet<>(List.of("get", "list", "watch", "create", "delete")),
+                "/pods", new TreeSet<>(List.of("get", "list", "watch", "create", "delete", "patch")),
                 "/pods/log", new TreeSet<>(List.of("get")),
                 "/secrets", new TreeSet<>(List.of("get", "list", "create", "update", "delete", "deletecollection")),
-                "/configmaps", new TreeSet<>(List.of("get", "create", "delete")),
+                "/configmaps", new TreeSet<>(List.of("get", "list", "watch", "create", "update", "delete")),
                 "/services", new TreeSet<>(List.of("list", "create", "update", "delete")),
-                "coordination.k8s.io/leases", new TreeSet<>(List.of("get", "create", "patch")),
+                "coordination.k8s.io/leases", new TreeSet<>(List.of("get", "list", "watch", "create", "update", "patch", "delete")),
                 "metrics.k8s.io/pods", new TreeSet<>(List.of("get"))));
     }
 

@@ -58,7 +58,9 @@ import java.util.function.UnaryOperator;
  * kubelet does (Pending, Running with hostIP and podIP 127.0.0.1, Ready from the readiness probe it executes,
  * Terminated with exit code and reason, OOMKilled included; ErrImagePull with the registry's message), and on
  * deletion stops the container within the deletion's grace period before it lets the pod go (a finalizer of its own
- * stands for the kubelet's part in graceful deletion). Not simulated: scheduling (every pod runs here), liveness and
+ * stands for the kubelet's part in graceful deletion). A pod whose nodeName is set is bound to another node and left
+ * alone (tests stand for the pods of Slipway's own replicas with such pods). Not simulated: scheduling (every unbound
+ * pod runs here), liveness and
  * startup probes, restarts, garbage collection of owned objects.
  */
 public final class TestKubelet implements AutoCloseable {
@@ -97,6 +99,9 @@ public final class TestKubelet implements AutoCloseable {
 
             @Override
             public void onUpdate(Pod before, Pod pod) {
+                if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+                    return; // bound to another node (no scheduler here binds pods to this one)
+                }
                 String key = key(pod);
                 if (pod.getMetadata().getDeletionTimestamp() != null) {
                     RunningPod p = pods.get(key);

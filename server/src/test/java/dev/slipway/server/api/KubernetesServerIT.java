@@ -181,6 +181,74 @@ class KubernetesServerIT {
                 .contains("coordination.k8s.io/leases patch").isSubsetOf(dev.slipway.server.KubernetesManifestsTest.roleGrants());
     }
 
+    @Test
+    void everyReplicasRouterServesTheLeadersRoutesThroughADeploymentAndAKilledLeaderWithoutAFailedRequest() throws Exception {
+        Docker.pushPage(registry.address() + "/team/page:1", "one");
+        for (String pod : List.of("replica-a", "replica-b")) { // stand for the replicas' own pods (bound elsewhere)
+            kube.pods().inNamespace("team").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod)
+                    .endMetadata().withNewSpec().withNodeName("elsewhere").addNewContainer().withName("slipway").withImage("slipway")
+                    .endContainer().endSpec().build()).create();
+        }
+        java.util.Map<String, String> keys = java.util.Map.of("SLIPWAY_ACCESS_KEY_ID", "AKIDSLIPWAYREPLICAS2", "SLIPWAY_SECRET_ACCESS_KEY",
+                "replicas-share-this-secret-key-0123456789");
+        SlipwayJar leader = SlipwayJar.start(with(keys, "POD_NAME", "replica-a"), replica(tmp.resolve("a")));
+        closeLater.add(leader);
+        Matcher ports = leader.awaitLine(LISTENING, Duration.ofMinutes(1));
+        SlipwayJar follower = SlipwayJar.start(with(keys, "POD_NAME", "replica-b"), replica(tmp.resolve("b")));
+        closeLater.add(follower);
+        HttpProbe followerRouter = new HttpProbe(Integer.parseInt(follower.awaitLine(
+                Pattern.compile("Router on port (\\d+) serving the leader's routes.*"), Duration.ofMinutes(1)).group(1)));
+        follower.awaitLine(Pattern.compile("Leader: replica-a"), Duration.ofMinutes(1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> role("replica-a").equals("leader") && role("replica-b").equals("follower"));
+
+        AwsCli aws = AwsCli.withKeys(Integer.parseInt(ports.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
+        String arn = aws.ok("create-service", "--service-name", "shared", "--source-configuration",
+                "{\"ImageRepository\":{\"ImageIdentifier\":\"" + ECR + "/team/page:1\",\"ImageRepositoryType\":\"ECR\","
+                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"exec httpd -f -p $PORT -h /www\"}},"
+                        + "\"AutoDeploymentsEnabled\":false}",
+                "--health-check-configuration", "Protocol=HTTP,Path=/index.html,Interval=2,Timeout=1,HealthyThreshold=1,UnhealthyThreshold=3")
+                .at("/Service/ServiceArn").asText();
+        aws.awaitStatus(arn, "RUNNING");
+        String url = aws.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> followerRouter.get(url).statusCode() == 200);
+        assertThat(followerRouter.get(url).body()).as("the follower's router serves the leader's route").isEqualTo("one\n");
+
+        ClientLoop client = ClientLoop.start(() -> followerRouter.get(url));
+        Docker.pushPage(registry.address() + "/team/page:1", "two");
+        String deployment = aws.ok("start-deployment", "--service-arn", arn).get("OperationId").asText();
+        aws.awaitOperation(arn, deployment, "SUCCEEDED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> followerRouter.get(url).body().equals("two\n"));
+        int duringDeployment = client.ok();
+
+        leader.process().destroyForcibly(); // kill -9: the Lease expires, the follower leads
+        Matcher again = follower.awaitLine(LISTENING, Duration.ofMinutes(2));
+        assertThat(again.group(2)).as("the router the follower served with all along").isEqualTo(Integer.toString(followerRouter.port()));
+        AwsCli aws2 = AwsCli.withKeys(Integer.parseInt(again.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
+        aws2.awaitStatus(arn, "RUNNING");
+        int atTakeover = client.ok();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.ok() > atTakeover + 20);
+        client.close();
+        assertThat(client.failed()).as("failed requests through the follower's router while the leader deployed (%s answered), "
+                + "was killed and the follower took over (%s answered in all)", duringDeployment, client.ok()).isZero();
+        assertThat(followerRouter.get(url).body()).isEqualTo("two\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> role("replica-b").equals("leader"));
+        assertThat(cluster.verbsUsed()).as("what Slipway asked the API server for, against deploy/kubernetes/role.yaml")
+                .isSubsetOf(dev.slipway.server.KubernetesManifestsTest.roleGrants());
+        aws2.ok("delete-service", "--service-arn", arn);
+        await().atMost(Duration.ofMinutes(1)).until(() -> pods().isEmpty());
+    }
+
+    private String role(String pod) {
+        var labels = kube.pods().inNamespace("team").withName(pod).get().getMetadata().getLabels();
+        return labels == null ? "" : labels.getOrDefault("slipway.dev/role", "");
+    }
+
+    private static java.util.Map<String, String> with(java.util.Map<String, String> env, String key, String value) {
+        java.util.Map<String, String> more = new java.util.HashMap<>(env);
+        more.put(key, value);
+        return more;
+    }
+
     private String[] replica(Path stateDir) {
         return new String[] {"server", "--backend", "kubernetes", "--kubernetes-api", cluster.apiServer(), "--namespace", "team",
                 "--host-network", "--state-store", "kubernetes", "--state-dir", stateDir.toString(), "--api-port", "0",
