@@ -93,7 +93,7 @@ public final class Slipway implements AutoCloseable {
         RouterControl started = null;
         try {
             loaded = b.backendInstance != null ? b.backendInstance
-                    : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings);
+                    : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings, !ownsDir);
             this.backend = loaded;
             store = b.stateStore != null ? b.stateStore : b.durableState ? StateDatabase.open(stateDir) : new InMemoryStateStore();
             String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));

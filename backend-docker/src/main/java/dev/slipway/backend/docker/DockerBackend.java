@@ -54,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * to the instance's log, and its end (with OOMKilled, and the engine's {@code oom} events, called by that name) is
  * reported as an instance event.
  *
- * <p>Not yet: keeping containers across a restart of the control plane (they are stopped and started again, as on the
- * local backend).
+ * <p>Containers outlive a crash of the control plane: a restarted one adopts its own (by the control plane id) and
+ * {@link #attach}es to them again. Those of a control plane that is gone are removed by {@link #reapOrphans}, but for
+ * those of a durable one (a state directory given by the user), labelled with its work directory, which are kept for
+ * it as long as that directory exists.
  */
 public final class DockerBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
@@ -63,6 +65,8 @@ public final class DockerBackend implements ComputeBackend {
     /** The JVM that started a container, so that containers of a control plane that is gone can be found. */
     static final String OWNER_PID = "slipway.dev/owner-pid";
     static final String OWNER_START = "slipway.dev/owner-start";
+    /** The work directory of the durable control plane a container is kept for after a crash, while it exists. */
+    static final String KEEP_FOR = "slipway.dev/keep-for";
     private static final String SELF_PID = Long.toString(ProcessHandle.current().pid());
     private static final String SELF_START = ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
 
@@ -74,10 +78,17 @@ public final class DockerBackend implements ComputeBackend {
     private final java.io.Closeable events;
     /** The bridge network containers join, with their port published on 127.0.0.1; null: the host's network. */
     private final String network;
+    private final Optional<java.nio.file.Path> keepFor;
     private volatile boolean closed;
 
     DockerBackend(DockerClient docker, Map<String, String> settings) {
+        this(docker, settings, Optional.empty());
+    }
+
+    /** @param keepFor the work directory of a durable control plane, whose containers are kept after a crash */
+    DockerBackend(DockerClient docker, Map<String, String> settings, Optional<java.nio.file.Path> keepFor) {
         this.docker = docker;
+        this.keepFor = keepFor.map(java.nio.file.Path::toAbsolutePath);
         this.images = new DockerImages(docker, settings);
         this.network = settings.getOrDefault("docker.network",
                 docker.listNetworksCmd().withNameFilter("bridge").exec().stream().anyMatch(n -> n.getName().equals("bridge")) ? "bridge" : null);
@@ -145,6 +156,7 @@ public final class DockerBackend implements ComputeBackend {
         Map<String, String> labels = new LinkedHashMap<>(spec.labels());
         labels.put(OWNER_PID, SELF_PID);
         labels.put(OWNER_START, SELF_START);
+        keepFor.ifPresent(dir -> labels.put(KEEP_FOR, dir.toString()));
         CreateContainerCmd create = docker.createContainerCmd(revision.location())
                 .withName("slipway-" + spec.serviceName() + "-" + spec.instanceId())
                 .withLabels(labels).withEnv(env).withExposedPorts(ExposedPort.tcp(port)).withHostConfig(host);
@@ -353,7 +365,8 @@ public final class DockerBackend implements ComputeBackend {
             Map<String, String> labels = c.getLabels();
             boolean ownerAlive = Adopters.alive(labels.getOrDefault(OWNER_PID, "0"), labels.getOrDefault(OWNER_START, ""))
                     || Adopters.adopterAlive(c.getId());
-            if (!ownerAlive) {
+            boolean kept = labels.containsKey(KEEP_FOR) && java.nio.file.Files.isDirectory(java.nio.file.Path.of(labels.get(KEEP_FOR)));
+            if (!ownerAlive && !kept) {
                 LOG.info("removing container {} left by a Slipway JVM ({}) that is gone", c.getId(), labels.get(OWNER_PID));
                 remove(c.getId());
                 reaped++;

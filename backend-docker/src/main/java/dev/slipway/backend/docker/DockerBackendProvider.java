@@ -21,7 +21,8 @@ public final class DockerBackendProvider implements ComputeBackendProvider {
 
     @Override
     public ComputeBackend create(BackendContext context) {
-        return new DockerBackend(connect(context.settings()), context.settings());
+        return new DockerBackend(connect(context.settings()), context.settings(),
+                context.durable() ? java.util.Optional.of(context.workDir()) : java.util.Optional.empty());
     }
 
     /** A client of the engine {@code DOCKER_HOST} or the setting {@code docker.host} names, checked to answer. */

@@ -116,6 +116,24 @@ class DockerImageServiceTest {
     }
 
     @Test
+    void containersOfADurableControlPlaneThatIsGoneAreKeptWhileItsDirectoryExists() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve("durable-state"));
+        String kept = Docker.run("create", "--label", DockerBackend.OWNER_PID + "=999999", "--label", DockerBackend.OWNER_START + "=then",
+                "--label", DockerBackend.KEEP_FOR + "=" + dir, "--label", InstanceSpec.CONTROL_PLANE + "=crashed", Docker.BUSYBOX, "sleep", "600");
+        Docker.run("start", kept);
+        var backend = new DockerBackendProvider().create(new dev.slipway.core.spi.BackendContext(tmp));
+        try {
+            backend.reapOrphans();
+            assertThat(Docker.containers(InstanceSpec.CONTROL_PLANE, "crashed")).as("kept for its control plane to adopt").hasSize(1);
+            dev.slipway.core.source.SourceFetcher.deleteTree(dir);
+            assertThat(backend.reapOrphans()).isGreaterThanOrEqualTo(1);
+            assertThat(Docker.containers(InstanceSpec.CONTROL_PLANE, "crashed")).as("nothing will adopt it now").isEmpty();
+        } finally {
+            backend.close();
+        }
+    }
+
+    @Test
     void containersOfAControlPlaneThatIsGoneAreRemoved() {
         String orphan = Docker.run("create", "--label", DockerBackend.OWNER_PID + "=999999", "--label", DockerBackend.OWNER_START + "=then",
                 "--label", InstanceSpec.CONTROL_PLANE + "=gone", Docker.BUSYBOX, "sleep", "600");

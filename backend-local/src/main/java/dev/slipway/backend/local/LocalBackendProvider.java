@@ -23,6 +23,10 @@ public final class LocalBackendProvider implements ComputeBackendProvider {
                     return RunAs.of(user, context.workDir(),
                             Path.of(context.setting("local.apps-dir").orElse("/var/lib/slipway/apps")));
                 });
-        return new LocalBackend(context.workDir(), ProcessRegistry.defaultRegistry(), runAs);
+        ProcessRegistry registry = ProcessRegistry.defaultRegistry();
+        if (context.durable()) {
+            registry.keepInstancesFor(context.workDir());
+        }
+        return new LocalBackend(context.workDir(), registry, runAs);
     }
 }

@@ -31,6 +31,8 @@ final class ProcessRegistry {
     private final Path dir;
     /** This registry's run: what it records is not claimed back by itself. */
     private final String run = java.util.UUID.randomUUID().toString();
+    /** The work directory of a durable control plane: its instances are kept after a crash while it exists. */
+    private volatile Path keepFor;
 
     ProcessRegistry(Path dir) {
         this.dir = dir;
@@ -38,6 +40,16 @@ final class ProcessRegistry {
 
     static ProcessRegistry defaultRegistry() {
         return new ProcessRegistry(Path.of(System.getProperty("java.io.tmpdir"), "slipway-local-processes"));
+    }
+
+    /**
+     * Instances recorded from now on belong to a control plane that starts on {@code workDir} again: if this JVM dies,
+     * other JVMs' {@link #reapOrphans} leave them running for that control plane to {@link #claim}, as long as
+     * {@code workDir} exists (builds are reaped all the same: nothing resumes them).
+     */
+    ProcessRegistry keepInstancesFor(Path workDir) {
+        this.keepFor = workDir.toAbsolutePath();
+        return this;
     }
 
     /** A process group recorded by a backend, with the owner labels of its instance (none for a build). */
@@ -55,6 +67,10 @@ final class ProcessRegistry {
         p.setProperty("port", Integer.toString(port));
         p.setProperty("run", run);
         labels.forEach((k, v) -> p.setProperty(LABEL + k, v));
+        Path keep = keepFor;
+        if (keep != null && !labels.isEmpty()) {
+            p.setProperty("keepFor", keep.toString());
+        }
         p.setProperty("pid", Long.toString(process.pid()));
         p.setProperty("start", startOf(process));
         p.setProperty("owner", Long.toString(SELF.pid()));
@@ -127,7 +143,10 @@ final class ProcessRegistry {
         }
     }
 
-    /** Stops the process groups whose owning JVM is no longer running; returns how many were stopped. */
+    /**
+     * Stops the process groups whose owning JVM is no longer running, but for the instances of a durable control plane
+     * whose work directory still exists (kept for it to claim); returns how many were stopped.
+     */
     int reapOrphans(Duration grace) {
         if (!Files.isDirectory(dir)) {
             return 0;
@@ -142,7 +161,8 @@ final class ProcessRegistry {
                     continue;
                 }
                 long owner = Long.parseLong(p.getProperty("owner", "0"));
-                if (alive(owner, p.getProperty("ownerStart"))) {
+                String keep = p.getProperty("keepFor");
+                if (alive(owner, p.getProperty("ownerStart")) || keep != null && Files.isDirectory(Path.of(keep))) {
                     continue;
                 }
                 long pid = Long.parseLong(p.getProperty("pid", "0"));

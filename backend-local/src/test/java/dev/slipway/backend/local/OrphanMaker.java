@@ -19,12 +19,17 @@ import java.util.Optional;
 
 /**
  * A JVM that starts an instance through the local backend, prints the instance's child pid and then waits to be
- * killed with SIGKILL, so that its instance is left orphaned. Run by {@link OrphanReapingTest}.
+ * killed with SIGKILL, so that its instance is left orphaned (with a third argument {@code durable}: kept for a control
+ * plane on the same work directory). Run by {@link OrphanReapingTest}.
  */
 public final class OrphanMaker {
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]);
-        LocalBackend backend = new LocalBackend(work, new ProcessRegistry(Path.of(args[1])));
+        ProcessRegistry registry = new ProcessRegistry(Path.of(args[1]));
+        if (args.length > 2 && args[2].equals("durable")) {
+            registry.keepInstancesFor(work);
+        }
+        LocalBackend backend = new LocalBackend(work, registry);
         Path src = Files.createDirectories(work.resolve("src"));
         BuildPlan plan = new BuildPlan(Runtime.PYTHON_3, Optional.empty(), List.of(), List.of(), List.of(), Map.of(),
                 "sleep 600 & echo child=$!; wait", 8080, Optional.empty(), Map.of(), Map.of());

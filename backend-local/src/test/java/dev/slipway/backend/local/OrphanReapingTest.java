@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A control plane killed with SIGKILL leaves its instances running; the next local backend reaps them when asked to. */
+/**
+ * A control plane killed with SIGKILL leaves its instances running; the next local backend reaps them when asked to,
+ * unless they belong to a durable control plane whose work directory still exists (kept for it to claim).
+ */
 class OrphanReapingTest {
     @TempDir
     Path tmp;
@@ -20,9 +23,35 @@ class OrphanReapingTest {
     @Test
     void instancesOfAKilledJvmAreStoppedByTheNextBackend() throws Exception {
         Path registry = tmp.resolve("registry");
+        long child = orphan(registry, "ephemeral");
+
+        LocalBackend next = new LocalBackend(tmp.resolve("work2"), new ProcessRegistry(registry));
+        assertThat(next.reapOrphans()).isEqualTo(1);
+        next.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    @Test
+    void instancesOfAKilledDurableControlPlaneAreKeptForItWhileItsDirectoryExists() throws Exception {
+        Path registry = tmp.resolve("registry");
+        long child = orphan(registry, "durable");
+
+        LocalBackend other = new LocalBackend(tmp.resolve("other"), new ProcessRegistry(registry));
+        assertThat(other.reapOrphans()).as("another control plane started meanwhile").isZero();
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).as("kept for its own control plane").contains(true);
+
+        dev.slipway.core.source.SourceFetcher.deleteTree(tmp.resolve("work"));
+        assertThat(other.reapOrphans()).as("its state directory is gone: nothing will claim it").isEqualTo(1);
+        other.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    /** Starts an instance in a JVM that is then killed with SIGKILL; returns the instance's child process. */
+    private long orphan(Path registry, String kind) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                OrphanMaker.class.getName(), tmp.resolve("work").toString(), registry.toString())
+                OrphanMaker.class.getName(), tmp.resolve("work").toString(), registry.toString(), kind)
                 .redirectErrorStream(true).start();
         long child;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
@@ -35,11 +64,6 @@ class OrphanReapingTest {
         }
         jvm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).as("orphan still running").contains(true);
-
-        LocalBackend next = new LocalBackend(tmp.resolve("work2"), new ProcessRegistry(registry));
-        assertThat(next.reapOrphans()).isEqualTo(1);
-        next.close();
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+        return child;
     }
 }

@@ -79,6 +79,11 @@ class ServingThroughRestartIT {
         down.set(true); // from the kill until the new server listens, a call may fail: the port is closed, or closing
         server.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: nothing is cleaned up
         server.close();
+        // another control plane on this machine starts meanwhile and reaps what gone JVMs left: not what is kept for this one
+        try (SlipwayJar other = SlipwayJar.start("server", "--state-dir", tmp.resolve("other").toString(), "--api-port", "0",
+                "--router-port", "0")) {
+            other.awaitLine(LISTENING, Duration.ofMinutes(1));
+        }
         restarted.set(true);
         start(state, routerPort);
         down.set(false);

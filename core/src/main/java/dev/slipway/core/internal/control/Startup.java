@@ -19,14 +19,14 @@ public final class Startup {
     }
 
     /** The backend named {@code name}, found with {@link ServiceLoader}, created with its work directory and settings. */
-    public static ComputeBackend loadBackend(String name, Path workDir, Map<String, String> settings) {
+    public static ComputeBackend loadBackend(String name, Path workDir, Map<String, String> settings, boolean durable) {
         List<ComputeBackendProvider> providers = ServiceLoader.load(ComputeBackendProvider.class).stream()
                 .map(ServiceLoader.Provider::get).toList();
         ComputeBackendProvider provider = providers.stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No backend named '" + name + "' on the classpath; "
                         + "available: " + providers.stream().map(ComputeBackendProvider::name).collect(Collectors.joining(", "))
                         + (providers.isEmpty() ? "none (add dev.slipway:slipway-backend-local)" : "")));
-        return provider.create(new BackendContext(workDir, settings));
+        return provider.create(new BackendContext(workDir, settings, durable));
     }
 
     /** The id owner labels carry: kept in the state directory, so a restart on it adopts what the last run left. */
