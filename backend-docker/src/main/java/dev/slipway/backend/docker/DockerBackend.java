@@ -185,8 +185,24 @@ public final class DockerBackend implements ComputeBackend {
         return r.cpuUnits() * 1_000_000_000L / 1024;
     }
 
+    /**
+     * Hands the container's output on as lines. For a durable control plane, the time of each line is kept
+     * ({@link OutputMark}), and an adopted container's output is followed on from the line after the last one taken.
+     */
     private void followOutput(String id, InstanceListener listener) {
-        docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true).exec(new FrameLines(listener::output));
+        var logs = docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true);
+        if (keepFor.isEmpty()) {
+            logs.exec(new FrameLines(listener::output));
+            return;
+        }
+        java.nio.file.Path mark = markFile(id);
+        Optional<java.time.Instant> after = OutputMark.read(mark);
+        after.ifPresent(t -> logs.withSince((int) t.getEpochSecond()));
+        logs.withTimestamps(true).exec(OutputMark.follow(mark, after, listener::output));
+    }
+
+    private java.nio.file.Path markFile(String containerId) {
+        return keepFor.orElseThrow().resolve("output").resolve(containerId + ".mark");
     }
 
     private void awaitExit(DockerInstance instance, InstanceListener listener) {
@@ -292,6 +308,7 @@ public final class DockerBackend implements ComputeBackend {
 
     private void remove(String containerId) {
         Adopters.forget(containerId);
+        keepFor.ifPresent(dir -> OutputMark.delete(markFile(containerId)));
         try {
             docker.removeContainerCmd(containerId).withForce(true).exec();
         } catch (NotFoundException e) {
@@ -325,15 +342,19 @@ public final class DockerBackend implements ComputeBackend {
     }
 
     /**
-     * Takes an adopted container's output (from now: what it wrote while no control plane ran stays in {@code docker
-     * logs}) and its exit, as {@link #start} does for the containers it starts.
+     * Takes an adopted container's output (on from the line after the last one taken, so what it wrote while no control
+     * plane ran is not lost) and its exit, as {@link #start} does for the containers it starts.
      */
     @Override
     public void attach(InstanceHandle handle, InstanceListener listener) {
         DockerInstance instance = (DockerInstance) handle;
         onOutOfMemory.put(instance.containerId(), () -> reportOutOfMemory(instance, listener));
-        docker.logContainerCmd(instance.containerId()).withFollowStream(true).withStdOut(true).withStdErr(true)
-                .withSince((int) (System.currentTimeMillis() / 1000)).exec(new FrameLines(listener::output));
+        if (keepFor.isPresent()) {
+            followOutput(instance.containerId(), listener);
+        } else {
+            docker.logContainerCmd(instance.containerId()).withFollowStream(true).withStdOut(true).withStdErr(true)
+                    .withSince((int) (System.currentTimeMillis() / 1000)).exec(new FrameLines(listener::output));
+        }
         Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + instance.instanceId());
         waiter.setDaemon(true);
         waiter.start();

@@ -101,11 +101,13 @@ class DockerServerIT {
         AwsCli aws = AwsCli.withCredentialsFile(Integer.parseInt(ports.group(1)), state.resolve("credentials"));
         String arn = aws.ok("create-service", "--service-name", "survivor", "--source-configuration",
                 "{\"ImageRepository\":{\"ImageIdentifier\":\"" + Docker.BUSYBOX + "\",\"ImageRepositoryType\":\"ECR_PUBLIC\","
-                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"mkdir -p /tmp/www && echo alive > "
-                        + "/tmp/www/index.html && exec httpd -f -p $PORT -h /tmp/www\"}},\"AutoDeploymentsEnabled\":false}")
+                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"(i=0; while true; do i=$((i+1)); echo tick $i; "
+                        + "sleep 0.05; done) & mkdir -p /tmp/www && echo alive > /tmp/www/index.html && exec httpd -f -p $PORT -h /tmp/www\"}},"
+                        + "\"AutoDeploymentsEnabled\":false}")
                 .at("/Service/ServiceArn").asText();
         aws.awaitStatus(arn, "RUNNING");
         String before = Docker.containers(InstanceSpec.SERVICE_NAME, "survivor").get(0);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ticks(state).size() >= 10);
 
         first.process().destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // kill -9: nothing cleaned up
         assertThat(Docker.containers(InstanceSpec.SERVICE_NAME, "survivor")).containsExactly(before);
@@ -127,8 +129,35 @@ class DockerServerIT {
                     + "); the restarted server said:\n" + String.join("\n", second.output()), e);
         }
 
+        int atRestart = ticks(state).size();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ticks(state).size() >= atRestart + 20);
+        java.util.List<Integer> ticks = ticks(state);
+        assertThat(ticks).as("what the app printed, before, while no server ran, and after: no line lost, none twice")
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, ticks.size()).boxed().toList());
+
         second.sigterm();
         second.awaitExit(Duration.ofMinutes(1));
         assertThat(Docker.containers(InstanceSpec.SERVICE_NAME, "survivor")).as("stopped with the server").isEmpty();
+    }
+
+    /** The numbers of the {@code tick N} lines in the service's application logs, in order. */
+    private static java.util.List<Integer> ticks(Path state) throws java.io.IOException {
+        Path dir = state.resolve("logs").resolve("survivor").resolve("instance");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        java.util.List<Integer> ticks = new java.util.ArrayList<>();
+        Pattern tick = Pattern.compile("tick (\\d+)$");
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    Matcher m = tick.matcher(line);
+                    if (m.find()) {
+                        ticks.add(Integer.parseInt(m.group(1)));
+                    }
+                }
+            }
+        }
+        return ticks;
     }
 }
