@@ -15,20 +15,33 @@ import java.util.function.BooleanSupplier;
 /**
  * An instance's output, appended by its processes to a file of its own (so that they can write on when this JVM is
  * gone: a pipe would break) and followed from here line by line into the instance's log. How far it was followed is
- * kept beside it ({@code <id>.pos}, at most once a second), so a control plane that adopts the instance after a
- * restart goes on from there: no line twice, none lost. Both files live in the backend's own directory, which the
- * apps' account cannot read, and are deleted when the instance is stopped.
+ * kept beside it ({@code <id>.pos}, written after each read), so a control plane that adopts the instance after a
+ * restart goes on from there: no line lost, none twice (but for those of one read, if the JVM dies between handing
+ * them on and writing the position). What was followed gives its disk space back: every 64 MiB, the part of the file
+ * before the position is punched out ({@code fallocate --punch-hole}; the file keeps its length, sparse, and the
+ * processes append on). Both files live in the backend's own directory, which the apps' account cannot read, and are
+ * deleted when the instance is stopped.
  */
 final class InstanceOutput {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceOutput.class);
     private static final int MAX_LINE = 64 * 1024;
     private static final long POLL_MILLIS = 100;
+    static final long PUNCH_EVERY = 64L * 1024 * 1024;
+    private static final long BLOCK = 4096;
 
     private final Path file;
     private final Path position;
+    private final long punchEvery;
 
     InstanceOutput(Path dir, String instanceId) {
+        this(dir, instanceId, PUNCH_EVERY);
+    }
+
+    /** @param punchEvery how much followed output is kept on disk at most before it is punched out */
+    InstanceOutput(Path dir, String instanceId, long punchEvery) {
         this.file = dir.resolve(instanceId + ".out");
         this.position = dir.resolve(instanceId + ".pos");
+        this.punchEvery = punchEvery;
     }
 
     /** The file the instance's processes write to. */
@@ -41,9 +54,12 @@ final class InstanceOutput {
      * (a last line without a line feed included), then returns. Call on a thread of its own.
      */
     void follow(LogSink sink, BooleanSupplier alive) {
-        long saved = System.nanoTime();
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+             FileChannel mark = FileChannel.open(position, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             long pos = Math.min(savedPosition(), in.size());
+            long saved = pos;
+            long punched = 0; // the first punch covers what came before (punching a hole again costs nothing)
+            boolean punching = true;
             in.position(pos);
             ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
             ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -76,9 +92,14 @@ final class InstanceOutput {
                     }
                     line.write(b);
                 }
-                if (System.nanoTime() - saved > TimeUnit.SECONDS.toNanos(1)) {
-                    savePosition(pos);
-                    saved = System.nanoTime();
+                if (pos != saved) {
+                    savePosition(mark, pos);
+                    saved = pos;
+                }
+                if (punching && pos - punched >= punchEvery) {
+                    long upTo = pos / BLOCK * BLOCK;
+                    punching = punch(punched, upTo);
+                    punched = upTo;
                 }
             }
         } catch (IOException e) {
@@ -96,12 +117,29 @@ final class InstanceOutput {
         }
     }
 
-    private void savePosition(long pos) {
+    /** One positional write, padded (no sync: it must outlive this JVM, not the machine). */
+    private static void savePosition(FileChannel mark, long pos) {
         try {
-            Files.writeString(position, Long.toString(pos));
+            mark.write(ByteBuffer.wrap(String.format("%-20d", pos).getBytes(StandardCharsets.US_ASCII)), 0);
         } catch (IOException ignored) {
-            // at worst, lines after it are read again after a restart
+            // at worst, lines after the last position written are read again after a restart
         }
+    }
+
+    /** Frees the disk blocks of {@code [from, to)}, followed already; false if this file system cannot (then never again). */
+    private boolean punch(long from, long to) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder("fallocate", "--punch-hole", "--offset", Long.toString(from), "--length",
+                    Long.toString(to - from), file.toString()).redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor() == 0) {
+                return true;
+            }
+            LOG.warn("cannot give back the disk space of {}'s output already followed ({}): it grows while the instance runs", file, said);
+        } catch (IOException e) {
+            LOG.warn("cannot give back the disk space of {}'s output already followed ({}): it grows while the instance runs", file, e.toString());
+        }
+        return false;
     }
 
     /** Deletes both files (the instance was stopped). */
