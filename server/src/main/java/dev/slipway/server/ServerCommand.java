@@ -92,6 +92,11 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     KubernetesOptions kubernetes;
 
+    @Option(names = "--keep-instances", description = "On Ctrl-C or SIGTERM, drain the router and exit, but leave every "
+            + "instance running for the next start on this state directory to take back and serve at once (a restart or an "
+            + "upgrade of the server without restarting the services). Without it, a stop stops every instance.")
+    boolean keepInstances;
+
     @Option(names = "--no-metrics", description = "Do not serve GET /metrics (the per-service meters in Prometheus text) on the API port.")
     boolean noMetrics;
 
@@ -165,8 +170,9 @@ final class ServerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();
-            if (kubernetes.stateInCluster()) {
-                out.println("[slipway] handing over: draining requests; instances keep running for the next leader");
+            if (kubernetes.stateInCluster() || keepInstances) {
+                out.println(kubernetes.stateInCluster() ? "[slipway] handing over: draining requests; instances keep running for the next leader"
+                        : "[slipway] stopping: draining requests; instances keep running for the next start on " + stateDir.path);
                 slipway.handOver();
             } else {
                 out.println("[slipway] stopping: draining requests and stopping every process started");
