@@ -117,6 +117,13 @@ public final class LocalBackend implements ComputeBackend {
         }
         Map<String, String> env = new HashMap<>(plan.buildEnv());
         env.put(PATH, toolchain.path());
+        if (runAs.isPresent()) {
+            try {
+                env = RunAs.homeEnvironment(runAs.get().home(spec.serviceId()), env);
+            } catch (IOException e) {
+                throw new BuildFailedException("cannot create the home of service " + spec.serviceId() + ": " + e.getMessage(), e);
+            }
+        }
         List<String[]> steps = new ArrayList<>();
         plan.preBuildCommands().forEach(c -> steps.add(new String[] {"pre-build", c}));
         plan.buildCommands().forEach(c -> steps.add(new String[] {"build", c}));
@@ -185,12 +192,18 @@ public final class LocalBackend implements ComputeBackend {
         env.put(PATH, revision.attributes().getOrDefault(PATH, System.getenv(PATH)));
         env.put("PORT", Integer.toString(port));
         run.portEnv().ifPresent(name -> env.put(name, Integer.toString(port)));
+        Map<String, String> processEnv;
+        try {
+            processEnv = runAs.isPresent() ? RunAs.homeEnvironment(runAs.get().home(revision.serviceId()), env) : env;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the home of service " + spec.serviceName(), e);
+        }
         String command = run.startCommand().orElseThrow(() -> new IllegalArgumentException("a local instance needs a start command"));
         InstanceOutput output = new InstanceOutput(outputDir, spec.instanceId());
         Process p;
         try {
             Files.createDirectories(outputDir);
-            p = ProcessGroups.start(command, Path.of(revision.location()), env, runAs, output.file());
+            p = ProcessGroups.start(command, Path.of(revision.location()), processEnv, runAs, output.file());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start '" + command + "'", e);
         }
@@ -264,6 +277,13 @@ public final class LocalBackend implements ComputeBackend {
     @Override
     public void discard(PreparedRevision revision) {
         SourceFetcher.deleteTree(Path.of(revision.location()));
+    }
+
+    /** The service's home (its package managers' caches) and its revisions' directory go with it. */
+    @Override
+    public void forgetService(String serviceId) {
+        runAs.ifPresent(r -> SourceFetcher.deleteTree(r.appsDir().resolve("homes").resolve(serviceId)));
+        SourceFetcher.deleteTree(workDir.resolve("revisions").resolve(serviceId));
     }
 
     @Override

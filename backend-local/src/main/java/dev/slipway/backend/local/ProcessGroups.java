@@ -44,7 +44,7 @@ final class ProcessGroups {
         }
         if (runAs.isPresent()) {
             pb.environment().keySet().removeIf(k -> !k.equals("LANG") && !k.startsWith("LC_") && !k.equals("TZ"));
-            pb.environment().put("HOME", dir.toString());
+            pb.environment().put("HOME", dir.toString()); // the service's home, when env names it (RunAs#home)
             pb.environment().put("USER", runAs.get().user());
         } else {
             pb.environment().keySet().removeIf(k -> k.startsWith("SLIPWAY_"));

@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
  * through {@code setpriv} with its uid and gid (no supplementary groups), in workspaces it owns under a directory
  * others can traverse but not list ({@code /var/lib/slipway/apps/<id>} by default, as {@code /root} is closed to
  * other users). The default account, {@value #DEFAULT_USER}, is created (a system user without a home or a login
- * shell) when it does not exist; any other must exist.
+ * shell) when it does not exist; any other must exist. Each service gets a home of its own under the apps directory
+ * ({@link #home}), kept across its deployments.
  */
 record RunAs(String user, int uid, int gid, Path appsDir) {
     static final String DEFAULT_USER = "slipway-app";
@@ -66,6 +68,37 @@ record RunAs(String user, int uid, int gid, Path appsDir) {
     /** The command prefix that runs what follows as this account. */
     List<String> prefix() {
         return List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--");
+    }
+
+    /**
+     * The home of a service's builds and instances ({@code <apps-dir>/homes/<service-id>}, this account's, closed to
+     * others), created if needed. It outlives the service's revisions, so what package managers cache there (Maven's
+     * and Gradle's repositories, npm's and pip's caches, Go's modules) serves its next deployments; it goes with the
+     * service.
+     */
+    Path home(String serviceId) throws IOException {
+        Path homes = appsDir.resolve("homes");
+        Path home = homes.resolve(serviceId);
+        if (!Files.isDirectory(home)) {
+            Files.createDirectories(home);
+            Files.setPosixFilePermissions(homes, TRAVERSE_ONLY);
+            own(home);
+        }
+        return home;
+    }
+
+    /**
+     * What the processes of a service run as this account are given to find their home: {@code HOME}, and for the JVM
+     * tools that take theirs from the account's entry ({@code /nonexistent}) instead, {@code MAVEN_OPTS} with
+     * {@code -Duser.home} and {@code GRADLE_USER_HOME}; values {@code env} sets already are kept (an option of theirs
+     * after ours).
+     */
+    static Map<String, String> homeEnvironment(Path home, Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("HOME", home.toString());
+        all.put("MAVEN_OPTS", ("-Duser.home=" + home + " " + env.getOrDefault("MAVEN_OPTS", "")).trim());
+        all.putIfAbsent("GRADLE_USER_HOME", home.resolve(".gradle").toString());
+        return all;
     }
 
     /** Makes {@code dir} and everything under it this account's, and closes it to others. */
