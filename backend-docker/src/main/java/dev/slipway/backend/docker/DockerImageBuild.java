@@ -34,17 +34,13 @@ final class DockerImageBuild {
     private DockerImageBuild() {
     }
 
-    /** A build command as a RUN step: its phase (pre-build, build, post-build) and the command. */
+    /** A build command as a RUN step: its phase (pre-build, build, post-build, pre-run) and the command. */
     record Command(String phase, String command) {
     }
 
     /** The build commands of {@code plan} in the order they run. */
     static List<Command> commands(BuildPlan plan) {
-        List<Command> commands = new ArrayList<>();
-        plan.preBuildCommands().forEach(c -> commands.add(new Command("pre-build", c)));
-        plan.buildCommands().forEach(c -> commands.add(new Command("build", c)));
-        plan.postBuildCommands().forEach(c -> commands.add(new Command("post-build", c)));
-        return commands;
+        return plan.phases().stream().map(e -> new Command(e.getKey(), e.getValue())).toList();
     }
 
     /** Writes the Dockerfile and step scripts into {@code context}; returns the Dockerfile. */

@@ -125,9 +125,7 @@ public final class LocalBackend implements ComputeBackend {
             }
         }
         List<String[]> steps = new ArrayList<>();
-        plan.preBuildCommands().forEach(c -> steps.add(new String[] {"pre-build", c}));
-        plan.buildCommands().forEach(c -> steps.add(new String[] {"build", c}));
-        plan.postBuildCommands().forEach(c -> steps.add(new String[] {"post-build", c}));
+        plan.phases().forEach(e -> steps.add(new String[] {e.getKey(), e.getValue()}));
         try {
             for (int i = 0; i < steps.size(); i++) {
                 listener.progress(steps.get(i)[0] + ": " + steps.get(i)[1], i + 1, steps.size());

@@ -21,10 +21,12 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Parses apprunner.yaml exactly as the guide's "App Runner configuration file reference" defines it: {@code version}
- * and {@code runtime} (required); {@code build.commands.pre-build/build/post-build} and {@code build.env};
- * {@code run.runtime-version}, {@code run.command} (required), {@code run.network.port/env}, {@code run.env}.
- * Every error names the line.
+ * Parses apprunner.yaml as App Runner's configuration file reference defines it: {@code version} and {@code runtime}
+ * (required); {@code build.commands.pre-build/build/post-build} and {@code build.env}; {@code run.runtime-version},
+ * {@code run.pre-run}, {@code run.command} (required), {@code run.network.port/env}, {@code run.env} and
+ * {@code run.secrets} ({@code name} and {@code value-from}, an ARN of a Secrets Manager secret or an SSM parameter:
+ * checked, then refused with what to do instead, as Slipway does not read those stores yet). Every error names the
+ * line.
  */
 public final class AppRunnerYaml {
     public static final String FILE_NAME = "apprunner.yaml";
@@ -78,7 +80,7 @@ public final class AppRunnerYaml {
             throw new ConfigurationFileException(at(root) + "'run' is required, with at least 'run.command'");
         }
         Node runNode = top.get("run").getValueNode();
-        Map<String, NodeTuple> r = mapping(runNode, "'run'", Set.of("runtime-version", "command", "network", "env"));
+        Map<String, NodeTuple> r = mapping(runNode, "'run'", Set.of("runtime-version", "pre-run", "command", "network", "env", "secrets"));
         Optional<String> runtimeVersion = optionalScalar(r, "runtime-version");
         runtimeVersion.ifPresent(v -> {
             if (!v.matches("\\d+(\\.\\d+){0,2}")) {
@@ -98,7 +100,9 @@ public final class AppRunnerYaml {
             portEnv = optionalScalar(n, "env");
         }
         Map<String, String> runEnv = env(r.get("env"), "run.env");
-        return new BuildPlan(runtime, runtimeVersion, pre, build, post, buildEnv, command, port, portEnv, runEnv, Map.of());
+        List<String> preRun = commands(r.get("pre-run"), "run.pre-run");
+        secrets(r.get("secrets"));
+        return new BuildPlan(runtime, runtimeVersion, pre, build, post, buildEnv, command, port, portEnv, runEnv, Map.of(), preRun);
     }
 
     /** Parses a port number 1-65535, or throws with {@code prefix} naming where it came from. */
@@ -185,6 +189,41 @@ public final class AppRunnerYaml {
             });
         }
         return out;
+    }
+
+    /** An ARN of a Secrets Manager secret (with or without its JSON key suffix) or of an SSM parameter. */
+    private static final java.util.regex.Pattern SECRET_ARN = java.util.regex.Pattern.compile(
+            "arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+|ssm:[a-z0-9-]+:\\d{12}:parameter/.+)");
+
+    /**
+     * Checks {@code run.secrets} ({@code - name: ... value-from: <ARN>}); an entry that is right is still refused, with
+     * what to do instead: Slipway does not read AWS Secrets Manager or SSM Parameter Store.
+     */
+    private static void secrets(NodeTuple t) {
+        if (t == null) {
+            return;
+        }
+        Node v = t.getValueNode();
+        if (!(v instanceof SequenceNode seq)) {
+            throw new ConfigurationFileException(at(v) + "'run.secrets' must be a list of '- name: ... value-from: ...' entries");
+        }
+        for (Node item : seq.getValue()) {
+            Map<String, NodeTuple> e = mapping(item, "an entry of 'run.secrets'", Set.of("name", "value-from"));
+            String name = requiredScalar(e, "name", item);
+            String from = requiredScalar(e, "value-from", item);
+            dev.slipway.core.build.EnvironmentRules.problem(Map.of(name, "")).ifPresent(p -> {
+                throw new ConfigurationFileException(at(item) + "'run.secrets': " + p);
+            });
+            if (!SECRET_ARN.matcher(from).matches()) {
+                throw new ConfigurationFileException(at(e.get("value-from").getValueNode()) + "'run.secrets' entry " + name
+                        + ": 'value-from' must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:"
+                        + "<account>:secret:<name>) or of an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>)");
+            }
+            throw new ConfigurationFileException(at(item) + "'run.secrets' entry " + name + " takes its value from " + from
+                    + ", but Slipway does not read AWS Secrets Manager or SSM Parameter Store: remove the entry and give the "
+                    + "app the value itself, with RuntimeEnvironmentSecrets (ConfigurationSource API) or `slipway up --env "
+                    + name + "=...`");
+        }
     }
 
     private static String at(Node node) {

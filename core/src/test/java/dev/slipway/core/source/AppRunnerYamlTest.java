@@ -55,6 +55,51 @@ class AppRunnerYamlTest {
     }
 
     @Test
+    void runPreRunCommandsComeAfterTheBuild() {
+        BuildPlan plan = AppRunnerYaml.parse("""
+                version: 1.0
+                runtime: python311
+                build:
+                  commands:
+                    build:
+                      - pip install -r requirements.txt
+                run:
+                  pre-run:
+                    - echo prepare
+                    - touch ready
+                  command: python app.py
+                """);
+        assertThat(plan.preRunCommands()).containsExactly("echo prepare", "touch ready");
+        assertThat(plan.allBuildCommands()).containsExactly("pip install -r requirements.txt", "echo prepare", "touch ready");
+        assertThat(plan.phases()).extracting(Map.Entry::getKey).containsExactly("build", "pre-run", "pre-run");
+    }
+
+    @Test
+    void runSecretsAreCheckedThenRefusedWithWhatToDoInstead() {
+        String file = """
+                version: 1.0
+                runtime: python3
+                run:
+                  command: python app.py
+                  secrets:
+                    - name: DB_PASSWORD
+                      value-from: "%s"
+                """;
+        assertThatThrownBy(() -> AppRunnerYaml.parse(file.formatted("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf")))
+                .hasMessageStartingWith("apprunner.yaml line 6: 'run.secrets' entry DB_PASSWORD takes its value from "
+                        + "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf, but Slipway does not read")
+                .hasMessageContaining("RuntimeEnvironmentSecrets");
+        assertThatThrownBy(() -> AppRunnerYaml.parse(file.formatted("arn:aws:ssm:us-east-1:123456789012:parameter/db/password")))
+                .hasMessageContaining("SSM Parameter Store");
+        assertThatThrownBy(() -> AppRunnerYaml.parse(file.formatted("hunter2")))
+                .hasMessageStartingWith("apprunner.yaml line 7: 'run.secrets' entry DB_PASSWORD: 'value-from' must be the ARN");
+        assertThatThrownBy(() -> AppRunnerYaml.parse(file.replace("value-from", "value").formatted("x")))
+                .hasMessageContaining("unknown key 'value' in an entry of 'run.secrets'; allowed keys: name, value-from");
+        assertThatThrownBy(() -> AppRunnerYaml.parse("version: 1.0\nruntime: python3\nrun:\n  command: x\n  secrets: DB\n"))
+                .hasMessageStartingWith("apprunner.yaml line 5: 'run.secrets' must be a list");
+    }
+
+    @Test
     void theMinimalFileTakesTheDefaults() {
         BuildPlan plan = AppRunnerYaml.parse("version: 1.0\nruntime: nodejs18\nrun:\n  command: node app.js\n");
         assertThat(plan.runtime()).isEqualTo(Runtime.NODEJS_18);

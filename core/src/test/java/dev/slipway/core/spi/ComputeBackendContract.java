@@ -104,6 +104,16 @@ public abstract class ComputeBackendContract {
     }
 
     @Test
+    void preRunCommandsRunAfterTheBuildAndWhatTheyMakeIsThereForTheApp() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        BuildPlan p = new BuildPlan(Runtime.PYTHON_3, Optional.empty(), List.of(), List.of("echo built > built.txt"), List.of(),
+                Map.of(), "cat prepared.txt", 8080, Optional.empty(), Map.of(), Map.of(),
+                List.of("test -f built.txt && echo pre-run-saw-the-build", "echo prepared > prepared.txt"));
+        prepare(p, log::add);
+        assertThat(log).anyMatch(l -> l.contains("pre-run-saw-the-build"));
+    }
+
+    @Test
     void aPreparationIsCancelledByInterruptingItsThread() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         ExecutorService thread = Executors.newSingleThreadExecutor();
