@@ -101,7 +101,7 @@ public final class Slipway implements AutoCloseable {
             this.services = new ServiceActions(state, new ServiceActions.Runtime(controlPlaneId, backend, routingTable, logs,
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
-                    b.sourceUrlPolicy));
+                    b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed)));
             this.resources = new ResourceActions(state);
             // a data plane that followed another leader: its routes serve until this one has set its own
             RouteSharing sharing = b.dataPlane != null ? b.dataPlane.takeOver() : null;
@@ -366,6 +366,7 @@ public final class Slipway implements AutoCloseable {
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
         private SourceUrlPolicy sourceUrlPolicy = SourceUrlPolicy.ANY;
         private DataPlane dataPlane;
+        private String serviceIdSeed;
 
         /** The compute backend by name: {@code local} (default). */
         public Builder backend(String name) { this.backend = name; this.backendInstance = null; return this; }
@@ -438,6 +439,13 @@ public final class Slipway implements AutoCloseable {
 
         /** Which hosts a RepositoryUrl may name (default {@link SourceUrlPolicy#ANY}; {@code slipway server}: no local ones). */
         public Builder sourceUrlPolicy(SourceUrlPolicy policy) { this.sourceUrlPolicy = policy; return this; }
+
+        /**
+         * Derive each service's id from {@code seed} and its name instead of drawing it at random, so that the same
+         * service created again (by a later run, e.g. {@code slipway up} of the same source) gets the same id, ARN and
+         * URL. Off by default, as in App Runner, where a service created again is a new one.
+         */
+        public Builder serviceIdSeed(String seed) { this.serviceIdSeed = seed; return this; }
 
         /** Deploy a local Git working tree as it is (not ignored files), as {@code slipway up DIR} does, not its branch head. */
         public Builder deployWorkingTrees(boolean workingTrees) { this.workingTrees = workingTrees; return this; }

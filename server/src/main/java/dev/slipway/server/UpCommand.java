@@ -103,9 +103,15 @@ final class UpCommand implements Callable<Integer> {
             return 2;
         }
         String url = local.map(p -> p.toUri().toString()).orElse(source);
+        int listenOn = routerPort;
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--router-port") && !free(listenOn)) {
+            listenOn = 0;
+            out.println("[slipway] Port " + routerPort + " is taken (another slipway up?); the router listens on a free port "
+                    + "instead (choose one with --router-port)");
+        }
         Slipway slipway;
         try {
-            slipway = baseImages.apply(Slipway.builder()).backend(backend).routerPort(routerPort)
+            slipway = baseImages.apply(Slipway.builder()).backend(backend).routerPort(listenOn).serviceIdSeed(url)
                     .planOverrides(new PlanOverrides(env, Optional.ofNullable(port))).deployWorkingTrees(branch == null)
                     .logListener((service, stream, line) -> {
                         if (stream.startsWith("deployment/")) {
@@ -160,6 +166,16 @@ final class UpCommand implements Callable<Integer> {
                     // the hook is closing it
                 }
             }
+        }
+    }
+
+    /** Whether nothing listens on 127.0.0.1:{@code port} yet. */
+    private static boolean free(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -223,6 +223,33 @@ class SlipwayUpIT {
     }
 
     @Test
+    void theSameSourceGetsTheSameUrlEveryRunAndATakenDefaultRouterPortIsReplacedByAFreeOne() throws Exception {
+        ServerSocket held = null;
+        try {
+            try {
+                held = new ServerSocket(9080, 50, InetAddress.getByName("127.0.0.1")); // as a first slipway up would
+            } catch (java.io.IOException takenAlready) {
+                // something listens on 9080 already: the same case
+            }
+            slipway = SlipwayJar.start("up", PYTHON_HELLO.toString());
+            Matcher first = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
+            assertThat(first.group(3)).isNotEqualTo("9080");
+            assertThat(slipway.output()).anyMatch(l -> l.startsWith("[slipway] Port 9080 is taken") && l.contains("--router-port"));
+            assertThat(new HttpProbe(Integer.parseInt(first.group(3))).get(first.group(2) + ":" + first.group(3)).body()).isEqualTo("Hello, Jane!");
+            slipway.sigterm();
+            slipway.awaitExit(Duration.ofMinutes(1));
+
+            slipway = SlipwayJar.start("up", PYTHON_HELLO.toString(), "--router-port", "0");
+            Matcher again = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
+            assertThat(again.group(2)).as("the service's host name, run after run").isEqualTo(first.group(2));
+        } finally {
+            if (held != null) {
+                held.close();
+            }
+        }
+    }
+
+    @Test
     void upSaysSoWhenTheRouterPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             SlipwayJar up = SlipwayJar.run("up", PYTHON_HELLO.toString(), "--router-port", Integer.toString(taken.getLocalPort()));

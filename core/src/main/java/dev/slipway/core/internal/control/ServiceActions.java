@@ -57,7 +57,20 @@ public final class ServiceActions implements AutoCloseable {
     public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                           HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
                           Function<String, PlanOverrides> planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories,
-                          SourceUrlPolicy sourceUrlPolicy) {
+                          SourceUrlPolicy sourceUrlPolicy, Optional<String> serviceIdSeed) {
+        /** A new service's id: random, or derived from the seed and the name (the same every time). */
+        String newServiceId(String name) {
+            if (serviceIdSeed.isEmpty()) {
+                return UUID.randomUUID().toString().replace("-", "");
+            }
+            try {
+                byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest((serviceIdSeed.get() + "\n" + name)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(hash, 0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     public ServiceActions(ControlState state, Runtime runtime) {
@@ -85,7 +98,7 @@ public final class ServiceActions implements AutoCloseable {
             String asc = r.autoScalingConfigurationArn() != null
                     ? state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn")
                     : state.autoScaling().defaultConfiguration(a -> false).autoScalingConfigurationArn();
-            String id = UUID.randomUUID().toString().replace("-", "");
+            String id = runtime.newServiceId(r.serviceName());
             String host = r.serviceName().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + id.substring(0, 6) + "." + runtime.baseDomain();
             String arn = state.arns.service(r.serviceName(), id);
             Instant now = Instant.now();
