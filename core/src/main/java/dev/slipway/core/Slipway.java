@@ -93,7 +93,8 @@ public final class Slipway implements AutoCloseable {
         RouterControl started = null;
         try {
             loaded = b.backendInstance != null ? b.backendInstance
-                    : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings, !ownsDir);
+                    : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings,
+                            !ownsDir && (b.durableState || b.stateStore != null)); // a later run takes its instances back
             this.backend = loaded;
             store = b.stateStore != null ? b.stateStore : b.durableState ? StateDatabase.open(stateDir) : new InMemoryStateStore();
             String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));

@@ -3,6 +3,7 @@ package dev.slipway.server;
 import dev.slipway.core.observe.LogStreams;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,10 +52,19 @@ final class LogsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LogStreams logs = new LogStreams(stateDir.path.resolve("logs"));
+        LogStreams server = new LogStreams(stateDir.path.resolve("logs"));
+        LogStreams up = new LogStreams(stateDir.up(service).resolve("logs"));
+        LogStreams logs = server.services().contains(service) ? server : up;
         if (!logs.services().contains(service)) {
+            List<String> known = new java.util.ArrayList<>(server.services());
+            try (var ups = Files.list(stateDir.path.resolve("up"))) {
+                ups.map(p -> p.getFileName().toString() + " (slipway up)").sorted().forEach(known::add);
+            } catch (java.io.IOException e) {
+                // no slipway up ran here
+            }
             err.println("slipway logs: no logs for a service named '" + service + "' in " + stateDir.path.resolve("logs")
-                    + "; services with logs: " + orNone(logs.services()));
+                    + " (slipway server) or " + stateDir.up(service).resolve("logs") + " (slipway up); services with logs: "
+                    + orNone(known));
             return 2;
         }
         List<String> streams = selected(logs.streams(service));

@@ -80,6 +80,9 @@ final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     BaseImageOption baseImages;
 
+    @picocli.CommandLine.Mixin
+    StateDirOption stateDir;
+
     @Spec
     CommandSpec spec;
 
@@ -112,6 +115,7 @@ final class UpCommand implements Callable<Integer> {
         Slipway slipway;
         try {
             slipway = baseImages.apply(Slipway.builder()).backend(backend).routerPort(listenOn).serviceIdSeed(url)
+                    .stateDir(stateDir.up(serviceName))
                     .planOverrides(new PlanOverrides(env, Optional.ofNullable(port))).deployWorkingTrees(branch == null)
                     .logListener((service, stream, line) -> {
                         if (stream.startsWith("deployment/")) {
@@ -130,6 +134,7 @@ final class UpCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             out.println("[slipway] stopping: draining requests and stopping every process started");
             slipway.close();
+            keepOnlyLogs(stateDir.up(serviceName));
             stopped.countDown();
         }, "slipway-shutdown");
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
@@ -162,10 +167,20 @@ final class UpCommand implements Callable<Integer> {
                 try {
                     java.lang.Runtime.getRuntime().removeShutdownHook(hook);
                     slipway.close();
+                    keepOnlyLogs(stateDir.up(serviceName));
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is closing it
                 }
             }
+        }
+    }
+
+    /** What a run left in its directory but the logs (`slipway logs` reads them after it ended): workspaces, sources. */
+    private static void keepOnlyLogs(Path dir) {
+        try (var entries = Files.list(dir)) {
+            entries.filter(p -> !p.getFileName().toString().equals("logs")).forEach(SourceFetcher::deleteTree);
+        } catch (java.io.IOException e) {
+            // nothing to clean
         }
     }
 

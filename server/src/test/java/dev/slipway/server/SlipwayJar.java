@@ -43,12 +43,29 @@ public final class SlipwayJar implements AutoCloseable {
         return start(java.util.Map.of(), args);
     }
 
+    /**
+     * The state directory of the jars a test JVM starts without one of their own ({@code SLIPWAY_STATE_DIR}; an explicit
+     * {@code --state-dir} wins), so that no test writes to ~/.slipway. Deleted when the JVM exits.
+     */
+    public static final Path STATE_DIR = defaultStateDir();
+
+    private static Path defaultStateDir() {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory("slipway-jar-state-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.slipway.core.source.SourceFetcher.deleteTree(dir)));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts the jar with {@code args} and these environment variables added, stdout and stderr merged. */
     public static SlipwayJar start(java.util.Map<String, String> env, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-jar", Path.of("target", "slipway.jar").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("SLIPWAY_STATE_DIR", STATE_DIR.toString());
         pb.environment().putAll(env);
         try {
             return new SlipwayJar(pb.start());

@@ -57,12 +57,24 @@ class SlipwayUpIT {
                 .anyMatch(l -> l.startsWith("[AppRunner] [5/6] Traffic switched"));
         int instancePort = Integer.parseInt(slipway.find(INSTANCE_PORT).orElseThrow().group(1));
         assertThat(HttpProbe.listening(instancePort)).isTrue();
+        SlipwayJar events = SlipwayJar.run("logs", "python-hello");
+        assertThat(events.process().exitValue()).as("slipway logs finds what up runs: %s", events.output()).isZero();
+        assertThat(events.output()).anyMatch(l -> l.contains("CREATE_SERVICE operation") && l.contains("RUNNING"));
+        assertThat(SlipwayJar.run("logs", "python-hello", "--application").output()).anyMatch(l -> l.matches("\\[[0-9a-f]{6}\\] .*"));
 
         slipway.sigterm();
         slipway.awaitExit(Duration.ofMinutes(1));
         assertThat(HttpProbe.listening(instancePort)).as("instance stopped with slipway").isFalse();
         assertThat(HttpProbe.listening(routerPort)).as("router stopped with slipway").isFalse();
         assertThat(HttpProbe.listening(localPort)).as("its own port closed with slipway").isFalse();
+        SlipwayJar after = SlipwayJar.run("logs", "python-hello", "--deployment", "latest");
+        assertThat(after.output()).as("the deployment log, after up ended").anyMatch(l -> l.contains("Traffic switched"));
+        try (var left = java.nio.file.Files.list(SlipwayJar.STATE_DIR.resolve("up").resolve("python-hello"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("what up leaves: its logs only").containsExactly("logs");
+        }
+        SlipwayJar unknown = SlipwayJar.run("logs", "nope-service");
+        assertThat(unknown.process().exitValue()).isEqualTo(2);
+        assertThat(unknown.output()).anyMatch(l -> l.contains("up/nope-service/logs (slipway up)") && l.contains("python-hello (slipway up)"));
     }
 
     @Test
