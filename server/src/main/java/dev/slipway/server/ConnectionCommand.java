@@ -19,20 +19,22 @@ import picocli.CommandLine.Spec;
 
 /** {@code slipway connection}: what the App Runner console does for connections, against a running server. */
 @Command(name = "connection", mixinStandardHelpOptions = true,
+        header = "Manage connections on a running server (complete their handshake).",
         description = "Manage connections on a running 'slipway server' (create them with 'aws apprunner create-connection').",
         subcommands = ConnectionCommand.Complete.class)
 final class ConnectionCommand {
 
     /** {@code slipway connection complete}: the handshake, done with a token instead of a browser. */
     @Command(name = "complete", mixinStandardHelpOptions = true,
-            description = {"Complete a PENDING_HANDSHAKE connection with the provider's access token (e.g. a GitHub",
-                    "personal access token, for HTTPS URLs) or an SSH private key (for ssh:// and git@host: URLs);",
-                    "it becomes AVAILABLE, and services whose AuthenticationConfiguration names it clone private",
-                    "repositories with it.",
-                    "",
-                    "Examples:",
-                    "  slipway connection complete --name my-github --token-file ~/.config/github-token",
-                    "  slipway connection complete --name my-github --ssh-key-file ~/.ssh/deploy_key"})
+            header = "Complete a connection's handshake with a token or an SSH key.",
+            description = {"Complete a PENDING_HANDSHAKE connection with the provider's access token (e.g. a GitHub personal "
+                    + "access token, for HTTPS URLs) or an SSH private key (for ssh:// and git@host: URLs); it becomes "
+                    + "AVAILABLE, and services whose AuthenticationConfiguration names it clone private repositories with "
+                    + "it.",
+                "",
+                "Examples:",
+                "  slipway connection complete --name my-github --token-file ~/.config/github-token",
+                "  slipway connection complete --name my-github --ssh-key-file ~/.ssh/deploy_key"})
     static final class Complete implements Callable<Integer> {
         @Option(names = "--name", required = true, description = "The connection's name.")
         String name;

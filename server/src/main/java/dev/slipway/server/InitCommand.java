@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 /** {@code slipway init}: writes the apprunner.yaml that {@code slipway up} would guess, for the user to edit. */
 @Command(name = "init", mixinStandardHelpOptions = true,
         header = "Write an apprunner.yaml from what Slipway guesses about a directory.",
-        description = {"Write an apprunner.yaml into DIR from what Slipway guesses about its files (the guess",
-                "'slipway up' makes without one), so you can check and edit the build and start commands.",
-                "An existing apprunner.yaml is never overwritten.",
+        description = {"Write an apprunner.yaml into DIR from what Slipway guesses about its files (the guess 'slipway up' "
+                + "makes without one), so you can check and edit the build and start commands. An existing "
+                + "apprunner.yaml is never overwritten.",
                 "",
                 "Example:",
                 "  slipway init examples/python-hello"})

@@ -30,11 +30,11 @@ import picocli.CommandLine.Spec;
 /** {@code slipway server}: the App Runner-compatible control plane that the AWS CLI and SDKs drive. */
 @Command(name = "server", mixinStandardHelpOptions = true,
         header = "Run the App Runner-compatible control plane that the AWS CLI and SDKs drive.",
-        description = {"Run Slipway as a control plane that speaks the App Runner API (AWS JSON 1.0, Signature V4).",
-                "Point the AWS CLI or an SDK at it with --endpoint-url.",
+        description = {"Run Slipway as a control plane that speaks the App Runner API (AWS JSON 1.0, Signature V4). Point "
+                + "the AWS CLI or an SDK at it with --endpoint-url.",
                 "",
-                "Credentials: SLIPWAY_ACCESS_KEY_ID and SLIPWAY_SECRET_ACCESS_KEY if set; otherwise a key pair is",
-                "generated at first start into <state-dir>/credentials (profile 'slipway', mode 0600).",
+                "Credentials: SLIPWAY_ACCESS_KEY_ID and SLIPWAY_SECRET_ACCESS_KEY if set; otherwise a key pair is "
+                        + "generated at first start into <state-dir>/credentials (profile 'slipway', mode 0600).",
                 "",
                 "Example:",
                 "  slipway server --api-port 8484 --router-port 9080 --state-dir ~/.slipway --allow-source-dir ~/src",

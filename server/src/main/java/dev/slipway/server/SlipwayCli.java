@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code slipway} command line. */
 @Command(name = "slipway", mixinStandardHelpOptions = true, version = "Slipway 0.1.0",
-        description = {"Slipway builds, runs, health-checks and routes web services from source code on this machine, "
-                + "like AWS App Runner.", "Start with: slipway up <directory-or-git-url>; or run the App Runner API: slipway server."},
+        description = {"Slipway builds, runs, health-checks and routes web services from source code on this machine, like "
+                + "AWS App Runner. Start with: slipway up <directory-or-git-url>; or run the App Runner API: slipway "
+                + "server."},
         subcommands = {UpCommand.class, InitCommand.class, ServerCommand.class, LogsCommand.class, ConnectionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SlipwayCli {

@@ -36,14 +36,14 @@ import picocli.CommandLine.Parameters;
 /** {@code slipway up}: builds a source directory or Git repository, runs it behind the router, until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
         header = "Build and run a web service from a directory or Git URL until Ctrl-C.",
-        description = {"Build and run a web service from source, stream the build and deployment log, print its URL,",
-                "and serve it through the router until Ctrl-C, which stops every process it started.",
+        description = {"Build and run a web service from source, stream the build and deployment log, print its URL, and "
+                + "serve it through the router until Ctrl-C, which stops every process it started.",
                 "",
-                "Build and run settings come from apprunner.yaml at the source root (the App Runner",
-                "configuration file). Without one, Slipway guesses and prints what it guessed: package.json ->",
-                "nodejs18, npm install, npm start; otherwise python3 (pip install -r requirements.txt if present),",
-                "started with python server.py, app.py or main.py, else the only .py file (or the only one with",
-                "a __main__ guard). 'slipway init DIR' writes the guess to apprunner.yaml for you to edit.",
+                "Build and run settings come from apprunner.yaml at the source root (the App Runner configuration "
+                        + "file). Without one, Slipway guesses and prints what it guessed: package.json -> nodejs18, npm "
+                        + "install, npm start; otherwise python3 (pip install -r requirements.txt if present), started with "
+                        + "python server.py, app.py or main.py, else the only .py file (or the only one with a __main__ guard)."
+                        + " 'slipway init DIR' writes the guess to apprunner.yaml for you to edit.",
                 "",
                 "Examples:",
                 "  slipway up examples/python-hello",
