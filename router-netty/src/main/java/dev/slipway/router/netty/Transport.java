@@ -65,8 +65,12 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadName, true), ioHandlers);
     }
 
+    /** Says which transport serves: at debug level, or as a warning when the preferred ones could not load. */
     void log(int loops) {
-        LOG.info("Router transport: {} with {} event loop{}{}", name, loops, loops == 1 ? "" : "s",
-                fallbackReason.isEmpty() ? "" : " (" + fallbackReason + ")");
+        if (fallbackReason.isEmpty()) {
+            LOG.debug("Router transport: {} with {} event loop{}", name, loops, loops == 1 ? "" : "s");
+        } else {
+            LOG.warn("Router transport: {} with {} event loop{} ({})", name, loops, loops == 1 ? "" : "s", fallbackReason);
+        }
     }
 }
