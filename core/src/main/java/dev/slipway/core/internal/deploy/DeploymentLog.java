@@ -24,8 +24,20 @@ public final class DeploymentLog implements LogSink {
         sink.line("[AppRunner] " + text);
     }
 
-    /** The sink for build command output. */
+    /**
+     * The sink for build command output, without terminal escape sequences (colours, cursor moves: Maven, npm and Gradle
+     * print them even to a pipe at times), which a log file or a browser would show as noise.
+     */
     public LogSink build() {
-        return text -> sink.line("[Build] " + text);
+        return text -> sink.line("[Build] " + plain(text));
+    }
+
+    /** ANSI escape sequences: CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \), and two-byte ESC sequences. */
+    private static final java.util.regex.Pattern ESCAPES = java.util.regex.Pattern.compile(
+            "\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)|\u001B[@-Z\\\\-_]");
+
+    /** {@code text} without terminal escape sequences. */
+    static String plain(String text) {
+        return text.indexOf('\u001B') < 0 ? text : ESCAPES.matcher(text).replaceAll("");
     }
 }
