@@ -49,6 +49,8 @@ class MetricsTest {
                     assertThat(http.get(created.service().serviceUrl()).statusCode()).isEqualTo(503);
                 }
 
+                assertThat(scrape(api).lines().filter(l -> l.startsWith("# HELP ")))
+                        .as("every meter says what it counts").isNotEmpty().allMatch(l -> l.split(" ", 4).length == 4 && !l.split(" ", 4)[3].isBlank());
                 assertThat(scrape(api)).contains("apprunner_Requests_total{service=\"metered\"} 7.0",
                         "apprunner_2xxStatusResponses_total{service=\"metered\"} 5.0",
                         "apprunner_5xxStatusResponses_total{service=\"metered\"} 2.0",

@@ -36,19 +36,25 @@ final class ServiceLoad {
 
     ServiceLoad(MeterRegistry registry, String serviceId, String serviceName, RoutingTable table) {
         Tags tags = Tags.of("service", serviceName);
-        requests = register(registry.counter("apprunner.Requests", tags));
+        requests = register(Counter.builder("apprunner.Requests").tags(tags)
+                .description("Requests the service received through the router (App Runner's Requests)").register(registry));
         for (int c = 2; c <= 5; c++) {
-            byClass[c] = c == 3 ? null : register(registry.counter("apprunner." + c + "xxStatusResponses", tags));
+            byClass[c] = c == 3 ? null : register(Counter.builder("apprunner." + c + "xxStatusResponses").tags(tags)
+                    .description("Responses with a " + c + "xx status (App Runner's " + c + "xxStatusResponses)").register(registry));
         }
         shed = register(Counter.builder("apprunner.ShedRequests").tags(tags)
                 .description("Requests answered 503 because the service's admission queue was full or they waited too long")
                 .register(registry));
-        latency = register(Timer.builder("apprunner.RequestLatency").tags(tags).publishPercentileHistogram().register(registry));
-        register(Gauge.builder("apprunner.Concurrency", inFlight, AtomicInteger::get).tags(tags).register(registry));
+        latency = register(Timer.builder("apprunner.RequestLatency").tags(tags).publishPercentileHistogram()
+                .description("Time from the request's arrival to the end of its response (App Runner's RequestLatency)")
+                .register(registry));
+        register(Gauge.builder("apprunner.Concurrency", inFlight, AtomicInteger::get).tags(tags)
+                .description("Requests in flight to the service's instances now (App Runner's Concurrency)").register(registry));
         register(Gauge.builder("apprunner.QueuedRequests", queued, AtomicInteger::get).tags(tags)
                 .description("Requests waiting for an instance in the service's admission queue").register(registry));
         register(Gauge.builder("apprunner.ActiveInstances", table, t -> t.snapshot().routes().values().stream()
-                .filter(r -> r.serviceId().equals(serviceId)).mapToInt(r -> r.endpoints().size()).sum()).tags(tags).register(registry));
+                .filter(r -> r.serviceId().equals(serviceId)).mapToInt(r -> r.endpoints().size()).sum()).tags(tags)
+                .description("Instances serving the service now (App Runner's ActiveInstances)").register(registry));
     }
 
     private <M extends Meter> M register(M meter) {
