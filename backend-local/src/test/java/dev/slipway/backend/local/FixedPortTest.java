@@ -47,6 +47,12 @@ class FixedPortTest {
             assertThat(created.operation().failureReason()).get().asString()
                     .contains("listens on port " + fixed + ", not on port")
                     .contains("must listen on the port given in the PORT environment variable");
+            java.util.function.Supplier<java.util.List<String>> logs = () -> java.util.stream.Stream.concat(
+                    slipway.logLines("fixed-port", "deployment/" + created.operationId()).stream(),
+                    slipway.logLines("fixed-port", "events").stream()).toList();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> logs.get().stream()
+                    .anyMatch(l -> l.contains("Stopped 1 instance")));
+            assertThat(logs.get()).as("no set replaced the one a failed creation stopped").noneMatch(l -> l.contains("previous set"));
         }
     }
 }

@@ -83,6 +83,7 @@ public final class SourceFetcher {
         String branch = repo.sourceCodeVersion() == null ? null : repo.sourceCodeVersion().value();
         Optional<Path> local = localPath(url);
         Optional<String> commit;
+        boolean localChanges = false;
         try {
             Files.createDirectories(into);
             if (local.isPresent() && !isGitRepository(local.get())) {
@@ -94,7 +95,9 @@ public final class SourceFetcher {
                 copyTree(dir, into, log, relative -> false);
                 commit = Optional.empty();
             } else if (local.isPresent() && workingTrees && Files.isDirectory(local.get().resolve(".git"))) {
-                commit = WorkingTree.copy(local.get(), into, log);
+                WorkingTree.Based based = WorkingTree.copy(local.get(), into, log);
+                commit = based.commit();
+                localChanges = based.changed();
             } else {
                 String uri = local.map(p -> p.toUri().toString()).orElse(url);
                 log.line("Cloning " + url + (branch != null ? " (branch " + branch + ")" : ""));
@@ -143,7 +146,7 @@ public final class SourceFetcher {
             }
             log.line("Using source directory " + repo.sourceDirectory());
         }
-        return new FetchedSource(into, root, commit);
+        return new FetchedSource(into, root, commit, localChanges);
     }
 
     /** The local path a RepositoryUrl names, if it is a {@code file:} URL or a plain path. */

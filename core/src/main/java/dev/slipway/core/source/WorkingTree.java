@@ -22,10 +22,15 @@ final class WorkingTree {
     private WorkingTree() {
     }
 
-    /** Copies the working tree at {@code dir} into {@code into}; returns the commit it is based on, if any. */
-    static Optional<String> copy(Path dir, Path into, LogSink log) throws IOException {
+    /** What a copied working tree is based on: its commit, if any, and whether it has changes the commit has not. */
+    record Based(Optional<String> commit, boolean changed) {
+    }
+
+    /** Copies the working tree at {@code dir} into {@code into}; returns what it is based on. */
+    static Based copy(Path dir, Path into, LogSink log) throws IOException {
         Set<String> kept = new HashSet<>();
         Optional<String> commit;
+        int changed;
         try (Git git = Git.open(dir.toFile()); TreeWalk walk = new TreeWalk(git.getRepository())) {
             walk.addTree(new FileTreeIterator(git.getRepository()));
             walk.addTree(new DirCacheIterator(git.getRepository().readDirCache()));
@@ -44,7 +49,7 @@ final class WorkingTree {
             ObjectId head = git.getRepository().resolve("HEAD");
             commit = Optional.ofNullable(head).map(ObjectId::name);
             Status status = git.status().call();
-            int changed = status.getUncommittedChanges().size() + status.getUntracked().size();
+            changed = status.getUncommittedChanges().size() + status.getUntracked().size();
             log.line("Copying the working tree of " + dir + " as it is (branch " + git.getRepository().getBranch()
                     + commit.map(c -> ", based on commit " + c).orElse(", no commit yet")
                     + (changed == 0 ? ", no local changes" : ", with local changes to " + changed + " file" + (changed == 1 ? "" : "s"))
@@ -59,6 +64,6 @@ final class WorkingTree {
             }
         }
         SourceFetcher.copyTree(dir, into, log, relative -> !kept.contains(relative) && !keptDirs.contains(relative));
-        return commit;
+        return new Based(commit, changed > 0);
     }
 }

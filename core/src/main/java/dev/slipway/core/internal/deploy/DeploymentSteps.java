@@ -80,7 +80,8 @@ public final class DeploymentSteps {
                     d.plan.runEnv(), d.plan.runSecrets(), d.target.resources());
             d.built(d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
                     new RevisionSource.Build(d.fetched.root(), d.plan), run), listener(d)));
-            d.log.line("Build succeeded" + d.fetched.commitId().map(c -> " for commit " + c).orElse(""));
+            d.log.line("Build succeeded" + d.fetched.commitId().map(c -> " for commit " + c
+                    + (d.fetched.localChanges() ? " with local changes" : "")).orElse(""));
         }
     };
 

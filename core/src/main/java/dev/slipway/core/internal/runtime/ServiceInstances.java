@@ -364,8 +364,11 @@ final class ServiceInstances {
         LogSink log = progress == LogSink.DISCARD ? events : progress;
         stopper.drainAndStop(fresh, log, () -> post(() -> {
             instances.removeAll(fresh.stream().filter(i -> !starter.isStarting(i)).toList()); // those: once started, stopped
-            if (fresh.stream().anyMatch(i -> i.generation != desired.generation() || desired.mode() != Mode.SERVING)) {
-                log.line("Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "") + " of the previous set");
+            String stopped = "Stopped " + fresh.size() + " instance" + (fresh.size() > 1 ? "s" : "");
+            if (desired.mode() != Mode.SERVING) {
+                log.line(stopped); // paused, deleted, or a creation that failed: no set replaced them
+            } else if (fresh.stream().anyMatch(i -> i.generation != desired.generation())) {
+                log.line(stopped + " of the previous set");
             }
             reconcile();
         }));
