@@ -131,29 +131,30 @@ final class UpCommand implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<String> created = new java.util.concurrent.atomic.AtomicReference<>();
         Thread hook = new Thread(() -> {
             out.println("[slipway] stopping: draining requests and stopping every process started");
-            slipway.close();
-            keepOnlyLogs(stateDir.up(serviceName));
+            end(slipway, created.get(), serviceName);
             stopped.countDown();
         }, "slipway-shutdown");
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
         try {
-            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder()
+            CreateServiceResponse service = slipway.createService(CreateServiceRequest.builder()
                     .serviceName(serviceName)
                     .sourceConfiguration(SourceConfiguration.of(new CodeRepository(url, SourceCodeVersion.branch(repoBranch),
                             configuration, null)))
                     .build());
-            Operation op = created.operation();
+            created.set(service.service().serviceArn());
+            Operation op = service.operation();
             OperationSummary result = op.await(Duration.ofHours(1));
             if (result.status() != OperationStatus.SUCCEEDED) {
                 err.println("slipway up: the service could not be created: " + inUpsTerms(op.failureReason().orElse("unknown reason")));
                 return 1;
             }
             out.println();
-            out.println("Service " + serviceName + " is RUNNING at http://" + created.service().serviceUrl() + "/");
+            out.println("Service " + serviceName + " is RUNNING at http://" + service.service().serviceUrl() + "/");
             if (localPort) {
-                out.println("Also at http://127.0.0.1:" + slipway.directPort(created.service().serviceArn()) + "/ (its own port)");
+                out.println("Also at http://127.0.0.1:" + slipway.directPort(service.service().serviceArn()) + "/ (its own port)");
             }
             out.println("Press Ctrl-C to stop it.");
             out.println();
@@ -166,13 +167,30 @@ final class UpCommand implements Callable<Integer> {
             if (stopped.getCount() > 0) {
                 try {
                     java.lang.Runtime.getRuntime().removeShutdownHook(hook);
-                    slipway.close();
-                    keepOnlyLogs(stateDir.up(serviceName));
+                    end(slipway, created.get(), serviceName);
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is closing it
                 }
             }
         }
+    }
+
+    /**
+     * Ends a run: the service is deleted (its instances drained and stopped, its revisions' images and workspaces
+     * removed, on every backend), then Slipway closes, and of the run's directory only the logs stay.
+     */
+    private void end(Slipway slipway, String serviceArn, String serviceName) {
+        if (serviceArn != null) {
+            try {
+                slipway.deleteService(new dev.slipway.core.api.DeleteServiceRequest(serviceArn)).operation().await(Duration.ofMinutes(2));
+            } catch (SlipwayException | java.util.concurrent.TimeoutException e) {
+                // being deleted or gone already, or slow: close() stops what is left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        slipway.close();
+        keepOnlyLogs(stateDir.up(serviceName));
     }
 
     /** What a run left in its directory but the logs (`slipway logs` reads them after it ended): workspaces, sources. */

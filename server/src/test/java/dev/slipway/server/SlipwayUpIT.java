@@ -88,9 +88,29 @@ class SlipwayUpIT {
         assertThat(new HttpProbe(routerPort).get(running.group(2) + ":" + routerPort).body()).isEqualTo("Hello, Jane!");
         assertThat(dev.slipway.backend.docker.Docker.containers("slipway.dev/service", "docker-hello")).hasSize(1);
 
+        String image = dev.slipway.backend.docker.Docker.run("inspect", "--format", "{{.Image}}",
+                dev.slipway.backend.docker.Docker.containers("slipway.dev/service", "docker-hello").get(0)).trim();
+        assertThat(dev.slipway.backend.docker.Docker.run("images", "-q", "--no-trunc")).as("the service's image while it runs").contains(image);
+
         slipway.sigterm();
         slipway.awaitExit(Duration.ofMinutes(1));
         assertThat(dev.slipway.backend.docker.Docker.containers("slipway.dev/service", "docker-hello")).isEmpty();
+        assertThat(dev.slipway.backend.docker.Docker.run("images", "-a", "-q", "--no-trunc")).as("no image left after up").doesNotContain(image);
+
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("apprunner.yaml"), "version: 1.0\nruntime: python3\nbuild:\n  commands:\n    build:\n"
+                + "      - echo one > one.txt\n      - echo two > two.txt\n      - exit 7\nrun:\n  command: python3 -m http.server $PORT\n");
+        String danglingBefore = dev.slipway.backend.docker.Docker.run("images", "-a", "-q", "--filter", "dangling=true");
+        String exitedBefore = dev.slipway.backend.docker.Docker.run("ps", "-a", "-q", "--filter", "status=exited");
+        SlipwayJar failed = SlipwayJar.run("up", broken.toString(), "--backend", "docker", "--name", "broken-build",
+                "--base-image", "python3=" + dev.slipway.backend.docker.Docker.DEBIAN_PYTHON, "--router-port", "0");
+        assertThat(failed.process().exitValue()).isEqualTo(1);
+        assertThat(failed.output()).anyMatch(l -> l.contains("exited with code 7"));
+        assertThat(dev.slipway.backend.docker.Docker.run("images", "-a", "-q", "--filter", "dangling=true").lines().sorted())
+                .as("no image left by a failed build").containsExactlyElementsOf(danglingBefore.lines().sorted().toList());
+        assertThat(dev.slipway.backend.docker.Docker.run("ps", "-a", "-q", "--filter", "status=exited").lines().sorted())
+                .as("no container left by a failed build").containsExactlyElementsOf(exitedBefore.lines().sorted().toList());
 
         SlipwayJar unknown = SlipwayJar.run("up", PYTHON_HELLO.toString(), "--backend", "docker", "--base-image", "cobol=x:1");
         assertThat(unknown.process().exitValue()).isEqualTo(2);

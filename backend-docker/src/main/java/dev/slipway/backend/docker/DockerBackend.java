@@ -73,6 +73,8 @@ public final class DockerBackend implements ComputeBackend {
     private final DockerClient docker;
     private final DockerImages images;
     private final Map<String, DockerInstance> instances = new ConcurrentHashMap<>();
+    /** The output streams followed, by container id, until the container ended. */
+    private final Map<String, ResultCallback.Adapter<?>> outputs = new ConcurrentHashMap<>();
     /** What to do when the engine says a container's process was killed for memory, by container id. */
     private final Map<String, Runnable> onOutOfMemory = new ConcurrentHashMap<>();
     private final java.io.Closeable events;
@@ -192,13 +194,13 @@ public final class DockerBackend implements ComputeBackend {
     private void followOutput(String id, InstanceListener listener) {
         var logs = docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true);
         if (keepFor.isEmpty()) {
-            logs.exec(new FrameLines(listener::output));
+            outputs.put(id, logs.exec(new FrameLines(listener::output)));
             return;
         }
         java.nio.file.Path mark = markFile(id);
         Optional<java.time.Instant> after = OutputMark.read(mark);
         after.ifPresent(t -> logs.withSince((int) t.getEpochSecond()));
-        logs.withTimestamps(true).exec(OutputMark.follow(mark, after, listener::output));
+        outputs.put(id, logs.withTimestamps(true).exec(OutputMark.follow(mark, after, listener::output)));
     }
 
     private java.nio.file.Path markFile(String containerId) {
@@ -217,13 +219,29 @@ public final class DockerBackend implements ComputeBackend {
             oomKilled = false; // removed meanwhile
         }
         onOutOfMemory.remove(instance.containerId());
+        awaitOutput(instance.containerId());
         if (oomKilled) {
             reportOutOfMemory(instance, listener);
+        }
+        if (!instance.stopped().get() && instances.remove(instance.instanceId(), instance)) {
+            remove(instance.containerId()); // it ended by itself: nothing is left of it (stop() removes the others)
         }
         if (instance.outOfMemory().get()) {
             return; // OutOfMemory was the instance's last event
         }
         listener.onEvent(new InstanceEvent.Exited(instance.instanceId(), code, instance.stopped().get() ? "stopped" : "exited with code " + code));
+    }
+
+    /** Waits (a few seconds at most) until the output of an ended container was read to its end. */
+    private void awaitOutput(String containerId) {
+        ResultCallback.Adapter<?> output = outputs.remove(containerId);
+        if (output != null) {
+            try {
+                output.awaitCompletion(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void reportOutOfMemory(DockerInstance instance, InstanceListener listener) {
@@ -352,8 +370,9 @@ public final class DockerBackend implements ComputeBackend {
         if (keepFor.isPresent()) {
             followOutput(instance.containerId(), listener);
         } else {
-            docker.logContainerCmd(instance.containerId()).withFollowStream(true).withStdOut(true).withStdErr(true)
-                    .withSince((int) (System.currentTimeMillis() / 1000)).exec(new FrameLines(listener::output));
+            outputs.put(instance.containerId(), docker.logContainerCmd(instance.containerId()).withFollowStream(true)
+                    .withStdOut(true).withStdErr(true).withSince((int) (System.currentTimeMillis() / 1000))
+                    .exec(new FrameLines(listener::output)));
         }
         Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + instance.instanceId());
         waiter.setDaemon(true);

@@ -30,6 +30,8 @@ final class DockerImageBuild {
     private static final Pattern STEP = Pattern.compile("^Step \\d+/\\d+ : RUN .*" + "\\.slipway-steps/(\\d+)-");
     private static final Pattern FAILED_STEP = Pattern.compile("\\.slipway-steps/(\\d+)-[a-z-]+\\.sh.* returned a non-zero code: (\\d+)");
     private static final String STEPS = ".slipway-steps";
+    /** The classic builder's line naming the image a step made. */
+    private static final Pattern LAYER = Pattern.compile("^ ---> ([0-9a-f]{12})$");
 
     private DockerImageBuild() {
     }
@@ -73,6 +75,8 @@ final class DockerImageBuild {
     static String build(DockerClient docker, Path context, Path dockerfile, String tag, List<Command> commands,
                         BuildListener listener) throws BuildFailedException {
         String[] error = new String[1];
+        List<String> layers = new java.util.concurrent.CopyOnWriteArrayList<>(); // the intermediate images, step by step
+        boolean[] fromSeen = new boolean[1];
         try {
             return docker.buildImageCmd().withBaseDirectory(context.toFile()).withDockerfile(dockerfile.toFile())
                     .withTags(Set.of(tag)).withPull(false).withNoCache(true).withRemove(true).withForcerm(true)
@@ -86,6 +90,11 @@ final class DockerImageBuild {
                                 for (int nl; (nl = partial.indexOf("\n")) >= 0; ) {
                                     String line = partial.substring(0, nl);
                                     partial.delete(0, nl + 1);
+                                    Matcher layer = LAYER.matcher(line);
+                                    if (layer.matches() && fromSeen[0]) {
+                                        layers.add(layer.group(1));
+                                    }
+                                    fromSeen[0] |= layer.matches(); // the first is the base image's: never ours
                                     Matcher step = STEP.matcher(line);
                                     if (step.find()) {
                                         int i = Integer.parseInt(step.group(1));
@@ -104,6 +113,7 @@ final class DockerImageBuild {
                         }
                     }).awaitImageId();
         } catch (RuntimeException e) {
+            removeQuietly(docker, layers); // a failed build leaves no image behind
             if (Thread.currentThread().isInterrupted()) {
                 throw new BuildCancelledException("the image build was cancelled");
             }
@@ -115,6 +125,17 @@ final class DockerImageBuild {
                         + failed.group(2) + "; its output is in the deployment log above", e);
             }
             throw new BuildFailedException("the image build failed: " + message, e);
+        }
+    }
+
+    /** Removes the images a failed build made (the last first, so each is no one's parent any more when removed). */
+    private static void removeQuietly(DockerClient docker, List<String> images) {
+        for (int i = images.size() - 1; i >= 0; i--) {
+            try {
+                docker.removeImageCmd(images.get(i)).exec();
+            } catch (RuntimeException e) {
+                // in use, or gone: nothing else to do
+            }
         }
     }
 }
