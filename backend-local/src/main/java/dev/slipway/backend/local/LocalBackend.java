@@ -115,7 +115,8 @@ public final class LocalBackend implements ComputeBackend {
         } catch (IOException e) {
             throw new BuildFailedException("cannot create the workspace " + workspace + ": " + e.getMessage(), e);
         }
-        Map<String, String> env = new HashMap<>(plan.buildEnv());
+        Map<String, String> env = new HashMap<>(toolchain.env());
+        env.putAll(plan.buildEnv());
         env.put(PATH, toolchain.path());
         if (runAs.isPresent()) {
             try {
@@ -135,7 +136,9 @@ public final class LocalBackend implements ComputeBackend {
             SourceFetcher.deleteTree(workspace);
             throw e;
         }
-        return new PreparedRevision(spec.serviceId(), spec.revisionId(), workspace.toString(), Map.of(PATH, toolchain.path()), spec.run());
+        Map<String, String> attributes = new HashMap<>(toolchain.env()); // JAVA_HOME of the JDK chosen, if any
+        attributes.put(PATH, toolchain.path());
+        return new PreparedRevision(spec.serviceId(), spec.revisionId(), workspace.toString(), attributes, spec.run());
     }
 
     /** The source is the backend's now: moved into the workspace (one copy in all), copied only across file systems. */
@@ -186,7 +189,8 @@ public final class LocalBackend implements ComputeBackend {
         checkOpen();
         var run = revision.run();
         int port = freePort();
-        Map<String, String> env = new HashMap<>(run.environment());
+        Map<String, String> env = new HashMap<>(revision.attributes()); // PATH, and JAVA_HOME of the JDK chosen
+        env.putAll(run.environment());
         env.put(PATH, revision.attributes().getOrDefault(PATH, System.getenv(PATH)));
         env.put("PORT", Integer.toString(port));
         run.portEnv().ifPresent(name -> env.put(name, Integer.toString(port)));

@@ -36,12 +36,22 @@ final class RuntimeToolchains {
             Map.entry(Runtime.PHP_81, new Need("php", "--version", "apt-get install php-cli")),
             Map.entry(Runtime.RUBY_31, new Need("ruby", "--version", "apt-get install ruby")));
 
-    /** A resolved toolchain: the PATH to run with and a line describing it. */
-    record Toolchain(String path, String description) {
+    /**
+     * A resolved toolchain: the PATH to run with, what else the environment needs (JAVA_HOME of a JDK chosen by
+     * version), and a line describing it, with a warning when the version asked for is not on this host.
+     */
+    record Toolchain(String path, Map<String, String> env, String description) {
     }
+
+    /** The version each runtime's name asks for (nodejs18: Node.js 18, corretto11: Java 11, python311: Python 3.11). */
+    private static final Map<Runtime, String> ASKS_FOR = Map.of(Runtime.PYTHON_311, "3.11", Runtime.NODEJS_12, "12",
+            Runtime.NODEJS_14, "14", Runtime.NODEJS_16, "16", Runtime.NODEJS_18, "18", Runtime.NODEJS_22, "22",
+            Runtime.CORRETTO_8, "8", Runtime.CORRETTO_11, "11");
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)*)");
 
     private final Path shimDir;
     private final String hostPath;
+    private final Path jvms;
 
     RuntimeToolchains(Path shimDir) {
         this(shimDir, Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin"));
@@ -49,23 +59,80 @@ final class RuntimeToolchains {
 
     /** With an explicit host PATH to search, for tests. */
     RuntimeToolchains(Path shimDir, String hostPath) {
+        this(shimDir, hostPath, Path.of("/usr/lib/jvm"));
+    }
+
+    /** With an explicit host PATH and directory of installed JDKs (each with its {@code release} file), for tests. */
+    RuntimeToolchains(Path shimDir, String hostPath, Path jvms) {
         this.shimDir = shimDir;
         this.hostPath = hostPath;
+        this.jvms = jvms;
     }
 
     Toolchain resolve(Runtime runtime, Optional<String> requestedVersion) throws BuildFailedException {
         Need need = NEEDS.get(runtime);
-        Path exe = which(need.executable, hostPath).orElseThrow(() -> new BuildFailedException("Runtime " + runtime
-                + " needs '" + need.executable + "' on this host's PATH for the local backend, and it was not found. "
-                + "Install it (" + need.install + ") or use a backend that builds in containers."));
-        String version = versionOf(exe, need.version);
+        Optional<String> wanted = requestedVersion.or(() -> Optional.ofNullable(ASKS_FOR.get(runtime)));
+        Map<String, String> env = Map.of();
         String path = hostPath;
-        if (runtime == Runtime.PYTHON_3 || runtime == Runtime.PYTHON_311) {
-            path = shimPython(exe, hostPath);
+        if (need.executable.equals("java") && wanted.isPresent()) {
+            Optional<Path> jdk = jdk(major(wanted.get()));
+            if (jdk.isPresent()) {
+                env = Map.of("JAVA_HOME", jdk.get().toString());
+                path = jdk.get().resolve("bin") + ":" + hostPath;
+            }
         }
-        String note = requestedVersion.map(v -> version.contains(v) ? "" : " (runtime-version " + v
-                + " was asked for; the local backend uses the host's toolchain)").orElse("");
-        return new Toolchain(path, "Using " + exe + ": " + version + note);
+        String searched = path;
+        Path exe = which(need.executable, searched).orElseThrow(() -> new BuildFailedException("Runtime " + runtime.configName()
+                + " needs '" + need.executable + "' on this host's PATH for the local backend, and it was not found. "
+                + "Install it (" + need.install + ") or use a backend that builds in containers (--backend docker)."));
+        String version = versionOf(exe, need.version);
+        if (runtime == Runtime.PYTHON_3 || runtime == Runtime.PYTHON_311) {
+            path = shimPython(exe, path);
+        }
+        String note = wanted.filter(v -> !matches(need.executable, version, v)).map(v -> ". Warning: " + runtime.configName()
+                + (requestedVersion.isPresent() ? " with runtime-version " + v : "") + " asks for version " + v
+                + ", which this host does not have; the build and the app use this one instead (install that version, "
+                + "or use --backend docker, which builds on the runtime's image)").orElse("");
+        return new Toolchain(path, env, "Using " + exe + ": " + version + note);
+    }
+
+    /** Whether a toolchain's version line (e.g. {@code openjdk version "17.0.15"}, {@code v18.19.0}) is version {@code wanted}. */
+    static boolean matches(String executable, String versionLine, String wanted) {
+        java.util.regex.Matcher m = VERSION.matcher(versionLine);
+        if (!m.find()) {
+            return false;
+        }
+        String found = m.group(1);
+        if (executable.equals("java") && found.startsWith("1.")) {
+            found = found.substring(2); // 1.8.0_402: Java 8
+        }
+        return found.equals(wanted) || found.startsWith(wanted + ".");
+    }
+
+    private static String major(String version) {
+        return version.startsWith("1.") ? version.substring(2).split("\\.")[0] : version.split("\\.")[0];
+    }
+
+    /** An installed JDK of major version {@code major}: a directory under {@link #jvms} whose release file says so. */
+    private Optional<Path> jdk(String major) {
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (var dirs = Files.list(jvms)) {
+            return dirs.sorted().filter(d -> Files.isExecutable(d.resolve("bin/java")) && !Files.isSymbolicLink(d))
+                    .filter(d -> releaseVersion(d).map(v -> matches("java", "\"" + v + "\"", major)).orElse(false)).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> releaseVersion(Path jdk) {
+        try {
+            return Files.readAllLines(jdk.resolve("release")).stream().filter(l -> l.startsWith("JAVA_VERSION="))
+                    .map(l -> l.substring("JAVA_VERSION=".length()).replace("\"", "")).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private String shimPython(Path python3, String hostPath) throws BuildFailedException {

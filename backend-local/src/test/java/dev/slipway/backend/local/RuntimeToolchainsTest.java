@@ -21,8 +21,8 @@ class RuntimeToolchainsTest {
         RuntimeToolchains none = new RuntimeToolchains(tmp.resolve("shims"), tmp.resolve("empty-bin").toString());
         assertThatThrownBy(() -> none.resolve(Runtime.GO_1, Optional.empty()))
                 .isInstanceOf(BuildFailedException.class)
-                .hasMessage("Runtime GO_1 needs 'go' on this host's PATH for the local backend, and it was not found. "
-                        + "Install it (apt-get install golang) or use a backend that builds in containers.");
+                .hasMessage("Runtime go1 needs 'go' on this host's PATH for the local backend, and it was not found. "
+                        + "Install it (apt-get install golang) or use a backend that builds in containers (--backend docker).");
         assertThatThrownBy(() -> none.resolve(Runtime.NODEJS_22, Optional.empty())).hasMessageContaining("'node'");
     }
 
@@ -38,6 +38,46 @@ class RuntimeToolchainsTest {
         assertThat(t.path()).startsWith(tmp.resolve("shims") + ":");
         assertThat(tmp.resolve("shims/python")).exists();
         assertThat(tmp.resolve("shims/pip")).isExecutable();
-        assertThat(t.description()).contains("Python 3").contains("runtime-version 3.7.7 was asked for");
+        assertThat(t.description()).contains("Python 3")
+                .contains("Warning: python3 with runtime-version 3.7.7 asks for version 3.7.7, which this host does not have");
+    }
+
+    @Test
+    void aJavaRuntimeUsesAnInstalledJdkOfItsVersionAndWarnsWhenThereIsNone() throws Exception {
+        Path jvms = tmp.resolve("jvm");
+        fakeJdk(jvms.resolve("java-17-openjdk-amd64"), "17.0.15");
+        RuntimeToolchains only17 = new RuntimeToolchains(tmp.resolve("shims"), System.getenv("PATH"), jvms);
+        RuntimeToolchains.Toolchain on17 = only17.resolve(Runtime.CORRETTO_11, Optional.empty());
+        assertThat(on17.description()).contains("Warning: corretto11 asks for version 11, which this host does not have")
+                .contains("--backend docker");
+
+        Path jdk11 = fakeJdk(jvms.resolve("java-11-openjdk-amd64"), "11.0.24");
+        RuntimeToolchains.Toolchain on11 = only17.resolve(Runtime.CORRETTO_11, Optional.empty());
+        assertThat(on11.path()).startsWith(jdk11.resolve("bin") + ":");
+        assertThat(on11.env()).containsEntry("JAVA_HOME", jdk11.toString());
+        assertThat(on11.description()).contains("openjdk version \"11.0.24\"").doesNotContain("Warning");
+        assertThat(only17.resolve(Runtime.CORRETTO_8, Optional.empty()).description()).contains("asks for version 8");
+    }
+
+    @Test
+    void versionsMatchByTheirLeadingNumbers() {
+        assertThat(RuntimeToolchains.matches("java", "openjdk version \"1.8.0_402\"", "8")).isTrue();
+        assertThat(RuntimeToolchains.matches("java", "openjdk version \"17.0.15\" 2025-04-15", "17")).isTrue();
+        assertThat(RuntimeToolchains.matches("java", "openjdk version \"17.0.15\"", "1")).isFalse();
+        assertThat(RuntimeToolchains.matches("node", "v18.19.0", "18")).isTrue();
+        assertThat(RuntimeToolchains.matches("node", "v20.19.2", "18")).isFalse();
+        assertThat(RuntimeToolchains.matches("python3", "Python 3.11.2", "3.11")).isTrue();
+        assertThat(RuntimeToolchains.matches("python3", "Python 3.11.2", "3.1")).isFalse();
+        assertThat(RuntimeToolchains.matches("python3", "version unknown", "3.11")).isFalse();
+    }
+
+    /** A JDK directory as Debian installs them: a release file and a bin/java that says its version. */
+    private static Path fakeJdk(Path dir, String version) throws Exception {
+        Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(dir.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+        Path java = dir.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"" + version + "\" 2025-01-01' >&2\n");
+        java.toFile().setExecutable(true);
+        return dir;
     }
 }
