@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "init", mixinStandardHelpOptions = true,
         header = "Write an apprunner.yaml from what Slipway guesses about a directory.",
         description = {"Write an apprunner.yaml into DIR from what Slipway guesses about its files (the guess 'slipway up' "
-                + "makes without one), so you can check and edit the build and start commands. An existing "
-                + "apprunner.yaml is never overwritten.",
+                + "makes without one), so you can check and edit the build and start commands; where it cannot guess, a "
+                + "commented skeleton to fill in. An existing apprunner.yaml is never overwritten.",
                 "",
                 "Example:",
                 "  slipway init examples/python-hello"})
@@ -45,8 +45,14 @@ final class InitCommand implements Callable<Integer> {
         try {
             guess = ConfigurationGuess.of(dir);
         } catch (ConfigurationFileException e) {
-            err.println("slipway init: " + e.getMessage());
-            return 2;
+            String skeleton = ConfigurationGuess.skeleton();
+            AppRunnerYaml.parse(skeleton); // what Slipway writes, Slipway reads
+            Files.writeString(file, skeleton);
+            out.println("Slipway cannot guess how to build and run " + dir + "; wrote " + file
+                    + " to fill in (the runtime and the two commands):");
+            out.println();
+            out.print(skeleton);
+            return 0;
         }
         String yaml = "# Written by slipway init from " + guess.basis() + "; check the commands.\n"
                 + "# Reference: https://docs.aws.amazon.com/apprunner/latest/dg/config-file-ref.html\n" + guess.toYaml();

@@ -228,6 +228,22 @@ class SlipwayUpIT {
         SlipwayJar again = SlipwayJar.run("init", app.toString());
         assertThat(again.process().exitValue()).isEqualTo(2);
         assertThat(again.output()).anyMatch(l -> l.contains("exists already"));
+        Path unknown = Files.createDirectories(tmp.resolve("unknown"));
+        SlipwayJar skeleton = SlipwayJar.run("init", unknown.toString());
+        assertThat(skeleton.process().exitValue()).isZero();
+        assertThat(Files.readString(unknown.resolve("apprunner.yaml"))).contains("# pre-build:", "command: ", "slipway help apprunner.yaml");
+        assertThat(SlipwayJar.run("help", "apprunner.yaml").output()).anyMatch(l -> l.contains("run.pre-run"));
+    }
+
+    @Test
+    void aStaticSiteIsServedWithoutAnApprunnerYaml() throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "<h1>static</h1>\n");
+        slipway = SlipwayJar.start("up", site.toString(), "--router-port", "0");
+        Matcher running = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
+        assertThat(slipway.output()).anyMatch(l -> l.contains("guessed from index.html (a static site)"));
+        assertThat(new HttpProbe(Integer.parseInt(running.group(3))).get(running.group(2) + ":" + running.group(3)).body())
+                .isEqualTo("<h1>static</h1>\n");
     }
 
     @Test

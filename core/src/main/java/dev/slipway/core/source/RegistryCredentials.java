@@ -29,7 +29,7 @@ public final class RegistryCredentials {
         }
         if (entry == null || !entry.hasNonNull("username") || !entry.hasNonNull("password")) {
             throw new BuildFailedException("no registry login for AccessRoleArn " + roleArn + " in " + file
-                    + "; add {\"" + roleArn + "\": {\"username\": \"...\", \"password\": \"...\"}} (see docs/user-guide.md)");
+                    + "; add {\"" + roleArn + "\": {\"username\": \"...\", \"password\": \"...\"}} (see 'Running on Docker' in Slipway's user guide)");
         }
         return new RegistryLogin(entry.get("username").asText(), entry.get("password").asText());
     }

@@ -9,6 +9,7 @@ import dev.slipway.core.source.ConfigurationFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,45 @@ class ConfigurationGuessTest {
         assertThat(ConfigurationGuess.of(dir).values().startCommand()).isEqualTo("python service.py");
         Files.writeString(dir.resolve("other.py"), "if __name__ == '__main__':\n    pass\n");
         assertThatThrownBy(() -> ConfigurationGuess.of(dir)).isInstanceOf(ConfigurationFileException.class)
-                .hasMessageContaining("no single Python file to start");
+                .hasMessageContaining("single Python file").hasMessageContaining("'slipway init " + dir + "' writes a commented skeleton")
+                .hasMessageContaining("'slipway help apprunner.yaml'").hasMessageNotContaining("docs/");
+    }
+
+    @Test
+    void javaGoRubyAndStaticProjectsAreGuessedFromTheirFiles() throws IOException {
+        Files.writeString(dir.resolve("index.html"), "<h1>hi</h1>");
+        assertThat(guess()).isEqualTo("python3 | null | python3 -m http.server $PORT | index.html (a static site)");
+        Files.writeString(dir.resolve("Gemfile"), "source 'https://rubygems.org'\n");
+        Files.writeString(dir.resolve("config.ru"), "run ->(env) { [200, {}, ['hi']] }\n");
+        assertThat(guess()).isEqualTo("ruby31 | bundle install | bundle exec rackup -o 0.0.0.0 -p $PORT | Gemfile and config.ru");
+        Files.writeString(dir.resolve("go.mod"), "module demo\n");
+        assertThat(guess()).isEqualTo("go1 | go build -o app . | ./app | go.mod");
+        Files.writeString(dir.resolve("build.gradle.kts"), "plugins { java }\n");
+        assertThat(guess()).startsWith("corretto11 | gradle build -x test | java -Dserver.port=$PORT -jar $(ls build/libs/*.jar");
+        Files.writeString(dir.resolve("gradlew"), "#!/bin/sh\n");
+        assertThat(guess()).startsWith("corretto11 | sh gradlew build -x test");
+        Files.writeString(dir.resolve("pom.xml"), "<project/>");
+        assertThat(guess()).isEqualTo("corretto11 | mvn -B -DskipTests package | java -Dserver.port=$PORT -jar $(ls target/*.jar | head -1) | pom.xml");
+        Files.writeString(dir.resolve("mvnw"), "#!/bin/sh\n");
+        assertThat(guess()).startsWith("corretto11 | sh mvnw -B -DskipTests package");
+        Files.writeString(dir.resolve("package.json"), "{}");
+        assertThat(guess()).startsWith("nodejs18 | npm install | npm start");
+        for (String yaml : List.of(ConfigurationGuess.of(dir).toYaml())) {
+            assertThat(dev.slipway.core.source.AppRunnerYaml.parse(yaml).runtime()).isEqualTo(dev.slipway.core.model.Runtime.NODEJS_18);
+        }
+    }
+
+    @Test
+    void theSkeletonParsesAndNamesEveryKey() {
+        String skeleton = ConfigurationGuess.skeleton();
+        assertThat(dev.slipway.core.source.AppRunnerYaml.parse(skeleton).runtime()).isEqualTo(dev.slipway.core.model.Runtime.PYTHON_3);
+        assertThat(skeleton).contains("pre-build:", "post-build:", "env:", "runtime-version:", "pre-run:", "network:", "port:",
+                "# one of: corretto8, corretto11");
+    }
+
+    private String guess() {
+        ConfigurationGuess g = ConfigurationGuess.of(dir);
+        return g.values().runtime().configName() + " | " + g.values().buildCommand() + " | " + g.values().startCommand() + " | " + g.basis();
     }
 
     @Test
