@@ -40,10 +40,9 @@ import picocli.CommandLine.Parameters;
                 + "serve it through the router until Ctrl-C, which stops every process it started.",
                 "",
                 "Build and run settings come from apprunner.yaml at the source root (the App Runner configuration "
-                        + "file). Without one, Slipway guesses and prints what it guessed: package.json -> nodejs18, npm "
-                        + "install, npm start; otherwise python3 (pip install -r requirements.txt if present), started with "
-                        + "python server.py, app.py or main.py, else the only .py file (or the only one with a __main__ guard)."
-                        + " 'slipway init DIR' writes the guess to apprunner.yaml for you to edit.",
+                        + "file; 'slipway help apprunner.yaml' shows every key). Without one, Slipway guesses from the "
+                        + "files (package.json, pom.xml, build.gradle, go.mod, Gemfile, Python files, index.html) and "
+                        + "prints what it guessed; 'slipway init DIR' writes the guess to apprunner.yaml for you to edit.",
                 "",
                 "Examples:",
                 "  slipway up examples/python-hello",
