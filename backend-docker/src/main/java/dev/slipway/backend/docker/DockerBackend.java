@@ -24,6 +24,8 @@ import dev.slipway.core.spi.InstanceEvent;
 import dev.slipway.core.spi.InstanceHandle;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.spi.ListeningPorts;
+import dev.slipway.core.spi.PortWatch;
 import dev.slipway.core.spi.InstanceUsage;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.Resources;
@@ -73,6 +75,13 @@ public final class DockerBackend implements ComputeBackend {
     private final DockerClient docker;
     private final DockerImages images;
     private final Map<String, DockerInstance> instances = new ConcurrentHashMap<>();
+    /** Watches whether containers on the host's network listen on their PORT. */
+    private final java.util.concurrent.ScheduledExecutorService portWatch = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "slipway-docker-port-watch");
+                t.setDaemon(true);
+                return t;
+            });
     /** The output streams followed, by container id, until the container ended. */
     private final Map<String, ResultCallback.Adapter<?>> outputs = new ConcurrentHashMap<>();
     /** What to do when the engine says a container's process was killed for memory, by container id. */
@@ -179,6 +188,10 @@ public final class DockerBackend implements ComputeBackend {
         Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + spec.instanceId());
         waiter.setDaemon(true);
         waiter.start();
+        if (network == null) { // on the host's network: an app on a fixed port is told within seconds, as on the local backend
+            PortWatch.watch(portWatch, spec.instanceId(), port, () -> ListeningPorts.ofCgroup(id),
+                    () -> !closed && instances.get(spec.instanceId()) == instance, listener);
+        }
         LOG.debug("started container {} for instance {} of {} (port {})", id, spec.instanceId(), spec.serviceName(), port);
         return instance;
     }
@@ -418,6 +431,7 @@ public final class DockerBackend implements ComputeBackend {
     @Override
     public void close() {
         closed = true;
+        portWatch.shutdownNow();
         try {
             events.close();
         } catch (IOException e) {

@@ -134,6 +134,30 @@ class DockerImageServiceTest {
     }
 
     @Test
+    void onTheHostsNetworkAnAppOnAFixedPortFailsWithinSecondsSayingWhyAndWhatToDo() throws Exception {
+        assertThat(Docker.run("network", "ls", "--format", "{{.Name}}").lines()).as("an engine without a bridge network, as in CI")
+                .doesNotContain("bridge");
+        int fixed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            fixed = s.getLocalPort();
+        }
+        dev.slipway.core.Timeouts tenMinutesToStart = new dev.slipway.core.Timeouts(Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(-1).stateDir(tmp.resolve("state"))
+                .timeouts(tenMinutesToStart).build()) {
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("fixed-port")
+                    .sourceConfiguration(new SourceConfiguration(null, new ImageRepository(Docker.BUSYBOX, new ImageConfiguration(
+                            Map.of(), null, "mkdir -p /tmp/www && exec httpd -f -p " + fixed + " -h /tmp/www", Integer.toString(fixed)),
+                            ImageRepositoryType.ECR_PUBLIC), false, null)).build());
+            // the startup timeout is ten minutes: failing at all within the wait proves the port was noticed
+            assertThat(created.operation().await(OP).status()).isEqualTo(dev.slipway.core.model.OperationStatus.FAILED);
+            assertThat(created.operation().failureReason()).get().asString()
+                    .contains("listens on port " + fixed + ", not on port").contains("Change it to read PORT")
+                    .contains("bridge network");
+            assertThat(slipway.logLines("fixed-port", "deployment/" + created.operationId())).noneMatch(l -> l.contains("\tat "));
+        }
+    }
+
+    @Test
     void containersOfAControlPlaneThatIsGoneAreRemoved() {
         String orphan = Docker.run("create", "--label", DockerBackend.OWNER_PID + "=999999", "--label", DockerBackend.OWNER_START + "=then",
                 "--label", InstanceSpec.CONTROL_PLANE + "=gone", Docker.BUSYBOX, "sleep", "600");

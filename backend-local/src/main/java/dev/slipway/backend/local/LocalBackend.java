@@ -14,6 +14,8 @@ import dev.slipway.core.spi.InstanceHandle;
 import dev.slipway.core.spi.InstanceUsage;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.spi.ListeningPorts;
+import dev.slipway.core.spi.PortWatch;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.RevisionSource;
 import dev.slipway.core.spi.RevisionSpec;
@@ -33,11 +35,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -217,7 +217,8 @@ public final class LocalBackend implements ComputeBackend {
             int code = p.onExit().join().exitValue();
             return new InstanceEvent.Exited(spec.instanceId(), code, instance.stopped ? "stopped" : "exited with code " + code);
         });
-        watchPort(instance, listener, System.nanoTime());
+        PortWatch.watch(portWatch, spec.instanceId(), port, () -> ListeningPorts.ofProcessGroup(instance.pid),
+                () -> !instance.stopped && !closed && ProcessHandle.of(instance.pid).map(ProcessHandle::isAlive).orElse(false), listener);
         LOG.debug("started instance {} of {} (pid {}, port {})", spec.instanceId(), spec.serviceName(), p.pid(), port);
         return instance;
     }
@@ -234,34 +235,6 @@ public final class LocalBackend implements ComputeBackend {
         }, "slipway-instance-log-" + instance.instanceId());
         reader.setDaemon(true);
         reader.start();
-    }
-
-    /**
-     * For the first minute of an instance, tells core when it has listened on other ports than its own for two
-     * seconds (an app with a fixed port), so that it fails within seconds instead of at the startup timeout.
-     */
-    private void watchPort(LocalInstance instance, InstanceListener listener, long started) {
-        portWatch.schedule(new Runnable() {
-            private long elsewhereSince;
-
-            @Override
-            public void run() {
-                if (instance.stopped || closed || !ProcessHandle.of(instance.pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    return;
-                }
-                Set<Integer> ports = ListeningPorts.of(instance.pid);
-                if (ports.contains(instance.port)) {
-                    return;
-                }
-                long now = System.nanoTime();
-                elsewhereSince = ports.isEmpty() ? 0 : elsewhereSince == 0 ? now : elsewhereSince;
-                if (elsewhereSince != 0 && now - elsewhereSince >= TimeUnit.SECONDS.toNanos(2)) {
-                    listener.onEvent(new InstanceEvent.ListeningElsewhere(instance.instanceId(), instance.port, ports.iterator().next()));
-                } else if (now - started < TimeUnit.MINUTES.toNanos(1)) {
-                    portWatch.schedule(this, 500, TimeUnit.MILLISECONDS);
-                }
-            }
-        }, 500, TimeUnit.MILLISECONDS);
     }
 
     @Override

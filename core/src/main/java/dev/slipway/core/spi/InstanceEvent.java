@@ -20,8 +20,11 @@ public sealed interface InstanceEvent {
     record ListeningElsewhere(String instanceId, int givenPort, int foundPort) implements InstanceEvent {
         @Override
         public String problem() {
-            return "listens on port " + foundPort + ", not on port " + givenPort + ": the application must listen on the "
-                    + "port given in the PORT environment variable (" + givenPort + "), not a fixed one";
+            return "listens on port " + foundPort + ", not on port " + givenPort + ": on this backend instances share the "
+                    + "host's network, so the application must listen on the port given in the PORT environment variable ("
+                    + givenPort + "), not a fixed one. Change it to read PORT, or run it where each instance has a network "
+                    + "of its own and its port (apprunner.yaml run.network.port, here " + foundPort + ") is used: the docker "
+                    + "backend on an engine with a bridge network, or kubernetes";
         }
     }
 

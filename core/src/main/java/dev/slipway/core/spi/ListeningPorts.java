@@ -1,4 +1,4 @@
-package dev.slipway.backend.local;
+package dev.slipway.core.spi;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -10,22 +10,40 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The TCP ports the processes of a process group listen on, read from Linux's {@code /proc}: the group's processes
- * ({@code /proc/<pid>/stat}), their socket inodes ({@code /proc/<pid>/fd}), and the listening sockets of
- * {@code /proc/net/tcp} and {@code tcp6}. Empty where there is no {@code /proc}.
+ * The TCP ports some processes of this host listen on, read from Linux's {@code /proc}: the processes (a process group
+ * by {@code /proc/<pid>/stat}, or a container's by {@code /proc/<pid>/cgroup}), their socket inodes
+ * ({@code /proc/<pid>/fd}), and the listening sockets of {@code /proc/net/tcp} and {@code tcp6} (this host's network:
+ * for processes on it, such as local instances and containers on the host's network). Empty where there is no
+ * {@code /proc}. For backends that watch whether an instance listens where it was told to ({@link PortWatch}).
  */
-final class ListeningPorts {
+public final class ListeningPorts {
     private static final Path PROC = Path.of("/proc");
     private static final String LISTEN = "0A";
 
     private ListeningPorts() {
     }
 
-    static Set<Integer> of(long processGroup) {
+    /** The ports the processes of process group {@code processGroup} listen on. */
+    public static Set<Integer> ofProcessGroup(long processGroup) {
+        return of(pid -> inGroup(pid, processGroup));
+    }
+
+    /** The ports the processes whose cgroup path names {@code name} (e.g. a container's id) listen on. */
+    public static Set<Integer> ofCgroup(String name) {
+        return of(pid -> {
+            try {
+                return Files.readString(pid.resolve("cgroup")).contains(name);
+            } catch (IOException | RuntimeException e) {
+                return false; // gone meanwhile
+            }
+        });
+    }
+
+    private static Set<Integer> of(java.util.function.Predicate<Path> process) {
         Set<String> inodes = new HashSet<>();
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path pid : pids) {
-                if (inGroup(pid, processGroup)) {
+                if (process.test(pid)) {
                     inodes.addAll(socketInodes(pid));
                 }
             }
