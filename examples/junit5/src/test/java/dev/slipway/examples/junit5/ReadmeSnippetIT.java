@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's JUnit 5 instructions work as pasted: its pom fragment, in a new project's pom.xml with nothing else,
- * and its test class, run with plain {@code mvn verify} (the Slipway artifacts come from the local repository, where
- * {@code mvn install} put them earlier in this build): both tests run and pass.
+ * and its test class, run with plain {@code mvn verify}: both tests run and pass. Where the README has the reader run
+ * {@code mvn install} first, the Slipway artifacts this build made (the jars in the modules' target directories) are
+ * offered to the new project from a file repository instead, named in a settings file.
  */
 class ReadmeSnippetIT {
     private static final Path ROOT = Path.of("../..");
@@ -43,12 +44,34 @@ class ReadmeSnippetIT {
                 .replace("\"../python-hello\"", "\"" + examples.resolve("python-hello") + "\"")
                 .replace("\"../node-hello\"", "\"" + examples.resolve("node-hello") + "\""));
 
+        Path repository = project.resolve("slipway-artifacts");
+        publish(repository, "slipway-parent", ROOT.resolve("pom.xml"), null);
+        publish(repository, "slipway-bom", ROOT.resolve("bom/pom.xml"), null);
+        for (String module : new String[] {"core", "backend-local", "router-netty", "junit5"}) {
+            publish(repository, "slipway-" + module, ROOT.resolve(module).resolve("pom.xml"),
+                    ROOT.resolve(module).resolve("target/slipway-" + module + "-0.1.0-SNAPSHOT.jar"));
+        }
+        Files.writeString(project.resolve("settings.xml"), """
+                <settings><profiles><profile><id>slipway</id><repositories><repository><id>slipway-build</id><url>%s</url>
+                  <snapshots><enabled>true</enabled></snapshots></repository></repositories></profile></profiles>
+                  <activeProfiles><activeProfile>slipway</activeProfile></activeProfiles></settings>
+                """.formatted(repository.toUri()));
+
         Path log = project.resolve("mvn.log");
-        Process mvn = new ProcessBuilder("mvn", "-B", "verify").directory(project.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process mvn = new ProcessBuilder("mvn", "-B", "-s", "settings.xml", "verify").directory(project.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(mvn.waitFor(4, TimeUnit.MINUTES)).as("mvn verify ended").isTrue();
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(mvn.exitValue()).as("mvn verify of the README's project:\n%s", output).isZero();
         assertThat(output).contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
+    }
+
+    /** Puts a module's POM (and jar) where a Maven repository has them. */
+    private static void publish(Path repository, String artifactId, Path pom, Path jar) throws java.io.IOException {
+        Path dir = Files.createDirectories(repository.resolve("dev/slipway").resolve(artifactId).resolve("0.1.0-SNAPSHOT"));
+        Files.copy(pom, dir.resolve(artifactId + "-0.1.0-SNAPSHOT.pom"));
+        if (jar != null) {
+            Files.copy(jar, dir.resolve(artifactId + "-0.1.0-SNAPSHOT.jar"));
+        }
     }
 }
