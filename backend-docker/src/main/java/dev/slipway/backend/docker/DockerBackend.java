@@ -8,9 +8,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -41,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -82,8 +79,7 @@ public final class DockerBackend implements ComputeBackend {
                 t.setDaemon(true);
                 return t;
             });
-    /** The output streams followed, by container id, until the container ended. */
-    private final Map<String, ResultCallback.Adapter<?>> outputs = new ConcurrentHashMap<>();
+    private final ContainerOutputs outputs;
     /** What to do when the engine says a container's process was killed for memory, by container id. */
     private final Map<String, Runnable> onOutOfMemory = new ConcurrentHashMap<>();
     private final java.io.Closeable events;
@@ -100,6 +96,7 @@ public final class DockerBackend implements ComputeBackend {
     DockerBackend(DockerClient docker, Map<String, String> settings, Optional<java.nio.file.Path> keepFor) {
         this.docker = docker;
         this.keepFor = keepFor.map(java.nio.file.Path::toAbsolutePath);
+        this.outputs = new ContainerOutputs(docker, this.keepFor);
         this.images = new DockerImages(docker, settings);
         this.network = settings.getOrDefault("docker.network",
                 docker.listNetworksCmd().withNameFilter("bridge").exec().stream().anyMatch(n -> n.getName().equals("bridge")) ? "bridge" : null);
@@ -184,7 +181,7 @@ public final class DockerBackend implements ComputeBackend {
                     + ": " + DockerImages.firstLine(e.getMessage()), e);
         }
         onOutOfMemory.put(id, () -> reportOutOfMemory(instance, listener));
-        followOutput(id, listener);
+        outputs.follow(id, false, listener::output);
         Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + spec.instanceId());
         waiter.setDaemon(true);
         waiter.start();
@@ -200,26 +197,6 @@ public final class DockerBackend implements ComputeBackend {
         return r.cpuUnits() * 1_000_000_000L / 1024;
     }
 
-    /**
-     * Hands the container's output on as lines. For a durable control plane, the time of each line is kept
-     * ({@link OutputMark}), and an adopted container's output is followed on from the line after the last one taken.
-     */
-    private void followOutput(String id, InstanceListener listener) {
-        var logs = docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true);
-        if (keepFor.isEmpty()) {
-            outputs.put(id, logs.exec(new FrameLines(listener::output)));
-            return;
-        }
-        java.nio.file.Path mark = markFile(id);
-        Optional<java.time.Instant> after = OutputMark.read(mark);
-        after.ifPresent(t -> logs.withSince((int) t.getEpochSecond()));
-        outputs.put(id, logs.withTimestamps(true).exec(OutputMark.follow(mark, after, listener::output)));
-    }
-
-    private java.nio.file.Path markFile(String containerId) {
-        return keepFor.orElseThrow().resolve("output").resolve(containerId + ".mark");
-    }
-
     private void awaitExit(DockerInstance instance, InstanceListener listener) {
         int code;
         boolean oomKilled;
@@ -232,7 +209,7 @@ public final class DockerBackend implements ComputeBackend {
             oomKilled = false; // removed meanwhile
         }
         onOutOfMemory.remove(instance.containerId());
-        awaitOutput(instance.containerId());
+        outputs.awaitEnd(instance.containerId());
         if (oomKilled) {
             reportOutOfMemory(instance, listener);
         }
@@ -243,18 +220,6 @@ public final class DockerBackend implements ComputeBackend {
             return; // OutOfMemory was the instance's last event
         }
         listener.onEvent(new InstanceEvent.Exited(instance.instanceId(), code, instance.stopped().get() ? "stopped" : "exited with code " + code));
-    }
-
-    /** Waits (a few seconds at most) until the output of an ended container was read to its end. */
-    private void awaitOutput(String containerId) {
-        ResultCallback.Adapter<?> output = outputs.remove(containerId);
-        if (output != null) {
-            try {
-                output.awaitCompletion(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private void reportOutOfMemory(DockerInstance instance, InstanceListener listener) {
@@ -279,45 +244,7 @@ public final class DockerBackend implements ComputeBackend {
         if (instance == null) {
             return Optional.empty();
         }
-        Statistics[] got = new Statistics[1];
-        try {
-            docker.statsCmd(instance.containerId()).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
-                @Override
-                public void onNext(Statistics s) {
-                    got[0] = s;
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    try {
-                        close(); // gone meanwhile: no usage
-                    } catch (IOException ignored) {
-                        // closing anyway
-                    }
-                }
-            }).awaitCompletion(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-        Statistics s = got[0];
-        if (s == null || s.getCpuStats() == null || s.getPreCpuStats() == null || s.getMemoryStats() == null) {
-            return Optional.empty();
-        }
-        long cpu = cpuTotal(s.getCpuStats()) - cpuTotal(s.getPreCpuStats());
-        long system = orZero(s.getCpuStats().getSystemCpuUsage()) - orZero(s.getPreCpuStats().getSystemCpuUsage());
-        long cpus = s.getCpuStats().getOnlineCpus() != null ? s.getCpuStats().getOnlineCpus() : 1;
-        long cache = s.getMemoryStats().getStats() == null ? 0 : orZero(s.getMemoryStats().getStats().getCache());
-        return Optional.of(new InstanceUsage(system > 0 && cpu > 0 ? (double) cpu / system * cpus : 0,
-                Math.max(0, orZero(s.getMemoryStats().getUsage()) - cache), orZero(s.getMemoryStats().getLimit())));
-    }
-
-    private static long cpuTotal(CpuStatsConfig stats) {
-        return stats.getCpuUsage() == null ? 0 : orZero(stats.getCpuUsage().getTotalUsage());
-    }
-
-    private static long orZero(Long value) {
-        return value == null ? 0 : value;
+        return ContainerUsage.of(docker, instance.containerId());
     }
 
     @Override
@@ -339,7 +266,7 @@ public final class DockerBackend implements ComputeBackend {
 
     private void remove(String containerId) {
         Adopters.forget(containerId);
-        keepFor.ifPresent(dir -> OutputMark.delete(markFile(containerId)));
+        outputs.forget(containerId);
         try {
             docker.removeContainerCmd(containerId).withForce(true).exec();
         } catch (NotFoundException e) {
@@ -380,13 +307,7 @@ public final class DockerBackend implements ComputeBackend {
     public void attach(InstanceHandle handle, InstanceListener listener) {
         DockerInstance instance = (DockerInstance) handle;
         onOutOfMemory.put(instance.containerId(), () -> reportOutOfMemory(instance, listener));
-        if (keepFor.isPresent()) {
-            followOutput(instance.containerId(), listener);
-        } else {
-            outputs.put(instance.containerId(), docker.logContainerCmd(instance.containerId()).withFollowStream(true)
-                    .withStdOut(true).withStdErr(true).withSince((int) (System.currentTimeMillis() / 1000))
-                    .exec(new FrameLines(listener::output)));
-        }
+        outputs.follow(instance.containerId(), true, listener::output);
         Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + instance.instanceId());
         waiter.setDaemon(true);
         waiter.start();
