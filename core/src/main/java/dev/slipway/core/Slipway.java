@@ -69,6 +69,8 @@ public final class Slipway implements AutoCloseable {
     private final Sampling sampling;
     private StateStore store;
     private final boolean ownsStore;
+    /** Whether a later run starts on this state again (and takes back its instances and revisions). */
+    private final boolean durable;
 
     private Slipway(Builder b) {
         boolean ownsDir = b.stateDir == null;
@@ -79,6 +81,7 @@ public final class Slipway implements AutoCloseable {
         }
         this.deleteStateDir = ownsDir;
         this.ownsStore = b.stateStore == null;
+        this.durable = !ownsDir && (b.durableState || b.stateStore != null); // a later run takes its instances back
         this.lock = StateDirectoryLock.acquire(stateDir);
         this.timeouts = b.timeouts;
         this.meters = b.meters;
@@ -93,8 +96,7 @@ public final class Slipway implements AutoCloseable {
         RouterControl started = null;
         try {
             loaded = b.backendInstance != null ? b.backendInstance
-                    : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings,
-                            !ownsDir && (b.durableState || b.stateStore != null)); // a later run takes its instances back
+                    : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings, durable);
             this.backend = loaded;
             store = b.stateStore != null ? b.stateStore : b.durableState ? StateDatabase.open(stateDir) : new InMemoryStateStore();
             String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));
@@ -327,6 +329,9 @@ public final class Slipway implements AutoCloseable {
         }
         sampling.close();
         services.close();
+        if (!durable) {
+            services.discardRevisions(); // no later run takes them back: workspaces and images go
+        }
         if (ownsStore) {
             store.close();
         }

@@ -134,6 +134,24 @@ class DockerImageServiceTest {
     }
 
     @Test
+    void aSlipwayThatNoLaterRunStartsOnAgainLeavesNoImageWhenClosed() throws Exception {
+        Docker.requireDebianPython();
+        Path app = tmp.resolve("app");
+        TestApps.writePythonGreeter(app, "Hello", "Ada");
+        String serviceId;
+        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(-1).stateDir(tmp.resolve("in-memory"))
+                .backendSetting("docker.base-image.python3", Docker.DEBIAN_PYTHON).build()) {
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("left")
+                    .sourceConfiguration(SourceConfiguration.of(new CodeRepository(app.toString(), SourceCodeVersion.branch("main"),
+                            null, null))).build());
+            created.operation().awaitSuccess(OP);
+            serviceId = created.service().serviceArn().substring(created.service().serviceArn().lastIndexOf('/') + 1);
+            assertThat(Docker.run("images", "-q", "slipway/" + serviceId)).isNotEmpty();
+        } // closed without deleting the service: its state is in memory, so nothing will take the image back
+        assertThat(Docker.run("images", "-q", "slipway/" + serviceId)).as("the service's image after close()").isEmpty();
+    }
+
+    @Test
     void onTheHostsNetworkAnAppOnAFixedPortFailsWithinSecondsSayingWhyAndWhatToDo() throws Exception {
         assertThat(Docker.run("network", "ls", "--format", "{{.Name}}").lines()).as("an engine without a bridge network, as in CI")
                 .doesNotContain("bridge");

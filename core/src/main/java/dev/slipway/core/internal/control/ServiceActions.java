@@ -303,6 +303,23 @@ public final class ServiceActions implements AutoCloseable {
         reconcilerThreads.close();
     }
 
+    /**
+     * Discards every service's deployed revision (its workspace, its image), once {@link #close()} stopped their
+     * instances: for a control plane that no later run starts on again, so nothing it built outlives it.
+     */
+    public void discardRevisions() {
+        for (ServiceRecord s : state.allServices()) {
+            s.revision().ifPresent(r -> {
+                try {
+                    runtime.backend().discard(r);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(ServiceActions.class).warn("cannot discard revision {} of {}: {}",
+                            r.revisionId(), s.name(), e.toString());
+                }
+            });
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private ServiceRecord begin(String arn, ServiceAction action) {
