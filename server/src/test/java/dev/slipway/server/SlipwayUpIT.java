@@ -68,7 +68,10 @@ class SlipwayUpIT {
         assertThat(HttpProbe.listening(routerPort)).as("router stopped with slipway").isFalse();
         assertThat(HttpProbe.listening(localPort)).as("its own port closed with slipway").isFalse();
         SlipwayJar after = SlipwayJar.run("logs", "python-hello", "--deployment", "latest");
-        assertThat(after.output()).as("the deployment log, after up ended").anyMatch(l -> l.contains("Traffic switched"));
+        assertThat(after.output()).as("the last operation's log, after up ended (up deletes the service at its end)")
+                .anyMatch(l -> l.contains("DELETE_SERVICE completed successfully"));
+        assertThat(SlipwayJar.run("logs", "python-hello").output()).as("the events, after up ended")
+                .anyMatch(l -> l.contains("CREATE_SERVICE operation") && l.contains("RUNNING"));
         try (var left = java.nio.file.Files.list(SlipwayJar.STATE_DIR.resolve("up").resolve("python-hello"))) {
             assertThat(left.map(p -> p.getFileName().toString())).as("what up leaves: its logs only").containsExactly("logs");
         }
@@ -253,7 +256,7 @@ class SlipwayUpIT {
         Process launcher = new ProcessBuilder(Path.of("..", "bin", "slipway").toString(), "--help").redirectErrorStream(true).start();
         String usage = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(launcher.waitFor()).as("bin/slipway: " + usage).isZero();
-        assertThat(usage).contains("up          Build and run a web service from a directory or Git URL");
+        assertThat(usage).containsPattern("\\n  up +Build and run a web service from a directory or Git URL");
         assertThat(help.output()).anyMatch(l -> l.contains("apprunner.yaml"))
                 .anyMatch(l -> l.contains("--router-port")).anyMatch(l -> l.contains("--env"));
 
