@@ -82,11 +82,16 @@ final class RuntimeToolchains {
             }
         }
         String searched = path;
-        Path exe = which(need.executable, searched).orElseThrow(() -> new BuildFailedException("Runtime " + runtime.configName()
-                + " needs '" + need.executable + "' on this host's PATH for the local backend, and it was not found. "
-                + "Install it (" + need.install + ") or use a backend that builds in containers (--backend docker)."));
+        // a Python of the version asked for, where the host has it beside others (python3.11 next to python3)
+        Optional<Path> versioned = need.executable.equals("python3") ? wanted.map(RuntimeToolchains::majorMinor)
+                .flatMap(mm -> which("python" + mm, searched)) : Optional.empty();
+        Path exe = versioned.or(() -> which(need.executable, searched)).orElseThrow(() -> new BuildFailedException("Runtime "
+                + runtime.configName() + " needs '" + need.executable + "' on this host's PATH for the local backend, and it "
+                + "was not found. Install it (" + need.install + ") or use a backend that builds in containers (--backend docker)."));
         String version = versionOf(exe, need.version);
-        if (runtime == Runtime.PYTHON_3 || runtime == Runtime.PYTHON_311) {
+        if (versioned.isPresent()) {
+            path = shimPythonVersion(exe, majorMinor(wanted.orElseThrow()), path);
+        } else if (runtime == Runtime.PYTHON_3 || runtime == Runtime.PYTHON_311) {
             path = shimPython(exe, path);
         }
         String note = wanted.filter(v -> !matches(need.executable, version, v)).map(v -> ". Warning: " + runtime.configName()
@@ -133,6 +138,35 @@ final class RuntimeToolchains {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** {@code 3.11} of {@code 3.11.7}. */
+    private static String majorMinor(String version) {
+        String[] parts = version.split("\\.");
+        return parts.length >= 2 ? parts[0] + "." + parts[1] : version;
+    }
+
+    /**
+     * A shim directory of its own for Python {@code version} ({@code <shims>/python<version>}): python, python3, pip and
+     * pip3 all run {@code python}, whatever other Python the host's PATH has first.
+     */
+    private String shimPythonVersion(Path python, String version, String hostPath) throws BuildFailedException {
+        Path dir = shimDir.resolve("python" + version);
+        try {
+            Files.createDirectories(dir);
+            link(dir.resolve("python"), python);
+            link(dir.resolve("python3"), python);
+            for (String pip : List.of("pip", "pip3")) {
+                Path shim = dir.resolve(pip);
+                if (!Files.exists(shim)) {
+                    Files.writeString(shim, "#!/bin/sh\nexec \"" + python + "\" -m pip \"$@\"\n");
+                    shim.toFile().setExecutable(true, false);
+                }
+            }
+        } catch (IOException e) {
+            throw new BuildFailedException("cannot prepare the python toolchain in " + dir + ": " + e.getMessage(), e);
+        }
+        return dir + ":" + hostPath;
     }
 
     private String shimPython(Path python3, String hostPath) throws BuildFailedException {

@@ -60,6 +60,28 @@ class RuntimeToolchainsTest {
     }
 
     @Test
+    void aPythonOfTheVersionAskedForIsUsedWhereTheHostHasItBesideAnother() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("pythons"));
+        script(bin.resolve("python3"), "echo 'Python 3.9.2'");
+        script(bin.resolve("python3.11"), "echo 'Python 3.11.9'");
+        RuntimeToolchains two = new RuntimeToolchains(tmp.resolve("shims"), bin.toString());
+
+        RuntimeToolchains.Toolchain t = two.resolve(Runtime.PYTHON_311, Optional.empty());
+        assertThat(t.description()).contains("python3.11: Python 3.11.9").doesNotContain("Warning");
+        assertThat(t.path()).startsWith(tmp.resolve("shims/python3.11") + ":");
+        assertThat(Files.readSymbolicLink(tmp.resolve("shims/python3.11/python3"))).isEqualTo(bin.resolve("python3.11"));
+        assertThat(two.resolve(Runtime.PYTHON_3, Optional.of("3.11.2")).description()).contains("Python 3.11.9");
+        assertThat(two.resolve(Runtime.PYTHON_3, Optional.empty()).description()).contains("Python 3.9.2");
+        assertThat(two.resolve(Runtime.PYTHON_3, Optional.of("3.12")).description())
+                .contains("Python 3.9.2").contains("asks for version 3.12, which this host does not have");
+    }
+
+    private static void script(Path file, String body) throws Exception {
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        file.toFile().setExecutable(true);
+    }
+
+    @Test
     void versionsMatchByTheirLeadingNumbers() {
         assertThat(RuntimeToolchains.matches("java", "openjdk version \"1.8.0_402\"", "8")).isTrue();
         assertThat(RuntimeToolchains.matches("java", "openjdk version \"17.0.15\" 2025-04-15", "17")).isTrue();
