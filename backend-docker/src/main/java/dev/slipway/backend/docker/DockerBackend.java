@@ -274,6 +274,12 @@ public final class DockerBackend implements ComputeBackend {
         }
     }
 
+    /** The service's build cache goes with it. */
+    @Override
+    public void forgetService(String serviceId) {
+        images.forgetService(serviceId);
+    }
+
     @Override
     public void discard(PreparedRevision revision) {
         images.discard(revision);

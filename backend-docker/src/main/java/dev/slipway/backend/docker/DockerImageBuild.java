@@ -1,8 +1,13 @@
 package dev.slipway.backend.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.model.BuildResponseItem;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.ExposedPorts;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.build.BuildPlan;
 import dev.slipway.core.spi.BuildCancelledException;
@@ -11,32 +16,38 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds a source revision into an image through the engine: a Dockerfile written from the build plan (FROM the
- * runtime's base image; each pre-build, build and post-build command a RUN step of its own, with the build env; the
- * start command as CMD), the source as the build context, the engine's output streamed as build lines, one tag per
- * revision ({@code slipway/<service-id>:<revision-id>}). Every deployment builds afresh (no layer cache), as a
- * deployment's build log must show its commands' output; the base image is never pulled by the build.
+ * Builds a source revision into an image through the engine, as a Dockerfile build would but with caches: a container
+ * of the runtime's base image gets the source in {@code /app} and runs each pre-build, build, post-build and pre-run
+ * command (with the build env) in turn, its output streamed as build lines, each command a progress step; then the
+ * container is committed as the revision's image ({@code slipway/<service-id>:<revision-id>}, the start command as
+ * CMD, {@code /app} as working directory) and removed. The package managers' caches (Maven, Gradle, npm, yarn, pip,
+ * Go) point into a volume of the service's own, {@code slipway-cache-<service-id>}, mounted at {@value #CACHE} during
+ * the build only: the next deployment finds what the last one downloaded, and no image carries it. The volume goes with
+ * the service ({@link #dropCache}). The base image is never pulled by the build.
  */
 final class DockerImageBuild {
-    static final String DOCKERFILE = ".slipway.Dockerfile";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STEP = Pattern.compile("^Step \\d+/\\d+ : RUN .*" + "\\.slipway-steps/(\\d+)-");
-    private static final Pattern FAILED_STEP = Pattern.compile("\\.slipway-steps/(\\d+)-[a-z-]+\\.sh.* returned a non-zero code: (\\d+)");
+    static final String CACHE = "/slipway-cache";
+    private static final String MARKER = "##slipway-step ";
     private static final String STEPS = ".slipway-steps";
-    /** The classic builder's line naming the image a step made. */
-    private static final Pattern LAYER = Pattern.compile("^ ---> ([0-9a-f]{12})$");
+    /** Where each package manager keeps its downloads: in the cache volume. */
+    private static final Map<String, String> CACHES = Map.of(
+            "MAVEN_OPTS", "-Dmaven.repo.local=" + CACHE + "/m2",
+            "GRADLE_USER_HOME", CACHE + "/gradle",
+            "npm_config_cache", CACHE + "/npm",
+            "YARN_CACHE_FOLDER", CACHE + "/yarn",
+            "PIP_CACHE_DIR", CACHE + "/pip",
+            "GOMODCACHE", CACHE + "/go/mod",
+            "GOCACHE", CACHE + "/go/build");
 
     private DockerImageBuild() {
     }
 
-    /** A build command as a RUN step: its phase (pre-build, build, post-build, pre-run) and the command. */
+    /** A build command: its phase (pre-build, build, post-build, pre-run) and the command. */
     record Command(String phase, String command) {
     }
 
@@ -45,97 +56,106 @@ final class DockerImageBuild {
         return plan.phases().stream().map(e -> new Command(e.getKey(), e.getValue())).toList();
     }
 
-    /** Writes the Dockerfile and step scripts into {@code context}; returns the Dockerfile. */
-    static Path write(Path context, String baseImage, BuildPlan plan) {
+    /** The cache volume of service {@code serviceId}. */
+    static String cacheVolume(String serviceId) {
+        return "slipway-cache-" + serviceId;
+    }
+
+    /** Removes the cache volume of a service that is gone. */
+    static void dropCache(DockerClient docker, String serviceId) {
         try {
-            Path steps = Files.createDirectories(context.resolve(STEPS));
-            StringBuilder env = new StringBuilder("set -e\n");
-            plan.buildEnv().forEach((k, v) -> env.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
-            StringBuilder dockerfile = new StringBuilder("FROM ").append(baseImage).append("\nWORKDIR /app\nCOPY . /app\n");
-            List<Command> commands = commands(plan);
-            for (int i = 0; i < commands.size(); i++) {
-                String script = (i + 1) + "-" + commands.get(i).phase() + ".sh";
-                Files.writeString(steps.resolve(script), env + commands.get(i).command() + "\n");
-                dockerfile.append("RUN [\"sh\", \"/app/").append(STEPS).append('/').append(script).append("\"]\n");
-            }
-            dockerfile.append("EXPOSE ").append(plan.port()).append('\n');
-            dockerfile.append("CMD [\"sh\", \"-c\", ").append(JSON.writeValueAsString(plan.startCommand())).append("]\n");
-            Path file = context.resolve(DOCKERFILE);
-            Files.writeString(file, dockerfile.toString());
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            docker.removeVolumeCmd(cacheVolume(serviceId)).exec();
+        } catch (RuntimeException e) {
+            // never made, or gone
         }
     }
 
     /**
-     * Builds {@code context} with {@code dockerfile} into {@code tag}; the engine's output goes to {@code listener}, and
-     * each build command's RUN step is a progress event. A failed command is named with its exit code.
+     * Builds {@code context} on {@code baseImage} into {@code tag}; returns the image id.
+     *
+     * @param hostNetwork whether the build runs on the host's network (an engine without a bridge network)
+     * @param labels      the build container's labels (its owner, so that a crash leaves no container behind)
      */
-    static String build(DockerClient docker, Path context, Path dockerfile, String tag, List<Command> commands,
-                        BuildListener listener) throws BuildFailedException {
-        String[] error = new String[1];
-        List<String> layers = new java.util.concurrent.CopyOnWriteArrayList<>(); // the intermediate images, step by step
-        boolean[] fromSeen = new boolean[1];
+    static String build(DockerClient docker, Path context, String baseImage, BuildPlan plan, String serviceId, String tag,
+                        boolean hostNetwork, Map<String, String> labels, BuildListener listener) throws BuildFailedException {
+        List<Command> commands = commands(plan);
+        String source = "/tmp/" + context.getFileName();
+        writeSteps(context, plan, commands);
+        HostConfig host = HostConfig.newHostConfig().withBinds(new Bind(cacheVolume(serviceId), new Volume(CACHE)));
+        if (hostNetwork) {
+            host.withNetworkMode("host");
+        }
+        String id;
         try {
-            return docker.buildImageCmd().withBaseDirectory(context.toFile()).withDockerfile(dockerfile.toFile())
-                    .withTags(Set.of(tag)).withPull(false).withNoCache(true).withRemove(true).withForcerm(true)
-                    .exec(new com.github.dockerjava.api.command.BuildImageResultCallback() {
-                        private final StringBuilder partial = new StringBuilder();
-
-                        @Override
-                        public void onNext(BuildResponseItem item) {
-                            if (item.getStream() != null) {
-                                partial.append(item.getStream());
-                                for (int nl; (nl = partial.indexOf("\n")) >= 0; ) {
-                                    String line = partial.substring(0, nl);
-                                    partial.delete(0, nl + 1);
-                                    Matcher layer = LAYER.matcher(line);
-                                    if (layer.matches() && fromSeen[0]) {
-                                        layers.add(layer.group(1));
-                                    }
-                                    fromSeen[0] |= layer.matches(); // the first is the base image's: never ours
-                                    Matcher step = STEP.matcher(line);
-                                    if (step.find()) {
-                                        int i = Integer.parseInt(step.group(1));
-                                        Command c = commands.get(i - 1);
-                                        listener.progress(c.phase() + ": " + c.command(), i, commands.size());
-                                    }
-                                    if (!line.isBlank()) {
-                                        listener.output(line);
-                                    }
-                                }
-                            }
-                            if (item.getErrorDetail() != null) {
-                                error[0] = item.getErrorDetail().getMessage();
-                            }
-                            super.onNext(item);
+            id = docker.createContainerCmd(baseImage).withWorkingDir("/app").withLabels(labels).withHostConfig(host)
+                    .withCmd("sh", "-c", "cp -a " + source + "/. /app && rm -rf " + source + " && exec sh /app/" + STEPS + "/run.sh")
+                    .exec().getId();
+        } catch (DockerException e) {
+            throw new BuildFailedException("cannot start a build on " + baseImage + ": " + DockerImages.firstLine(e.getMessage())
+                    + " (is the base image on the engine? docker pull " + baseImage + ")", e);
+        }
+        try {
+            docker.copyArchiveToContainerCmd(id).withHostResource(context.toString()).withRemotePath("/tmp").exec();
+            docker.startContainerCmd(id).exec();
+            AtomicInteger step = new AtomicInteger();
+            ResultCallback.Adapter<?> output = docker.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true)
+                    .exec(new FrameLines(line -> {
+                        if (line.startsWith(MARKER)) {
+                            int i = Integer.parseInt(line.substring(MARKER.length()).trim());
+                            step.set(i);
+                            Command c = commands.get(i - 1);
+                            listener.progress(c.phase() + ": " + c.command(), i, commands.size());
+                            listener.output("[" + c.phase() + "] $ " + c.command());
+                        } else {
+                            listener.output(line);
                         }
-                    }).awaitImageId();
+                    }));
+            int code = docker.waitContainerCmd(id).start().awaitStatusCode();
+            output.awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
+            if (code != 0) {
+                Command c = commands.get(Math.max(1, step.get()) - 1);
+                throw new BuildFailedException("the " + c.phase() + " command '" + c.command() + "' exited with code " + code
+                        + "; its output is in the deployment log above");
+            }
+            int slash = tag.lastIndexOf(':');
+            docker.commitCmd(id).withRepository(tag.substring(0, slash)).withTag(tag.substring(slash + 1))
+                    .withCmd("sh", "-c", plan.startCommand()).withWorkingDir("/app")
+                    .withExposedPorts(new ExposedPorts(ExposedPort.tcp(plan.port()))).exec();
+            return docker.inspectImageCmd(tag).exec().getId();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BuildCancelledException("the image build was cancelled");
         } catch (RuntimeException e) {
-            removeQuietly(docker, layers); // a failed build leaves no image behind
             if (Thread.currentThread().isInterrupted()) {
                 throw new BuildCancelledException("the image build was cancelled");
             }
-            String message = error[0] != null ? error[0] : String.valueOf(e.getMessage());
-            Matcher failed = FAILED_STEP.matcher(message);
-            if (failed.find()) {
-                Command c = commands.get(Integer.parseInt(failed.group(1)) - 1);
-                throw new BuildFailedException("the " + c.phase() + " command '" + c.command() + "' exited with code "
-                        + failed.group(2) + "; its output is in the deployment log above", e);
+            throw new BuildFailedException("the image build failed: " + DockerImages.firstLine(String.valueOf(e.getMessage())), e);
+        } finally {
+            try {
+                docker.removeContainerCmd(id).withForce(true).exec();
+            } catch (RuntimeException e) {
+                // gone already
             }
-            throw new BuildFailedException("the image build failed: " + message, e);
         }
     }
 
-    /** Removes the images a failed build made (the last first, so each is no one's parent any more when removed). */
-    private static void removeQuietly(DockerClient docker, List<String> images) {
-        for (int i = images.size() - 1; i >= 0; i--) {
-            try {
-                docker.removeImageCmd(images.get(i)).exec();
-            } catch (RuntimeException e) {
-                // in use, or gone: nothing else to do
+    /** Writes each command's script (the build env and the caches' settings first) and the script that runs them in turn. */
+    private static void writeSteps(Path context, BuildPlan plan, List<Command> commands) {
+        try {
+            Path steps = Files.createDirectories(context.resolve(STEPS));
+            StringBuilder env = new StringBuilder("set -e\n");
+            CACHES.forEach((k, v) -> env.append("export ").append(k).append("=\"").append(v)
+                    .append(k.equals("MAVEN_OPTS") ? " ${MAVEN_OPTS:-}" : "").append("\"\n"));
+            plan.buildEnv().forEach((k, v) -> env.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+            StringBuilder run = new StringBuilder("set -e\ncd /app\n");
+            for (int i = 0; i < commands.size(); i++) {
+                String script = (i + 1) + "-" + commands.get(i).phase() + ".sh";
+                Files.writeString(steps.resolve(script), env + commands.get(i).command() + "\n");
+                run.append("echo '").append(MARKER).append(i + 1).append("'\nsh /app/").append(STEPS).append('/').append(script).append('\n');
             }
+            Files.writeString(steps.resolve("run.sh"), run.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

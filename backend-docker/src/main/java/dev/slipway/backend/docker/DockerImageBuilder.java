@@ -29,6 +29,13 @@ public final class DockerImageBuilder implements AutoCloseable {
         this.settings = Map.copyOf(settings);
     }
 
+    /** Removes a deleted service's build cache (if this builder ever connected: otherwise it made none). */
+    public synchronized void forgetService(String serviceId) {
+        if (docker != null) {
+            DockerImageBuild.dropCache(docker, serviceId);
+        }
+    }
+
     private synchronized DockerClient docker() {
         if (docker == null) {
             docker = DockerBackendProvider.connect(settings);

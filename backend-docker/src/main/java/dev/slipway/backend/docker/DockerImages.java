@@ -103,15 +103,31 @@ final class DockerImages {
         return new PreparedRevision(spec.serviceId(), spec.revisionId(), tag, Map.of("image", tag, "built", "true"), spec.run());
     }
 
+    private Boolean bridge;
+
+    /** Whether the engine has its default bridge network (else builds run on the host's network). */
+    private synchronized boolean hasBridge() {
+        if (bridge == null) {
+            bridge = docker.listNetworksCmd().withNameFilter("bridge").exec().stream().anyMatch(n -> n.getName().equals("bridge"));
+        }
+        return bridge;
+    }
+
+    /** Removes what the builds of a deleted service kept: its cache volume. */
+    void forgetService(String serviceId) {
+        DockerImageBuild.dropCache(docker, serviceId);
+    }
+
     /** Builds a source revision into the image {@code slipway/<service-id>:<revision-id>}; returns that tag. */
     String buildImage(RevisionSpec spec, RevisionSource.Build source, BuildListener listener) throws BuildFailedException {
         String base = baseImage(source.plan().runtime());
         String tag = "slipway/" + spec.serviceId() + ":" + spec.revisionId();
         listener.output("Building image " + tag + " from " + base + " (base image of runtime " + source.plan().runtime().configName()
                 + "; change it with --base-image " + source.plan().runtime().configName() + "=IMAGE)");
-        Path dockerfile = DockerImageBuild.write(source.sourceDir(), base, source.plan());
-        String imageId = DockerImageBuild.build(docker, source.sourceDir(), dockerfile, tag,
-                DockerImageBuild.commands(source.plan()), listener);
+        String imageId = DockerImageBuild.build(docker, source.sourceDir(), base, source.plan(), spec.serviceId(), tag,
+                !hasBridge(), Map.of(DockerBackend.OWNER_PID, Long.toString(ProcessHandle.current().pid()),
+                        DockerBackend.OWNER_START, ProcessHandle.current().info().startInstant().map(Object::toString).orElse("")),
+                listener);
         listener.output("Built image " + tag + " (" + imageId + ")");
         return tag;
     }

@@ -9,6 +9,7 @@ import dev.slipway.core.model.*;
 import dev.slipway.core.spi.InstanceSpec;
 import dev.slipway.core.testing.HttpProbe;
 import dev.slipway.core.testing.TestApps;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -105,7 +106,7 @@ class DockerImageServiceTest {
             String serviceId = created.service().serviceArn().substring(created.service().serviceArn().lastIndexOf('/') + 1);
             assertThat(slipway.logLines("built", "deployment/" + created.operationId()))
                     .anyMatch(l -> l.contains("Building image slipway/" + serviceId + ":") && l.contains("from " + Docker.DEBIAN_PYTHON))
-                    .anyMatch(l -> l.contains("[Build] Step 1/") && l.contains("FROM " + Docker.DEBIAN_PYTHON))
+                    .anyMatch(l -> l.contains("[Build] [build] $ python -m py_compile server.py"))
                     .anyMatch(l -> l.contains("Built image slipway/" + serviceId));
             assertThat(Docker.run("images", "-q", "slipway/" + serviceId)).isNotEmpty();
 
@@ -130,6 +131,46 @@ class DockerImageServiceTest {
             assertThat(Docker.containers(InstanceSpec.CONTROL_PLANE, "crashed")).as("nothing will adopt it now").isEmpty();
         } finally {
             backend.close();
+        }
+    }
+
+    @Test
+    void aSecondBuildFindsWhatTheFirstCachedNoImageCarriesTheCacheAndItGoesWithTheService() throws Exception {
+        Docker.requireDebianPython();
+        Path app = Files.createDirectories(tmp.resolve("cached"));
+        Files.writeString(app.resolve("index.html"), "cached\n");
+        Files.writeString(app.resolve("apprunner.yaml"), """
+                version: 1.0
+                runtime: python3
+                build:
+                  commands:
+                    build:
+                      - if [ -f "$PIP_CACHE_DIR/downloaded" ]; then echo cache-hit; else mkdir -p "$PIP_CACHE_DIR" && touch "$PIP_CACHE_DIR/downloaded" && echo cache-miss; fi
+                run:
+                  command: python3 -m http.server $PORT
+                """);
+        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(-1).stateDir(tmp.resolve("state"))
+                .backendSetting("docker.base-image.python3", Docker.DEBIAN_PYTHON).build()) {
+            CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("cached")
+                    .sourceConfiguration(SourceConfiguration.of(new CodeRepository(app.toString(), SourceCodeVersion.branch("main"),
+                            null, null))).build());
+            created.operation().awaitSuccess(OP);
+            String arn = created.service().serviceArn();
+            String serviceId = arn.substring(arn.lastIndexOf('/') + 1);
+            assertThat(slipway.logLines("cached", "deployment/" + created.operationId())).anyMatch(l -> l.endsWith("[Build] cache-miss"));
+
+            String second = slipway.startDeployment(new dev.slipway.core.api.StartDeploymentRequest(arn)).operationId();
+            await().atMost(OP).until(() -> slipway.logLines("cached", "deployment/" + second).stream()
+                    .anyMatch(l -> l.contains("completed successfully")));
+            assertThat(slipway.logLines("cached", "deployment/" + second)).as("the second build finds the first one's cache")
+                    .anyMatch(l -> l.endsWith("[Build] cache-hit"));
+            String image = Docker.run("images", "--format", "{{.Repository}}:{{.Tag}}", "slipway/" + serviceId).lines().findFirst().orElseThrow();
+            assertThat(Docker.run("run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c", "ls -A /slipway-cache 2>/dev/null | wc -l").trim())
+                    .as("the image does not carry the cache").isEqualTo("0");
+            assertThat(Docker.run("volume", "ls", "-q", "--filter", "name=slipway-cache-" + serviceId)).isNotBlank();
+
+            slipway.deleteService(new DeleteServiceRequest(arn)).operation().awaitSuccess(OP);
+            assertThat(Docker.run("volume", "ls", "-q", "--filter", "name=slipway-cache-" + serviceId)).as("the cache goes with the service").isBlank();
         }
     }
 

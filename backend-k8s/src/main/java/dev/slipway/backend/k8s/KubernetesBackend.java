@@ -301,6 +301,9 @@ public final class KubernetesBackend implements ComputeBackend {
     @Override
     public void forgetService(String serviceId) {
         objects.forget(serviceId);
+        if (builder != null) {
+            builder.forgetService(serviceId); // its build cache, on the engine that built its images
+        }
     }
 
     @Override
