@@ -13,7 +13,7 @@ public final class Sampling implements AutoCloseable {
     private final AutoscalerDriver autoscaler;
 
     public Sampling(ServiceActions services, boolean autoscaling, MeterRegistry meters, Clock clock) {
-        ServiceActions.Runtime runtime = services.runtime();
+        ServiceRuntime runtime = services.runtime();
         this.usage = new UsageSampler(runtime.backend(), runtime.routing(), meters, Duration.ofSeconds(5));
         this.autoscaler = new AutoscalerDriver(services, runtime.routing(), runtime.logs(), clock);
         if (autoscaling) {

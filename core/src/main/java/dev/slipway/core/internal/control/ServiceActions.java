@@ -1,8 +1,6 @@
 package dev.slipway.core.internal.control;
 
 import dev.slipway.core.internal.Parallel;
-import dev.slipway.core.Timeouts;
-import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.source.HostKeyPins;
 import dev.slipway.core.source.RegistryCredentials;
 import dev.slipway.core.api.*;
@@ -11,7 +9,6 @@ import dev.slipway.core.internal.deploy.Deployment;
 import dev.slipway.core.internal.deploy.DeploymentLog;
 import dev.slipway.core.internal.deploy.DeploymentPipeline;
 import dev.slipway.core.internal.runtime.DesiredState;
-import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.internal.runtime.ServiceIdentity;
 import dev.slipway.core.internal.runtime.ReconcilerThreads;
 import dev.slipway.core.internal.runtime.ServiceReconciler;
@@ -19,20 +16,14 @@ import dev.slipway.core.internal.lifecycle.ServiceAction;
 import dev.slipway.core.internal.lifecycle.ServiceLifecycle;
 import dev.slipway.core.model.*;
 import dev.slipway.core.observe.LogSink;
-import dev.slipway.core.observe.LogStreams;
-import dev.slipway.core.internal.routing.RoutingTable;
-import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.validation.ShapeValidator;
 import dev.slipway.core.routing.Route;
-import dev.slipway.core.source.SourceUrlPolicy;
-import java.nio.file.Path;
 import java.time.Instant;
 import dev.slipway.core.internal.scaling.ConcurrencyAutoscaler;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -47,39 +38,19 @@ public final class ServiceActions implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServiceActions.class);
 
     private final ControlState state;
-    private final Runtime runtime;
+    private final ServiceRuntime runtime;
     private final OperationRunner runner;
     private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
     private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
     private volatile int routerPort;
 
-    /** What running services needs: the backend, the routes, logs, health probes, timeouts and where sources go. */
-    public record Runtime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
-                          HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
-                          Function<String, PlanOverrides> planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories,
-                          SourceUrlPolicy sourceUrlPolicy, Optional<String> serviceIdSeed) {
-        /** A new service's id: random, or derived from the seed and the name (the same every time). */
-        String newServiceId(String name) {
-            if (serviceIdSeed.isEmpty()) {
-                return UUID.randomUUID().toString().replace("-", "");
-            }
-            try {
-                byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest((serviceIdSeed.get() + "\n" + name)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return java.util.HexFormat.of().formatHex(hash, 0, 16);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    public ServiceActions(ControlState state, Runtime runtime) {
+    public ServiceActions(ControlState state, ServiceRuntime runtime) {
         this.state = state;
         this.runtime = runtime;
         this.runner = new OperationRunner(runtime.logs());
     }
 
-    Runtime runtime() {
+    ServiceRuntime runtime() {
         return runtime;
     }
 
