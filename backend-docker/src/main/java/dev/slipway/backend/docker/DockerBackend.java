@@ -99,7 +99,7 @@ public final class DockerBackend implements ComputeBackend {
         this.outputs = new ContainerOutputs(docker, this.keepFor);
         this.images = new DockerImages(docker, settings);
         this.network = settings.getOrDefault("docker.network",
-                docker.listNetworksCmd().withNameFilter("bridge").exec().stream().anyMatch(n -> n.getName().equals("bridge")) ? "bridge" : null);
+                DockerImages.hasDefaultBridge(docker) ? "bridge" : null);
         if (network == null) {
             LOG.info("the Docker engine has no bridge network: containers use the host's network, each app listening on "
                     + "the PORT it is given");

@@ -108,9 +108,14 @@ final class DockerImages {
     /** Whether the engine has its default bridge network (else builds run on the host's network). */
     private synchronized boolean hasBridge() {
         if (bridge == null) {
-            bridge = docker.listNetworksCmd().withNameFilter("bridge").exec().stream().anyMatch(n -> n.getName().equals("bridge"));
+            bridge = hasDefaultBridge(docker);
         }
         return bridge;
+    }
+
+    /** Whether the engine has its default bridge network, {@code bridge} ({@code dockerd --bridge=none} has none). */
+    static boolean hasDefaultBridge(DockerClient docker) {
+        return docker.listNetworksCmd().withNameFilter("bridge").exec().stream().anyMatch(n -> n.getName().equals("bridge"));
     }
 
     /** Removes what the builds of a deleted service kept: its cache volume. */

@@ -163,11 +163,7 @@ class KubernetesRouteSharingTest {
         Endpoint b = instance("b", release);
         KubernetesRouteSharing first = sharing("first");
         DataPlane stays = follower("stays");
-        KubernetesRouteSharing leaving = sharing("leaving");
-        DataPlane leavingPlane = DataPlane.start("127.0.0.1", 0, RouterTimeouts.DEFAULT, RouterLimits.DEFAULT, Admission.DEFAULT,
-                new SimpleMeterRegistry());
-        closeLater.add(leavingPlane);
-        leavingPlane.follow(leaving);
+        DataPlane leavingPlane = follower("leaving");
         first.publish(routes(a));
         assertThat(first.awaitFollowers(Duration.ofSeconds(20))).isTrue();
         assertThat(client.leases().inNamespace(namespace).withLabel(KubernetesRouteSharing.ROUTES, "slipway").list().getItems())
