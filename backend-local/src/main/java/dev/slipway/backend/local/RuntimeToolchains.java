@@ -52,6 +52,7 @@ final class RuntimeToolchains {
     private final Path shimDir;
     private final String hostPath;
     private final Path jvms;
+    private final List<Path> nodeRoots;
 
     RuntimeToolchains(Path shimDir) {
         this(shimDir, Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin"));
@@ -64,9 +65,23 @@ final class RuntimeToolchains {
 
     /** With an explicit host PATH and directory of installed JDKs (each with its {@code release} file), for tests. */
     RuntimeToolchains(Path shimDir, String hostPath, Path jvms) {
+        this(shimDir, hostPath, jvms, NODE_ROOTS);
+    }
+
+    /**
+     * Where Node.js versions are installed side by side, one directory per version ({@code v18.19.0},
+     * {@code node-v18.19.0-linux-x64}) with its {@code bin/node}: the official tarballs' usual place, n's and nvm's.
+     */
+    static final List<Path> NODE_ROOTS = List.of(Path.of("/usr/local/lib/nodejs"), Path.of("/opt/nodejs"),
+            Path.of("/usr/local/n/versions/node"), Path.of(Optional.ofNullable(System.getenv("NVM_DIR"))
+                    .orElse(System.getProperty("user.home") + "/.nvm"), "versions/node"));
+
+    /** With explicit places to find JDKs and Node.js versions, for tests. */
+    RuntimeToolchains(Path shimDir, String hostPath, Path jvms, List<Path> nodeRoots) {
         this.shimDir = shimDir;
         this.hostPath = hostPath;
         this.jvms = jvms;
+        this.nodeRoots = nodeRoots;
     }
 
     Toolchain resolve(Runtime runtime, Optional<String> requestedVersion) throws BuildFailedException {
@@ -79,6 +94,12 @@ final class RuntimeToolchains {
             if (jdk.isPresent()) {
                 env = Map.of("JAVA_HOME", jdk.get().toString());
                 path = jdk.get().resolve("bin") + ":" + hostPath;
+            }
+        }
+        if (need.executable.equals("node") && wanted.isPresent()) {
+            Optional<Path> node = node(major(wanted.get()));
+            if (node.isPresent()) {
+                path = node.get().resolve("bin") + ":" + hostPath;
             }
         }
         String searched = path;
@@ -129,6 +150,28 @@ final class RuntimeToolchains {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** The newest installed Node.js of major version {@code major} under one of {@link #nodeRoots}. */
+    private Optional<Path> node(String major) {
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("(?:node-)?v?" + java.util.regex.Pattern.quote(major)
+                + "(?:\\.(\\d+))?(?:\\.(\\d+))?(?:-.*)?");
+        java.util.Comparator<Path> byVersion = java.util.Comparator.comparing((Path d) -> minorPatch(named, d));
+        return nodeRoots.stream().filter(Files::isDirectory).flatMap(root -> {
+            try (var dirs = Files.list(root)) {
+                return dirs.filter(d -> named.matcher(d.getFileName().toString()).matches())
+                        .filter(d -> Files.isExecutable(d.resolve("bin/node"))).toList().stream();
+            } catch (IOException e) {
+                return java.util.stream.Stream.empty();
+            }
+        }).max(byVersion);
+    }
+
+    /** The minor and patch numbers of a Node.js directory's name, as one comparable number. */
+    private static long minorPatch(java.util.regex.Pattern named, Path dir) {
+        java.util.regex.Matcher m = named.matcher(dir.getFileName().toString());
+        m.matches();
+        return (m.group(1) == null ? 0 : Long.parseLong(m.group(1))) * 1_000_000 + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
     }
 
     private static Optional<String> releaseVersion(Path jdk) {

@@ -7,6 +7,7 @@ import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.model.Runtime;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,29 @@ class RuntimeToolchainsTest {
         assertThat(on11.env()).containsEntry("JAVA_HOME", jdk11.toString());
         assertThat(on11.description()).contains("openjdk version \"11.0.24\"").doesNotContain("Warning");
         assertThat(only17.resolve(Runtime.CORRETTO_8, Optional.empty()).description()).contains("asks for version 8");
+    }
+
+    @Test
+    void aNodeRuntimeUsesAnInstalledNodeOfItsVersionAndWarnsWhenThereIsNone() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("host-bin"));
+        script(bin.resolve("node"), "echo v20.19.2");
+        Path nvm = tmp.resolve("nvm/versions/node");
+        Path tarballs = tmp.resolve("usr-local-lib-nodejs");
+        RuntimeToolchains toolchains = new RuntimeToolchains(tmp.resolve("shims"), bin.toString(), tmp.resolve("jvm"),
+                List.of(tarballs, nvm));
+        assertThat(toolchains.resolve(Runtime.NODEJS_18, Optional.empty()).description())
+                .contains("v20.19.2").contains("Warning: nodejs18 asks for version 18, which this host does not have");
+
+        script(Files.createDirectories(nvm.resolve("v18.2.0/bin")).resolve("node"), "echo v18.2.0");
+        Path newest = Files.createDirectories(tarballs.resolve("node-v18.19.1-linux-x64/bin"));
+        script(newest.resolve("node"), "echo v18.19.1");
+        script(Files.createDirectories(nvm.resolve("v16.20.2/bin")).resolve("node"), "echo v16.20.2");
+        RuntimeToolchains.Toolchain on18 = toolchains.resolve(Runtime.NODEJS_18, Optional.empty());
+        assertThat(on18.path()).startsWith(newest + ":");
+        assertThat(on18.description()).contains("v18.19.1").doesNotContain("Warning");
+        assertThat(toolchains.resolve(Runtime.NODEJS_22, Optional.of("16")).description()).contains("v16.20.2")
+                .doesNotContain("Warning");
+        assertThat(toolchains.resolve(Runtime.NODEJS_12, Optional.empty()).description()).contains("asks for version 12");
     }
 
     @Test
