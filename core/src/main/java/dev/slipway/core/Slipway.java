@@ -15,6 +15,7 @@ import dev.slipway.core.internal.routing.RoutingTable;
 import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
+import dev.slipway.core.spi.CertificateAuthority;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.RouteSharing;
 import dev.slipway.core.spi.RouterLimits;
@@ -63,6 +64,7 @@ public final class Slipway implements AutoCloseable {
     private final HealthProbes probes = new HealthProbes();
     private final ServiceActions services;
     private final ResourceActions resources;
+    private final dev.slipway.core.internal.control.CustomDomains domains;
     private final RouterControl router;
     private final boolean directPorts;
     private final Map<String, PlanOverrides> servicePlans = new java.util.concurrent.ConcurrentHashMap<>();
@@ -106,6 +108,8 @@ public final class Slipway implements AutoCloseable {
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
                     b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed)));
             this.resources = new ResourceActions(state);
+            this.domains = new dev.slipway.core.internal.control.CustomDomains(state, services, routingTable,
+                    Optional.ofNullable(b.certificateAuthority), b.baseDomain, b.clock);
             // a data plane that followed another leader: its routes serve until this one has set its own
             RouteSharing sharing = b.dataPlane != null ? b.dataPlane.takeOver() : null;
             // routes first (those of instances still answering serve at once): no 404, no 503 for what can be served
@@ -120,6 +124,14 @@ public final class Slipway implements AutoCloseable {
             }
             this.router = started;
             this.directPorts = b.directPorts && started != null;
+            if (b.httpsPort >= 0) {
+                if (started == null || b.certificateAuthority == null) {
+                    throw new IllegalStateException("httpsPort needs a router and a certificateAuthority (the local CA of "
+                            + "dev.slipway:slipway-tls, or an ACME directory)");
+                }
+                services.httpsPort(started.openHttps(b.httpsPort, domains));
+            }
+            domains.restore();
             Recovery.resume(restored, services, backend);
             this.sampling = new Sampling(services, b.autoscaling, meters, b.clock);
         } catch (RuntimeException e) {
@@ -150,6 +162,11 @@ public final class Slipway implements AutoCloseable {
     /** The port the router listens on, if it runs. */
     public Optional<Integer> routerPort() {
         return Optional.ofNullable(router).map(RouterControl::port);
+    }
+
+    /** The port of the router's HTTPS listener, if it has one ({@link Builder#httpsPort}). */
+    public Optional<Integer> httpsPort() {
+        return services.httpsPort();
     }
 
     /** Run env and port over one service's own from its next deployment on (an extension; this engine's, not in the state). */
@@ -302,6 +319,28 @@ public final class Slipway implements AutoCloseable {
         return resources.listTagsForResource(request);
     }
 
+    /**
+     * Associates a domain (a root domain, a subdomain or a wildcard) with a service: CREATING, then ACTIVE once its
+     * certificate is issued (at once from a local CA; after the validation records are created, from an ACME directory).
+     */
+    public AssociateCustomDomainResponse associateCustomDomain(AssociateCustomDomainRequest request) {
+        return domains.associate(request);
+    }
+
+    /** Stops serving a custom domain and deletes its certificate. */
+    public DisassociateCustomDomainResponse disassociateCustomDomain(DisassociateCustomDomainRequest request) {
+        return domains.disassociate(request);
+    }
+
+    public DescribeCustomDomainsResponse describeCustomDomains(DescribeCustomDomainsRequest request) {
+        return domains.describe(request);
+    }
+
+    /** Orders a new certificate for an ACTIVE custom domain now; the current one serves until it is issued. */
+    public void renewCertificate(String serviceArn, String domainName) {
+        domains.renew(serviceArn, domainName);
+    }
+
     /** Per-service meters named as App Runner's CloudWatch metrics (Requests, 2xxStatusResponses, RequestLatency ...). */
     public MeterRegistry meterRegistry() {
         return meters;
@@ -328,6 +367,7 @@ public final class Slipway implements AutoCloseable {
             router.drainAndClose(timeouts.drain());
         }
         sampling.close();
+        domains.close();
         services.close();
         if (!durable) {
             services.discardRevisions(); // no later run takes them back: workspaces and images go
@@ -373,6 +413,8 @@ public final class Slipway implements AutoCloseable {
         private SourceUrlPolicy sourceUrlPolicy = SourceUrlPolicy.ANY;
         private DataPlane dataPlane;
         private String serviceIdSeed;
+        private int httpsPort = -1;
+        private CertificateAuthority certificateAuthority;
 
         /** The compute backend by name: {@code local} (default). */
         public Builder backend(String name) { this.backend = name; this.backendInstance = null; return this; }
@@ -392,6 +434,16 @@ public final class Slipway implements AutoCloseable {
          * {@link DataPlane}). Closing this Slipway closes it.
          */
         public Builder dataPlane(DataPlane plane) { this.dataPlane = plane; return this; }
+
+        /**
+         * Also serve HTTPS on this port of the router's address (0: a free one; -1, the default: no HTTPS), with the
+         * certificates of the {@link #certificateAuthority}: each custom domain's, and each service domain's. Service
+         * URLs are then HTTPS addresses.
+         */
+        public Builder httpsPort(int port) { this.httpsPort = port; return this; }
+
+        /** Where certificates come from: a local CA or an ACME directory ({@code dev.slipway:slipway-tls}). */
+        public Builder certificateAuthority(CertificateAuthority authority) { this.certificateAuthority = authority; return this; }
 
         /** The address the router binds: 127.0.0.1 by default. */
         public Builder routerHost(String host) { this.routerHost = host; return this; }

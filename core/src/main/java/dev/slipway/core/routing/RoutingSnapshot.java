@@ -8,17 +8,44 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** An immutable view of all routes, keyed by lower-case host name without port. Swapped whole on every change. */
-public record RoutingSnapshot(Map<String, Route> routes) {
-    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of());
+/**
+ * An immutable view of all routes, keyed by lower-case host name without port, and of the other names that lead to
+ * them (custom domains: {@code shop.example.com}, {@code www.shop.example.com} or {@code *.example.com}, each naming the
+ * host of a route). Swapped whole on every change.
+ */
+public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases) {
+    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of());
 
     public RoutingSnapshot {
         routes = Map.copyOf(routes);
+        aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+    }
+
+    public RoutingSnapshot(Map<String, Route> routes) {
+        this(routes, Map.of());
     }
 
     /** The route for a Host header value or a ServiceUrl (port, case and a trailing dot ignored). */
     public Optional<Route> route(String hostHeader) {
-        return Optional.ofNullable(routes.get(normalizeHost(hostHeader)));
+        String key = key(normalizeHost(hostHeader));
+        return key == null ? Optional.empty() : Optional.ofNullable(routes.get(key));
+    }
+
+    /**
+     * The key of the route a normalized host name leads to: the name itself when it is a route's host, else the host
+     * an alias of it names, where an exact alias wins over a wildcard one ({@code login.example.com} over
+     * {@code *.example.com}, which covers the immediate subdomains only); null when none does.
+     */
+    public String key(String host) {
+        if (routes.containsKey(host) || aliases.isEmpty()) {
+            return routes.containsKey(host) ? host : null;
+        }
+        String target = aliases.get(host);
+        if (target == null) {
+            int dot = host.indexOf('.');
+            target = dot > 0 ? aliases.get("*" + host.substring(dot)) : null;
+        }
+        return target;
     }
 
     /**

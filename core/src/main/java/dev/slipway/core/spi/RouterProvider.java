@@ -20,6 +20,15 @@ public interface RouterProvider {
             throw new UnsupportedOperationException("this router has no direct ports");
         }
 
+        /**
+         * Opens an HTTPS listener on the router's address and {@code port} (0: a free one) that serves the same routes,
+         * presenting for each connection the certificate {@code certificates} gives for the server name the client
+         * asked for (SNI); returns its port.
+         */
+        default int openHttps(int port, dev.slipway.core.tls.ServerCertificates certificates) {
+            throw new UnsupportedOperationException("this router does not serve HTTPS");
+        }
+
         /** Closes the direct port of {@code host}, if one is open. */
         default void closeDirectPort(String host) {
         }

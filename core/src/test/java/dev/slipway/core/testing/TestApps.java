@@ -26,6 +26,7 @@ public final class TestApps {
                     def do_GET(self):
                         body = MESSAGE.encode()
                         self.send_response(200)
+                        self.send_header("X-Seen-Proto", self.headers.get("X-Forwarded-Proto", ""))
                         self.send_header("Content-Length", str(len(body)))
                         self.end_headers()
                         self.wfile.write(body)

@@ -12,6 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.ssl.SniHandler;
+import dev.slipway.core.tls.ServerCertificates;
 import dev.slipway.core.routing.RoutingSnapshot;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -35,6 +37,8 @@ public final class NettyRouter implements RouterProvider.Router {
     private final int port;
     /** Direct ports by the host of the service they serve. */
     private final Map<String, Channel> direct = new ConcurrentHashMap<>();
+    /** The HTTPS listener, once opened. */
+    private volatile Channel https;
 
     private NettyRouter(Transport transport, RoutingView table, RouterTimeouts timeouts, RouterLimits limits, String bindHost, int port) {
         this.transport = transport;
@@ -46,7 +50,7 @@ public final class NettyRouter implements RouterProvider.Router {
         this.boss = transport.group(1, "slipway-router-boss");
         this.workers = transport.group(Transport.eventLoops(), "slipway-router");
         try {
-            this.serverChannel = bind(port, null);
+            this.serverChannel = bind(port, null, null);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -88,8 +92,11 @@ public final class NettyRouter implements RouterProvider.Router {
         return router;
     }
 
-    /** A listener on {@code port} whose connections route by Host, or all to {@code fixedHost} when it is not null. */
-    private Channel bind(int port, String fixedHost) {
+    /**
+     * A listener on {@code port} whose connections route by Host, or all to {@code fixedHost} when it is not null; over
+     * TLS when {@code tls} is not null (the certificate chosen by the client's server name).
+     */
+    private Channel bind(int port, String fixedHost, TlsContexts tls) {
         try {
             return new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -100,15 +107,19 @@ public final class NettyRouter implements RouterProvider.Router {
                             if (!limits.admit(c, c.remoteAddress().getAddress())) {
                                 return;
                             }
+                            if (tls != null) {
+                                c.pipeline().addLast("tls", new SniHandler(tls));
+                            }
                             c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
-                            c.pipeline().addLast("request-framer", new RequestFramer(c.remoteAddress().getAddress().getHostAddress(), fixedHost));
+                            c.pipeline().addLast("request-framer", new RequestFramer(c.remoteAddress().getAddress().getHostAddress(),
+                                    fixedHost, tls != null));
                             c.pipeline().addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
                             c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost));
                         }
                     }).bind(bindHost, port).syncUninterruptibly().channel();
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
             throw new IllegalStateException("The router cannot listen on " + bindHost + ":" + port + " (" + e.getMessage()
-                    + "); choose another port" + (fixedHost == null ? " with --router-port" : ""), e);
+                    + "); choose another port" + (fixedHost != null ? "" : tls != null ? " with --https-port" : " with --router-port"), e);
         }
     }
 
@@ -122,10 +133,19 @@ public final class NettyRouter implements RouterProvider.Router {
         String key = RoutingSnapshot.normalizeHost(host);
         Channel open = direct.get(key);
         if (open == null) {
-            open = bind(port, key);
+            open = bind(port, key, null);
             direct.put(key, open);
         }
         return ((InetSocketAddress) open.localAddress()).getPort();
+    }
+
+    @Override
+    public synchronized int openHttps(int port, ServerCertificates certificates) {
+        if (https != null) {
+            throw new IllegalStateException("the router serves HTTPS already, on port " + ((InetSocketAddress) https.localAddress()).getPort());
+        }
+        https = bind(port, null, new TlsContexts(certificates));
+        return ((InetSocketAddress) https.localAddress()).getPort();
     }
 
     @Override
@@ -139,6 +159,10 @@ public final class NettyRouter implements RouterProvider.Router {
     @Override
     public void stopAccepting() {
         serverChannel.close().syncUninterruptibly();
+        Channel tls = https;
+        if (tls != null) {
+            tls.close().syncUninterruptibly();
+        }
         direct.values().forEach(c -> c.close().syncUninterruptibly());
     }
 

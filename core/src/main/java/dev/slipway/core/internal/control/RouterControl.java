@@ -33,6 +33,11 @@ public final class RouterControl {
         return router.port();
     }
 
+    /** Opens the router's HTTPS listener on {@code port} (0: a free one), presenting {@code certificates}; returns its port. */
+    public int openHttps(int port, dev.slipway.core.tls.ServerCertificates certificates) {
+        return router.openHttps(port, certificates);
+    }
+
     /** The direct port of the service at {@code serviceUrl} (host[:port]), opened on first use. */
     public int directPort(String serviceUrl) {
         return router.openDirectPort(host(serviceUrl), 0);

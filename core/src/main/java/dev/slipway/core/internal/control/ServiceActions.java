@@ -43,6 +43,8 @@ public final class ServiceActions implements AutoCloseable {
     private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
     private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
     private volatile int routerPort;
+    private volatile int httpsPort = -1;
+    private java.util.function.Consumer<ServiceRecord> onDeleted = s -> { };
 
     public ServiceActions(ControlState state, ServiceRuntime runtime) {
         this.state = state;
@@ -56,6 +58,20 @@ public final class ServiceActions implements AutoCloseable {
 
     public void routerPort(int port) {
         this.routerPort = port;
+    }
+
+    /** Services are served over HTTPS on {@code port} too: their URLs are HTTPS addresses from now on. */
+    public void httpsPort(int port) {
+        this.httpsPort = port;
+    }
+
+    public Optional<Integer> httpsPort() {
+        return httpsPort < 0 ? Optional.empty() : Optional.of(httpsPort);
+    }
+
+    /** Who is told when a service is gone (its custom domains go with it). */
+    public void onDeleted(java.util.function.Consumer<ServiceRecord> listener) {
+        this.onDeleted = listener;
     }
 
     public CreateServiceResponse createService(CreateServiceRequest r) {
@@ -76,7 +92,7 @@ public final class ServiceActions implements AutoCloseable {
             ServiceRecord created = new ServiceRecord(r.serviceName(), id, arn, host, now, now, ServiceStatus.OPERATION_IN_PROGRESS,
                     false, ServiceSpecs.forCreate(r, asc), r.encryptionConfiguration(), Optional.empty(),
                     List.of(OperationState.started(OperationType.CREATE_SERVICE, arn)), Optional.empty(),
-                    Tags.merged(arn, Map.of(), r.tags()));
+                    Tags.merged(arn, Map.of(), r.tags()), List.of());
             state.put(created);
             return created;
         });
@@ -329,6 +345,7 @@ public final class ServiceActions implements AutoCloseable {
             op.abandon(status, null); // its record is gone with the service
             Optional.ofNullable(reconcilers.remove(s.arn())).ifPresent(ServiceReconciler::close);
             runtime.routing().forgetService(s.id());
+            onDeleted.accept(s);
             runtime.logs().closeService(s.name());
             return;
         }
@@ -402,7 +419,9 @@ public final class ServiceActions implements AutoCloseable {
     private Service describe(ServiceRecord s) {
         AutoScalingConfigurationSummary asc = state.autoScaling().exists(s.spec().autoScalingArn())
                 ? state.autoScaling().describe(s.spec().autoScalingArn(), state.autoScalingInUse()).summary() : null;
-        String url = routerPort == 80 || routerPort <= 0 ? s.host() : s.host() + ":" + routerPort;
+        // an HTTPS address when the router serves HTTPS (App Runner's ServiceUrl has no scheme and is always HTTPS)
+        int port = httpsPort >= 0 ? httpsPort : routerPort;
+        String url = port == (httpsPort >= 0 ? 443 : 80) || port <= 0 ? s.host() : s.host() + ":" + port;
         return new Service(s.name(), s.id(), s.arn(), url, s.createdAt(), s.updatedAt(), null, s.shownStatus(),
                 s.spec().source(), s.spec().instance(), s.encryption(), s.spec().health(), asc, s.spec().network(),
                 s.spec().observability());

@@ -18,14 +18,16 @@ import java.util.Optional;
  * @param operations  newest first
  * @param revision    the revision serving, once a deployment succeeded
  * @param tags        the service's tags
+ * @param domains     its custom domains, in the order they were associated
  */
 public record ServiceRecord(String name, String id, String arn, String host, Instant createdAt, Instant updatedAt,
                             ServiceStatus status, boolean maintenance, ServiceSpec spec,
                             EncryptionConfiguration encryption, Optional<ServiceSpec> rollback,
                             List<OperationState> operations, Optional<PreparedRevision> revision,
-                            Map<String, String> tags) {
+                            Map<String, String> tags, List<DomainRecord> domains) {
     public ServiceRecord {
         operations = List.copyOf(operations);
+        domains = List.copyOf(domains);
         tags = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
     }
 
@@ -34,18 +36,18 @@ public record ServiceRecord(String name, String id, String arn, String host, Ins
         List<OperationState> ops = new ArrayList<>(operations);
         ops.add(0, op);
         return new ServiceRecord(name, id, arn, host, createdAt, Instant.now(), ServiceStatus.OPERATION_IN_PROGRESS,
-                maintenance, spec, encryption, rollbackTo, ops, revision, tags);
+                maintenance, spec, encryption, rollbackTo, ops, revision, tags, domains);
     }
 
     /** The service with {@code op} replacing the operation of the same id. */
     ServiceRecord withOperation(OperationState op) {
         return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
-                rollback, operations.stream().map(o -> o.id().equals(op.id()) ? op : o).toList(), revision, tags);
+                rollback, operations.stream().map(o -> o.id().equals(op.id()) ? op : o).toList(), revision, tags, domains);
     }
 
     ServiceRecord withOperations(List<OperationState> next) {
         return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
-                rollback, next, revision, tags);
+                rollback, next, revision, tags, domains);
     }
 
     Optional<OperationState> operation(String operationId) {
@@ -54,28 +56,38 @@ public record ServiceRecord(String name, String id, String arn, String host, Ins
 
     ServiceRecord withSpec(ServiceSpec next) {
         return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, next, encryption,
-                rollback, operations, revision, tags);
+                rollback, operations, revision, tags, domains);
     }
 
     /** The service once its operation ended: the status it leads to, no rollback kept. */
     ServiceRecord ended(ServiceStatus next) {
         return new ServiceRecord(name, id, arn, host, createdAt, Instant.now(), next, maintenance, spec, encryption,
-                Optional.empty(), operations, revision, tags);
+                Optional.empty(), operations, revision, tags, domains);
     }
 
     ServiceRecord withRevision(Optional<PreparedRevision> next) {
         return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
-                rollback, operations, next, tags);
+                rollback, operations, next, tags, domains);
     }
 
     ServiceRecord withMaintenance(boolean next) {
         return new ServiceRecord(name, id, arn, host, createdAt, Instant.now(), status, next, spec, encryption,
-                rollback, operations, revision, tags);
+                rollback, operations, revision, tags, domains);
     }
 
     ServiceRecord withTags(Map<String, String> next) {
         return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
-                rollback, operations, revision, next);
+                rollback, operations, revision, next, domains);
+    }
+
+    ServiceRecord withDomains(List<DomainRecord> next) {
+        return new ServiceRecord(name, id, arn, host, createdAt, updatedAt, status, maintenance, spec, encryption,
+                rollback, operations, revision, tags, next);
+    }
+
+    /** Its custom domain {@code name}, if it has it. */
+    Optional<DomainRecord> domain(String name) {
+        return domains.stream().filter(d -> d.name().equals(name)).findFirst();
     }
 
     /** The status DescribeService shows: maintenance counts as an operation in progress. */

@@ -13,6 +13,9 @@ import dev.slipway.core.spi.Resources;
 import dev.slipway.core.spi.RunConfiguration;
 import java.util.List;
 import java.util.Map;
+import dev.slipway.core.model.CertificateValidationRecord;
+import dev.slipway.core.model.CustomDomainAssociationStatus;
+import dev.slipway.core.tls.IssuedCertificate;
 import java.util.Optional;
 
 /** The registry's records as stored documents ({@link StateSchema}) and back. */
@@ -23,7 +26,8 @@ final class StateDocuments {
     static String write(ServiceRecord s) {
         return StateSchema.write(new StoredService(s.name(), s.id(), s.arn(), s.host(), s.createdAt(), s.updatedAt(),
                 s.status().name(), spec(s.spec()), tree(s.encryption()), s.rollback().map(StateDocuments::spec).orElse(null),
-                s.revision().map(StateDocuments::revision).orElse(null), s.tags()));
+                s.revision().map(StateDocuments::revision).orElse(null), s.tags(),
+                s.domains().stream().map(StateDocuments::domain).toList()));
     }
 
     static String write(OperationState o) {
@@ -51,11 +55,29 @@ final class StateDocuments {
             return new ServiceRecord(s.name(), s.id(), s.arn(), s.host(), s.createdAt(), s.updatedAt(),
                     ServiceStatus.valueOf(s.status()), false, spec(s.spec()), value(s.encryption(), EncryptionConfiguration.class),
                     Optional.ofNullable(s.rollback()).map(StateDocuments::spec), operations,
-                    Optional.ofNullable(s.revision()).map(StateDocuments::revision), s.tags() == null ? Map.of() : s.tags());
+                    Optional.ofNullable(s.revision()).map(StateDocuments::revision), s.tags() == null ? Map.of() : s.tags(),
+                    s.domains() == null ? List.of() : s.domains().stream().map(StateDocuments::domain).toList());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalStateException("Slipway's stored state has a damaged document '" + key + "' (" + e
                     + "); restore the state from a backup, or move it away to start empty", e);
         }
+    }
+
+    private static StoredService.Domain domain(DomainRecord d) {
+        var c = d.certificate();
+        return new StoredService.Domain(d.name(), d.www(), d.status().name(), tree(d.records()),
+                c.map(IssuedCertificate::names).orElse(null), c.map(IssuedCertificate::certificateChainPem).orElse(null),
+                c.map(IssuedCertificate::privateKeyPem).orElse(null), c.map(IssuedCertificate::notBefore).orElse(null),
+                c.map(IssuedCertificate::notAfter).orElse(null), d.failure().orElse(null));
+    }
+
+    private static DomainRecord domain(StoredService.Domain d) {
+        Optional<IssuedCertificate> certificate = Optional.ofNullable(d.certificateChain()).map(chain ->
+                new IssuedCertificate(d.certificateNames(), chain, d.privateKey(), d.notBefore(), d.notAfter()));
+        List<CertificateValidationRecord> records = d.validationRecords() == null || d.validationRecords().isNull() ? List.of()
+                : List.of(value(d.validationRecords(), CertificateValidationRecord[].class));
+        return new DomainRecord(d.name(), d.www(), CustomDomainAssociationStatus.valueOf(d.status()), records, certificate,
+                Optional.ofNullable(d.failure()));
     }
 
     static StoredConnections connections(String json) {

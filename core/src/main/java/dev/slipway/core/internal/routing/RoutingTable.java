@@ -47,6 +47,8 @@ public final class RoutingTable implements RoutingView {
     private volatile RouteSharing sharing;
     /** Hosts of routes followed from another leader that this one has not set since it took over. */
     private final Set<String> inherited = new HashSet<>();
+    /** Hosts whose aliases were inherited from the leader followed, until this process sets them (see {@link #lead}). */
+    private final Set<String> inheritedAliases = new HashSet<>();
 
     /** A table whose per-service metrics go nowhere. */
     public RoutingTable() {
@@ -81,7 +83,20 @@ public final class RoutingTable implements RoutingView {
         String key = RoutingSnapshot.normalizeHost(host);
         route.ifPresentOrElse(r -> next.put(key, r), () -> next.remove(key));
         inherited.remove(key);
-        swap(new RoutingSnapshot(next));
+        swap(new RoutingSnapshot(next, snapshot.get().aliases()));
+    }
+
+    /**
+     * Sets the other names that lead to the route of {@code host} (its custom domains; a wildcard {@code *.example.com}
+     * covers the immediate subdomains), replacing those it had.
+     */
+    public synchronized void alias(String host, java.util.Collection<String> names) {
+        String target = RoutingSnapshot.normalizeHost(host);
+        Map<String, String> next = new HashMap<>(snapshot.get().aliases());
+        next.values().removeIf(target::equals);
+        names.forEach(n -> next.put(n.toLowerCase(java.util.Locale.ROOT), target));
+        inheritedAliases.remove(target);
+        swap(new RoutingSnapshot(snapshot.get().routes(), next));
     }
 
     /** Serves {@code routes} instead of the current ones (a follower applying its leader's routes). */
@@ -95,6 +110,7 @@ public final class RoutingTable implements RoutingView {
      */
     public synchronized void inherit() {
         inherited.addAll(snapshot.get().routes().keySet());
+        inheritedAliases.addAll(snapshot.get().aliases().values());
     }
 
     /**
@@ -105,8 +121,11 @@ public final class RoutingTable implements RoutingView {
         Map<String, Route> next = new HashMap<>(snapshot.get().routes());
         next.keySet().removeAll(inherited);
         inherited.clear();
+        Map<String, String> aliases = new HashMap<>(snapshot.get().aliases());
+        aliases.values().removeAll(inheritedAliases);
+        inheritedAliases.clear();
         this.sharing = sharing;
-        swap(new RoutingSnapshot(next));
+        swap(new RoutingSnapshot(next, aliases));
     }
 
     /** Stops publishing changes (handing over to the next leader: what followers serve stays as it is). */
@@ -127,13 +146,17 @@ public final class RoutingTable implements RoutingView {
     public synchronized void closeAll(String message) {
         Map<String, Route> next = new HashMap<>();
         snapshot.get().routes().forEach((host, r) -> next.put(host, Route.unavailable(r.serviceId(), r.serviceName(), message)));
-        swap(new RoutingSnapshot(next));
+        swap(new RoutingSnapshot(next, snapshot.get().aliases()));
     }
 
     @Override
     public Acquisition acquire(String hostHeader) {
         // the router hands over the host it normalized already: a key as it is needs no second pass
-        String host = snapshot.get().routes().containsKey(hostHeader) ? hostHeader : RoutingSnapshot.normalizeHost(hostHeader);
+        RoutingSnapshot now = snapshot.get();
+        String host = now.routes().containsKey(hostHeader) ? hostHeader : now.key(RoutingSnapshot.normalizeHost(hostHeader));
+        if (host == null) {
+            return ServiceLoad.noRoute(null);
+        }
         long started = System.nanoTime();
         Route route = null;
         for (int attempt = 0; attempt < 8; attempt++) {

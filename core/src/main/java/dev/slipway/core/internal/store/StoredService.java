@@ -2,6 +2,7 @@ package dev.slipway.core.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,10 +15,19 @@ import java.util.Map;
  *
  * @param rollback   the settings from before an update in progress, if one is
  * @param revision   the revision serving, once a deployment succeeded
+ * @param domains    its custom domains (absent before Slipway had them: none)
  */
 public record StoredService(String name, String id, String arn, String host, Instant createdAt, Instant updatedAt,
                             String status, Spec spec, JsonNode encryption, Spec rollback, Revision revision,
-                            Map<String, String> tags) {
+                            Map<String, String> tags, List<Domain> domains) {
+    /**
+     * A custom domain: status and validation records as the model's enums and shapes, the certificate and its key as
+     * PEM text (the document is stored as secrets are: a 0600 database file, a Kubernetes Secret).
+     */
+    public record Domain(String name, boolean www, String status, JsonNode validationRecords, List<String> certificateNames,
+                         String certificateChain, String privateKey, Instant notBefore, Instant notAfter, String failure) {
+    }
+
     /** The settings UpdateService can change. */
     public record Spec(JsonNode source, JsonNode instance, JsonNode health, JsonNode network, JsonNode observability,
                        String autoScalingArn) {

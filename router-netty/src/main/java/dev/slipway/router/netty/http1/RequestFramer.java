@@ -87,8 +87,14 @@ public final class RequestFramer extends ByteToMessageDecoder {
     private List<String> connectionNames;
 
     public RequestFramer(String clientAddress, String fixedHost) {
-        this.clientAddressAndProto = (clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        this.forwardedForAndProto = ("x-forwarded-for: " + clientAddress + "\r\n" + "x-forwarded-proto: http\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this(clientAddress, fixedHost, false);
+    }
+
+    /** Frames the requests of a client at {@code clientAddress}; {@code https}: its connection is TLS (X-Forwarded-Proto). */
+    public RequestFramer(String clientAddress, String fixedHost, boolean https) {
+        String proto = "x-forwarded-proto: " + (https ? "https" : "http") + "\r\n";
+        this.clientAddressAndProto = (clientAddress + "\r\n" + proto).getBytes(StandardCharsets.ISO_8859_1);
+        this.forwardedForAndProto = ("x-forwarded-for: " + clientAddress + "\r\n" + proto).getBytes(StandardCharsets.ISO_8859_1);
         this.fixedHost = fixedHost;
     }
 

@@ -1,0 +1,5 @@
+package dev.slipway.core.api;
+
+/** Input of DisassociateCustomDomain. */
+public record DisassociateCustomDomainRequest(String serviceArn, String domainName) {
+}

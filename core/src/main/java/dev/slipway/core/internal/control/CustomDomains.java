@@ -1,0 +1,426 @@
+package dev.slipway.core.internal.control;
+
+import com.google.common.net.InternetDomainName;
+import dev.slipway.core.InvalidRequestException;
+import dev.slipway.core.InvalidStateException;
+import dev.slipway.core.ResourceNotFoundException;
+import dev.slipway.core.api.AssociateCustomDomainRequest;
+import dev.slipway.core.api.AssociateCustomDomainResponse;
+import dev.slipway.core.api.DescribeCustomDomainsRequest;
+import dev.slipway.core.api.DescribeCustomDomainsResponse;
+import dev.slipway.core.api.DisassociateCustomDomainRequest;
+import dev.slipway.core.api.DisassociateCustomDomainResponse;
+import dev.slipway.core.internal.routing.RoutingTable;
+import dev.slipway.core.model.CertificateValidationRecord;
+import dev.slipway.core.model.CertificateValidationRecordStatus;
+import dev.slipway.core.model.CustomDomainAssociationStatus;
+import dev.slipway.core.model.ServiceStatus;
+import dev.slipway.core.spi.CertificateAuthority;
+import dev.slipway.core.tls.IssuedCertificate;
+import dev.slipway.core.tls.ServerCertificates;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Custom domains: AssociateCustomDomain, DisassociateCustomDomain and DescribeCustomDomains, the certificates of the
+ * domains (ordered from the {@link CertificateAuthority}, renewed when a third of their lifetime is left), and the
+ * names the router serves them under. A domain routes to its service once ACTIVE; before, its name answers 404.
+ * Issuing runs on a thread of its own, never in the caller's request: Associate answers CREATING at once.
+ */
+public final class CustomDomains implements ServerCertificates, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CustomDomains.class);
+    /** The guide: "you can associate up to five custom domains" with a service. */
+    public static final int PER_SERVICE = 5;
+    private static final Duration POLL = Duration.ofSeconds(2);
+
+    private final ControlState state;
+    private final RoutingTable routing;
+    private final Optional<CertificateAuthority> authority;
+    private final String baseDomain;
+    private final BiConsumer<ServiceRecord, String> note;
+    private final Clock clock;
+    private final ScheduledExecutorService work = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "slipway-certificates");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Orders on their way, by service ARN and domain. */
+    private final Map<String, CertificateAuthority.Order> orders = new ConcurrentHashMap<>();
+    /** The certificates of ACTIVE domains by host name ({@code *.example.com} for a wildcard); swapped whole. */
+    private volatile Map<String, IssuedCertificate> certificates = Map.of();
+    /** Certificates of service domains, issued on first use by an authority that issues at once. */
+    private final Map<String, IssuedCertificate> serviceDomainCertificates = new ConcurrentHashMap<>();
+    private volatile IssuedCertificate fallback;
+
+    /** Custom domains of {@code services}' services, noted in their events; gone with a service when it is deleted. */
+    public CustomDomains(ControlState state, ServiceActions services, RoutingTable routing, Optional<CertificateAuthority> authority,
+                         String baseDomain, Clock clock) {
+        this.state = state;
+        this.routing = routing;
+        this.authority = authority;
+        this.baseDomain = baseDomain.toLowerCase(Locale.ROOT);
+        this.note = services::note;
+        services.onDeleted(this::forget);
+        this.clock = clock;
+        work.scheduleWithFixedDelay(this::renewDue, 1, 1, TimeUnit.HOURS);
+    }
+
+    // ---------------------------------------------------------------- the actions
+
+    public AssociateCustomDomainResponse associate(AssociateCustomDomainRequest r) {
+        String name = domainName(r.domainName(), "domainName");
+        boolean wildcard = name.startsWith("*.");
+        if (wildcard && Boolean.TRUE.equals(r.enableWWWSubdomain())) {
+            throw new InvalidRequestException("enableWWWSubdomain cannot be true for the wildcard " + name
+                    + ": a wildcard covers the immediate subdomains of " + name.substring(2) + " (www included)");
+        }
+        boolean www = !wildcard && !Boolean.FALSE.equals(r.enableWWWSubdomain()); // default: true
+        DomainRecord added = state.write(() -> {
+            ServiceRecord s = state.service(r.serviceArn());
+            if (s.status() == ServiceStatus.CREATE_FAILED || s.status() == ServiceStatus.DELETE_FAILED
+                    || s.status() == ServiceStatus.DELETED) {
+                throw new InvalidStateException("Cannot associate a domain with service " + s.name() + " while its status is "
+                        + s.status());
+            }
+            if (s.domain(name).isPresent()) {
+                throw new InvalidRequestException("Domain " + name + " is already associated with service " + s.name()
+                        + "; DescribeCustomDomains shows its status");
+            }
+            if (s.domains().size() >= PER_SERVICE) {
+                throw new InvalidRequestException("Service " + s.name() + " has " + PER_SERVICE + " custom domains, the most "
+                        + "a service can have; disassociate one first");
+            }
+            DomainRecord d = new DomainRecord(name, www, CustomDomainAssociationStatus.CREATING, List.of(), Optional.empty(),
+                    Optional.empty());
+            for (String host : d.hostNames()) {
+                for (ServiceRecord other : state.allServices()) {
+                    for (DomainRecord taken : other.domains()) {
+                        if (taken.hostNames().contains(host)) {
+                            throw new InvalidRequestException("Domain " + host + " is already associated with service "
+                                    + other.name() + " (as part of " + taken.name() + "); disassociate it there first"
+                                    + (host.startsWith("www.") && www ? ", or set enableWWWSubdomain to false" : ""));
+                        }
+                    }
+                }
+            }
+            state.put(s.withDomains(append(s.domains(), d)));
+            return d;
+        });
+        ServiceRecord s = state.read(() -> state.service(r.serviceArn()));
+        note.accept(s, "Custom domain " + name + (www ? " (and www." + name + ")" : "") + " associated; issuing its certificate"
+                + authority.map(a -> " from " + a.describe()).orElse(""));
+        work.execute(() -> start(s.arn(), name));
+        return new AssociateCustomDomainResponse(dnsTarget(s), s.arn(), added.shape(), List.of());
+    }
+
+    public DisassociateCustomDomainResponse disassociate(DisassociateCustomDomainRequest r) {
+        String name = domainName(r.domainName(), "domainName");
+        DomainRecord removed = state.write(() -> {
+            ServiceRecord s = state.service(r.serviceArn());
+            DomainRecord d = s.domain(name).orElseThrow(() -> new ResourceNotFoundException("Service " + s.name()
+                    + " has no custom domain " + name + "; DescribeCustomDomains lists those it has"));
+            state.put(s.withDomains(s.domains().stream().filter(x -> x != d).toList()));
+            return d;
+        });
+        ServiceRecord s = state.read(() -> state.service(r.serviceArn()));
+        orders.remove(s.arn() + " " + name);
+        publish();
+        note.accept(s, "Custom domain " + name + " disassociated: the router no longer serves it, and its certificate is deleted");
+        return new DisassociateCustomDomainResponse(dnsTarget(s), s.arn(),
+                removed.with(CustomDomainAssociationStatus.DELETING, removed.records(), Optional.empty(), Optional.empty()).shape(),
+                List.of());
+    }
+
+    public DescribeCustomDomainsResponse describe(DescribeCustomDomainsRequest r) {
+        ServiceRecord s = state.read(() -> state.service(r.serviceArn()));
+        if (r.maxResults() != null && (r.maxResults() < 1 || r.maxResults() > PER_SERVICE)) {
+            throw new InvalidRequestException("maxResults must be between 1 and " + PER_SERVICE + " (got " + r.maxResults() + ")");
+        }
+        Pages.Page<DomainRecord> page = Pages.page(s.domains(), r.maxResults(), r.nextToken(), PER_SERVICE);
+        return new DescribeCustomDomainsResponse(dnsTarget(s), s.arn(), page.items().stream().map(DomainRecord::shape).toList(),
+                List.of(), page.nextToken());
+    }
+
+    /** The name a domain's CNAME record points at: the service's own domain. */
+    private static String dnsTarget(ServiceRecord s) {
+        return s.host();
+    }
+
+    /**
+     * A domain name as the guide allows it, lower case without a trailing dot: a root domain, a subdomain, or a wildcard
+     * {@code *.<root domain>} (only the immediate subdomain of a root domain, and on its own: not {@code login*.x.com}
+     * or {@code *.login.example.com}); never a name under the base domain, which is Slipway's own.
+     */
+    String domainName(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequestException(field + " is required: a domain such as example.com, login.example.com or *.example.com");
+        }
+        String name = value.trim().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        boolean wildcard = name.startsWith("*.");
+        String domain = wildcard ? name.substring(2) : name;
+        if (name.length() > 255 || domain.contains("*") || !InternetDomainName.isValid(domain) || !domain.contains(".")) {
+            throw new InvalidRequestException(field + " '" + value + "' is not a domain name that can be associated: give a "
+                    + "root domain (example.com), a subdomain (login.example.com) or a wildcard of a root domain (*.example.com)");
+        }
+        InternetDomainName parsed = InternetDomainName.from(domain);
+        if (parsed.isPublicSuffix()) {
+            throw new InvalidRequestException(field + " '" + value + "' is a public suffix, which nobody owns; give a domain under it");
+        }
+        if (wildcard && (parsed.isUnderPublicSuffix() ? !parsed.isTopPrivateDomain() : parsed.parts().size() > 2)) {
+            throw new InvalidRequestException(field + " '" + value + "': a wildcard can only be the immediate subdomain of a "
+                    + "root domain (*.example.com, not *.login.example.com); associate the subdomains one by one instead");
+        }
+        if (domain.equals(baseDomain) || domain.endsWith("." + baseDomain)) {
+            throw new InvalidRequestException(field + " '" + value + "' is under " + baseDomain + ", the base domain of "
+                    + "services' own domains; associate a domain of yours");
+        }
+        return name;
+    }
+
+    private static List<DomainRecord> append(List<DomainRecord> list, DomainRecord d) {
+        List<DomainRecord> next = new ArrayList<>(list);
+        next.add(d);
+        return next;
+    }
+
+    // ---------------------------------------------------------------- issuing
+
+    /** Orders the certificate of a new domain (on the certificates thread). */
+    private void start(String arn, String name) {
+        Optional<DomainRecord> d = current(arn, name);
+        if (d.isEmpty()) {
+            return;
+        }
+        if (authority.isEmpty()) { // no authority, no HTTPS: the domain is served over HTTP
+            activate(arn, name, Optional.empty());
+            return;
+        }
+        CertificateAuthority ca = authority.get();
+        Optional<IssuedCertificate> now = ca.issueAtOnce(d.get().hostNames());
+        if (now.isPresent()) {
+            update(arn, name, CustomDomainAssociationStatus.BINDING_CERTIFICATE, List.of(), now, Optional.empty());
+            activate(arn, name, now);
+            return;
+        }
+        try {
+            CertificateAuthority.Order order = ca.order(d.get().hostNames());
+            orders.put(arn + " " + name, order);
+            update(arn, name, CustomDomainAssociationStatus.PENDING_CERTIFICATE_DNS_VALIDATION, order.validationRecords(),
+                    Optional.empty(), Optional.empty());
+            work.schedule(() -> poll(arn, name), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException | RuntimeException e) {
+            failed(arn, name, e);
+        }
+    }
+
+    private void poll(String arn, String name) {
+        CertificateAuthority.Order order = orders.get(arn + " " + name);
+        Optional<DomainRecord> d = current(arn, name);
+        if (order == null || d.isEmpty()) {
+            orders.remove(arn + " " + name);
+            return;
+        }
+        try {
+            Optional<IssuedCertificate> issued = order.poll();
+            if (issued.isEmpty()) {
+                work.schedule(() -> poll(arn, name), POLL.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            orders.remove(arn + " " + name);
+            List<CertificateValidationRecord> validated = d.get().records().stream()
+                    .map(v -> v.withStatus(CertificateValidationRecordStatus.SUCCESS)).toList();
+            update(arn, name, CustomDomainAssociationStatus.BINDING_CERTIFICATE, validated, issued, Optional.empty());
+            activate(arn, name, issued);
+        } catch (IOException | RuntimeException e) {
+            orders.remove(arn + " " + name);
+            failed(arn, name, e);
+        }
+    }
+
+    private void activate(String arn, String name, Optional<IssuedCertificate> certificate) {
+        Optional<DomainRecord> d = current(arn, name);
+        if (d.isEmpty()) {
+            return;
+        }
+        List<CertificateValidationRecord> records = d.get().records().stream()
+                .map(v -> v.withStatus(CertificateValidationRecordStatus.SUCCESS)).toList();
+        update(arn, name, CustomDomainAssociationStatus.ACTIVE, records, certificate.or(() -> d.get().certificate()), Optional.empty());
+        publish();
+        state.find(arn).ifPresent(s -> note.accept(s, "Custom domain " + name + " is ACTIVE" + certificate
+                .map(c -> ": certificate valid until " + c.notAfter()).orElse(" (served over HTTP: no certificate authority)")));
+    }
+
+    private void failed(String arn, String name, Exception e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        LOG.debug("certificate of {} failed", name, e);
+        Optional<DomainRecord> d = current(arn, name);
+        if (d.isEmpty()) {
+            return;
+        }
+        boolean renewal = d.get().status() == CustomDomainAssociationStatus.ACTIVE;
+        if (!renewal) {
+            update(arn, name, CustomDomainAssociationStatus.CREATE_FAILED, d.get().records().stream()
+                    .map(v -> v.withStatus(CertificateValidationRecordStatus.FAILED)).toList(), Optional.empty(), Optional.of(why));
+        }
+        state.find(arn).ifPresent(s -> note.accept(s, "Custom domain " + name + ": the certificate could not be "
+                + (renewal ? "renewed (the current one serves until " + d.get().certificate().map(IssuedCertificate::notAfter)
+                .map(Object::toString).orElse("?") + "; retried in an hour)" : "issued, so the domain is CREATE_FAILED") + ": " + why));
+    }
+
+    private Optional<DomainRecord> current(String arn, String name) {
+        return state.read(() -> state.find(arn)).flatMap(s -> s.domain(name));
+    }
+
+    /** Saves a domain's new status (nothing, if it was disassociated meanwhile). */
+    private void update(String arn, String name, CustomDomainAssociationStatus status, List<CertificateValidationRecord> records,
+                        Optional<IssuedCertificate> certificate, Optional<String> failure) {
+        state.writeEventually(() -> state.find(arn).ifPresent(s -> s.domain(name).ifPresent(d -> state.put(s.withDomains(
+                s.domains().stream().map(x -> x == d ? d.with(status, records, certificate.or(d::certificate), failure) : x)
+                        .toList())))));
+    }
+
+    /** Renews the certificates with a third of their lifetime left (hourly; and {@link #renew} on demand). */
+    private void renewDue() {
+        for (ServiceRecord s : state.read(state::allServices)) {
+            for (DomainRecord d : s.domains()) {
+                if (d.status() == CustomDomainAssociationStatus.ACTIVE
+                        && d.certificate().map(c -> c.dueForRenewal(clock.instant())).orElse(false)) {
+                    renew(s.arn(), d.name());
+                }
+            }
+        }
+    }
+
+    /** Orders a new certificate for an ACTIVE domain; the current one serves until the new one is issued. */
+    public void renew(String serviceArn, String domainName) {
+        String name = domainName(domainName, "domainName");
+        ServiceRecord s = state.read(() -> state.service(serviceArn));
+        DomainRecord d = s.domain(name).orElseThrow(() -> new ResourceNotFoundException("Service " + s.name()
+                + " has no custom domain " + name));
+        if (d.status() != CustomDomainAssociationStatus.ACTIVE || authority.isEmpty()) {
+            throw new InvalidStateException("Custom domain " + name + " is " + d.status() + "; only an ACTIVE domain's "
+                    + "certificate is renewed" + (authority.isEmpty() ? ", and there is no certificate authority" : ""));
+        }
+        work.execute(() -> {
+            Optional<IssuedCertificate> now = authority.get().issueAtOnce(d.hostNames());
+            if (now.isPresent()) {
+                activate(s.arn(), name, now);
+                return;
+            }
+            try {
+                orders.put(s.arn() + " " + name, authority.get().order(d.hostNames()));
+                work.schedule(() -> poll(s.arn(), name), POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (IOException | RuntimeException e) {
+                failed(s.arn(), name, e);
+            }
+        });
+    }
+
+    /** After a restart: routes and certificates of ACTIVE domains at once, and the domains on their way carry on. */
+    public void restore() {
+        publish();
+        for (ServiceRecord s : state.read(state::allServices)) {
+            for (DomainRecord d : s.domains()) {
+                if (d.status() == CustomDomainAssociationStatus.CREATING
+                        || d.status() == CustomDomainAssociationStatus.PENDING_CERTIFICATE_DNS_VALIDATION
+                        || d.status() == CustomDomainAssociationStatus.BINDING_CERTIFICATE) {
+                    work.execute(() -> start(s.arn(), d.name()));
+                }
+            }
+        }
+    }
+
+    /** A service was deleted: its domains and their certificates go with it. */
+    public void forget(ServiceRecord s) {
+        s.domains().forEach(d -> orders.remove(s.arn() + " " + d.name()));
+        serviceDomainCertificates.remove(s.host());
+        routing.alias(s.host(), List.of());
+        publish();
+    }
+
+    // ---------------------------------------------------------------- what the router serves
+
+    /** Sets the router's aliases and certificates from the ACTIVE domains of every service. */
+    private synchronized void publish() {
+        Map<String, IssuedCertificate> next = new HashMap<>();
+        for (ServiceRecord s : state.read(state::allServices)) {
+            List<String> names = new ArrayList<>();
+            for (DomainRecord d : s.domains()) {
+                if (d.status() == CustomDomainAssociationStatus.ACTIVE) {
+                    names.addAll(d.hostNames());
+                    d.certificate().ifPresent(c -> d.hostNames().forEach(h -> next.put(h, c)));
+                }
+            }
+            routing.alias(s.host(), names);
+        }
+        certificates = Map.copyOf(next);
+    }
+
+    @Override
+    public Optional<IssuedCertificate> forServerName(String serverName) {
+        if (serverName != null) {
+            String name = serverName.toLowerCase(Locale.ROOT);
+            Map<String, IssuedCertificate> now = certificates;
+            IssuedCertificate exact = now.get(name);
+            if (exact != null) {
+                return Optional.of(exact);
+            }
+            int dot = name.indexOf('.');
+            IssuedCertificate wildcard = dot > 0 ? now.get("*" + name.substring(dot)) : null;
+            if (wildcard != null) {
+                return Optional.of(wildcard);
+            }
+            Optional<IssuedCertificate> own = serviceDomain(name);
+            if (own.isPresent()) {
+                return own;
+            }
+        }
+        return Optional.ofNullable(fallback());
+    }
+
+    /** The certificate of a service's own domain, issued on first use where the authority issues at once. */
+    private Optional<IssuedCertificate> serviceDomain(String name) {
+        if (authority.isEmpty() || !name.endsWith("." + baseDomain) || routing.snapshot().routes().get(name) == null) {
+            return Optional.empty();
+        }
+        IssuedCertificate known = serviceDomainCertificates.get(name);
+        if (known != null && !known.dueForRenewal(clock.instant())) {
+            return Optional.of(known);
+        }
+        Optional<IssuedCertificate> issued = authority.get().issueAtOnce(List.of(name));
+        issued.ifPresent(c -> serviceDomainCertificates.put(name, c));
+        return issued.or(() -> Optional.ofNullable(known));
+    }
+
+    /** The certificate for clients that name no host, or one Slipway does not serve: the base domain's. */
+    private IssuedCertificate fallback() {
+        IssuedCertificate f = fallback;
+        if ((f == null || f.dueForRenewal(clock.instant())) && authority.isPresent()) {
+            f = authority.get().issueAtOnce(List.of(baseDomain, "*." + baseDomain)).orElse(f);
+            fallback = f;
+        }
+        return f;
+    }
+
+    @Override
+    public void close() {
+        work.shutdownNow();
+    }
+}

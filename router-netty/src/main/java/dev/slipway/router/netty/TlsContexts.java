@@ -1,0 +1,91 @@
+package dev.slipway.router.netty;
+
+import dev.slipway.core.tls.IssuedCertificate;
+import dev.slipway.core.tls.ServerCertificates;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.Mapping;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS side of the router's HTTPS listener: for the server name a client asks for (SNI), the {@link SslContext} of
+ * the certificate {@link ServerCertificates} gives, built once per certificate (a renewed certificate gets a new
+ * context for new connections; connections open keep theirs, so rotation drops none). BoringSSL (netty-tcnative)
+ * where it loads, the JDK's TLS otherwise; TLS 1.3 and 1.2 only, with forward-secret AEAD ciphers (Mozilla's
+ * "intermediate" list), session resumption (tickets and a session cache), and ALPN offering HTTP/1.1.
+ */
+final class TlsContexts implements Mapping<String, SslContext> {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
+    /** Mozilla's "intermediate" configuration for TLS 1.2 (1.3's suites are all good and always on). */
+    static final List<String> CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+    private static final int CACHE_LIMIT = 10_000;
+
+    private final ServerCertificates certificates;
+    private final SslProvider provider;
+    private final Map<String, SslContext> contexts = new ConcurrentHashMap<>();
+
+    TlsContexts(ServerCertificates certificates) {
+        this.certificates = certificates;
+        this.provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        if (provider == SslProvider.OPENSSL) {
+            LOG.debug("Router TLS: {} ({})", OpenSsl.versionString(), provider);
+        } else {
+            LOG.warn("Router TLS: the JDK's (BoringSSL did not load: {})", OpenSsl.unavailabilityCause().toString());
+        }
+    }
+
+    /** BoringSSL or the JDK. */
+    SslProvider provider() {
+        return provider;
+    }
+
+    /** The context for a client's server name (null: none sent); null when there is no certificate at all. */
+    @Override
+    public SslContext map(String serverName) {
+        IssuedCertificate c = certificates.forServerName(serverName).orElse(null);
+        if (c == null) {
+            return null;
+        }
+        SslContext known = contexts.get(c.certificateChainPem());
+        if (known != null) {
+            return known;
+        }
+        if (contexts.size() > CACHE_LIMIT) {
+            contexts.clear(); // certificates renewed many times over: start afresh (open connections keep theirs)
+        }
+        return contexts.computeIfAbsent(c.certificateChainPem(), pem -> build(c));
+    }
+
+    private SslContext build(IssuedCertificate c) {
+        try {
+            return SslContextBuilder.forServer(new ByteArrayInputStream(c.certificateChainPem().getBytes(StandardCharsets.US_ASCII)),
+                            new ByteArrayInputStream(c.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
+                    .sslProvider(provider)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .sessionCacheSize(20_000).sessionTimeout(3600)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_1_1))
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot use the certificate for " + c.names() + ": " + e.getMessage(), e);
+        }
+    }
+}
