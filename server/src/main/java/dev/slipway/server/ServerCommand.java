@@ -1,6 +1,7 @@
 package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
+import dev.slipway.tls.LocalCertificateAuthority;
 import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.DataPlane;
 import dev.slipway.core.spi.RouterLimits;
@@ -92,6 +93,13 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     KubernetesOptions kubernetes;
 
+    @Option(names = "--https-port", paramLabel = "PORT", description = "Also serve HTTPS on PORT (0: a free one) of the "
+            + "--bind address: each service's domain and each custom domain with a certificate of its own, chosen by the name "
+            + "the client asks for (SNI); service URLs are then HTTPS addresses. Certificates come from the local CA of the "
+            + "state directory (its root in <state-dir>/local-ca.pem, for browsers and curl --cacert to trust). Without it: "
+            + "HTTP only.")
+    Integer httpsPort;
+
     @Option(names = "--keep-instances", description = "On Ctrl-C or SIGTERM, drain the router and exit, but leave every "
             + "instance running for the next start on this state directory to take back and serve at once (a restart or an "
             + "upgrade of the server without restarting the services). Without it, a stop stops every instance.")
@@ -151,6 +159,9 @@ final class ServerCommand implements Callable<Integer> {
             for (var e : quotas.entrySet()) {
                 q = q.with(e.getKey(), e.getValue());
             }
+            if (httpsPort != null) {
+                builder.httpsPort(httpsPort).certificateAuthority(LocalCertificateAuthority.open(stateDir.path));
+            }
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
                     .sourceUrlPolicy(SourceUrlPolicy.parse(sourceUrlPolicy)).routerLimits(limits)
@@ -187,7 +198,8 @@ final class ServerCommand implements Callable<Integer> {
         }, "slipway-shutdown"));
         String endpoint = "http://" + bind + ":" + api.port();
         out.println("Slipway API listening on " + endpoint + " (region " + region + "); router on " + bind + ":"
-                + slipway.routerPort().orElseThrow());
+                + slipway.routerPort().orElseThrow() + slipway.httpsPort().map(p -> "; HTTPS on " + bind + ":" + p + " (trust "
+                + stateDir.path.resolve(LocalCertificateAuthority.ROOT_FILE) + ")").orElse(""));
         credentials.file().ifPresentOrElse(
                 f -> out.println("Credentials: " + f + " (profile " + ApiCredentials.PROFILE + ")\n"
                         + "  export AWS_SHARED_CREDENTIALS_FILE=" + f + " AWS_PROFILE=" + ApiCredentials.PROFILE),

@@ -19,8 +19,7 @@ import java.util.function.Function;
  */
 final class ApiActions {
     /** Actions of the model that Slipway does not implement yet, answered with a clear error. */
-    private static final Set<String> NOT_YET = Set.of("AssociateCustomDomain", "DisassociateCustomDomain",
-            "DescribeCustomDomains", "CreateObservabilityConfiguration", "DeleteObservabilityConfiguration",
+    private static final Set<String> NOT_YET = Set.of("CreateObservabilityConfiguration", "DeleteObservabilityConfiguration",
             "DescribeObservabilityConfiguration", "ListObservabilityConfigurations", "CreateVpcConnector",
             "DeleteVpcConnector", "DescribeVpcConnector", "ListVpcConnectors", "CreateVpcIngressConnection",
             "DeleteVpcIngressConnection", "DescribeVpcIngressConnection", "ListVpcIngressConnections",
@@ -57,6 +56,9 @@ final class ApiActions {
                     s.untagResource(read(in, UntagResourceRequest.class));
                     return EMPTY;
                 }),
+                Map.entry("AssociateCustomDomain", in -> s.associateCustomDomain(read(in, AssociateCustomDomainRequest.class))),
+                Map.entry("DisassociateCustomDomain", in -> s.disassociateCustomDomain(read(in, DisassociateCustomDomainRequest.class))),
+                Map.entry("DescribeCustomDomains", in -> s.describeCustomDomains(read(in, DescribeCustomDomainsRequest.class))),
                 Map.entry("ListTagsForResource", in -> s.listTagsForResource(read(in, ListTagsForResourceRequest.class))),
                 Map.entry("Slipway.CompleteConnectionHandshake", in -> completeHandshake(s, in)));
     }
