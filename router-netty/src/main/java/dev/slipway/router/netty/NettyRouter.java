@@ -13,6 +13,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import dev.slipway.router.netty.http2.Http2StreamBridge;
 import dev.slipway.core.tls.ServerCertificates;
 import dev.slipway.core.routing.RoutingSnapshot;
 import java.net.InetSocketAddress;
@@ -107,14 +119,19 @@ public final class NettyRouter implements RouterProvider.Router {
                             if (!limits.admit(c, c.remoteAddress().getAddress())) {
                                 return;
                             }
-                            if (tls != null) {
-                                c.pipeline().addLast("tls", new SniHandler(tls));
+                            String client = c.remoteAddress().getAddress().getHostAddress();
+                            if (tls == null) {
+                                http1(c.pipeline(), client, fixedHost, false);
+                                return;
                             }
-                            c.pipeline().addLast("idle-deadlines", new IdleDeadlines(timeouts));
-                            c.pipeline().addLast("request-framer", new RequestFramer(c.remoteAddress().getAddress().getHostAddress(),
-                                    fixedHost, tls != null));
-                            c.pipeline().addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
-                            c.pipeline().addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost));
+                            c.pipeline().addLast("tls", new SniHandler(tls));
+                            c.pipeline().addLast("alpn", new AlpnSwitch((ctx, protocol) -> {
+                                if (protocol.equals(ApplicationProtocolNames.HTTP_2)) {
+                                    http2(ctx.pipeline(), client);
+                                } else {
+                                    http1(ctx.pipeline(), client, null, true);
+                                }
+                            }));
                         }
                     }).bind(bindHost, port).syncUninterruptibly().channel();
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
@@ -122,6 +139,46 @@ public final class NettyRouter implements RouterProvider.Router {
                     + "); choose another port" + (fixedHost != null ? "" : tls != null ? " with --https-port" : " with --router-port"), e);
         }
     }
+
+    /** The handlers of an HTTP/1.1 connection (or of one HTTP/2 stream, carried as HTTP/1.1 by an {@link Http2StreamBridge}). */
+    private void http1(ChannelPipeline p, String client, String fixedHost, boolean https) {
+        p.addLast("idle-deadlines", new IdleDeadlines(timeouts));
+        p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
+        p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
+        p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost));
+    }
+
+    /**
+     * The handlers of an HTTP/2 connection: each stream is a request carried through the HTTP/1.1 exchange by an
+     * {@link Http2StreamBridge}, so the same admission, timeouts, metrics and framing rules apply; up to
+     * {@link #MAX_STREAMS} at once; a connection with no stream open for the idle timeout is closed (GOAWAY).
+     */
+    private void http2(ChannelPipeline p, String client) {
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS).maxHeaderListSize(65536))
+                .validateHeaders(true).build();
+        p.addLast("h2", codec);
+        long idle = timeouts.idle().toMillis();
+        p.addLast("h2-idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS) {
+            @Override
+            protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+                if (codec.connection().numActiveStreams() == 0) {
+                    ctx.close();
+                }
+            }
+        });
+        p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline().addLast("h2-codec", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("h2-bridge", new Http2StreamBridge());
+                http1(stream.pipeline(), client, null, true);
+            }
+        }));
+    }
+
+    /** Streams one HTTP/2 connection may have open at once (nginx: http2_max_concurrent_streams 128). */
+    static final int MAX_STREAMS = 250;
 
     @Override
     public int port() {

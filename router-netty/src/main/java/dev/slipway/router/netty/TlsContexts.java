@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the certificate {@link ServerCertificates} gives, built once per certificate (a renewed certificate gets a new
  * context for new connections; connections open keep theirs, so rotation drops none). BoringSSL (netty-tcnative)
  * where it loads, the JDK's TLS otherwise; TLS 1.3 and 1.2 only, with forward-secret AEAD ciphers (Mozilla's
- * "intermediate" list), session resumption (tickets and a session cache), and ALPN offering HTTP/1.1.
+ * "intermediate" list), session resumption (tickets and a session cache), and ALPN offering HTTP/2 and HTTP/1.1.
  */
 final class TlsContexts implements Mapping<String, SslContext> {
     private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
@@ -82,7 +82,8 @@ final class TlsContexts implements Mapping<String, SslContext> {
                     .sessionCacheSize(20_000).sessionTimeout(3600)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_1_1))
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2,
+                            ApplicationProtocolNames.HTTP_1_1))
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot use the certificate for " + c.names() + ": " + e.getMessage(), e);

@@ -56,10 +56,13 @@ class CustomDomainsIT {
             assertThat(associated.at("/VpcDNSTargets").isArray()).isTrue();
             awaitActive(aws, arn, "example.com");
             for (String name : new String[] {"example.com", "www.example.com"}) {
-                Curl.Result r = Curl.https(name, https, "/", ca);
-                assertThat(r.exitCode()).as(name + ": " + r.stderr()).isZero();
-                assertThat(r.status()).isEqualTo(200);
-                assertThat(r.header("X-Seen-Proto")).isEqualTo("https");
+                for (String version : new String[] {"--http2", "--http1.1"}) {
+                    Curl.Result r = Curl.https(name, https, "/", ca, version);
+                    assertThat(r.exitCode()).as(name + " " + version + ": " + r.stderr()).isZero();
+                    assertThat(r.httpVersion()).isEqualTo(version.equals("--http2") ? "HTTP/2" : "HTTP/1.1");
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.header("X-Seen-Proto")).isEqualTo("https");
+                }
             }
 
             AwsCli.Result bad = aws.apprunner("associate-custom-domain", "--service-arn", arn, "--domain-name", "*.login.example.com");

@@ -1,0 +1,145 @@
+package dev.slipway.router.netty.http2;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carries one HTTP/2 stream through the router's HTTP/1.1 exchange, so that a request over HTTP/2 meets exactly the
+ * admission, timeouts, metrics, drain and framing rules of one over HTTP/1.1 (the {@code RequestFramer} checks and
+ * rewrites it as it does any other): inbound, the stream's request ({@code Http2StreamFrameToHttpObjectCodec}'s
+ * objects) becomes HTTP/1.1 bytes (the body chunked unless its length is known), without the {@code x-http2-*}
+ * fields Netty's conversion adds; outbound, the HTTP/1.1 response bytes the proxy writes become objects again, which
+ * the codec sends as HEADERS and DATA frames (connection-specific fields dropped, trailers kept). Instances keep
+ * speaking HTTP/1.1.
+ */
+public final class Http2StreamBridge extends ChannelDuplexHandler {
+    private final RequestBytes requestBytes = new RequestBytes();
+    private final ResponseObjects responseObjects = new ResponseObjects();
+    private ByteBuf cumulation;
+    private boolean headRequest;
+    /** A 1xx response was decoded: it goes out whole, without the empty end the decoder adds after it. */
+    private boolean informational;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof HttpObject)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            headRequest = HttpMethod.HEAD.equals(request.method());
+            List<String> added = request.headers().names().stream().filter(n -> n.regionMatches(true, 0, "x-http2-", 0, 8)).toList();
+            added.forEach(request.headers()::remove);
+        }
+        List<Object> out = new ArrayList<>(2);
+        requestBytes.encodeOne(ctx, msg, out); // takes the message over (Netty's encoder releases it)
+        for (Object bytes : out) {
+            ctx.fireChannelRead(bytes);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        cumulation = cumulation == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, bytes);
+        List<Object> out = new ArrayList<>(4);
+        int readable;
+        int produced;
+        do {
+            readable = cumulation.readableBytes();
+            produced = out.size();
+            responseObjects.decodeSome(ctx, cumulation, out);
+        } while (cumulation.isReadable() && (cumulation.readableBytes() != readable || out.size() != produced));
+        if (!cumulation.isReadable()) {
+            cumulation.release();
+            cumulation = null;
+        } else {
+            cumulation.discardSomeReadBytes();
+        }
+        List<Object> objects = merged(out);
+        if (objects.isEmpty()) {
+            if (!promise.isVoid()) {
+                ctx.flush(); // nothing of its own: done once what came before is on its way
+                promise.trySuccess();
+            }
+            return;
+        }
+        for (int i = 0; i < objects.size(); i++) {
+            boolean last = i == objects.size() - 1;
+            ctx.write(objects.get(i), last ? promise : ctx.voidPromise());
+        }
+    }
+
+    /** Responses of 1xx as whole responses (the codec sends them as a HEADERS frame that does not end the stream). */
+    private List<Object> merged(List<Object> decoded) {
+        List<Object> objects = new ArrayList<>(decoded.size());
+        for (Object o : decoded) {
+            if (o instanceof HttpResponse r && !(o instanceof LastHttpContent)
+                    && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                informational = true;
+                objects.add(new DefaultFullHttpResponse(r.protocolVersion(), r.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER,
+                        r.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
+            } else if (informational && o instanceof LastHttpContent end) {
+                informational = false;
+                end.release();
+            } else {
+                objects.add(o);
+            }
+        }
+        return objects;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+
+    /** Netty's HTTP/1.1 request encoding, called for one object at a time. */
+    private static final class RequestBytes extends HttpRequestEncoder {
+        /** Encodes {@code msg} and releases it. */
+        void encodeOne(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
+            super.encode(ctx, msg, out);
+        }
+    }
+
+    /** Netty's HTTP/1.1 response decoding over bytes the proxy writes; a response to HEAD has no body. */
+    private final class ResponseObjects extends HttpResponseDecoder {
+        ResponseObjects() {
+            super(new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536));
+        }
+
+        void decodeSome(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            super.decode(ctx, in, out);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            return headRequest && msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL
+                    || super.isContentAlwaysEmpty(msg);
+        }
+    }
+}
