@@ -145,7 +145,7 @@ public final class LocalCertificateAuthority implements CertificateAuthority {
 
     /** Never needed: {@link #issueAtOnce} always issues. */
     @Override
-    public Order order(List<String> names) {
+    public Order order(List<String> names, String dnsTarget) {
         IssuedCertificate issued = issueAtOnce(names).orElseThrow();
         return new Order() {
             @Override
@@ -209,8 +209,18 @@ public final class LocalCertificateAuthority implements CertificateAuthority {
         }
     }
 
+    /** A private key and its public key, PEM one after the other. */
+    static KeyPair readKeyPair(String pem) throws IOException, GeneralSecurityException {
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            PrivateKey key = converter.getPrivateKey((PrivateKeyInfo) p.readObject());
+            java.security.PublicKey pub = converter.getPublicKey((org.bouncycastle.asn1.x509.SubjectPublicKeyInfo) p.readObject());
+            return new KeyPair(pub, key);
+        }
+    }
+
     /** Writes a secret: created 0600 before a byte is written, then moved into place. */
-    private static void writePrivate(Path file, String text) throws IOException {
+    static void writePrivate(Path file, String text) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, text);

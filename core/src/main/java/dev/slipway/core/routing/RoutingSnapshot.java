@@ -11,18 +11,30 @@ import java.util.Optional;
 /**
  * An immutable view of all routes, keyed by lower-case host name without port, and of the other names that lead to
  * them (custom domains: {@code shop.example.com}, {@code www.shop.example.com} or {@code *.example.com}, each naming the
- * host of a route). Swapped whole on every change.
+ * host of a route), and the ACME HTTP-01 challenges the router answers ({@code /.well-known/acme-challenge/<token>}:
+ * the key authorization, on every host). Swapped whole on every change.
  */
-public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases) {
-    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of());
+public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases, Map<String, String> challenges) {
+    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of(), Map.of());
 
     public RoutingSnapshot {
         routes = Map.copyOf(routes);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+        challenges = challenges == null ? Map.of() : Map.copyOf(challenges);
     }
 
     public RoutingSnapshot(Map<String, Route> routes) {
-        this(routes, Map.of());
+        this(routes, Map.of(), Map.of());
+    }
+
+    /** These routes, with other aliases. */
+    public RoutingSnapshot withAliases(Map<String, String> next) {
+        return new RoutingSnapshot(routes, next, challenges);
+    }
+
+    /** These routes, with other routes. */
+    public RoutingSnapshot withRoutes(Map<String, Route> next) {
+        return new RoutingSnapshot(next, aliases, challenges);
     }
 
     /** The route for a Host header value or a ServiceUrl (port, case and a trailing dot ignored). */

@@ -20,8 +20,32 @@ public interface CertificateAuthority {
      */
     Optional<IssuedCertificate> issueAtOnce(List<String> names);
 
-    /** Starts issuing a certificate for {@code names} (a domain, and its {@code www.} name when asked for). */
-    Order order(List<String> names) throws IOException;
+    /**
+     * A certificate for names this authority does not validate: services' own domains and clients asking for no name
+     * or an unknown one. By default {@link #issueAtOnce}; an ACME authority gives its local CA's.
+     */
+    default Optional<IssuedCertificate> fallbackCertificate(List<String> names) {
+        return issueAtOnce(names);
+    }
+
+    /**
+     * Starts issuing a certificate for {@code names} (a domain, and its {@code www.} name when asked for), which are to
+     * point at {@code dnsTarget} (the service's own domain).
+     */
+    Order order(List<String> names, String dnsTarget) throws IOException;
+
+    /**
+     * Where this authority's HTTP-01 challenges are answered: the router, on every host, at
+     * {@code /.well-known/acme-challenge/<token>}. Called once, before the first order.
+     */
+    default void answerHttpChallengesWith(HttpChallenges challenges) {
+    }
+
+    /** The router's answers to ACME HTTP-01 challenges. */
+    interface HttpChallenges {
+        /** Answers {@code token} with {@code keyAuthorization}; null stops answering it. */
+        void answer(String token, String keyAuthorization);
+    }
 
     /** A certificate on its way. */
     interface Order {

@@ -122,6 +122,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                     + expect + "').", false);
             return;
         }
+        if (!table.snapshot().challenges().isEmpty() && answeredChallenge(request)) {
+            return;
+        }
         Acquisition acquired = table.acquire(host);
         if (!(acquired instanceof Acquisition.Leased) && !(acquired instanceof Acquisition.Queued)) {
             ReferenceCountUtil.release(request);
@@ -146,6 +149,28 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             timer.arm(queued.waiter().maxWait().toMillis(), onQueueTimeout);
             queued.waiter().whenDecided(decided -> ctx.executor().execute(() -> onDecided(id, decided)));
         }
+    }
+
+    private static final String CHALLENGES = "/.well-known/acme-challenge/";
+
+    /** An ACME HTTP-01 challenge Slipway is answering (on any host): answered with its key authorization, exactly. */
+    private boolean answeredChallenge(RequestHead request) {
+        String target = request.target();
+        if (!target.startsWith(CHALLENGES)) {
+            return false;
+        }
+        String keyAuthorization = table.snapshot().challenges().get(target.substring(CHALLENGES.length()));
+        if (keyAuthorization == null) {
+            return false;
+        }
+        request.release();
+        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(keyAuthorization, java.nio.charset.StandardCharsets.US_ASCII));
+        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "text/plain");
+        io.netty.handler.codec.http.HttpUtil.setContentLength(response, response.content().readableBytes());
+        io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, ex.keepAlive);
+        answers.answer(response);
+        return true;
     }
 
     /**

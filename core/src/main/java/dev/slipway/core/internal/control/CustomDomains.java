@@ -76,6 +76,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
         this.note = services::note;
         services.onDeleted(this::forget);
         this.clock = clock;
+        authority.ifPresent(a -> a.answerHttpChallengesWith(routing::challenge));
         work.scheduleWithFixedDelay(this::renewDue, 1, 1, TimeUnit.HOURS);
     }
 
@@ -220,7 +221,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
             return;
         }
         try {
-            CertificateAuthority.Order order = ca.order(d.get().hostNames());
+            CertificateAuthority.Order order = ca.order(d.get().hostNames(), dnsTarget(state.read(() -> state.service(arn))));
             orders.put(arn + " " + name, order);
             update(arn, name, CustomDomainAssociationStatus.PENDING_CERTIFICATE_DNS_VALIDATION, order.validationRecords(),
                     Optional.empty(), Optional.empty());
@@ -325,7 +326,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
                 return;
             }
             try {
-                orders.put(s.arn() + " " + name, authority.get().order(d.hostNames()));
+                orders.put(s.arn() + " " + name, authority.get().order(d.hostNames(), dnsTarget(s)));
                 work.schedule(() -> poll(s.arn(), name), POLL.toMillis(), TimeUnit.MILLISECONDS);
             } catch (IOException | RuntimeException e) {
                 failed(s.arn(), name, e);
@@ -404,7 +405,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
         if (known != null && !known.dueForRenewal(clock.instant())) {
             return Optional.of(known);
         }
-        Optional<IssuedCertificate> issued = authority.get().issueAtOnce(List.of(name));
+        Optional<IssuedCertificate> issued = authority.get().fallbackCertificate(List.of(name));
         issued.ifPresent(c -> serviceDomainCertificates.put(name, c));
         return issued.or(() -> Optional.ofNullable(known));
     }
@@ -413,7 +414,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
     private IssuedCertificate fallback() {
         IssuedCertificate f = fallback;
         if ((f == null || f.dueForRenewal(clock.instant())) && authority.isPresent()) {
-            f = authority.get().issueAtOnce(List.of(baseDomain, "*." + baseDomain)).orElse(f);
+            f = authority.get().fallbackCertificate(List.of(baseDomain, "*." + baseDomain)).orElse(f);
             fallback = f;
         }
         return f;

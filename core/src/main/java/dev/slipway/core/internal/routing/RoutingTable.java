@@ -83,7 +83,22 @@ public final class RoutingTable implements RoutingView {
         String key = RoutingSnapshot.normalizeHost(host);
         route.ifPresentOrElse(r -> next.put(key, r), () -> next.remove(key));
         inherited.remove(key);
-        swap(new RoutingSnapshot(next, snapshot.get().aliases()));
+        swap(snapshot.get().withRoutes(next));
+    }
+
+    /**
+     * Answers the ACME HTTP-01 challenge {@code token} with {@code keyAuthorization} on every host (null: no longer),
+     * at {@code /.well-known/acme-challenge/<token>}.
+     */
+    public synchronized void challenge(String token, String keyAuthorization) {
+        Map<String, String> next = new HashMap<>(snapshot.get().challenges());
+        if (keyAuthorization == null) {
+            next.remove(token);
+        } else {
+            next.put(token, keyAuthorization);
+        }
+        RoutingSnapshot now = snapshot.get();
+        swap(new RoutingSnapshot(now.routes(), now.aliases(), next));
     }
 
     /**
@@ -96,7 +111,7 @@ public final class RoutingTable implements RoutingView {
         next.values().removeIf(target::equals);
         names.forEach(n -> next.put(n.toLowerCase(java.util.Locale.ROOT), target));
         inheritedAliases.remove(target);
-        swap(new RoutingSnapshot(snapshot.get().routes(), next));
+        swap(snapshot.get().withAliases(next));
     }
 
     /** Serves {@code routes} instead of the current ones (a follower applying its leader's routes). */
@@ -125,7 +140,7 @@ public final class RoutingTable implements RoutingView {
         aliases.values().removeAll(inheritedAliases);
         inheritedAliases.clear();
         this.sharing = sharing;
-        swap(new RoutingSnapshot(next, aliases));
+        swap(new RoutingSnapshot(next, aliases, snapshot.get().challenges()));
     }
 
     /** Stops publishing changes (handing over to the next leader: what followers serve stays as it is). */
@@ -146,7 +161,7 @@ public final class RoutingTable implements RoutingView {
     public synchronized void closeAll(String message) {
         Map<String, Route> next = new HashMap<>();
         snapshot.get().routes().forEach((host, r) -> next.put(host, Route.unavailable(r.serviceId(), r.serviceName(), message)));
-        swap(new RoutingSnapshot(next, snapshot.get().aliases()));
+        swap(snapshot.get().withRoutes(next));
     }
 
     @Override

@@ -33,6 +33,14 @@ public final class RequestHead extends DefaultByteBufHolder {
         this.idempotent = idempotent;
     }
 
+    /** The request target as the instance gets it (origin form: {@code /path?query}), read from the head's bytes. */
+    public String target() {
+        ByteBuf b = content();
+        int from = b.indexOf(b.readerIndex(), b.writerIndex(), (byte) ' ') + 1;
+        int to = b.indexOf(from, b.writerIndex(), (byte) ' ');
+        return from <= 0 || to < 0 ? "" : b.toString(from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     @Override
     public RequestHead replace(ByteBuf content) {
         return new RequestHead(headRequest, host, keepAlive, http10, expect, complete, idempotent, content);
