@@ -2,6 +2,11 @@ package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
 import dev.slipway.tls.LocalCertificateAuthority;
+import dev.slipway.tls.AcmeCertificateAuthority;
+import dev.slipway.tls.AcmeDnsZone;
+import com.google.common.net.HostAndPort;
+import java.net.URI;
+import java.util.Optional;
 import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.DataPlane;
 import dev.slipway.core.spi.RouterLimits;
@@ -96,9 +101,36 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--https-port", paramLabel = "PORT", description = "Also serve HTTPS on PORT (0: a free one) of the "
             + "--bind address: each service's domain and each custom domain with a certificate of its own, chosen by the name "
             + "the client asks for (SNI); service URLs are then HTTPS addresses. Certificates come from the local CA of the "
-            + "state directory (its root in <state-dir>/local-ca.pem, for browsers and curl --cacert to trust). Without it: "
-            + "HTTP only.")
+            + "state directory (its root in <state-dir>/local-ca.pem, for browsers and curl --cacert to trust), or, for custom "
+            + "domains, from --acme-directory. Without it: HTTP only.")
     Integer httpsPort;
+
+    @Option(names = "--acme-directory", paramLabel = "URL", description = "The ACME directory custom domains get their "
+            + "certificates from, e.g. https://acme-v02.api.letsencrypt.org/directory (needs --https-port). Names are "
+            + "validated by DNS-01 with --acme-dns-zone, else by HTTP-01, which the router answers on port 80 (the router "
+            + "must be reachable there). Without it, the local CA issues at once.")
+    URI acmeDirectory;
+
+    @Option(names = "--acme-email", paramLabel = "EMAIL", description = "The contact of the ACME account (expiry notices).")
+    String acmeEmail;
+
+    @Option(names = "--acme-ca-bundle", paramLabel = "FILE", description = "PEM certificates to trust for the ACME "
+            + "directory's HTTPS (an internal ACME server, such as step-ca); default: the JDK's.")
+    Path acmeCaBundle;
+
+    @Option(names = "--acme-dns-zone", paramLabel = "ZONE", description = "A DNS zone Slipway answers itself for DNS-01 "
+            + "validation (delegate it to this host with an NS record, e.g. acme.example.org): custom domains' validation "
+            + "records are then CNAMEs from _acme-challenge.<domain> into it, created once, and wildcards work.")
+    String acmeDnsZone;
+
+    @Option(names = "--acme-dns-bind", paramLabel = "HOST:PORT", description = "Where the --acme-dns-zone answers DNS "
+            + "over UDP (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0:53")
+    String acmeDnsBind;
+
+    @Option(names = "--acme-dns-resolver", paramLabel = "HOST:PORT", description = "The DNS resolver Slipway looks the "
+            + "validation records up with before it asks the ACME server to validate (so a record not created yet costs no "
+            + "failed validation); default: this machine's.")
+    String acmeDnsResolver;
 
     @Option(names = "--keep-instances", description = "On Ctrl-C or SIGTERM, drain the router and exit, but leave every "
             + "instance running for the next start on this state directory to take back and serve at once (a restart or an "
@@ -134,6 +166,23 @@ final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The local CA of the state directory, or an ACME directory with the local CA for services' own domains. */
+    private dev.slipway.core.spi.CertificateAuthority certificateAuthority() {
+        LocalCertificateAuthority local = LocalCertificateAuthority.open(stateDir.path);
+        if (acmeDirectory == null) {
+            return local;
+        }
+        Optional<AcmeDnsZone> zone = Optional.ofNullable(acmeDnsZone).map(z -> {
+            HostAndPort at = HostAndPort.fromString(acmeDnsBind).withDefaultPort(53);
+            dnsZone = AcmeDnsZone.start(z, at.getHost(), at.getPort());
+            return dnsZone;
+        });
+        return new AcmeCertificateAuthority(acmeDirectory, stateDir.path, Optional.ofNullable(acmeEmail), Optional.ofNullable(acmeCaBundle),
+                zone, Optional.ofNullable(acmeDnsResolver), Optional.of(local));
+    }
+
+    private AcmeDnsZone dnsZone;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -160,7 +209,10 @@ final class ServerCommand implements Callable<Integer> {
                 q = q.with(e.getKey(), e.getValue());
             }
             if (httpsPort != null) {
-                builder.httpsPort(httpsPort).certificateAuthority(LocalCertificateAuthority.open(stateDir.path));
+                builder.httpsPort(httpsPort).certificateAuthority(certificateAuthority());
+            } else if (acmeDirectory != null || acmeDnsZone != null) {
+                err.println("slipway server: --acme-directory and --acme-dns-zone need --https-port");
+                return 2;
             }
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
@@ -197,6 +249,10 @@ final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "slipway-shutdown"));
         String endpoint = "http://" + bind + ":" + api.port();
+        if (dnsZone != null) {
+            out.println("ACME validation zone " + dnsZone.zone() + " answered on " + acmeDnsBind.replaceAll(":\\d+$", "") + ":"
+                    + dnsZone.port() + " (udp); delegate it here with an NS record");
+        }
         out.println("Slipway API listening on " + endpoint + " (region " + region + "); router on " + bind + ":"
                 + slipway.routerPort().orElseThrow() + slipway.httpsPort().map(p -> "; HTTPS on " + bind + ":" + p + " (trust "
                 + stateDir.path.resolve(LocalCertificateAuthority.ROOT_FILE) + ")").orElse(""));

@@ -112,10 +112,14 @@ public final class AcmeCertificateAuthority implements CertificateAuthority {
     }
 
     @Override
+    public Optional<String> cannotIssue(List<String> names) {
+        return zone.isEmpty() && names.stream().anyMatch(n -> n.startsWith("*."))
+                ? Optional.of("a wildcard certificate needs DNS-01 validation, and this server validates by HTTP-01; run it "
+                + "with --acme-dns-zone, or associate the subdomains one by one") : Optional.empty();
+    }
+
+    @Override
     public Order order(List<String> names, String dnsTarget) throws IOException {
-        if (zone.isEmpty() && names.stream().anyMatch(n -> n.startsWith("*."))) {
-            throw new IOException("a wildcard certificate needs DNS-01 validation: run the server with --acme-dns-zone");
-        }
         try {
             org.shredzone.acme4j.Order order = login().newOrder().domains(names).create();
             return new AcmeOrder(order, names, dnsTarget);

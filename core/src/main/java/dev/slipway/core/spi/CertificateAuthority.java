@@ -20,6 +20,11 @@ public interface CertificateAuthority {
      */
     Optional<IssuedCertificate> issueAtOnce(List<String> names);
 
+    /** Why this authority can never issue a certificate for {@code names} (a wildcard without DNS-01), if it cannot. */
+    default Optional<String> cannotIssue(List<String> names) {
+        return Optional.empty();
+    }
+
     /**
      * A certificate for names this authority does not validate: services' own domains and clients asking for no name
      * or an unknown one. By default {@link #issueAtOnce}; an ACME authority gives its local CA's.

@@ -162,7 +162,7 @@ class AwsCliIT {
         assertThat(invalidState.errorCode()).isEqualTo("InvalidStateException");
         assertThat(invalidState.stderr()).contains("can only be deleted");
 
-        AwsCli.Result notYet = aws.apprunner("describe-custom-domains", "--service-arn", arn);
+        AwsCli.Result notYet = aws.apprunner("list-vpc-connectors");
         assertThat(notYet.errorCode()).isEqualTo("InvalidRequestException");
         assertThat(notYet.stderr()).contains("not supported by Slipway yet");
     }

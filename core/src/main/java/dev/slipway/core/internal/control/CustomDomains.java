@@ -90,6 +90,9 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
                     + ": a wildcard covers the immediate subdomains of " + name.substring(2) + " (www included)");
         }
         boolean www = !wildcard && !Boolean.FALSE.equals(r.enableWWWSubdomain()); // default: true
+        authority.flatMap(a -> a.cannotIssue(www ? List.of(name, "www." + name) : List.of(name))).ifPresent(why -> {
+            throw new InvalidRequestException("domainName " + name + ": " + why);
+        });
         DomainRecord added = state.write(() -> {
             ServiceRecord s = state.service(r.serviceArn());
             if (s.status() == ServiceStatus.CREATE_FAILED || s.status() == ServiceStatus.DELETE_FAILED
