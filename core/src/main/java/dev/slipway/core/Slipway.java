@@ -309,10 +309,12 @@ public final class Slipway implements AutoCloseable {
 
     public void tagResource(TagResourceRequest request) {
         resources.tagResource(request);
+        domains.publish(); // slipway:https-redirect
     }
 
     public void untagResource(UntagResourceRequest request) {
         resources.untagResource(request);
+        domains.publish();
     }
 
     public ListTagsForResourceResponse listTagsForResource(ListTagsForResourceRequest request) {

@@ -160,6 +160,34 @@ class HttpsCustomDomainsTest {
     }
 
     @Test
+    void aServiceThatOptsInHasItsPlainHttpRequestsRedirectedToHttps() throws Exception {
+        slipway.associateCustomDomain(new AssociateCustomDomainRequest(blog, "secure.example.org", false));
+        awaitStatus(blog, "secure.example.org", CustomDomainAssociationStatus.ACTIVE);
+        HttpProbe http = new HttpProbe(slipway.routerPort().orElseThrow());
+        String blogHost = slipway.describeService(new dev.slipway.core.api.DescribeServiceRequest(blog)).service().serviceUrl()
+                .replaceAll(":\\d+$", "");
+        assertThat(http.get(blogHost).statusCode()).as("before: served over HTTP").isEqualTo(200);
+
+        slipway.tagResource(new dev.slipway.core.api.TagResourceRequest(blog, List.of(new dev.slipway.core.model.Tag("slipway:https-redirect", "true"))));
+        var redirected = http.get(blogHost);
+        assertThat(redirected.statusCode()).isEqualTo(308);
+        assertThat(redirected.headers().firstValue("Location")).contains("https://" + blogHost + ":" + https + "/");
+        Process curl = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "--resolve",
+                "secure.example.org:" + slipway.routerPort().orElseThrow() + ":127.0.0.1",
+                "http://secure.example.org:" + slipway.routerPort().orElseThrow() + "/a/b?c=d").start();
+        assertThat(new String(curl.getInputStream().readAllBytes())).as("the path and query are kept")
+                .isEqualTo("308 https://secure.example.org:" + https + "/a/b?c=d");
+        var custom = http.get("secure.example.org");
+        assertThat(custom.statusCode()).as("its custom domains too").isEqualTo(308);
+        assertThat(custom.headers().firstValue("Location")).contains("https://secure.example.org:" + https + "/");
+        assertThat(http.get(shopHost).statusCode()).as("other services are not").isEqualTo(200);
+        assertThat(Curl.https("secure.example.org", https, "/", ca).body()).as("and HTTPS serves").isEqualTo("Read, Jane!");
+
+        slipway.untagResource(new dev.slipway.core.api.UntagResourceRequest(blog, List.of("slipway:https-redirect")));
+        assertThat(http.get(blogHost).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void badDomainsAreRefusedNamingTheRuleAndChangeNothing() {
         List<CustomDomain> before = slipway.describeCustomDomains(new DescribeCustomDomainsRequest(blog, null, null)).customDomains();
         for (String bad : List.of("", "example", "com", "co.uk", "exa mple.com", "-x.example.com", "login*.example.com",

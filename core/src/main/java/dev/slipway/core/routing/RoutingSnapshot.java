@@ -12,29 +12,42 @@ import java.util.Optional;
  * An immutable view of all routes, keyed by lower-case host name without port, and of the other names that lead to
  * them (custom domains: {@code shop.example.com}, {@code www.shop.example.com} or {@code *.example.com}, each naming the
  * host of a route), and the ACME HTTP-01 challenges the router answers ({@code /.well-known/acme-challenge/<token>}:
- * the key authorization, on every host). Swapped whole on every change.
+ * the key authorization, on every host), and the routes whose plain HTTP requests are redirected to HTTPS (by their
+ * keys, for services that opted in). Swapped whole on every change.
  */
-public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases, Map<String, String> challenges) {
-    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of(), Map.of());
+public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases, Map<String, String> challenges,
+                              java.util.Set<String> httpsRedirects) {
+    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of(), Map.of(), java.util.Set.of());
 
     public RoutingSnapshot {
         routes = Map.copyOf(routes);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         challenges = challenges == null ? Map.of() : Map.copyOf(challenges);
+        httpsRedirects = httpsRedirects == null ? java.util.Set.of() : java.util.Set.copyOf(httpsRedirects);
     }
 
     public RoutingSnapshot(Map<String, Route> routes) {
-        this(routes, Map.of(), Map.of());
+        this(routes, Map.of(), Map.of(), java.util.Set.of());
     }
 
     /** These routes, with other aliases. */
     public RoutingSnapshot withAliases(Map<String, String> next) {
-        return new RoutingSnapshot(routes, next, challenges);
+        return new RoutingSnapshot(routes, next, challenges, httpsRedirects);
     }
 
     /** These routes, with other routes. */
     public RoutingSnapshot withRoutes(Map<String, Route> next) {
-        return new RoutingSnapshot(next, aliases, challenges);
+        return new RoutingSnapshot(next, aliases, challenges, httpsRedirects);
+    }
+
+    /** These routes, with other challenges. */
+    public RoutingSnapshot withChallenges(Map<String, String> next) {
+        return new RoutingSnapshot(routes, aliases, next, httpsRedirects);
+    }
+
+    /** These routes, with other redirects. */
+    public RoutingSnapshot withHttpsRedirects(java.util.Set<String> next) {
+        return new RoutingSnapshot(routes, aliases, challenges, next);
     }
 
     /** The route for a Host header value or a ServiceUrl (port, case and a trailing dot ignored). */

@@ -49,8 +49,9 @@ public final class NettyRouter implements RouterProvider.Router {
     private final int port;
     /** Direct ports by the host of the service they serve. */
     private final Map<String, Channel> direct = new ConcurrentHashMap<>();
-    /** The HTTPS listener, once opened. */
+    /** The HTTPS listener, once opened, and its port (-1 before). */
     private volatile Channel https;
+    private volatile int httpsPort = -1;
 
     private NettyRouter(Transport transport, RoutingView table, RouterTimeouts timeouts, RouterLimits limits, String bindHost, int port) {
         this.transport = transport;
@@ -145,7 +146,7 @@ public final class NettyRouter implements RouterProvider.Router {
         p.addLast("idle-deadlines", new IdleDeadlines(timeouts));
         p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
         p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
-        p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost));
+        p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort));
     }
 
     /**
@@ -202,7 +203,8 @@ public final class NettyRouter implements RouterProvider.Router {
             throw new IllegalStateException("the router serves HTTPS already, on port " + ((InetSocketAddress) https.localAddress()).getPort());
         }
         https = bind(port, null, new TlsContexts(certificates));
-        return ((InetSocketAddress) https.localAddress()).getPort();
+        httpsPort = ((InetSocketAddress) https.localAddress()).getPort();
+        return httpsPort;
     }
 
     @Override

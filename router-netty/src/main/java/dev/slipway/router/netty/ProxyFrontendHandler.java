@@ -54,7 +54,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final Runnable onQueueTimeout = this::queueTimedOut;
     private final Runnable onRequestTimeout = this::requestTimedOut;
 
-    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost) {
+    /** On a plain HTTP connection: the router's HTTPS port, where opted-in services' requests are redirected; else -1. */
+    private final int httpsPort;
+
+    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost, int httpsPort) {
+        this.httpsPort = httpsPort;
         this.table = table;
         this.pool = pool;
         this.requestTimeout = timeouts.request();
@@ -125,6 +129,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         if (!table.snapshot().challenges().isEmpty() && answeredChallenge(request)) {
             return;
         }
+        if (httpsPort > 0 && fixedHost == null && !table.snapshot().httpsRedirects().isEmpty() && redirected(request, host)) {
+            return;
+        }
         Acquisition acquired = table.acquire(host);
         if (!(acquired instanceof Acquisition.Leased) && !(acquired instanceof Acquisition.Queued)) {
             ReferenceCountUtil.release(request);
@@ -169,6 +176,30 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "text/plain");
         io.netty.handler.codec.http.HttpUtil.setContentLength(response, response.content().readableBytes());
         io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, ex.keepAlive);
+        answers.answer(response);
+        return true;
+    }
+
+    /** A plain HTTP request to a service that opted in to HTTPS only: 308 to the same URL over HTTPS. */
+    private boolean redirected(RequestHead request, String host) {
+        var snapshot = table.snapshot();
+        String normalized;
+        try {
+            normalized = dev.slipway.core.routing.RoutingSnapshot.normalizeHost(host);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String key = snapshot.key(normalized);
+        if (key == null || !snapshot.httpsRedirects().contains(key)) {
+            return false;
+        }
+        String location = "https://" + (normalized.contains(":") && !normalized.startsWith("[") ? "[" + normalized + "]" : normalized)
+                + (httpsPort == 443 ? "" : ":" + httpsPort) + request.target();
+        request.release();
+        var response = RouterAnswers.routerAnswer(HttpResponseStatus.PERMANENT_REDIRECT, "This service is served over HTTPS: "
+                + location, ex.keepAlive, false);
+        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.LOCATION, location);
+        response.headers().remove("X-Slipway-Error");
         answers.answer(response);
         return true;
     }

@@ -361,8 +361,18 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
 
     // ---------------------------------------------------------------- what the router serves
 
-    /** Sets the router's aliases and certificates from the ACTIVE domains of every service. */
-    private synchronized void publish() {
+    /**
+     * The tag by which a service opts in to having its plain HTTP requests redirected (308) to HTTPS, on its own
+     * domain and its custom domains: {@code slipway:https-redirect} = {@code true} (a Slipway extension; App Runner
+     * serves HTTPS only).
+     */
+    public static final String HTTPS_REDIRECT_TAG = "slipway:https-redirect";
+
+    /**
+     * Sets the router's aliases, redirects and certificates from every service's ACTIVE domains and tags (after a
+     * change of them).
+     */
+    public synchronized void publish() {
         Map<String, IssuedCertificate> next = new HashMap<>();
         for (ServiceRecord s : state.read(state::allServices)) {
             List<String> names = new ArrayList<>();
@@ -373,6 +383,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
                 }
             }
             routing.alias(s.host(), names);
+            routing.httpsRedirect(s.host(), "true".equalsIgnoreCase(s.tags().get(HTTPS_REDIRECT_TAG)));
         }
         certificates = Map.copyOf(next);
     }

@@ -97,8 +97,16 @@ public final class RoutingTable implements RoutingView {
         } else {
             next.put(token, keyAuthorization);
         }
-        RoutingSnapshot now = snapshot.get();
-        swap(new RoutingSnapshot(now.routes(), now.aliases(), next));
+        swap(snapshot.get().withChallenges(next));
+    }
+
+    /** Redirects the plain HTTP requests of the route of {@code host} (and its aliases) to HTTPS, or stops. */
+    public synchronized void httpsRedirect(String host, boolean on) {
+        String key = RoutingSnapshot.normalizeHost(host);
+        java.util.Set<String> next = new HashSet<>(snapshot.get().httpsRedirects());
+        if (on ? next.add(key) : next.remove(key)) {
+            swap(snapshot.get().withHttpsRedirects(next));
+        }
     }
 
     /**
@@ -140,7 +148,7 @@ public final class RoutingTable implements RoutingView {
         aliases.values().removeAll(inheritedAliases);
         inheritedAliases.clear();
         this.sharing = sharing;
-        swap(new RoutingSnapshot(next, aliases, snapshot.get().challenges()));
+        swap(new RoutingSnapshot(next, aliases, snapshot.get().challenges(), snapshot.get().httpsRedirects()));
     }
 
     /** Stops publishing changes (handing over to the next leader: what followers serve stays as it is). */
