@@ -3,6 +3,7 @@ package dev.slipway.server;
 import dev.slipway.core.Operation;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.Slipway;
+import dev.slipway.tls.LocalCertificateAuthority;
 import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.CreateServiceResponse;
 import dev.slipway.core.build.ConfigurationGuess;
@@ -69,6 +70,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--router-port", description = "Port of the router (default: ${DEFAULT-VALUE}).", defaultValue = "9080")
     int routerPort;
 
+    @Option(names = "--https-port", description = "Port of the router's HTTPS (and HTTP/2) listener, with certificates from "
+            + "the local CA of the state directory: trust <state-dir>/local-ca.pem once in your browser or with curl --cacert "
+            + "(default: ${DEFAULT-VALUE}; a free one if it is taken; -1: HTTP only).", defaultValue = "9443")
+    int httpsPort;
+
     @Option(names = "--backend", description = "Compute backend (default: ${DEFAULT-VALUE}).", defaultValue = "local")
     String backend;
 
@@ -111,9 +117,18 @@ final class UpCommand implements Callable<Integer> {
             out.println("[slipway] Port " + routerPort + " is taken (another slipway up?); the router listens on a free port "
                     + "instead (choose one with --router-port)");
         }
+        int httpsOn = httpsPort;
+        if (httpsOn > 0 && !spec.commandLine().getParseResult().hasMatchedOption("--https-port") && !free(httpsOn)) {
+            httpsOn = 0;
+            out.println("[slipway] Port " + httpsPort + " is taken; HTTPS is served on a free port instead (choose one with --https-port)");
+        }
         Slipway slipway;
         try {
-            slipway = baseImages.apply(Slipway.builder()).backend(backend).routerPort(listenOn).serviceIdSeed(url)
+            Slipway.Builder builder = baseImages.apply(Slipway.builder());
+            if (httpsOn >= 0) {
+                builder.httpsPort(httpsOn).certificateAuthority(LocalCertificateAuthority.open(stateDir.path));
+            }
+            slipway = builder.backend(backend).routerPort(listenOn).serviceIdSeed(url)
                     .stateDir(stateDir.up(serviceName))
                     .planOverrides(new PlanOverrides(env, Optional.ofNullable(port))).deployWorkingTrees(branch == null)
                     .logListener((service, stream, line) -> {
@@ -151,7 +166,10 @@ final class UpCommand implements Callable<Integer> {
                 return 1;
             }
             out.println();
-            out.println("Service " + serviceName + " is RUNNING at http://" + service.service().serviceUrl() + "/");
+            String host = service.service().serviceUrl().replaceAll(":\\d+$", "");
+            out.println("Service " + serviceName + " is RUNNING at http://" + host + ":" + slipway.routerPort().orElseThrow() + "/");
+            slipway.httpsPort().ifPresent(p -> out.println("  and at https://" + host + ":" + p + "/ (HTTP/2; trust "
+                    + stateDir.path.resolve(LocalCertificateAuthority.ROOT_FILE) + ")"));
             if (localPort) {
                 out.println("Also at http://127.0.0.1:" + slipway.directPort(service.service().serviceArn()) + "/ (its own port)");
             }

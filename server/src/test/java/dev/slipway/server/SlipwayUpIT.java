@@ -52,6 +52,14 @@ class SlipwayUpIT {
         int routerPort = Integer.parseInt(running.group(3));
 
         assertThat(new HttpProbe(routerPort).get(running.group(2) + ":" + routerPort).body()).isEqualTo("Hello, Jane!");
+        Matcher https = slipway.awaitLine(Pattern.compile("  and at https://(\\S+):(\\d+)/ \\(HTTP/2; trust (\\S+)\\)"), Duration.ofSeconds(5));
+        assertThat(https.group(1)).isEqualTo(running.group(2));
+        assertThat(Path.of(https.group(3))).as("the local CA, kept in the state directory").isEqualTo(SlipwayJar.STATE_DIR.resolve("local-ca.pem"));
+        dev.slipway.core.testing.Curl.Result overTls = dev.slipway.core.testing.Curl.https(https.group(1),
+                Integer.parseInt(https.group(2)), "/", Path.of(https.group(3)));
+        assertThat(overTls.exitCode()).as("https out of the box, trusting local-ca.pem: " + overTls.stderr()).isZero();
+        assertThat(overTls.httpVersion()).isEqualTo("HTTP/2");
+        assertThat(overTls.body()).isEqualTo("Hello, Jane!");
         assertThat(slipway.output()).anyMatch(l -> l.startsWith("[AppRunner] [1/6] Pulling source code"))
                 .anyMatch(l -> l.startsWith("[Build] [build] $ python -m py_compile server.py"))
                 .anyMatch(l -> l.startsWith("[AppRunner] [5/6] Traffic switched"));
@@ -74,6 +82,9 @@ class SlipwayUpIT {
                 .anyMatch(l -> l.contains("CREATE_SERVICE operation") && l.contains("RUNNING"));
         try (var left = java.nio.file.Files.list(SlipwayJar.STATE_DIR.resolve("up").resolve("python-hello"))) {
             assertThat(left.map(p -> p.getFileName().toString())).as("what up leaves: its logs only").containsExactly("logs");
+        }
+        try (var left = java.nio.file.Files.list(SlipwayJar.STATE_DIR)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("and the local CA for the next run").contains("local-ca.pem");
         }
         SlipwayJar unknown = SlipwayJar.run("logs", "nope-service");
         assertThat(unknown.process().exitValue()).isEqualTo(2);
