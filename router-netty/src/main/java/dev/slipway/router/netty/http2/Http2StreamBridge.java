@@ -35,6 +35,8 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
     private final ResponseObjects responseObjects = new ResponseObjects();
     private ByteBuf cumulation;
     private boolean headRequest;
+    /** The stream's request was refused: the rest of it is dropped. */
+    private boolean refused;
     /** A 1xx response was decoded: it goes out whole, without the empty end the decoder adds after it. */
     private boolean informational;
 
@@ -44,10 +46,26 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (refused) {
+            ReferenceCountUtil.release(msg); // the rest of a refused request
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             headRequest = HttpMethod.HEAD.equals(request.method());
             List<String> added = request.headers().names().stream().filter(n -> n.regionMatches(true, 0, "x-http2-", 0, 8)).toList();
             added.forEach(request.headers()::remove);
+            String malformed = malformed(request);
+            if (malformed != null) {
+                refused = true;
+                ReferenceCountUtil.release(msg);
+                var answer = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                        io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST, io.netty.buffer.Unpooled.copiedBuffer(
+                        "Bad request: " + malformed + ".\n", java.nio.charset.StandardCharsets.UTF_8));
+                answer.headers().set("content-type", "text/plain; charset=utf-8").set("x-slipway-error", 400)
+                        .setInt("content-length", answer.content().readableBytes());
+                ctx.writeAndFlush(answer).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                return;
+            }
         }
         List<Object> out = new ArrayList<>(2);
         requestBytes.encodeOne(ctx, msg, out); // takes the message over (Netty's encoder releases it)
@@ -89,6 +107,45 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
             boolean last = i == objects.size() - 1;
             ctx.write(objects.get(i), last ? promise : ctx.voidPromise());
         }
+    }
+
+    /**
+     * Why a request cannot be carried as HTTP/1.1 safely (RFC 9113 §8.2.1, §8.3.1), or null: a method that is not a
+     * token, a path that is not origin-form (or {@code *}) or holds whitespace or controls, field names that are not
+     * lower-case tokens, values with CR, LF or NUL (each of which would let a request smuggle another into the
+     * instance's connection), and connection-specific fields, which HTTP/2 forbids.
+     */
+    static String malformed(HttpRequest request) {
+        String method = request.method().name();
+        if (method.isEmpty() || !method.chars().allMatch(Http2StreamBridge::tchar)) {
+            return "the method is not a token";
+        }
+        String path = request.uri();
+        if (path.isEmpty() || !(path.startsWith("/") || path.equals("*") && method.equals("OPTIONS"))
+                || path.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+            return "the :path is not a path (origin form, no whitespace or control characters)";
+        }
+        for (var field : request.headers()) {
+            String name = field.getKey();
+            if (name.isEmpty() || !name.chars().allMatch(c -> tchar(c) && !(c >= 'A' && c <= 'Z'))) {
+                return "a field name is not a lower-case token";
+            }
+            String value = field.getValue();
+            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+                return "field " + name + " has a CR, LF or NUL in its value";
+            }
+            if (CONNECTION_SPECIFIC.contains(name) && !(name.equals("te") && value.equalsIgnoreCase("trailers"))) {
+                return "field " + name + " is connection-specific, which HTTP/2 does not allow";
+            }
+        }
+        return null;
+    }
+
+    private static final java.util.Set<String> CONNECTION_SPECIFIC = java.util.Set.of("connection", "keep-alive",
+            "proxy-connection", "upgrade", "te");
+
+    private static boolean tchar(int c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     /** Responses of 1xx as whole responses (the codec sends them as a HEADERS frame that does not end the stream). */

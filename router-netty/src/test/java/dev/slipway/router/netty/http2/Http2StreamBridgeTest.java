@@ -60,4 +60,32 @@ class Http2StreamBridgeTest {
         Object second = ch.readOutbound();
         assertThat(((HttpResponse) second).status().code()).isEqualTo(200);
     }
+
+    @Test
+    void whatWouldSmuggleASecondRequestIsMalformed() {
+        assertThat(Http2StreamBridge.malformed(request("GET", "/a?b=c", "accept", "*/*"))).isNull();
+        assertThat(Http2StreamBridge.malformed(request("OPTIONS", "*"))).isNull();
+        assertThat(Http2StreamBridge.malformed(request("GET", "/", "te", "trailers"))).isNull();
+        // a :path with whitespace or controls Netty itself refuses to turn into a request (RouterHttp2FramingTest sends them)
+        assertThat(Http2StreamBridge.malformed(request("GET", "http://evil/"))).contains(":path");
+        assertThat(Http2StreamBridge.malformed(request("GET", "*"))).contains(":path");
+        assertThat(Http2StreamBridge.malformed(request("GET", "/", "x-a", "1\r\nx-b: 2"))).contains("x-a");
+        assertThat(Http2StreamBridge.malformed(request("GET", "/", "x-a", "1\n"))).contains("x-a");
+        assertThat(Http2StreamBridge.malformed(request("GET", "/", "x-a", "1\0"))).contains("x-a");
+        assertThat(Http2StreamBridge.malformed(request("GET", "/", "X-A", "1"))).contains("lower-case");
+        assertThat(Http2StreamBridge.malformed(request("GET", "/", "x a", "1"))).contains("lower-case");
+        assertThat(Http2StreamBridge.malformed(request("GET", "/", "connection", "close"))).contains("connection-specific");
+        assertThat(Http2StreamBridge.malformed(request("GET", "/", "te", "gzip"))).contains("connection-specific");
+    }
+
+    private static DefaultFullHttpRequest request(String method, String uri, String... fields) {
+        DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/",
+                Unpooled.EMPTY_BUFFER, new io.netty.handler.codec.http.DefaultHttpHeaders(false), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        r.setUri(uri);
+        r.setMethod(HttpMethod.valueOf(method));
+        for (int i = 0; i < fields.length; i += 2) {
+            r.headers().add(fields[i], fields[i + 1]);
+        }
+        return r;
+    }
 }
