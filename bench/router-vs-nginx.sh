@@ -12,8 +12,11 @@
 # Netty's codecs at commit 16b8284, ROUTERS="framers codec"; docs/architecture.md); by default, one router.
 # Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk, nginx and haproxy)
 # Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1 -Dslipway.router.transport=epoll" bench/router-vs-nginx.sh
+# TLS=1 bench/router-vs-nginx.sh [rounds]: the TLS mode (HTTPS and HTTP/2 against nginx terminating TLS); see
+# bench/router-vs-nginx-tls.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ -z "${TLS:-}" ] || exec bench/router-vs-nginx-tls.sh "$@"
 rounds=${1:-3}
 for tool in wrk nginx haproxy; do command -v $tool > /dev/null || { echo "needs $tool: apt-get install wrk nginx-light haproxy" >&2; exit 1; }; done
 work=$(mktemp -d)

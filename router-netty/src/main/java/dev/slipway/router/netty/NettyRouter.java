@@ -158,6 +158,8 @@ public final class NettyRouter implements RouterProvider.Router {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS).maxHeaderListSize(65536))
                 .validateHeaders(true).build();
+        // the streams' responses that come in one turn of the event loop go out in one TLS record batch and one write
+        p.addLast("h2-flushes", new io.netty.handler.flush.FlushConsolidationHandler(256, true));
         p.addLast("h2", codec);
         long idle = timeouts.idle().toMillis();
         p.addLast("h2-idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS) {

@@ -42,8 +42,9 @@ final class TlsContexts implements Mapping<String, SslContext> {
 
     TlsContexts(ServerCertificates certificates) {
         this.certificates = certificates;
-        this.provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-        if (provider == SslProvider.OPENSSL) {
+        // reference-counted: engines are freed as connections close (SslHandler releases them), not by finalizers
+        this.provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK;
+        if (provider == SslProvider.OPENSSL_REFCNT) {
             LOG.debug("Router TLS: {} ({})", OpenSsl.versionString(), provider);
         } else {
             LOG.warn("Router TLS: the JDK's (BoringSSL did not load: {})", OpenSsl.unavailabilityCause().toString());
@@ -66,8 +67,10 @@ final class TlsContexts implements Mapping<String, SslContext> {
         if (known != null) {
             return known;
         }
-        if (contexts.size() > CACHE_LIMIT) {
-            contexts.clear(); // certificates renewed many times over: start afresh (open connections keep theirs)
+        if (contexts.size() > CACHE_LIMIT) { // certificates renewed many times over: start afresh
+            List<SslContext> old = List.copyOf(contexts.values());
+            contexts.clear();
+            old.forEach(io.netty.util.ReferenceCountUtil::release); // open connections' engines hold their own reference
         }
         return contexts.computeIfAbsent(c.certificateChainPem(), pem -> build(c));
     }

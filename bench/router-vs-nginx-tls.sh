@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The TLS mode of bench/router-vs-nginx.sh (TLS=1 bench/router-vs-nginx.sh [rounds]): the Slipway router's HTTPS
+# listener against nginx terminating TLS in front of the same kind of backend (one worker each; nginx keep-alive to
+# its backend), with the same kind of certificate (ECDSA P-256, issued by the same local CA, one certificate sent),
+# the same protocols (TLS 1.2 and 1.3), ciphers and session cache. Three measurements, alternating, after a warm-up:
+#   h1-keepalive   wrk -t1 -c64 over HTTPS, HTTP/1.1, connections kept alive
+#   h1-handshake   wrk -t1 -c64 with "Connection: close": a new TLS connection per request (handshakes per second)
+#   h2             h2load -c16 -m10 (HTTP/2 by ALPN, 10 streams per connection), for a fixed time
+# Prints every round, the medians, and router/nginx ratios (goal: throughput >= 1.00, p99 <= 1.25; h2load gives the
+# mean and max, not p99, so for h2 the mean is compared). The router serves as `slipway up --https-port` serves it.
+# Needs wrk, nginx, h2load (apt-get install wrk nginx-light nghttp2-client) and openssl; after mvn -B -q -DskipTests package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+for tool in wrk nginx h2load openssl; do command -v $tool > /dev/null || { echo "needs $tool" >&2; exit 1; }; done
+work=$(mktemp -d)
+backend=18701 nginx_tls=18702 router=18703 router_tls=18704
+pids=()
+trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+CIPHERS="ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+
+mkdir -p "$work/backend" "$work/app" "$work/nginx"
+cat > "$work/backend/nginx.conf" <<EOF
+worker_processes 1; daemon off; pid WORKDIR/nginx.pid; error_log stderr error;
+events { worker_connections 4096; }
+http { access_log off; client_body_temp_path WORKDIR; proxy_temp_path WORKDIR; fastcgi_temp_path WORKDIR;
+  uwsgi_temp_path WORKDIR; scgi_temp_path WORKDIR;
+  server { listen 127.0.0.1:LISTEN_PORT; location / { default_type text/plain; return 200 "hello world\n"; } } }
+EOF
+sed "s/LISTEN_PORT/$backend/; s|WORKDIR|$work/backend|g" "$work/backend/nginx.conf" > "$work/backend/nginx-running.conf"
+setsid nginx -c "$work/backend/nginx-running.conf" -e stderr & pids+=($!)
+
+# The router: slipway up serving the same backend (as its service's run command), HTTPS on $router_tls.
+cat > "$work/app/start.sh" <<EOF
+sed "s/LISTEN_PORT/\$PORT/; s|WORKDIR|$work/app|g" $work/backend/nginx.conf > $work/app/nginx-running.conf
+exec nginx -c $work/app/nginx-running.conf -e stderr
+EOF
+printf 'version: 1.0\nruntime: python3\nrun:\n  command: sh start.sh\n' > "$work/app/apprunner.yaml"
+SLIPWAY_STATE_DIR="$work/state" java ${JAVA_OPTS:-} -jar server/target/slipway.jar up "$work/app" --name bench \
+  --router-port $router --https-port $router_tls > "$work/up.log" 2>&1 & pids+=($!)
+router_pid=$!
+for _ in $(seq 600); do grep -q "is RUNNING at\|slipway up:" "$work/up.log" && break; sleep 0.1; done
+host=$(grep -o 'is RUNNING at http://[^:/]*' "$work/up.log" | sed 's|.*http://||') || { cat "$work/up.log" >&2; exit 1; }
+
+# nginx: a certificate for localhost from the same local CA, of the same kind as the router's.
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" -keyout "$work/nginx/key.pem" \
+  -out "$work/nginx/req.pem" 2> /dev/null
+printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$work/nginx/ext"
+openssl x509 -req -in "$work/nginx/req.pem" -CA "$work/state/local-ca.pem" -CAkey "$work/state/local-ca-key.pem" \
+  -CAcreateserial -days 30 -sha256 -extfile "$work/nginx/ext" -out "$work/nginx/cert.pem" 2> /dev/null
+cat > "$work/nginx/nginx.conf" <<EOF
+worker_processes 1; daemon off; pid $work/nginx/nginx.pid; error_log stderr error;
+events { worker_connections 4096; }
+http { access_log off; client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  upstream backend { server 127.0.0.1:$backend; keepalive 64; }
+  server {
+    listen 127.0.0.1:$nginx_tls ssl http2;
+    ssl_certificate $work/nginx/cert.pem; ssl_certificate_key $work/nginx/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $CIPHERS; ssl_prefer_server_ciphers off;
+    ssl_session_cache shared:SSL:10m; ssl_session_timeout 1h; ssl_session_tickets on;
+    http2_max_concurrent_streams 250; keepalive_requests 10000000;  # the router closes no connection after N requests
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+EOF
+nginx -c "$work/nginx/nginx.conf" -e stderr & pids+=($!)
+nginx_master=$!
+for _ in $(seq 50); do nginx_worker=$(pgrep -P "$nginx_master" | head -1) && [ -n "$nginx_worker" ] && break; sleep 0.1; done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; print v}'; }
+# measure MODE CONTENDER -> "rps latency-ms cpu-us-per-request" (p99 for wrk, mean for h2load)
+measure() {
+  local mode=$1 who=$2 url pid hdr=() out before after requests rps lat
+  if [ "$who" = nginx ]; then url="https://127.0.0.1:$nginx_tls/"; pid=$nginx_worker; else url="https://127.0.0.1:$router_tls/"; pid=$router_pid; fi
+  before=$(cpu_ticks "$pid")
+  case $mode in
+    h1-keepalive|h1-handshake)
+      [ "$who" = nginx ] || hdr=(-H "Host: $host")
+      [ "$mode" = h1-keepalive ] || hdr+=(-H "Connection: close")
+      out=$(wrk -t1 -c64 -d"${WRK_DURATION:-6s}" --latency "${hdr[@]}" "$url") ;;
+    h2)
+      [ "$who" = nginx ] || hdr=(-H ":authority: $host")
+      out=$(h2load -c16 -m10 -D "${H2_DURATION:-6}" "${hdr[@]}" "$url") ;;
+  esac
+  after=$(cpu_ticks "$pid")
+  if [ "$mode" = h2 ]; then
+    rps=$(awk '/^finished in/ {print $4}' <<< "$out")
+    requests=$(awk '/^requests:/ {print $8}' <<< "$out")
+    lat=$(awk '/^time for request:/ {print $6}' <<< "$out" | to_ms)
+    local bad; bad=$(awk '/^requests:/ {print $10 + $12}' <<< "$out")
+    [ "$bad" = 0 ] || echo "  $who $mode: $bad requests failed or errored" >&2
+  else
+    requests=$(awk '/requests in/ {print $1}' <<< "$out")
+    rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$out")
+    lat=$(awk '$1 == "99%" {print $2}' <<< "$out" | to_ms)
+    local errors; errors=$(awk '/Non-2xx|Socket errors/' <<< "$out")
+    [ -z "$errors" ] || echo "  $who $mode: $errors" >&2
+  fi
+  echo "$rps $lat $(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc -l)"
+}
+modes=(h1-keepalive h1-handshake h2)
+for warm in ${WARMUP:-10 5}; do
+  for m in "${modes[@]}"; do for who in nginx router; do WRK_DURATION=${warm}s H2_DURATION=$warm measure "$m" "$who" > /dev/null; done; done
+done
+: > "$work/rounds"
+printf '%5s %-13s %12s %9s %9s %12s %9s %9s\n' round mode "nginx rps" "lat ms" "us/req" "router rps" "lat ms" "us/req"
+for r in $(seq "$rounds"); do
+  for m in "${modes[@]}"; do
+    read -r n_rps n_lat n_cpu < <(measure "$m" nginx)
+    read -r r_rps r_lat r_cpu < <(measure "$m" router)
+    printf '%5d %-13s %12.0f %9.2f %9.1f %12.0f %9.2f %9.1f\n' "$r" "$m" "$n_rps" "$n_lat" "$n_cpu" "$r_rps" "$r_lat" "$r_cpu"
+    echo "$m $n_rps $n_lat $n_cpu $r_rps $r_lat $r_cpu" >> "$work/rounds"
+  done
+done
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+for m in "${modes[@]}"; do
+  col() { awk -v m="$m" -v c="$1" '$1 == m {print $c}' "$work/rounds" | median; }
+  lat=p99; [ "$m" != h2 ] || lat=mean
+  printf 'median %-13s nginx %7.0f rps %s %.2f ms %.1f us/req | router %7.0f rps %s %.2f ms %.1f us/req | router/nginx: throughput %.2f (goal >= 1.00), %s %.2f (goal <= 1.25)\n' \
+    "$m" "$(col 2)" $lat "$(col 3)" "$(col 4)" "$(col 5)" $lat "$(col 6)" "$(col 7)" \
+    "$(echo "$(col 5) / $(col 2)" | bc -l)" $lat "$(echo "$(col 6) / $(col 3)" | bc -l)"
+done
+grep -m1 -o "Router TLS: .*" "$work/up.log" || echo "router TLS: BoringSSL (netty-tcnative); nginx: $(nginx -V 2>&1 | grep -o 'OpenSSL [0-9.]*' | head -1)"
