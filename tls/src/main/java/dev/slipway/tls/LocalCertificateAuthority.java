@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.URI;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,11 +66,27 @@ public final class LocalCertificateAuthority implements CertificateAuthority {
     private final Path rootFile;
     private final X509Certificate root;
     private final PrivateKey rootKey;
+    /** The OCSP responder its certificates name, if it has one (an operator's, e.g. {@code openssl ocsp}). */
+    private final Optional<URI> ocspResponder;
 
-    private LocalCertificateAuthority(Path rootFile, X509Certificate root, PrivateKey rootKey) {
+    private LocalCertificateAuthority(Path rootFile, X509Certificate root, PrivateKey rootKey, Optional<URI> ocspResponder) {
         this.rootFile = rootFile;
         this.root = root;
         this.rootKey = rootKey;
+        this.ocspResponder = ocspResponder;
+    }
+
+    /**
+     * This CA, with the certificates it issues from now on naming {@code responder} as their OCSP responder (in their
+     * Authority Information Access), whose answers the router staples.
+     */
+    public LocalCertificateAuthority withOcspResponder(URI responder) {
+        return new LocalCertificateAuthority(rootFile, root, rootKey, Optional.of(responder));
+    }
+
+    @Override
+    public Optional<byte[]> ocspResponse(IssuedCertificate certificate) {
+        return Ocsp.fetch(certificate.certificateChainPem(), Optional.of(root));
     }
 
     /** The local CA of {@code dir}: the one created there before, or a new one (valid 10 years). */
@@ -78,7 +95,8 @@ public final class LocalCertificateAuthority implements CertificateAuthority {
         Path keyFile = dir.resolve(KEY_FILE);
         try {
             if (Files.exists(rootFile) && Files.exists(keyFile)) {
-                return new LocalCertificateAuthority(rootFile, readCertificate(Files.readString(rootFile)), readKey(Files.readString(keyFile)));
+                return new LocalCertificateAuthority(rootFile, readCertificate(Files.readString(rootFile)), readKey(Files.readString(keyFile)),
+                        Optional.empty());
             }
             Files.createDirectories(dir);
             KeyPair pair = newKeyPair();
@@ -96,7 +114,7 @@ public final class LocalCertificateAuthority implements CertificateAuthority {
             Files.writeString(tmp, pem(root));
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, rootFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new LocalCertificateAuthority(rootFile, root, pair.getPrivate());
+            return new LocalCertificateAuthority(rootFile, root, pair.getPrivate(), Optional.empty());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the local certificate authority in " + dir + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -136,6 +154,11 @@ public final class LocalCertificateAuthority implements CertificateAuthority {
                     .addExtension(Extension.subjectAlternativeName, false, sans)
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
+            if (ocspResponder.isPresent()) {
+                b.addExtension(Extension.authorityInfoAccess, false, new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                        org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+                        new GeneralName(GeneralName.uniformResourceIdentifier, ocspResponder.get().toString())));
+            }
             X509Certificate leaf = sign(b, rootKey);
             return Optional.of(new IssuedCertificate(names, pem(leaf), pem(pair.getPrivate()), notBefore, notAfter));
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {

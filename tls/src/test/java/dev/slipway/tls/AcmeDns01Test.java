@@ -158,6 +158,8 @@ class AcmeDns01Test {
         looping.set(false);
         loop.join();
         assertThat(failed.get()).as("requests failed during the renewal (of " + ok.get() + ")").isZero();
+        assertThat(domain("shop.example.com").status()).isEqualTo(CustomDomainAssociationStatus.ACTIVE);
+        assertThat(slipway.logLines("shop", "events")).anyMatch(l -> l.contains("Custom domain shop.example.com: certificate renewed"));
 
         slipway.disassociateCustomDomain(new DisassociateCustomDomainRequest(shop, "shop.example.com"));
         assertThat(Curl.https("shop.example.com", https, "/", null).status()).isEqualTo(404);

@@ -20,6 +20,15 @@ public interface CertificateAuthority {
      */
     Optional<IssuedCertificate> issueAtOnce(List<String> names);
 
+    /**
+     * A current OCSP response for {@code certificate}, from the responder its issuer names in it (for the router to
+     * staple to handshakes), if it names one and the responder answers; empty otherwise. May block: called off the
+     * event loops.
+     */
+    default Optional<byte[]> ocspResponse(IssuedCertificate certificate) {
+        return Optional.empty();
+    }
+
     /** Why this authority can never issue a certificate for {@code names} (a wildcard without DNS-01), if it cannot. */
     default Optional<String> cannotIssue(List<String> names) {
         return Optional.empty();

@@ -13,4 +13,12 @@ public interface ServerCertificates {
      * domain or the service's domain it names, else the default one; empty when there is none at all.
      */
     Optional<IssuedCertificate> forServerName(String serverName);
+
+    /**
+     * The OCSP response to staple to a handshake presenting {@code certificate}, if one is at hand (never waits: a
+     * missing or stale one is fetched in the background for later handshakes).
+     */
+    default Optional<byte[]> ocspResponse(IssuedCertificate certificate) {
+        return Optional.empty();
+    }
 }

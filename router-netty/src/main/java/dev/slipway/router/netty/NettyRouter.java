@@ -12,7 +12,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -125,7 +124,7 @@ public final class NettyRouter implements RouterProvider.Router {
                                 http1(c.pipeline(), client, fixedHost, false);
                                 return;
                             }
-                            c.pipeline().addLast("tls", new SniHandler(tls));
+                            c.pipeline().addLast("tls", tls.sniHandler());
                             c.pipeline().addLast("alpn", new AlpnSwitch((ctx, protocol) -> {
                                 if (protocol.equals(ApplicationProtocolNames.HTTP_2)) {
                                     http2(ctx.pipeline(), client);

@@ -8,6 +8,7 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.Mapping;
 import java.io.ByteArrayInputStream;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * the certificate {@link ServerCertificates} gives, built once per certificate (a renewed certificate gets a new
  * context for new connections; connections open keep theirs, so rotation drops none). BoringSSL (netty-tcnative)
  * where it loads, the JDK's TLS otherwise; TLS 1.3 and 1.2 only, with forward-secret AEAD ciphers (Mozilla's
- * "intermediate" list), session resumption (tickets and a session cache), and ALPN offering HTTP/2 and HTTP/1.1.
+ * "intermediate" list), session resumption (tickets and a session cache), ALPN offering HTTP/2 and HTTP/1.1, and the
+ * certificate's OCSP response stapled where its CA has a responder (BoringSSL only).
  */
 final class TlsContexts implements Mapping<String, SslContext> {
     private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
@@ -39,6 +41,8 @@ final class TlsContexts implements Mapping<String, SslContext> {
     private final ServerCertificates certificates;
     private final SslProvider provider;
     private final Map<String, SslContext> contexts = new ConcurrentHashMap<>();
+    /** The certificate of each context, for its OCSP response. */
+    private final Map<SslContext, IssuedCertificate> certificateOf = new ConcurrentHashMap<>();
 
     TlsContexts(ServerCertificates certificates) {
         this.certificates = certificates;
@@ -70,9 +74,29 @@ final class TlsContexts implements Mapping<String, SslContext> {
         if (contexts.size() > CACHE_LIMIT) { // certificates renewed many times over: start afresh
             List<SslContext> old = List.copyOf(contexts.values());
             contexts.clear();
+            certificateOf.clear();
             old.forEach(io.netty.util.ReferenceCountUtil::release); // open connections' engines hold their own reference
         }
-        return contexts.computeIfAbsent(c.certificateChainPem(), pem -> build(c));
+        return contexts.computeIfAbsent(c.certificateChainPem(), pem -> {
+            SslContext built = build(c);
+            certificateOf.put(built, c);
+            return built;
+        });
+    }
+
+    /** The handler of a connection whose client asked for a name: TLS with that name's certificate, OCSP stapled. */
+    SniHandler sniHandler() {
+        return new SniHandler(this) {
+            @Override
+            protected io.netty.handler.ssl.SslHandler newSslHandler(SslContext context, io.netty.buffer.ByteBufAllocator allocator) {
+                io.netty.handler.ssl.SslHandler handler = super.newSslHandler(context, allocator);
+                IssuedCertificate c = certificateOf.get(context);
+                if (c != null && handler.engine() instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine openSsl) {
+                    certificates.ocspResponse(c).ifPresent(openSsl::setOcspResponse);
+                }
+                return handler;
+            }
+        };
     }
 
     private SslContext build(IssuedCertificate c) {
@@ -80,6 +104,7 @@ final class TlsContexts implements Mapping<String, SslContext> {
             return SslContextBuilder.forServer(new ByteArrayInputStream(c.certificateChainPem().getBytes(StandardCharsets.US_ASCII)),
                             new ByteArrayInputStream(c.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
                     .sslProvider(provider)
+                    .enableOcsp(provider == SslProvider.OPENSSL_REFCNT) // stapling, where the certificate's CA has a responder
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .sessionCacheSize(20_000).sessionTimeout(3600)

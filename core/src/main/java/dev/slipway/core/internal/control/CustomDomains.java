@@ -248,9 +248,11 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
                 return;
             }
             orders.remove(arn + " " + name);
-            List<CertificateValidationRecord> validated = d.get().records().stream()
-                    .map(v -> v.withStatus(CertificateValidationRecordStatus.SUCCESS)).toList();
-            update(arn, name, CustomDomainAssociationStatus.BINDING_CERTIFICATE, validated, issued, Optional.empty());
+            if (d.get().status() != CustomDomainAssociationStatus.ACTIVE) { // a renewal stays ACTIVE, and routed, throughout
+                List<CertificateValidationRecord> validated = d.get().records().stream()
+                        .map(v -> v.withStatus(CertificateValidationRecordStatus.SUCCESS)).toList();
+                update(arn, name, CustomDomainAssociationStatus.BINDING_CERTIFICATE, validated, issued, Optional.empty());
+            }
             activate(arn, name, issued);
         } catch (IOException | RuntimeException e) {
             orders.remove(arn + " " + name);
@@ -265,10 +267,12 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
         }
         List<CertificateValidationRecord> records = d.get().records().stream()
                 .map(v -> v.withStatus(CertificateValidationRecordStatus.SUCCESS)).toList();
+        boolean renewal = d.get().status() == CustomDomainAssociationStatus.ACTIVE && d.get().certificate().isPresent();
         update(arn, name, CustomDomainAssociationStatus.ACTIVE, records, certificate.or(() -> d.get().certificate()), Optional.empty());
         publish();
-        state.find(arn).ifPresent(s -> note.accept(s, "Custom domain " + name + " is ACTIVE" + certificate
-                .map(c -> ": certificate valid until " + c.notAfter()).orElse(" (served over HTTP: no certificate authority)")));
+        state.find(arn).ifPresent(s -> note.accept(s, "Custom domain " + name + (renewal ? ": certificate renewed" : " is ACTIVE")
+                + certificate.map(c -> (renewal ? ", valid until " : ": certificate valid until ") + c.notAfter())
+                .orElse(" (served over HTTP: no certificate authority)")));
     }
 
     private void failed(String arn, String name, Exception e) {
@@ -422,6 +426,43 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
         Optional<IssuedCertificate> issued = authority.get().fallbackCertificate(List.of(name));
         issued.ifPresent(c -> serviceDomainCertificates.put(name, c));
         return issued.or(() -> Optional.ofNullable(known));
+    }
+
+    /** OCSP responses by the certificate they are for (its chain), with when to fetch them again. */
+    private final Map<String, Stapled> stapled = new ConcurrentHashMap<>();
+
+    private record Stapled(Optional<byte[]> response, java.time.Instant refreshAt) {
+    }
+
+    @Override
+    public Optional<byte[]> ocspResponse(IssuedCertificate certificate) {
+        if (authority.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = certificate.certificateChainPem();
+        Stapled now = stapled.get(key);
+        if (now == null || clock.instant().isAfter(now.refreshAt())) {
+            // one fetch at a time per certificate: until it is done, handshakes staple what there was (or nothing)
+            Stapled pending = new Stapled(now == null ? Optional.empty() : now.response(), clock.instant().plus(Duration.ofSeconds(30)));
+            if (now == null ? stapled.putIfAbsent(key, pending) == null : stapled.replace(key, now, pending)) {
+                work.execute(() -> {
+                    Optional<byte[]> fetched = Optional.empty();
+                    try {
+                        fetched = authority.get().ocspResponse(certificate);
+                    } catch (RuntimeException e) {
+                        LOG.debug("OCSP response for {} not fetched", certificate.names(), e);
+                    }
+                    // an hour between fetches (responders update every few hours to days); 10 s after a failure
+                    if (stapled.size() > 10_000) {
+                        stapled.clear(); // responses of certificates renewed long ago
+                    }
+                    stapled.put(key, new Stapled(fetched.or(pending::response), clock.instant()
+                            .plus(fetched.isPresent() ? Duration.ofHours(1) : Duration.ofSeconds(10))));
+                });
+            }
+            return pending.response();
+        }
+        return now.response();
     }
 
     /** The certificate for clients that name no host, or one Slipway does not serve: the base domain's. */
