@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = {"Slipway builds, runs, health-checks and routes web services from source code on this machine, like "
                 + "AWS App Runner. Start with: slipway up <directory-or-git-url>; or run the App Runner API: slipway "
                 + "server."},
-        subcommands = {UpCommand.class, InitCommand.class, ServerCommand.class, LogsCommand.class, ConnectionCommand.class,
+        subcommands = {UpCommand.class, InitCommand.class, ServerCommand.class, LogsCommand.class, ConnectionCommand.class, DomainCommand.class,
                 AppRunnerYamlHelp.class, CommandLine.HelpCommand.class})
 public final class SlipwayCli {
     public static void main(String[] args) {

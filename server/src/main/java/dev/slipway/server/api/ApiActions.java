@@ -60,7 +60,12 @@ final class ApiActions {
                 Map.entry("DisassociateCustomDomain", in -> s.disassociateCustomDomain(read(in, DisassociateCustomDomainRequest.class))),
                 Map.entry("DescribeCustomDomains", in -> s.describeCustomDomains(read(in, DescribeCustomDomainsRequest.class))),
                 Map.entry("ListTagsForResource", in -> s.listTagsForResource(read(in, ListTagsForResourceRequest.class))),
-                Map.entry("Slipway.CompleteConnectionHandshake", in -> completeHandshake(s, in)));
+                Map.entry("Slipway.CompleteConnectionHandshake", in -> completeHandshake(s, in)),
+                Map.entry("Slipway.RenewCertificate", in -> {
+                    ShapeValidator.instance().validate("DisassociateCustomDomainRequest", in); // the same two members
+                    s.renewCertificate(in.path("ServiceArn").asText(), in.path("DomainName").asText());
+                    return EMPTY;
+                }));
     }
 
     /** Runs {@code action} on {@code input}; the result is the output shape's record (or an empty object). */
