@@ -8,6 +8,7 @@
 #   h2             h2load -c16 -m10 (HTTP/2 by ALPN, 10 streams per connection), for a fixed time
 # Prints every round, the medians, and router/nginx ratios (goal: throughput >= 1.00, p99 <= 1.25; h2load gives the
 # mean and max, not p99, so for h2 the mean is compared). The router serves as `slipway up --https-port` serves it.
+# MODES="h1-handshake h2" runs some of the three; JAVA_OPTS are the router's JVM options.
 # Needs wrk, nginx, h2load (apt-get install wrk nginx-light nghttp2-client) and openssl; after mvn -B -q -DskipTests package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +101,7 @@ measure() {
   fi
   echo "$rps $lat $(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc -l)"
 }
-modes=(h1-keepalive h1-handshake h2)
+modes=(${MODES:-h1-keepalive h1-handshake h2})  # MODES="h1-handshake" measures one
 for warm in ${WARMUP:-10 5}; do
   for m in "${modes[@]}"; do for who in nginx router; do WRK_DURATION=${warm}s H2_DURATION=$warm measure "$m" "$who" > /dev/null; done; done
 done

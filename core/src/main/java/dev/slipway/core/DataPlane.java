@@ -31,6 +31,11 @@ public final class DataPlane implements AutoCloseable {
     private final RouterControl router;
     private RouteSharing following;
     private boolean taken;
+    /** The HTTPS listener's port, once {@link #serveHttps} opened it (-1 before). */
+    private int httpsPort = -1;
+    /** What the HTTPS listener presents: the store's certificates while following, the leader's own once it leads. */
+    private volatile dev.slipway.core.tls.ServerCertificates certificates;
+    private dev.slipway.core.internal.control.StoredCertificates stored;
 
     private DataPlane(RoutingTable table, RouterControl router) {
         this.table = table;
@@ -47,6 +52,49 @@ public final class DataPlane implements AutoCloseable {
     /** The port the router listens on. */
     public int port() {
         return router.port();
+    }
+
+    /**
+     * Serves HTTPS on the router's address and {@code port} (0: a free one) while following: the custom domains'
+     * certificates as the leader saved them in {@code store} (read again every 10 s; never written), services' own
+     * domains' from {@code authority}'s fallback issuer (the local CA). Once a Slipway takes this data plane over, the
+     * same listener presents its certificates. Returns the port.
+     */
+    public synchronized int serveHttps(int port, dev.slipway.core.store.StateStore store,
+                                       java.util.Optional<dev.slipway.core.spi.CertificateAuthority> authority, String baseDomain) {
+        if (httpsPort >= 0) {
+            throw new IllegalStateException("this data plane serves HTTPS already, on port " + httpsPort);
+        }
+        stored = new dev.slipway.core.internal.control.StoredCertificates(store, authority, baseDomain.toLowerCase(java.util.Locale.ROOT),
+                name -> table.snapshot().routes().containsKey(name), Duration.ofSeconds(10));
+        certificates = stored;
+        dev.slipway.core.tls.ServerCertificates switching = new dev.slipway.core.tls.ServerCertificates() {
+            @Override
+            public java.util.Optional<dev.slipway.core.tls.IssuedCertificate> forServerName(String serverName) {
+                return certificates.forServerName(serverName);
+            }
+
+            @Override
+            public java.util.Optional<byte[]> ocspResponse(dev.slipway.core.tls.IssuedCertificate certificate) {
+                return certificates.ocspResponse(certificate);
+            }
+        };
+        httpsPort = router.openHttps(port, switching);
+        return httpsPort;
+    }
+
+    /** The HTTPS listener's port, if {@link #serveHttps} opened it. */
+    public synchronized java.util.Optional<Integer> httpsPort() {
+        return httpsPort < 0 ? java.util.Optional.empty() : java.util.Optional.of(httpsPort);
+    }
+
+    /** The leader's certificates, presented from now on by the HTTPS listener (if there is one). */
+    synchronized void presentCertificates(dev.slipway.core.tls.ServerCertificates leaders) {
+        certificates = leaders;
+        if (stored != null) {
+            stored.close();
+            stored = null;
+        }
     }
 
     /** The routes served now. */
@@ -120,6 +168,9 @@ public final class DataPlane implements AutoCloseable {
         taken = true;
         if (following != null) {
             following.stopFollowing();
+        }
+        if (stored != null) {
+            stored.close();
         }
         router.drainAndClose(Timeouts.DEFAULT.drain());
     }

@@ -6,6 +6,7 @@ import dev.slipway.backend.k8s.KubernetesRouteSharing;
 import dev.slipway.backend.k8s.KubernetesStateStore;
 import dev.slipway.backend.k8s.ReplicaRole;
 import dev.slipway.core.DataPlane;
+import dev.slipway.core.store.StateStore;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.Timeouts;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -87,11 +87,13 @@ final class KubernetesOptions {
     }
 
     /**
-     * With {@code --state-store kubernetes}: starts the router at once ({@code dataPlane}) serving the leader's routes,
+     * With {@code --state-store kubernetes}: starts the router at once ({@code dataPlane}, given the state store to read
+     * the leader's certificates from) serving the leader's routes,
      * waits until this replica leads, then keeps the state in the cluster and hands the router to the Slipway that
      * {@code builder} builds. Returns what gives the lead up again (nothing to give up with the file store).
      */
-    AutoCloseable useStateStore(Slipway.Builder builder, Supplier<DataPlane> dataPlane, PrintWriter out, PrintWriter err)
+    AutoCloseable useStateStore(Slipway.Builder builder, java.util.function.Function<StateStore, DataPlane> dataPlane, PrintWriter out,
+                                PrintWriter err)
             throws InterruptedException {
         if (stateStore.equals("file")) {
             return () -> { };
@@ -106,7 +108,7 @@ final class KubernetesOptions {
         KubernetesRouteSharing sharing = new KubernetesRouteSharing(client, ns, stateName, identity, Timeouts.DEFAULT.drain());
         DataPlane plane;
         try {
-            plane = dataPlane.get();
+            plane = dataPlane.apply(new KubernetesStateStore(client, ns, stateName)); // read by a follower, never written
         } catch (RuntimeException e) {
             sharing.close();
             client.close();

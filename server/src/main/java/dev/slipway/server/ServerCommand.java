@@ -197,8 +197,19 @@ final class ServerCommand implements Callable<Integer> {
             RouterLimits limits = new RouterLimits(maxConnections != null ? maxConnections : RouterLimits.DEFAULT.maxConnections(),
                     maxConnectionsPerClient);
             Admission admission = new Admission(queueLimit, Duration.ofMillis((long) (queueTimeoutSeconds * 1000)));
-            lead = kubernetes.useStateStore(builder, () -> DataPlane.start(bind, routerPort, RouterTimeouts.DEFAULT, limits,
-                    admission, meters), out, err);
+            if (httpsPort == null && (acmeDirectory != null || acmeDnsZone != null)) {
+                err.println("slipway server: --acme-directory and --acme-dns-zone need --https-port");
+                return 2;
+            }
+            dev.slipway.core.spi.CertificateAuthority authority = httpsPort != null ? certificateAuthority() : null;
+            // on Kubernetes, the router serves (HTTPS too, with the certificates the leader saved) while this replica waits to lead
+            lead = kubernetes.useStateStore(builder, store -> {
+                DataPlane plane = DataPlane.start(bind, routerPort, RouterTimeouts.DEFAULT, limits, admission, meters);
+                if (authority != null) {
+                    plane.serveHttps(httpsPort, store, Optional.of(authority), baseDomain);
+                }
+                return plane;
+            }, out, err);
             builder.meterRegistry(meters);
             String appUser = runAs != null ? runAs : "root".equals(System.getProperty("user.name")) ? "slipway-app" : null;
             if (appUser != null && backend.equals("local")) {
@@ -208,11 +219,8 @@ final class ServerCommand implements Callable<Integer> {
             for (var e : quotas.entrySet()) {
                 q = q.with(e.getKey(), e.getValue());
             }
-            if (httpsPort != null) {
-                builder.httpsPort(httpsPort).certificateAuthority(certificateAuthority());
-            } else if (acmeDirectory != null || acmeDnsZone != null) {
-                err.println("slipway server: --acme-directory and --acme-dns-zone need --https-port");
-                return 2;
+            if (authority != null) {
+                builder.httpsPort(httpsPort).certificateAuthority(authority);
             }
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)

@@ -60,11 +60,8 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
     });
     /** Orders on their way, by service ARN and domain. */
     private final Map<String, CertificateAuthority.Order> orders = new ConcurrentHashMap<>();
-    /** The certificates of ACTIVE domains by host name ({@code *.example.com} for a wildcard); swapped whole. */
-    private volatile Map<String, IssuedCertificate> certificates = Map.of();
-    /** Certificates of service domains, issued on first use by an authority that issues at once. */
-    private final Map<String, IssuedCertificate> serviceDomainCertificates = new ConcurrentHashMap<>();
-    private volatile IssuedCertificate fallback;
+    /** What the router presents: the ACTIVE domains' certificates, services' own, the fallback; OCSP responses. */
+    private final ServedCertificates served;
 
     /** Custom domains of {@code services}' services, noted in their events; gone with a service when it is deleted. */
     public CustomDomains(ControlState state, ServiceActions services, RoutingTable routing, Optional<CertificateAuthority> authority,
@@ -76,6 +73,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
         this.note = services::note;
         services.onDeleted(this::forget);
         this.clock = clock;
+        this.served = new ServedCertificates(authority, this.baseDomain, name -> routing.snapshot().routes().containsKey(name), clock, work);
         authority.ifPresent(a -> a.answerHttpChallengesWith(routing::challenge));
         work.scheduleWithFixedDelay(this::renewDue, 1, 1, TimeUnit.HOURS);
     }
@@ -358,7 +356,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
     /** A service was deleted: its domains and their certificates go with it. */
     public void forget(ServiceRecord s) {
         s.domains().forEach(d -> orders.remove(s.arn() + " " + d.name()));
-        serviceDomainCertificates.remove(s.host());
+        served.forgetServiceDomain(s.host());
         routing.alias(s.host(), List.of());
         publish();
     }
@@ -389,90 +387,17 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
             routing.alias(s.host(), names);
             routing.httpsRedirect(s.host(), "true".equalsIgnoreCase(s.tags().get(HTTPS_REDIRECT_TAG)));
         }
-        certificates = Map.copyOf(next);
+        served.index(next);
     }
 
     @Override
     public Optional<IssuedCertificate> forServerName(String serverName) {
-        if (serverName != null) {
-            String name = serverName.toLowerCase(Locale.ROOT);
-            Map<String, IssuedCertificate> now = certificates;
-            IssuedCertificate exact = now.get(name);
-            if (exact != null) {
-                return Optional.of(exact);
-            }
-            int dot = name.indexOf('.');
-            IssuedCertificate wildcard = dot > 0 ? now.get("*" + name.substring(dot)) : null;
-            if (wildcard != null) {
-                return Optional.of(wildcard);
-            }
-            Optional<IssuedCertificate> own = serviceDomain(name);
-            if (own.isPresent()) {
-                return own;
-            }
-        }
-        return Optional.ofNullable(fallback());
-    }
-
-    /** The certificate of a service's own domain, issued on first use where the authority issues at once. */
-    private Optional<IssuedCertificate> serviceDomain(String name) {
-        if (authority.isEmpty() || !name.endsWith("." + baseDomain) || routing.snapshot().routes().get(name) == null) {
-            return Optional.empty();
-        }
-        IssuedCertificate known = serviceDomainCertificates.get(name);
-        if (known != null && !known.dueForRenewal(clock.instant())) {
-            return Optional.of(known);
-        }
-        Optional<IssuedCertificate> issued = authority.get().fallbackCertificate(List.of(name));
-        issued.ifPresent(c -> serviceDomainCertificates.put(name, c));
-        return issued.or(() -> Optional.ofNullable(known));
-    }
-
-    /** OCSP responses by the certificate they are for (its chain), with when to fetch them again. */
-    private final Map<String, Stapled> stapled = new ConcurrentHashMap<>();
-
-    private record Stapled(Optional<byte[]> response, java.time.Instant refreshAt) {
+        return served.forServerName(serverName);
     }
 
     @Override
     public Optional<byte[]> ocspResponse(IssuedCertificate certificate) {
-        if (authority.isEmpty()) {
-            return Optional.empty();
-        }
-        String key = certificate.certificateChainPem();
-        Stapled now = stapled.get(key);
-        if (now == null || clock.instant().isAfter(now.refreshAt())) {
-            // one fetch at a time per certificate: until it is done, handshakes staple what there was (or nothing)
-            Stapled pending = new Stapled(now == null ? Optional.empty() : now.response(), clock.instant().plus(Duration.ofSeconds(30)));
-            if (now == null ? stapled.putIfAbsent(key, pending) == null : stapled.replace(key, now, pending)) {
-                work.execute(() -> {
-                    Optional<byte[]> fetched = Optional.empty();
-                    try {
-                        fetched = authority.get().ocspResponse(certificate);
-                    } catch (RuntimeException e) {
-                        LOG.debug("OCSP response for {} not fetched", certificate.names(), e);
-                    }
-                    // an hour between fetches (responders update every few hours to days); 10 s after a failure
-                    if (stapled.size() > 10_000) {
-                        stapled.clear(); // responses of certificates renewed long ago
-                    }
-                    stapled.put(key, new Stapled(fetched.or(pending::response), clock.instant()
-                            .plus(fetched.isPresent() ? Duration.ofHours(1) : Duration.ofSeconds(10))));
-                });
-            }
-            return pending.response();
-        }
-        return now.response();
-    }
-
-    /** The certificate for clients that name no host, or one Slipway does not serve: the base domain's. */
-    private IssuedCertificate fallback() {
-        IssuedCertificate f = fallback;
-        if ((f == null || f.dueForRenewal(clock.instant())) && authority.isPresent()) {
-            f = authority.get().fallbackCertificate(List.of(baseDomain, "*." + baseDomain)).orElse(f);
-            fallback = f;
-        }
-        return f;
+        return served.ocspResponse(certificate);
     }
 
     @Override
