@@ -17,6 +17,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -126,10 +127,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                     + expect + "').", false);
             return;
         }
-        if (!table.snapshot().challenges().isEmpty() && answeredChallenge(request)) {
-            return;
-        }
-        if (httpsPort > 0 && fixedHost == null && !table.snapshot().httpsRedirects().isEmpty() && redirected(request, host)) {
+        FullHttpResponse own = WellKnownAnswers.answer(table.snapshot(), request, host, httpsPort, fixedHost == null, ex.keepAlive);
+        if (own != null) {
+            request.release();
+            answers.answer(own);
             return;
         }
         Acquisition acquired = table.acquire(host);
@@ -156,52 +157,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             timer.arm(queued.waiter().maxWait().toMillis(), onQueueTimeout);
             queued.waiter().whenDecided(decided -> ctx.executor().execute(() -> onDecided(id, decided)));
         }
-    }
-
-    private static final String CHALLENGES = "/.well-known/acme-challenge/";
-
-    /** An ACME HTTP-01 challenge Slipway is answering (on any host): answered with its key authorization, exactly. */
-    private boolean answeredChallenge(RequestHead request) {
-        String target = request.target();
-        if (!target.startsWith(CHALLENGES)) {
-            return false;
-        }
-        String keyAuthorization = table.snapshot().challenges().get(target.substring(CHALLENGES.length()));
-        if (keyAuthorization == null) {
-            return false;
-        }
-        request.release();
-        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.copiedBuffer(keyAuthorization, java.nio.charset.StandardCharsets.US_ASCII));
-        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "text/plain");
-        io.netty.handler.codec.http.HttpUtil.setContentLength(response, response.content().readableBytes());
-        io.netty.handler.codec.http.HttpUtil.setKeepAlive(response, ex.keepAlive);
-        answers.answer(response);
-        return true;
-    }
-
-    /** A plain HTTP request to a service that opted in to HTTPS only: 308 to the same URL over HTTPS. */
-    private boolean redirected(RequestHead request, String host) {
-        var snapshot = table.snapshot();
-        String normalized;
-        try {
-            normalized = dev.slipway.core.routing.RoutingSnapshot.normalizeHost(host);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        String key = snapshot.key(normalized);
-        if (key == null || !snapshot.httpsRedirects().contains(key)) {
-            return false;
-        }
-        String location = "https://" + (normalized.contains(":") && !normalized.startsWith("[") ? "[" + normalized + "]" : normalized)
-                + (httpsPort == 443 ? "" : ":" + httpsPort) + request.target();
-        request.release();
-        var response = RouterAnswers.routerAnswer(HttpResponseStatus.PERMANENT_REDIRECT, "This service is served over HTTPS: "
-                + location, ex.keepAlive, false);
-        response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.LOCATION, location);
-        response.headers().remove("X-Slipway-Error");
-        answers.answer(response);
-        return true;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.slipway.core.internal.control;
 
-import com.google.common.net.InternetDomainName;
 import dev.slipway.core.InvalidRequestException;
 import dev.slipway.core.InvalidStateException;
 import dev.slipway.core.ResourceNotFoundException;
@@ -81,7 +80,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
     // ---------------------------------------------------------------- the actions
 
     public AssociateCustomDomainResponse associate(AssociateCustomDomainRequest r) {
-        String name = domainName(r.domainName(), "domainName");
+        String name = DomainNames.check(r.domainName(), "domainName", baseDomain);
         boolean wildcard = name.startsWith("*.");
         if (wildcard && Boolean.TRUE.equals(r.enableWWWSubdomain())) {
             throw new InvalidRequestException("enableWWWSubdomain cannot be true for the wildcard " + name
@@ -130,7 +129,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
     }
 
     public DisassociateCustomDomainResponse disassociate(DisassociateCustomDomainRequest r) {
-        String name = domainName(r.domainName(), "domainName");
+        String name = DomainNames.check(r.domainName(), "domainName", baseDomain);
         DomainRecord removed = state.write(() -> {
             ServiceRecord s = state.service(r.serviceArn());
             DomainRecord d = s.domain(name).orElseThrow(() -> new ResourceNotFoundException("Service " + s.name()
@@ -160,40 +159,6 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
     /** The name a domain's CNAME record points at: the service's own domain. */
     private static String dnsTarget(ServiceRecord s) {
         return s.host();
-    }
-
-    /**
-     * A domain name as the guide allows it, lower case without a trailing dot: a root domain, a subdomain, or a wildcard
-     * {@code *.<root domain>} (only the immediate subdomain of a root domain, and on its own: not {@code login*.x.com}
-     * or {@code *.login.example.com}); never a name under the base domain, which is Slipway's own.
-     */
-    String domainName(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidRequestException(field + " is required: a domain such as example.com, login.example.com or *.example.com");
-        }
-        String name = value.trim().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
-        }
-        boolean wildcard = name.startsWith("*.");
-        String domain = wildcard ? name.substring(2) : name;
-        if (name.length() > 255 || domain.contains("*") || !InternetDomainName.isValid(domain) || !domain.contains(".")) {
-            throw new InvalidRequestException(field + " '" + value + "' is not a domain name that can be associated: give a "
-                    + "root domain (example.com), a subdomain (login.example.com) or a wildcard of a root domain (*.example.com)");
-        }
-        InternetDomainName parsed = InternetDomainName.from(domain);
-        if (parsed.isPublicSuffix()) {
-            throw new InvalidRequestException(field + " '" + value + "' is a public suffix, which nobody owns; give a domain under it");
-        }
-        if (wildcard && (parsed.isUnderPublicSuffix() ? !parsed.isTopPrivateDomain() : parsed.parts().size() > 2)) {
-            throw new InvalidRequestException(field + " '" + value + "': a wildcard can only be the immediate subdomain of a "
-                    + "root domain (*.example.com, not *.login.example.com); associate the subdomains one by one instead");
-        }
-        if (domain.equals(baseDomain) || domain.endsWith("." + baseDomain)) {
-            throw new InvalidRequestException(field + " '" + value + "' is under " + baseDomain + ", the base domain of "
-                    + "services' own domains; associate a domain of yours");
-        }
-        return name;
     }
 
     private static List<DomainRecord> append(List<DomainRecord> list, DomainRecord d) {
@@ -316,7 +281,7 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
 
     /** Orders a new certificate for an ACTIVE domain; the current one serves until the new one is issued. */
     public void renew(String serviceArn, String domainName) {
-        String name = domainName(domainName, "domainName");
+        String name = DomainNames.check(domainName, "domainName", baseDomain);
         ServiceRecord s = state.read(() -> state.service(serviceArn));
         DomainRecord d = s.domain(name).orElseThrow(() -> new ResourceNotFoundException("Service " + s.name()
                 + " has no custom domain " + name));
