@@ -67,7 +67,7 @@ public final class DataPlane implements AutoCloseable {
         }
         stored = new dev.slipway.core.internal.control.StoredCertificates(store, authority, baseDomain.toLowerCase(java.util.Locale.ROOT),
                 name -> table.snapshot().routes().containsKey(name), Duration.ofSeconds(10));
-        certificates = stored;
+        certificates = stored.certificates();
         dev.slipway.core.tls.ServerCertificates switching = new dev.slipway.core.tls.ServerCertificates() {
             @Override
             public java.util.Optional<dev.slipway.core.tls.IssuedCertificate> forServerName(String serverName) {

@@ -125,14 +125,14 @@ public final class Slipway implements AutoCloseable {
             this.router = started;
             this.directPorts = b.directPorts && started != null;
             if (b.dataPlane != null && b.dataPlane.httpsPort().isPresent()) { // it served HTTPS while following
-                b.dataPlane.presentCertificates(domains);
+                b.dataPlane.presentCertificates(domains.certificates());
                 services.httpsPort(b.dataPlane.httpsPort().get());
             } else if (b.httpsPort >= 0) {
                 if (started == null || b.certificateAuthority == null) {
                     throw new IllegalStateException("httpsPort needs a router and a certificateAuthority (the local CA of "
                             + "dev.slipway:slipway-tls, or an ACME directory)");
                 }
-                services.httpsPort(started.openHttps(b.httpsPort, domains));
+                services.httpsPort(started.openHttps(b.httpsPort, domains.certificates()));
             }
             domains.restore();
             Recovery.resume(restored, services, backend);

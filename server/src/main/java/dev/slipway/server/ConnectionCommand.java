@@ -2,11 +2,7 @@ package dev.slipway.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.model.Shapes;
-import dev.slipway.server.api.ApiClient;
-import dev.slipway.server.api.ApiCredentials;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -51,14 +47,8 @@ final class ConnectionCommand {
             Path sshKeyFile;
         }
 
-        @Option(names = "--endpoint-url", description = "The server's API (default: ${DEFAULT-VALUE}).", defaultValue = "http://127.0.0.1:8484")
-        URI endpoint;
-
         @Mixin
-        StateDirOption stateDir;
-
-        @Option(names = "--region", description = "Region the server signs for (default: ${DEFAULT-VALUE}).", defaultValue = "us-east-1")
-        String region;
+        ServerApiOptions server;
 
         @Spec
         CommandSpec spec;
@@ -72,26 +62,13 @@ final class ConnectionCommand {
                 err.println("slipway connection complete: cannot read " + file);
                 return 2;
             }
-            Optional<ApiCredentials> credentials = ApiCredentials.find(System.getenv(), stateDir.path);
-            if (credentials.isEmpty()) {
-                err.println("slipway connection complete: no credentials: set SLIPWAY_ACCESS_KEY_ID and "
-                        + "SLIPWAY_SECRET_ACCESS_KEY, or give the server's --state-dir");
-                return 2;
-            }
             String body = Shapes.mapper().createObjectNode().put("ConnectionName", name)
                     .put(secret.tokenFile != null ? "Token" : "SshPrivateKey", Files.readString(file).strip()).toString();
-            HttpResponse<String> response;
-            try {
-                response = new ApiClient(endpoint.resolve("/"), credentials.get(), region).post("Slipway.CompleteConnectionHandshake", body);
-            } catch (java.net.ConnectException e) {
-                err.println("slipway connection complete: no Slipway server answers at " + endpoint + "; start one with 'slipway server'");
+            Optional<JsonNode> answer = server.post("connection complete", "Slipway.CompleteConnectionHandshake", body, err);
+            if (answer.isEmpty()) {
                 return 2;
             }
-            JsonNode json = Shapes.mapper().readTree(response.body());
-            if (response.statusCode() != 200) {
-                err.println("slipway connection complete: " + json.path("__type").asText() + ": " + json.path("Message").asText());
-                return 2;
-            }
+            JsonNode json = answer.get();
             out.println("Connection " + name + " is " + json.at("/Connection/Status").asText() + " ("
                     + json.at("/Connection/ConnectionArn").asText() + ")");
             return 0;

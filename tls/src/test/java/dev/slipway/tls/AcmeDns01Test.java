@@ -26,10 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -37,10 +34,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,7 +124,7 @@ class AcmeDns01Test {
                 assertThat(got.body()).isEqualTo("Welcome, Jane!");
             }
         }
-        HttpClient java = HttpClient.newBuilder().sslContext(trusting(root)).build();
+        HttpClient java = HttpClient.newBuilder().sslContext(Pebble.trusting(root)).build();
         HttpResponse<String> viaJava = java.send(HttpRequest.newBuilder(URI.create("https://shop.example.com:" + https + "/")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(viaJava.version()).isEqualTo(HttpClient.Version.HTTP_2);
@@ -173,27 +168,12 @@ class AcmeDns01Test {
 
     /** The serial number of the certificate the router presents for {@code name}. */
     private BigInteger serial(String name, Path root) throws Exception {
-        try (SSLSocket socket = (SSLSocket) trusting(root).getSocketFactory().createSocket("127.0.0.1", https)) {
+        try (SSLSocket socket = (SSLSocket) Pebble.trusting(root).getSocketFactory().createSocket("127.0.0.1", https)) {
             SSLParameters p = socket.getSSLParameters();
             p.setServerNames(List.of(new SNIHostName(name)));
             socket.setSSLParameters(p);
             socket.startHandshake();
             return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
         }
-    }
-
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (var in = Files.newInputStream(pem)) {
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("c" + store.size(), c);
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return ssl;
     }
 }

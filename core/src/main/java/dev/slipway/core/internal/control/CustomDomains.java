@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * names the router serves them under. A domain routes to its service once ACTIVE; before, its name answers 404.
  * Issuing runs on a thread of its own, never in the caller's request: Associate answers CREATING at once.
  */
-public final class CustomDomains implements ServerCertificates, AutoCloseable {
+public final class CustomDomains implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CustomDomains.class);
     /** The guide: "you can associate up to five custom domains" with a service. */
     public static final int PER_SERVICE = 5;
@@ -355,14 +355,9 @@ public final class CustomDomains implements ServerCertificates, AutoCloseable {
         served.index(next);
     }
 
-    @Override
-    public Optional<IssuedCertificate> forServerName(String serverName) {
-        return served.forServerName(serverName);
-    }
-
-    @Override
-    public Optional<byte[]> ocspResponse(IssuedCertificate certificate) {
-        return served.ocspResponse(certificate);
+    /** The certificates the router presents: the ACTIVE domains', services' own, the fallback, with OCSP responses. */
+    public ServerCertificates certificates() {
+        return served;
     }
 
     @Override

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * the custom domains' certificates as the leader saved them in the state store, read again every {@code interval}
  * (reads only: the leader alone writes), and services' own domains' from the authority's fallback issuer.
  */
-public final class StoredCertificates implements ServerCertificates, AutoCloseable {
+public final class StoredCertificates implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoredCertificates.class);
 
     private final StateStore store;
@@ -64,14 +64,9 @@ public final class StoredCertificates implements ServerCertificates, AutoCloseab
         }
     }
 
-    @Override
-    public Optional<IssuedCertificate> forServerName(String serverName) {
-        return served.forServerName(serverName);
-    }
-
-    @Override
-    public Optional<byte[]> ocspResponse(IssuedCertificate certificate) {
-        return served.ocspResponse(certificate);
+    /** The certificates a follower's router presents. */
+    public ServerCertificates certificates() {
+        return served;
     }
 
     @Override
