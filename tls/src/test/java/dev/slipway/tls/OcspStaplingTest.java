@@ -13,14 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +36,7 @@ class OcspStaplingTest {
         LocalCertificateAuthority ca = LocalCertificateAuthority.open(tmp).withOcspResponder(URI.create("http://127.0.0.1:" + responderPort));
         try (Slipway slipway = Slipway.builder().routerPort(0).httpsPort(0).stateDir(tmp.resolve("state")).certificateAuthority(ca).build()) {
             int https = slipway.httpsPort().orElseThrow();
-            X509Certificate served = served(https, "nobody.localhost");
+            X509Certificate served = dev.slipway.core.testing.TlsProbe.served(https, "nobody.localhost");
             assertThat(Ocsp.responder(served)).contains(URI.create("http://127.0.0.1:" + responderPort));
             String serial = served.getSerialNumber().toString(16).toUpperCase();
             serial = serial.length() % 2 == 0 ? serial : "0" + serial; // as openssl writes it: whole bytes
@@ -74,31 +67,5 @@ class OcspStaplingTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(10, TimeUnit.SECONDS);
         return out;
-    }
-
-    /** The certificate the router presents for {@code name} (not verified: only read). */
-    private static X509Certificate served(int port, String name) throws Exception {
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
-            SSLParameters p = socket.getSSLParameters();
-            p.setServerNames(List.of(new SNIHostName(name)));
-            socket.setSSLParameters(p);
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
     }
 }

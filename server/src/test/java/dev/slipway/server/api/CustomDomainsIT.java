@@ -66,11 +66,11 @@ class CustomDomainsIT {
             }
 
             // renewed on demand: new connections get a new certificate
-            java.math.BigInteger before = serial(https, "example.com");
+            java.math.BigInteger before = dev.slipway.core.testing.TlsProbe.served(https, "example.com").getSerialNumber();
             SlipwayJar renew = SlipwayJar.run("domain", "renew", "--service-arn", arn, "--domain-name", "example.com",
                     "--endpoint-url", "http://127.0.0.1:" + m.group(1), "--state-dir", state.toString());
             assertThat(renew.process().exitValue()).as(String.join("\n", renew.output())).isZero();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !serial(https, "example.com").equals(before));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !dev.slipway.core.testing.TlsProbe.served(https, "example.com").getSerialNumber().equals(before));
             assertThat(Curl.https("example.com", https, "/", ca).exitCode()).isZero();
             SlipwayJar unknownRenew = SlipwayJar.run("domain", "renew", "--service-arn", arn, "--domain-name", "example.net",
                     "--endpoint-url", "http://127.0.0.1:" + m.group(1), "--state-dir", state.toString());
@@ -103,19 +103,6 @@ class CustomDomainsIT {
             assertThat(gone.at("/CustomDomain/Status").asText()).isEqualTo("DELETING");
             assertThat(Curl.https("example.com", https, "/", null).status()).as("the router's 404").isEqualTo(404);
             assertThat(aws.ok("describe-custom-domains", "--service-arn", arn).get("CustomDomains")).isEmpty();
-        }
-    }
-
-    /** The serial number of the certificate the router presents for {@code name} (read, not verified). */
-    private static java.math.BigInteger serial(int port, String name) throws Exception {
-        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-        ssl.init(null, io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
-            javax.net.ssl.SSLParameters p = socket.getSSLParameters();
-            p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
-            socket.setSSLParameters(p);
-            socket.startHandshake();
-            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
         }
     }
 
