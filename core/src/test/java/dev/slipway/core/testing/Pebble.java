@@ -83,7 +83,9 @@ public final class Pebble implements AutoCloseable {
                   forward-addr: 127.0.0.1@%d
                 """.formatted(challtestDns));
         Files.writeString(dir.resolve("unbound.conf"), unbound);
-        start(List.of("unbound", "-d", "-c", dir.resolve("unbound.conf").toString()), "unbound");
+        // Debian puts unbound in /usr/sbin, which a non-root PATH may lack
+        String unboundBinary = Files.isExecutable(Path.of("/usr/sbin/unbound")) ? "/usr/sbin/unbound" : "unbound";
+        start(List.of(unboundBinary, "-d", "-c", dir.resolve("unbound.conf").toString()), "unbound");
         Files.writeString(dir.resolve("pebble.json"), """
                 {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
                   "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
