@@ -55,11 +55,6 @@ final class TlsContexts implements Mapping<String, SslContext> {
         }
     }
 
-    /** BoringSSL or the JDK. */
-    SslProvider provider() {
-        return provider;
-    }
-
     /** The context for a client's server name (null: none sent); null when there is no certificate at all. */
     @Override
     public SslContext map(String serverName) {
