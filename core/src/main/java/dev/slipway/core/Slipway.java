@@ -117,22 +117,22 @@ public final class Slipway implements AutoCloseable {
             if (b.dataPlane != null) {
                 started = b.dataPlane.router();
                 routingTable.lead(sharing);
-                services.routerPort(started.port());
+                services.urls().routerPort(started.port());
             } else if (b.routerPort >= 0) {
                 started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts, b.routerLimits);
-                services.routerPort(started.port());
+                services.urls().routerPort(started.port());
             }
             this.router = started;
             this.directPorts = b.directPorts && started != null;
             if (b.dataPlane != null && b.dataPlane.httpsPort().isPresent()) { // it served HTTPS while following
                 b.dataPlane.presentCertificates(domains.certificates());
-                services.httpsPort(b.dataPlane.httpsPort().get());
+                services.urls().httpsPort(b.dataPlane.httpsPort().get());
             } else if (b.httpsPort >= 0) {
                 if (started == null || b.certificateAuthority == null) {
                     throw new IllegalStateException("httpsPort needs a router and a certificateAuthority (the local CA of "
                             + "dev.slipway:slipway-tls, or an ACME directory)");
                 }
-                services.httpsPort(started.openHttps(b.httpsPort, domains.certificates()));
+                services.urls().httpsPort(started.openHttps(b.httpsPort, domains.certificates()));
             }
             domains.restore();
             Recovery.resume(restored, services, backend);
@@ -169,7 +169,7 @@ public final class Slipway implements AutoCloseable {
 
     /** The port of the router's HTTPS listener, if it has one ({@link Builder#httpsPort}). */
     public Optional<Integer> httpsPort() {
-        return services.httpsPort();
+        return services.urls().httpsPort();
     }
 
     /** Run env and port over one service's own from its next deployment on (an extension; this engine's, not in the state). */

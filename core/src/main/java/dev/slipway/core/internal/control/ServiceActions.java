@@ -42,8 +42,7 @@ public final class ServiceActions implements AutoCloseable {
     private final OperationRunner runner;
     private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
     private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
-    private volatile int routerPort;
-    private volatile int httpsPort = -1;
+    private final ServiceUrls urls = new ServiceUrls();
     private java.util.function.Consumer<ServiceRecord> onDeleted = s -> { };
 
     public ServiceActions(ControlState state, ServiceRuntime runtime) {
@@ -56,17 +55,9 @@ public final class ServiceActions implements AutoCloseable {
         return runtime;
     }
 
-    public void routerPort(int port) {
-        this.routerPort = port;
-    }
-
-    /** Services are served over HTTPS on {@code port} too: their URLs are HTTPS addresses from now on. */
-    public void httpsPort(int port) {
-        this.httpsPort = port;
-    }
-
-    public Optional<Integer> httpsPort() {
-        return httpsPort < 0 ? Optional.empty() : Optional.of(httpsPort);
+    /** Where the router serves the services (their ServiceUrl). */
+    public ServiceUrls urls() {
+        return urls;
     }
 
     /** Who is told when a service is gone (its custom domains go with it). */
@@ -419,10 +410,7 @@ public final class ServiceActions implements AutoCloseable {
     private Service describe(ServiceRecord s) {
         AutoScalingConfigurationSummary asc = state.autoScaling().exists(s.spec().autoScalingArn())
                 ? state.autoScaling().describe(s.spec().autoScalingArn(), state.autoScalingInUse()).summary() : null;
-        // an HTTPS address when the router serves HTTPS (App Runner's ServiceUrl has no scheme and is always HTTPS)
-        int port = httpsPort >= 0 ? httpsPort : routerPort;
-        String url = port == (httpsPort >= 0 ? 443 : 80) || port <= 0 ? s.host() : s.host() + ":" + port;
-        return new Service(s.name(), s.id(), s.arn(), url, s.createdAt(), s.updatedAt(), null, s.shownStatus(),
+        return new Service(s.name(), s.id(), s.arn(), urls.of(s.host()), s.createdAt(), s.updatedAt(), null, s.shownStatus(),
                 s.spec().source(), s.spec().instance(), s.encryption(), s.spec().health(), asc, s.spec().network(),
                 s.spec().observability());
     }
