@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.internal.Arns;
+import dev.slipway.core.push.Webhook;
+import dev.slipway.core.push.WebhookAnswer;
+import dev.slipway.core.push.WebhookDelivery;
 import dev.slipway.core.internal.control.*;
 import dev.slipway.core.internal.runtime.HealthProbes;
 import dev.slipway.core.model.Connection;
@@ -69,6 +72,7 @@ public final class Slipway implements AutoCloseable {
     private final boolean directPorts;
     private final Map<String, PlanOverrides> servicePlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final Sampling sampling;
+    private final AutoDeployments autoDeployments;
     private StateStore store;
     private final boolean ownsStore;
     /** Whether a later run starts on this state again (and takes back its instances and revisions). */
@@ -137,6 +141,8 @@ public final class Slipway implements AutoCloseable {
             domains.restore();
             Recovery.resume(restored, services, backend);
             this.sampling = new Sampling(services, b.autoscaling, meters, b.clock);
+            this.autoDeployments = new AutoDeployments(state, services, new AutoDeployments.Settings(b.pollInterval,
+                    b.autoDeploymentsPerHour, Map.copyOf(b.backendSettings)), b.clock);
         } catch (RuntimeException e) {
             if (started != null) {
                 started.close();
@@ -155,6 +161,23 @@ public final class Slipway implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The push webhook of a service with AutoDeploymentsEnabled: the path on the API port that GitHub, GitLab, Gitea
+     * or a Docker registry calls, and the secret they sign with (made on the first call and kept; a new one when
+     * {@code rotate}, after which calls signed with the old one are refused).
+     */
+    public Webhook webhook(String serviceArn, boolean rotate) {
+        return autoDeployments.webhook(serviceArn, rotate);
+    }
+
+    /**
+     * A call of a service's webhook ({@code /webhooks/<serviceId>}), checked against its secret and answered at once: a
+     * push to the service's branch (or of its image's tag) schedules a deployment of exactly that commit (or digest).
+     */
+    public WebhookAnswer receiveWebhook(String serviceId, WebhookDelivery delivery) {
+        return autoDeployments.receive(serviceId, delivery);
     }
 
     /** A builder of a Slipway; every setting has a default (local backend, router on 127.0.0.1:9080, a temporary state directory). */
@@ -372,6 +395,7 @@ public final class Slipway implements AutoCloseable {
             router.drainAndClose(timeouts.drain());
         }
         sampling.close();
+        autoDeployments.close();
         domains.close();
         services.close();
         if (!durable) {
@@ -414,6 +438,8 @@ public final class Slipway implements AutoCloseable {
         private MeterRegistry meters = new SimpleMeterRegistry();
         private Admission admission = Admission.DEFAULT;
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
+        private Duration pollInterval = AutoDeployments.Settings.DEFAULT_POLL_INTERVAL;
+        private int autoDeploymentsPerHour = AutoDeployments.Settings.DEFAULT_PER_HOUR;
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
         private SourceUrlPolicy sourceUrlPolicy = SourceUrlPolicy.ANY;
         private DataPlane dataPlane;
@@ -527,6 +553,28 @@ public final class Slipway implements AutoCloseable {
 
         /** Where the per-service meters go (default: an in-memory registry; a PrometheusMeterRegistry for /metrics). */
         public Builder meterRegistry(MeterRegistry registry) { this.meters = registry; return this; }
+
+        /**
+         * How often the branch of each source service with AutoDeploymentsEnabled (with {@code git ls-remote}) and the
+         * tag of each such image service (with the registry's API) are checked for a new commit or digest, give or take
+         * 20 %; {@link Duration#ZERO}: never (webhooks only). Default 60 s.
+         */
+        public Builder pollInterval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("pollInterval must be zero (no polling) or positive, not " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /** At most this many automatic deployments start per service in any hour (a push storm waits). Default 30. */
+        public Builder autoDeploymentsPerHour(int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("autoDeploymentsPerHour must be at least 1, not " + limit);
+            }
+            this.autoDeploymentsPerHour = limit;
+            return this;
+        }
 
         public Slipway build() {
             if (durableState && stateDir == null) {

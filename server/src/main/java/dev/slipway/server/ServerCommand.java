@@ -158,6 +158,17 @@ final class ServerCommand implements Callable<Integer> {
             + "address (default: ${DEFAULT-VALUE}; nginx: limit_conn).", defaultValue = "1024")
     int maxConnectionsPerClient;
 
+    @Option(names = "--poll-interval", paramLabel = "SECONDS", description = "How often the branch (git ls-remote) or image "
+            + "tag (the registry's API) of each service with AutoDeploymentsEnabled is checked for a new commit or digest, "
+            + "give or take 20 %, for Git hosts and registries that cannot call the webhook ('slipway webhook show'); 0: "
+            + "never (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+    int pollIntervalSeconds;
+
+    @Option(names = "--auto-deployments-per-hour", paramLabel = "N", description = "At most N automatic deployments start "
+            + "per service in any hour; pushes beyond wait, coalesced into one deployment of the newest (default: ${DEFAULT-VALUE}).",
+            defaultValue = "30")
+    int autoDeploymentsPerHour;
+
     @Option(names = "--quota", paramLabel = "NAME=N", description = "Sets a resource quota of the guide's table, e.g. "
             + "--quota services=1000 (repeatable). Names: services, connections, auto-scaling-configuration-names, "
             + "auto-scaling-configuration-revisions; each is 10 by default, as App Runner's.")
@@ -225,7 +236,8 @@ final class ServerCommand implements Callable<Integer> {
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
                     .sourceUrlPolicy(SourceUrlPolicy.parse(sourceUrlPolicy)).routerLimits(limits)
-                    .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds))).admission(admission).build();
+                    .timeouts(Timeouts.DEFAULT.withStep(Duration.ofSeconds(stepTimeoutSeconds))).admission(admission)
+                    .pollInterval(Duration.ofSeconds(pollIntervalSeconds)).autoDeploymentsPerHour(autoDeploymentsPerHour).build();
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("slipway server: " + e.getMessage());
             return 2;

@@ -53,13 +53,7 @@ final class DockerImages {
      * so that the ECR identifiers a CLI user gives App Runner pull from any registry here.
      */
     String mapped(String identifier) {
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String prefix = "docker.registry-map.";
-            if (e.getKey().startsWith(prefix) && identifier.startsWith(e.getKey().substring(prefix.length()) + "/")) {
-                return e.getValue() + identifier.substring(e.getKey().length() - prefix.length());
-            }
-        }
-        return identifier;
+        return dev.slipway.core.source.Registries.mapped(identifier, settings);
     }
 
     /** The base image a source service of {@code runtime} is built on. */
@@ -93,7 +87,7 @@ final class DockerImages {
         listener.output("Image " + ref + " is " + digest);
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("image", ref);
-        attributes.put("digest", digest);
+        attributes.put(PreparedRevision.DIGEST, digest);
         return new PreparedRevision(spec.serviceId(), spec.revisionId(), inspected.getId(), attributes, spec.run());
     }
 

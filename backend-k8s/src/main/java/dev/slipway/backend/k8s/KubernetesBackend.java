@@ -1,5 +1,6 @@
 package dev.slipway.backend.k8s;
 
+import dev.slipway.core.source.Registries;
 import dev.slipway.core.internal.Parallel;
 import dev.slipway.backend.docker.DockerImageBuilder;
 import dev.slipway.core.build.BuildFailedException;

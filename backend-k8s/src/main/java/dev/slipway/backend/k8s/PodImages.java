@@ -3,6 +3,7 @@ package dev.slipway.backend.k8s;
 import dev.slipway.backend.docker.DockerImageBuilder;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.spi.BuildListener;
+import dev.slipway.core.source.Registries;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.RevisionSource;
 import dev.slipway.core.spi.RevisionSpec;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  */
 final class PodImages {
     private final KubernetesSettings settings;
-    private final Map<String, String> registryMap;
+    private final Map<String, String> allSettings;
     private final DockerImageBuilder builder;
     private final Registries registries;
     private final Consumer<Secret> apply;
@@ -31,12 +32,7 @@ final class PodImages {
     PodImages(KubernetesSettings settings, Map<String, String> allSettings, DockerImageBuilder builder, Registries registries,
               Consumer<Secret> apply) {
         this.settings = settings;
-        this.registryMap = new HashMap<>();
-        allSettings.forEach((k, v) -> {
-            if (k.startsWith("docker.registry-map.")) {
-                registryMap.put(k.substring("docker.registry-map.".length()), v);
-            }
-        });
+        this.allSettings = Map.copyOf(allSettings);
         this.builder = builder;
         this.registries = registries;
         this.apply = apply;
@@ -66,7 +62,7 @@ final class PodImages {
             throw new BuildFailedException("cannot resolve image " + identifier + " to a digest: " + e.getMessage()
                     + ". Check the identifier, that the registry answers from here, and the service's access role login");
         }
-        Map<String, String> attributes = new HashMap<>(Map.of("image", identifier, "digest", location));
+        Map<String, String> attributes = new HashMap<>(Map.of("image", identifier, PreparedRevision.DIGEST, location));
         if (image.login().isPresent()) {
             String name = PodSpecs.pullSecretName(spec.serviceId(), spec.revisionId());
             apply.accept(PodSpecs.pullSecret(name, Registries.Ref.parse(identifier).registry(), image.login().get(),
@@ -77,11 +73,6 @@ final class PodImages {
     }
 
     private String mapped(String identifier) {
-        for (Map.Entry<String, String> e : registryMap.entrySet()) {
-            if (identifier.startsWith(e.getKey() + "/")) {
-                return e.getValue() + identifier.substring(e.getKey().length());
-            }
-        }
-        return identifier;
+        return Registries.mapped(identifier, allSettings);
     }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.backend.k8s;
 
+import dev.slipway.core.source.Registries;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;

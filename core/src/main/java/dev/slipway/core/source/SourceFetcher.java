@@ -65,20 +65,72 @@ public final class SourceFetcher {
      */
     public FetchedSource fetch(CodeRepository repo, Optional<RepositoryCredential> credential, HostKeyPins pins, Path into,
                                LogSink log) throws BuildFailedException {
+        return fetch(repo, credential, pins, into, Optional.empty(), log);
+    }
+
+    /**
+     * As {@link #fetch(CodeRepository, Optional, HostKeyPins, Path, LogSink)}, checking out {@code commit} of the branch
+     * when one is given (an automatic deployment of the commit a push brought) instead of its head.
+     */
+    public FetchedSource fetch(CodeRepository repo, Optional<RepositoryCredential> credential, HostKeyPins pins, Path into,
+                               Optional<String> commit, LogSink log) throws BuildFailedException {
+        return withAccess(credential, pins, into.resolveSibling(into.getFileName() + "-ssh"), log,
+                (token, ssh) -> fetch(repo, token, ssh, into, commit, log));
+    }
+
+    /**
+     * The commit the branch of {@code repo} points to now, by {@code git ls-remote} (no clone); empty for a directory
+     * that is not a Git repository.
+     *
+     * @param sshDir a directory this call may use for an SSH key's files (deleted after)
+     */
+    public Optional<String> head(CodeRepository repo, Optional<RepositoryCredential> credential, HostKeyPins pins, Path sshDir,
+                                 LogSink log) throws BuildFailedException {
+        Optional<Path> local = localPath(repo.repositoryUrl());
+        if (local.isPresent() && !isGitRepository(local.get())) {
+            return Optional.empty();
+        }
+        String uri = local.map(p -> p.toUri().toString()).orElse(repo.repositoryUrl());
+        String branch = repo.sourceCodeVersion() == null ? "HEAD" : "refs/heads/" + repo.sourceCodeVersion().value();
+        return withAccess(credential, pins, sshDir, log, (token, ssh) -> {
+            try {
+                var ls = Git.lsRemoteRepository().setRemote(uri).setHeads(!branch.equals("HEAD")).setTimeout(idleTimeoutSeconds);
+                token.ifPresent(t -> ls.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
+                ssh.ifPresent(k -> ls.setTransportConfigCallback(k::configure));
+                var refs = ls.callAsMap();
+                Ref ref = refs.get(branch);
+                if (ref == null || ref.getObjectId() == null) {
+                    throw new BuildFailedException("branch '" + branch.replace("refs/heads/", "") + "' not found in "
+                            + repo.repositoryUrl() + "; check SourceCodeVersion.Value");
+                }
+                return Optional.of(ref.getObjectId().name());
+            } catch (GitAPIException e) {
+                throw new BuildFailedException("cannot read the branches of " + repo.repositoryUrl() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** What a fetch does with the repository's access: a token, or an SSH transport (closed after). */
+    private interface WithAccess<T> {
+        T run(Optional<String> token, Optional<SshKeyTransport> ssh) throws BuildFailedException;
+    }
+
+    private static <T> T withAccess(Optional<RepositoryCredential> credential, HostKeyPins pins, Path sshDir, LogSink log,
+                                    WithAccess<T> work) throws BuildFailedException {
         Optional<String> token = credential.filter(c -> c.kind() == RepositoryCredential.Kind.TOKEN).map(RepositoryCredential::secret);
         Optional<SshKeyTransport> ssh = Optional.empty();
         try {
             if (credential.isPresent() && credential.get().kind() == RepositoryCredential.Kind.SSH_KEY) {
-                ssh = Optional.of(SshKeyTransport.create(credential.get().secret(), pins, into.resolveSibling(into.getFileName() + "-ssh"), log));
+                ssh = Optional.of(SshKeyTransport.create(credential.get().secret(), pins, sshDir, log));
             }
-            return fetch(repo, token, ssh, into, log);
+            return work.run(token, ssh);
         } finally {
             ssh.ifPresent(SshKeyTransport::close);
         }
     }
 
     private FetchedSource fetch(CodeRepository repo, Optional<String> token, Optional<SshKeyTransport> ssh, Path into,
-                                LogSink log) throws BuildFailedException {
+                                Optional<String> pinned, LogSink log) throws BuildFailedException {
         String url = repo.repositoryUrl();
         String branch = repo.sourceCodeVersion() == null ? null : repo.sourceCodeVersion().value();
         Optional<Path> local = localPath(url);
@@ -120,7 +172,10 @@ public final class SourceFetcher {
                                 + "; check SourceCodeVersion.Value (branches: " + branches(uri, token, ssh) + ")");
                     }
                     commit = Optional.of(head.getObjectId().name());
-                    log.line("Checked out commit " + commit.get() + " of branch " + current);
+                    if (pinned.isPresent() && !pinned.get().equals(commit.get())) {
+                        commit = Optional.of(checkOut(git, pinned.get(), url, current));
+                    }
+                    log.line("Checked out commit " + commit.get() + " of branch " + current + ": " + describe(git, commit.get()));
                 }
             }
         } catch (TransportException e) {
@@ -147,6 +202,30 @@ public final class SourceFetcher {
             log.line("Using source directory " + repo.sourceDirectory());
         }
         return new FetchedSource(into, root, commit, localChanges);
+    }
+
+    /** Checks out {@code commit} (detached), which must be on the branch cloned. */
+    private static String checkOut(Git git, String commit, String url, String branch) throws BuildFailedException, IOException {
+        var id = git.getRepository().resolve(commit + "^{commit}");
+        if (id == null) {
+            throw new BuildFailedException("commit " + commit + " is not on branch " + branch + " of " + url
+                    + " (was the branch force-pushed since?); the next push deploys its new head");
+        }
+        try {
+            git.checkout().setName(id.name()).call();
+        } catch (GitAPIException e) {
+            throw new BuildFailedException("cannot check out commit " + commit + ": " + e.getMessage(), e);
+        }
+        return id.name();
+    }
+
+    /** {@code <author> <email>, <time>: <first line of the message>} of a commit. */
+    private static String describe(Git git, String commit) throws IOException {
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(git.getRepository())) {
+            var c = walk.parseCommit(git.getRepository().resolve(commit));
+            var author = c.getAuthorIdent();
+            return author.getName() + " <" + author.getEmailAddress() + ">, " + author.getWhenAsInstant() + ": \"" + c.getShortMessage() + "\"";
+        }
     }
 
     /** The local path a RepositoryUrl names, if it is a {@code file:} URL or a plain path. */

@@ -12,8 +12,20 @@ import java.util.Map;
  */
 public record PreparedRevision(String serviceId, String revisionId, String location, Map<String, String> attributes,
                                RunConfiguration run) {
+    /** The attribute an image revision's backend sets: the image by digest, {@code repository@sha256:...}. */
+    public static final String DIGEST = "digest";
+    /** The attribute the core sets on a revision built from a Git repository: the commit it was built from. */
+    public static final String COMMIT = "commit";
+
     public PreparedRevision {
         attributes = Map.copyOf(attributes);
+    }
+
+    /** The same revision with one more attribute. */
+    public PreparedRevision withAttribute(String name, String value) {
+        Map<String, String> next = new java.util.LinkedHashMap<>(attributes);
+        next.put(name, value);
+        return new PreparedRevision(serviceId, revisionId, location, next, run);
     }
 
     /** The same built artifact with other resources (an UpdateService of InstanceConfiguration needs no build). */

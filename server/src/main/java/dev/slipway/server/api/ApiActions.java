@@ -61,6 +61,12 @@ final class ApiActions {
                 Map.entry("DescribeCustomDomains", in -> s.describeCustomDomains(read(in, DescribeCustomDomainsRequest.class))),
                 Map.entry("ListTagsForResource", in -> s.listTagsForResource(read(in, ListTagsForResourceRequest.class))),
                 Map.entry("Slipway.CompleteConnectionHandshake", in -> completeHandshake(s, in)),
+                Map.entry("Slipway.DescribeWebhook", in -> {
+                    ShapeValidator.instance().validate("DescribeServiceRequest",
+                            Shapes.mapper().createObjectNode().put("ServiceArn", in.path("ServiceArn").asText("")));
+                    var webhook = s.webhook(in.path("ServiceArn").asText(), in.path("RotateSecret").asBoolean(false));
+                    return Map.of("WebhookPath", webhook.path(), "Secret", webhook.secret());
+                }),
                 Map.entry("Slipway.RenewCertificate", in -> {
                     ShapeValidator.instance().validate("DisassociateCustomDomainRequest", in); // the same two members
                     s.renewCertificate(in.path("ServiceArn").asText(), in.path("DomainName").asText());

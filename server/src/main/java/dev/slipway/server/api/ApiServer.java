@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.Slipway;
+import dev.slipway.core.push.WebhookAnswer;
+import dev.slipway.core.push.WebhookDelivery;
 import dev.slipway.core.model.Shapes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,6 +60,8 @@ public final class ApiServer implements AutoCloseable {
     private static final String EXTENSION_PREFIX = "Slipway.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
     private static final int MAX_BODY = 4 * 1024 * 1024;
+    /** Where push webhooks are called: {@code /webhooks/<service-id>}. */
+    private static final String WEBHOOKS = "/webhooks/";
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -96,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
                                                     + " bytes, the most this API takes")).addListener(ChannelFutureListener.CLOSE);
                                 }
                             });
-                            c.pipeline().addLast("api", new ApiHandler(actions, verifier, workers, metrics));
+                            c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, workers, metrics));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
             return new ApiServer(group, ch, workers);
@@ -121,12 +125,15 @@ public final class ApiServer implements AutoCloseable {
 
     /** One request: authenticate, dispatch (a change on a worker thread, a Describe on the event loop), answer. */
     private static final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Slipway slipway;
         private final ApiActions actions;
         private final SigV4Verifier verifier;
         private final ExecutorService workers;
         private final Optional<PrometheusMeterRegistry> metrics;
 
-        ApiHandler(ApiActions actions, SigV4Verifier verifier, ExecutorService workers, Optional<PrometheusMeterRegistry> metrics) {
+        ApiHandler(Slipway slipway, ApiActions actions, SigV4Verifier verifier, ExecutorService workers,
+                   Optional<PrometheusMeterRegistry> metrics) {
+            this.slipway = slipway;
             this.actions = actions;
             this.verifier = verifier;
             this.workers = workers;
@@ -158,6 +165,15 @@ public final class ApiServer implements AutoCloseable {
             Map<String, String> headers = SigV4Verifier.headerMap(request.headers());
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (uri.startsWith(WEBHOOKS)) { // signed by the provider's own scheme, not SigV4
+                String from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+                workers.execute(() -> {
+                    FullHttpResponse response = webhook(method, uri, headers, body, from);
+                    HttpUtil.setKeepAlive(response, keepAlive);
+                    ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+                });
+                return;
+            }
             Runnable answer = () -> {
                 FullHttpResponse response = handle(method, uri, headers, body);
                 HttpUtil.setKeepAlive(response, keepAlive);
@@ -168,6 +184,33 @@ public final class ApiServer implements AutoCloseable {
             } else {
                 workers.execute(answer); // a change waits for its save, which must not hold up this event loop
             }
+        }
+
+        /**
+         * {@code POST /webhooks/<service-id>}: a push from GitHub, GitLab, Gitea or a Docker registry, answered at once
+         * ({@code {"message": ...}}); the deployment it may start runs on.
+         */
+        private FullHttpResponse webhook(String method, String uri, Map<String, String> headers, byte[] body, String from) {
+            String serviceId = uri.substring(WEBHOOKS.length()).replaceFirst("[?#].*", "");
+            WebhookAnswer answer;
+            if (!method.equals("POST")) {
+                answer = new WebhookAnswer(405, "A webhook is called with POST, not " + method);
+            } else if (!serviceId.matches("[0-9a-f]{32}")) {
+                answer = new WebhookAnswer(404, "No webhook at " + uri + "; 'slipway webhook show --service-arn ARN' prints a service's");
+            } else {
+                try {
+                    answer = slipway.receiveWebhook(serviceId, new WebhookDelivery(headers, body, from));
+                } catch (RuntimeException e) {
+                    LOG.error("webhook call {} failed", uri, e);
+                    answer = new WebhookAnswer(500, "The webhook call could not be handled; the server log has the details");
+                }
+            }
+            byte[] bytes = Shapes.mapper().createObjectNode().put("message", answer.message()).toString().getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()),
+                    Unpooled.wrappedBuffer(bytes));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            HttpUtil.setContentLength(r, bytes.length);
+            return r;
         }
 
         /** Describe and Get actions read one resource; lists (which copy and sort) and changes go to a worker. */

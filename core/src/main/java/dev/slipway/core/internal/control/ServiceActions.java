@@ -44,6 +44,7 @@ public final class ServiceActions implements AutoCloseable {
     private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
     private final ServiceUrls urls = new ServiceUrls();
     private java.util.function.Consumer<ServiceRecord> onDeleted = s -> { };
+    private java.util.function.Consumer<String> onOperationEnded = arn -> { };
 
     public ServiceActions(ControlState state, ServiceRuntime runtime) {
         this.state = state;
@@ -83,7 +84,7 @@ public final class ServiceActions implements AutoCloseable {
             ServiceRecord created = new ServiceRecord(r.serviceName(), id, arn, host, now, now, ServiceStatus.OPERATION_IN_PROGRESS,
                     false, ServiceSpecs.forCreate(r, asc), r.encryptionConfiguration(), Optional.empty(),
                     List.of(OperationState.started(OperationType.CREATE_SERVICE, arn)), Optional.empty(),
-                    Tags.merged(arn, Map.of(), r.tags()), List.of());
+                    Tags.merged(arn, Map.of(), r.tags()), List.of(), Optional.empty());
             state.put(created);
             return created;
         });
@@ -147,6 +148,46 @@ public final class ServiceActions implements AutoCloseable {
         OperationRecord op = state.track(s.operations().get(0));
         run(s, op, pipelineFor(s.spec().source()), updating(s));
         return new StartDeploymentResponse(op.id(), op);
+    }
+
+    /**
+     * An automatic deployment (a START_DEPLOYMENT operation, as App Runner shows one) of exactly {@code version}: a
+     * commit of the service's branch, or a digest of its image's tag; {@code why} opens its deployment log.
+     *
+     * @throws dev.slipway.core.InvalidStateException when the service cannot start one now (an operation in progress)
+     */
+    OperationRecord startAutomaticDeployment(String arn, String version, String why) {
+        ServiceRecord s = begin(arn, ServiceAction.START_DEPLOYMENT);
+        OperationRecord op = state.track(s.operations().get(0));
+        run(s, op, pipelineFor(s.spec().source()), updating(s), Optional.of(version), why);
+        return op;
+    }
+
+    /** Who is told when an operation of a service ended and its end is saved (a push waiting for it deploys). */
+    void onOperationEnded(java.util.function.Consumer<String> listener) {
+        this.onOperationEnded = listener;
+    }
+
+    /**
+     * The secret the service's push webhooks are signed with: made (32 random bytes, URL-safe base64) on the first
+     * call and kept with the service; a new one replaces it when {@code rotate}.
+     */
+    String webhookSecret(String arn, boolean rotate) {
+        ServiceRecord current = state.read(() -> state.service(arn));
+        if (current.webhookSecret().isPresent() && !rotate) {
+            return current.webhookSecret().get();
+        }
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        return state.write(() -> {
+            ServiceRecord s = state.service(arn);
+            if (s.webhookSecret().isPresent() && !rotate) {
+                return s.webhookSecret().get(); // made by a call at the same time
+            }
+            state.put(s.withWebhookSecret(secret));
+            return secret;
+        });
     }
 
     public PauseServiceResponse pauseService(PauseServiceRequest r) {
@@ -246,7 +287,7 @@ public final class ServiceActions implements AutoCloseable {
             CompletableFuture<Void> started;
             try {
                 started = DeploymentPipeline.REDEPLOY.run(deployment(s.arn(), new DeploymentLog(events),
-                        "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."), runner.work());
+                        "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly.", Optional.empty()), runner.work());
             } catch (RuntimeException e) {
                 started = CompletableFuture.failedFuture(e);
             }
@@ -315,12 +356,20 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     private void run(ServiceRecord s, OperationRecord op, DeploymentPipeline pipeline, String messageUntilServing) {
+        run(s, op, pipeline, messageUntilServing, Optional.empty(), null);
+    }
+
+    private void run(ServiceRecord s, OperationRecord op, DeploymentPipeline pipeline, String messageUntilServing,
+                     Optional<String> pin, String why) {
         String arn = s.arn();
         runner.run(s.name(), op, log -> {
+            if (why != null) {
+                log.line(why);
+            }
             if (op.type() == OperationType.RESUME_SERVICE && s.revision().isEmpty()) {
                 throw new BuildFailedException("the service has no deployed revision to resume");
             }
-            Deployment d = deployment(arn, log, messageUntilServing);
+            Deployment d = deployment(arn, log, messageUntilServing, pin);
             return pipeline.run(d, runner.work()).thenRun(() -> {
                 if (op.type() != OperationType.DELETE_SERVICE) {
                     state.writeEventually(() -> state.put(state.service(arn).withRevision(d.revision())));
@@ -352,9 +401,10 @@ public final class ServiceActions implements AutoCloseable {
             }
             state.put(current.ended(after));
         });
+        onOperationEnded.accept(s.arn());
     }
 
-    private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing) {
+    private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing, Optional<String> pin) {
         int current = Optional.ofNullable(reconcilers.get(arn)).map(r -> r.status().desired().count()).orElse(0);
         return state.read(() -> {
             ServiceRecord s = state.service(arn);
@@ -367,7 +417,7 @@ public final class ServiceActions implements AutoCloseable {
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides().apply(s.name()), runtime.workingTrees(),
                     runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
                     ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
-                    s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy()),
+                    s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });
     }

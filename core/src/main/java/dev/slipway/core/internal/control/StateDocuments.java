@@ -27,7 +27,7 @@ final class StateDocuments {
         return StateSchema.write(new StoredService(s.name(), s.id(), s.arn(), s.host(), s.createdAt(), s.updatedAt(),
                 s.status().name(), spec(s.spec()), tree(s.encryption()), s.rollback().map(StateDocuments::spec).orElse(null),
                 s.revision().map(StateDocuments::revision).orElse(null), s.tags(),
-                s.domains().stream().map(StateDocuments::domain).toList()));
+                s.domains().stream().map(StateDocuments::domain).toList(), s.webhookSecret().orElse(null)));
     }
 
     static String write(OperationState o) {
@@ -56,7 +56,8 @@ final class StateDocuments {
                     ServiceStatus.valueOf(s.status()), false, spec(s.spec()), value(s.encryption(), EncryptionConfiguration.class),
                     Optional.ofNullable(s.rollback()).map(StateDocuments::spec), operations,
                     Optional.ofNullable(s.revision()).map(StateDocuments::revision), s.tags() == null ? Map.of() : s.tags(),
-                    s.domains() == null ? List.of() : s.domains().stream().map(StateDocuments::domain).toList());
+                    s.domains() == null ? List.of() : s.domains().stream().map(StateDocuments::domain).toList(),
+                    Optional.ofNullable(s.webhookSecret()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalStateException("Slipway's stored state has a damaged document '" + key + "' (" + e
                     + "); restore the state from a backup, or move it away to start empty", e);

@@ -22,11 +22,16 @@ import java.util.Optional;
  * build plan, the new revision, the change it handed the reconciler).
  */
 public final class Deployment {
-    /** What a deployment works on. */
+    /**
+     * What a deployment works on.
+     *
+     * @param pin the commit of the branch (source) or the digest of the tag (image) to deploy, when a push named it;
+     *            else the branch's head or the tag's image as they are now
+     */
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
                          boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current,
                          String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency,
-                         SourceUrlPolicy sourceUrlPolicy) {
+                         SourceUrlPolicy sourceUrlPolicy, Optional<String> pin) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */

@@ -8,6 +8,8 @@ import dev.slipway.core.model.CodeRepository;
 import dev.slipway.core.model.ConfigurationSource;
 import dev.slipway.core.model.HealthCheckProtocol;
 import dev.slipway.core.source.RegistryCredentials;
+import dev.slipway.core.source.Registries;
+import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.source.SourceFetcher;
 import dev.slipway.core.spi.BuildListener;
 import dev.slipway.core.spi.RegistryLogin;
@@ -39,7 +41,8 @@ public final class DeploymentSteps {
                 throw new BuildFailedException("RepositoryUrl " + code(d).repositoryUrl() + ": " + refused.get());
             }
             Duration idle = d.timeouts.step().compareTo(SourceFetcher.DEFAULT_IDLE_TIMEOUT) < 0 ? d.timeouts.step() : SourceFetcher.DEFAULT_IDLE_TIMEOUT;
-            d.fetched = new SourceFetcher(d.target.workingTrees(), idle).fetch(code(d), d.access.credential(), d.access.hostKeys(), d.checkout, d.log::line);
+            d.fetched = new SourceFetcher(d.target.workingTrees(), idle).fetch(code(d), d.access.credential(), d.access.hostKeys(),
+                    d.checkout, d.target.pin(), d.log::line);
             if (d.access.credential().isPresent()) {
                 d.access.hostKeysChanged().run(); // keeps a newly pinned SSH host key
             }
@@ -78,8 +81,11 @@ public final class DeploymentSteps {
         public void run(Deployment d) throws BuildFailedException {
             RunConfiguration run = new RunConfiguration(Optional.of(d.plan.startCommand()), d.plan.port(), d.plan.portEnv(),
                     d.plan.runEnv(), d.plan.runSecrets(), d.target.resources());
-            d.built(d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
-                    new RevisionSource.Build(d.fetched.root(), d.plan), run), listener(d)));
+            PreparedRevision built = d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
+                    new RevisionSource.Build(d.fetched.root(), d.plan), run), listener(d));
+            // the commit it was built from, which an automatic deployment compares a push with
+            d.built(d.fetched.commitId().filter(c -> !d.fetched.localChanges())
+                    .map(c -> built.withAttribute(PreparedRevision.COMMIT, c)).orElse(built));
             d.log.line("Build succeeded" + d.fetched.commitId().map(c -> " for commit " + c
                     + (d.fetched.localChanges() ? " with local changes" : "")).orElse(""));
         }
@@ -89,7 +95,8 @@ public final class DeploymentSteps {
     public static final DeploymentStep PULL_IMAGE = new DeploymentStep.Work() {
         @Override
         public String title(Deployment d) {
-            return "Pulling image " + d.target.source().imageRepository().imageIdentifier();
+            return "Pulling image " + d.target.source().imageRepository().imageIdentifier()
+                    + d.target.pin().map(p -> " at " + p).orElse("");
         }
 
         @Override
@@ -108,8 +115,11 @@ public final class DeploymentSteps {
                 login = Optional.of(RegistryCredentials.forRole(d.target.registryCredentials(), auth.accessRoleArn()));
                 d.log.line("Pulling with the registry login of AccessRoleArn " + auth.accessRoleArn());
             }
+            // a push named the digest: exactly that image, whatever the tag points to by now
+            String identifier = d.target.pin().map(digest -> Registries.Ref.parse(image.imageIdentifier()).withReference(digest))
+                    .orElse(image.imageIdentifier());
             d.built(d.backend.prepare(new RevisionSpec(d.target.serviceName(), d.target.serviceId(), d.revisionId,
-                    new RevisionSource.Image(image.imageIdentifier(), login), run), listener(d)));
+                    new RevisionSource.Image(identifier, login), run), listener(d)));
             d.log.line("Image ready");
         }
     };

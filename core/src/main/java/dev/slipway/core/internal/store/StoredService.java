@@ -16,10 +16,11 @@ import java.util.Map;
  * @param rollback   the settings from before an update in progress, if one is
  * @param revision   the revision serving, once a deployment succeeded
  * @param domains    its custom domains (absent before Slipway had them: none)
+ * @param webhookSecret the secret of its push webhooks, once asked for (absent: none yet)
  */
 public record StoredService(String name, String id, String arn, String host, Instant createdAt, Instant updatedAt,
                             String status, Spec spec, JsonNode encryption, Spec rollback, Revision revision,
-                            Map<String, String> tags, List<Domain> domains) {
+                            Map<String, String> tags, List<Domain> domains, String webhookSecret) {
     /**
      * A custom domain: status and validation records as the model's enums and shapes, the certificate and its key as
      * PEM text (the document is stored as secrets are: a 0600 database file, a Kubernetes Secret).

@@ -1,4 +1,4 @@
-package dev.slipway.backend.k8s;
+package dev.slipway.core.source;
 
 import dev.slipway.core.spi.RegistryLogin;
 import java.io.IOException;
@@ -17,11 +17,13 @@ import java.util.regex.Pattern;
 
 /**
  * What the control plane asks a container registry itself (Distribution API v2), without a Docker engine: the digest
- * a tag points to now (so that every pod of a revision runs the same image, and a re-pushed tag is a new revision),
- * whether an image still exists, and deleting a built image. Basic logins and bearer tokens (Docker Hub's flow) are
+ * a tag points to now (so that every pod of a revision runs the same image, a re-pushed tag is a new revision, and a
+ * new digest of an automatically deployed tag is seen), whether an image still exists, and deleting a built image. Basic logins and bearer tokens (Docker Hub's flow) are
  * both understood; registries on 127.0.0.0/8 and localhost are spoken to over plain HTTP, as Docker does.
  */
-final class Registries {
+public final class Registries {
+    /** The backend settings that replace a registry: {@code docker.registry-map.<registry>=<other>}. */
+    public static final String MAP_PREFIX = "docker.registry-map.";
     private static final String ACCEPT = String.join(", ", "application/vnd.oci.image.index.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.v2+json");
@@ -29,8 +31,8 @@ final class Registries {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** An image reference split into its registry, repository and tag or digest. */
-    record Ref(String registry, String repository, String reference) {
-        static Ref parse(String image) {
+    public record Ref(String registry, String repository, String reference) {
+        public static Ref parse(String image) {
             String name = image;
             String reference = "latest";
             int at = name.indexOf('@');
@@ -53,20 +55,38 @@ final class Registries {
         }
 
         /** Where the registry's API answers. */
-        String base() {
+        public String base() {
             String host = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
             boolean local = host.startsWith("127.") || host.startsWith("localhost") || host.startsWith("[::1]");
             return (local ? "http://" : "https://") + host;
         }
 
+        /** The image reference of the same repository at {@code digest} ({@code sha256:...}). */
+        public String withReference(String digest) {
+            return name() + "@" + digest;
+        }
+
         /** The repository as image references name it, e.g. {@code 127.0.0.1:5000/team/app}. */
-        String name() {
+        public String name() {
             return registry.equals("docker.io") ? repository : registry + "/" + repository;
         }
     }
 
+    /**
+     * {@code identifier} with its registry replaced as a setting {@code docker.registry-map.<registry>=<other>} of
+     * {@code settings} says (App Runner's ECR names served by a registry of one's own), or as it is.
+     */
+    public static String mapped(String identifier, Map<String, String> settings) {
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            if (e.getKey().startsWith(MAP_PREFIX) && identifier.startsWith(e.getKey().substring(MAP_PREFIX.length()) + "/")) {
+                return e.getValue() + identifier.substring(e.getKey().length() - MAP_PREFIX.length());
+            }
+        }
+        return identifier;
+    }
+
     /** The digest {@code image}'s tag points to now. */
-    String digest(String image, Optional<RegistryLogin> login) throws IOException {
+    public String digest(String image, Optional<RegistryLogin> login) throws IOException {
         Ref ref = Ref.parse(image);
         HttpResponse<Void> r = send(ref, "HEAD", ref.reference(), login);
         if (r.statusCode() != 200) {
@@ -78,13 +98,13 @@ final class Registries {
     }
 
     /** Whether the registry still has {@code image}. */
-    boolean exists(String image, Optional<RegistryLogin> login) throws IOException {
+    public boolean exists(String image, Optional<RegistryLogin> login) throws IOException {
         Ref ref = Ref.parse(image);
         return send(ref, "HEAD", ref.reference(), login).statusCode() == 200;
     }
 
     /** Deletes {@code image} (by digest); false when the registry does not allow deletes. */
-    boolean delete(String image, Optional<RegistryLogin> login) throws IOException {
+    public boolean delete(String image, Optional<RegistryLogin> login) throws IOException {
         Ref ref = Ref.parse(image);
         int status = send(ref, "DELETE", ref.reference(), login).statusCode();
         return status == 202 || status == 200 || status == 404;
