@@ -74,12 +74,20 @@ final class DockerImages {
             listener.output("Pulling " + ref + " for " + identifier + " (registry mapped by docker.registry-map)");
         }
         listener.progress("pull " + ref, 1, 1);
-        pull(ref, image.login(), listener);
-        InspectImageResponse inspected;
-        try {
-            inspected = docker.inspectImageCmd(ref).exec();
-        } catch (NotFoundException e) {
-            throw new BuildFailedException("image " + ref + " is not on the engine after the pull");
+        InspectImageResponse inspected = null;
+        // an image already on the engine is "up to date" at once; something else may remove it before it is inspected
+        // (another revision's discard, a docker rmi): then it is pulled again
+        for (int attempt = 1; inspected == null; attempt++) {
+            pull(ref, image.login(), listener);
+            try {
+                inspected = docker.inspectImageCmd(ref).exec();
+            } catch (NotFoundException e) {
+                if (attempt == 3) {
+                    throw new BuildFailedException("image " + ref + " is not on the engine after the pull (removed "
+                            + "by something else each time it was pulled)");
+                }
+                listener.output("Image " + ref + " was removed from the engine right after the pull; pulling it again");
+            }
         }
         String repository = repository(ref);
         String digest = (inspected.getRepoDigests() == null ? List.<String>of() : inspected.getRepoDigests()).stream()

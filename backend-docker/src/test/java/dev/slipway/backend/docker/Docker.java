@@ -79,6 +79,15 @@ public final class Docker {
         @Override
         public void close() {
             process.destroy();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        public int port() {
+            return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
         }
     }
 
@@ -93,6 +102,15 @@ public final class Docker {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
+        return startRegistry(dir, user, password, port, "");
+    }
+
+    /**
+     * Starts a registry storing under {@code dir} on {@code port} (again, after {@link Registry#close()}, with what it
+     * stored), with {@code extraConfig} (YAML, e.g. a {@code notifications:} section) added to its configuration.
+     */
+    public static Registry startRegistry(java.nio.file.Path dir, String user, String password, int port, String extraConfig)
+            throws IOException {
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Path config = dir.resolve("config.yml");
         String auth = "";
@@ -101,7 +119,7 @@ public final class Docker {
             auth = "auth:\n  htpasswd:\n    realm: slipway-test\n    path: " + dir.resolve("htpasswd") + "\n";
         }
         java.nio.file.Files.writeString(config, "version: 0.1\nstorage:\n  delete:\n    enabled: true\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
-                + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n" + auth);
+                + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n" + auth + extraConfig);
         Process p;
         try {
             p = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)

@@ -106,9 +106,9 @@ final class WebhookPayloads {
         }
         byte[] key = secret.get().getBytes(StandardCharsets.UTF_8);
         switch (provider) {
-            case GITHUB -> check(d.header("x-hub-signature-256"), "sha256=" + hmac(key, d.body()), provider,
+            case GITHUB -> check(lower(d.header("x-hub-signature-256")), "sha256=" + hmac(key, d.body()), provider,
                     "X-Hub-Signature-256", "set the webhook's secret");
-            case GITEA -> check(d.header("x-gitea-signature"), hmac(key, d.body()), provider, "X-Gitea-Signature",
+            case GITEA -> check(lower(d.header("x-gitea-signature")), hmac(key, d.body()), provider, "X-Gitea-Signature",
                     "set the webhook's secret");
             case GITLAB -> check(d.header("x-gitlab-token"), secret.get(), provider, "X-Gitlab-Token",
                     "set the webhook's secret token");
@@ -133,6 +133,11 @@ final class WebhookPayloads {
                     d.header("x-gitlab-event").equals("Push Hook") ? Optional.of(gitlabPush(body)) : Optional.empty(), List.of());
             case REGISTRY -> new Verified(provider, "push", Optional.empty(), Optional.empty(), imagePushes(body));
         };
+    }
+
+    /** A hex signature in lower case (as the HMAC is compared), or null. */
+    private static String lower(String hex) {
+        return hex == null ? null : hex.toLowerCase(Locale.ROOT);
     }
 
     private static void check(String given, String expected, Provider provider, String header, String fix) throws Refused {
