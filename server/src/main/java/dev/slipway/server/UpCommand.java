@@ -48,6 +48,7 @@ import picocli.CommandLine.Parameters;
                 "Examples:",
                 "  slipway up examples/python-hello",
                 "  slipway up examples/python-hello --env NAME=Jane --router-port 8080",
+                "  slipway up examples/python-hello --watch",
                 "  slipway up https://github.com/you/app.git --branch main --name my-app"})
 final class UpCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SOURCE", description = "A directory, or a Git URL (file://, https://).")
@@ -82,6 +83,12 @@ final class UpCommand implements Callable<Integer> {
             + "it runs, so http://127.0.0.1:<port>/ reaches it with no Host header (browsers, HttpClient, curl without -H).")
     boolean localPort;
 
+    @Option(names = "--watch", description = "Redeploy the working tree whenever a file in it is saved, created or deleted "
+            + "(not what .gitignore ignores, .git, node_modules, __pycache__, target, build or dist): the running revision "
+            + "serves until the new one passes its health check, a failed build or health check keeps it and prints why, and "
+            + "each cycle prints how long it took from the save to the new revision serving.")
+    boolean watch;
+
     @picocli.CommandLine.Mixin
     BaseImageOption baseImages;
 
@@ -98,6 +105,11 @@ final class UpCommand implements Callable<Integer> {
         Optional<Path> local = SourceFetcher.localPath(source);
         if (local.isPresent() && !Files.exists(local.get())) {
             err.println("slipway up: " + local.get() + " does not exist; give a directory or a Git URL");
+            return 2;
+        }
+        if (watch && (local.isEmpty() || branch != null)) {
+            err.println("slipway up: --watch redeploys a local directory as it is when its files change; give a directory, "
+                    + "without --branch");
             return 2;
         }
         String serviceName = name != null ? name : defaultName(local.map(p -> p.getFileName().toString())
@@ -123,6 +135,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("[slipway] Port " + httpsPort + " is taken; HTTPS is served on a free port instead (choose one with --https-port)");
         }
         Slipway slipway;
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> switched = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             Slipway.Builder builder = baseImages.apply(Slipway.builder());
             if (httpsOn >= 0) {
@@ -132,6 +145,9 @@ final class UpCommand implements Callable<Integer> {
                     .stateDir(stateDir.up(serviceName))
                     .planOverrides(new PlanOverrides(env, Optional.ofNullable(port))).deployWorkingTrees(branch == null)
                     .logListener((service, stream, line) -> {
+                        if (stream.startsWith("deployment/") && line.contains(DeploymentWatch.SWITCHED)) {
+                            switched.set(java.time.Instant.now());
+                        }
                         if (stream.startsWith("deployment/")) {
                             out.println(line);
                         } else if (stream.startsWith("instance/")) {
@@ -175,6 +191,12 @@ final class UpCommand implements Callable<Integer> {
             }
             out.println("Press Ctrl-C to stop it.");
             out.println();
+            if (watch) {
+                try (var watching = DeploymentWatch.start(slipway, service.service().serviceArn(), local.get(), switched, out)) {
+                    stopped.await();
+                }
+                return 0;
+            }
             stopped.await();
             return 0;
         } catch (SlipwayException e) {

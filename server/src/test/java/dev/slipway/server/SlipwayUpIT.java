@@ -39,6 +39,37 @@ class SlipwayUpIT {
     }
 
     @Test
+    void upWatchRedeploysOnEverySaveAndAFailedBuildKeepsTheOldRevisionServing() throws Exception {
+        Path app = tmp.resolve("watched-app");
+        dev.slipway.core.source.SourceFetcher.copyTree(PYTHON_HELLO, app, line -> { });
+        Files.writeString(app.resolve(".gitignore"), "notes.txt\n");
+        slipway = SlipwayJar.start("up", app.toString(), "--watch", "--router-port", "0", "--https-port", "-1");
+        Matcher running = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
+        HttpProbe probe = new HttpProbe(Integer.parseInt(running.group(3)));
+        String url = running.group(2) + ":" + running.group(3);
+        assertThat(probe.get(url).body()).isEqualTo("Hello, Jane!");
+        slipway.awaitLine(Pattern.compile("\\[watch] Watching "), Duration.ofSeconds(30));
+
+        Path server = app.resolve("server.py");
+        Files.writeString(server, Files.readString(server).replace("\"Hello, \"", "\"Howdy, \""));
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> probe.get(url).body().equals("Howdy, Jane!"));
+        Matcher served = slipway.awaitLine(Pattern.compile("\\[watch] Served by the new revision (\\d+\\.\\d+) s after the save"),
+                Duration.ofSeconds(30));
+        assertThat(Double.parseDouble(served.group(1))).isPositive();
+        assertThat(slipway.output()).anyMatch(l -> l.equals("[watch] Changed: server.py; deploying the working tree"));
+
+        // an ignored file changes nothing; a syntax error fails the build, prints why, and the old revision serves on
+        Files.writeString(app.resolve("notes.txt"), "ignored by .gitignore");
+        Files.writeString(server, Files.readString(server) + "\ndef broken(:\n");
+        slipway.awaitLine(Pattern.compile("\\[watch] The deployment failed: .*The previous revision keeps serving; fix it and save again\\."),
+                Duration.ofMinutes(1));
+        assertThat(slipway.output()).anyMatch(l -> l.startsWith("[Build]") && l.contains("SyntaxError"))
+                .noneMatch(l -> l.contains("notes.txt"))
+                .filteredOn(l -> l.startsWith("[watch] Changed:")).hasSize(2);
+        assertThat(probe.get(url).body()).isEqualTo("Howdy, Jane!");
+    }
+
+    @Test
     void upBuildsTheExampleStreamsTheLogServesItAndStopsEverythingOnSigterm() throws Exception {
         slipway = SlipwayJar.start("up", PYTHON_HELLO.toString(), "--router-port", "0", "--local-port");
         Matcher running = slipway.awaitLine(RUNNING, Duration.ofMinutes(2));
