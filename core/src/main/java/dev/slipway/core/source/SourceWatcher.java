@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a source tree for created, changed and deleted files (the platform's file events: inotify on Linux), and
  * calls its listener once the changes settle (no new one for the debounce time), with the paths that changed and when
- * the first of them was seen. Ignored: what the tree's {@code .gitignore} files ignore, {@code .git}, what builds and
+ * the first of them was seen (a file created and deleted meanwhile, as editors' temporary files are, is no change). Ignored: what the tree's {@code .gitignore} files ignore, {@code .git}, what builds and
  * package managers write ({@code node_modules}, {@code __pycache__}, {@code target}, {@code build}, {@code dist},
  * {@code .gradle}, virtual environments) and editors' temporary files (swap files, backups ending in {@code ~}).
  */
@@ -132,15 +132,22 @@ public final class SourceWatcher implements AutoCloseable {
 
     private void run() {
         Set<Path> changed = new LinkedHashSet<>();
+        Set<Path> created = new java.util.HashSet<>();
         Instant first = null;
         try {
             while (true) {
                 WatchKey key = changed.isEmpty() ? watch.take() : watch.poll(debounce.toMillis(), TimeUnit.MILLISECONDS);
                 if (key == null) { // quiet for the debounce time: the changes settled
+                    // a file made and removed meanwhile (an editor's or sed's temporary file) changed nothing
+                    changed.removeIf(p -> created.contains(p) && !Files.exists(p));
                     Set<Path> batch = Set.copyOf(changed);
                     Instant seen = first;
                     changed.clear();
+                    created.clear();
                     first = null;
+                    if (batch.isEmpty()) {
+                        continue;
+                    }
                     try {
                         listener.changed(batch, seen);
                     } catch (RuntimeException e) {
@@ -181,6 +188,9 @@ public final class SourceWatcher implements AutoCloseable {
                     }
                     if (first == null) {
                         first = Instant.now();
+                    }
+                    if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE) {
+                        created.add(path);
                     }
                     changed.add(path);
                 }

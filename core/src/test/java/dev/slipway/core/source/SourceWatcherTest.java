@@ -33,6 +33,8 @@ class SourceWatcherTest {
             Files.writeString(dir.resolve(".git/HEAD"), "ref: refs/heads/main\n");
             Files.writeString(dir.resolve(".app.py.swp"), "x");
             Files.writeString(dir.resolve("app.py~"), "x");
+            Files.writeString(dir.resolve("sedTmp123"), "x"); // made and removed at once, as sed -i and editors do
+            Files.delete(dir.resolve("sedTmp123"));
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(calls::isEmpty);
 
             // several saves in a row are one call; a new directory's files are seen
