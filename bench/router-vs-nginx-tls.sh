@@ -8,7 +8,8 @@
 #   h2             h2load -c16 -m10 (HTTP/2 by ALPN, 10 streams per connection), for a fixed time
 # Prints every round, the medians, and router/nginx ratios (goal: throughput >= 1.00, p99 <= 1.25; h2load gives the
 # mean and max, not p99, so for h2 the mean is compared). The router serves as `slipway up --https-port` serves it.
-# MODES="h1-handshake h2" runs some of the three; JAVA_OPTS are the router's JVM options.
+# MODES="h1-handshake h2" runs some of the three; JAVA_OPTS are the router's JVM options; VERBOSE=1 prints each
+# measurement's latency distribution (to stderr); WRK_THREADS (default 1) is wrk's -t.
 # Needs wrk, nginx, h2load (apt-get install wrk nginx-light nghttp2-client) and openssl; after mvn -B -q -DskipTests package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,12 +81,13 @@ measure() {
     h1-keepalive|h1-handshake)
       [ "$who" = nginx ] || hdr=(-H "Host: $host")
       [ "$mode" = h1-keepalive ] || hdr+=(-H "Connection: close")
-      out=$(wrk -t1 -c64 -d"${WRK_DURATION:-6s}" --latency "${hdr[@]}" "$url") ;;
+      out=$(wrk -t"${WRK_THREADS:-1}" -c64 -d"${WRK_DURATION:-6s}" --latency "${hdr[@]}" "$url") ;;
     h2)
       [ "$who" = nginx ] || hdr=(-H ":authority: $host")
       out=$(h2load -c16 -m10 -D "${H2_DURATION:-6}" "${hdr[@]}" "$url") ;;
   esac
   after=$(cpu_ticks "$pid")
+  [ -z "${VERBOSE:-}" ] || { echo "--- $who $mode"; grep -E "^ +(50|75|90|99)%|Latency|Req/Sec|finished|time for request" <<< "$out"; } >&2
   if [ "$mode" = h2 ]; then
     rps=$(awk '/^finished in/ {print $4}' <<< "$out")
     requests=$(awk '/^requests:/ {print $8}' <<< "$out")
