@@ -60,6 +60,7 @@ public final class Slipway implements AutoCloseable {
     private final StateDirectoryLock lock;
     private final Timeouts timeouts;
     private final String region;
+    private final String accountId;
     private final LogStreams logs;
     private final ComputeBackend backend;
     private final RoutingTable routingTable;
@@ -93,6 +94,7 @@ public final class Slipway implements AutoCloseable {
         this.meters = b.meters;
         this.routingTable = b.dataPlane != null ? b.dataPlane.table() : new RoutingTable(b.meters, b.admission);
         this.region = b.region;
+        this.accountId = b.accountId;
         this.logs = new LogStreams(stateDir.resolve("logs"));
         io.micrometer.core.instrument.FunctionCounter.builder("slipway.log.lines.lost", logs, LogStreams::lostLines)
                 .description("Log lines lost to a full disk; each log says where, with a marker line, once lines fit again")
@@ -372,6 +374,11 @@ public final class Slipway implements AutoCloseable {
     /** Per-service meters named as App Runner's CloudWatch metrics (Requests, 2xxStatusResponses, RequestLatency ...). */
     public MeterRegistry meterRegistry() {
         return meters;
+    }
+
+    /** The account id in ARNs. */
+    public String accountId() {
+        return accountId;
     }
 
     /** The region in ARNs, and the one API requests must be signed for. */

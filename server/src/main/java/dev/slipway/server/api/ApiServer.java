@@ -62,6 +62,9 @@ public final class ApiServer implements AutoCloseable {
     private static final int MAX_BODY = 4 * 1024 * 1024;
     /** Where push webhooks are called: {@code /webhooks/<service-id>}. */
     private static final String WEBHOOKS = "/webhooks/";
+    /** The audit trail's file is rotated past this size; this many rotated files are kept. */
+    private static final long AUDIT_FILE_BYTES = 10L * 1024 * 1024;
+    private static final int AUDIT_FILES_KEPT = 10;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -84,6 +87,8 @@ public final class ApiServer implements AutoCloseable {
         Optional<PrometheusMeterRegistry> metrics = slipway.meterRegistry() instanceof PrometheusMeterRegistry p
                 ? Optional.of(p) : Optional.empty();
         SigV4Verifier verifier = new SigV4Verifier(() -> credentials, clock, slipway.region());
+        ApiAudit audit = new ApiAudit(dev.slipway.core.observe.AuditTrail.open(slipway.stateDir().resolve("audit"),
+                AUDIT_FILE_BYTES, AUDIT_FILES_KEPT), slipway.region(), slipway.accountId());
         ExecutorService workers = Executors.newFixedThreadPool(4, new DefaultThreadFactory("slipway-api", true));
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-api-io", true));
         try {
@@ -100,7 +105,7 @@ public final class ApiServer implements AutoCloseable {
                                                     + " bytes, the most this API takes")).addListener(ChannelFutureListener.CLOSE);
                                 }
                             });
-                            c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, workers, metrics));
+                            c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, audit, workers, metrics));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
             return new ApiServer(group, ch, workers);
@@ -128,12 +133,14 @@ public final class ApiServer implements AutoCloseable {
         private final Slipway slipway;
         private final ApiActions actions;
         private final SigV4Verifier verifier;
+        private final ApiAudit audit;
         private final ExecutorService workers;
         private final Optional<PrometheusMeterRegistry> metrics;
 
-        ApiHandler(Slipway slipway, ApiActions actions, SigV4Verifier verifier, ExecutorService workers,
+        ApiHandler(Slipway slipway, ApiActions actions, SigV4Verifier verifier, ApiAudit audit, ExecutorService workers,
                    Optional<PrometheusMeterRegistry> metrics) {
             this.slipway = slipway;
+            this.audit = audit;
             this.actions = actions;
             this.verifier = verifier;
             this.workers = workers;
@@ -166,7 +173,7 @@ public final class ApiServer implements AutoCloseable {
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (uri.startsWith(WEBHOOKS)) { // signed by the provider's own scheme, not SigV4
-                String from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+                String from = from(ctx);
                 workers.execute(() -> {
                     FullHttpResponse response = webhook(method, uri, headers, body, from);
                     HttpUtil.setKeepAlive(response, keepAlive);
@@ -175,7 +182,7 @@ public final class ApiServer implements AutoCloseable {
                 return;
             }
             Runnable answer = () -> {
-                FullHttpResponse response = handle(method, uri, headers, body);
+                FullHttpResponse response = handle(method, uri, headers, body, from(ctx));
                 HttpUtil.setKeepAlive(response, keepAlive);
                 ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
             };
@@ -205,6 +212,7 @@ public final class ApiServer implements AutoCloseable {
                     answer = new WebhookAnswer(500, "The webhook call could not be handled; the server log has the details");
                 }
             }
+            audit.recordWebhook(serviceId, answer.status(), answer.message(), headers, from);
             byte[] bytes = Shapes.mapper().createObjectNode().put("message", answer.message()).toString().getBytes(StandardCharsets.UTF_8);
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()),
                     Unpooled.wrappedBuffer(bytes));
@@ -218,21 +226,37 @@ public final class ApiServer implements AutoCloseable {
             return target.startsWith(TARGET_PREFIX + "Describe");
         }
 
-        private FullHttpResponse handle(String method, String uri, Map<String, String> headers, byte[] body) {
-            String requestId = UUID.randomUUID().toString();
+        private static String from(ChannelHandlerContext ctx) {
+            return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        }
+
+        /** Answers one call, and records it in the audit trail, whatever the answer. */
+        private FullHttpResponse handle(String method, String uri, Map<String, String> headers, byte[] body, String from) {
+            ApiAudit.Call call = new ApiAudit.Call();
+            FullHttpResponse response = answer(method, uri, headers, body, call);
+            audit.record(call, headers, from);
+            return response;
+        }
+
+        private FullHttpResponse answer(String method, String uri, Map<String, String> headers, byte[] body, ApiAudit.Call call) {
+            String requestId = call.requestId;
             String action = "?";
             try {
+                String target = headers.getOrDefault("x-amz-target", "");
+                if (target.startsWith(TARGET_PREFIX) || target.startsWith(EXTENSION_PREFIX)) {
+                    call.eventName = target.startsWith(EXTENSION_PREFIX) ? target : target.substring(TARGET_PREFIX.length());
+                }
                 if (!method.equals("POST") || !(uri.equals("/") || uri.startsWith("/?"))) {
                     throw new ApiException("UnknownOperationException", 404, "The App Runner API is POST / with an "
                             + "X-Amz-Target header; " + method + " " + uri + " is not part of it");
                 }
                 verifier.verify(method, uri, headers, body);
-                String target = headers.getOrDefault("x-amz-target", "");
+                call.authenticated = true;
                 if (!target.startsWith(TARGET_PREFIX) && !target.startsWith(EXTENSION_PREFIX)) {
                     throw new ApiException("UnknownOperationException", 400, "X-Amz-Target must be AppRunner.<Action>, not '"
                             + target + "'");
                 }
-                action = target.startsWith(EXTENSION_PREFIX) ? target : target.substring(TARGET_PREFIX.length());
+                action = call.eventName;
                 JsonNode input;
                 try {
                     input = body.length == 0 ? Shapes.mapper().createObjectNode()
@@ -243,21 +267,32 @@ public final class ApiServer implements AutoCloseable {
                 if (input == null || !input.isObject()) {
                     throw new ApiException("SerializationException", 400, "The request body must be a JSON object");
                 }
+                call.request = input;
                 Object output = actions.invoke(action, input);
                 LOG.debug("{} {} 200", requestId, action);
-                return json(HttpResponseStatus.OK, requestId, Shapes.mapper().writeValueAsBytes(output));
+                byte[] bytes = Shapes.mapper().writeValueAsBytes(output);
+                call.response = Shapes.mapper().readTree(bytes);
+                return json(HttpResponseStatus.OK, requestId, bytes);
             } catch (ApiException e) {
                 LOG.debug("{} {} {} {}", requestId, action, e.status(), e.code());
+                failed(call, e.code(), e.getMessage());
                 return error(HttpResponseStatus.valueOf(e.status()), requestId, e.code(), e.getMessage());
             } catch (SlipwayException e) {
                 LOG.debug("{} {} {}", requestId, action, e.errorCode());
+                failed(call, e.errorCode(), e.getMessage());
                 return error(e.isClientError() ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.INTERNAL_SERVER_ERROR,
                         requestId, e.errorCode(), e.getMessage());
             } catch (Exception e) {
                 LOG.error("{} {} failed", requestId, action, e);
-                return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, requestId, "InternalServiceErrorException",
-                        "An unexpected error occurred in Slipway (request " + requestId + "); the server log has the details");
+                String message = "An unexpected error occurred in Slipway (request " + requestId + "); the server log has the details";
+                failed(call, "InternalServiceErrorException", message);
+                return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, requestId, "InternalServiceErrorException", message);
             }
+        }
+
+        private static void failed(ApiAudit.Call call, String code, String message) {
+            call.errorCode = code;
+            call.errorMessage = message;
         }
     }
 
