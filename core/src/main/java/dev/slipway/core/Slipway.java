@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.internal.Arns;
+import dev.slipway.core.events.EventListener;
 import dev.slipway.core.push.Webhook;
 import dev.slipway.core.push.WebhookAnswer;
 import dev.slipway.core.push.WebhookDelivery;
@@ -74,6 +75,7 @@ public final class Slipway implements AutoCloseable {
     private final Map<String, PlanOverrides> servicePlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final Sampling sampling;
     private final AutoDeployments autoDeployments;
+    private final EventDispatch events;
     private StateStore store;
     private final boolean ownsStore;
     /** Whether a later run starts on this state again (and takes back its instances and revisions). */
@@ -96,6 +98,7 @@ public final class Slipway implements AutoCloseable {
         this.region = b.region;
         this.accountId = b.accountId;
         this.logs = new LogStreams(stateDir.resolve("logs"));
+        this.events = new EventDispatch(stateDir.resolve("events"));
         io.micrometer.core.instrument.FunctionCounter.builder("slipway.log.lines.lost", logs, LogStreams::lostLines)
                 .description("Log lines lost to a full disk; each log says where, with a marker line, once lines fit again")
                 .register(b.meters);
@@ -109,6 +112,8 @@ public final class Slipway implements AutoCloseable {
             store = b.stateStore != null ? b.stateStore : b.durableState ? StateDatabase.open(stateDir) : new InMemoryStateStore();
             String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
+            events.listenTo(state, b.accountId, b.region); // before the state is loaded: a restart's changes are events too
+            b.eventListeners.forEach(events::addListener);
             this.services = new ServiceActions(state, new ServiceRuntime(controlPlaneId, backend, routingTable, logs,
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
@@ -157,6 +162,7 @@ public final class Slipway implements AutoCloseable {
             }
             probes.close();
             logs.close();
+            events.close();
             lock.close();
             if (ownsDir) {
                 SourceFetcher.deleteTree(stateDir);
@@ -180,6 +186,14 @@ public final class Slipway implements AutoCloseable {
      */
     public WebhookAnswer receiveWebhook(String serviceId, WebhookDelivery delivery) {
         return autoDeployments.receive(serviceId, delivery);
+    }
+
+    /**
+     * Also tells {@code listener} of every event from now on: each change of a service's status and each start and end
+     * of an operation, shaped as App Runner's EventBridge events, in order per service, once the change is saved.
+     */
+    public void addEventListener(EventListener listener) {
+        events.addListener(listener);
     }
 
     /** A builder of a Slipway; every setting has a default (local backend, router on 127.0.0.1:9080, a temporary state directory). */
@@ -414,6 +428,7 @@ public final class Slipway implements AutoCloseable {
         backend.close();
         probes.close();
         logs.close();
+        events.close();
         lock.close();
         if (deleteStateDir) {
             SourceFetcher.deleteTree(stateDir);
@@ -446,6 +461,7 @@ public final class Slipway implements AutoCloseable {
         private Admission admission = Admission.DEFAULT;
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
         private Duration pollInterval = AutoDeployments.Settings.DEFAULT_POLL_INTERVAL;
+        private final List<EventListener> eventListeners = new java.util.ArrayList<>();
         private int autoDeploymentsPerHour = AutoDeployments.Settings.DEFAULT_PER_HOUR;
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
         private SourceUrlPolicy sourceUrlPolicy = SourceUrlPolicy.ANY;
@@ -571,6 +587,12 @@ public final class Slipway implements AutoCloseable {
                 throw new IllegalArgumentException("pollInterval must be zero (no polling) or positive, not " + interval);
             }
             this.pollInterval = interval;
+            return this;
+        }
+
+        /** Tells {@code listener} of every event (see {@link Slipway#addEventListener}), from the first. */
+        public Builder eventListener(EventListener listener) {
+            this.eventListeners.add(listener);
             return this;
         }
 

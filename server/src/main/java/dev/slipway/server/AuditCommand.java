@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,24 +64,8 @@ final class AuditCommand implements Callable<Integer> {
                     + stateDir.path + "'");
             return 1;
         }
-        int printed = 0;
-        while (true) {
-            List<String> lines = AuditTrail.lines(dir);
-            if (lines.size() < printed) {
-                printed = 0; // rotated away meanwhile: the records before are in the rotated files, printed already
-            }
-            for (String line : lines.subList(printed, lines.size())) {
-                if (matches(line, from)) {
-                    out.println(line);
-                }
-            }
-            out.flush();
-            printed = lines.size();
-            if (!follow) {
-                return 0;
-            }
-            Thread.sleep(500); // following a file: polled, as tail -f does
-        }
+        JsonLinesPrinter.print(dir, AuditTrail.FILE_NAME, follow, line -> matches(line, from), out);
+        return 0;
     }
 
     private boolean matches(String line, Instant from) {

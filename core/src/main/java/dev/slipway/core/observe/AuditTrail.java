@@ -1,22 +1,13 @@
 package dev.slipway.core.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The audit trail: one CloudTrail-shaped record per API call, as JSON lines appended to {@code <dir>/audit.log}
@@ -29,81 +20,29 @@ public final class AuditTrail implements AutoCloseable {
     /** What the guide writes in place of a hidden value. */
     public static final String HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS";
     public static final String FILE_NAME = "audit.log";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Members whose values are hidden, by their API names. */
     private static final Set<String> HIDDEN_MEMBERS = Set.of("BuildCommand", "StartCommand", "RuntimeEnvironmentVariables",
             "RuntimeEnvironmentSecrets", "Token", "SshPrivateKey", "Secret", "SecretAccessKey", "PrivateKey", "Password");
 
-    private final Path dir;
-    private final long maxBytes;
-    private final int keep;
+    private final JsonLinesFile file;
 
-    private AuditTrail(Path dir, long maxBytes, int keep) {
-        this.dir = dir;
-        this.maxBytes = maxBytes;
-        this.keep = keep;
+    private AuditTrail(JsonLinesFile file) {
+        this.file = file;
     }
 
     /** The trail in {@code dir} (made 0700 if missing), rotated past {@code maxBytes}, {@code keep} rotated files kept. */
     public static AuditTrail open(Path dir, long maxBytes, int keep) {
-        try {
-            dev.slipway.core.internal.PrivateFiles.directory(dir);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot create the audit directory " + dir + ": " + e.getMessage(), e);
-        }
-        return new AuditTrail(dir, maxBytes, keep);
+        return new AuditTrail(JsonLinesFile.open(dir, FILE_NAME, maxBytes, keep));
     }
 
     /** Appends one record (one line); rotates first when the file is full. A record that cannot be written is an error. */
-    public synchronized void append(ObjectNode record) {
-        Path file = dir.resolve(FILE_NAME);
-        try {
-            byte[] line = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
-            if (Files.exists(file) && Files.size(file) + line.length > maxBytes) {
-                rotate();
-            }
-            dev.slipway.core.internal.PrivateFiles.file(file); // made 0600 if new: requests name what was done to what
-            Files.write(file, line, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to the audit trail " + file, e);
-        }
-    }
-
-    private void rotate() throws IOException {
-        Files.deleteIfExists(dir.resolve(FILE_NAME + "." + keep));
-        for (int i = keep - 1; i >= 1; i--) {
-            Path from = dir.resolve(FILE_NAME + "." + i);
-            if (Files.exists(from)) {
-                Files.move(from, dir.resolve(FILE_NAME + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.move(dir.resolve(FILE_NAME), dir.resolve(FILE_NAME + ".1"), StandardCopyOption.REPLACE_EXISTING);
+    public void append(ObjectNode record) {
+        file.append(record);
     }
 
     /** Every record of the trail in {@code dir}, oldest first (rotated files first). */
     public static List<String> lines(Path dir) {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> rotated = files.filter(p -> p.getFileName().toString().matches("audit\\.log\\.\\d+"))
-                    .sorted((a, b) -> Integer.compare(suffix(b), suffix(a))).toList();
-            for (Path p : rotated) {
-                out.addAll(Files.readAllLines(p, StandardCharsets.UTF_8));
-            }
-            Path current = dir.resolve(FILE_NAME);
-            if (Files.exists(current)) {
-                out.addAll(Files.readAllLines(current, StandardCharsets.UTF_8));
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the audit trail in " + dir, e);
-        }
-        return out;
-    }
-
-    private static int suffix(Path p) {
-        String name = p.getFileName().toString();
-        return Integer.parseInt(name.substring(name.lastIndexOf('.') + 1));
+        return JsonLinesFile.lines(dir, FILE_NAME);
     }
 
     /**

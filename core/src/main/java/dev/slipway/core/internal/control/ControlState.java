@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -62,6 +63,10 @@ public final class ControlState {
 
     private final Object retry = new Object();
     private volatile boolean closed;
+    /** Told of the events of each saved change, in order, under the write lock (it must not block). */
+    private java.util.function.Consumer<List<dev.slipway.core.events.AppRunnerEvent>> events = e -> { };
+    private String account = "000000000000";
+    private String region = "us-east-1";
 
     /** Connections, auto scaling configurations and their tags: mutable, so the writer changes a copy. */
     record Shared(Connections connections, AutoScalingConfigurations autoScaling, Tags tags) {
@@ -116,6 +121,18 @@ public final class ControlState {
                 LOG.warn("could not save the state, so the change was undone: {}", rootMessage(e));
                 throw new InternalServiceErrorException("Slipway could not save its state, so nothing was changed ("
                         + rootMessage(e) + "). Free space in the state directory and try again.", e);
+            }
+            List<dev.slipway.core.events.AppRunnerEvent> saved = new java.util.ArrayList<>();
+            java.time.Instant now = java.time.Instant.now();
+            staged.forEach((arn, after) -> {
+                ServiceRecord before = services.get(arn);
+                if (before != null || after != null) {
+                    saved.addAll(ServiceEvents.of(Optional.ofNullable(before).map(ControlState::eventState),
+                            Optional.ofNullable(after).map(ControlState::eventState), account, region, now));
+                }
+            });
+            if (!saved.isEmpty()) {
+                events.accept(saved);
             }
             if (shared != savedShared && !shared.equals(savedShared)) {
                 savedShared = shared;
@@ -193,6 +210,18 @@ public final class ControlState {
                 delay = Math.min(delay * 2, 30_000);
             }
         }
+    }
+
+    /** Where the events of saved changes go (see {@link ServiceEvents}), and the account and region they name. */
+    void emitEvents(java.util.function.Consumer<List<dev.slipway.core.events.AppRunnerEvent>> sink, String account, String region) {
+        this.events = sink;
+        this.account = account;
+        this.region = region;
+    }
+
+    private static ServiceEvents.State eventState(ServiceRecord s) {
+        return new ServiceEvents.State(s.name(), s.id(), s.arn(), s.status(),
+                s.operations().stream().map(OperationState::summary).toList());
     }
 
     /** Stops the retries of {@link #writeEventually}. */

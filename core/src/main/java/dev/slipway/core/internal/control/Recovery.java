@@ -168,16 +168,18 @@ public final class Recovery {
         List<ServiceRecord> saved = documents.entrySet().stream().filter(e -> StateSchema.isServiceKey(e.getKey()))
                 .map(e -> StateDocuments.readService(e.getKey(), e.getValue(),
                         operations.getOrDefault(e.getKey().substring(e.getKey().indexOf('/') + 1), List.of()))).toList();
-        List<ServiceRecord> unchanged = new ArrayList<>();
+        List<ServiceRecord> loaded = new ArrayList<>();
         List<ServiceRecord> interrupted = new ArrayList<>();
         for (ServiceRecord s : saved) {
             boolean wasInterrupted = s.status() == ServiceStatus.OPERATION_IN_PROGRESS && !s.operations().isEmpty();
-            (wasInterrupted ? interrupted : unchanged).add(afterRestart(s));
+            loaded.add(wasInterrupted ? s : afterRestart(s));
             if (wasInterrupted) {
+                interrupted.add(afterRestart(s));
                 interruptedArns.add(s.arn());
             }
         }
-        state.restore(unchanged, shared);
+        // as saved, then the end of the interrupted operations as a change of its own (which its events report)
+        state.restore(loaded, shared);
         state.write(() -> interrupted.forEach(state::put));
         return state.allServices();
     }

@@ -1,0 +1,116 @@
+package dev.slipway.core.internal.control;
+
+import dev.slipway.core.events.AppRunnerEvent;
+
+import dev.slipway.core.model.OperationStatus;
+import dev.slipway.core.model.OperationSummary;
+import dev.slipway.core.model.OperationType;
+import dev.slipway.core.model.ServiceStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The events a saved change of a service makes, from its state before and after: its status moved (a "Service Status
+ * Change"), an operation started or ended (a "Service Operation Status Change" with the guide's status code and
+ * message). Nothing else makes an event, so each change is reported once.
+ */
+final class ServiceEvents {
+    private ServiceEvents() {
+    }
+
+    /** A service as events see it: its name, id, ARN, status and operations. */
+    record State(String name, String id, String arn, ServiceStatus status, List<OperationSummary> operations) {
+    }
+
+    /** The events of the change from {@code before} (empty: created) to {@code after} (empty: deleted). */
+    static List<AppRunnerEvent> of(Optional<State> before, Optional<State> after, String account, String region,
+                                          Instant now) {
+        List<AppRunnerEvent> events = new ArrayList<>();
+        State s = after.or(() -> before).orElseThrow();
+        Map<String, OperationSummary> old = new LinkedHashMap<>();
+        before.ifPresent(b -> b.operations().forEach(o -> old.put(o.id(), o)));
+        List<OperationSummary> ops = new ArrayList<>(after.map(State::operations).orElse(List.of()));
+        java.util.Collections.reverse(ops); // oldest first
+        for (OperationSummary op : ops) {
+            OperationSummary was = old.get(op.id());
+            if (was == null || was.status() != op.status()) {
+                operationEvent(op.type(), op.status()).ifPresent(code -> events.add(operation(s, code, account, region, now)));
+            }
+        }
+        ServiceStatus previous = before.map(State::status).orElse(null);
+        ServiceStatus current = after.map(State::status).orElse(ServiceStatus.DELETED);
+        if (after.isEmpty()) { // deleted: its delete operation ended with the record
+            before.get().operations().stream().filter(o -> o.type() == OperationType.DELETE_SERVICE
+                    && o.status() == OperationStatus.IN_PROGRESS).findFirst()
+                    .ifPresent(o -> events.add(operation(s, "DeleteServiceCompletedSuccessfully", account, region, now)));
+        }
+        if (previous != null && previous != current) {
+            Map<String, String> detail = new LinkedHashMap<>();
+            detail.put("PreviousStatus", previous.name());
+            detail.put("CurrentStatus", current.name());
+            detail.put("ServiceName", s.name());
+            detail.put("ServiceId", s.id());
+            detail.put("Message", "Service status is set to " + current.name() + ".");
+            detail.put("Severity", current.name().endsWith("FAILED") ? "ERROR" : "INFO");
+            events.add(AppRunnerEvent.of(AppRunnerEvent.SERVICE_STATUS_CHANGE, account, region, now, s.arn(), detail));
+        }
+        return events;
+    }
+
+    /** The guide's status code of an operation of {@code type} reaching {@code status}, if it has one. */
+    static Optional<String> operationEvent(OperationType type, OperationStatus status) {
+        String prefix = switch (type) {
+            case CREATE_SERVICE -> "CreateService";
+            case DELETE_SERVICE -> "DeleteService";
+            case UPDATE_SERVICE -> "UpdateService";
+            case START_DEPLOYMENT -> "Deployment";
+            case PAUSE_SERVICE -> "PauseService";
+            case RESUME_SERVICE -> "ResumeService";
+        };
+        return switch (status) {
+            case IN_PROGRESS -> Optional.of(prefix + "Started");
+            case SUCCEEDED -> Optional.of(prefix + "CompletedSuccessfully");
+            case FAILED, ROLLBACK_FAILED, ROLLBACK_SUCCEEDED -> Optional.of(prefix + "Failed");
+            default -> Optional.empty();
+        };
+    }
+
+    /** The guide's message of each status code. */
+    static String message(String code) {
+        return switch (code) {
+            case "CreateServiceStarted" -> "Service creation started.";
+            case "CreateServiceCompletedSuccessfully" -> "Service creation completed successfully.";
+            case "CreateServiceFailed" -> "Service creation failed. For details, see service logs.";
+            case "DeleteServiceStarted" -> "Service deletion started.";
+            case "DeleteServiceCompletedSuccessfully" -> "Service deletion completed successfully.";
+            case "DeleteServiceFailed" -> "Service deletion failed.";
+            case "UpdateServiceStarted" -> "Service update started.";
+            case "UpdateServiceCompletedSuccessfully" -> "Service update completed successfully. New application and configuration is deployed.";
+            case "UpdateServiceFailed" -> "Service update failed. For details, see service logs.";
+            case "DeploymentStarted" -> "Deployment started.";
+            case "DeploymentCompletedSuccessfully" -> "Deployment completed successfully.";
+            case "DeploymentFailed" -> "Deployment failed. For details, see service logs.";
+            case "PauseServiceStarted" -> "Service pause started.";
+            case "PauseServiceCompletedSuccessfully" -> "Service pause completed successfully.";
+            case "PauseServiceFailed" -> "Service pause failed.";
+            case "ResumeServiceStarted" -> "Service resume started.";
+            case "ResumeServiceCompletedSuccessfully" -> "Service resume completed successfully.";
+            case "ResumeServiceFailed" -> "Service resume failed.";
+            default -> throw new IllegalArgumentException(code);
+        };
+    }
+
+    private static AppRunnerEvent operation(State s, String code, String account, String region, Instant now) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put("Status", code);
+        detail.put("ServiceName", s.name());
+        detail.put("ServiceId", s.id());
+        detail.put("Message", message(code));
+        detail.put("Severity", code.endsWith("Failed") ? "ERROR" : "INFO");
+        return AppRunnerEvent.of(AppRunnerEvent.OPERATION_STATUS_CHANGE, account, region, now, s.arn(), detail);
+    }
+}
