@@ -128,7 +128,7 @@ class ImagePushToDeployIT {
         assertThat(server.log("polled-image", ops.get(0).get("Id").asText()))
                 .contains("at " + digest + " (found by polling its registry)");
         // the tag's digest is deployed: more polls start nothing
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
-                .until(() -> server.operations(service.get("ServiceArn").asText()).size() == 2);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> server.operationCount(service.get("ServiceArn").asText()) == 2);
     }
 }

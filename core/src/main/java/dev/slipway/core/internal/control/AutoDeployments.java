@@ -99,8 +99,30 @@ public final class AutoDeployments implements AutoCloseable {
 
     /** The webhook of a service: its path and secret (made on the first call; a new one when {@code rotate}). */
     public Webhook webhook(String serviceArn, boolean rotate) {
-        String secret = services.webhookSecret(serviceArn, rotate);
+        String secret = webhookSecret(serviceArn, rotate);
         return new Webhook("/webhooks/" + state.read(() -> state.service(serviceArn)).id(), secret);
+    }
+
+    /**
+     * The secret the service's push webhooks are signed with: made (32 random bytes, URL-safe base64) on the first
+     * call and kept with the service; a new one replaces it when {@code rotate}.
+     */
+    private String webhookSecret(String arn, boolean rotate) {
+        ServiceRecord current = state.read(() -> state.service(arn));
+        if (current.webhookSecret().isPresent() && !rotate) {
+            return current.webhookSecret().get();
+        }
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        return state.write(() -> {
+            ServiceRecord s = state.service(arn);
+            if (s.webhookSecret().isPresent() && !rotate) {
+                return s.webhookSecret().get(); // made by a call at the same time
+            }
+            state.put(s.withWebhookSecret(secret));
+            return secret;
+        });
     }
 
     /** A call of {@code /webhooks/<serviceId>}: verified, read, and answered at once (a deployment is only scheduled). */

@@ -122,15 +122,7 @@ public final class ControlState {
                 throw new InternalServiceErrorException("Slipway could not save its state, so nothing was changed ("
                         + rootMessage(e) + "). Free space in the state directory and try again.", e);
             }
-            List<dev.slipway.core.events.AppRunnerEvent> saved = new java.util.ArrayList<>();
-            java.time.Instant now = java.time.Instant.now();
-            staged.forEach((arn, after) -> {
-                ServiceRecord before = services.get(arn);
-                if (before != null || after != null) {
-                    saved.addAll(ServiceEvents.of(Optional.ofNullable(before).map(ControlState::eventState),
-                            Optional.ofNullable(after).map(ControlState::eventState), account, region, now));
-                }
-            });
+            List<dev.slipway.core.events.AppRunnerEvent> saved = ServiceEvents.of(services, staged, account, region);
             if (!saved.isEmpty()) {
                 events.accept(saved);
             }
@@ -217,11 +209,6 @@ public final class ControlState {
         this.events = sink;
         this.account = account;
         this.region = region;
-    }
-
-    private static ServiceEvents.State eventState(ServiceRecord s) {
-        return new ServiceEvents.State(s.name(), s.id(), s.arn(), s.status(),
-                s.operations().stream().map(OperationState::summary).toList());
     }
 
     /** Stops the retries of {@link #writeEventually}. */

@@ -168,28 +168,6 @@ public final class ServiceActions implements AutoCloseable {
         this.onOperationEnded = listener;
     }
 
-    /**
-     * The secret the service's push webhooks are signed with: made (32 random bytes, URL-safe base64) on the first
-     * call and kept with the service; a new one replaces it when {@code rotate}.
-     */
-    String webhookSecret(String arn, boolean rotate) {
-        ServiceRecord current = state.read(() -> state.service(arn));
-        if (current.webhookSecret().isPresent() && !rotate) {
-            return current.webhookSecret().get();
-        }
-        byte[] random = new byte[32];
-        new java.security.SecureRandom().nextBytes(random);
-        String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        return state.write(() -> {
-            ServiceRecord s = state.service(arn);
-            if (s.webhookSecret().isPresent() && !rotate) {
-                return s.webhookSecret().get(); // made by a call at the same time
-            }
-            state.put(s.withWebhookSecret(secret));
-            return secret;
-        });
-    }
-
     public PauseServiceResponse pauseService(PauseServiceRequest r) {
         VALIDATOR.validate("PauseServiceRequest", r);
         ServiceRecord s = begin(r.serviceArn(), ServiceAction.PAUSE);

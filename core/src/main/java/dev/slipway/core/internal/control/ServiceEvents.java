@@ -26,6 +26,25 @@ final class ServiceEvents {
     record State(String name, String id, String arn, ServiceStatus status, List<OperationSummary> operations) {
     }
 
+    /** The events of a saved change: the services {@code staged} (by ARN; null: removed) against their {@code published} versions. */
+    static List<AppRunnerEvent> of(Map<String, ServiceRecord> published, Map<String, ServiceRecord> staged, String account,
+                                   String region) {
+        List<AppRunnerEvent> events = new ArrayList<>();
+        Instant now = Instant.now();
+        staged.forEach((arn, after) -> {
+            ServiceRecord before = published.get(arn);
+            if (before != null || after != null) {
+                events.addAll(of(Optional.ofNullable(before).map(ServiceEvents::state), Optional.ofNullable(after).map(ServiceEvents::state),
+                        account, region, now));
+            }
+        });
+        return events;
+    }
+
+    private static State state(ServiceRecord s) {
+        return new State(s.name(), s.id(), s.arn(), s.status(), s.operations().stream().map(OperationState::summary).toList());
+    }
+
     /** The events of the change from {@code before} (empty: created) to {@code after} (empty: deleted). */
     static List<AppRunnerEvent> of(Optional<State> before, Optional<State> after, String account, String region,
                                           Instant now) {
