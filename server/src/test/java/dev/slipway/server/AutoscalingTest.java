@@ -33,7 +33,9 @@ class AutoscalingTest {
     @Test
     void heldRequestsScaleTheServiceOutToMaxSizeAndARedeploymentKeepsTheSize() throws Exception {
         FakeBackend fake = new FakeBackend();
-        try (Slipway slipway = Slipway.builder().backend(fake).routerPort(0).stateDir(tmp.resolve("state")).build()) {
+        List<dev.slipway.core.events.AppRunnerEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Slipway slipway = Slipway.builder().backend(fake).routerPort(0).stateDir(tmp.resolve("state"))
+                .eventListener(events::add).build()) {
             String asc = slipway.createAutoScalingConfiguration(new CreateAutoScalingConfigurationRequest("tiny", 1, 1, 4, null))
                     .autoScalingConfiguration().autoScalingConfigurationArn();
             TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");
@@ -59,6 +61,12 @@ class AutoscalingTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> endpoints(slipway, url) == 4);
             assertThat(slipway.logLines("scaled", "events")).anyMatch(l -> l.startsWith("Scaling from 1 to ")
                     && l.contains("MaxConcurrency 1, panic mode"));
+            // and as an event of Slipway's own, which a pattern can select
+            var scaledOut = dev.slipway.core.events.EventPattern.parse(
+                    "{\"source\": [\"slipway\"], \"detail-type\": [\"Slipway Service Scaled\"], \"detail\": {\"Direction\": [\"OUT\"]}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(scaledOut::matches));
+            assertThat(events.stream().filter(scaledOut::matches).findFirst().orElseThrow().detail())
+                    .containsEntry("ServiceName", "scaled").containsEntry("PreviousInstances", "1").containsKey("Instances");
             fake.slowLatch.countDown();
             for (CompletableFuture<HttpResponse<String>> r : held) {
                 assertThat(r.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

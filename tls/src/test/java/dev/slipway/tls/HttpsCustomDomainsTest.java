@@ -49,13 +49,15 @@ class HttpsCustomDomainsTest {
     private String shop;
     private String blog;
     private String shopHost;
+    private final List<dev.slipway.core.events.AppRunnerEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
         Path state = tmp.resolve("state");
         LocalCertificateAuthority authority = LocalCertificateAuthority.open(state);
         ca = authority.rootCertificateFile();
-        slipway = Slipway.builder().routerPort(0).httpsPort(0).stateDir(state).certificateAuthority(authority).build();
+        slipway = Slipway.builder().routerPort(0).httpsPort(0).stateDir(state).certificateAuthority(authority)
+                .eventListener(events::add).build();
         https = slipway.httpsPort().orElseThrow();
         CreateServiceResponse a = create("shop", "Welcome");
         CreateServiceResponse b = create("blog", "Read");
@@ -113,6 +115,14 @@ class HttpsCustomDomainsTest {
         }
         assertThat(new HttpProbe(slipway.routerPort().orElseThrow()).get("shop.example.com").body())
                 .as("over plain HTTP too").isEqualTo("Welcome, Jane!");
+        // Slipway's own events say when a certificate was issued, and renewed
+        var shopCertificates = dev.slipway.core.events.EventPattern.parse("{\"detail-type\": [\"Slipway Certificate Status Change\"],"
+                + " \"detail\": {\"DomainName\": [\"shop.example.com\"]}}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(shopCertificates::matches));
+        slipway.renewCertificate(shop, "shop.example.com");
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().filter(shopCertificates::matches).count() == 2);
+        assertThat(events.stream().filter(shopCertificates::matches).map(e -> e.detail().get("Status")))
+                .containsExactly("CertificateIssued", "CertificateRenewed");
 
         slipway.associateCustomDomain(new AssociateCustomDomainRequest(blog, "blog.example.org", false));
         awaitStatus(blog, "blog.example.org", CustomDomainAssociationStatus.ACTIVE);

@@ -21,6 +21,11 @@ public record AppRunnerEvent(String version, String id, @JsonProperty("detail-ty
     public static final String SERVICE_STATUS_CHANGE = "Service Status Change";
     public static final String OPERATION_STATUS_CHANGE = "Service Operation Status Change";
     public static final String SOURCE = "aws.apprunner";
+    /** The source of Slipway's own events, for what App Runner leaves implicit (scaling, certificates, rollbacks). */
+    public static final String SLIPWAY_SOURCE = "slipway";
+    public static final String SERVICE_SCALED = "Slipway Service Scaled";
+    public static final String CERTIFICATE_STATUS_CHANGE = "Slipway Certificate Status Change";
+    public static final String DEPLOYMENT_ROLLED_BACK = "Slipway Deployment Rolled Back";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public AppRunnerEvent {
@@ -28,10 +33,16 @@ public record AppRunnerEvent(String version, String id, @JsonProperty("detail-ty
         detail = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
     }
 
-    /** A new event (a new id) about the service {@code serviceArn}. */
+    /** A new event (a new id) of App Runner's about the service {@code serviceArn}. */
     public static AppRunnerEvent of(String detailType, String account, String region, Instant time, String serviceArn,
-                             Map<String, String> detail) {
-        return new AppRunnerEvent("0", java.util.UUID.randomUUID().toString(), detailType, SOURCE, account,
+                                    Map<String, String> detail) {
+        return of(SOURCE, detailType, account, region, time, serviceArn, detail);
+    }
+
+    /** A new event (a new id) from {@code source} about the service {@code serviceArn}. */
+    public static AppRunnerEvent of(String source, String detailType, String account, String region, Instant time,
+                                    String serviceArn, Map<String, String> detail) {
+        return new AppRunnerEvent("0", java.util.UUID.randomUUID().toString(), detailType, source, account,
                 time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), region, List.of(serviceArn), detail);
     }
 

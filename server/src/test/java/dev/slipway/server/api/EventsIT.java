@@ -71,7 +71,8 @@ class EventsIT {
                         "CreateServiceStarted", "CreateServiceCompletedSuccessfully", "OPERATION_IN_PROGRESS -> RUNNING",
                         "UpdateServiceStarted", "RUNNING -> OPERATION_IN_PROGRESS",
                         "UpdateServiceCompletedSuccessfully", "OPERATION_IN_PROGRESS -> RUNNING",
-                        "DeploymentStarted", "RUNNING -> OPERATION_IN_PROGRESS", "DeploymentFailed", "OPERATION_IN_PROGRESS -> RUNNING",
+                        "DeploymentStarted", "RUNNING -> OPERATION_IN_PROGRESS", "DeploymentFailed", "Slipway Deployment Rolled Back",
+                        "OPERATION_IN_PROGRESS -> RUNNING",
                         "PauseServiceStarted", "RUNNING -> OPERATION_IN_PROGRESS",
                         "PauseServiceCompletedSuccessfully", "OPERATION_IN_PROGRESS -> PAUSED",
                         "ResumeServiceStarted", "PAUSED -> OPERATION_IN_PROGRESS",
@@ -102,6 +103,10 @@ class EventsIT {
                 JsonNode failed = written.get(expected.indexOf("DeploymentFailed"));
                 assertThat(failed.at("/detail/Message").asText()).isEqualTo("Deployment failed. For details, see service logs.");
                 assertThat(failed.at("/detail/Severity").asText()).isEqualTo("ERROR");
+                JsonNode rolledBack = written.get(expected.indexOf("Slipway Deployment Rolled Back"));
+                assertThat(rolledBack.at("/detail/Operation").asText()).isEqualTo("START_DEPLOYMENT");
+                assertThat(rolledBack.at("/detail/OperationId").asText()).isEqualTo(deploy);
+                assertThat(rolledBack.at("/detail/Message").asText()).isEqualTo("The deployment failed; the previous revision keeps serving.");
                 JsonNode running = written.get(2);
                 assertThat(running.path("detail-type").asText()).isEqualTo("Service Status Change");
                 assertThat(running.at("/detail/Message").asText()).isEqualTo("Service status is set to RUNNING.");
@@ -121,9 +126,12 @@ class EventsIT {
         }
     }
 
-    /** An event in a word: an operation's status code, or a service's "previous -> current" status. */
+    /** An event in a word: an operation's status code, a service's "previous -> current" status, or Slipway's detail-type. */
     private static String summary(JsonNode e) {
         JsonNode d = e.path("detail");
+        if (e.path("source").asText().equals("slipway")) {
+            return e.path("detail-type").asText();
+        }
         return d.has("Status") ? d.path("Status").asText() : d.path("PreviousStatus").asText() + " -> " + d.path("CurrentStatus").asText();
     }
 }

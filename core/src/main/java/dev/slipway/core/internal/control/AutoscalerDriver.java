@@ -70,6 +70,7 @@ final class AutoscalerDriver implements AutoCloseable {
                             + (autoscaler.panicking() ? ", panic mode" : "") + ")";
                     logs.sink(s.name(), "events").line(line);
                     LOG.info("service {}: {}", s.name(), line);
+                    services.scaling(s.arn(), desired.count(), want, line);
                     s.reconciler().scaleTo(want, desired.generation()); // dropped if a deployment came meanwhile
                 }
             }

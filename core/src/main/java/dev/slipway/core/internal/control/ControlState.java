@@ -204,6 +204,11 @@ public final class ControlState {
         }
     }
 
+    /** One of Slipway's own events about {@code s}, for what is not a saved change (a scaling the autoscaler decided). */
+    void emit(ServiceRecord s, String detailType, Map<String, String> fields) {
+        events.accept(List.of(ServiceEvents.slipway(detailType, ServiceEvents.state(s), fields, account, region, java.time.Instant.now())));
+    }
+
     /** Where the events of saved changes go (see {@link ServiceEvents}), and the account and region they name. */
     void emitEvents(java.util.function.Consumer<List<dev.slipway.core.events.AppRunnerEvent>> sink, String account, String region) {
         this.events = sink;

@@ -163,6 +163,13 @@ public final class ServiceActions implements AutoCloseable {
         return op;
     }
 
+    /** An event for a scaling the autoscaler decided ({@code reason}: its line in the service's events). */
+    void scaling(String arn, int from, int to, String reason) {
+        state.read(() -> state.find(arn)).ifPresent(s -> state.emit(s, dev.slipway.core.events.AppRunnerEvent.SERVICE_SCALED,
+                Map.of("PreviousInstances", Integer.toString(from), "Instances", Integer.toString(to),
+                        "Direction", to > from ? "OUT" : "IN", "Message", reason + ".", "Severity", "INFO")));
+    }
+
     /** Who is told when an operation of a service ended and its end is saved (a push waiting for it deploys). */
     void onOperationEnded(java.util.function.Consumer<String> listener) {
         this.onOperationEnded = listener;

@@ -23,7 +23,13 @@ final class ServiceEvents {
     }
 
     /** A service as events see it: its name, id, ARN, status and operations. */
-    record State(String name, String id, String arn, ServiceStatus status, List<OperationSummary> operations) {
+    record State(String name, String id, String arn, ServiceStatus status, List<OperationSummary> operations,
+                 List<Domain> domains) {
+    }
+
+    /** A custom domain as events see it: its status, and its certificate (chain, end) if it has one. */
+    record Domain(String name, dev.slipway.core.model.CustomDomainAssociationStatus status, Optional<String> chain,
+                  Optional<Instant> notAfter) {
     }
 
     /** The events of a saved change: the services {@code staged} (by ARN; null: removed) against their {@code published} versions. */
@@ -41,8 +47,11 @@ final class ServiceEvents {
         return events;
     }
 
-    private static State state(ServiceRecord s) {
-        return new State(s.name(), s.id(), s.arn(), s.status(), s.operations().stream().map(OperationState::summary).toList());
+    static State state(ServiceRecord s) {
+        return new State(s.name(), s.id(), s.arn(), s.status(), s.operations().stream().map(OperationState::summary).toList(),
+                s.domains().stream().map(d -> new Domain(d.name(), d.status(),
+                        d.certificate().map(dev.slipway.core.tls.IssuedCertificate::certificateChainPem),
+                        d.certificate().map(dev.slipway.core.tls.IssuedCertificate::notAfter))).toList());
     }
 
     /** The events of the change from {@code before} (empty: created) to {@code after} (empty: deleted). */
@@ -58,8 +67,17 @@ final class ServiceEvents {
             OperationSummary was = old.get(op.id());
             if (was == null || was.status() != op.status()) {
                 operationEvent(op.type(), op.status()).ifPresent(code -> events.add(operation(s, code, account, region, now)));
+                // a deployment or update that failed on a running service: the previous revision serves on
+                if (op.status() == OperationStatus.FAILED && after.get().status() == ServiceStatus.RUNNING
+                        && (op.type() == OperationType.START_DEPLOYMENT || op.type() == OperationType.UPDATE_SERVICE)) {
+                    events.add(slipway(AppRunnerEvent.DEPLOYMENT_ROLLED_BACK, s, Map.of("Operation", op.type().name(),
+                            "OperationId", op.id(), "Message", "The " + (op.type() == OperationType.UPDATE_SERVICE ? "update"
+                                    : "deployment") + " failed; the previous revision keeps serving.", "Severity", "WARNING"),
+                            account, region, now));
+                }
             }
         }
+        after.ifPresent(a -> certificateEvents(before, a, account, region, now, events));
         ServiceStatus previous = before.map(State::status).orElse(null);
         ServiceStatus current = after.map(State::status).orElse(ServiceStatus.DELETED);
         if (after.isEmpty()) { // deleted: its delete operation ended with the record
@@ -78,6 +96,44 @@ final class ServiceEvents {
             events.add(AppRunnerEvent.of(AppRunnerEvent.SERVICE_STATUS_CHANGE, account, region, now, s.arn(), detail));
         }
         return events;
+    }
+
+    /** A domain's certificate issued (its domain ACTIVE with one), renewed (another one), or not issued (CREATE_FAILED). */
+    private static void certificateEvents(Optional<State> before, State after, String account, String region, Instant now,
+                                          List<AppRunnerEvent> events) {
+        Map<String, Domain> was = new LinkedHashMap<>();
+        before.ifPresent(b -> b.domains().forEach(d -> was.put(d.name(), d)));
+        for (Domain d : after.domains()) {
+            Domain old = was.get(d.name());
+            String status = null;
+            String message = null;
+            boolean active = d.status() == dev.slipway.core.model.CustomDomainAssociationStatus.ACTIVE;
+            boolean wasActive = old != null && old.status() == dev.slipway.core.model.CustomDomainAssociationStatus.ACTIVE;
+            if (active && d.chain().isPresent() && (!wasActive || !old.chain().equals(d.chain()))) {
+                boolean renewed = wasActive && old.chain().isPresent();
+                status = renewed ? "CertificateRenewed" : "CertificateIssued";
+                message = "The certificate of " + d.name() + " was " + (renewed ? "renewed" : "issued") + "; valid until "
+                        + d.notAfter().get() + ".";
+            } else if (d.status() == dev.slipway.core.model.CustomDomainAssociationStatus.CREATE_FAILED
+                    && (old == null || old.status() != d.status())) {
+                status = "CertificateFailed";
+                message = "The certificate of " + d.name() + " could not be issued; see the service's events.";
+            }
+            if (status != null) {
+                events.add(slipway(AppRunnerEvent.CERTIFICATE_STATUS_CHANGE, after, Map.of("DomainName", d.name(),
+                        "Status", status, "Message", message, "Severity", status.equals("CertificateFailed") ? "ERROR" : "INFO"),
+                        account, region, now));
+            }
+        }
+    }
+
+    /** One of Slipway's own events about {@code s}: its name and id, then {@code fields}. */
+    static AppRunnerEvent slipway(String detailType, State s, Map<String, String> fields, String account, String region, Instant now) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put("ServiceName", s.name());
+        detail.put("ServiceId", s.id());
+        new java.util.TreeMap<>(fields).forEach(detail::put);
+        return AppRunnerEvent.of(AppRunnerEvent.SLIPWAY_SOURCE, detailType, account, region, now, s.arn(), detail);
     }
 
     /** The guide's status code of an operation of {@code type} reaching {@code status}, if it has one. */
