@@ -233,7 +233,11 @@ public final class AutoDeployments implements AutoCloseable {
             return;
         }
         Optional<ServiceRecord> found = state.read(() -> state.find(arn));
-        if (found.isEmpty() || !Boolean.TRUE.equals(found.get().spec().source().autoDeploymentsEnabled())) {
+        if (found.isEmpty()) {
+            forget(Set.of(arn));
+            return;
+        }
+        if (!Boolean.TRUE.equals(found.get().spec().source().autoDeploymentsEnabled())) {
             pending.remove(arn, p);
             return;
         }
@@ -275,6 +279,14 @@ public final class AutoDeployments implements AutoCloseable {
         }
     }
 
+    /** Drops what was kept for services that are gone. */
+    private void forget(Set<String> arns) {
+        for (Map<String, ?> kept : List.of(pending, started, nextPoll, pollFailures, deliveries, lastStarted)) {
+            kept.keySet().removeAll(arns);
+        }
+        limited.removeAll(arns);
+    }
+
     /** The commit or image digest the service serves, if known. */
     static Optional<String> deployed(ServiceRecord s) {
         return s.revision().flatMap(r -> Optional.ofNullable(r.attributes().get(PreparedRevision.COMMIT))
@@ -290,7 +302,11 @@ public final class AutoDeployments implements AutoCloseable {
         List<ServiceRecord> due = state.read(() -> state.allServices().stream()
                 .filter(s -> s.status() == ServiceStatus.RUNNING && Boolean.TRUE.equals(s.spec().source().autoDeploymentsEnabled()))
                 .toList());
-        nextPoll.keySet().retainAll(due.stream().map(ServiceRecord::arn).toList());
+        nextPoll.keySet().retainAll(due.stream().map(ServiceRecord::arn).collect(java.util.stream.Collectors.toSet()));
+        Set<String> gone = new java.util.HashSet<>(started.keySet());
+        gone.addAll(deliveries.keySet());
+        gone.removeIf(arn -> state.read(() -> state.find(arn)).isPresent());
+        forget(gone);
         for (ServiceRecord s : due) {
             // the first poll of a service comes at a random point of the first interval: polls spread out
             Instant next = nextPoll.computeIfAbsent(s.arn(), a -> now.plusMillis(jittered(settings.pollInterval().toMillis()) / 2));
