@@ -37,11 +37,13 @@ class ReconcilerTest {
     private String arn;
     private String url;
 
+    private final List<dev.slipway.core.events.AppRunnerEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @BeforeEach
     void createRunningService() throws Exception {
         fake = new FakeBackend();
         slipway = Slipway.builder().backend(fake).routerPort(-1).stateDir(tmp.resolve("state")).autoscaling(false)
-                .timeouts(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1))).build();
+                .eventListener(heard::add).timeouts(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1))).build();
         TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");
         CreateServiceResponse created = slipway.createService(CreateServiceRequest.builder().serviceName("fake-svc")
                 .sourceConfiguration(SourceConfiguration.of(new CodeRepository(tmp.resolve("app").toString(),
@@ -122,6 +124,10 @@ class ReconcilerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> endpoints().size() == 1 && !endpoints().get(0).instanceId().equals(first));
         List<String> events = slipway.logLines("fake-svc", "events");
         assertThat(events).anyMatch(l -> l.contains(first) && l.contains("exited (exited with code 137); replacing it"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream().anyMatch(e -> e.detailType().equals("Slipway Instance Replaced")));
+        assertThat(heard.stream().filter(e -> e.detailType().equals("Slipway Instance Replaced")).findFirst().orElseThrow().detail())
+                .containsEntry("InstanceId", first).containsEntry("Reason", "exited (exited with code 137)")
+                .containsEntry("ServiceName", "fake-svc");
         assertThat(events).anyMatch(l -> l.contains("has 0 of 1 instances") && l.contains("trying again in 1.0s"));
         assertThat(events).anyMatch(l -> l.contains("has 0 of 1 instances") && l.contains("trying again in 2.0s"));
         assertThat(slipway.describeService(new DescribeServiceRequest(arn)).service().status()).isEqualTo(ServiceStatus.RUNNING);

@@ -26,6 +26,7 @@ public record AppRunnerEvent(String version, String id, @JsonProperty("detail-ty
     public static final String SERVICE_SCALED = "Slipway Service Scaled";
     public static final String CERTIFICATE_STATUS_CHANGE = "Slipway Certificate Status Change";
     public static final String DEPLOYMENT_ROLLED_BACK = "Slipway Deployment Rolled Back";
+    public static final String INSTANCE_REPLACED = "Slipway Instance Replaced";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public AppRunnerEvent {

@@ -410,7 +410,10 @@ public final class ServiceActions implements AutoCloseable {
     private ServiceReconciler reconciler(ServiceRecord s) {
         return reconcilers.computeIfAbsent(s.arn(), arn -> new ServiceReconciler(
                 new ServiceIdentity(runtime.controlPlaneId(), s.name(), s.id(), arn, s.host()), runtime.backend(),
-                runtime.routing(), runtime.logs(), runtime.probes(), runtime.timeouts(), reconcilerThreads));
+                runtime.routing(), runtime.logs(), runtime.probes(), runtime.timeouts(), reconcilerThreads,
+                (instance, why) -> state.read(() -> state.find(arn)).ifPresent(r -> state.emit(r,
+                        dev.slipway.core.events.AppRunnerEvent.INSTANCE_REPLACED, Map.of("InstanceId", instance, "Reason", why,
+                                "Message", "Instance " + instance + " " + why + "; replacing it.", "Severity", "WARNING")))));
     }
 
     private int maxConcurrency(ServiceRecord s) {

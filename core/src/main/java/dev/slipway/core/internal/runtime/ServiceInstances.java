@@ -57,10 +57,14 @@ final class ServiceInstances {
     private final Backoff backoff = new Backoff();
     private boolean retryScheduled;
     private boolean closed;
+    /** Told of each healthy instance replaced: its id, and why. */
+    private final java.util.function.BiConsumer<String, String> onReplaced;
 
     ServiceInstances(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs, HealthProbes probes,
-                     Timeouts timeouts, SerialLoop loop, ExecutorService starts, Runnable onPass) {
+                     Timeouts timeouts, SerialLoop loop, ExecutorService starts, Runnable onPass,
+                     java.util.function.BiConsumer<String, String> onReplaced) {
         this.id = id;
+        this.onReplaced = onReplaced;
         this.backend = backend;
         this.routing = routing;
         this.logs = logs;
@@ -318,6 +322,7 @@ final class ServiceInstances {
     private void replace(ObservedInstance i, String why) {
         events.line("Instance " + i.id + " " + why + "; replacing it");
         LOG.warn("service {}: instance {} {}; replacing it", id.serviceName(), i.id, why);
+        onReplaced.accept(i.id, why);
         i.state = State.STOPPING;
         reconcile();
         retire(List.of(i));

@@ -39,11 +39,14 @@ public final class ServiceReconciler implements AutoCloseable {
     private DesiredState previous;
     private long change;
 
+    /** @param onReplaced told of each healthy instance that crashed or turned unhealthy and is replaced (its id, why) */
     public ServiceReconciler(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs,
-                             HealthProbes probes, Timeouts timeouts, ReconcilerThreads threads) {
+                             HealthProbes probes, Timeouts timeouts, ReconcilerThreads threads,
+                             java.util.function.BiConsumer<String, String> onReplaced) {
         this.loop = new SerialLoop("slipway-reconciler-" + id.serviceName(), threads.work(), threads.timer());
         this.watches = new StatusWatches(threads.work());
-        this.instances = new ServiceInstances(id, backend, routing, logs, probes, timeouts, loop, threads.starts(), this::publishStatus);
+        this.instances = new ServiceInstances(id, backend, routing, logs, probes, timeouts, loop, threads.starts(), this::publishStatus,
+                onReplaced);
         this.status = instances.observe(0);
     }
 
