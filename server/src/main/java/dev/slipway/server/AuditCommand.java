@@ -1,11 +1,8 @@
 package dev.slipway.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slipway.core.model.Shapes;
 import dev.slipway.core.observe.AuditTrail;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
@@ -38,11 +35,8 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--since", paramLabel = "TIME", description = "Only calls at or after TIME (ISO-8601, e.g. 2026-12-05T10:00:00Z).")
     String since;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing new records until Ctrl-C.")
-    boolean follow;
-
     @Mixin
-    StateDirOption stateDir;
+    JsonLinesOptions records;
 
     @Spec
     CommandSpec spec;
@@ -58,25 +52,14 @@ final class AuditCommand implements Callable<Integer> {
             err.println("slipway audit: --since " + since + " is not an ISO-8601 time such as 2026-12-05T10:00:00Z");
             return 2;
         }
-        Path dir = stateDir.path.resolve("audit");
-        if (!Files.isDirectory(dir) && !follow) {
-            err.println("slipway audit: no audit trail in " + dir + "; it is written by 'slipway server --state-dir "
-                    + stateDir.path + "'");
-            return 1;
-        }
-        JsonLinesPrinter.print(dir, AuditTrail.FILE_NAME, follow, line -> matches(line, from), out);
-        return 0;
+        Instant at = from.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return records.print("audit", AuditTrail.FILE_NAME, "audit", "audit trail", r -> matches(r, at), out, err);
     }
 
-    private boolean matches(String line, Instant from) {
-        JsonNode r;
-        try {
-            r = Shapes.mapper().readTree(line);
-        } catch (java.io.IOException e) {
-            return false;
-        }
+    private boolean matches(JsonNode r, Instant from) {
         return (eventName == null || eventName.equals(r.path("eventName").asText()))
                 && (!errors || r.hasNonNull("errorCode"))
-                && !Instant.parse(r.path("eventTime").asText("1970-01-01T00:00:00Z")).isBefore(from.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                && !Instant.parse(r.path("eventTime").asText("1970-01-01T00:00:00Z")).isBefore(from);
     }
+
 }

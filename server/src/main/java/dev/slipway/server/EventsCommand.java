@@ -1,12 +1,8 @@
 package dev.slipway.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.InvalidRequestException;
 import dev.slipway.core.events.EventPattern;
-import dev.slipway.core.model.Shapes;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,11 +27,8 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = "--pattern", paramLabel = "JSON", description = "An EventBridge event pattern: only the events it matches.")
     String pattern;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing new events until Ctrl-C.")
-    boolean follow;
-
     @Mixin
-    StateDirOption stateDir;
+    JsonLinesOptions records;
 
     @Spec
     CommandSpec spec;
@@ -51,22 +44,6 @@ final class EventsCommand implements Callable<Integer> {
             err.println("slipway events: " + e.getMessage());
             return 2;
         }
-        Path dir = stateDir.path.resolve("events");
-        if (!Files.isDirectory(dir) && !follow) {
-            err.println("slipway events: no events in " + dir + "; they are written by 'slipway server --state-dir "
-                    + stateDir.path + "'");
-            return 1;
-        }
-        JsonLinesPrinter.print(dir, "events.log", follow, line -> filter == null || matches(filter, line), out);
-        return 0;
-    }
-
-    private static boolean matches(EventPattern filter, String line) {
-        try {
-            JsonNode event = Shapes.mapper().readTree(line);
-            return filter.matches(event);
-        } catch (java.io.IOException e) {
-            return false;
-        }
+        return records.print("events", "events.log", "events", "events", e -> filter == null || filter.matches(e), out, err);
     }
 }

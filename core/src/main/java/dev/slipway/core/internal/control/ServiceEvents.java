@@ -39,7 +39,9 @@ final class ServiceEvents {
         Instant now = Instant.now();
         staged.forEach((arn, after) -> {
             ServiceRecord before = published.get(arn);
-            if (before != null || after != null) {
+            boolean eventless = before != null && after != null && before.status() == after.status()
+                    && before.operations().equals(after.operations()) && before.domains().equals(after.domains());
+            if ((before != null || after != null) && !eventless) { // most changes (a revision, tags, a secret) make none
                 events.addAll(of(Optional.ofNullable(before).map(ServiceEvents::state), Optional.ofNullable(after).map(ServiceEvents::state),
                         account, region, now));
             }
