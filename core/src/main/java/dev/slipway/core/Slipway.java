@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.internal.Arns;
 import dev.slipway.core.events.EventListener;
+import dev.slipway.core.events.EventRule;
 import dev.slipway.core.push.Webhook;
 import dev.slipway.core.push.WebhookAnswer;
 import dev.slipway.core.push.WebhookDelivery;
@@ -98,7 +99,7 @@ public final class Slipway implements AutoCloseable {
         this.region = b.region;
         this.accountId = b.accountId;
         this.logs = new LogStreams(stateDir.resolve("logs"));
-        this.events = new EventDispatch(stateDir.resolve("events"));
+        this.events = new EventDispatch(stateDir.resolve("events"), b.meters);
         io.micrometer.core.instrument.FunctionCounter.builder("slipway.log.lines.lost", logs, LogStreams::lostLines)
                 .description("Log lines lost to a full disk; each log says where, with a marker line, once lines fit again")
                 .register(b.meters);
@@ -114,6 +115,7 @@ public final class Slipway implements AutoCloseable {
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             events.listenTo(state, b.accountId, b.region); // before the state is loaded: a restart's changes are events too
             b.eventListeners.forEach(events::addListener);
+            b.eventRules.values().forEach(events::putRule);
             this.services = new ServiceActions(state, new ServiceRuntime(controlPlaneId, backend, routingTable, logs,
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
@@ -194,6 +196,24 @@ public final class Slipway implements AutoCloseable {
      */
     public void addEventListener(EventListener listener) {
         events.addListener(listener);
+    }
+
+    /**
+     * Adds an event rule, or replaces the rule of its name: the events it matches from now on go to its endpoint (as
+     * signed CloudEvents, at least once, in order per service) or its listener. See {@link EventRule}.
+     */
+    public void putEventRule(EventRule rule) {
+        events.putRule(rule);
+    }
+
+    /** Removes the event rule {@code name}; events it still owes its endpoint go to the dead-letter file. False if there was none. */
+    public boolean removeEventRule(String name) {
+        return events.removeRule(name);
+    }
+
+    /** The event rules, by name. */
+    public List<EventRule> eventRules() {
+        return events.rules();
     }
 
     /** A builder of a Slipway; every setting has a default (local backend, router on 127.0.0.1:9080, a temporary state directory). */
@@ -462,6 +482,7 @@ public final class Slipway implements AutoCloseable {
         private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
         private Duration pollInterval = AutoDeployments.Settings.DEFAULT_POLL_INTERVAL;
         private final List<EventListener> eventListeners = new java.util.ArrayList<>();
+        private final Map<String, EventRule> eventRules = new java.util.LinkedHashMap<>();
         private int autoDeploymentsPerHour = AutoDeployments.Settings.DEFAULT_PER_HOUR;
         private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
         private SourceUrlPolicy sourceUrlPolicy = SourceUrlPolicy.ANY;
@@ -593,6 +614,12 @@ public final class Slipway implements AutoCloseable {
         /** Tells {@code listener} of every event (see {@link Slipway#addEventListener}), from the first. */
         public Builder eventListener(EventListener listener) {
             this.eventListeners.add(listener);
+            return this;
+        }
+
+        /** Adds an event rule from the start (see {@link Slipway#putEventRule}); a later rule of the same name replaces it. */
+        public Builder eventRule(EventRule rule) {
+            this.eventRules.put(rule.name(), rule);
             return this;
         }
 

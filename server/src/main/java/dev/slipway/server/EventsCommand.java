@@ -17,15 +17,21 @@ import picocli.CommandLine.Spec;
                 + "oldest first, shaped as App Runner sends them to EventBridge: \"Service Status Change\" (PreviousStatus, "
                 + "CurrentStatus) and \"Service Operation Status Change\" (Status: CreateServiceStarted ... "
                 + "ResumeServiceFailed, DeploymentStarted/CompletedSuccessfully/Failed), with ServiceName, ServiceId, Message "
-                + "and Severity. --pattern keeps those an EventBridge event pattern matches.",
+                + "and Severity. --pattern keeps those an EventBridge event pattern matches. --dead-letters prints instead what "
+                + "event rules (slipway server --event-rules) gave up delivering: the rule, its endpoint, the attempts, the "
+                + "last reason and the event; --pattern applies to the event.",
                 "",
                 "Examples:",
                 "  slipway events --follow",
                 "  slipway events --pattern '{\"detail-type\": [\"Service Operation Status Change\"], \"detail\": {\"Status\": [{\"suffix\": \"Failed\"}]}}'",
-                "  slipway events --pattern '{\"detail\": {\"ServiceName\": [\"my-app\"]}}'"})
+                "  slipway events --pattern '{\"detail\": {\"ServiceName\": [\"my-app\"]}}'",
+                "  slipway events --dead-letters"})
 final class EventsCommand implements Callable<Integer> {
     @Option(names = "--pattern", paramLabel = "JSON", description = "An EventBridge event pattern: only the events it matches.")
     String pattern;
+
+    @Option(names = "--dead-letters", description = "The events that event rules gave up delivering (events/dead-letter.log).")
+    boolean deadLetters;
 
     @Mixin
     JsonLinesOptions records;
@@ -43,6 +49,10 @@ final class EventsCommand implements Callable<Integer> {
         } catch (InvalidRequestException e) {
             err.println("slipway events: " + e.getMessage());
             return 2;
+        }
+        if (deadLetters) {
+            return records.print("events", "dead-letter.log", "events --dead-letters", "dead letters",
+                    letter -> filter == null || filter.matches(letter.path("event")), out, err);
         }
         return records.print("events", "events.log", "events", "events", e -> filter == null || filter.matches(e), out, err);
     }

@@ -20,7 +20,9 @@ import dev.slipway.core.Timeouts;
 import dev.slipway.server.api.ApiCredentials;
 import dev.slipway.server.api.ApiServer;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.slipway.core.events.EventRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,6 +171,12 @@ final class ServerCommand implements Callable<Integer> {
             defaultValue = "30")
     int autoDeploymentsPerHour;
 
+    @Option(names = "--event-rules", paramLabel = "FILE", description = "Event rules: events matching each rule's EventBridge "
+            + "pattern are POSTed to its endpoint as signed CloudEvents, at least once and in order per service (JSON: "
+            + "{\"rules\": [{\"name\", \"eventPattern\", \"endpoint\", \"secret\", \"retryPolicy\": "
+            + "{\"maximumEventAgeInSeconds\", \"maximumRetryAttempts\"}}]}; see docs/user-guide.md, \"Event rules\").")
+    Path eventRules;
+
     @Option(names = "--quota", paramLabel = "NAME=N", description = "Sets a resource quota of the guide's table, e.g. "
             + "--quota services=1000 (repeatable). Names: services, connections, auto-scaling-configuration-names, "
             + "auto-scaling-configuration-revisions; each is 10 by default, as App Runner's.")
@@ -211,6 +219,19 @@ final class ServerCommand implements Callable<Integer> {
             if (httpsPort == null && (acmeDirectory != null || acmeDnsZone != null)) {
                 err.println("slipway server: --acme-directory and --acme-dns-zone need --https-port");
                 return 2;
+            }
+            if (eventRules != null) {
+                List<EventRule> rules;
+                try {
+                    rules = EventRule.listFromJson(Files.readString(eventRules));
+                } catch (java.io.IOException | dev.slipway.core.InvalidRequestException e) {
+                    err.println("slipway server: --event-rules " + eventRules + ": "
+                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+                    return 2;
+                }
+                rules.forEach(builder::eventRule);
+                out.println("[slipway] " + rules.size() + " event rule(s) from " + eventRules + ": "
+                        + String.join(", ", rules.stream().map(EventRule::name).toList()));
             }
             dev.slipway.core.spi.CertificateAuthority authority = httpsPort != null ? certificateAuthority() : null;
             // on Kubernetes, the router serves (HTTPS too, with the certificates the leader saved) while this replica waits to lead

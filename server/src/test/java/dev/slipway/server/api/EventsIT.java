@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.events.AppRunnerEvent;
+import dev.slipway.core.events.EventPattern;
+import dev.slipway.core.events.EventRule;
+import dev.slipway.core.testing.EventReceiver;
 import dev.slipway.core.model.Shapes;
 import dev.slipway.core.observe.JsonLinesFile;
 import dev.slipway.core.testing.TestApps;
@@ -23,14 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Events through the unmodified AWS CLI: create → update → a failed deployment → pause → resume → delete makes exactly
  * the guide's sequence of "Service Operation Status Change" and "Service Status Change" events, in the events file
- * ({@code slipway events}) and to a Java listener alike, and the guide's "operation failed" pattern selects exactly
- * the failed ones.
+ * ({@code slipway events}), to a Java listener and to an event rule's HTTP endpoint (signed CloudEvents, again after
+ * it failed twice, in order) alike, and the guide's "operation failed" pattern selects exactly the failed ones, in
+ * {@code slipway events --pattern} and as a rule.
  */
 class EventsIT {
     private static final String FAILED_PATTERN = """
             {"detail-type": ["Service Operation Status Change"], "source": ["aws.apprunner"], "account": ["000000000000"],
              "detail": {"Status": ["CreateServiceFailed", "DeleteServiceFailed", "UpdateServiceFailed", "DeploymentFailed",
                                    "PauseServiceFailed", "ResumeServiceFailed"]}}""";
+
+    private static final String SECRET = "receiver-secret-0123456789";
 
     @TempDir
     Path tmp;
@@ -41,9 +47,13 @@ class EventsIT {
         Path app = tmp.resolve("app");
         TestApps.writePythonGreeter(app, "Hello", "Jane");
         List<AppRunnerEvent> heard = new CopyOnWriteArrayList<>();
+        List<AppRunnerEvent> failures = new CopyOnWriteArrayList<>();
         ApiCredentials credentials = ApiCredentials.load(Map.of(), state);
-        try (Slipway slipway = Slipway.builder().routerPort(0).stateDir(state).allowedSourceDirectories(List.of(tmp))
-                .eventListener(heard::add).build()) {
+        try (EventReceiver receiver = EventReceiver.start(0, SECRET);
+             Slipway slipway = Slipway.builder().routerPort(0).stateDir(state).allowedSourceDirectories(List.of(tmp))
+                     .eventListener(heard::add).eventRule(rulesFile(receiver).get(0)).eventRule(rulesFile(receiver).get(1))
+                     .eventRule(EventRule.toListener("failed", EventPattern.parse(FAILED_PATTERN), failures::add)).build()) {
+            receiver.failNext(2);
             ApiServer api = ApiServer.start(slipway, credentials, "127.0.0.1", 0);
             try {
                 AwsCli aws = AwsCli.withCredentialsFile(api.port(), credentials.file().orElseThrow());
@@ -86,6 +96,17 @@ class EventsIT {
                 assertThat(written).extracting(EventsIT::summary).containsExactlyElementsOf(expected);
                 await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == expected.size());
                 assertThat(heard).extracting(e -> summary(e.toJson())).containsExactlyElementsOf(expected);
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.accepted().size() == expected.size());
+                assertThat(receiver.accepted()).as("delivered as CloudEvents, in order, each once, after two failures")
+                        .containsExactlyElementsOf(written);
+                assertThat(receiver.attempts()).hasSize(expected.size() + 2).allSatisfy(d -> assertThat(d.signed()).isTrue());
+                assertThat(receiver.attempts().subList(0, 3)).extracting(d -> d.cloudEvent().getId())
+                        .containsOnly(written.get(0).path("id").asText());
+                assertThat(failures).extracting(e -> e.detail().get("Status")).containsExactly("DeploymentFailed");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !JsonLinesFile.lines(state.resolve("events"), "dead-letter.log").isEmpty());
+                SlipwayJar letters = SlipwayJar.run("events", "--dead-letters", "--state-dir", state.toString());
+                assertThat(letters.output()).singleElement().satisfies(l -> assertThat(l).contains("\"rule\":\"failed-to-nowhere\"")
+                        .contains("\"attempts\":1").contains("ConnectException").contains("\"Status\":\"DeploymentFailed\""));
 
                 JsonNode first = written.get(0);
                 assertThat(first.path("version").asText()).isEqualTo("0");
@@ -124,6 +145,37 @@ class EventsIT {
                 api.close();
             }
         }
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A rules file, as {@code slipway server --event-rules FILE} reads it, with one rule: everything to {@code receiver}. */
+    private List<EventRule> rulesFile(EventReceiver receiver) throws Exception {
+        Path file = Files.writeString(tmp.resolve("rules.json"), """
+                {"rules": [{"name": "everything", "eventPattern": {"source": ["aws.apprunner", "slipway"]},
+                            "endpoint": "%s", "secret": "%s", "retryPolicy": {"maximumEventAgeInSeconds": 600}},
+                           {"name": "failed-to-nowhere", "eventPattern": %s, "endpoint": "http://127.0.0.1:%d/gone",
+                            "secret": "%s", "retryPolicy": {"maximumRetryAttempts": 0}}]}
+                """.formatted(receiver.url(), SECRET, FAILED_PATTERN, closedPort(), SECRET));
+        return EventRule.listFromJson(Files.readString(file));
+    }
+
+    @Test
+    void aBadRulesFileStopsTheServerWithWhatIsWrong() throws Exception {
+        Path file = Files.writeString(tmp.resolve("rules.json"), "{\"rules\": [{\"name\": \"x\", \"eventPattern\": "
+                + "{\"source\": \"aws.apprunner\"}, \"endpoint\": \"http://127.0.0.1:9/\", \"secret\": \"" + SECRET + "\"}]}");
+        SlipwayJar bad = SlipwayJar.run("server", "--event-rules", file.toString(), "--state-dir", tmp.resolve("state").toString());
+        assertThat(bad.process().exitValue()).isEqualTo(2);
+        assertThat(String.join("\n", bad.output())).contains("slipway server: --event-rules " + file
+                + ": rules[0] (x): Event pattern is not valid at source");
+        SlipwayJar missing = SlipwayJar.run("server", "--event-rules", tmp.resolve("none.json").toString(), "--state-dir",
+                tmp.resolve("state").toString());
+        assertThat(missing.process().exitValue()).isEqualTo(2);
+        assertThat(String.join("\n", missing.output())).contains("none.json: no such file");
     }
 
     /** An event in a word: an operation's status code, a service's "previous -> current" status, or Slipway's detail-type. */

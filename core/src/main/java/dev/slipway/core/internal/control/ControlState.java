@@ -63,8 +63,8 @@ public final class ControlState {
 
     private final Object retry = new Object();
     private volatile boolean closed;
-    /** Told of the events of each saved change, in order, under the write lock (it must not block). */
-    private java.util.function.Consumer<List<dev.slipway.core.events.AppRunnerEvent>> events = e -> { };
+    /** Told of the events of each saved change, in order, under the write lock (it must not block); null: nobody. */
+    private EventDispatch events;
     private String account = "000000000000";
     private String region = "us-east-1";
 
@@ -112,6 +112,12 @@ public final class ControlState {
                     puts.put(key, json);
                 }
             });
+            List<dev.slipway.core.events.AppRunnerEvent> made = events == null ? List.of()
+                    : ServiceEvents.of(services, staged, account, region);
+            EventDispatch.Batch batch = made.isEmpty() ? null : events.batch(made);
+            if (batch != null) {
+                puts.putAll(batch.documents()); // what the rules owe is saved with the change that makes the events
+            }
             try {
                 if (!puts.isEmpty() || !deletes.isEmpty()) {
                     store.commit(new StateCommit(StateSchema.VERSION, puts, deletes));
@@ -122,9 +128,8 @@ public final class ControlState {
                 throw new InternalServiceErrorException("Slipway could not save its state, so nothing was changed ("
                         + rootMessage(e) + "). Free space in the state directory and try again.", e);
             }
-            List<dev.slipway.core.events.AppRunnerEvent> saved = ServiceEvents.of(services, staged, account, region);
-            if (!saved.isEmpty()) {
-                events.accept(saved);
+            if (batch != null) {
+                events.saved(batch);
             }
             if (shared != savedShared && !shared.equals(savedShared)) {
                 savedShared = shared;
@@ -206,14 +211,44 @@ public final class ControlState {
 
     /** One of Slipway's own events about {@code s}, for what is not a saved change (a scaling the autoscaler decided). */
     void emit(ServiceRecord s, String detailType, Map<String, String> fields) {
-        events.accept(List.of(ServiceEvents.slipway(detailType, ServiceEvents.state(s), fields, account, region, java.time.Instant.now())));
+        synchronized (writeLock) {
+            if (events == null) {
+                return;
+            }
+            EventDispatch.Batch batch = events.batch(List.of(ServiceEvents.slipway(detailType, ServiceEvents.state(s), fields,
+                    account, region, java.time.Instant.now())));
+            if (!batch.owed().isEmpty()) {
+                try {
+                    store.commit(new StateCommit(StateSchema.VERSION, batch.documents(), Set.of()));
+                } catch (RuntimeException e) { // sent all the same, only not after a restart
+                    LOG.warn("could not save the deliveries owed for an event: {}", rootMessage(e));
+                }
+            }
+            events.saved(batch);
+        }
     }
 
     /** Where the events of saved changes go (see {@link ServiceEvents}), and the account and region they name. */
-    void emitEvents(java.util.function.Consumer<List<dev.slipway.core.events.AppRunnerEvent>> sink, String account, String region) {
+    void emitEvents(EventDispatch sink, String account, String region) {
         this.events = sink;
         this.account = account;
         this.region = region;
+    }
+
+    /** Removes documents that are no longer needed (delivered events'), if the store is still open. */
+    void forget(Set<String> keys) {
+        synchronized (writeLock) {
+            if (!closed) {
+                store.commit(new StateCommit(StateSchema.VERSION, Map.of(), keys));
+            }
+        }
+    }
+
+    /** Takes back what the rules still owed when the state was saved last. */
+    void restoreOwed(Map<String, String> documents) {
+        if (events != null) {
+            events.restore(documents);
+        }
     }
 
     /** Stops the retries of {@link #writeEventually}. */

@@ -180,6 +180,7 @@ public final class Recovery {
         }
         // as saved, then the end of the interrupted operations as a change of its own (which its events report)
         state.restore(loaded, shared);
+        state.restoreOwed(documents); // what the event rules still owe goes before what the restart's changes owe
         state.write(() -> interrupted.forEach(state::put));
         return state.allServices();
     }
