@@ -347,6 +347,24 @@ public final class Slipway implements AutoCloseable {
         return resources.listServicesForAutoScalingConfiguration(request);
     }
 
+    /** A revision of a named observability configuration; one with a TraceConfiguration turns tracing on for the services that use it. */
+    public CreateObservabilityConfigurationResponse createObservabilityConfiguration(CreateObservabilityConfigurationRequest request) {
+        return resources.createObservabilityConfiguration(request);
+    }
+
+    public DescribeObservabilityConfigurationResponse describeObservabilityConfiguration(DescribeObservabilityConfigurationRequest request) {
+        return resources.describeObservabilityConfiguration(request);
+    }
+
+    public ListObservabilityConfigurationsResponse listObservabilityConfigurations(ListObservabilityConfigurationsRequest request) {
+        return resources.listObservabilityConfigurations(request);
+    }
+
+    /** Deletes one revision (INACTIVE from then on); refused while a service uses it. */
+    public DeleteObservabilityConfigurationResponse deleteObservabilityConfiguration(DeleteObservabilityConfigurationRequest request) {
+        return resources.deleteObservabilityConfiguration(request);
+    }
+
     public CreateConnectionResponse createConnection(CreateConnectionRequest request) {
         return resources.createConnection(request);
     }

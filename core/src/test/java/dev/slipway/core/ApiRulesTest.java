@@ -71,7 +71,8 @@ class ApiRulesTest {
         assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder().serviceName("asc-svc")
                 .sourceConfiguration(missingSource("x").sourceConfiguration())
                 .autoScalingConfigurationArn("arn:aws:apprunner:us-east-1:000000000000:autoscalingconfiguration/nope/1/abc").build()))
-                .isInstanceOf(ResourceNotFoundException.class);
+                .as("CreateService's errors (the model's) have no ResourceNotFoundException: a missing configuration is a bad request")
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("No active auto scaling configuration");
         assertThat(slipway.listServices(new ListServicesRequest(null, null)).serviceSummaryList()).isEmpty();
     }
 

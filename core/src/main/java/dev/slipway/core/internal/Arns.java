@@ -22,6 +22,10 @@ public final class Arns {
         return prefix + "autoscalingconfiguration/" + name + "/" + revision + "/" + id;
     }
 
+    public String observabilityConfiguration(String name, int revision, String id) {
+        return prefix + "observabilityconfiguration/" + name + "/" + revision + "/" + id;
+    }
+
     /**
      * The path parts after the resource type, e.g. {@code [name, revision, id]}, checking the ARN is of this region,
      * account and type.

@@ -38,8 +38,14 @@ class StateMigrationTest {
         copy("state.json");
         copy("control-plane-id");
 
+        String traced;
         try (Slipway slipway = open()) {
             assertEverythingIsThere(slipway);
+            // a state from before observability configurations has none, and takes them from now on
+            assertThat(slipway.listObservabilityConfigurations(new ListObservabilityConfigurationsRequest(null, null, null, null))
+                    .observabilityConfigurationSummaryList()).isEmpty();
+            traced = slipway.createObservabilityConfiguration(new CreateObservabilityConfigurationRequest("xray-tracing",
+                    new TraceConfiguration(TracingVendor.AWSXRAY), null)).observabilityConfiguration().observabilityConfigurationArn();
         }
         assertThat(state.resolve("state.json")).doesNotExist();
         assertThat(state.resolve("state.json.migrated")).exists();
@@ -51,6 +57,8 @@ class StateMigrationTest {
         }
         try (Slipway again = open()) {
             assertEverythingIsThere(again);
+            assertThat(again.describeObservabilityConfiguration(new DescribeObservabilityConfigurationRequest(traced))
+                    .observabilityConfiguration().traceConfiguration()).isEqualTo(new TraceConfiguration(TracingVendor.AWSXRAY));
         }
     }
 

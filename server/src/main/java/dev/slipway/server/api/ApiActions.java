@@ -19,8 +19,7 @@ import java.util.function.Function;
  */
 final class ApiActions {
     /** Actions of the model that Slipway does not implement yet, answered with a clear error. */
-    private static final Set<String> NOT_YET = Set.of("CreateObservabilityConfiguration", "DeleteObservabilityConfiguration",
-            "DescribeObservabilityConfiguration", "ListObservabilityConfigurations", "CreateVpcConnector",
+    private static final Set<String> NOT_YET = Set.of("CreateVpcConnector",
             "DeleteVpcConnector", "DescribeVpcConnector", "ListVpcConnectors", "CreateVpcIngressConnection",
             "DeleteVpcIngressConnection", "DescribeVpcIngressConnection", "ListVpcIngressConnections",
             "UpdateVpcIngressConnection");
@@ -43,6 +42,10 @@ final class ApiActions {
                 Map.entry("DescribeAutoScalingConfiguration", in -> s.describeAutoScalingConfiguration(read(in, DescribeAutoScalingConfigurationRequest.class))),
                 Map.entry("ListAutoScalingConfigurations", in -> s.listAutoScalingConfigurations(read(in, ListAutoScalingConfigurationsRequest.class))),
                 Map.entry("DeleteAutoScalingConfiguration", in -> s.deleteAutoScalingConfiguration(read(in, DeleteAutoScalingConfigurationRequest.class))),
+                Map.entry("CreateObservabilityConfiguration", in -> s.createObservabilityConfiguration(read(in, CreateObservabilityConfigurationRequest.class))),
+                Map.entry("DescribeObservabilityConfiguration", in -> s.describeObservabilityConfiguration(read(in, DescribeObservabilityConfigurationRequest.class))),
+                Map.entry("ListObservabilityConfigurations", in -> s.listObservabilityConfigurations(read(in, ListObservabilityConfigurationsRequest.class))),
+                Map.entry("DeleteObservabilityConfiguration", in -> s.deleteObservabilityConfiguration(read(in, DeleteObservabilityConfigurationRequest.class))),
                 Map.entry("UpdateDefaultAutoScalingConfiguration", in -> s.updateDefaultAutoScalingConfiguration(read(in, UpdateDefaultAutoScalingConfigurationRequest.class))),
                 Map.entry("ListServicesForAutoScalingConfiguration", in -> s.listServicesForAutoScalingConfiguration(read(in, ListServicesForAutoScalingConfigurationRequest.class))),
                 Map.entry("CreateConnection", in -> s.createConnection(read(in, CreateConnectionRequest.class))),

@@ -167,6 +167,82 @@ class AwsCliIT {
         assertThat(notYet.stderr()).contains("not supported by Slipway yet");
     }
 
+    /**
+     * Observability configurations as the model shapes them: revisions of a name, Latest, partial ARNs, the reserved
+     * name, LatestOnly, a service naming one (resolved to the revision), deletion refused while in use, then INACTIVE;
+     * each bad input answered with the model's error and nothing created.
+     */
+    @Test
+    void observabilityConfigurationsHaveRevisionsAndServicesUseThem() throws Exception {
+        JsonNode first = aws.ok("create-observability-configuration", "--observability-configuration-name", "xray-tracing",
+                "--trace-configuration", "Vendor=AWSXRAY", "--tags", "Key=team,Value=web").get("ObservabilityConfiguration");
+        assertThat(first.get("ObservabilityConfigurationRevision").asInt()).isEqualTo(1);
+        assertThat(first.get("Latest").asBoolean()).isTrue();
+        assertThat(first.get("Status").asText()).isEqualTo("ACTIVE");
+        assertThat(first.at("/TraceConfiguration/Vendor").asText()).isEqualTo("AWSXRAY");
+        String firstArn = first.get("ObservabilityConfigurationArn").asText();
+        assertThat(firstArn).matches("arn:aws:apprunner:us-east-1:000000000000:observabilityconfiguration/xray-tracing/1/[0-9a-f]{32}");
+        String second = aws.ok("create-observability-configuration", "--observability-configuration-name", "xray-tracing",
+                "--trace-configuration", "Vendor=AWSXRAY").at("/ObservabilityConfiguration/ObservabilityConfigurationArn").asText();
+        JsonNode untraced = aws.ok("create-observability-configuration", "--observability-configuration-name", "no-tracing")
+                .get("ObservabilityConfiguration");
+        assertThat(untraced.has("TraceConfiguration")).isFalse();
+        String byName = "arn:aws:apprunner:us-east-1:000000000000:observabilityconfiguration/xray-tracing";
+        assertThat(aws.ok("describe-observability-configuration", "--observability-configuration-arn", byName)
+                .at("/ObservabilityConfiguration/ObservabilityConfigurationArn").asText()).isEqualTo(second);
+        assertThat(aws.ok("describe-observability-configuration", "--observability-configuration-arn", byName + "/1")
+                .at("/ObservabilityConfiguration/Latest").asBoolean()).isFalse();
+        assertThat(aws.ok("list-observability-configurations").get("ObservabilityConfigurationSummaryList"))
+                .extracting(n -> n.get("ObservabilityConfigurationName").asText() + "/" + n.get("ObservabilityConfigurationRevision").asInt())
+                .containsExactly("no-tracing/1", "xray-tracing/2");
+        assertThat(aws.ok("list-observability-configurations", "--no-latest-only", "--observability-configuration-name",
+                "xray-tracing").get("ObservabilityConfigurationSummaryList")).hasSize(2);
+        assertThat(aws.ok("list-tags-for-resource", "--resource-arn", firstArn).get("Tags")).hasSize(1);
+
+        AwsCli.Result reserved = aws.apprunner("create-observability-configuration", "--observability-configuration-name",
+                "DefaultConfiguration");
+        assertThat(reserved.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(reserved.stderr()).contains("DefaultConfiguration is reserved");
+        AwsCli.Result vendor = aws.apprunner("create-observability-configuration", "--observability-configuration-name",
+                "jaeger-tracing", "--trace-configuration", "Vendor=JAEGER");
+        assertThat(vendor.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(vendor.stderr()).contains("'traceConfiguration.vendor'").contains("[AWSXRAY]");
+
+        String source = "{\"CodeRepository\":{\"RepositoryUrl\":\"" + tmp.resolve("absent").toUri()
+                + "\",\"SourceCodeVersion\":{\"Type\":\"BRANCH\",\"Value\":\"main\"}}}";
+        AwsCli.Result unknown = aws.apprunner("create-service", "--service-name", "traced", "--source-configuration", source,
+                "--observability-configuration", "ObservabilityEnabled=true,ObservabilityConfigurationArn=" + byName.replace("xray", "zipkin"));
+        assertThat(unknown.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(unknown.stderr()).contains("No active observability configuration");
+        AwsCli.Result noArn = aws.apprunner("create-service", "--service-name", "traced", "--source-configuration", source,
+                "--observability-configuration", "ObservabilityEnabled=true");
+        assertThat(noArn.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(noArn.stderr()).contains("observabilityConfigurationArn is required when observabilityEnabled is true");
+        assertThat(aws.ok("list-services").get("ServiceSummaryList")).as("nothing half-created").isEmpty();
+
+        JsonNode service = aws.ok("create-service", "--service-name", "traced", "--source-configuration", source,
+                "--observability-configuration", "ObservabilityEnabled=true,ObservabilityConfigurationArn=" + byName).get("Service");
+        assertThat(service.at("/ObservabilityConfiguration/ObservabilityEnabled").asBoolean()).isTrue();
+        assertThat(service.at("/ObservabilityConfiguration/ObservabilityConfigurationArn").asText()).isEqualTo(second);
+        AwsCli.Result inUse = aws.apprunner("delete-observability-configuration", "--observability-configuration-arn", second);
+        assertThat(inUse.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(inUse.stderr()).contains("is used by a service");
+        String serviceArn = service.get("ServiceArn").asText();
+        aws.awaitStatus(serviceArn, "CREATE_FAILED");
+        aws.ok("delete-service", "--service-arn", serviceArn);
+        await().atMost(Duration.ofMinutes(1)).until(() -> aws.ok("list-services").get("ServiceSummaryList").isEmpty());
+
+        JsonNode deleted = aws.ok("delete-observability-configuration", "--observability-configuration-arn", second)
+                .get("ObservabilityConfiguration");
+        assertThat(deleted.get("Status").asText()).isEqualTo("INACTIVE");
+        assertThat(deleted.has("DeletedAt")).isTrue();
+        assertThat(aws.apprunner("describe-observability-configuration", "--observability-configuration-arn", second).errorCode())
+                .isEqualTo("ResourceNotFoundException");
+        assertThat(aws.ok("describe-observability-configuration", "--observability-configuration-arn", byName)
+                .at("/ObservabilityConfiguration/ObservabilityConfigurationArn").asText()).as("the latest active is revision 1 again")
+                .isEqualTo(firstArn);
+    }
+
     @Test
     void listsArePagedWithMaxResultsAndNextToken() throws Exception {
         for (String name : new String[] {"scale-a", "scale-b", "scale-c"}) {

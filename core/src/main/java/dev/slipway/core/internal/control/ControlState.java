@@ -69,10 +69,11 @@ public final class ControlState {
     private String region = "us-east-1";
 
     /** Connections, auto scaling configurations and their tags: mutable, so the writer changes a copy. */
-    record Shared(Connections connections, AutoScalingConfigurations autoScaling, Tags tags) {
+    record Shared(Connections connections, AutoScalingConfigurations autoScaling, ObservabilityConfigurations observability, Tags tags) {
         Map<String, String> documents() {
             return Map.of(StateSchema.CONNECTIONS, StateSchema.write(connections.export()),
                     StateSchema.AUTO_SCALING, StateSchema.write(autoScaling.export()),
+                    StateSchema.OBSERVABILITY, StateSchema.write(observability.export()),
                     StateSchema.TAGS, StateSchema.write(tags.export()));
         }
     }
@@ -304,13 +305,15 @@ public final class ControlState {
     /** An empty Shared: the implicit DefaultConfiguration only. */
     Shared newShared() {
         return new Shared(new Connections(arns, quotas.connections()),
-                new AutoScalingConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()), new Tags());
+                new AutoScalingConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()),
+                new ObservabilityConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()), new Tags());
     }
 
     private Shared copy(Shared s) {
         Shared copy = newShared();
         copy.connections().restore(s.connections().export());
         copy.autoScaling().restore(s.autoScaling().export());
+        copy.observability().restore(s.observability().export());
         copy.tags().restore(s.tags().export());
         return copy;
     }
@@ -335,6 +338,10 @@ public final class ControlState {
 
     AutoScalingConfigurations autoScaling() {
         return shared().autoScaling();
+    }
+
+    ObservabilityConfigurations observability() {
+        return shared().observability();
     }
 
     Tags tags() {
@@ -421,6 +428,11 @@ public final class ControlState {
     }
 
     /** Whether a service uses the auto scaling configuration revision {@code arn}. */
+    /** Whether a service uses the observability configuration revision {@code arn}. */
+    boolean observabilityInUse(String arn) {
+        return allServices().stream().anyMatch(s -> arn.equals(s.spec().observability().observabilityConfigurationArn()));
+    }
+
     Predicate<String> autoScalingInUse() {
         if (writing() && !staged.isEmpty()) {
             return arn -> allServices().stream().anyMatch(s -> s.spec().autoScalingArn().equals(arn));

@@ -155,6 +155,7 @@ public final class Recovery {
         ControlState.Shared shared = state.newShared();
         Optional.ofNullable(documents.get(StateSchema.CONNECTIONS)).map(StateDocuments::connections).ifPresent(shared.connections()::restore);
         Optional.ofNullable(documents.get(StateSchema.AUTO_SCALING)).map(StateDocuments::autoScaling).ifPresent(shared.autoScaling()::restore);
+        Optional.ofNullable(documents.get(StateSchema.OBSERVABILITY)).map(StateDocuments::observability).ifPresent(shared.observability()::restore);
         Optional.ofNullable(documents.get(StateSchema.TAGS)).map(StateDocuments::tags).ifPresent(shared.tags()::restore);
         Map<String, List<OperationState>> operations = new HashMap<>();
         documents.forEach((key, json) -> {

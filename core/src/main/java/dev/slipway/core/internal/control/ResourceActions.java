@@ -7,6 +7,8 @@ import dev.slipway.core.model.AutoScalingConfiguration;
 import dev.slipway.core.model.AutoScalingConfigurationSummary;
 import dev.slipway.core.model.Connection;
 import dev.slipway.core.model.ConnectionSummary;
+import dev.slipway.core.model.ObservabilityConfiguration;
+import dev.slipway.core.model.ObservabilityConfigurationSummary;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.validation.ShapeValidator;
 import java.util.List;
@@ -75,6 +77,42 @@ public final class ResourceActions {
                     .map(ServiceRecord::arn).toList();
             Pages.Page<String> page = Pages.page(all, r.maxResults(), r.nextToken(), 100);
             return new ListServicesForAutoScalingConfigurationResponse(page.items(), page.nextToken());
+        });
+    }
+
+    // ---------------------------------------------------------------- observability configurations
+
+    public CreateObservabilityConfigurationResponse createObservabilityConfiguration(CreateObservabilityConfigurationRequest r) {
+        VALIDATOR.validate("CreateObservabilityConfigurationRequest", r);
+        return state.write(() -> {
+            ObservabilityConfiguration c = state.observability().create(r.observabilityConfigurationName(), r.traceConfiguration());
+            state.tags().add(c.observabilityConfigurationArn(), r.tags());
+            return new CreateObservabilityConfigurationResponse(c);
+        });
+    }
+
+    public DescribeObservabilityConfigurationResponse describeObservabilityConfiguration(DescribeObservabilityConfigurationRequest r) {
+        VALIDATOR.validate("DescribeObservabilityConfigurationRequest", r);
+        return state.read(() -> new DescribeObservabilityConfigurationResponse(
+                state.observability().describe(r.observabilityConfigurationArn(), "ObservabilityConfigurationArn")));
+    }
+
+    public ListObservabilityConfigurationsResponse listObservabilityConfigurations(ListObservabilityConfigurationsRequest r) {
+        VALIDATOR.validate("ListObservabilityConfigurationsRequest", r);
+        return state.read(() -> {
+            List<ObservabilityConfigurationSummary> all = state.observability().list(Optional.ofNullable(r.observabilityConfigurationName()),
+                    r.latestOnly() == null || r.latestOnly()).stream().map(ObservabilityConfiguration::summary).toList();
+            Pages.Page<ObservabilityConfigurationSummary> page = Pages.page(all, r.maxResults(), r.nextToken(), 100);
+            return new ListObservabilityConfigurationsResponse(page.items(), page.nextToken());
+        });
+    }
+
+    public DeleteObservabilityConfigurationResponse deleteObservabilityConfiguration(DeleteObservabilityConfigurationRequest r) {
+        VALIDATOR.validate("DeleteObservabilityConfigurationRequest", r);
+        return state.write(() -> {
+            ObservabilityConfiguration c = state.observability().delete(r.observabilityConfigurationArn(), state::observabilityInUse);
+            state.tags().forget(c.observabilityConfigurationArn());
+            return new DeleteObservabilityConfigurationResponse(c);
         });
     }
 
@@ -158,8 +196,9 @@ public final class ResourceActions {
             case "service" -> state.exists(arn);
             case "connection" -> state.connections().exists(arn);
             case "autoscalingconfiguration" -> state.autoScaling().exists(arn);
-            default -> throw new InvalidRequestException("resourceArn '" + arn + "' names a " + type
-                    + ", which Slipway does not tag; tag services, connections and auto scaling configurations");
+            case "observabilityconfiguration" -> state.observability().exists(arn);
+            default -> throw new InvalidRequestException("resourceArn '" + arn + "' names a " + type + ", which Slipway does "
+                    + "not tag; tag services, connections, auto scaling and observability configurations");
         };
         if (!exists) {
             throw new ResourceNotFoundException("No resource " + arn);

@@ -14,6 +14,8 @@ import dev.slipway.core.internal.runtime.ReconcilerThreads;
 import dev.slipway.core.internal.runtime.ServiceReconciler;
 import dev.slipway.core.internal.lifecycle.ServiceAction;
 import dev.slipway.core.internal.lifecycle.ServiceLifecycle;
+import dev.slipway.core.InvalidRequestException;
+import dev.slipway.core.ResourceNotFoundException;
 import dev.slipway.core.model.*;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.validation.ShapeValidator;
@@ -75,14 +77,15 @@ public final class ServiceActions implements AutoCloseable {
             state.checkNewService(r.serviceName());
             state.connections().usedBy(r.sourceConfiguration());
             String asc = r.autoScalingConfigurationArn() != null
-                    ? state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn")
+                    ? referenced(() -> state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn"))
                     : state.autoScaling().defaultConfiguration(a -> false).autoScalingConfigurationArn();
+            ServiceObservabilityConfiguration observability = observability(r.observabilityConfiguration());
             String id = runtime.newServiceId(r.serviceName());
             String host = r.serviceName().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + id.substring(0, 6) + "." + runtime.baseDomain();
             String arn = state.arns.service(r.serviceName(), id);
             Instant now = Instant.now();
             ServiceRecord created = new ServiceRecord(r.serviceName(), id, arn, host, now, now, ServiceStatus.OPERATION_IN_PROGRESS,
-                    false, ServiceSpecs.forCreate(r, asc), r.encryptionConfiguration(), Optional.empty(),
+                    false, ServiceSpecs.forCreate(r, asc, observability), r.encryptionConfiguration(), Optional.empty(),
                     List.of(OperationState.started(OperationType.CREATE_SERVICE, arn)), Optional.empty(),
                     Tags.merged(arn, Map.of(), r.tags()), List.of(), Optional.empty());
             state.put(created);
@@ -95,6 +98,37 @@ public final class ServiceActions implements AutoCloseable {
         CreateServiceResponse response = new CreateServiceResponse(describe(s), op.id(), op);
         run(s, op, pipelineFor(s.spec().source()), creating);
         return response;
+    }
+
+    /**
+     * A service's observability configuration, its ARN resolved to the revision it names (a name alone: the latest active
+     * one); null when the request leaves it out.
+     */
+    private ServiceObservabilityConfiguration observability(ServiceObservabilityConfiguration c) {
+        if (c == null) {
+            return null;
+        }
+        String field = "observabilityConfiguration.observabilityConfigurationArn";
+        if (!Boolean.TRUE.equals(c.observabilityEnabled())) {
+            if (c.observabilityConfigurationArn() != null) {
+                throw new InvalidRequestException(field + " is specified only when observabilityEnabled is true");
+            }
+            return new ServiceObservabilityConfiguration(false, null);
+        }
+        if (c.observabilityConfigurationArn() == null) {
+            throw new InvalidRequestException(field + " is required when observabilityEnabled is true");
+        }
+        return new ServiceObservabilityConfiguration(true, referenced(() -> state.observability()
+                .describe(c.observabilityConfigurationArn(), field).observabilityConfigurationArn()));
+    }
+
+    /** A configuration a service names that does not exist is a bad request (CreateService has no ResourceNotFoundException). */
+    private static String referenced(java.util.function.Supplier<String> resolve) {
+        try {
+            return resolve.get();
+        } catch (ResourceNotFoundException e) {
+            throw new InvalidRequestException(e.getMessage() + "; create it first, or name an active revision");
+        }
     }
 
     public DescribeServiceResponse describeService(DescribeServiceRequest r) {
@@ -119,13 +153,13 @@ public final class ServiceActions implements AutoCloseable {
             ServiceRecord s = state.service(r.serviceArn());
             check(s, ServiceAction.UPDATE);
             String asc = r.autoScalingConfigurationArn() != null
-                    ? state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn") : s.spec().autoScalingArn();
-            ServiceSpec next = ServiceSpecs.forUpdate(s.spec(), r, asc);
+                    ? referenced(() -> state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn"))
+                    : s.spec().autoScalingArn();
+            ServiceSpec next = ServiceSpecs.forUpdate(s.spec(), r, asc, observability(r.observabilityConfiguration()));
             if (r.sourceConfiguration() != null) {
                 ServiceSpecs.checkSource(next.source(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
                 ServiceSpecs.checkLocalSource(r.sourceConfiguration(), "sourceConfiguration", runtime.allowedSourceDirectories());
                 ServiceSpecs.checkSourceUrl(r.sourceConfiguration(), "sourceConfiguration", runtime.sourceUrlPolicy());
-        ServiceSpecs.checkSourceUrl(r.sourceConfiguration(), "sourceConfiguration", runtime.sourceUrlPolicy());
                 state.connections().usedBy(next.source());
             }
             boolean rebuild = !next.source().equals(s.spec().source()) || s.revision().isEmpty();

@@ -30,17 +30,18 @@ final class ServiceSpecs {
     }
 
     /** The settings of a new service, defaults filled in. */
-    static ServiceSpec forCreate(CreateServiceRequest r, String autoScalingArn) {
+    static ServiceSpec forCreate(CreateServiceRequest r, String autoScalingArn, ServiceObservabilityConfiguration observability) {
         return new ServiceSpec(withDefaults(r.sourceConfiguration()),
                 r.instanceConfiguration() != null ? merge(InstanceConfiguration.DEFAULT, r.instanceConfiguration()) : InstanceConfiguration.DEFAULT,
                 (r.healthCheckConfiguration() != null ? r.healthCheckConfiguration() : HealthCheckConfiguration.DEFAULT).withDefaults(),
                 r.networkConfiguration() != null ? r.networkConfiguration() : NetworkConfiguration.DEFAULT,
-                r.observabilityConfiguration() != null ? r.observabilityConfiguration() : new ServiceObservabilityConfiguration(false, null),
+                observability != null ? observability : new ServiceObservabilityConfiguration(false, null),
                 autoScalingArn);
     }
 
     /** The settings after an update: what the request sets replaces, the rest stays. */
-    static ServiceSpec forUpdate(ServiceSpec old, UpdateServiceRequest r, String autoScalingArn) {
+    static ServiceSpec forUpdate(ServiceSpec old, UpdateServiceRequest r, String autoScalingArn,
+                                 ServiceObservabilityConfiguration observability) {
         SourceConfiguration source = old.source();
         if (r.sourceConfiguration() != null) {
             source = withDefaults(merge(old.source(), r.sourceConfiguration()));
@@ -53,7 +54,7 @@ final class ServiceSpecs {
                 r.instanceConfiguration() != null ? merge(old.instance(), r.instanceConfiguration()) : old.instance(),
                 r.healthCheckConfiguration() != null ? r.healthCheckConfiguration().withDefaults() : old.health(),
                 r.networkConfiguration() != null ? r.networkConfiguration() : old.network(),
-                r.observabilityConfiguration() != null ? r.observabilityConfiguration() : old.observability(),
+                observability != null ? observability : old.observability(),
                 autoScalingArn);
     }
 

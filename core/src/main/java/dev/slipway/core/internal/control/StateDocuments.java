@@ -89,6 +89,10 @@ final class StateDocuments {
         return StateSchema.read(StateSchema.AUTO_SCALING, json, StoredAutoScaling.class);
     }
 
+    static dev.slipway.core.internal.store.StoredObservability observability(String json) {
+        return StateSchema.read(StateSchema.OBSERVABILITY, json, dev.slipway.core.internal.store.StoredObservability.class);
+    }
+
     static StoredTags tags(String json) {
         return StateSchema.read(StateSchema.TAGS, json, StoredTags.class);
     }

@@ -22,6 +22,8 @@ public final class StateSchema {
     public static final String CONNECTIONS = "connections";
     public static final String AUTO_SCALING = "autoscaling";
     public static final String TAGS = "tags";
+    /** Observability configurations (added in schema 3 without a migration: a state without it has none). */
+    public static final String OBSERVABILITY = "observability";
     private static final String SERVICE_PREFIX = "service/";
     private static final String OPERATION_PREFIX = "operation/";
 
