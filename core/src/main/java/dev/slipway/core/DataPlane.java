@@ -45,8 +45,14 @@ public final class DataPlane implements AutoCloseable {
     /** Starts the router found on the class path on {@code host:port} (0: a free port), serving no route yet. */
     public static DataPlane start(String host, int port, RouterTimeouts timeouts, RouterLimits limits, Admission admission,
                                   MeterRegistry meters) {
+        return start(host, port, timeouts, limits, admission, meters, dev.slipway.core.spi.RouterTracing.NONE);
+    }
+
+    /** As {@link #start(String, int, RouterTimeouts, RouterLimits, Admission, MeterRegistry)}, exporting traced requests' spans as {@code tracing} says. */
+    public static DataPlane start(String host, int port, RouterTimeouts timeouts, RouterLimits limits, Admission admission,
+                                  MeterRegistry meters, dev.slipway.core.spi.RouterTracing tracing) {
         RoutingTable table = new RoutingTable(meters, admission);
-        return new DataPlane(table, RouterControl.start(table, host, port, timeouts, limits));
+        return new DataPlane(table, RouterControl.start(table, host, port, timeouts, limits, tracing));
     }
 
     /** The port the router listens on. */

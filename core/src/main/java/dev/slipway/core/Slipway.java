@@ -132,7 +132,7 @@ public final class Slipway implements AutoCloseable {
                 routingTable.lead(sharing);
                 services.urls().routerPort(started.port());
             } else if (b.routerPort >= 0) {
-                started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts, b.routerLimits);
+                started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts, b.routerLimits, b.routerTracing);
                 services.urls().routerPort(started.port());
             }
             this.router = started;
@@ -507,6 +507,7 @@ public final class Slipway implements AutoCloseable {
         private DataPlane dataPlane;
         private String serviceIdSeed;
         private int httpsPort = -1;
+        private dev.slipway.core.spi.RouterTracing routerTracing = dev.slipway.core.spi.RouterTracing.NONE;
         private CertificateAuthority certificateAuthority;
 
         /** The compute backend by name: {@code local} (default). */
@@ -632,6 +633,16 @@ public final class Slipway implements AutoCloseable {
         /** Tells {@code listener} of every event (see {@link Slipway#addEventListener}), from the first. */
         public Builder eventListener(EventListener listener) {
             this.eventListeners.add(listener);
+            return this;
+        }
+
+        /**
+         * Where the router exports the spans of services whose observability configuration turns tracing on (an
+         * OTLP/HTTP traces endpoint, e.g. {@code http://127.0.0.1:4318/v1/traces}). Default: none (the trace headers are
+         * still passed to instances; spans are dropped).
+         */
+        public Builder otlpEndpoint(java.net.URI endpoint) {
+            this.routerTracing = dev.slipway.core.spi.RouterTracing.otlp(endpoint);
             return this;
         }
 

@@ -171,6 +171,12 @@ final class ServerCommand implements Callable<Integer> {
             defaultValue = "30")
     int autoDeploymentsPerHour;
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Where the router sends the spans of services whose "
+            + "observability configuration turns tracing on (TraceConfiguration Vendor=AWSXRAY): an OpenTelemetry collector's "
+            + "OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. Without it, traced services still get "
+            + "traceparent and X-Amzn-Trace-Id headers, and the spans are dropped.")
+    URI otlpEndpoint;
+
     @Option(names = "--event-rules", paramLabel = "FILE", description = "Event rules: events matching each rule's EventBridge "
             + "pattern are POSTed to its endpoint as signed CloudEvents, at least once and in order per service (JSON: "
             + "{\"rules\": [{\"name\", \"eventPattern\", \"endpoint\", \"secret\", \"retryPolicy\": "
@@ -233,10 +239,15 @@ final class ServerCommand implements Callable<Integer> {
                 out.println("[slipway] " + rules.size() + " event rule(s) from " + eventRules + ": "
                         + String.join(", ", rules.stream().map(EventRule::name).toList()));
             }
+            dev.slipway.core.spi.RouterTracing tracing = otlpEndpoint == null ? dev.slipway.core.spi.RouterTracing.NONE
+                    : dev.slipway.core.spi.RouterTracing.otlp(otlpEndpoint);
+            if (otlpEndpoint != null) {
+                builder.otlpEndpoint(otlpEndpoint);
+            }
             dev.slipway.core.spi.CertificateAuthority authority = httpsPort != null ? certificateAuthority() : null;
             // on Kubernetes, the router serves (HTTPS too, with the certificates the leader saved) while this replica waits to lead
             lead = kubernetes.useStateStore(builder, store -> {
-                DataPlane plane = DataPlane.start(bind, routerPort, RouterTimeouts.DEFAULT, limits, admission, meters);
+                DataPlane plane = DataPlane.start(bind, routerPort, RouterTimeouts.DEFAULT, limits, admission, meters, tracing);
                 if (authority != null) {
                     plane.serveHttps(httpsPort, store, Optional.of(authority), baseDomain);
                 }

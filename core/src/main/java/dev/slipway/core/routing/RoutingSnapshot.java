@@ -13,41 +13,48 @@ import java.util.Optional;
  * them (custom domains: {@code shop.example.com}, {@code www.shop.example.com} or {@code *.example.com}, each naming the
  * host of a route), and the ACME HTTP-01 challenges the router answers ({@code /.well-known/acme-challenge/<token>}:
  * the key authorization, on every host), and the routes whose plain HTTP requests are redirected to HTTPS (by their
- * keys, for services that opted in). Swapped whole on every change.
+ * keys, for services that opted in), and the routes whose requests the router traces (by their keys, for services
+ * whose observability configuration turns tracing on). Swapped whole on every change.
  */
 public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases, Map<String, String> challenges,
-                              java.util.Set<String> httpsRedirects) {
-    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of(), Map.of(), java.util.Set.of());
+                              java.util.Set<String> httpsRedirects, java.util.Set<String> traced) {
+    public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of());
 
     public RoutingSnapshot {
         routes = Map.copyOf(routes);
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         challenges = challenges == null ? Map.of() : Map.copyOf(challenges);
         httpsRedirects = httpsRedirects == null ? java.util.Set.of() : java.util.Set.copyOf(httpsRedirects);
+        traced = traced == null ? java.util.Set.of() : java.util.Set.copyOf(traced);
     }
 
     public RoutingSnapshot(Map<String, Route> routes) {
-        this(routes, Map.of(), Map.of(), java.util.Set.of());
+        this(routes, Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of());
     }
 
     /** These routes, with other aliases. */
     public RoutingSnapshot withAliases(Map<String, String> next) {
-        return new RoutingSnapshot(routes, next, challenges, httpsRedirects);
+        return new RoutingSnapshot(routes, next, challenges, httpsRedirects, traced);
     }
 
     /** These routes, with other routes. */
     public RoutingSnapshot withRoutes(Map<String, Route> next) {
-        return new RoutingSnapshot(next, aliases, challenges, httpsRedirects);
+        return new RoutingSnapshot(next, aliases, challenges, httpsRedirects, traced);
     }
 
     /** These routes, with other challenges. */
     public RoutingSnapshot withChallenges(Map<String, String> next) {
-        return new RoutingSnapshot(routes, aliases, next, httpsRedirects);
+        return new RoutingSnapshot(routes, aliases, next, httpsRedirects, traced);
     }
 
     /** These routes, with other redirects. */
     public RoutingSnapshot withHttpsRedirects(java.util.Set<String> next) {
-        return new RoutingSnapshot(routes, aliases, challenges, next);
+        return new RoutingSnapshot(routes, aliases, challenges, next, traced);
+    }
+
+    /** These routes, with other traced routes. */
+    public RoutingSnapshot withTraced(java.util.Set<String> next) {
+        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, next);
     }
 
     /** The route for a Host header value or a ServiceUrl (port, case and a trailing dot ignored). */

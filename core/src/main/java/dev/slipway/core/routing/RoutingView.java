@@ -73,6 +73,15 @@ public interface RoutingView {
     interface Lease {
         Endpoint endpoint();
 
+        /** The key of the route it was leased on (its service's host). */
+        String host();
+
+        /** The route it was leased on, as it was then. */
+        Route route();
+
+        /** When the request asked for it ({@link System#nanoTime()}): the time since, less the time to lease, was its queue wait. */
+        long startedNanos();
+
         /** The status of the response (the instance's, or the router's own 502/504), for the service's metrics. */
         void answered(int status);
 

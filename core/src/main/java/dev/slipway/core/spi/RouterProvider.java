@@ -7,6 +7,12 @@ public interface RouterProvider {
     /** Starts a router serving {@code routes} on {@code bindHost:port} ({@code port} 0 picks a free one). */
     Router start(RoutingView routes, String bindHost, int port, RouterTimeouts timeouts, RouterLimits limits);
 
+    /** As {@link #start(RoutingView, String, int, RouterTimeouts, RouterLimits)}, tracing traced routes' requests as {@code tracing} says. */
+    default Router start(RoutingView routes, String bindHost, int port, RouterTimeouts timeouts, RouterLimits limits,
+                         RouterTracing tracing) {
+        return start(routes, bindHost, port, timeouts, limits);
+    }
+
     /** A running router. */
     interface Router extends AutoCloseable {
         int port();

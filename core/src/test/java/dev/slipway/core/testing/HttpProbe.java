@@ -30,6 +30,21 @@ public final class HttpProbe {
         return send(serviceUrl, HttpRequest.newBuilder().GET());
     }
 
+    /** GETs {@code path} (with its query) of the service at {@code serviceUrl}. */
+    public HttpResponse<String> get(String serviceUrl, String path) throws IOException, InterruptedException {
+        return get(serviceUrl, path, java.util.Map.of());
+    }
+
+    /** GETs {@code path} of the service at {@code serviceUrl} with {@code headers}. */
+    public HttpResponse<String> get(String serviceUrl, String path, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
+        String host = serviceUrl.replaceAll("^https?://", "").replaceAll("/.*$", "");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routerPort + path)).GET()
+                .header("Host", host).timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Whether something accepts TCP connections on 127.0.0.1:{@code port}. */
     public static boolean listening(int port) {
         try (java.net.Socket s = new java.net.Socket()) {

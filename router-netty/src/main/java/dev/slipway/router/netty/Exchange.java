@@ -67,6 +67,12 @@ final class Exchange {
     ProxyBackendHandler backend;
     /** Request parts read while queued or connecting: the head, then body parts. */
     final ArrayDeque<Object> toForward = new ArrayDeque<>();
+    /** The request's span, when its route is traced ({@link RequestTracing}); ended with the exchange. */
+    io.opentelemetry.api.trace.Span span;
+    long leasedAt;
+    /** Bytes of the request and of the response relayed, counted for a traced request only. */
+    long requestBytes;
+    long responseBytes;
     /** Messages of later (pipelined) requests, handled once this exchange ends. */
     final ArrayDeque<Object> pending = new ArrayDeque<>();
 
@@ -85,6 +91,9 @@ final class Exchange {
         upstreamReusable = true;
         status = 0;
         waiter = null;
+        span = null;
+        requestBytes = 0;
+        responseBytes = 0;
         dropRetry();
     }
 
@@ -104,6 +113,9 @@ final class Exchange {
         Channel up = upstream;
         boolean last = msg == RequestFramer.END || msg instanceof RequestHead head && head.complete;
         Object bytes = msg instanceof RequestHead head ? head.content() : msg == RequestFramer.END ? Unpooled.EMPTY_BUFFER : msg;
+        if (span != null && bytes instanceof io.netty.buffer.ByteBuf b && !(msg instanceof RequestHead)) {
+            requestBytes += b.readableBytes();
+        }
         if (last) {
             up.writeAndFlush(bytes, up.voidPromise());
             lastPartWritten = true;
@@ -179,6 +191,10 @@ final class Exchange {
                 l.answered(status);
             }
             l.release();
+        }
+        if (span != null) {
+            RequestTracing.end(span, status, requestBytes, responseBytes, System.nanoTime() - leasedAt);
+            span = null;
         }
     }
 

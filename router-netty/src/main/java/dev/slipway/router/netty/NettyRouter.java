@@ -5,6 +5,7 @@ import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.spi.RouterLimits;
 import dev.slipway.core.spi.RouterProvider;
 import dev.slipway.core.spi.RouterTimeouts;
+import dev.slipway.core.spi.RouterTracing;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -51,9 +52,12 @@ public final class NettyRouter implements RouterProvider.Router {
     /** The HTTPS listener, once opened, and its port (-1 before). */
     private volatile Channel https;
     private volatile int httpsPort = -1;
+    private final RequestTracing tracing;
 
-    private NettyRouter(Transport transport, RoutingView table, RouterTimeouts timeouts, RouterLimits limits, String bindHost, int port) {
+    private NettyRouter(Transport transport, RoutingView table, RouterTimeouts timeouts, RouterLimits limits, String bindHost, int port,
+                        RouterTracing tracing) {
         this.transport = transport;
+        this.tracing = RequestTracing.start(tracing);
         this.limits = new ConnectionLimits(limits);
         this.table = table;
         this.timeouts = timeouts;
@@ -66,6 +70,7 @@ public final class NettyRouter implements RouterProvider.Router {
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            this.tracing.close();
             throw e;
         }
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
@@ -93,13 +98,24 @@ public final class NettyRouter implements RouterProvider.Router {
 
     /** Binds {@code host:port} (0 for a free port) and serves the routes of {@code table}, within {@code limits}. */
     public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, RouterLimits limits) {
-        return start(table, host, port, timeouts, limits, System.getProperty("slipway.router.transport", "io_uring"));
+        return start(table, host, port, timeouts, limits, RouterTracing.NONE);
+    }
+
+    /** As {@link #start(RoutingView, String, int, RouterTimeouts, RouterLimits)}, exporting traced routes' spans as {@code tracing} says. */
+    public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, RouterLimits limits,
+                                    RouterTracing tracing) {
+        return start(table, host, port, timeouts, limits, System.getProperty("slipway.router.transport", "io_uring"), tracing);
     }
 
     /** As {@link #start(RoutingView, String, int, RouterTimeouts, RouterLimits)}, on the transport asked for (see {@link Transport}). */
     static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, RouterLimits limits, String transportName) {
+        return start(table, host, port, timeouts, limits, transportName, RouterTracing.NONE);
+    }
+
+    private static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, RouterLimits limits,
+                                     String transportName, RouterTracing tracing) {
         Transport transport = Transport.choose(transportName);
-        NettyRouter router = new NettyRouter(transport, table, timeouts, limits, host, port);
+        NettyRouter router = new NettyRouter(transport, table, timeouts, limits, host, port, tracing);
         transport.log(Transport.eventLoops());
         return router;
     }
@@ -145,7 +161,8 @@ public final class NettyRouter implements RouterProvider.Router {
         p.addLast("idle-deadlines", new IdleDeadlines(timeouts));
         p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
         p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
-        p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort));
+        p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort, tracing,
+                client, https));
     }
 
     /**
@@ -231,5 +248,6 @@ public final class NettyRouter implements RouterProvider.Router {
         stopAccepting();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        tracing.close();
     }
 }

@@ -11,4 +11,10 @@ public final class NettyRouterProvider implements RouterProvider {
     public Router start(RoutingView table, String bindHost, int port, RouterTimeouts timeouts, RouterLimits limits) {
         return NettyRouter.start(table, bindHost, port, timeouts, limits);
     }
+
+    @Override
+    public Router start(RoutingView table, String bindHost, int port, RouterTimeouts timeouts, RouterLimits limits,
+                        dev.slipway.core.spi.RouterTracing tracing) {
+        return NettyRouter.start(table, bindHost, port, timeouts, limits, tracing);
+    }
 }

@@ -58,7 +58,15 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** On a plain HTTP connection: the router's HTTPS port, where opted-in services' requests are redirected; else -1. */
     private final int httpsPort;
 
-    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost, int httpsPort) {
+    private final RequestTracing tracing;
+    private final String client;
+    private final boolean https;
+
+    ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost, int httpsPort,
+                         RequestTracing tracing, String client, boolean https) {
+        this.tracing = tracing;
+        this.client = client;
+        this.https = https;
         this.httpsPort = httpsPort;
         this.table = table;
         this.pool = pool;
@@ -207,6 +215,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private void connect(RoutingView.Lease lease) {
         ex.phase = Phase.CONNECTING;
         ex.lease = lease;
+        if (table.snapshot().traced().contains(lease.host())) {
+            trace(lease);
+        }
         int id = ex.id;
         timer.arm(requestTimeout.toMillis(), onRequestTimeout);
         ChannelFuture connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
@@ -214,6 +225,20 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             onConnected(id, connect);
         } else {
             connect.addListener((ChannelFutureListener) f -> onConnected(id, f));
+        }
+    }
+
+    /** Starts the request's span, and gives the instance its context instead of the one the request came with. */
+    private void trace(RoutingView.Lease lease) {
+        RequestHead head = (RequestHead) ex.toForward.poll();
+        ex.span = tracing.start(head, lease, client, https);
+        ex.leasedAt = System.nanoTime();
+        RequestHead traced = head.withTraceContext(ctx.alloc(), RequestTracing.headers(ex.span));
+        ex.requestBytes = traced.content().readableBytes();
+        ex.toForward.addFirst(traced);
+        if (ex.retry != null) {
+            ex.retry.release();
+            ex.retry = traced.retainedDuplicate();
         }
     }
 
@@ -272,6 +297,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** A part of the response ({@link ResponseFramer}): bytes for the client as they are. */
     void onUpstreamMessage(Object msg) {
         Object last;
+        if (ex.span != null) {
+            ex.responseBytes += msg instanceof ResponseFramer.Head h ? h.content().readableBytes()
+                    : msg instanceof io.netty.buffer.ByteBuf b ? b.readableBytes() : 0;
+        }
         if (msg instanceof ResponseFramer.Head head) {
             ex.response = Response.STARTED;
             ex.dropRetry();

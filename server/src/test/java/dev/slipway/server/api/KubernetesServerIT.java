@@ -150,10 +150,11 @@ class KubernetesServerIT {
         aws.awaitStatus(arn, "RUNNING");
         assertThat(kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems())
                 .extracting(s -> s.getMetadata().getAnnotations().getOrDefault("slipway.dev/document", s.getMetadata().getName()))
-                .as("the control Secret, and one per document: the service, its operation, connections, configurations, tags")
+                .as("the control Secret, and one per document: the service, its operation, connections, auto scaling and "
+                        + "observability configurations, tags")
                 .containsExactlyInAnyOrder("slipway-state", "service/" + arn.substring(arn.lastIndexOf('/') + 1),
                         "operation/" + arn.substring(arn.lastIndexOf('/') + 1) + "/" + createdOperation, "connections",
-                        "autoscaling", "tags");
+                        "autoscaling", "observability", "tags");
 
         SlipwayJar second = SlipwayJar.start(keys, replica(tmp.resolve("second")));
         closeLater.add(second);

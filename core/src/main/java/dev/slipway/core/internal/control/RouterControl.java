@@ -22,11 +22,12 @@ public final class RouterControl {
     }
 
     /** Starts the router found on the class path ({@code RouterProvider}), serving {@code table}. */
-    public static RouterControl start(RoutingTable table, String host, int port, RouterTimeouts timeouts, RouterLimits limits) {
+    public static RouterControl start(RoutingTable table, String host, int port, RouterTimeouts timeouts, RouterLimits limits,
+                                      dev.slipway.core.spi.RouterTracing tracing) {
         RouterProvider provider = ServiceLoader.load(RouterProvider.class).findFirst().orElseThrow(() ->
                 new IllegalStateException("No router on the classpath: add dev.slipway:slipway-router-netty, "
                         + "or build with routerPort(-1) to run without one"));
-        return new RouterControl(provider.start(table, host, port, timeouts, limits), table);
+        return new RouterControl(provider.start(table, host, port, timeouts, limits, tracing), table);
     }
 
     public int port() {

@@ -91,6 +91,7 @@ public final class ServiceActions implements AutoCloseable {
             state.put(created);
             return created;
         });
+        trace(s);
         String creating = "Service " + s.name() + " is being created. Try again when its status is RUNNING.";
         reconciler(s).converge(DesiredState.notServing(DesiredState.Mode.UNAVAILABLE, Optional.empty(), creating,
                 s.spec().health(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY), LogSink.DISCARD);
@@ -260,6 +261,7 @@ public final class ServiceActions implements AutoCloseable {
 
     /** Takes over a service read back from the state store, with what a previous run left of it. */
     void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted, java.util.Set<String> answering) {
+        trace(s);
         reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts(),
                 answering, s.spec().health(), maxConcurrency(s));
     }
@@ -280,6 +282,7 @@ public final class ServiceActions implements AutoCloseable {
 
     /** Shows a restored service as it was: paused, or unavailable with a message. */
     void showRestored(ServiceRecord s, DesiredState.Mode mode, String message) {
+        trace(s);
         reconcilers.get(s.arn()).converge(DesiredState.notServing(mode, s.revision(), message, s.spec().health(), maxConcurrency(s)),
                 LogSink.DISCARD);
     }
@@ -404,6 +407,7 @@ public final class ServiceActions implements AutoCloseable {
             op.abandon(status, null); // its record is gone with the service
             Optional.ofNullable(reconcilers.remove(s.arn())).ifPresent(ServiceReconciler::close);
             runtime.routing().forgetService(s.id());
+            runtime.routing().trace(s.host(), false);
             onDeleted.accept(s);
             runtime.logs().closeService(s.name());
             return;
@@ -420,7 +424,20 @@ public final class ServiceActions implements AutoCloseable {
             }
             state.put(current.ended(after));
         });
+        state.read(() -> state.find(s.arn())).ifPresent(this::trace);
         onOperationEnded.accept(s.arn());
+    }
+
+    /**
+     * Tells the router whether to trace the service's requests: its settings in effect (those an operation ended with)
+     * name an observability configuration whose TraceConfiguration is set.
+     */
+    void trace(ServiceRecord s) {
+        String arn = s.spec().observability().observabilityConfigurationArn();
+        boolean on = Boolean.TRUE.equals(s.spec().observability().observabilityEnabled()) && arn != null
+                && state.read(() -> state.observability().exists(arn)
+                && state.observability().describe(arn, "observabilityConfigurationArn").traceConfiguration() != null);
+        runtime.routing().trace(s.host(), on);
     }
 
     private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing, Optional<String> pin) {

@@ -109,6 +109,15 @@ public final class RoutingTable implements RoutingView {
         }
     }
 
+    /** Traces the requests of the route of {@code host} (its service's observability configuration turns tracing on), or stops. */
+    public synchronized void trace(String host, boolean on) {
+        String key = RoutingSnapshot.normalizeHost(host);
+        java.util.Set<String> next = new HashSet<>(snapshot.get().traced());
+        if (on ? next.add(key) : next.remove(key)) {
+            swap(snapshot.get().withTraced(next));
+        }
+    }
+
     /**
      * Sets the other names that lead to the route of {@code host} (its custom domains; a wildcard {@code *.example.com}
      * covers the immediate subdomains), replacing those it had.
@@ -148,7 +157,7 @@ public final class RoutingTable implements RoutingView {
         aliases.values().removeAll(inheritedAliases);
         inheritedAliases.clear();
         this.sharing = sharing;
-        swap(new RoutingSnapshot(next, aliases, snapshot.get().challenges(), snapshot.get().httpsRedirects()));
+        swap(new RoutingSnapshot(next, aliases, snapshot.get().challenges(), snapshot.get().httpsRedirects(), snapshot.get().traced()));
     }
 
     /** Stops publishing changes (handing over to the next leader: what followers serve stays as it is). */
@@ -243,7 +252,7 @@ public final class RoutingTable implements RoutingView {
             Route now = snapshot.get().routes().get(host);
             if (now != null && now.state() == Route.State.SERVING && now.endpoints().contains(best)) {
                 service.leased();
-                return new Acquisition.Leased(new EndpointLease(best, bestCount, service, this, started));
+                return new Acquisition.Leased(new EndpointLease(host, now, best, bestCount, service, this, started));
             }
             decrement(bestCount);
             return STALE;
@@ -385,6 +394,8 @@ public final class RoutingTable implements RoutingView {
     }
 
     private static final class EndpointLease implements Lease {
+        private final String host;
+        private final Route route;
         private final Endpoint endpoint;
         private final AtomicInteger count;
         private final ServiceLoad service;
@@ -393,7 +404,10 @@ public final class RoutingTable implements RoutingView {
         private final long started;
         private volatile int status;
 
-        EndpointLease(Endpoint endpoint, AtomicInteger count, ServiceLoad service, RoutingTable table, long started) {
+        EndpointLease(String host, Route route, Endpoint endpoint, AtomicInteger count, ServiceLoad service, RoutingTable table,
+                      long started) {
+            this.host = host;
+            this.route = route;
             this.table = table;
             this.started = started;
             this.endpoint = endpoint;
@@ -404,6 +418,21 @@ public final class RoutingTable implements RoutingView {
         @Override
         public Endpoint endpoint() {
             return endpoint;
+        }
+
+        @Override
+        public String host() {
+            return host;
+        }
+
+        @Override
+        public Route route() {
+            return route;
+        }
+
+        @Override
+        public long startedNanos() {
+            return started;
         }
 
         @Override

@@ -43,6 +43,8 @@ final class HeaderFields {
     static final int EXPECT = 5;
     static final int X_FORWARDED_FOR = 6;
     static final int DROPPED = 7;
+    /** traceparent and X-Amzn-Trace-Id: passed on last, where a traced request's are replaced by the router's. */
+    static final int TRACE_CONTEXT = 8;
 
     /** Per field: kind, name start, name end, value start, value end. */
     private int[] fields = new int[5 * 16];
@@ -134,8 +136,10 @@ final class HeaderFields {
             case 6 -> nameIs(b, at, 6, "expect") ? EXPECT : OTHER;
             case 7 -> nameIs(b, at, 7, "trailer") || nameIs(b, at, 7, "upgrade") ? DROPPED : OTHER;
             case 10 -> nameIs(b, at, 10, "connection") ? CONNECTION : nameIs(b, at, 10, "keep-alive") ? DROPPED : proxy(b, at, length);
+            case 11 -> nameIs(b, at, 11, "traceparent") ? TRACE_CONTEXT : proxy(b, at, length);
             case 14 -> nameIs(b, at, 14, "content-length") ? CONTENT_LENGTH : proxy(b, at, length);
-            case 15 -> nameIs(b, at, 15, "x-forwarded-for") ? X_FORWARDED_FOR : proxy(b, at, length);
+            case 15 -> nameIs(b, at, 15, "x-forwarded-for") ? X_FORWARDED_FOR
+                    : nameIs(b, at, 15, "x-amzn-trace-id") ? TRACE_CONTEXT : proxy(b, at, length);
             case 16 -> nameIs(b, at, 16, "x-forwarded-host") ? DROPPED : proxy(b, at, length);
             case 17 -> nameIs(b, at, 17, "transfer-encoding") ? TRANSFER_ENCODING
                     : nameIs(b, at, 17, "x-forwarded-proto") ? DROPPED : proxy(b, at, length);

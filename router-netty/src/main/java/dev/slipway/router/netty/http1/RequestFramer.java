@@ -84,7 +84,12 @@ public final class RequestFramer extends ByteToMessageDecoder {
     private boolean keepAliveToken;
     private String expect;
     private String forwardedFor;
+    private String traceparent;
+    private boolean traceContext;
     private List<String> connectionNames;
+    /** Where the rewritten head's trace context lines begin, and where its fields end (its blank line). */
+    private int traceStart;
+    private int fieldsEnd;
 
     public RequestFramer(String clientAddress, String fixedHost) {
         this(clientAddress, fixedHost, false);
@@ -163,7 +168,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
             bytes.reset();
             boolean complete = startBody(in, head);
             out.add(new RequestHead(headRequest, routeKey, http11 ? !close : keepAliveToken && !close, !http11, expect, complete,
-                    idempotent, head));
+                    idempotent, head, methodEnd, traceparent, traceStart, fieldsEnd));
             return true;
         } catch (MalformedHead e) {
             refuse(e, out);
@@ -234,6 +239,8 @@ public final class RequestFramer extends ByteToMessageDecoder {
         keepAliveToken = false;
         expect = null;
         forwardedFor = null;
+        traceparent = null;
+        traceContext = false;
         connectionNames = null;
         for (int i = 0; i < count; i++) {
             int vs = fields.valueStart(i);
@@ -251,6 +258,12 @@ public final class RequestFramer extends ByteToMessageDecoder {
                 case HeaderFields.EXPECT -> expect = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
                 case HeaderFields.X_FORWARDED_FOR -> forwardedFor = forwardedFor != null ? forwardedFor
                         : new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                case HeaderFields.TRACE_CONTEXT -> {
+                    traceContext = true;
+                    if (traceparent == null && fields.nameEnd(i) - fields.nameStart(i) == 11) {
+                        traceparent = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                    }
+                }
                 default -> {
                 }
             }
@@ -309,6 +322,15 @@ public final class RequestFramer extends ByteToMessageDecoder {
         } else if (routeHost != null) {
             field(head, FORWARDED_HOST, routeHost);
         }
+        traceStart = head.writerIndex();
+        if (traceContext) { // last, so that a traced request's can be replaced by the router's (RequestHead#withTraceContext)
+            for (int i = 0, count = fields.count(); i < count; i++) {
+                if (fields.kind(i) == HeaderFields.TRACE_CONTEXT) {
+                    head.writeBytes(b, fields.nameStart(i), fields.valueEnd(i) - fields.nameStart(i)).writeBytes(CRLF);
+                }
+            }
+        }
+        fieldsEnd = head.writerIndex();
         return head.writeBytes(CRLF);
     }
 

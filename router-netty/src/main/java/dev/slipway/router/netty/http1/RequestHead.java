@@ -20,10 +20,20 @@ public final class RequestHead extends DefaultByteBufHolder {
     public final boolean complete;
     /** GET, HEAD, OPTIONS, TRACE, PUT or DELETE (RFC 9110 §9.2.2): the same request twice means what it means once. */
     public final boolean idempotent;
+    /** The first traceparent header's value as it came (W3C Trace Context), or null. */
+    public final String traceparent;
+    private final int methodEnd;
+    /** In {@link #content()}: where the trace context lines (traceparent, X-Amzn-Trace-Id) begin, and where they end. */
+    private final int traceStart;
+    private final int fieldsEnd;
 
     RequestHead(boolean headRequest, String host, boolean keepAlive, boolean http10, String expect, boolean complete,
-                boolean idempotent, ByteBuf bytes) {
+                boolean idempotent, ByteBuf bytes, int methodEnd, String traceparent, int traceStart, int fieldsEnd) {
         super(bytes);
+        this.methodEnd = methodEnd;
+        this.traceparent = traceparent;
+        this.traceStart = traceStart;
+        this.fieldsEnd = fieldsEnd;
         this.headRequest = headRequest;
         this.host = host;
         this.keepAlive = keepAlive;
@@ -41,9 +51,35 @@ public final class RequestHead extends DefaultByteBufHolder {
         return from <= 0 || to < 0 ? "" : b.toString(from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
+    /** The request method, read from the head's bytes. */
+    public String method() {
+        ByteBuf b = content();
+        return b.toString(b.readerIndex(), methodEnd, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * This head with {@code lines} (whole header lines, each ending in CRLF) instead of the trace context lines it
+     * came with: a new buffer; this one is released.
+     */
+    public RequestHead withTraceContext(io.netty.buffer.ByteBufAllocator alloc, String lines) {
+        ByteBuf old = content();
+        int base = old.readerIndex();
+        ByteBuf next = alloc.buffer(old.readableBytes() + lines.length());
+        next.writeBytes(old, base, traceStart);
+        int start = next.writerIndex();
+        next.writeCharSequence(lines, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int end = next.writerIndex();
+        next.writeBytes(old, base + fieldsEnd, old.writerIndex() - base - fieldsEnd);
+        RequestHead replaced = new RequestHead(headRequest, host, keepAlive, http10, expect, complete, idempotent, next, methodEnd,
+                traceparent, start, end);
+        release();
+        return replaced;
+    }
+
     @Override
     public RequestHead replace(ByteBuf content) {
-        return new RequestHead(headRequest, host, keepAlive, http10, expect, complete, idempotent, content);
+        return new RequestHead(headRequest, host, keepAlive, http10, expect, complete, idempotent, content, methodEnd,
+                traceparent, traceStart, fieldsEnd);
     }
 
     @Override
