@@ -12,6 +12,9 @@
 # Netty's codecs at commit 16b8284, ROUTERS="framers codec"; docs/architecture.md); by default, one router.
 # Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk, nginx and haproxy)
 # Extra JVM options for the router: JAVA_OPTS="-Dslipway.router.eventLoops=1 -Dslipway.router.transport=epoll" bench/router-vs-nginx.sh
+# TRACING=1 bench/router-vs-nginx.sh [rounds]: two routers, one serving the service untraced and one traced (`slipway up
+# --otlp-endpoint`, spans sent to an nginx that answers 200 to every OTLP export), and the ratio traced/untraced
+# (goal: throughput >= 0.90).
 # TLS=1 bench/router-vs-nginx.sh [rounds]: the TLS mode (HTTPS and HTTP/2 against nginx terminating TLS); see
 # bench/router-vs-nginx-tls.sh.
 set -euo pipefail
@@ -94,12 +97,21 @@ run:
   command: sh start.sh
 EOF
 variants=(${ROUTERS:-default})
+if [ -n "${TRACING:-}" ]; then
+  variants=(untraced traced)
+  nginx_conf sink $((router + 50)) 'return 200;' # an OTLP/HTTP endpoint that takes every export and keeps nothing
+  setsid nginx -c "$work/sink/nginx.conf" -e stderr & pids+=($!)
+fi
 router_pids=() router_urls=() router_hosts=()
 for i in "${!variants[@]}"; do
   v=${variants[$i]} port=$((router + 10 * i))
-  opts=${JAVA_OPTS:-}
-  [ "$v" = default ] || opts="$opts -Dslipway.router.http=$v"
-  java $opts -jar server/target/slipway.jar up "$work/app" --name "bench$i" --router-port $port > "$work/up-$i.log" 2>&1 & pids+=($!)
+  opts=${JAVA_OPTS:-} up_args=()
+  case $v in
+    default|untraced) ;;
+    traced) up_args=(--otlp-endpoint "http://127.0.0.1:$((router + 50))/v1/traces") ;;
+    *) opts="$opts -Dslipway.router.http=$v" ;;
+  esac
+  java $opts -jar server/target/slipway.jar up "$work/app" --name "bench$i" --router-port $port "${up_args[@]}" > "$work/up-$i.log" 2>&1 & pids+=($!)
   router_pids+=($!)
   for _ in $(seq 600); do grep -q "is RUNNING at\|slipway up:" "$work/up-$i.log" && break; sleep 0.1; done
   url=$(grep -o 'is RUNNING at http://[^/]*' "$work/up-$i.log" | sed 's|.*http://||') || { cat "$work/up-$i.log" >&2; exit 1; }
@@ -161,7 +173,10 @@ for i in "${!labels[@]}"; do
       "$(echo "${m_rps[$i]} / ${m_rps[$ref]}" | bc -l)" "$(echo "${m_p99[$i]} / ${m_p99[$ref]}" | bc -l)"
   done
 done
-if [ "${#variants[@]}" -gt 1 ]; then
+if [ -n "${TRACING:-}" ]; then
+  printf '%s/%s: throughput %.3f (goal >= 0.90), p99 %.3f, CPU per request %.3f\n' "${labels[3]}" "${labels[2]}" \
+    "$(echo "${m_rps[3]} / ${m_rps[2]}" | bc -l)" "$(echo "${m_p99[3]} / ${m_p99[2]}" | bc -l)" "$(echo "$(col 12) / $(col 9)" | bc -l)"
+elif [ "${#variants[@]}" -gt 1 ]; then
   printf '%s/%s: throughput %.3f, p99 %.3f\n' "${labels[2]}" "${labels[3]}" \
     "$(echo "${m_rps[2]} / ${m_rps[3]}" | bc -l)" "$(echo "${m_p99[2]} / ${m_p99[3]}" | bc -l)"
 fi

@@ -89,6 +89,11 @@ final class UpCommand implements Callable<Integer> {
             + "each cycle prints how long it took from the save to the new revision serving.")
     boolean watch;
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Trace the service's requests: the router makes one "
+            + "OpenTelemetry span per request, passes traceparent and X-Amzn-Trace-Id to the app, and sends the spans to this "
+            + "OTLP/HTTP traces endpoint (an OpenTelemetry collector, Jaeger: http://127.0.0.1:4318/v1/traces).")
+    java.net.URI otlpEndpoint;
+
     @picocli.CommandLine.Mixin
     BaseImageOption baseImages;
 
@@ -141,6 +146,9 @@ final class UpCommand implements Callable<Integer> {
             if (httpsOn >= 0) {
                 builder.httpsPort(httpsOn).certificateAuthority(LocalCertificateAuthority.open(stateDir.path));
             }
+            if (otlpEndpoint != null) {
+                builder.otlpEndpoint(otlpEndpoint);
+            }
             slipway = builder.backend(backend).routerPort(listenOn).serviceIdSeed(url)
                     .stateDir(stateDir.up(serviceName))
                     .planOverrides(new PlanOverrides(env, Optional.ofNullable(port))).deployWorkingTrees(branch == null)
@@ -169,11 +177,16 @@ final class UpCommand implements Callable<Integer> {
         }, "slipway-shutdown");
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
         try {
-            CreateServiceResponse service = slipway.createService(CreateServiceRequest.builder()
-                    .serviceName(serviceName)
+            CreateServiceRequest.Builder request = CreateServiceRequest.builder().serviceName(serviceName)
                     .sourceConfiguration(SourceConfiguration.of(new CodeRepository(url, SourceCodeVersion.branch(repoBranch),
-                            configuration, null)))
-                    .build());
+                            configuration, null)));
+            if (otlpEndpoint != null) {
+                String tracing = slipway.createObservabilityConfiguration(new dev.slipway.core.api.CreateObservabilityConfigurationRequest(
+                        "up-tracing", new dev.slipway.core.model.TraceConfiguration(dev.slipway.core.model.TracingVendor.AWSXRAY), null))
+                        .observabilityConfiguration().observabilityConfigurationArn();
+                request.observabilityConfiguration(new dev.slipway.core.model.ServiceObservabilityConfiguration(true, tracing));
+            }
+            CreateServiceResponse service = slipway.createService(request.build());
             created.set(service.service().serviceArn());
             Operation op = service.operation();
             OperationSummary result = op.await(Duration.ofHours(1));

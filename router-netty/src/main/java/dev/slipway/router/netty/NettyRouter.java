@@ -162,7 +162,7 @@ public final class NettyRouter implements RouterProvider.Router {
         p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
         p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
         p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort, tracing,
-                client, https));
+                client));
     }
 
     /**

@@ -60,13 +60,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final RequestTracing tracing;
     private final String client;
-    private final boolean https;
 
     ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost, int httpsPort,
-                         RequestTracing tracing, String client, boolean https) {
+                         RequestTracing tracing, String client) {
         this.tracing = tracing;
         this.client = client;
-        this.https = https;
         this.httpsPort = httpsPort;
         this.table = table;
         this.pool = pool;
@@ -231,7 +229,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** Starts the request's span, and gives the instance its context instead of the one the request came with. */
     private void trace(RoutingView.Lease lease) {
         RequestHead head = (RequestHead) ex.toForward.poll();
-        ex.span = tracing.start(head, lease, client, https);
+        ex.span = tracing.start(head, lease, client);
         ex.leasedAt = System.nanoTime();
         RequestHead traced = head.withTraceContext(ctx.alloc(), RequestTracing.headers(ex.span));
         ex.requestBytes = traced.content().readableBytes();

@@ -41,14 +41,10 @@ import java.util.concurrent.TimeUnit;
 final class RequestTracing implements AutoCloseable {
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
     static final AttributeKey<String> PATH = AttributeKey.stringKey("url.path");
-    static final AttributeKey<String> QUERY = AttributeKey.stringKey("url.query");
-    static final AttributeKey<String> SCHEME = AttributeKey.stringKey("url.scheme");
-    static final AttributeKey<String> SERVER = AttributeKey.stringKey("server.address");
     static final AttributeKey<String> CLIENT = AttributeKey.stringKey("client.address");
     static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
     static final AttributeKey<Long> REQUEST_BYTES = AttributeKey.longKey("slipway.request.bytes");
     static final AttributeKey<Long> RESPONSE_BYTES = AttributeKey.longKey("slipway.response.bytes");
-    static final AttributeKey<String> SERVICE_ID = AttributeKey.stringKey("apprunner.service.id");
     static final AttributeKey<String> INSTANCE = AttributeKey.stringKey("slipway.instance.id");
     static final AttributeKey<Double> QUEUE_MS = AttributeKey.doubleKey("slipway.queue.wait_ms");
     static final AttributeKey<Double> UPSTREAM_MS = AttributeKey.doubleKey("slipway.upstream.duration_ms");
@@ -66,6 +62,7 @@ final class RequestTracing implements AutoCloseable {
     };
 
     private final SpanProcessor processor;
+    /** By service id. */
     private final Map<String, Tracer> tracers = new ConcurrentHashMap<>();
 
     private RequestTracing(SpanProcessor processor) {
@@ -76,43 +73,41 @@ final class RequestTracing implements AutoCloseable {
         SpanExporter exporter = settings.otlpEndpoint()
                 .<SpanExporter>map(u -> OtlpHttpSpanExporter.builder().setEndpoint(u.toString()).setTimeout(Duration.ofSeconds(10)).build())
                 .orElseGet(Dropped::new);
-        return new RequestTracing(BatchSpanProcessor.builder(exporter).setMaxQueueSize(8192).setMaxExportBatchSize(512)
-                .setScheduleDelay(Duration.ofMillis(500)).build());
+        return new RequestTracing(BatchSpanProcessor.builder(exporter).setMaxQueueSize(8192).setMaxExportBatchSize(2048)
+                .setScheduleDelay(Duration.ofSeconds(1)).build());
     }
 
     /**
      * Starts the span of a request just leased an instance: it began when it asked for one (so its queue wait is in
      * it), and its parent is the request's traceparent when that is valid.
      */
-    Span start(RequestHead head, RoutingView.Lease lease, String client, boolean https) {
-        String service = lease.route().serviceName();
-        Tracer tracer = tracers.computeIfAbsent(service, this::tracer);
+    Span start(RequestHead head, RoutingView.Lease lease, String client) {
+        Tracer tracer = tracers.get(lease.route().serviceId());
+        if (tracer == null) {
+            tracer = tracers.computeIfAbsent(lease.route().serviceId(), id -> tracer(lease.route().serviceName(), id));
+        }
         long now = System.nanoTime();
         long queued = Math.max(0, now - lease.startedNanos());
         String target = head.target();
         int q = target.indexOf('?');
         String method = head.method();
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), head, GETTER);
-        var builder = tracer.spanBuilder(method).setParent(parent).setSpanKind(SpanKind.SERVER)
+        return tracer.spanBuilder(method).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .setStartTimestamp(System.currentTimeMillis() * 1_000_000L - queued, TimeUnit.NANOSECONDS)
                 .setAttribute(METHOD, method).setAttribute(PATH, q < 0 ? target : target.substring(0, q))
-                .setAttribute(SCHEME, https ? "https" : "http").setAttribute(SERVER, lease.host())
-                .setAttribute(CLIENT, client).setAttribute(SERVICE_ID, lease.route().serviceId())
-                .setAttribute(INSTANCE, lease.endpoint().instanceId()).setAttribute(QUEUE_MS, queued / 1e6);
-        if (q >= 0) {
-            builder.setAttribute(QUERY, target.substring(q + 1));
-        }
-        return builder.startSpan();
+                .setAttribute(CLIENT, client).setAttribute(INSTANCE, lease.endpoint().instanceId())
+                .setAttribute(QUEUE_MS, queued / 1e6).startSpan();
     }
 
     /** The header lines that carry {@code span}'s context to the instance: W3C's traceparent, and X-Ray's. */
     static String headers(Span span) {
         SpanContext c = span.getSpanContext();
         String trace = c.getTraceId();
-        String sampled = c.isSampled() ? "01" : "00";
-        return "traceparent: 00-" + trace + "-" + c.getSpanId() + "-" + sampled + "\r\n"
-                + "x-amzn-trace-id: Root=1-" + trace.substring(0, 8) + "-" + trace.substring(8) + ";Parent=" + c.getSpanId()
-                + ";Sampled=" + (c.isSampled() ? "1" : "0") + "\r\n";
+        String id = c.getSpanId();
+        boolean sampled = c.isSampled();
+        return new StringBuilder(160).append("traceparent: 00-").append(trace).append('-').append(id)
+                .append(sampled ? "-01\r\n" : "-00\r\n").append("x-amzn-trace-id: Root=1-").append(trace, 0, 8).append('-')
+                .append(trace, 8, 32).append(";Parent=").append(id).append(sampled ? ";Sampled=1\r\n" : ";Sampled=0\r\n").toString();
     }
 
     /** Ends {@code span} with the status answered (0: none, the client or the instance went away first). */
@@ -129,10 +124,12 @@ final class RequestTracing implements AutoCloseable {
         span.end();
     }
 
-    private Tracer tracer(String serviceName) {
+    /** A service's tracer: its provider's resource names it ({@code service.name}, {@code apprunner.service.id}). */
+    private Tracer tracer(String serviceName, String serviceId) {
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName,
-                        AttributeKey.stringKey("cloud.platform"), "aws_app_runner")))
+                        AttributeKey.stringKey("apprunner.service.id"), serviceId, AttributeKey.stringKey("cloud.platform"),
+                        "aws_app_runner")))
                 .setIdGenerator(XrayIds.INSTANCE).setSampler(Sampler.parentBased(Sampler.alwaysOn()))
                 .addSpanProcessor(new Shared(processor)).build();
         return provider.get("dev.slipway.router");
@@ -153,10 +150,23 @@ final class RequestTracing implements AutoCloseable {
             return IdGenerator.random().generateSpanId();
         }
 
+        private static final char[] HEX = "0123456789abcdef".toCharArray();
+
         @Override
         public String generateTraceId() {
             ThreadLocalRandom r = ThreadLocalRandom.current();
-            return String.format("%08x%08x%016x", System.currentTimeMillis() / 1000, r.nextInt(), r.nextLong() | 1);
+            char[] id = new char[32];
+            hex(System.currentTimeMillis() / 1000, id, 0, 8);
+            hex(r.nextInt() & 0xffffffffL, id, 8, 8);
+            hex(r.nextLong() | 1, id, 16, 16);
+            return new String(id);
+        }
+
+        private static void hex(long value, char[] into, int at, int digits) {
+            for (int i = at + digits - 1; i >= at; i--) {
+                into[i] = HEX[(int) (value & 0xf)];
+                value >>>= 4;
+            }
         }
     }
 

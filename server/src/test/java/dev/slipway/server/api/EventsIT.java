@@ -123,6 +123,9 @@ class EventsIT {
                 assertThat(first.at("/detail/Severity").asText()).isEqualTo("INFO");
                 JsonNode failed = written.get(expected.indexOf("DeploymentFailed"));
                 assertThat(failed.at("/detail/Message").asText()).isEqualTo("Deployment failed. For details, see service logs.");
+                assertThat(written.get(expected.indexOf("UpdateServiceCompletedSuccessfully")).at("/detail/Message").asText())
+                        .as("the guide's message for an update of the configuration alone")
+                        .isEqualTo("Service update completed successfully. New configuration is deployed.");
                 assertThat(failed.at("/detail/Severity").asText()).isEqualTo("ERROR");
                 JsonNode rolledBack = written.get(expected.indexOf("Slipway Deployment Rolled Back"));
                 assertThat(rolledBack.at("/detail/Operation").asText()).isEqualTo("START_DEPLOYMENT");

@@ -85,7 +85,6 @@ class TracingIT {
                     assertThat(s.kind()).isEqualTo(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER_VALUE);
                     assertThat(s.name()).isEqualTo("GET");
                     assertThat(s.attributes()).containsEntry("http.request.method", "GET").containsEntry("http.response.status_code", "200")
-                            .containsEntry("apprunner.service.id", traced.get("ServiceId").asText())
                             .containsKeys("slipway.queue.wait_ms", "slipway.upstream.duration_ms", "slipway.response.bytes", "slipway.instance.id");
                 });
                 for (JsonNode app : seen) {
@@ -105,7 +104,6 @@ class TracingIT {
                 assertThat(joined.parentSpanId()).isEqualTo("00f067aa0ba902b7");
                 Received started = server.stream().filter(s -> s.attributes().get("url.path").equals("/work")).findFirst().orElseThrow();
                 assertThat(started.parentSpanId()).isEmpty();
-                assertThat(started.attributes().get("url.query")).startsWith("n=");
                 long epoch = Long.parseLong(started.traceId().substring(0, 8), 16);
                 assertThat(epoch).as("X-Ray's trace ids begin with the time").isBetween(System.currentTimeMillis() / 1000 - 600,
                         System.currentTimeMillis() / 1000 + 60);

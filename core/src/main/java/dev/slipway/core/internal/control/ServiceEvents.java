@@ -22,9 +22,12 @@ final class ServiceEvents {
     private ServiceEvents() {
     }
 
-    /** A service as events see it: its name, id, ARN, status and operations. */
+    /**
+     * A service as events see it: its name, id, ARN, status and operations, its domains, and whether the update in
+     * progress changes its source (a new application, not only a new configuration).
+     */
     record State(String name, String id, String arn, ServiceStatus status, List<OperationSummary> operations,
-                 List<Domain> domains) {
+                 List<Domain> domains, boolean newApplication) {
     }
 
     /** A custom domain as events see it: its status, and its certificate (chain, end) if it has one. */
@@ -53,7 +56,8 @@ final class ServiceEvents {
         return new State(s.name(), s.id(), s.arn(), s.status(), s.operations().stream().map(OperationState::summary).toList(),
                 s.domains().stream().map(d -> new Domain(d.name(), d.status(),
                         d.certificate().map(dev.slipway.core.tls.IssuedCertificate::certificateChainPem),
-                        d.certificate().map(dev.slipway.core.tls.IssuedCertificate::notAfter))).toList());
+                        d.certificate().map(dev.slipway.core.tls.IssuedCertificate::notAfter))).toList(),
+                s.rollback().map(previous -> !previous.source().equals(s.spec().source())).orElse(false));
     }
 
     /** The events of the change from {@code before} (empty: created) to {@code after} (empty: deleted). */
@@ -68,7 +72,9 @@ final class ServiceEvents {
         for (OperationSummary op : ops) {
             OperationSummary was = old.get(op.id());
             if (was == null || was.status() != op.status()) {
-                operationEvent(op.type(), op.status()).ifPresent(code -> events.add(operation(s, code, account, region, now)));
+                operationEvent(op.type(), op.status()).ifPresent(code -> events.add(operation(s, code,
+                        code.equals("UpdateServiceCompletedSuccessfully") && before.isPresent() && !before.get().newApplication()
+                                ? CONFIGURATION_UPDATED : message(code), account, region, now)));
                 // a deployment or update that failed on a running service: the previous revision serves on
                 if (op.status() == OperationStatus.FAILED && after.get().status() == ServiceStatus.RUNNING
                         && (op.type() == OperationType.START_DEPLOYMENT || op.type() == OperationType.UPDATE_SERVICE)) {
@@ -85,7 +91,8 @@ final class ServiceEvents {
         if (after.isEmpty()) { // deleted: its delete operation ended with the record
             before.get().operations().stream().filter(o -> o.type() == OperationType.DELETE_SERVICE
                     && o.status() == OperationStatus.IN_PROGRESS).findFirst()
-                    .ifPresent(o -> events.add(operation(s, "DeleteServiceCompletedSuccessfully", account, region, now)));
+                    .ifPresent(o -> events.add(operation(s, "DeleteServiceCompletedSuccessfully",
+                            message("DeleteServiceCompletedSuccessfully"), account, region, now)));
         }
         if (previous != null && previous != current) {
             Map<String, String> detail = new LinkedHashMap<>();
@@ -181,12 +188,15 @@ final class ServiceEvents {
         };
     }
 
-    private static AppRunnerEvent operation(State s, String code, String account, String region, Instant now) {
+    /** The guide's second message of UpdateServiceCompletedSuccessfully: an update of the configuration alone. */
+    static final String CONFIGURATION_UPDATED = "Service update completed successfully. New configuration is deployed.";
+
+    private static AppRunnerEvent operation(State s, String code, String message, String account, String region, Instant now) {
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put("Status", code);
         detail.put("ServiceName", s.name());
         detail.put("ServiceId", s.id());
-        detail.put("Message", message(code));
+        detail.put("Message", message);
         detail.put("Severity", code.endsWith("Failed") ? "ERROR" : "INFO");
         return AppRunnerEvent.of(AppRunnerEvent.OPERATION_STATUS_CHANGE, account, region, now, s.arn(), detail);
     }
