@@ -54,9 +54,9 @@ class HttpsCustomDomainsTest {
     @BeforeAll
     void start() throws Exception {
         Path state = tmp.resolve("state");
-        LocalCertificateAuthority authority = LocalCertificateAuthority.open(state);
-        ca = authority.rootCertificateFile();
-        slipway = Slipway.builder().routerPort(0).httpsPort(0).stateDir(state).certificateAuthority(authority)
+        LocalCertificateAuthority local = LocalCertificateAuthority.open(state);
+        ca = local.rootCertificateFile();
+        slipway = Slipway.builder().routerPort(0).httpsPort(0).stateDir(state).certificateAuthority(new Refusing(local))
                 .eventListener(events::add).build();
         https = slipway.httpsPort().orElseThrow();
         CreateServiceResponse a = create("shop", "Welcome");
@@ -74,6 +74,34 @@ class HttpsCustomDomainsTest {
         TestApps.gitRepositoryWithGreeter(repo, greeting, "Jane");
         return slipway.createService(CreateServiceRequest.builder().serviceName(name).sourceConfiguration(SourceConfiguration.of(
                 new CodeRepository(repo.toUri().toString(), SourceCodeVersion.branch("main"), null, null))).build());
+    }
+
+    private static volatile boolean refusing;
+
+    /** The local CA, out of service while {@link #refusing}: what a renewal meets when the CA cannot be reached. */
+    private record Refusing(LocalCertificateAuthority local) implements dev.slipway.core.spi.CertificateAuthority {
+        @Override
+        public String describe() {
+            return local.describe();
+        }
+
+        @Override
+        public java.util.Optional<dev.slipway.core.tls.IssuedCertificate> issueAtOnce(List<String> names) {
+            if (refusing) {
+                throw new IllegalStateException("the CA is out of service");
+            }
+            return local.issueAtOnce(names);
+        }
+
+        @Override
+        public java.util.Optional<dev.slipway.core.tls.IssuedCertificate> fallbackCertificate(List<String> names) {
+            return local.fallbackCertificate(names);
+        }
+
+        @Override
+        public Order order(List<String> names, String dnsTarget) throws java.io.IOException {
+            return local.order(names, dnsTarget);
+        }
     }
 
     @AfterAll
@@ -123,6 +151,18 @@ class HttpsCustomDomainsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().filter(shopCertificates::matches).count() == 2);
         assertThat(events.stream().filter(shopCertificates::matches).map(e -> e.detail().get("Status")))
                 .containsExactly("CertificateIssued", "CertificateRenewed");
+        refusing = true; // the CA is out of service: the renewal fails, the domain stays ACTIVE with its certificate
+        try {
+            slipway.renewCertificate(shop, "shop.example.com");
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().filter(shopCertificates::matches).count() == 3);
+        } finally {
+            refusing = false;
+        }
+        var failed = events.stream().filter(shopCertificates::matches).toList().get(2);
+        assertThat(failed.detail()).containsEntry("Status", "CertificateRenewalFailed").containsEntry("Severity", "ERROR");
+        assertThat(failed.detail().get("Message")).contains("could not be renewed (the CA is out of service)")
+                .contains("the current one serves until");
+        assertThat(Curl.https("shop.example.com", https, "/", ca).body()).as("still served").isEqualTo("Welcome, Jane!");
 
         slipway.associateCustomDomain(new AssociateCustomDomainRequest(blog, "blog.example.org", false));
         awaitStatus(blog, "blog.example.org", CustomDomainAssociationStatus.ACTIVE);

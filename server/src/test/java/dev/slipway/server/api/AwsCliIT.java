@@ -238,6 +238,10 @@ class AwsCliIT {
         assertThat(deleted.has("DeletedAt")).isTrue();
         assertThat(aws.apprunner("describe-observability-configuration", "--observability-configuration-arn", second).errorCode())
                 .isEqualTo("ResourceNotFoundException");
+        AwsCli.Result deletedOne = aws.apprunner("create-service", "--service-name", "traced", "--source-configuration", source,
+                "--observability-configuration", "ObservabilityEnabled=true,ObservabilityConfigurationArn=" + second);
+        assertThat(deletedOne.errorCode()).as("a deleted revision").isEqualTo("InvalidRequestException");
+        assertThat(deletedOne.stderr()).contains("No active observability configuration " + second);
         assertThat(aws.ok("describe-observability-configuration", "--observability-configuration-arn", byName)
                 .at("/ObservabilityConfiguration/ObservabilityConfigurationArn").asText()).as("the latest active is revision 1 again")
                 .isEqualTo(firstArn);

@@ -180,13 +180,13 @@ public final class CustomDomains implements AutoCloseable {
             return;
         }
         CertificateAuthority ca = authority.get();
-        Optional<IssuedCertificate> now = ca.issueAtOnce(d.get().hostNames());
-        if (now.isPresent()) {
-            update(arn, name, CustomDomainAssociationStatus.BINDING_CERTIFICATE, List.of(), now, Optional.empty());
-            activate(arn, name, now);
-            return;
-        }
         try {
+            Optional<IssuedCertificate> now = ca.issueAtOnce(d.get().hostNames());
+            if (now.isPresent()) {
+                update(arn, name, CustomDomainAssociationStatus.BINDING_CERTIFICATE, List.of(), now, Optional.empty());
+                activate(arn, name, now);
+                return;
+            }
             CertificateAuthority.Order order = ca.order(d.get().hostNames(), dnsTarget(state.read(() -> state.service(arn))));
             orders.put(arn + " " + name, order);
             update(arn, name, CustomDomainAssociationStatus.PENDING_CERTIFICATE_DNS_VALIDATION, order.validationRecords(),
@@ -250,6 +250,13 @@ public final class CustomDomains implements AutoCloseable {
             update(arn, name, CustomDomainAssociationStatus.CREATE_FAILED, d.get().records().stream()
                     .map(v -> v.withStatus(CertificateValidationRecordStatus.FAILED)).toList(), Optional.empty(), Optional.of(why));
         }
+        if (renewal) { // nothing is saved (the domain stays ACTIVE, its certificate serves): said as an event of its own
+            state.read(() -> state.find(arn)).ifPresent(s -> state.emit(s, dev.slipway.core.events.AppRunnerEvent.CERTIFICATE_STATUS_CHANGE,
+                    java.util.Map.of("DomainName", name, "Status", "CertificateRenewalFailed", "Message", "The certificate of "
+                            + name + " could not be renewed (" + why + "); the current one serves until "
+                            + d.get().certificate().map(IssuedCertificate::notAfter).map(Object::toString).orElse("?")
+                            + ", and the renewal is tried again in an hour.", "Severity", "ERROR")));
+        }
         state.find(arn).ifPresent(s -> note.accept(s, "Custom domain " + name + ": the certificate could not be "
                 + (renewal ? "renewed (the current one serves until " + d.get().certificate().map(IssuedCertificate::notAfter)
                 .map(Object::toString).orElse("?") + "; retried in an hour)" : "issued, so the domain is CREATE_FAILED") + ": " + why));
@@ -290,12 +297,12 @@ public final class CustomDomains implements AutoCloseable {
                     + "certificate is renewed" + (authority.isEmpty() ? ", and there is no certificate authority" : ""));
         }
         work.execute(() -> {
-            Optional<IssuedCertificate> now = authority.get().issueAtOnce(d.hostNames());
-            if (now.isPresent()) {
-                activate(s.arn(), name, now);
-                return;
-            }
             try {
+                Optional<IssuedCertificate> now = authority.get().issueAtOnce(d.hostNames());
+                if (now.isPresent()) {
+                    activate(s.arn(), name, now);
+                    return;
+                }
                 orders.put(s.arn() + " " + name, authority.get().order(d.hostNames(), dnsTarget(s)));
                 work.schedule(() -> poll(s.arn(), name), POLL.toMillis(), TimeUnit.MILLISECONDS);
             } catch (IOException | RuntimeException e) {
