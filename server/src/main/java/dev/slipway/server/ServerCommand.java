@@ -171,6 +171,11 @@ final class ServerCommand implements Callable<Integer> {
             defaultValue = "30")
     int autoDeploymentsPerHour;
 
+    @Option(names = "--api-rate", paramLabel = "N", description = "Calls of the API each access key may make per second, in "
+            + "bursts of up to twice as many; past it a call is answered ThrottlingException (the AWS CLI and SDKs retry "
+            + "those with backoff) and recorded in the audit trail; 0: no limit (default: ${DEFAULT-VALUE}).", defaultValue = "50")
+    double apiRate;
+
     @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Where the router sends the spans of services whose "
             + "observability configuration turns tracing on (TraceConfiguration Vendor=AWSXRAY): an OpenTelemetry collector's "
             + "OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. Without it, traced services still get "
@@ -275,8 +280,8 @@ final class ServerCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            api = ApiServer.start(slipway, credentials, bind, apiPort);
-        } catch (IllegalStateException e) {
+            api = ApiServer.start(slipway, credentials, bind, apiPort, new dev.slipway.server.api.ApiThrottle(apiRate, 2 * apiRate));
+        } catch (IllegalStateException | IllegalArgumentException e) {
             slipway.close();
             lead.close();
             err.println("slipway server: " + e.getMessage());

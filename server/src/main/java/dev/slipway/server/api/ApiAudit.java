@@ -102,7 +102,7 @@ final class ApiAudit {
         return action.startsWith("Describe") || action.startsWith("List");
     }
 
-    private static Optional<String> accessKey(Map<String, String> headers) {
+    static Optional<String> accessKey(Map<String, String> headers) {
         Matcher m = CREDENTIAL.matcher(headers.getOrDefault("authorization", ""));
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }

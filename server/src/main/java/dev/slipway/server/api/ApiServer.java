@@ -78,10 +78,20 @@ public final class ApiServer implements AutoCloseable {
 
     /** Serves {@code slipway}'s actions on {@code host:port} (0 for a free port), accepting {@code credentials}. */
     public static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port) {
-        return start(slipway, credentials, host, port, Clock.systemUTC());
+        return start(slipway, credentials, host, port, ApiThrottle.DEFAULT);
+    }
+
+    /** As {@link #start(Slipway, ApiCredentials, String, int)}, each access key's calls limited by {@code throttle}. */
+    public static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port, ApiThrottle throttle) {
+        return start(slipway, credentials, host, port, Clock.systemUTC(), throttle);
     }
 
     static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port, Clock clock) {
+        return start(slipway, credentials, host, port, clock, ApiThrottle.DEFAULT);
+    }
+
+    private static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port, Clock clock,
+                                   ApiThrottle throttle) {
         ApiActions actions = new ApiActions(slipway);
         // GET /metrics needs no signature: the Prometheus text of the per-service meters, when they are kept that way
         Optional<PrometheusMeterRegistry> metrics = slipway.meterRegistry() instanceof PrometheusMeterRegistry p
@@ -105,7 +115,7 @@ public final class ApiServer implements AutoCloseable {
                                                     + " bytes, the most this API takes")).addListener(ChannelFutureListener.CLOSE);
                                 }
                             });
-                            c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, audit, workers, metrics));
+                            c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, audit, workers, metrics, throttle));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
             return new ApiServer(group, ch, workers);
@@ -136,9 +146,11 @@ public final class ApiServer implements AutoCloseable {
         private final ApiAudit audit;
         private final ExecutorService workers;
         private final Optional<PrometheusMeterRegistry> metrics;
+        private final ApiThrottle throttle;
 
         ApiHandler(Slipway slipway, ApiActions actions, SigV4Verifier verifier, ApiAudit audit, ExecutorService workers,
-                   Optional<PrometheusMeterRegistry> metrics) {
+                   Optional<PrometheusMeterRegistry> metrics, ApiThrottle throttle) {
+            this.throttle = throttle;
             this.slipway = slipway;
             this.audit = audit;
             this.actions = actions;
@@ -252,6 +264,10 @@ public final class ApiServer implements AutoCloseable {
                 }
                 verifier.verify(method, uri, headers, body);
                 call.authenticated = true;
+                if (!throttle.tryTake(ApiAudit.accessKey(headers).orElse(""))) {
+                    throw new ApiException("ThrottlingException", 400, "Rate exceeded: this access key may make "
+                            + throttle.describe() + " (slipway server --api-rate); retry with backoff, as the AWS CLI and SDKs do");
+                }
                 if (!target.startsWith(TARGET_PREFIX) && !target.startsWith(EXTENSION_PREFIX)) {
                     throw new ApiException("UnknownOperationException", 400, "X-Amz-Target must be AppRunner.<Action>, not '"
                             + target + "'");

@@ -87,6 +87,36 @@ class ApiServerInputTest {
         assertThat(r.body()).contains("SerializationException");
     }
 
+    @Test
+    void callsPastAnAccessKeysRateAreThrottledAndRecorded() throws Exception {
+        ApiServer limited = ApiServer.start(slipway, KEYS, "127.0.0.1", 0, new ApiThrottle(0.5, 2));
+        try {
+            URI endpoint = URI.create("http://127.0.0.1:" + limited.port() + "/");
+            List<Integer> statuses = new java.util.ArrayList<>();
+            List<String> bodies = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+                Map<String, String> signed = TestSigner.sign(KEYS, "us-east-1", endpoint, Map.of("X-Amz-Target", "AppRunner.ListServices"), body);
+                HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                signed.forEach((name, value) -> {
+                    if (!name.equals("host") && !name.equals("content-length")) {
+                        request.header(name, value);
+                    }
+                });
+                HttpResponse<String> r = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+                statuses.add(r.statusCode());
+                bodies.add(r.body());
+            }
+            assertThat(statuses).as("a burst of 2, then one call every 2 s").containsExactly(200, 200, 400, 400);
+            assertThat(bodies.get(3)).contains("\"__type\":\"ThrottlingException\"").contains("Rate exceeded");
+            List<String> audit = dev.slipway.core.observe.JsonLinesFile.lines(slipway.stateDir().resolve("audit"), "audit.log");
+            assertThat(audit.stream().filter(l -> l.contains("\"errorCode\":\"ThrottlingException\"")).count())
+                    .as("each throttled call is in the audit trail").isEqualTo(2);
+        } finally {
+            limited.close();
+        }
+    }
+
     /** Connection: close, and an Authorization for the known key with a signature that is well-formed but wrong: verification runs to the end. */
     private static String forgedAuthorization() {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
