@@ -171,6 +171,13 @@ final class ServerCommand implements Callable<Integer> {
             defaultValue = "30")
     int autoDeploymentsPerHour;
 
+    @Option(names = "--principals", paramLabel = "FILE", description = "Principals who may call the API, each with access keys "
+            + "and IAM policies (JSON: {\"principals\": [{\"name\", \"type\": \"user\"|\"role\", \"tags\", "
+            + "\"accessKeys\": [{\"accessKeyId\", \"secretAccessKey\"}], \"managedPolicies\": [\"AWSAppRunnerReadOnlyAccess\"], "
+            + "\"policies\": [<IAM policy>]}]}); read again when it changes. The server's own key pair stays the "
+            + "administrator. See docs/user-guide.md, \"Who may do what\".")
+    Path principals;
+
     @Option(names = "--api-rate", paramLabel = "N", description = "Calls of the API each access key may make per second, in "
             + "bursts of up to twice as many; past it a call is answered ThrottlingException (the AWS CLI and SDKs retry "
             + "those with backoff) and recorded in the audit trail; 0: no limit (default: ${DEFAULT-VALUE}).", defaultValue = "50")
@@ -212,6 +219,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private AcmeDnsZone dnsZone;
+    private dev.slipway.server.api.PrincipalsFile principalsFile;
 
     @Override
     public Integer call() throws Exception {
@@ -230,6 +238,16 @@ final class ServerCommand implements Callable<Integer> {
             if (httpsPort == null && (acmeDirectory != null || acmeDnsZone != null)) {
                 err.println("slipway server: --acme-directory and --acme-dns-zone need --https-port");
                 return 2;
+            }
+            if (principals != null) {
+                try {
+                    principalsFile = dev.slipway.server.api.PrincipalsFile.watch(principals);
+                } catch (dev.slipway.core.InvalidRequestException e) {
+                    err.println("slipway server: --principals " + principals + ": " + e.getMessage());
+                    return 2;
+                }
+                out.println("[slipway] " + principalsFile.get().all().size() + " principal(s) from " + principals
+                        + " (read again when it changes)");
             }
             if (eventRules != null) {
                 List<EventRule> rules;
@@ -280,7 +298,9 @@ final class ServerCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            api = ApiServer.start(slipway, credentials, bind, apiPort, new dev.slipway.server.api.ApiThrottle(apiRate, 2 * apiRate));
+            dev.slipway.server.api.ApiKeys keys = principalsFile == null ? dev.slipway.server.api.ApiKeys.administratorOnly(credentials)
+                    : new dev.slipway.server.api.ApiKeys(credentials, principalsFile);
+            api = ApiServer.start(slipway, keys, bind, apiPort, new dev.slipway.server.api.ApiThrottle(apiRate, 2 * apiRate));
         } catch (IllegalStateException | IllegalArgumentException e) {
             slipway.close();
             lead.close();

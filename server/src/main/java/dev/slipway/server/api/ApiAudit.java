@@ -22,8 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiAudit {
     private static final Logger LOG = LoggerFactory.getLogger(ApiAudit.class);
-    /** The name the single key pair of the server acts as (issue 26 brings principals of their own). */
-    static final String ADMINISTRATOR = "slipway-admin";
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([A-Za-z0-9]{1,128})/");
 
     private final AuditTrail trail;
@@ -41,7 +39,8 @@ final class ApiAudit {
         final String requestId = UUID.randomUUID().toString();
         final Instant time = Instant.now();
         String eventName = "Unknown";
-        boolean authenticated;
+        /** Who made it, once its signature verified. */
+        dev.slipway.core.iam.Principal principal;
         JsonNode request;
         JsonNode response;
         String errorCode;
@@ -53,9 +52,11 @@ final class ApiAudit {
         r.put("eventVersion", "1.08");
         ObjectNode who = r.putObject("userIdentity");
         Optional<String> key = accessKey(headers);
-        if (call.authenticated) {
-            who.put("type", "IAMUser").put("principalId", key.orElse("")).put("arn", "arn:aws:iam::" + account + ":user/" + ADMINISTRATOR)
-                    .put("accountId", account).put("accessKeyId", key.orElse("")).put("userName", ADMINISTRATOR);
+        if (call.principal != null) {
+            boolean user = call.principal.type() == dev.slipway.core.iam.Principal.Type.USER;
+            who.put("type", user ? "IAMUser" : "AssumedRole").put("principalId", key.orElse(""))
+                    .put("arn", call.principal.arn(account)).put("accountId", account).put("accessKeyId", key.orElse(""))
+                    .put("userName", call.principal.name());
         } else {
             who.put("type", "Unknown"); // the signature was not verified: the key is only what the caller claimed
             key.ifPresent(k -> who.put("accessKeyId", k));

@@ -92,11 +92,25 @@ public final class ApiServer implements AutoCloseable {
 
     private static ApiServer start(Slipway slipway, ApiCredentials credentials, String host, int port, Clock clock,
                                    ApiThrottle throttle) {
+        return start(slipway, ApiKeys.administratorOnly(credentials), host, port, clock, throttle);
+    }
+
+    /**
+     * Serves {@code slipway}'s actions on {@code host:port} to the principals of {@code keys} (the server's key pair as
+     * the administrator, and those given), each call allowed only if the caller's policies allow it, and each access
+     * key's calls limited by {@code throttle}.
+     */
+    public static ApiServer start(Slipway slipway, ApiKeys keys, String host, int port, ApiThrottle throttle) {
+        return start(slipway, keys, host, port, Clock.systemUTC(), throttle);
+    }
+
+    private static ApiServer start(Slipway slipway, ApiKeys keys, String host, int port, Clock clock, ApiThrottle throttle) {
         ApiActions actions = new ApiActions(slipway);
         // GET /metrics needs no signature: the Prometheus text of the per-service meters, when they are kept that way
         Optional<PrometheusMeterRegistry> metrics = slipway.meterRegistry() instanceof PrometheusMeterRegistry p
                 ? Optional.of(p) : Optional.empty();
-        SigV4Verifier verifier = new SigV4Verifier(() -> credentials, clock, slipway.region());
+        SigV4Verifier verifier = new SigV4Verifier(keys::secret, clock, slipway.region());
+        ApiAuthorization authorization = new ApiAuthorization(slipway);
         ApiAudit audit = new ApiAudit(dev.slipway.core.observe.AuditTrail.open(slipway.stateDir().resolve("audit"),
                 AUDIT_FILE_BYTES, AUDIT_FILES_KEPT), slipway.region(), slipway.accountId());
         ExecutorService workers = Executors.newFixedThreadPool(4, new DefaultThreadFactory("slipway-api", true));
@@ -115,7 +129,8 @@ public final class ApiServer implements AutoCloseable {
                                                     + " bytes, the most this API takes")).addListener(ChannelFutureListener.CLOSE);
                                 }
                             });
-                            c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, audit, workers, metrics, throttle));
+                            c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, audit, workers, metrics, throttle,
+                                    keys, authorization));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
             return new ApiServer(group, ch, workers);
@@ -147,10 +162,14 @@ public final class ApiServer implements AutoCloseable {
         private final ExecutorService workers;
         private final Optional<PrometheusMeterRegistry> metrics;
         private final ApiThrottle throttle;
+        private final ApiKeys keys;
+        private final ApiAuthorization authorization;
 
         ApiHandler(Slipway slipway, ApiActions actions, SigV4Verifier verifier, ApiAudit audit, ExecutorService workers,
-                   Optional<PrometheusMeterRegistry> metrics, ApiThrottle throttle) {
+                   Optional<PrometheusMeterRegistry> metrics, ApiThrottle throttle, ApiKeys keys, ApiAuthorization authorization) {
             this.throttle = throttle;
+            this.keys = keys;
+            this.authorization = authorization;
             this.slipway = slipway;
             this.audit = audit;
             this.actions = actions;
@@ -245,12 +264,13 @@ public final class ApiServer implements AutoCloseable {
         /** Answers one call, and records it in the audit trail, whatever the answer. */
         private FullHttpResponse handle(String method, String uri, Map<String, String> headers, byte[] body, String from) {
             ApiAudit.Call call = new ApiAudit.Call();
-            FullHttpResponse response = answer(method, uri, headers, body, call);
+            FullHttpResponse response = answer(method, uri, headers, body, call, from);
             audit.record(call, headers, from);
             return response;
         }
 
-        private FullHttpResponse answer(String method, String uri, Map<String, String> headers, byte[] body, ApiAudit.Call call) {
+        private FullHttpResponse answer(String method, String uri, Map<String, String> headers, byte[] body, ApiAudit.Call call,
+                                        String from) {
             String requestId = call.requestId;
             String action = "?";
             try {
@@ -262,9 +282,9 @@ public final class ApiServer implements AutoCloseable {
                     throw new ApiException("UnknownOperationException", 404, "The App Runner API is POST / with an "
                             + "X-Amz-Target header; " + method + " " + uri + " is not part of it");
                 }
-                verifier.verify(method, uri, headers, body);
-                call.authenticated = true;
-                if (!throttle.tryTake(ApiAudit.accessKey(headers).orElse(""))) {
+                String keyId = verifier.verify(method, uri, headers, body);
+                call.principal = keys.principal(keyId).orElseThrow();
+                if (!throttle.tryTake(keyId)) {
                     throw new ApiException("ThrottlingException", 400, "Rate exceeded: this access key may make "
                             + throttle.describe() + " (slipway server --api-rate); retry with backoff, as the AWS CLI and SDKs do");
                 }
@@ -284,6 +304,7 @@ public final class ApiServer implements AutoCloseable {
                     throw new ApiException("SerializationException", 400, "The request body must be a JSON object");
                 }
                 call.request = input;
+                authorization.authorize(call.principal, action, input, from);
                 Object output = actions.invoke(action, input);
                 LOG.debug("{} {} 200", requestId, action);
                 byte[] bytes = Shapes.mapper().writeValueAsBytes(output);

@@ -42,7 +42,8 @@ final class SigV4Verifier {
                     + "SignedHeaders=([^,\\s]+),\\s*Signature=([0-9a-f]{64})");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    private final Supplier<ApiCredentials> credentials;
+    /** The secret of an access key id, if it is known. */
+    private final java.util.function.Function<String, java.util.Optional<String>> secrets;
     private final Clock clock;
     private final String region;
     private final String service;
@@ -54,7 +55,18 @@ final class SigV4Verifier {
     }
 
     SigV4Verifier(Supplier<ApiCredentials> credentials, Clock clock, String region, String service, Set<String> mustSign) {
-        this.credentials = credentials;
+        this(id -> java.util.Optional.of(credentials.get()).filter(c -> c.accessKeyId().equals(id)).map(ApiCredentials::secretAccessKey),
+                clock, region, service, mustSign);
+    }
+
+    /** A verifier of App Runner requests signed with any key {@code secrets} knows. */
+    SigV4Verifier(java.util.function.Function<String, java.util.Optional<String>> secrets, Clock clock, String region) {
+        this(secrets, clock, region, SERVICE, API_SIGNED_HEADERS);
+    }
+
+    private SigV4Verifier(java.util.function.Function<String, java.util.Optional<String>> secrets, Clock clock, String region,
+                          String service, Set<String> mustSign) {
+        this.secrets = secrets;
         this.clock = clock;
         this.region = region;
         this.service = service;
@@ -71,8 +83,9 @@ final class SigV4Verifier {
     /**
      * @param target  the request target as received (path and query)
      * @param headers from {@link #headerMap}
+     * @return the access key id the request was signed with
      */
-    void verify(String method, String target, Map<String, String> headers, byte[] body) {
+    String verify(String method, String target, Map<String, String> headers, byte[] body) {
         String authorization = headers.get("authorization");
         if (authorization == null || authorization.isBlank()) {
             throw new ApiException("MissingAuthenticationTokenException", 400, "Missing Authentication Token: sign the "
@@ -85,8 +98,8 @@ final class SigV4Verifier {
         }
         String keyId = m.group(1);
         List<String> signedHeaders = List.of(m.group(5).split(";"));
-        ApiCredentials known = credentials.get();
-        if (!MessageDigest.isEqual(keyId.getBytes(StandardCharsets.UTF_8), known.accessKeyId().getBytes(StandardCharsets.UTF_8))) {
+        java.util.Optional<String> secret = secrets.apply(keyId);
+        if (secret.isEmpty()) {
             throw new ApiException("UnrecognizedClientException", 403, "The security token included in the request is "
                     + "invalid: access key " + keyId + " is not known to this Slipway server");
         }
@@ -146,13 +159,14 @@ final class SigV4Verifier {
         String stringToSign = "AWS4-HMAC-SHA256\n" + scope.getDatetime() + "\n" + scope.scope() + "\n"
                 + SignerUtils.hashCanonicalRequest(canonical.getCanonicalRequestString());
         byte[] key = SignerUtils.deriveSigningKey(
-                AwsCredentialsIdentity.create(known.accessKeyId(), known.secretAccessKey()), scope);
+                AwsCredentialsIdentity.create(keyId, secret.get()), scope);
         String expected = BinaryUtils.toHex(SignerUtils.computeSignature(stringToSign, key));
         if (!canonical.getSignedHeadersString().equals(m.group(5))
                 || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), m.group(6).getBytes(StandardCharsets.US_ASCII))) {
             throw new ApiException("InvalidSignatureException", 403, "The request signature we calculated does not match "
                     + "the signature you provided. Check your AWS Secret Access Key and signing method.");
         }
+        return keyId;
     }
 
     private static Instant signedAt(String header, String value) {
