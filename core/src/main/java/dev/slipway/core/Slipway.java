@@ -119,7 +119,7 @@ public final class Slipway implements AutoCloseable {
             this.services = new ServiceActions(state, new ServiceRuntime(controlPlaneId, backend, routingTable, logs,
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
-                    b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed)));
+                    b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed), b.instanceCredentials));
             this.resources = new ResourceActions(state);
             this.domains = new dev.slipway.core.internal.control.CustomDomains(state, services, routingTable,
                     Optional.ofNullable(b.certificateAuthority), b.baseDomain, b.clock);
@@ -508,6 +508,7 @@ public final class Slipway implements AutoCloseable {
         private String serviceIdSeed;
         private int httpsPort = -1;
         private dev.slipway.core.spi.RouterTracing routerTracing = dev.slipway.core.spi.RouterTracing.NONE;
+        private dev.slipway.core.spi.InstanceCredentials instanceCredentials = dev.slipway.core.spi.InstanceCredentials.NONE;
         private CertificateAuthority certificateAuthority;
 
         /** The compute backend by name: {@code local} (default). */
@@ -643,6 +644,15 @@ public final class Slipway implements AutoCloseable {
          */
         public Builder otlpEndpoint(java.net.URI endpoint) {
             this.routerTracing = dev.slipway.core.spi.RouterTracing.otlp(endpoint);
+            return this;
+        }
+
+        /**
+         * What the instances of a service with an InstanceRoleArn get to call with that role's credentials (what
+         * {@code slipway server} serves; default: nothing).
+         */
+        public Builder instanceCredentials(dev.slipway.core.spi.InstanceCredentials provider) {
+            this.instanceCredentials = java.util.Objects.requireNonNull(provider);
             return this;
         }
 

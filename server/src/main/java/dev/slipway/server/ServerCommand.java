@@ -220,6 +220,9 @@ final class ServerCommand implements Callable<Integer> {
 
     private AcmeDnsZone dnsZone;
     private dev.slipway.server.api.PrincipalsFile principalsFile;
+    private dev.slipway.server.api.InstanceRoles instanceRoles;
+    /** The API's port, once known (--api-port, or the one bound for 0): where instance roles get their credentials. */
+    private final java.util.concurrent.atomic.AtomicInteger boundApiPort = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public Integer call() throws Exception {
@@ -288,6 +291,9 @@ final class ServerCommand implements Callable<Integer> {
             if (authority != null) {
                 builder.httpsPort(httpsPort).certificateAuthority(authority);
             }
+            boundApiPort.set(apiPort);
+            instanceRoles = dev.slipway.server.api.InstanceRoles.open(stateDir.path, boundApiPort::get, region);
+            builder.instanceCredentials(instanceRoles);
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)
                     .sourceUrlPolicy(SourceUrlPolicy.parse(sourceUrlPolicy)).routerLimits(limits)
@@ -298,9 +304,10 @@ final class ServerCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            dev.slipway.server.api.ApiKeys keys = principalsFile == null ? dev.slipway.server.api.ApiKeys.administratorOnly(credentials)
-                    : new dev.slipway.server.api.ApiKeys(credentials, principalsFile);
+            dev.slipway.server.api.ApiKeys keys = new dev.slipway.server.api.ApiKeys(credentials, principalsFile != null
+                    ? principalsFile : () -> dev.slipway.core.iam.Principals.of(List.of()), Optional.of(instanceRoles));
             api = ApiServer.start(slipway, keys, bind, apiPort, new dev.slipway.server.api.ApiThrottle(apiRate, 2 * apiRate));
+            boundApiPort.set(api.port());
         } catch (IllegalStateException | IllegalArgumentException e) {
             slipway.close();
             lead.close();

@@ -29,6 +29,11 @@ public record PreparedRevision(String serviceId, String revisionId, String locat
     }
 
     /** The same built artifact with other resources (an UpdateService of InstanceConfiguration needs no build). */
+    /** This revision with an instance role's credentials variables (none: without a role), see {@link InstanceCredentials}. */
+    public PreparedRevision withInstanceCredentials(Map<String, String> environment) {
+        return new PreparedRevision(serviceId, revisionId, location, attributes, run.withInstanceCredentials(environment));
+    }
+
     public PreparedRevision withResources(Resources resources) {
         return new PreparedRevision(serviceId, revisionId, location, attributes, run.withResources(resources));
     }

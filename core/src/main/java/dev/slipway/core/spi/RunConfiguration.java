@@ -28,6 +28,17 @@ public record RunConfiguration(Optional<String> startCommand, int port, Optional
         return all;
     }
 
+    /**
+     * This configuration with {@code instance} (an instance role's credentials variables, {@link InstanceCredentials})
+     * among its secrets instead of those it had.
+     */
+    public RunConfiguration withInstanceCredentials(Map<String, String> instance) {
+        Map<String, String> next = new java.util.LinkedHashMap<>(secrets);
+        next.keySet().removeAll(InstanceCredentials.NAMES);
+        next.putAll(instance);
+        return new RunConfiguration(startCommand, port, portEnv, env, next, resources);
+    }
+
     public RunConfiguration withResources(Resources r) {
         return new RunConfiguration(startCommand, port, portEnv, env, secrets, r);
     }

@@ -203,6 +203,20 @@ public final class ApiServer implements AutoCloseable {
             Map<String, String> headers = SigV4Verifier.headerMap(request.headers());
             byte[] body = ByteBufUtil.getBytes(request.content());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (method.equals("GET") && uri.equals(InstanceRoles.PATH)) { // an instance's role credentials, by its token
+                FullHttpResponse r;
+                try {
+                    r = keys.instanceCredentials(headers.get("authorization")).map(json -> json(HttpResponseStatus.OK,
+                            UUID.randomUUID().toString(), json.toString().getBytes(StandardCharsets.UTF_8))).orElseGet(() ->
+                            error(HttpResponseStatus.NOT_FOUND, UUID.randomUUID().toString(), "UnknownOperationException",
+                                    "This server gives no instance role credentials"));
+                } catch (ApiException e) {
+                    r = error(HttpResponseStatus.valueOf(e.status()), UUID.randomUUID().toString(), e.code(), e.getMessage());
+                }
+                HttpUtil.setKeepAlive(r, keepAlive);
+                ctx.writeAndFlush(r).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+                return;
+            }
             if (uri.startsWith(WEBHOOKS)) { // signed by the provider's own scheme, not SigV4
                 String from = from(ctx);
                 workers.execute(() -> {
@@ -283,7 +297,7 @@ public final class ApiServer implements AutoCloseable {
                             + "X-Amz-Target header; " + method + " " + uri + " is not part of it");
                 }
                 String keyId = verifier.verify(method, uri, headers, body);
-                call.principal = keys.principal(keyId).orElseThrow();
+                call.principal = keys.principal(keyId, headers).orElseThrow();
                 if (!throttle.tryTake(keyId)) {
                     throw new ApiException("ThrottlingException", 400, "Rate exceeded: this access key may make "
                             + throttle.describe() + " (slipway server --api-rate); retry with backoff, as the AWS CLI and SDKs do");

@@ -42,8 +42,8 @@ final class SigV4Verifier {
                     + "SignedHeaders=([^,\\s]+),\\s*Signature=([0-9a-f]{64})");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    /** The secret of an access key id, if it is known. */
-    private final java.util.function.Function<String, java.util.Optional<String>> secrets;
+    /** The secret of an access key id (and the request's headers: a session token), if it is known. */
+    private final java.util.function.BiFunction<String, Map<String, String>, java.util.Optional<String>> secrets;
     private final Clock clock;
     private final String region;
     private final String service;
@@ -55,16 +55,17 @@ final class SigV4Verifier {
     }
 
     SigV4Verifier(Supplier<ApiCredentials> credentials, Clock clock, String region, String service, Set<String> mustSign) {
-        this(id -> java.util.Optional.of(credentials.get()).filter(c -> c.accessKeyId().equals(id)).map(ApiCredentials::secretAccessKey),
-                clock, region, service, mustSign);
+        this((id, headers) -> java.util.Optional.of(credentials.get()).filter(c -> c.accessKeyId().equals(id))
+                .map(ApiCredentials::secretAccessKey), clock, region, service, mustSign);
     }
 
     /** A verifier of App Runner requests signed with any key {@code secrets} knows. */
-    SigV4Verifier(java.util.function.Function<String, java.util.Optional<String>> secrets, Clock clock, String region) {
+    SigV4Verifier(java.util.function.BiFunction<String, Map<String, String>, java.util.Optional<String>> secrets, Clock clock,
+                  String region) {
         this(secrets, clock, region, SERVICE, API_SIGNED_HEADERS);
     }
 
-    private SigV4Verifier(java.util.function.Function<String, java.util.Optional<String>> secrets, Clock clock, String region,
+    private SigV4Verifier(java.util.function.BiFunction<String, Map<String, String>, java.util.Optional<String>> secrets, Clock clock, String region,
                           String service, Set<String> mustSign) {
         this.secrets = secrets;
         this.clock = clock;
@@ -98,7 +99,7 @@ final class SigV4Verifier {
         }
         String keyId = m.group(1);
         List<String> signedHeaders = List.of(m.group(5).split(";"));
-        java.util.Optional<String> secret = secrets.apply(keyId);
+        java.util.Optional<String> secret = secrets.apply(keyId, headers);
         if (secret.isEmpty()) {
             throw new ApiException("UnrecognizedClientException", 403, "The security token included in the request is "
                     + "invalid: access key " + keyId + " is not known to this Slipway server");

@@ -453,7 +453,7 @@ public final class ServiceActions implements AutoCloseable {
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides().apply(s.name()), runtime.workingTrees(),
                     runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
                     ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
-                    s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin),
+                    s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin, instanceCredentials(s)),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });
     }
@@ -465,6 +465,12 @@ public final class ServiceActions implements AutoCloseable {
                 (instance, why) -> state.read(() -> state.find(arn)).ifPresent(r -> state.emit(r,
                         dev.slipway.core.events.AppRunnerEvent.INSTANCE_REPLACED, Map.of("InstanceId", instance, "Reason", why,
                                 "Message", "Instance " + instance + " " + why + "; replacing it.", "Severity", "WARNING")))));
+    }
+
+    /** What the instances of {@code s} get to call with its InstanceRoleArn's credentials, if it has one. */
+    private Map<String, String> instanceCredentials(ServiceRecord s) {
+        String role = s.spec().instance().instanceRoleArn();
+        return role == null || role.isBlank() ? Map.of() : runtime.instanceCredentials().environment(s.arn(), role);
     }
 
     private int maxConcurrency(ServiceRecord s) {

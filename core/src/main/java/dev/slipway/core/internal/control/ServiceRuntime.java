@@ -17,7 +17,8 @@ import java.util.function.Function;
 public record ServiceRuntime(String controlPlaneId, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                              HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
                              Function<String, PlanOverrides> planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories,
-                             SourceUrlPolicy sourceUrlPolicy, Optional<String> serviceIdSeed) {
+                             SourceUrlPolicy sourceUrlPolicy, Optional<String> serviceIdSeed,
+                             dev.slipway.core.spi.InstanceCredentials instanceCredentials) {
     /** A new service's id: random, or derived from the seed and the name (the same every time). */
     String newServiceId(String name) {
         if (serviceIdSeed.isEmpty()) {

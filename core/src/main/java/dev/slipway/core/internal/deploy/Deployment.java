@@ -15,6 +15,7 @@ import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.Resources;
 import dev.slipway.core.source.SourceUrlPolicy;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,7 @@ public final class Deployment {
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
                          boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current,
                          String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency,
-                         SourceUrlPolicy sourceUrlPolicy, Optional<String> pin) {
+                         SourceUrlPolicy sourceUrlPolicy, Optional<String> pin, Map<String, String> instanceCredentials) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */
@@ -65,7 +66,8 @@ public final class Deployment {
         this.timeouts = timeouts;
         this.revisionId = "r" + System.currentTimeMillis() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         this.checkout = workDir.resolve(target.serviceId()).resolve(revisionId);
-        this.revision = target.current().map(r -> r.withResources(target.resources())).orElse(null);
+        this.revision = target.current().map(r -> r.withResources(target.resources())
+                .withInstanceCredentials(target.instanceCredentials())).orElse(null);
     }
 
     public DeploymentLog log() {
@@ -86,7 +88,7 @@ public final class Deployment {
             backend.discard(r);
             throw new IllegalStateException("the deployment was rolled back before revision " + r.revisionId() + " was ready");
         }
-        revision = r;
+        revision = r.withInstanceCredentials(target.instanceCredentials());
     }
 
     /** After a failed step: the previous desired state comes back, and a new revision nobody serves is discarded. */
