@@ -111,6 +111,9 @@ public final class Slipway implements AutoCloseable {
                     : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings, durable);
             this.backend = loaded;
             store = b.stateStore != null ? b.stateStore : b.durableState ? StateDatabase.open(stateDir) : new InMemoryStateStore();
+            if (b.keyRing != null) { // secret values, tokens and keys are encrypted in whatever store keeps the state
+                store = new dev.slipway.core.store.SealedStateStore(store, b.keyRing.aead(dev.slipway.core.crypto.KeyRing.SLIPWAY));
+            }
             String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);
             events.listenTo(state, b.accountId, b.region); // before the state is loaded: a restart's changes are events too
@@ -509,6 +512,7 @@ public final class Slipway implements AutoCloseable {
         private int httpsPort = -1;
         private dev.slipway.core.spi.RouterTracing routerTracing = dev.slipway.core.spi.RouterTracing.NONE;
         private dev.slipway.core.spi.InstanceCredentials instanceCredentials = dev.slipway.core.spi.InstanceCredentials.NONE;
+        private dev.slipway.core.crypto.KeyRing keyRing;
         private CertificateAuthority certificateAuthority;
 
         /** The compute backend by name: {@code local} (default). */
@@ -653,6 +657,16 @@ public final class Slipway implements AutoCloseable {
          */
         public Builder instanceCredentials(dev.slipway.core.spi.InstanceCredentials provider) {
             this.instanceCredentials = java.util.Objects.requireNonNull(provider);
+            return this;
+        }
+
+        /**
+         * Encrypts the secrets of the stored state (RuntimeEnvironmentSecrets values, connection tokens and SSH keys,
+         * certificate keys, webhook secrets) with the key ring's {@link dev.slipway.core.crypto.KeyRing#SLIPWAY} key
+         * ({@code slipway server} always does). Default: none (an embedded Slipway's state is in memory or a private file).
+         */
+        public Builder keyRing(dev.slipway.core.crypto.KeyRing keys) {
+            this.keyRing = keys;
             return this;
         }
 

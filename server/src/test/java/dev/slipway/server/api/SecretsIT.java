@@ -36,13 +36,13 @@ class SecretsIT {
     }
 
     @Test
-    void secretsReachTheAppAndNoLogEvenWhenARequestCarryingOneIsRefused() throws Exception {
+    void secretsReachTheAppAndNoLogNorTheStateDirectoryEvenWhenARequestCarryingOneIsRefused() throws Exception {
         String secret = "s3cr3t-" + UUID.randomUUID();
         Path state = tmp.resolve("state");
         Path app = tmp.resolve("app");
         TestApps.writePythonGreeter(app, "Hello", "nobody");
         server = SlipwayJar.start("server", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
-                "--allow-source-dir", tmp.toString());
+                "--allow-source-dir", tmp.toString(), "--master-key-file", tmp.resolve("master.key").toString());
         Matcher ports = server.awaitLine(LISTENING, Duration.ofMinutes(1));
         AwsCli aws = AwsCli.withCredentialsFile(Integer.parseInt(ports.group(1)), state.resolve("credentials"));
 
@@ -73,6 +73,15 @@ class SecretsIT {
         assertThat(logs).as("deployment, events and instance logs").hasSizeGreaterThanOrEqualTo(4);
         for (Path log : logs) {
             assertThat(read(log)).as(log.toString()).doesNotContain(secret);
+        }
+        List<Path> everything; // the state database (encrypted values), keys, events, audit trail ...
+        try (Stream<Path> files = Files.walk(state)) {
+            everything = files.filter(Files::isRegularFile).toList();
+        }
+        assertThat(everything).anyMatch(p -> p.getFileName().toString().startsWith("state.db"));
+        for (Path file : everything) {
+            assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)).as(file.toString())
+                    .doesNotContain(secret);
         }
     }
 

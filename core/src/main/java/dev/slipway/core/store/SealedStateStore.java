@@ -1,0 +1,131 @@
+package dev.slipway.core.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.google.crypto.tink.Aead;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A state store whose documents keep their secrets encrypted: the values of every {@code RuntimeEnvironmentSecrets}
+ * map and of a revision's {@code secrets}, a connection's {@code credentialSecret} (token or SSH key), a custom
+ * domain's certificate {@code privateKey} and a service's {@code webhookSecret} are written as
+ * {@code enc:v1:<base64 AEAD ciphertext>} (the field's name is the associated data) and read back as they were. The
+ * rest of each document stays plain JSON, so a state can still be read and migrated; a document written before
+ * (plain values) is read as it is and sealed when it is next written. Wraps any store (the file database, Kubernetes).
+ */
+public final class SealedStateStore implements StateStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "enc:v1:";
+    /** Objects whose every value is secret. */
+    private static final Set<String> SECRET_MAPS = Set.of("runtimeenvironmentsecrets", "secrets");
+    /** Fields whose value is secret. */
+    private static final Set<String> SECRET_FIELDS = Set.of("credentialsecret", "privatekey", "webhooksecret");
+
+    private final StateStore inner;
+    private final Aead aead;
+
+    public SealedStateStore(StateStore inner, Aead aead) {
+        this.inner = inner;
+        this.aead = aead;
+    }
+
+    @Override
+    public Optional<StoredState> load() {
+        return inner.load().map(s -> {
+            Map<String, String> open = new LinkedHashMap<>();
+            s.documents().forEach((k, v) -> open.put(k, transform(k, v, false)));
+            return new StoredState(s.schemaVersion(), open);
+        });
+    }
+
+    @Override
+    public void commit(StateCommit commit) {
+        Map<String, String> sealed = new LinkedHashMap<>();
+        commit.puts().forEach((k, v) -> sealed.put(k, transform(k, v, true)));
+        inner.commit(new StateCommit(commit.schemaVersion(), sealed, commit.deletes()));
+    }
+
+    @Override
+    public Optional<String> controlPlaneId() {
+        return inner.controlPlaneId();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+
+    private String transform(String key, String json, boolean seal) {
+        if (!seal && !json.contains(PREFIX)) {
+            return json;
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return json; // not JSON: not this store's to judge (the schema reports it when it reads it)
+        }
+        return walk(tree, key, seal) ? tree.toString() : json;
+    }
+
+    /** Seals (or opens) the secret values under {@code node}; whether anything changed. */
+    private boolean walk(JsonNode node, String document, boolean seal) {
+        boolean changed = false;
+        if (node instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String name = e.getKey().toLowerCase(Locale.ROOT);
+                JsonNode v = e.getValue();
+                if (SECRET_FIELDS.contains(name) && v.isTextual()) {
+                    e.setValue(new TextNode(crypt(v.asText(), name, document, seal)));
+                    changed = true;
+                } else if (SECRET_MAPS.contains(name) && v instanceof ObjectNode map) {
+                    for (Iterator<Map.Entry<String, JsonNode>> values = map.fields(); values.hasNext(); ) {
+                        Map.Entry<String, JsonNode> s = values.next();
+                        if (s.getValue().isTextual()) {
+                            s.setValue(new TextNode(crypt(s.getValue().asText(), name, document, seal)));
+                            changed = true;
+                        }
+                    }
+                } else {
+                    changed |= walk(v, document, seal);
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            for (JsonNode e : node) {
+                changed |= walk(e, document, seal);
+            }
+        }
+        return changed;
+    }
+
+    private String crypt(String value, String field, String document, boolean seal) {
+        byte[] associated = field.getBytes(StandardCharsets.UTF_8);
+        try {
+            if (seal) {
+                return value.startsWith(PREFIX) ? value
+                        : PREFIX + Base64.getEncoder().encodeToString(aead.encrypt(value.getBytes(StandardCharsets.UTF_8), associated));
+            }
+            if (!value.startsWith(PREFIX)) {
+                return value; // written before the state was sealed
+            }
+            return new String(aead.decrypt(Base64.getDecoder().decode(value.substring(PREFIX.length())), associated),
+                    StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("a secret of the stored document '" + document + "' cannot be "
+                    + (seal ? "encrypted" : "decrypted: it was encrypted with another key (is this the master key it was "
+                    + "written with?)") + " (" + e.getMessage() + ")", e);
+        }
+    }
+}
