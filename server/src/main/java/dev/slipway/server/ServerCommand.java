@@ -178,11 +178,8 @@ final class ServerCommand implements Callable<Integer> {
             + "administrator. See docs/user-guide.md, \"Who may do what\".")
     Path principals;
 
-    @Option(names = "--master-key-file", paramLabel = "FILE", description = "The master key that encrypts the keys of the "
-            + "state's secrets (32 bytes; made there, 0600, if missing); SLIPWAY_MASTER_KEY (base64) wins over it. Keep it "
-            + "out of the state directory, so a copy of the directory reveals no secret (default: /etc/slipway/master.key "
-            + "as root, else ~/.config/slipway/master.key).")
-    Path masterKeyFile;
+    @Mixin
+    MasterKeyOption masterKey;
 
     @Option(names = "--api-rate", paramLabel = "N", description = "Calls of the API each access key may make per second, in "
             + "bursts of up to twice as many; past it a call is answered ThrottlingException (the AWS CLI and SDKs retry "
@@ -298,9 +295,7 @@ final class ServerCommand implements Callable<Integer> {
                 builder.httpsPort(httpsPort).certificateAuthority(authority);
             }
             if (!kubernetes.stateInCluster()) { // in the cluster, the state's Secrets are the cluster's to protect
-                Path master = masterKeyFile != null ? masterKeyFile : "root".equals(System.getProperty("user.name"))
-                        ? Path.of("/etc/slipway/master.key") : Path.of(System.getProperty("user.home"), ".config", "slipway", "master.key");
-                builder.keyRing(dev.slipway.core.crypto.KeyRing.open(stateDir.path.resolve("keys"), System.getenv(), master));
+                builder.keyRing(masterKey.open(stateDir.path));
             }
             boundApiPort.set(apiPort);
             instanceRoles = dev.slipway.server.api.InstanceRoles.open(stateDir.path, boundApiPort::get, region);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 + "AWS App Runner. Start with: slipway up <directory-or-git-url>; or run the App Runner API: slipway "
                 + "server."},
         subcommands = {UpCommand.class, InitCommand.class, ServerCommand.class, LogsCommand.class, ConnectionCommand.class, DomainCommand.class,
-                WebhookCommand.class, EventsCommand.class, AuditCommand.class, AppRunnerYamlHelp.class, CommandLine.HelpCommand.class})
+                WebhookCommand.class, EventsCommand.class, AuditCommand.class, KeysCommand.class, AppRunnerYamlHelp.class, CommandLine.HelpCommand.class})
 public final class SlipwayCli {
     public static void main(String[] args) {
         // the command line is a program of its own, so it chooses: Netty's leak sampling costs every buffer of the router

@@ -79,6 +79,15 @@ class SecretsIT {
             everything = files.filter(Files::isRegularFile).toList();
         }
         assertThat(everything).anyMatch(p -> p.getFileName().toString().startsWith("state.db"));
+        SlipwayJar rotated = SlipwayJar.run("keys", "rotate", "--state-dir", state.toString(), "--master-key-file",
+                tmp.resolve("master.key").toString());
+        assertThat(rotated.process().exitValue()).as(String.join("\n", rotated.output())).isZero();
+        assertThat(rotated.output()).anyMatch(l -> l.contains("has 2 keys now"));
+        Files.write(tmp.resolve("wrong.key"), new byte[32]);
+        SlipwayJar wrong = SlipwayJar.run("keys", "rotate", "--state-dir", state.toString(), "--master-key-file",
+                tmp.resolve("wrong.key").toString());
+        assertThat(wrong.process().exitValue()).isEqualTo(2);
+        assertThat(String.join("\n", wrong.output())).contains("not the master key this state was encrypted with");
         for (Path file : everything) {
             assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)).as(file.toString())
                     .doesNotContain(secret);
