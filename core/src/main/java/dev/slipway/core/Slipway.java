@@ -368,6 +368,46 @@ public final class Slipway implements AutoCloseable {
         return resources.deleteObservabilityConfiguration(request);
     }
 
+    /**
+     * Slipway's secret store, as the part of AWS Secrets Manager that App Runner users use: a new secret (its ARN,
+     * {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 letters>}, is what RuntimeEnvironmentSecrets and
+     * apprunner.yaml {@code run.secrets} reference; each deployment reads the version current then).
+     */
+    public dev.slipway.core.secrets.SecretValue createSecret(String name, String value, String description) {
+        return resources.createSecret(name, value, description);
+    }
+
+    /** A new current version of a secret (by name or ARN); services get it at their next deployment. */
+    public dev.slipway.core.secrets.SecretValue putSecretValue(String secretId, String value) {
+        return resources.putSecretValue(secretId, value);
+    }
+
+    /** The current version of a secret, or the version {@code versionId}. */
+    public dev.slipway.core.secrets.SecretValue getSecretValue(String secretId, Optional<String> versionId) {
+        return resources.getSecretValue(secretId, versionId);
+    }
+
+    public dev.slipway.core.secrets.SecretSummary deleteSecret(String secretId) {
+        return resources.deleteSecret(secretId);
+    }
+
+    public List<dev.slipway.core.secrets.SecretSummary> listSecrets() {
+        return resources.listSecrets();
+    }
+
+    /** An SSM parameter ({@code String}, {@code StringList} or {@code SecureString}), as PutParameter makes it. */
+    public dev.slipway.core.secrets.Parameter putParameter(String name, String type, String value, boolean overwrite) {
+        return resources.putParameter(name, type, value, overwrite);
+    }
+
+    public dev.slipway.core.secrets.Parameter getParameter(String name) {
+        return resources.getParameter(name);
+    }
+
+    public void deleteParameter(String name) {
+        resources.deleteParameter(name);
+    }
+
     public CreateConnectionResponse createConnection(CreateConnectionRequest request) {
         return resources.createConnection(request);
     }

@@ -5,9 +5,21 @@ import dev.slipway.core.InvalidRequestException;
 /** Makes and reads the ARNs of the API model: {@code arn:aws:apprunner:<region>:<account>:<type>/<name>/...}. */
 public final class Arns {
     private final String prefix;
+    private final String region;
+    private final String account;
 
     public Arns(String region, String accountId) {
         this.prefix = "arn:aws:apprunner:" + region + ":" + accountId + ":";
+        this.region = region;
+        this.account = accountId;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public String account() {
+        return account;
     }
 
     public String service(String name, String id) {

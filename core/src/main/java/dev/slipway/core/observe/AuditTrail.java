@@ -22,7 +22,8 @@ public final class AuditTrail implements AutoCloseable {
     public static final String FILE_NAME = "audit.log";
     /** Members whose values are hidden, by their API names. */
     private static final Set<String> HIDDEN_MEMBERS = Set.of("BuildCommand", "StartCommand", "RuntimeEnvironmentVariables",
-            "RuntimeEnvironmentSecrets", "Token", "SshPrivateKey", "Secret", "SecretAccessKey", "PrivateKey", "Password");
+            "RuntimeEnvironmentSecrets", "Token", "SshPrivateKey", "Secret", "SecretAccessKey", "PrivateKey", "Password",
+            "SecretString", "SecretBinary");
 
     private final JsonLinesFile file;
 

@@ -24,9 +24,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Parses apprunner.yaml as App Runner's configuration file reference defines it: {@code version} and {@code runtime}
  * (required); {@code build.commands.pre-build/build/post-build} and {@code build.env}; {@code run.runtime-version},
  * {@code run.pre-run}, {@code run.command} (required), {@code run.network.port/env}, {@code run.env} and
- * {@code run.secrets} ({@code name} and {@code value-from}, an ARN of a Secrets Manager secret or an SSM parameter:
- * checked, then refused with what to do instead, as Slipway does not read those stores yet). Every error names the
- * line.
+ * {@code run.secrets} ({@code name} and {@code value-from}, an ARN of a secret or parameter of Slipway's secret store,
+ * read when the instances start). Every error names the line.
  */
 public final class AppRunnerYaml {
     public static final String FILE_NAME = "apprunner.yaml";
@@ -101,8 +100,8 @@ public final class AppRunnerYaml {
         }
         Map<String, String> runEnv = env(r.get("env"), "run.env");
         List<String> preRun = commands(r.get("pre-run"), "run.pre-run");
-        secrets(r.get("secrets"));
-        return new BuildPlan(runtime, runtimeVersion, pre, build, post, buildEnv, command, port, portEnv, runEnv, Map.of(), preRun);
+        Map<String, String> runSecrets = secrets(r.get("secrets"));
+        return new BuildPlan(runtime, runtimeVersion, pre, build, post, buildEnv, command, port, portEnv, runEnv, runSecrets, preRun);
     }
 
     /** Parses a port number 1-65535, or throws with {@code prefix} naming where it came from. */
@@ -196,12 +195,13 @@ public final class AppRunnerYaml {
             "arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+|ssm:[a-z0-9-]+:\\d{12}:parameter/.+)");
 
     /**
-     * Checks {@code run.secrets} ({@code - name: ... value-from: <ARN>}); an entry that is right is still refused, with
-     * what to do instead: Slipway does not read AWS Secrets Manager or SSM Parameter Store.
+     * Reads {@code run.secrets} ({@code - name: ... value-from: <ARN>}): each is a reference to a secret or parameter of
+     * Slipway's secret store, read when the instances start.
      */
-    private static void secrets(NodeTuple t) {
+    private static Map<String, String> secrets(NodeTuple t) {
+        Map<String, String> out = new LinkedHashMap<>();
         if (t == null) {
-            return;
+            return out;
         }
         Node v = t.getValueNode();
         if (!(v instanceof SequenceNode seq)) {
@@ -219,11 +219,9 @@ public final class AppRunnerYaml {
                         + ": 'value-from' must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:"
                         + "<account>:secret:<name>) or of an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>)");
             }
-            throw new ConfigurationFileException(at(item) + "'run.secrets' entry " + name + " takes its value from " + from
-                    + ", but Slipway does not read AWS Secrets Manager or SSM Parameter Store: remove the entry and give the "
-                    + "app the value itself, with RuntimeEnvironmentSecrets (ConfigurationSource API) or `slipway up --env "
-                    + name + "=...`");
+            out.put(name, from);
         }
+        return out;
     }
 
     private static String at(Node node) {

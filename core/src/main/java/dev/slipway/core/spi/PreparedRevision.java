@@ -29,6 +29,12 @@ public record PreparedRevision(String serviceId, String revisionId, String locat
     }
 
     /** The same built artifact with other resources (an UpdateService of InstanceConfiguration needs no build). */
+    /** This revision with other secrets (references pinned to their versions). */
+    public PreparedRevision withSecrets(Map<String, String> secrets) {
+        return new PreparedRevision(serviceId, revisionId, location, attributes, new RunConfiguration(run.startCommand(),
+                run.port(), run.portEnv(), run.env(), secrets, run.resources()));
+    }
+
     /** This revision with an instance role's credentials variables (none: without a role), see {@link InstanceCredentials}. */
     public PreparedRevision withInstanceCredentials(Map<String, String> environment) {
         return new PreparedRevision(serviceId, revisionId, location, attributes, run.withInstanceCredentials(environment));

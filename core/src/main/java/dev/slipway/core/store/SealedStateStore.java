@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * A state store whose documents keep their secrets encrypted: the values of every {@code RuntimeEnvironmentSecrets}
  * map and of a revision's {@code secrets}, a connection's {@code credentialSecret} (token or SSH key), a custom
- * domain's certificate {@code privateKey} and a service's {@code webhookSecret} are written as
+ * domain's certificate {@code privateKey}, a service's {@code webhookSecret} and the secret store's {@code secretValue}s
+ * are written as
  * {@code enc:v1:<base64 AEAD ciphertext>} (the field's name is the associated data) and read back as they were. The
  * rest of each document stays plain JSON, so a state can still be read and migrated; a document written before
  * (plain values) is read as it is and sealed when it is next written. Wraps any store (the file database, Kubernetes).
@@ -30,7 +31,7 @@ public final class SealedStateStore implements StateStore {
     /** Objects whose every value is secret. */
     private static final Set<String> SECRET_MAPS = Set.of("runtimeenvironmentsecrets", "secrets");
     /** Fields whose value is secret. */
-    private static final Set<String> SECRET_FIELDS = Set.of("credentialsecret", "privatekey", "webhooksecret");
+    private static final Set<String> SECRET_FIELDS = Set.of("credentialsecret", "privatekey", "webhooksecret", "secretvalue");
 
     private final StateStore inner;
     private final Aead aead;

@@ -75,7 +75,7 @@ class AppRunnerYamlTest {
     }
 
     @Test
-    void runSecretsAreCheckedThenRefusedWithWhatToDoInstead() {
+    void runSecretsAreReferencesToTheSecretStoreCheckedWithTheLine() {
         String file = """
                 version: 1.0
                 runtime: python3
@@ -85,12 +85,10 @@ class AppRunnerYamlTest {
                     - name: DB_PASSWORD
                       value-from: "%s"
                 """;
-        assertThatThrownBy(() -> AppRunnerYaml.parse(file.formatted("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf")))
-                .hasMessageStartingWith("apprunner.yaml line 6: 'run.secrets' entry DB_PASSWORD takes its value from "
-                        + "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf, but Slipway does not read")
-                .hasMessageContaining("RuntimeEnvironmentSecrets");
-        assertThatThrownBy(() -> AppRunnerYaml.parse(file.formatted("arn:aws:ssm:us-east-1:123456789012:parameter/db/password")))
-                .hasMessageContaining("SSM Parameter Store");
+        assertThat(AppRunnerYaml.parse(file.formatted("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf")).runSecrets())
+                .containsExactly(Map.entry("DB_PASSWORD", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"));
+        assertThat(AppRunnerYaml.parse(file.formatted("arn:aws:ssm:us-east-1:123456789012:parameter/db/password")).runSecrets())
+                .containsEntry("DB_PASSWORD", "arn:aws:ssm:us-east-1:123456789012:parameter/db/password");
         assertThatThrownBy(() -> AppRunnerYaml.parse(file.formatted("hunter2")))
                 .hasMessageStartingWith("apprunner.yaml line 7: 'run.secrets' entry DB_PASSWORD: 'value-from' must be the ARN");
         assertThatThrownBy(() -> AppRunnerYaml.parse(file.replace("value-from", "value").formatted("x")))

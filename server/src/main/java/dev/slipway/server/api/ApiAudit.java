@@ -39,6 +39,7 @@ final class ApiAudit {
         final String requestId = UUID.randomUUID().toString();
         final Instant time = Instant.now();
         String eventName = "Unknown";
+        String eventSource = "apprunner.amazonaws.com";
         /** Who made it, once its signature verified. */
         dev.slipway.core.iam.Principal principal;
         JsonNode request;
@@ -62,12 +63,16 @@ final class ApiAudit {
             key.ifPresent(k -> who.put("accessKeyId", k));
         }
         r.put("eventTime", call.time.truncatedTo(ChronoUnit.SECONDS).toString());
-        r.put("eventSource", "apprunner.amazonaws.com");
+        r.put("eventSource", call.eventSource);
         r.put("eventName", call.eventName);
         r.put("awsRegion", region);
         r.put("sourceIPAddress", sourceIp);
         r.put("userAgent", headers.getOrDefault("user-agent", ""));
-        r.set("requestParameters", AuditTrail.redacted(call.request));
+        JsonNode request = call.request;
+        if (request instanceof ObjectNode o && call.eventSource.startsWith("ssm.") && o.has("Value")) {
+            request = o.deepCopy().put("Value", AuditTrail.HIDDEN); // a parameter's value, SecureString or not
+        }
+        r.set("requestParameters", AuditTrail.redacted(request));
         r.set("responseElements", readOnly(call.eventName) ? null : AuditTrail.redacted(call.response));
         if (call.errorCode != null) {
             r.put("errorCode", call.errorCode);
@@ -100,7 +105,7 @@ final class ApiAudit {
     }
 
     private static boolean readOnly(String action) {
-        return action.startsWith("Describe") || action.startsWith("List");
+        return action.startsWith("Describe") || action.startsWith("List") || action.startsWith("Get");
     }
 
     static Optional<String> accessKey(Map<String, String> headers) {

@@ -43,14 +43,24 @@ final class ApiAuthorization {
     void authorize(Principal principal, String action, JsonNode input, String sourceIp) {
         String iamAction = action.startsWith("Slipway.") ? "slipway:" + action.substring("Slipway.".length()) : "apprunner:" + action;
         String resource = resource(action, input);
-        RequestContext request = new RequestContext(iamAction, resource, keys(principal, action, input, resource, sourceIp));
+        decide(principal, new RequestContext(iamAction, resource, keys(principal, action, input, resource, sourceIp)));
+    }
+
+    /** Refuses a call of another service on this port ({@code iamAction} such as secretsmanager:GetSecretValue) on {@code resource}. */
+    void authorize(Principal principal, String iamAction, String resource, String sourceIp) {
+        RequestContext request = new RequestContext(iamAction, resource, keys(principal, "", 
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), "*", sourceIp));
+        decide(principal, request);
+    }
+
+    private void decide(Principal principal, RequestContext request) {
         Decision d = principal.decide(request);
         if (!d.allowed()) {
             throw new ApiException("AccessDeniedException", 400, (principal.type() == Principal.Type.USER ? "User: " : "Role: ")
-                    + principal.arn(slipway.accountId()) + " is not authorized to perform: " + iamAction + " on resource: "
-                    + resource + (d.effect() == Decision.Effect.EXPLICIT_DENY
+                    + principal.arn(slipway.accountId()) + " is not authorized to perform: " + request.action() + " on resource: "
+                    + request.resource() + (d.effect() == Decision.Effect.EXPLICIT_DENY
                     ? " with an explicit deny in an identity-based policy (" + d.statement() + ")"
-                    : " because no identity-based policy allows the " + iamAction + " action"));
+                    : " because no identity-based policy allows the " + request.action() + " action"));
         }
     }
 

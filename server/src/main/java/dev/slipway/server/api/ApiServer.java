@@ -110,6 +110,9 @@ public final class ApiServer implements AutoCloseable {
         Optional<PrometheusMeterRegistry> metrics = slipway.meterRegistry() instanceof PrometheusMeterRegistry p
                 ? Optional.of(p) : Optional.empty();
         SigV4Verifier verifier = new SigV4Verifier(keys::secret, clock, slipway.region());
+        Map<String, SigV4Verifier> others = Map.of(SecretActions.SECRETS_PREFIX, SigV4Verifier.forService(keys::secret, clock,
+                slipway.region(), "secretsmanager"), SecretActions.SSM_PREFIX, SigV4Verifier.forService(keys::secret, clock,
+                slipway.region(), "ssm"));
         ApiAuthorization authorization = new ApiAuthorization(slipway);
         ApiAudit audit = new ApiAudit(dev.slipway.core.observe.AuditTrail.open(slipway.stateDir().resolve("audit"),
                 AUDIT_FILE_BYTES, AUDIT_FILES_KEPT), slipway.region(), slipway.accountId());
@@ -130,7 +133,7 @@ public final class ApiServer implements AutoCloseable {
                                 }
                             });
                             c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, audit, workers, metrics, throttle,
-                                    keys, authorization));
+                                    keys, authorization, others));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
             return new ApiServer(group, ch, workers);
@@ -164,9 +167,15 @@ public final class ApiServer implements AutoCloseable {
         private final ApiThrottle throttle;
         private final ApiKeys keys;
         private final ApiAuthorization authorization;
+        /** The verifiers of the other services on this port, by their X-Amz-Target prefix. */
+        private final Map<String, SigV4Verifier> others;
+        private final SecretActions secrets;
 
         ApiHandler(Slipway slipway, ApiActions actions, SigV4Verifier verifier, ApiAudit audit, ExecutorService workers,
-                   Optional<PrometheusMeterRegistry> metrics, ApiThrottle throttle, ApiKeys keys, ApiAuthorization authorization) {
+                   Optional<PrometheusMeterRegistry> metrics, ApiThrottle throttle, ApiKeys keys, ApiAuthorization authorization,
+                   Map<String, SigV4Verifier> others) {
+            this.others = others;
+            this.secrets = new SecretActions(slipway);
             this.throttle = throttle;
             this.keys = keys;
             this.authorization = authorization;
@@ -289,20 +298,24 @@ public final class ApiServer implements AutoCloseable {
             String action = "?";
             try {
                 String target = headers.getOrDefault("x-amz-target", "");
+                String other = others.keySet().stream().filter(target::startsWith).findFirst().orElse(null);
                 if (target.startsWith(TARGET_PREFIX) || target.startsWith(EXTENSION_PREFIX)) {
                     call.eventName = target.startsWith(EXTENSION_PREFIX) ? target : target.substring(TARGET_PREFIX.length());
+                } else if (other != null) {
+                    call.eventName = target.substring(other.length());
+                    call.eventSource = other.equals(SecretActions.SSM_PREFIX) ? "ssm.amazonaws.com" : "secretsmanager.amazonaws.com";
                 }
                 if (!method.equals("POST") || !(uri.equals("/") || uri.startsWith("/?"))) {
                     throw new ApiException("UnknownOperationException", 404, "The App Runner API is POST / with an "
                             + "X-Amz-Target header; " + method + " " + uri + " is not part of it");
                 }
-                String keyId = verifier.verify(method, uri, headers, body);
+                String keyId = (other != null ? others.get(other) : verifier).verify(method, uri, headers, body);
                 call.principal = keys.principal(keyId, headers).orElseThrow();
                 if (!throttle.tryTake(keyId)) {
                     throw new ApiException("ThrottlingException", 400, "Rate exceeded: this access key may make "
                             + throttle.describe() + " (slipway server --api-rate); retry with backoff, as the AWS CLI and SDKs do");
                 }
-                if (!target.startsWith(TARGET_PREFIX) && !target.startsWith(EXTENSION_PREFIX)) {
+                if (!target.startsWith(TARGET_PREFIX) && !target.startsWith(EXTENSION_PREFIX) && other == null) {
                     throw new ApiException("UnknownOperationException", 400, "X-Amz-Target must be AppRunner.<Action>, not '"
                             + target + "'");
                 }
@@ -318,6 +331,16 @@ public final class ApiServer implements AutoCloseable {
                     throw new ApiException("SerializationException", 400, "The request body must be a JSON object");
                 }
                 call.request = input;
+                if (other != null) { // the secret store's services
+                    boolean ssm = other.equals(SecretActions.SSM_PREFIX);
+                    authorization.authorize(call.principal, (ssm ? "ssm:" : "secretsmanager:") + action,
+                            SecretActions.resource(ssm, input, slipway.region(), slipway.accountId()), from);
+                    JsonNode answer = secrets.invoke(ssm, action, input);
+                    call.response = answer;
+                    FullHttpResponse r = json(HttpResponseStatus.OK, requestId, answer.toString().getBytes(StandardCharsets.UTF_8));
+                    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-amz-json-1.1");
+                    return r;
+                }
                 authorization.authorize(call.principal, action, input, from);
                 Object output = actions.invoke(action, input);
                 LOG.debug("{} {} 200", requestId, action);

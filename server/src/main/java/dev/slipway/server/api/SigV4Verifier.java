@@ -65,6 +65,12 @@ final class SigV4Verifier {
         this(secrets, clock, region, SERVICE, API_SIGNED_HEADERS);
     }
 
+    /** A verifier of requests to another AWS service ({@code secretsmanager}, {@code ssm}) on the same port. */
+    static SigV4Verifier forService(java.util.function.BiFunction<String, Map<String, String>, java.util.Optional<String>> secrets,
+                                    Clock clock, String region, String service) {
+        return new SigV4Verifier(secrets, clock, region, service, Set.of("host", "x-amz-target"));
+    }
+
     private SigV4Verifier(java.util.function.BiFunction<String, Map<String, String>, java.util.Optional<String>> secrets, Clock clock, String region,
                           String service, Set<String> mustSign) {
         this.secrets = secrets;

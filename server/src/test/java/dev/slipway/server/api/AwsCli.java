@@ -78,7 +78,19 @@ final class AwsCli {
 
     /** {@code aws apprunner <args> --endpoint-url ... --region us-east-1 --output json}. */
     Result apprunner(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("aws", "apprunner"));
+        return run("apprunner", args);
+    }
+
+    /** Runs {@code aws <service> <args>} against the server, asserts it succeeded, and returns its JSON output (empty: {}). */
+    JsonNode json(String service, String... args) throws IOException, InterruptedException {
+        Result r = run(service, args);
+        assertThat(r.exitCode()).as("aws failed: " + r.stderr()).isZero();
+        return r.stdout().isBlank() ? new ObjectMapper().createObjectNode() : r.json();
+    }
+
+    /** {@code aws <service> <args> --endpoint-url ... --region us-east-1 --output json}: the server's other services too. */
+    Result run(String service, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("aws", service));
         command.addAll(List.of(args));
         command.addAll(List.of("--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"));
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -69,12 +69,14 @@ public final class ControlState {
     private String region = "us-east-1";
 
     /** Connections, auto scaling configurations and their tags: mutable, so the writer changes a copy. */
-    record Shared(Connections connections, AutoScalingConfigurations autoScaling, ObservabilityConfigurations observability, Tags tags) {
+    record Shared(Connections connections, AutoScalingConfigurations autoScaling, ObservabilityConfigurations observability, Tags tags,
+                  SecretStore secrets) {
         Map<String, String> documents() {
             return Map.of(StateSchema.CONNECTIONS, StateSchema.write(connections.export()),
                     StateSchema.AUTO_SCALING, StateSchema.write(autoScaling.export()),
                     StateSchema.OBSERVABILITY, StateSchema.write(observability.export()),
-                    StateSchema.TAGS, StateSchema.write(tags.export()));
+                    StateSchema.TAGS, StateSchema.write(tags.export()),
+                    StateSchema.SECRETS, StateSchema.write(secrets.export()));
         }
     }
 
@@ -306,7 +308,8 @@ public final class ControlState {
     Shared newShared() {
         return new Shared(new Connections(arns, quotas.connections()),
                 new AutoScalingConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()),
-                new ObservabilityConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()), new Tags());
+                new ObservabilityConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()), new Tags(),
+                new SecretStore(arns.region(), arns.account()));
     }
 
     private Shared copy(Shared s) {
@@ -314,6 +317,7 @@ public final class ControlState {
         copy.connections().restore(s.connections().export());
         copy.autoScaling().restore(s.autoScaling().export());
         copy.observability().restore(s.observability().export());
+        copy.secrets().restore(s.secrets().export());
         copy.tags().restore(s.tags().export());
         return copy;
     }
@@ -342,6 +346,10 @@ public final class ControlState {
 
     ObservabilityConfigurations observability() {
         return shared().observability();
+    }
+
+    SecretStore secrets() {
+        return shared().secrets();
     }
 
     Tags tags() {

@@ -116,6 +116,40 @@ public final class ResourceActions {
         });
     }
 
+    // ---------------------------------------------------------------- the secret store
+
+    public dev.slipway.core.secrets.SecretValue createSecret(String name, String value, String description) {
+        return state.write(() -> state.secrets().create(name, value, description));
+    }
+
+    public dev.slipway.core.secrets.SecretValue putSecretValue(String secretId, String value) {
+        return state.write(() -> state.secrets().put(secretId, value));
+    }
+
+    public dev.slipway.core.secrets.SecretValue getSecretValue(String secretId, Optional<String> versionId) {
+        return state.read(() -> state.secrets().get(secretId, versionId));
+    }
+
+    public dev.slipway.core.secrets.SecretSummary deleteSecret(String secretId) {
+        return state.write(() -> state.secrets().delete(secretId));
+    }
+
+    public List<dev.slipway.core.secrets.SecretSummary> listSecrets() {
+        return state.read(() -> state.secrets().list());
+    }
+
+    public dev.slipway.core.secrets.Parameter putParameter(String name, String type, String value, boolean overwrite) {
+        return state.write(() -> state.secrets().putParameter(name, type, value, overwrite));
+    }
+
+    public dev.slipway.core.secrets.Parameter getParameter(String name) {
+        return state.read(() -> state.secrets().getParameter(name));
+    }
+
+    public void deleteParameter(String name) {
+        state.write(() -> state.secrets().deleteParameter(name));
+    }
+
     // ---------------------------------------------------------------- connections
 
     public CreateConnectionResponse createConnection(CreateConnectionRequest r) {

@@ -453,14 +453,16 @@ public final class ServiceActions implements AutoCloseable {
             return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides().apply(s.name()), runtime.workingTrees(),
                     runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
                     ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
-                    s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin, instanceCredentials(s)),
+                    s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin, instanceCredentials(s),
+                    reference -> state.read(() -> state.secrets().pin(reference))),
                     access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });
     }
 
     private ServiceReconciler reconciler(ServiceRecord s) {
         return reconcilers.computeIfAbsent(s.arn(), arn -> new ServiceReconciler(
-                new ServiceIdentity(runtime.controlPlaneId(), s.name(), s.id(), arn, s.host()), runtime.backend(),
+                new ServiceIdentity(runtime.controlPlaneId(), s.name(), s.id(), arn, s.host()),
+                new SecretResolvingBackend(runtime.backend(), reference -> state.read(() -> state.secrets().resolve(reference))),
                 runtime.routing(), runtime.logs(), runtime.probes(), runtime.timeouts(), reconcilerThreads,
                 (instance, why) -> state.read(() -> state.find(arn)).ifPresent(r -> state.emit(r,
                         dev.slipway.core.events.AppRunnerEvent.INSTANCE_REPLACED, Map.of("InstanceId", instance, "Reason", why,

@@ -93,6 +93,10 @@ final class StateDocuments {
         return StateSchema.read(StateSchema.OBSERVABILITY, json, dev.slipway.core.internal.store.StoredObservability.class);
     }
 
+    static dev.slipway.core.internal.store.StoredSecrets secrets(String json) {
+        return StateSchema.read(StateSchema.SECRETS, json, dev.slipway.core.internal.store.StoredSecrets.class);
+    }
+
     static StoredTags tags(String json) {
         return StateSchema.read(StateSchema.TAGS, json, StoredTags.class);
     }

@@ -32,7 +32,8 @@ public final class Deployment {
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
                          boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current,
                          String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency,
-                         SourceUrlPolicy sourceUrlPolicy, Optional<String> pin, Map<String, String> instanceCredentials) {
+                         SourceUrlPolicy sourceUrlPolicy, Optional<String> pin, Map<String, String> instanceCredentials,
+                         java.util.function.UnaryOperator<String> pinSecret) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */
@@ -88,7 +89,10 @@ public final class Deployment {
             backend.discard(r);
             throw new IllegalStateException("the deployment was rolled back before revision " + r.revisionId() + " was ready");
         }
-        revision = r.withInstanceCredentials(target.instanceCredentials());
+        // a secret reference names the version current now: a rotation reaches instances at the next deployment
+        Map<String, String> pinned = new java.util.LinkedHashMap<>();
+        r.run().secrets().forEach((name, reference) -> pinned.put(name, target.pinSecret().apply(reference)));
+        revision = r.withSecrets(pinned).withInstanceCredentials(target.instanceCredentials());
     }
 
     /** After a failed step: the previous desired state comes back, and a new revision nobody serves is discarded. */
