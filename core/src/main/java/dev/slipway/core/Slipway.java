@@ -111,6 +111,10 @@ public final class Slipway implements AutoCloseable {
                     : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings, durable);
             this.backend = loaded;
             store = b.stateStore != null ? b.stateStore : b.durableState ? StateDatabase.open(stateDir) : new InMemoryStateStore();
+            if (b.keyRing != null) { // services with an EncryptionConfiguration have their logs encrypted with its key
+                dev.slipway.core.crypto.KeyRing ring = b.keyRing;
+                logs.keys(name -> Optional.of(ring.aead(name)));
+            }
             if (b.keyRing != null) { // secret values, tokens and keys are encrypted in whatever store keeps the state
                 store = new dev.slipway.core.store.SealedStateStore(store, b.keyRing.aead(dev.slipway.core.crypto.KeyRing.SLIPWAY));
             }
@@ -122,7 +126,7 @@ public final class Slipway implements AutoCloseable {
             this.services = new ServiceActions(state, new ServiceRuntime(controlPlaneId, backend, routingTable, logs,
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
-                    b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed), b.instanceCredentials));
+                    b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed), b.instanceCredentials, Optional.ofNullable(b.keyRing)));
             this.resources = new ResourceActions(state);
             this.domains = new dev.slipway.core.internal.control.CustomDomains(state, services, routingTable,
                     Optional.ofNullable(b.certificateAuthority), b.baseDomain, b.clock);

@@ -45,6 +45,9 @@ final class LogsCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir;
 
+    @picocli.CommandLine.Mixin
+    MasterKeyOption masterKey;
+
     @Spec
     CommandSpec spec;
 
@@ -53,6 +56,13 @@ final class LogsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LogStreams server = new LogStreams(stateDir.path.resolve("logs"));
+        server.keys(name -> { // the logs of a service with an EncryptionConfiguration, with the state's key ring
+            try {
+                return java.util.Optional.of(masterKey.open(stateDir.path).aead(name));
+            } catch (IllegalStateException e) {
+                return java.util.Optional.empty();
+            }
+        });
         LogStreams up = new LogStreams(stateDir.up(service).resolve("logs"));
         LogStreams logs = server.services().contains(service) ? server : up;
         if (!logs.services().contains(service)) {

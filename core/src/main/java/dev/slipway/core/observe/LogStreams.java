@@ -23,6 +23,13 @@ public final class LogStreams implements AutoCloseable {
     private final Map<Path, LogFile> writers = new ConcurrentHashMap<>();
 
     private final java.util.concurrent.atomic.AtomicLong lostLines = new java.util.concurrent.atomic.AtomicLong();
+    /** The services whose streams are encrypted, and their keys. */
+    private final Map<String, com.google.crypto.tink.Aead> sealing = new ConcurrentHashMap<>();
+    /** The key of a key name (a KMS key ARN), for reading encrypted streams. */
+    private volatile java.util.function.Function<String, java.util.Optional<com.google.crypto.tink.Aead>> keys =
+            name -> java.util.Optional.empty();
+    private static final String SEALED = "enc:v1:";
+    private static final String KEY_FILE = "encryption-key";
 
     /** Lines no file took (a full disk) since this was made: the meter {@code slipway.log.lines.lost}. */
     public long lostLines() {
@@ -31,6 +38,63 @@ public final class LogStreams implements AutoCloseable {
 
     public LogStreams(Path logDir) {
         this.logDir = logDir;
+    }
+
+    /** How encrypted streams are read: the key of a key name (a KMS key ARN), if this reader has it. */
+    public void keys(java.util.function.Function<String, java.util.Optional<com.google.crypto.tink.Aead>> lookup) {
+        this.keys = lookup;
+    }
+
+    /**
+     * Encrypts what {@code serviceName}'s streams get from now on with {@code aead}, the key of {@code keyName} (its
+     * EncryptionConfiguration's KMS key ARN, written beside the streams so readers know which key opens them): each
+     * line's text becomes {@code enc:v1:<base64 ciphertext>}, its timestamp stays readable.
+     */
+    public void encrypt(String serviceName, String keyName, com.google.crypto.tink.Aead aead) {
+        Path key = logDir.resolve(serviceName).resolve(KEY_FILE);
+        try {
+            Files.createDirectories(key.getParent());
+            Files.writeString(key, keyName);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sealing.put(serviceName, aead);
+    }
+
+    private String seal(String serviceName, String stream, String line) {
+        com.google.crypto.tink.Aead aead = sealing.get(serviceName);
+        if (aead == null) {
+            return line;
+        }
+        try {
+            return SEALED + java.util.Base64.getEncoder().encodeToString(aead.encrypt(line.getBytes(StandardCharsets.UTF_8),
+                    (serviceName + "/" + stream).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt a log line of " + serviceName, e);
+        }
+    }
+
+    /** A line's text as it was written: decrypted if it was encrypted, and this reader has the key. */
+    private String open(String serviceName, String stream, String text) {
+        if (!text.startsWith(SEALED)) {
+            return text;
+        }
+        String keyName;
+        try {
+            keyName = Files.readString(logDir.resolve(serviceName).resolve(KEY_FILE)).trim();
+        } catch (IOException e) {
+            return "[encrypted, and its key's name is missing]";
+        }
+        java.util.Optional<com.google.crypto.tink.Aead> aead = keys.apply(keyName);
+        if (aead.isEmpty()) {
+            return "[encrypted with " + keyName + ": give the master key (SLIPWAY_MASTER_KEY or --master-key-file) to read it]";
+        }
+        try {
+            return new String(aead.get().decrypt(java.util.Base64.getDecoder().decode(text.substring(SEALED.length())),
+                    (serviceName + "/" + stream).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return "[encrypted with " + keyName + ", and this key does not open it: is it the master key the state was written with?]";
+        }
     }
 
     public void addListener(LogListener listener) {
@@ -55,7 +119,7 @@ public final class LogStreams implements AutoCloseable {
             return List.of();
         }
         try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+            return lines.map(l -> open(serviceName, stream, l.substring(l.indexOf(' ') + 1))).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,16 +150,21 @@ public final class LogStreams implements AutoCloseable {
 
     /** Reads a stream as it grows: each {@link Tail#next()} returns the complete lines written since the last. */
     public Tail tail(String serviceName, String stream) {
-        return new Tail(file(serviceName, stream));
+        return new Tail(file(serviceName, stream), line -> {
+            int space = line.indexOf(' ');
+            return space < 0 ? line : line.substring(0, space + 1) + open(serviceName, stream, line.substring(space + 1));
+        });
     }
 
     /** A reader of one stream's new lines (with their timestamps), for {@code slipway logs --follow}. */
     public static final class Tail {
         private final Path file;
+        private final java.util.function.UnaryOperator<String> opened;
         private long offset;
 
-        private Tail(Path file) {
+        private Tail(Path file, java.util.function.UnaryOperator<String> opened) {
             this.file = file;
+            this.opened = opened;
         }
 
         /** The complete lines appended since the last call; none while the stream does not exist yet. */
@@ -122,7 +191,7 @@ public final class LogStreams implements AutoCloseable {
                     return List.of();
                 }
                 offset += end + 1;
-                return List.of(new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1));
+                return java.util.Arrays.stream(new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1)).map(opened).toList();
             }
         }
     }
@@ -157,7 +226,7 @@ public final class LogStreams implements AutoCloseable {
             }
         });
         // a line that cannot be written must not fail the work it describes: it is counted, and said once it can be
-        if (!writer.append(Instant.now().toString(), line)) {
+        if (!writer.append(Instant.now().toString(), seal(serviceName, stream, line))) {
             lostLines.incrementAndGet();
         }
         for (LogListener listener : listeners) {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,49 @@ class SealedStateTest {
                 .hasMessageContaining("does not open").hasMessageContaining("not the master key this state was encrypted with");
         assertThatThrownBy(() -> KeyRing.open(tmp.resolve("k"), Map.of(KeyRing.MASTER_KEY_VARIABLE, "c2hvcnQ="), master))
                 .hasMessageContaining("must be 32 bytes");
+    }
+
+    /** A service with an EncryptionConfiguration has its log lines encrypted with its key; others' stay plain. */
+    @Test
+    void theLogsOfAServiceWithAKmsKeyAreEncryptedWithItsKey() throws Exception {
+        TestApps.writePythonGreeter(tmp.resolve("app"), "Hello", "Jane");
+        KeyRing keys = keys(tmp.resolve("master.key"));
+        String kms = "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        try (Slipway s = open(keys)) {
+            for (String name : List.of("secured", "plain-logs")) {
+                var request = CreateServiceRequest.builder().serviceName(name).sourceConfiguration(SourceConfiguration.of(
+                        new CodeRepository(tmp.resolve("app").toString(), SourceCodeVersion.branch("main"), null, null)));
+                if (name.equals("secured")) {
+                    request.encryptionConfiguration(new dev.slipway.core.model.EncryptionConfiguration(kms));
+                }
+                s.createService(request.build()).operation().awaitSuccess(Duration.ofSeconds(30));
+            }
+            Path logs = tmp.resolve("state").resolve("logs");
+            String deployment = s.listOperations(new dev.slipway.core.api.ListOperationsRequest(
+                    s.listServices(new dev.slipway.core.api.ListServicesRequest(null, null)).serviceSummaryList().stream()
+                            .filter(x -> x.serviceName().equals("secured")).findFirst().orElseThrow().serviceArn(), null, null))
+                    .operationSummaryList().get(0).id();
+            List<String> read = s.logLines("secured", "deployment/" + deployment);
+            assertThat(read).isNotEmpty().anyMatch(l -> l.contains("Build succeeded"));
+            List<String> raw = Files.readAllLines(logs.resolve("secured").resolve("deployment").resolve(deployment + ".log"));
+            assertThat(raw).hasSameSizeAs(read).allSatisfy(l -> assertThat(l.substring(l.indexOf(' ') + 1)).startsWith("enc:v1:"));
+            assertThat(String.join("\n", raw)).doesNotContain("Build succeeded");
+            assertThat(Files.readString(logs.resolve("secured").resolve("encryption-key"))).isEqualTo(kms);
+            try (Stream<Path> plain = Files.walk(logs.resolve("plain-logs"))) {
+                assertThat(plain.filter(Files::isRegularFile).map(SealedStateTest::text)).anyMatch(t -> t.contains("Build succeeded"));
+            }
+            var withoutKey = new dev.slipway.core.observe.LogStreams(logs);
+            assertThat(withoutKey.read("secured", "deployment/" + deployment))
+                    .allSatisfy(l -> assertThat(l).startsWith("[encrypted with " + kms + ": give the master key"));
+        }
+    }
+
+    private static String text(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String secret(Slipway s, String arn) {

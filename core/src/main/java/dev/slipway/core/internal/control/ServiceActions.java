@@ -92,6 +92,7 @@ public final class ServiceActions implements AutoCloseable {
             return created;
         });
         trace(s);
+        encryptLogs(s);
         String creating = "Service " + s.name() + " is being created. Try again when its status is RUNNING.";
         reconciler(s).converge(DesiredState.notServing(DesiredState.Mode.UNAVAILABLE, Optional.empty(), creating,
                 s.spec().health(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY), LogSink.DISCARD);
@@ -262,6 +263,7 @@ public final class ServiceActions implements AutoCloseable {
     /** Takes over a service read back from the state store, with what a previous run left of it. */
     void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted, java.util.Set<String> answering) {
         trace(s);
+        encryptLogs(s);
         reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts(),
                 answering, s.spec().health(), maxConcurrency(s));
     }
@@ -283,6 +285,7 @@ public final class ServiceActions implements AutoCloseable {
     /** Shows a restored service as it was: paused, or unavailable with a message. */
     void showRestored(ServiceRecord s, DesiredState.Mode mode, String message) {
         trace(s);
+        encryptLogs(s);
         reconcilers.get(s.arn()).converge(DesiredState.notServing(mode, s.revision(), message, s.spec().health(), maxConcurrency(s)),
                 LogSink.DISCARD);
     }
@@ -432,6 +435,13 @@ public final class ServiceActions implements AutoCloseable {
      * Tells the router whether to trace the service's requests: its settings in effect (those an operation ended with)
      * name an observability configuration whose TraceConfiguration is set.
      */
+    /** Encrypts the logs of {@code s} with its EncryptionConfiguration's key, when it has one and there is a key ring. */
+    void encryptLogs(ServiceRecord s) {
+        if (s.encryption() != null && s.encryption().kmsKey() != null && runtime.keyRing().isPresent()) {
+            runtime.logs().encrypt(s.name(), s.encryption().kmsKey(), runtime.keyRing().get().aead(s.encryption().kmsKey()));
+        }
+    }
+
     void trace(ServiceRecord s) {
         String arn = s.spec().observability().observabilityConfigurationArn();
         boolean on = Boolean.TRUE.equals(s.spec().observability().observabilityEnabled()) && arn != null

@@ -18,7 +18,8 @@ public record ServiceRuntime(String controlPlaneId, ComputeBackend backend, Rout
                              HealthProbes probes, Timeouts timeouts, Path sourcesDir, String baseDomain,
                              Function<String, PlanOverrides> planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories,
                              SourceUrlPolicy sourceUrlPolicy, Optional<String> serviceIdSeed,
-                             dev.slipway.core.spi.InstanceCredentials instanceCredentials) {
+                             dev.slipway.core.spi.InstanceCredentials instanceCredentials,
+                             Optional<dev.slipway.core.crypto.KeyRing> keyRing) {
     /** A new service's id: random, or derived from the seed and the name (the same every time). */
     String newServiceId(String name) {
         if (serviceIdSeed.isEmpty()) {
