@@ -70,6 +70,7 @@ public final class Slipway implements AutoCloseable {
     private final HealthProbes probes = new HealthProbes();
     private final ServiceActions services;
     private final ResourceActions resources;
+    private final dev.slipway.core.secrets.Secrets secrets;
     private final dev.slipway.core.internal.control.CustomDomains domains;
     private final RouterControl router;
     private final boolean directPorts;
@@ -128,6 +129,7 @@ public final class Slipway implements AutoCloseable {
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
                     b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed), b.instanceCredentials, Optional.ofNullable(b.keyRing)));
             this.resources = new ResourceActions(state);
+            this.secrets = new dev.slipway.core.secrets.Secrets(resources);
             this.domains = new dev.slipway.core.internal.control.CustomDomains(state, services, routingTable,
                     Optional.ofNullable(b.certificateAuthority), b.baseDomain, b.clock);
             // a data plane that followed another leader: its routes serve until this one has set its own
@@ -373,43 +375,11 @@ public final class Slipway implements AutoCloseable {
     }
 
     /**
-     * Slipway's secret store, as the part of AWS Secrets Manager that App Runner users use: a new secret (its ARN,
-     * {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 letters>}, is what RuntimeEnvironmentSecrets and
-     * apprunner.yaml {@code run.secrets} reference; each deployment reads the version current then).
+     * Slipway's secret store: secrets and parameters that RuntimeEnvironmentSecrets and apprunner.yaml {@code run.secrets}
+     * reference by ARN (the part of AWS Secrets Manager and SSM Parameter Store that App Runner users use).
      */
-    public dev.slipway.core.secrets.SecretValue createSecret(String name, String value, String description) {
-        return resources.createSecret(name, value, description);
-    }
-
-    /** A new current version of a secret (by name or ARN); services get it at their next deployment. */
-    public dev.slipway.core.secrets.SecretValue putSecretValue(String secretId, String value) {
-        return resources.putSecretValue(secretId, value);
-    }
-
-    /** The current version of a secret, or the version {@code versionId}. */
-    public dev.slipway.core.secrets.SecretValue getSecretValue(String secretId, Optional<String> versionId) {
-        return resources.getSecretValue(secretId, versionId);
-    }
-
-    public dev.slipway.core.secrets.SecretSummary deleteSecret(String secretId) {
-        return resources.deleteSecret(secretId);
-    }
-
-    public List<dev.slipway.core.secrets.SecretSummary> listSecrets() {
-        return resources.listSecrets();
-    }
-
-    /** An SSM parameter ({@code String}, {@code StringList} or {@code SecureString}), as PutParameter makes it. */
-    public dev.slipway.core.secrets.Parameter putParameter(String name, String type, String value, boolean overwrite) {
-        return resources.putParameter(name, type, value, overwrite);
-    }
-
-    public dev.slipway.core.secrets.Parameter getParameter(String name) {
-        return resources.getParameter(name);
-    }
-
-    public void deleteParameter(String name) {
-        resources.deleteParameter(name);
+    public dev.slipway.core.secrets.Secrets secrets() {
+        return secrets;
     }
 
     public CreateConnectionResponse createConnection(CreateConnectionRequest request) {

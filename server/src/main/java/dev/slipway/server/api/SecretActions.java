@@ -50,26 +50,26 @@ final class SecretActions {
         ObjectNode out = Shapes.mapper().createObjectNode();
         switch (action) {
             case "CreateSecret" -> {
-                SecretValue v = slipway.createSecret(text(in, "Name"), text(in, "SecretString"), optional(in, "Description"));
+                SecretValue v = slipway.secrets().createSecret(text(in, "Name"), text(in, "SecretString"), optional(in, "Description"));
                 out.put("ARN", v.arn()).put("Name", v.name()).put("VersionId", v.versionId());
             }
             case "PutSecretValue" -> {
-                SecretValue v = slipway.putSecretValue(text(in, "SecretId"), text(in, "SecretString"));
+                SecretValue v = slipway.secrets().putSecretValue(text(in, "SecretId"), text(in, "SecretString"));
                 out.put("ARN", v.arn()).put("Name", v.name()).put("VersionId", v.versionId());
                 out.putArray("VersionStages").add("AWSCURRENT");
             }
             case "GetSecretValue" -> {
-                SecretValue v = slipway.getSecretValue(text(in, "SecretId"), Optional.ofNullable(optional(in, "VersionId")));
+                SecretValue v = slipway.secrets().getSecretValue(text(in, "SecretId"), Optional.ofNullable(optional(in, "VersionId")));
                 out.put("ARN", v.arn()).put("Name", v.name()).put("VersionId", v.versionId()).put("SecretString", v.value())
                         .put("CreatedDate", seconds(v.createdDate()));
             }
             case "DeleteSecret" -> {
-                SecretSummary s = slipway.deleteSecret(text(in, "SecretId"));
+                SecretSummary s = slipway.secrets().deleteSecret(text(in, "SecretId"));
                 out.put("ARN", s.arn()).put("Name", s.name()).put("DeletionDate", seconds(Instant.now()));
             }
             case "ListSecrets" -> {
                 ArrayNode list = out.putArray("SecretList");
-                for (SecretSummary s : slipway.listSecrets()) {
+                for (SecretSummary s : slipway.secrets().listSecrets()) {
                     ObjectNode e = list.addObject().put("ARN", s.arn()).put("Name", s.name())
                             .put("CreatedDate", seconds(s.createdDate())).put("LastChangedDate", seconds(s.lastChangedDate()));
                     if (s.description() != null) {
@@ -87,18 +87,18 @@ final class SecretActions {
         ObjectNode out = Shapes.mapper().createObjectNode();
         switch (action) {
             case "PutParameter" -> {
-                Parameter p = slipway.putParameter(text(in, "Name"), Optional.ofNullable(optional(in, "Type")).orElse("String"),
+                Parameter p = slipway.secrets().putParameter(text(in, "Name"), Optional.ofNullable(optional(in, "Type")).orElse("String"),
                         text(in, "Value"), in.path("Overwrite").asBoolean(false));
                 out.put("Version", p.version()).put("Tier", "Standard");
             }
             case "GetParameter" -> {
-                Parameter p = slipway.getParameter(text(in, "Name"));
+                Parameter p = slipway.secrets().getParameter(text(in, "Name"));
                 boolean plain = !p.type().equals("SecureString") || in.path("WithDecryption").asBoolean(false);
                 out.putObject("Parameter").put("Name", p.name()).put("Type", p.type())
                         .put("Value", plain ? p.value() : "(encrypted: ask WithDecryption)").put("Version", p.version())
                         .put("ARN", p.arn()).put("LastModifiedDate", seconds(p.lastModifiedDate())).put("DataType", "text");
             }
-            case "DeleteParameter" -> slipway.deleteParameter(text(in, "Name"));
+            case "DeleteParameter" -> slipway.secrets().deleteParameter(text(in, "Name"));
             default -> throw new ApiException("UnknownOperationException", 400, "Slipway's parameter store answers PutParameter, "
                     + "GetParameter and DeleteParameter, not " + action);
         }
