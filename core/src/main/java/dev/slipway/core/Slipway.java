@@ -70,7 +70,6 @@ public final class Slipway implements AutoCloseable {
     private final HealthProbes probes = new HealthProbes();
     private final ServiceActions services;
     private final ResourceActions resources;
-    private final dev.slipway.core.secrets.Secrets secrets;
     private final dev.slipway.core.internal.control.CustomDomains domains;
     private final RouterControl router;
     private final boolean directPorts;
@@ -129,7 +128,6 @@ public final class Slipway implements AutoCloseable {
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
                     b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed), b.instanceCredentials, Optional.ofNullable(b.keyRing)));
             this.resources = new ResourceActions(state);
-            this.secrets = new dev.slipway.core.secrets.Secrets(resources);
             this.domains = new dev.slipway.core.internal.control.CustomDomains(state, services, routingTable,
                     Optional.ofNullable(b.certificateAuthority), b.baseDomain, b.clock);
             // a data plane that followed another leader: its routes serve until this one has set its own
@@ -379,7 +377,7 @@ public final class Slipway implements AutoCloseable {
      * reference by ARN (the part of AWS Secrets Manager and SSM Parameter Store that App Runner users use).
      */
     public dev.slipway.core.secrets.Secrets secrets() {
-        return secrets;
+        return resources;
     }
 
     public CreateConnectionResponse createConnection(CreateConnectionRequest request) {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The actions on what services use: auto scaling configurations, connections, and tags of every resource. */
-public final class ResourceActions {
+public final class ResourceActions implements dev.slipway.core.secrets.Secrets {
     private static final ShapeValidator VALIDATOR = ShapeValidator.instance();
 
     private final ControlState state;
@@ -118,34 +118,42 @@ public final class ResourceActions {
 
     // ---------------------------------------------------------------- the secret store
 
+    @Override
     public dev.slipway.core.secrets.SecretValue createSecret(String name, String value, String description) {
         return state.write(() -> state.secrets().create(name, value, description));
     }
 
+    @Override
     public dev.slipway.core.secrets.SecretValue putSecretValue(String secretId, String value) {
         return state.write(() -> state.secrets().put(secretId, value));
     }
 
+    @Override
     public dev.slipway.core.secrets.SecretValue getSecretValue(String secretId, Optional<String> versionId) {
         return state.read(() -> state.secrets().get(secretId, versionId));
     }
 
+    @Override
     public dev.slipway.core.secrets.SecretSummary deleteSecret(String secretId) {
         return state.write(() -> state.secrets().delete(secretId));
     }
 
+    @Override
     public List<dev.slipway.core.secrets.SecretSummary> listSecrets() {
         return state.read(() -> state.secrets().list());
     }
 
+    @Override
     public dev.slipway.core.secrets.Parameter putParameter(String name, String type, String value, boolean overwrite) {
         return state.write(() -> state.secrets().putParameter(name, type, value, overwrite));
     }
 
+    @Override
     public dev.slipway.core.secrets.Parameter getParameter(String name) {
         return state.read(() -> state.secrets().getParameter(name));
     }
 
+    @Override
     public void deleteParameter(String name) {
         state.write(() -> state.secrets().deleteParameter(name));
     }
