@@ -31,6 +31,7 @@ import java.util.Optional;
  * image, {@code docker.base-image.<runtime>}).
  */
 final class DockerImages {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DockerImages.class);
     /** The base image of each managed runtime, unless the setting {@code docker.base-image.<runtime>} names another. */
     static final Map<Runtime, String> DEFAULT_BASE_IMAGES = Map.ofEntries(
             Map.entry(Runtime.PYTHON_3, "python:3-slim"), Map.entry(Runtime.PYTHON_311, "python:3.11-slim"),
@@ -57,6 +58,9 @@ final class DockerImages {
     }
 
     /** The base image a source service of {@code runtime} is built on. */
+    /** The attribute of a pulled revision: the tag of Slipway's own that holds its image ({@code slipway/<service>:<revision>}). */
+    static final String HELD = "held-by";
+
     String baseImage(Runtime runtime) {
         return settings.getOrDefault("docker.base-image." + runtime.configName(), DEFAULT_BASE_IMAGES.get(runtime));
     }
@@ -89,6 +93,13 @@ final class DockerImages {
                 listener.output("Image " + ref + " was removed from the engine right after the pull; pulling it again");
             }
         }
+        // a tag of Slipway's own holds the image for the revision: a docker rmi of the pulled tag no longer removes it
+        String held = "slipway/" + spec.serviceId() + ":" + spec.revisionId();
+        try {
+            docker.tagImageCmd(inspected.getId(), "slipway/" + spec.serviceId(), spec.revisionId()).exec();
+        } catch (NotFoundException e) {
+            throw new BuildFailedException("image " + ref + " was removed from the engine before Slipway could hold it; deploy again");
+        }
         String repository = repository(ref);
         String digest = (inspected.getRepoDigests() == null ? List.<String>of() : inspected.getRepoDigests()).stream()
                 .filter(d -> d.startsWith(repository + "@")).findFirst().orElse(inspected.getId());
@@ -96,6 +107,7 @@ final class DockerImages {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("image", ref);
         attributes.put(PreparedRevision.DIGEST, digest);
+        attributes.put(HELD, held);
         return new PreparedRevision(spec.serviceId(), spec.revisionId(), inspected.getId(), attributes, spec.run());
     }
 
@@ -211,8 +223,19 @@ final class DockerImages {
 
     /** Removes a revision's image if Slipway built it. */
     void discard(PreparedRevision revision) {
+        String held = revision.attributes().get(HELD);
+        if (held != null) { // a pulled image: only Slipway's tag goes; the image stays in the engine's cache, as after docker pull
+            try {
+                docker.removeImageCmd(held).withForce(false).exec();
+            } catch (NotFoundException e) {
+                // gone already
+            } catch (com.github.dockerjava.api.exception.ConflictException e) {
+                LOG.debug("image tag {} is still in use; left", held);
+            }
+            return;
+        }
         if (!"true".equals(revision.attributes().get("built"))) {
-            return; // a pulled image stays in the engine's cache, as after docker pull: others may use it
+            return;
         }
         try {
             docker.removeImageCmd(revision.location()).withForce(true).exec();

@@ -78,10 +78,12 @@ class KubernetesServerIT {
         AwsCli aws = AwsCli.withCredentialsFile(Integer.parseInt(ports.group(1)), state.resolve("credentials"));
         HttpProbe http = new HttpProbe(Integer.parseInt(ports.group(2)));
 
+        String token = "token-" + java.util.UUID.randomUUID();
+        String secretArn = aws.json("secretsmanager", "create-secret", "--name", "token", "--secret-string", token).get("ARN").asText();
         String arn = aws.ok("create-service", "--service-name", "paged", "--source-configuration",
                 "{\"ImageRepository\":{\"ImageIdentifier\":\"" + ECR + "/team/page:1\",\"ImageRepositoryType\":\"ECR\","
                         + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"exec httpd -f -p $PORT -h /www\","
-                        + "\"RuntimeEnvironmentSecrets\":{\"TOKEN\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:token\"}}},"
+                        + "\"RuntimeEnvironmentSecrets\":{\"TOKEN\":\"" + secretArn + "\"}}},"
                         + "\"AutoDeploymentsEnabled\":false}",
                 "--health-check-configuration", "Protocol=HTTP,Path=/index.html,Interval=2,Timeout=1,HealthyThreshold=1,UnhealthyThreshold=3")
                 .at("/Service/ServiceArn").asText();
@@ -91,6 +93,12 @@ class KubernetesServerIT {
         Pod pod = pods().get(0);
         assertThat(pod.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/index.html");
         assertThat(kube.secrets().inNamespace("team").withLabel("app.kubernetes.io/managed-by", "slipway").list().getItems()).hasSize(1);
+        assertThat(pod.getSpec().getContainers().get(0).getEnv()).as("the secret reaches the pod by a secretKeyRef only")
+                .filteredOn(e -> e.getName().equals("TOKEN")).singleElement().satisfies(e -> {
+                    assertThat(e.getValue()).isNull();
+                    assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("TOKEN");
+                });
+        assertThat(pod.toString()).doesNotContain(token);
         assertThat(kube.services().inNamespace("team").list().getItems()).as("--kubernetes-services").singleElement().satisfies(s -> {
             assertThat(s.getMetadata().getName()).isEqualTo("paged-" + arn.substring(arn.lastIndexOf('/') + 1, arn.lastIndexOf('/') + 9));
             assertThat(s.getSpec().getSelector()).isEqualTo(pod.getMetadata().getLabels().entrySet().stream()
@@ -151,10 +159,10 @@ class KubernetesServerIT {
         assertThat(kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems())
                 .extracting(s -> s.getMetadata().getAnnotations().getOrDefault("slipway.dev/document", s.getMetadata().getName()))
                 .as("the control Secret, and one per document: the service, its operation, connections, auto scaling and "
-                        + "observability configurations, tags")
+                        + "observability configurations, tags, secrets")
                 .containsExactlyInAnyOrder("slipway-state", "service/" + arn.substring(arn.lastIndexOf('/') + 1),
                         "operation/" + arn.substring(arn.lastIndexOf('/') + 1) + "/" + createdOperation, "connections",
-                        "autoscaling", "observability", "tags");
+                        "autoscaling", "observability", "tags", "secrets");
 
         SlipwayJar second = SlipwayJar.start(keys, replica(tmp.resolve("second")));
         closeLater.add(second);
