@@ -63,6 +63,19 @@ public final class TestApps {
                 """.formatted(name);
     }
 
+    /** Writes a Python app ({@code server.py}) and an apprunner.yaml that compiles it, runs it, and sets {@code env}. */
+    public static void writePythonApp(Path dir, String serverPy, java.util.Map<String, String> env) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("server.py"), serverPy);
+        StringBuilder yaml = new StringBuilder("version: 1.0\nruntime: python3\nbuild:\n  commands:\n    build:\n"
+                + "      - python -m py_compile server.py\nrun:\n  command: python server.py\n");
+        if (!env.isEmpty()) {
+            yaml.append("  env:\n");
+            env.forEach((k, v) -> yaml.append("    - name: ").append(k).append("\n      value: \"").append(v).append("\"\n"));
+        }
+        Files.writeString(dir.resolve("apprunner.yaml"), yaml.toString());
+    }
+
     /** Writes the greeter app and its apprunner.yaml into {@code dir}. */
     public static void writePythonGreeter(Path dir, String greeting, String name) throws IOException {
         Files.createDirectories(dir);

@@ -107,8 +107,7 @@ class InstanceRoleIT {
 
     /** A Python app that runs the AWS CLI with its own environment (no credentials file) and answers what it said. */
     private static void writeApp(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("server.py"), """
+        dev.slipway.core.testing.TestApps.writePythonApp(dir, """
                 import json, os, subprocess, urllib.parse
                 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
                 def aws(*args):
@@ -133,16 +132,6 @@ class InstanceRoleIT {
                 server = ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler)
                 server.daemon_threads = True
                 server.serve_forever()
-                """);
-        Files.writeString(dir.resolve("apprunner.yaml"), """
-                version: 1.0
-                runtime: python3
-                build:
-                  commands:
-                    build:
-                      - python -m py_compile server.py
-                run:
-                  command: python server.py
-                """);
+                """, Map.of());
     }
 }

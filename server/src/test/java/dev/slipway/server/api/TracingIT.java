@@ -9,13 +9,13 @@ import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.core.Slipway;
 import dev.slipway.core.testing.HttpProbe;
+import dev.slipway.core.testing.TestApps;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,8 +177,7 @@ class TracingIT {
      * OTLP_ENDPOINT), and answers what it got: {"traceparent", "amzn" (X-Amzn-Trace-Id), "span" (its own span's id)}.
      */
     private static void writeApp(Path dir, String otlp, String name) throws Exception {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("server.py"), """
+        TestApps.writePythonApp(dir, """
                 import json, os, secrets, time, urllib.request
                 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
                 class Handler(BaseHTTPRequestHandler):
@@ -206,21 +205,6 @@ class TracingIT {
                 server = ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler)
                 server.daemon_threads = True
                 server.serve_forever()
-                """);
-        Files.writeString(dir.resolve("apprunner.yaml"), """
-                version: 1.0
-                runtime: python3
-                build:
-                  commands:
-                    build:
-                      - python -m py_compile server.py
-                run:
-                  command: python server.py
-                  env:
-                    - name: OTLP_ENDPOINT
-                      value: "%s"
-                    - name: SPAN_SERVICE
-                      value: "%s"
-                """.formatted(otlp, name));
+                """, Map.of("OTLP_ENDPOINT", otlp, "SPAN_SERVICE", name));
     }
 }
