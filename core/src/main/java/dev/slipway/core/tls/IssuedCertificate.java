@@ -15,9 +15,13 @@ public record IssuedCertificate(List<String> names, String certificateChainPem, 
         names = List.copyOf(names);
     }
 
-    /** Whether it is time to renew: less than a third of its lifetime is left (30 days of Let's Encrypt's 90). */
+    /**
+     * Whether it is time to renew: less than a third of its lifetime is left (30 days of Let's Encrypt's 90). Asked on
+     * every TLS handshake that presents it, so in whole seconds (Duration.dividedBy computes with BigDecimal).
+     */
     public boolean dueForRenewal(Instant now) {
-        return now.isAfter(notAfter.minus(java.time.Duration.between(notBefore, notAfter).dividedBy(3)));
+        long third = (notAfter.getEpochSecond() - notBefore.getEpochSecond()) / 3;
+        return now.isAfter(notAfter.minusSeconds(third));
     }
 
     @Override
