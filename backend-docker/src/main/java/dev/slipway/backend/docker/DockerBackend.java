@@ -6,6 +6,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
@@ -271,6 +272,8 @@ public final class DockerBackend implements ComputeBackend {
             docker.removeContainerCmd(containerId).withForce(true).exec();
         } catch (NotFoundException e) {
             // gone already
+        } catch (ConflictException e) {
+            // "removal ... is already in progress": another control plane that watched it (the one before a restart) removes it
         }
     }
 
