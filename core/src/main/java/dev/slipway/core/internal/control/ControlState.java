@@ -12,7 +12,6 @@ import dev.slipway.core.store.StateStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,12 +51,12 @@ public final class ControlState {
     private final Map<String, String> arnsByName = new ConcurrentHashMap<>();
     private final Map<String, Integer> autoScalingUse = new ConcurrentHashMap<>();
     private final Map<String, OperationRecord> operations = new ConcurrentHashMap<>();
-    private volatile Shared published;
+    private volatile SharedResources published;
 
     // the writer's, under writeLock
     private final Object writeLock = new Object();
     private final Map<String, ServiceRecord> staged = new LinkedHashMap<>(); // by ARN; null: removed
-    private Shared working;
+    private SharedResources working;
     private boolean sharedTouched;
     private Map<String, String> savedShared = Map.of();
 
@@ -67,18 +66,6 @@ public final class ControlState {
     private EventDispatch events;
     private String account = "000000000000";
     private String region = "us-east-1";
-
-    /** Connections, auto scaling configurations and their tags: mutable, so the writer changes a copy. */
-    record Shared(Connections connections, AutoScalingConfigurations autoScaling, ObservabilityConfigurations observability, Tags tags,
-                  SecretStore secrets) {
-        Map<String, String> documents() {
-            return Map.of(StateSchema.CONNECTIONS, StateSchema.write(connections.export()),
-                    StateSchema.AUTO_SCALING, StateSchema.write(autoScaling.export()),
-                    StateSchema.OBSERVABILITY, StateSchema.write(observability.export()),
-                    StateSchema.TAGS, StateSchema.write(tags.export()),
-                    StateSchema.SECRETS, StateSchema.write(secrets.export()));
-        }
-    }
 
     public ControlState(Arns arns, Quotas quotas, StateStore store) {
         this.arns = arns;
@@ -108,7 +95,7 @@ public final class ControlState {
             }
             Map<String, String> puts = new LinkedHashMap<>();
             Set<String> deletes = new HashSet<>();
-            staged.forEach((arn, s) -> documents(services.get(arn), s, puts, deletes));
+            staged.forEach((arn, s) -> StateDocuments.changes(services.get(arn), s, puts, deletes));
             Map<String, String> shared = sharedTouched ? working.documents() : savedShared;
             shared.forEach((key, json) -> {
                 if (!json.equals(savedShared.get(key))) {
@@ -143,32 +130,6 @@ public final class ControlState {
             staged.clear();
             return result;
         }
-    }
-
-    /**
-     * The documents a service's change writes and deletes: its own document if more than its operations changed, and
-     * each operation that is new or moved on (not the service's whole history).
-     */
-    private static void documents(ServiceRecord before, ServiceRecord after, Map<String, String> puts, Set<String> deletes) {
-        String id = (after != null ? after : before).id();
-        if (after == null) {
-            deletes.add(StateSchema.serviceKey(id));
-            before.operations().forEach(op -> deletes.add(StateSchema.operationKey(id, op.id())));
-            return;
-        }
-        if (before == null || !before.withOperations(after.operations()).equals(after)) {
-            puts.put(StateSchema.serviceKey(id), StateDocuments.write(after));
-        }
-        Map<String, OperationState> old = new HashMap<>();
-        if (before != null) {
-            before.operations().forEach(op -> old.put(op.id(), op));
-        }
-        for (OperationState op : after.operations()) {
-            if (!op.equals(old.remove(op.id()))) {
-                puts.put(StateSchema.operationKey(id, op.id()), StateDocuments.write(op));
-            }
-        }
-        old.keySet().forEach(gone -> deletes.add(StateSchema.operationKey(id, gone)));
     }
 
     void write(Runnable change) {
@@ -263,7 +224,7 @@ public final class ControlState {
     }
 
     /** Publishes what was read back from the store, as it was saved (nothing to save again). */
-    void restore(Collection<ServiceRecord> saved, Shared shared) {
+    void restore(Collection<ServiceRecord> saved, SharedResources shared) {
         synchronized (writeLock) {
             working = shared;
             published = copy(shared);
@@ -304,22 +265,13 @@ public final class ControlState {
         }
     }
 
-    /** An empty Shared: the implicit DefaultConfiguration only. */
-    Shared newShared() {
-        return new Shared(new Connections(arns, quotas.connections()),
-                new AutoScalingConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()),
-                new ObservabilityConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()), new Tags(),
-                new SecretStore(arns.region(), arns.account()));
+    /** None yet: the implicit DefaultConfiguration only. */
+    SharedResources newShared() {
+        return SharedResources.empty(arns, quotas);
     }
 
-    private Shared copy(Shared s) {
-        Shared copy = newShared();
-        copy.connections().restore(s.connections().export());
-        copy.autoScaling().restore(s.autoScaling().export());
-        copy.observability().restore(s.observability().export());
-        copy.secrets().restore(s.secrets().export());
-        copy.tags().restore(s.tags().export());
-        return copy;
+    private SharedResources copy(SharedResources s) {
+        return s.copy(arns, quotas);
     }
 
     private boolean writing() {
@@ -356,7 +308,7 @@ public final class ControlState {
         return shared().tags();
     }
 
-    private Shared shared() {
+    private SharedResources shared() {
         if (writing()) {
             sharedTouched = true;
             return working;
@@ -376,8 +328,8 @@ public final class ControlState {
     }
 
     /** The service, if it exists (no check of the ARN's form). */
-    java.util.Optional<ServiceRecord> find(String serviceArn) {
-        return java.util.Optional.ofNullable(writing() && staged.containsKey(serviceArn) ? staged.get(serviceArn) : services.get(serviceArn));
+    Optional<ServiceRecord> find(String serviceArn) {
+        return Optional.ofNullable(writing() && staged.containsKey(serviceArn) ? staged.get(serviceArn) : services.get(serviceArn));
     }
 
     boolean exists(String serviceArn) {
@@ -435,12 +387,12 @@ public final class ControlState {
         return list;
     }
 
-    /** Whether a service uses the auto scaling configuration revision {@code arn}. */
     /** Whether a service uses the observability configuration revision {@code arn}. */
     boolean observabilityInUse(String arn) {
         return allServices().stream().anyMatch(s -> arn.equals(s.spec().observability().observabilityConfigurationArn()));
     }
 
+    /** Whether a service uses an auto scaling configuration revision (by ARN). */
     Predicate<String> autoScalingInUse() {
         if (writing() && !staged.isEmpty()) {
             return arn -> allServices().stream().anyMatch(s -> s.spec().autoScalingArn().equals(arn));

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import dev.slipway.core.routing.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,7 @@ public final class Recovery {
             }
         });
         for (ServiceRecord s : restored) {
-            actions.showStarting(s, keptOf(s, adopted).stream().map(AdoptedInstance::handle)
+            showStarting(actions, s, keptOf(s, adopted).stream().map(AdoptedInstance::handle)
                     .filter(h -> answering.contains(h.instanceId())).toList());
         }
         return new Restored(restored, interrupted, adopted, answering);
@@ -120,7 +121,7 @@ public final class Recovery {
         for (ServiceRecord s : restored) {
             actions.adoptRestored(s, byService.getOrDefault(s.arn(), List.of()), loaded.answering());
             if (interrupted.contains(s.arn())) {
-                actions.noteInterrupted(s, s.operations().get(0));
+                noteInterrupted(actions, s, s.operations().get(0));
             }
             if (s.status() == ServiceStatus.PAUSED) {
                 actions.showRestored(s, DesiredState.Mode.PAUSED, "");
@@ -152,7 +153,7 @@ public final class Recovery {
             store.commit(new StateCommit(StateSchema.VERSION, documents, old));
             LOG.info("migrated the stored state from schema version {} to {}", stored.get().schemaVersion(), StateSchema.VERSION);
         }
-        ControlState.Shared shared = state.newShared();
+        SharedResources shared = state.newShared();
         Optional.ofNullable(documents.get(StateSchema.CONNECTIONS)).map(StateDocuments::connections).ifPresent(shared.connections()::restore);
         Optional.ofNullable(documents.get(StateSchema.AUTO_SCALING)).map(StateDocuments::autoScaling).ifPresent(shared.autoScaling()::restore);
         Optional.ofNullable(documents.get(StateSchema.OBSERVABILITY)).map(StateDocuments::observability).ifPresent(shared.observability()::restore);
@@ -199,5 +200,27 @@ public final class Recovery {
             s = s.ended(ServiceLifecycle.statusAfter(op.summary().type(), false));
         }
         return s.status() == ServiceStatus.RUNNING && s.revision().isPresent() ? s.withMaintenance(true) : s;
+    }
+
+    /** Says in the events and the operation's deployment log that a restart of Slipway ended the operation. */
+    private static void noteInterrupted(ServiceActions actions, ServiceRecord s, OperationState op) {
+        String why = op.summary().type() + " operation " + op.id() + " failed: " + op.failureReason().orElse("interrupted")
+                + "; service status is " + s.status() + (s.status() == ServiceStatus.RUNNING ? " (the previous settings and revision are kept)" : "");
+        actions.runtime().logs().sink(s.name(), "deployment/" + op.id()).line("[AppRunner] " + why);
+        actions.note(s, why);
+    }
+
+    /**
+     * The route a restored service has until its reconciler publishes one: its instances that still answer, else 503
+     * (Retry-After) while it starts, or paused.
+     */
+    private static void showStarting(ServiceActions actions, ServiceRecord s, List<InstanceHandle> answering) {
+        Route route = !answering.isEmpty() ? Route.serving(s.id(), s.name(), answering.stream()
+                .map(h -> new dev.slipway.core.routing.Endpoint(h.instanceId(), h.host(), h.port())).toList(), actions.settings().maxConcurrency(s))
+                : s.status() == ServiceStatus.PAUSED ? Route.paused(s.id(), s.name())
+                : Route.unavailable(s.id(), s.name(), s.status() == ServiceStatus.RUNNING && s.revision().isPresent()
+                ? "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."
+                : "Service " + s.name() + " is " + s.status() + "; see its events and deployment logs.");
+        actions.runtime().routing().put(s.host(), Optional.of(route));
     }
 }

@@ -1,8 +1,6 @@
 package dev.slipway.core.internal.control;
 
 import dev.slipway.core.internal.Parallel;
-import dev.slipway.core.source.HostKeyPins;
-import dev.slipway.core.source.RegistryCredentials;
 import dev.slipway.core.api.*;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.deploy.Deployment;
@@ -14,12 +12,9 @@ import dev.slipway.core.internal.runtime.ReconcilerThreads;
 import dev.slipway.core.internal.runtime.ServiceReconciler;
 import dev.slipway.core.internal.lifecycle.ServiceAction;
 import dev.slipway.core.internal.lifecycle.ServiceLifecycle;
-import dev.slipway.core.InvalidRequestException;
-import dev.slipway.core.ResourceNotFoundException;
 import dev.slipway.core.model.*;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.validation.ShapeValidator;
-import dev.slipway.core.routing.Route;
 import java.time.Instant;
 import dev.slipway.core.internal.scaling.ConcurrencyAutoscaler;
 import java.util.List;
@@ -28,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * The service actions of the API: each validates its request, checks the status machine, records the change and an
@@ -45,6 +39,7 @@ public final class ServiceActions implements AutoCloseable {
     private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
     private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
     private final ServiceUrls urls = new ServiceUrls();
+    private final ServiceSettings settings;
     private java.util.function.Consumer<ServiceRecord> onDeleted = s -> { };
     private java.util.function.Consumer<String> onOperationEnded = arn -> { };
 
@@ -52,10 +47,15 @@ public final class ServiceActions implements AutoCloseable {
         this.state = state;
         this.runtime = runtime;
         this.runner = new OperationRunner(runtime.logs());
+        this.settings = new ServiceSettings(state, runtime, urls);
     }
 
     ServiceRuntime runtime() {
         return runtime;
+    }
+
+    ServiceSettings settings() {
+        return settings;
     }
 
     /** Where the router serves the services (their ServiceUrl). */
@@ -76,10 +76,8 @@ public final class ServiceActions implements AutoCloseable {
         ServiceRecord s = state.write(() -> {
             state.checkNewService(r.serviceName());
             state.connections().usedBy(r.sourceConfiguration());
-            String asc = r.autoScalingConfigurationArn() != null
-                    ? referenced(() -> state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn"))
-                    : state.autoScaling().defaultConfiguration(a -> false).autoScalingConfigurationArn();
-            ServiceObservabilityConfiguration observability = observability(r.observabilityConfiguration());
+            String asc = settings.autoScalingArn(r.autoScalingConfigurationArn());
+            ServiceObservabilityConfiguration observability = settings.observability(r.observabilityConfiguration());
             String id = runtime.newServiceId(r.serviceName());
             String host = r.serviceName().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + id.substring(0, 6) + "." + runtime.baseDomain();
             String arn = state.arns.service(r.serviceName(), id);
@@ -91,8 +89,8 @@ public final class ServiceActions implements AutoCloseable {
             state.put(created);
             return created;
         });
-        trace(s);
-        encryptLogs(s);
+        settings.trace(s);
+        settings.encryptLogs(s);
         String creating = "Service " + s.name() + " is being created. Try again when its status is RUNNING.";
         reconciler(s).converge(DesiredState.notServing(DesiredState.Mode.UNAVAILABLE, Optional.empty(), creating,
                 s.spec().health(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY), LogSink.DISCARD);
@@ -100,37 +98,6 @@ public final class ServiceActions implements AutoCloseable {
         CreateServiceResponse response = new CreateServiceResponse(describe(s), op.id(), op);
         run(s, op, pipelineFor(s.spec().source()), creating);
         return response;
-    }
-
-    /**
-     * A service's observability configuration, its ARN resolved to the revision it names (a name alone: the latest active
-     * one); null when the request leaves it out.
-     */
-    private ServiceObservabilityConfiguration observability(ServiceObservabilityConfiguration c) {
-        if (c == null) {
-            return null;
-        }
-        String field = "observabilityConfiguration.observabilityConfigurationArn";
-        if (!Boolean.TRUE.equals(c.observabilityEnabled())) {
-            if (c.observabilityConfigurationArn() != null) {
-                throw new InvalidRequestException(field + " is specified only when observabilityEnabled is true");
-            }
-            return new ServiceObservabilityConfiguration(false, null);
-        }
-        if (c.observabilityConfigurationArn() == null) {
-            throw new InvalidRequestException(field + " is required when observabilityEnabled is true");
-        }
-        return new ServiceObservabilityConfiguration(true, referenced(() -> state.observability()
-                .describe(c.observabilityConfigurationArn(), field).observabilityConfigurationArn()));
-    }
-
-    /** A configuration a service names that does not exist is a bad request (CreateService has no ResourceNotFoundException). */
-    private static String referenced(java.util.function.Supplier<String> resolve) {
-        try {
-            return resolve.get();
-        } catch (ResourceNotFoundException e) {
-            throw new InvalidRequestException(e.getMessage() + "; create it first, or name an active revision");
-        }
     }
 
     public DescribeServiceResponse describeService(DescribeServiceRequest r) {
@@ -141,7 +108,7 @@ public final class ServiceActions implements AutoCloseable {
     public ListServicesResponse listServices(ListServicesRequest r) {
         VALIDATOR.validate("ListServicesRequest", r);
         return state.read(() -> {
-            List<ServiceSummary> all = state.allServices().stream().map(s -> ServiceSummary.of(describe(s))).toList();
+            List<ServiceSummary> all = state.allServices().stream().map(s -> ServiceSummary.of(settings.describe(s))).toList();
             Pages.Page<ServiceSummary> page = Pages.page(all, r.maxResults(), r.nextToken(), 20);
             return new ListServicesResponse(page.items(), page.nextToken());
         });
@@ -154,10 +121,9 @@ public final class ServiceActions implements AutoCloseable {
         Started started = state.write(() -> {
             ServiceRecord s = state.service(r.serviceArn());
             check(s, ServiceAction.UPDATE);
-            String asc = r.autoScalingConfigurationArn() != null
-                    ? referenced(() -> state.autoScaling().resolveArn(r.autoScalingConfigurationArn(), "autoScalingConfigurationArn"))
+            String asc = r.autoScalingConfigurationArn() != null ? settings.autoScalingArn(r.autoScalingConfigurationArn())
                     : s.spec().autoScalingArn();
-            ServiceSpec next = ServiceSpecs.forUpdate(s.spec(), r, asc, observability(r.observabilityConfiguration()));
+            ServiceSpec next = ServiceSpecs.forUpdate(s.spec(), r, asc, settings.observability(r.observabilityConfiguration()));
             if (r.sourceConfiguration() != null) {
                 ServiceSpecs.checkSource(next.source(), "sourceConfiguration", runtime.backend().name(), runtime.backend().capabilities());
                 ServiceSpecs.checkLocalSource(r.sourceConfiguration(), "sourceConfiguration", runtime.allowedSourceDirectories());
@@ -262,10 +228,10 @@ public final class ServiceActions implements AutoCloseable {
 
     /** Takes over a service read back from the state store, with what a previous run left of it. */
     void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted, java.util.Set<String> answering) {
-        trace(s);
-        encryptLogs(s);
+        settings.trace(s);
+        settings.encryptLogs(s);
         reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts(),
-                answering, s.spec().health(), maxConcurrency(s));
+                answering, s.spec().health(), settings.maxConcurrency(s));
     }
 
     /** A line in a service's events and the server log. */
@@ -274,34 +240,12 @@ public final class ServiceActions implements AutoCloseable {
         LOG.info("service {}: {}", s.name(), line);
     }
 
-    /** Says in the events and the operation's deployment log that a restart of Slipway ended the operation. */
-    void noteInterrupted(ServiceRecord s, OperationState op) {
-        String why = op.summary().type() + " operation " + op.id() + " failed: " + op.failureReason().orElse("interrupted")
-                + "; service status is " + s.status() + (s.status() == ServiceStatus.RUNNING ? " (the previous settings and revision are kept)" : "");
-        runtime.logs().sink(s.name(), "deployment/" + op.id()).line("[AppRunner] " + why);
-        note(s, why);
-    }
-
     /** Shows a restored service as it was: paused, or unavailable with a message. */
     void showRestored(ServiceRecord s, DesiredState.Mode mode, String message) {
-        trace(s);
-        encryptLogs(s);
-        reconcilers.get(s.arn()).converge(DesiredState.notServing(mode, s.revision(), message, s.spec().health(), maxConcurrency(s)),
+        settings.trace(s);
+        settings.encryptLogs(s);
+        reconcilers.get(s.arn()).converge(DesiredState.notServing(mode, s.revision(), message, s.spec().health(), settings.maxConcurrency(s)),
                 LogSink.DISCARD);
-    }
-
-    /**
-     * The route a restored service has until its reconciler publishes one: its instances that still answer, else 503
-     * (Retry-After) while it starts, or paused.
-     */
-    void showStarting(ServiceRecord s, List<dev.slipway.core.spi.InstanceHandle> answering) {
-        Route route = !answering.isEmpty() ? Route.serving(s.id(), s.name(), answering.stream()
-                .map(h -> new dev.slipway.core.routing.Endpoint(h.instanceId(), h.host(), h.port())).toList(), maxConcurrency(s))
-                : s.status() == ServiceStatus.PAUSED ? Route.paused(s.id(), s.name())
-                : Route.unavailable(s.id(), s.name(), s.status() == ServiceStatus.RUNNING && s.revision().isPresent()
-                ? "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."
-                : "Service " + s.name() + " is " + s.status() + "; see its events and deployment logs.");
-        runtime.routing().put(s.host(), Optional.of(route));
     }
 
     /** Starts a restored running service's revision again: no build, no new operation; maintenance until it serves. */
@@ -332,9 +276,7 @@ public final class ServiceActions implements AutoCloseable {
     List<Scalable> scalable() {
         return state.read(() -> state.allServices().stream()
                 .filter(s -> s.status() == ServiceStatus.RUNNING && reconcilers.containsKey(s.arn()))
-                .map(s -> new Scalable(s.arn(), s.id(), s.name(), ConcurrencyAutoscaler.Settings.of(
-                        autoScaling(s, AutoScalingConfiguration::minSize, AutoScalingConfiguration.DEFAULT_MIN_SIZE), autoScaling(s, AutoScalingConfiguration::maxSize, AutoScalingConfiguration.DEFAULT_MAX_SIZE),
-                        autoScaling(s, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY)), reconcilers.get(s.arn())))
+                .map(s -> new Scalable(s.arn(), s.id(), s.name(), settings.scaling(s), reconcilers.get(s.arn())))
                 .toList());
     }
 
@@ -427,45 +369,16 @@ public final class ServiceActions implements AutoCloseable {
             }
             state.put(current.ended(after));
         });
-        state.read(() -> state.find(s.arn())).ifPresent(this::trace);
+        state.read(() -> state.find(s.arn())).ifPresent(settings::trace);
         onOperationEnded.accept(s.arn());
-    }
-
-    /**
-     * Tells the router whether to trace the service's requests: its settings in effect (those an operation ended with)
-     * name an observability configuration whose TraceConfiguration is set.
-     */
-    /** Encrypts the logs of {@code s} with its EncryptionConfiguration's key, when it has one and there is a key ring. */
-    void encryptLogs(ServiceRecord s) {
-        if (s.encryption() != null && s.encryption().kmsKey() != null && runtime.keyRing().isPresent()) {
-            runtime.logs().encrypt(s.name(), s.encryption().kmsKey(), runtime.keyRing().get().aead(s.encryption().kmsKey()));
-        }
-    }
-
-    void trace(ServiceRecord s) {
-        String arn = s.spec().observability().observabilityConfigurationArn();
-        boolean on = Boolean.TRUE.equals(s.spec().observability().observabilityEnabled()) && arn != null
-                && state.read(() -> state.observability().exists(arn)
-                && state.observability().describe(arn, "observabilityConfigurationArn").traceConfiguration() != null);
-        runtime.routing().trace(s.host(), on);
     }
 
     private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing, Optional<String> pin) {
         int current = Optional.ofNullable(reconcilers.get(arn)).map(r -> r.status().desired().count()).orElse(0);
         return state.read(() -> {
             ServiceRecord s = state.service(arn);
-            Deployment.Access access = state.connections().usedBy(s.spec().source()).map(c -> {
-                HostKeyPins pins = new HostKeyPins(c.hostKeys().snapshot());
-                String connection = c.connection().connectionArn();
-                return new Deployment.Access(c.credential(), pins,
-                        () -> state.writeEventually(() -> state.connections().pin(connection, pins.snapshot())));
-            }).orElse(Deployment.Access.NONE);
-            return new Deployment(new Deployment.Target(s.name(), s.id(), s.spec().source(), runtime.planOverrides().apply(s.name()), runtime.workingTrees(),
-                    runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
-                    ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
-                    s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin, instanceCredentials(s),
-                    reference -> state.read(() -> state.secrets().pin(reference))),
-                    access, runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
+            return new Deployment(settings.target(s, current, messageUntilServing, pin), settings.access(s),
+                    runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });
     }
 
@@ -479,28 +392,6 @@ public final class ServiceActions implements AutoCloseable {
                                 "Message", "Instance " + instance + " " + why + "; replacing it.", "Severity", "WARNING")))));
     }
 
-    /** What the instances of {@code s} get to call with its InstanceRoleArn's credentials, if it has one. */
-    private Map<String, String> instanceCredentials(ServiceRecord s) {
-        String role = s.spec().instance().instanceRoleArn();
-        return role == null || role.isBlank() ? Map.of() : runtime.instanceCredentials().environment(s.arn(), role);
-    }
-
-    private int maxConcurrency(ServiceRecord s) {
-        return autoScaling(s, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY);
-    }
-
-    /** A new revision starts at the serving one's current size (at least MinSize), as App Runner keeps capacity. */
-    private int startingSize(ServiceRecord s, int current) {
-        int min = autoScaling(s, c -> c.minSize(), AutoScalingConfiguration.DEFAULT_MIN_SIZE);
-        return Math.min(Math.max(min, current), autoScaling(s, c -> c.maxSize(), Math.max(min, current)));
-    }
-
-    /** A number from the service's auto scaling configuration revision, or {@code fallback} if it is gone. */
-    private int autoScaling(ServiceRecord s, Function<AutoScalingConfiguration, Integer> field, int fallback) {
-        String arn = s.spec().autoScalingArn();
-        return state.autoScaling().exists(arn) ? field.apply(state.autoScaling().describe(arn, a -> false)) : fallback;
-    }
-
     private static String updating(ServiceRecord s) {
         return "Service " + s.name() + " is being deployed. Try again shortly.";
     }
@@ -510,15 +401,10 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     private Service describe(String arn) {
-        return state.read(() -> describe(state.service(arn)));
+        return state.read(() -> settings.describe(state.service(arn)));
     }
 
-    /** The service as DescribeService shows it, from the published records. */
     private Service describe(ServiceRecord s) {
-        AutoScalingConfigurationSummary asc = state.autoScaling().exists(s.spec().autoScalingArn())
-                ? state.autoScaling().describe(s.spec().autoScalingArn(), state.autoScalingInUse()).summary() : null;
-        return new Service(s.name(), s.id(), s.arn(), urls.of(s.host()), s.createdAt(), s.updatedAt(), null, s.shownStatus(),
-                s.spec().source(), s.spec().instance(), s.encryption(), s.spec().health(), asc, s.spec().network(),
-                s.spec().observability());
+        return state.read(() -> settings.describe(s));
     }
 }

@@ -11,12 +11,14 @@ import dev.slipway.core.model.*;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.Resources;
 import dev.slipway.core.spi.RunConfiguration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import dev.slipway.core.model.CertificateValidationRecord;
 import dev.slipway.core.model.CustomDomainAssociationStatus;
 import dev.slipway.core.tls.IssuedCertificate;
 import java.util.Optional;
+import java.util.Set;
 
 /** The registry's records as stored documents ({@link StateSchema}) and back. */
 final class StateDocuments {
@@ -142,5 +144,31 @@ final class StateDocuments {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("its " + type.getSimpleName() + " cannot be read: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The documents a service's change writes and deletes: its own document if more than its operations changed, and
+     * each operation that is new or moved on (not the service's whole history).
+     */
+    static void changes(ServiceRecord before, ServiceRecord after, Map<String, String> puts, Set<String> deletes) {
+        String id = (after != null ? after : before).id();
+        if (after == null) {
+            deletes.add(StateSchema.serviceKey(id));
+            before.operations().forEach(op -> deletes.add(StateSchema.operationKey(id, op.id())));
+            return;
+        }
+        if (before == null || !before.withOperations(after.operations()).equals(after)) {
+            puts.put(StateSchema.serviceKey(id), StateDocuments.write(after));
+        }
+        Map<String, OperationState> old = new HashMap<>();
+        if (before != null) {
+            before.operations().forEach(op -> old.put(op.id(), op));
+        }
+        for (OperationState op : after.operations()) {
+            if (!op.equals(old.remove(op.id()))) {
+                puts.put(StateSchema.operationKey(id, op.id()), StateDocuments.write(op));
+            }
+        }
+        old.keySet().forEach(gone -> deletes.add(StateSchema.operationKey(id, gone)));
     }
 }
