@@ -116,7 +116,7 @@ public final class Slipway implements AutoCloseable {
                 logs.keys(name -> Optional.of(ring.aead(name)));
             }
             if (b.keyRing != null) { // secret values, tokens and keys are encrypted in whatever store keeps the state
-                store = new dev.slipway.core.store.SealedStateStore(store, b.keyRing.aead(dev.slipway.core.crypto.KeyRing.SLIPWAY));
+                store = new dev.slipway.core.store.SealedStateStore(store, b.keyRing);
             }
             String controlPlaneId = store.controlPlaneId().orElseGet(() -> Startup.controlPlaneId(stateDir));
             ControlState state = new ControlState(new Arns(b.region, b.accountId), b.quotas, store);

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.util.Optional;
 import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.DataPlane;
+import dev.slipway.core.crypto.KeyRing;
+import dev.slipway.core.store.SealedStateStore;
 import dev.slipway.core.spi.RouterLimits;
 import dev.slipway.core.spi.RouterTimeouts;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -275,10 +277,12 @@ final class ServerCommand implements Callable<Integer> {
             }
             dev.slipway.core.spi.CertificateAuthority authority = httpsPort != null ? certificateAuthority() : null;
             // on Kubernetes, the router serves (HTTPS too, with the certificates the leader saved) while this replica waits to lead
+            // in the cluster, the keysets of the state's secrets are in the state too, under the master key every replica is given
+            KeyRing keys = kubernetes.stateInCluster() ? masterKey.openShared() : masterKey.open(stateDir.path);
             lead = kubernetes.useStateStore(builder, store -> {
                 DataPlane plane = DataPlane.start(bind, routerPort, RouterTimeouts.DEFAULT, limits, admission, meters, tracing);
                 if (authority != null) {
-                    plane.serveHttps(httpsPort, store, Optional.of(authority), baseDomain);
+                    plane.serveHttps(httpsPort, new SealedStateStore(store, masterKey.openShared()), Optional.of(authority), baseDomain);
                 }
                 return plane;
             }, out, err);
@@ -294,9 +298,7 @@ final class ServerCommand implements Callable<Integer> {
             if (authority != null) {
                 builder.httpsPort(httpsPort).certificateAuthority(authority);
             }
-            if (!kubernetes.stateInCluster()) { // in the cluster, the state's Secrets are the cluster's to protect
-                builder.keyRing(masterKey.open(stateDir.path));
-            }
+            builder.keyRing(keys);
             boundApiPort.set(apiPort);
             instanceRoles = dev.slipway.server.api.InstanceRoles.open(stateDir.path, boundApiPort::get, region);
             builder.instanceCredentials(instanceRoles);

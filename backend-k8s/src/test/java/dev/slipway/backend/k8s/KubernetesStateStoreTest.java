@@ -3,7 +3,10 @@ package dev.slipway.backend.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.core.crypto.KeyRing;
+import dev.slipway.core.store.SealedStateStore;
 import dev.slipway.core.store.StateCommit;
+import dev.slipway.core.store.StateKeysets;
 import dev.slipway.core.store.StateStore;
 import dev.slipway.core.store.StateStoreContract;
 import dev.slipway.core.store.StoredState;
@@ -119,6 +122,38 @@ class KubernetesStateStoreTest extends StateStoreContract {
         store.commit(new StateCommit(3, Map.of("service/id1", "{\"name\":\"svc\"}"), Set.of("state")));
         assertThat(client.secrets().inNamespace(namespace).withName("slipway-state-svc-id1").get()).isNull();
         assertThat(openStore().load()).contains(new StoredState(3, Map.of("service/id1", "{\"name\":\"svc\"}")));
+    }
+
+    /**
+     * With the state in the cluster, the key ring's keyset is a document of the state too: no Secret holds a secret value
+     * in plain text, another replica given the same master key reads it (still after the leader rotated the key), and
+     * one given another master key is told so.
+     */
+    @Test
+    void aSealedStateKeepsItsKeysetInTheStateAndEveryReplicaWithTheSameMasterKeyReadsIt() {
+        byte[] master = new byte[32];
+        new java.security.SecureRandom().nextBytes(master);
+        String marker = "marker-" + UUID.randomUUID();
+        KeyRing leaderKeys = KeyRing.open(new StateKeysets(), master, "the test's master key");
+        StateStore leader = new SealedStateStore(openStore(), leaderKeys);
+        assertThat(leader.load()).isEmpty();
+        leader.commit(new StateCommit(3, Map.of("service/a", "{\"runtimeEnvironmentSecrets\":{\"API_KEY\":\"" + marker + "\"}}"), Set.of()));
+
+        assertThat(secrets()).noneMatch(s -> data(s.getMetadata().getName()).contains(marker))
+                .anyMatch(s -> s.getMetadata().getAnnotations() != null
+                        && s.getMetadata().getAnnotations().get("slipway.dev/document").startsWith(StateKeysets.PREFIX));
+        StateStore follower = new SealedStateStore(openStore(), KeyRing.open(new StateKeysets(), master.clone(), "the same key"));
+        assertThat(follower.load()).hasValueSatisfying(state -> {
+            assertThat(state.documents()).containsOnlyKeys("service/a");
+            assertThat(state.documents().get("service/a")).contains(marker);
+        });
+
+        leaderKeys.rotate(KeyRing.SLIPWAY);
+        leader.commit(new StateCommit(3, Map.of("service/b", "{\"webhookSecret\":\"" + marker + "-b\"}"), Set.of()));
+        assertThat(follower.load().orElseThrow().documents().get("service/b")).as("read with the rotated keyset").contains(marker + "-b");
+
+        StateStore stranger = new SealedStateStore(openStore(), KeyRing.open(new StateKeysets(), new byte[32], "another key"));
+        assertThatThrownBy(stranger::load).hasMessageContaining("not the master key this state was encrypted with");
     }
 
     private void put(String name, String json) {

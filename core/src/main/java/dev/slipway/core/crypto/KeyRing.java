@@ -24,10 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The keys Slipway encrypts with (AEAD, Google Tink): one keyset per KMS key ARN (Slipway's own data uses
- * {@link #SLIPWAY}), made on first use and kept in {@code <keys-dir>/<sha-256 of the ARN>.json}, itself encrypted under
- * the master key (AES-256-GCM), which is never kept in the state directory: {@code SLIPWAY_MASTER_KEY} (32 bytes,
- * base64) or a key file ({@code slipway server --master-key-file}). {@link #rotate} adds a new primary key; what the
- * old ones encrypted stays readable. A wrong master key is said at once, when a keyset does not open with it.
+ * {@link #SLIPWAY}), made on first use and kept, encrypted under the master key (AES-256-GCM), in {@link Keysets}: a
+ * directory ({@code <keys-dir>/<sha-256 of the ARN>.json}), or the state store itself when every replica shares the
+ * state ({@code dev.slipway.core.store.StateKeysets}). The master key is never kept with them: {@code
+ * SLIPWAY_MASTER_KEY} (32 bytes, base64) or a key file ({@code slipway server --master-key-file}). {@link #rotate} adds
+ * a new primary key; what the old ones encrypted stays readable. A wrong master key is said at once, when a keyset does
+ * not open with it.
  */
 public final class KeyRing {
     /** The key name of Slipway's own secrets (the state store's secret values, tokens and keys). */
@@ -35,7 +37,22 @@ public final class KeyRing {
     /** What {@code SLIPWAY_MASTER_KEY} holds: the master key, 32 bytes in base64. */
     public static final String MASTER_KEY_VARIABLE = "SLIPWAY_MASTER_KEY";
 
-    private final Path dir;
+    /**
+     * Where a key ring keeps its keysets, each already encrypted under the master key, by {@code name} (a hash of the key
+     * name: letters and digits).
+     */
+    public interface Keysets {
+        /** The keyset saved as {@code name}, if there is one. */
+        java.util.Optional<String> read(String name) throws IOException;
+
+        /** Saves a keyset as {@code name} durably before returning. */
+        void write(String name, String encryptedKeyset) throws IOException;
+
+        /** Where {@code name} is kept, for messages. */
+        String where(String name);
+    }
+
+    private final Keysets keysets;
     private final Aead master;
     private final String masterSource;
     private final Map<String, Aead> aeads = new ConcurrentHashMap<>();
@@ -48,14 +65,19 @@ public final class KeyRing {
         }
     }
 
-    private KeyRing(Path dir, Aead master, String masterSource) {
-        this.dir = dir;
+    private KeyRing(Keysets keysets, Aead master, String masterSource) {
+        this.keysets = keysets;
         this.master = master;
         this.masterSource = masterSource;
     }
 
     /** The keysets of {@code keysDir}, opened with {@code masterKey} (32 bytes) from {@code masterSource} (for messages). */
     public static KeyRing open(Path keysDir, byte[] masterKey, String masterSource) {
+        return open(directory(keysDir), masterKey, masterSource);
+    }
+
+    /** The keysets kept in {@code keysets}, opened with {@code masterKey} (32 bytes) from {@code masterSource}. */
+    public static KeyRing open(Keysets keysets, byte[] masterKey, String masterSource) {
         if (masterKey.length != 32) {
             throw new IllegalStateException("the master key from " + masterSource + " must be 32 bytes, not " + masterKey.length
                     + " (make one with: head -c 32 /dev/urandom | base64)");
@@ -66,7 +88,7 @@ public final class KeyRing {
                     .setKeyBytes(SecretBytes.copyFrom(masterKey, InsecureSecretKeyAccess.get())).build();
             Aead master = KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(key).withFixedId(1).makePrimary()).build()
                     .getPrimitive(RegistryConfiguration.get(), Aead.class);
-            return new KeyRing(keysDir, master, masterSource);
+            return new KeyRing(keysets, master, masterSource);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the master key from " + masterSource + " cannot be used: " + e.getMessage(), e);
         }
@@ -77,13 +99,29 @@ public final class KeyRing {
      * 0600, when it does not exist yet).
      */
     public static KeyRing open(Path keysDir, Map<String, String> env, Path file) {
+        return open(directory(keysDir), env, file, true);
+    }
+
+    /**
+     * The keysets of {@code keysets}, opened with the master key of {@code SLIPWAY_MASTER_KEY} if it is set, else of
+     * {@code file}; a missing file is made (32 random bytes, 0600) only if {@code makeIfMissing}: where several replicas
+     * share the keysets, each must be given the same master key, so none may make its own.
+     */
+    public static KeyRing open(Keysets keysets, Map<String, String> env, Path file, boolean makeIfMissing) {
         String fromEnv = env.get(MASTER_KEY_VARIABLE);
         if (fromEnv != null && !fromEnv.isBlank()) {
+            byte[] key;
             try {
-                return open(keysDir, Base64.getDecoder().decode(fromEnv.trim()), MASTER_KEY_VARIABLE);
+                key = Base64.getDecoder().decode(fromEnv.trim());
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(MASTER_KEY_VARIABLE + " must be 32 bytes in base64 (head -c 32 /dev/urandom | base64)");
             }
+            return open(keysets, key, MASTER_KEY_VARIABLE);
+        }
+        if (!makeIfMissing && !Files.exists(file)) {
+            throw new IllegalStateException("no master key: " + MASTER_KEY_VARIABLE + " is not set and " + file + " does not "
+                    + "exist. Every replica sharing this state needs the same one: make it once (head -c 32 /dev/urandom | "
+                    + "base64), keep it in a Secret, and give it to each as " + MASTER_KEY_VARIABLE + " or as a file (--master-key-file)");
         }
         try {
             if (!Files.exists(file)) {
@@ -93,7 +131,7 @@ public final class KeyRing {
                 dev.slipway.core.internal.PrivateFiles.file(file);
                 Files.write(file, fresh);
             }
-            return open(keysDir, Files.readAllBytes(file), file.toString());
+            return open(keysets, Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or write the master key file " + file + ": " + e.getMessage(), e);
         }
@@ -102,6 +140,16 @@ public final class KeyRing {
     /** The AEAD of {@code keyName} (a KMS key ARN, or {@link #SLIPWAY}), its keyset made on first use. */
     public Aead aead(String keyName) {
         return aeads.computeIfAbsent(keyName, this::load);
+    }
+
+    /** Where the keysets are kept. */
+    public Keysets keysets() {
+        return keysets;
+    }
+
+    /** Forgets the keysets opened so far, so the next use reads them again (another replica may have rotated one). */
+    public void reload() {
+        aeads.clear();
     }
 
     /** Adds a new primary key to {@code keyName}'s keyset: new data is encrypted with it, the old stays readable. */
@@ -135,37 +183,60 @@ public final class KeyRing {
     }
 
     private KeysetHandle read(String keyName) throws GeneralSecurityException, IOException {
-        Path file = file(keyName);
-        if (!Files.exists(file)) {
+        String name = name(keyName);
+        java.util.Optional<String> saved = keysets.read(name);
+        if (saved.isEmpty()) {
             KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
             write(keyName, fresh);
             return fresh;
         }
         try {
-            return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(Files.readString(file), master, associated(keyName));
+            return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(saved.get(), master, associated(keyName));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the master key from " + masterSource + " does not open " + file + " (the key "
+            throw new IllegalStateException("the master key from " + masterSource + " does not open " + keysets.where(name) + " (the key "
                     + "of " + keyName + "): it is not the master key this state was encrypted with. Give the right one ("
                     + MASTER_KEY_VARIABLE + " or --master-key-file); without it the secrets in this state cannot be read", e);
         }
     }
 
     private void write(String keyName, KeysetHandle handle) throws GeneralSecurityException, IOException {
-        Path file = file(keyName);
-        dev.slipway.core.internal.PrivateFiles.directory(dir);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        dev.slipway.core.internal.PrivateFiles.file(temp);
-        Files.writeString(temp, TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, master, associated(keyName)));
-        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        keysets.write(name(keyName), TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, master, associated(keyName)));
     }
 
-    private Path file(String keyName) {
+    /** A keyset's name: the first 16 bytes of the SHA-256 of its key name, in hex. */
+    private static String name(String keyName) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(keyName.getBytes(StandardCharsets.UTF_8));
-            return dir.resolve(HexFormat.of().formatHex(hash, 0, 16) + ".json");
+            return HexFormat.of().formatHex(hash, 0, 16);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Keysets as files {@code <name>.json} of {@code dir} (0600, replaced atomically). */
+    private static Keysets directory(Path dir) {
+        return new Keysets() {
+            @Override
+            public java.util.Optional<String> read(String name) throws IOException {
+                Path file = dir.resolve(name + ".json");
+                return Files.exists(file) ? java.util.Optional.of(Files.readString(file)) : java.util.Optional.empty();
+            }
+
+            @Override
+            public void write(String name, String encryptedKeyset) throws IOException {
+                Path file = dir.resolve(name + ".json");
+                dev.slipway.core.internal.PrivateFiles.directory(dir);
+                Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+                dev.slipway.core.internal.PrivateFiles.file(temp);
+                Files.writeString(temp, encryptedKeyset);
+                Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+
+            @Override
+            public String where(String name) {
+                return dir.resolve(name + ".json").toString();
+            }
+        };
     }
 
     private static byte[] associated(String keyName) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.crypto.tink.Aead;
+import dev.slipway.core.crypto.KeyRing;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -24,6 +25,7 @@ import java.util.Set;
  * {@code enc:v1:<base64 AEAD ciphertext>} (the field's name is the associated data) and read back as they were. The
  * rest of each document stays plain JSON, so a state can still be read and migrated; a document written before
  * (plain values) is read as it is and sealed when it is next written. Wraps any store (the file database, Kubernetes).
+ * With {@link StateKeysets}, the key ring's keysets are documents of the same state (not shown to the control plane).
  */
 public final class SealedStateStore implements StateStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,24 +36,42 @@ public final class SealedStateStore implements StateStore {
     private static final Set<String> SECRET_FIELDS = Set.of("credentialsecret", "privatekey", "webhooksecret", "secretvalue");
 
     private final StateStore inner;
-    private final Aead aead;
+    private final KeyRing ring;
+    private final StateKeysets keysets;
+    private volatile int schemaVersion;
 
-    public SealedStateStore(StateStore inner, Aead aead) {
+    /** Encrypts with {@code ring}'s {@link KeyRing#SLIPWAY} key (made on first use, in the state if its keysets are). */
+    public SealedStateStore(StateStore inner, KeyRing ring) {
         this.inner = inner;
-        this.aead = aead;
+        this.ring = ring;
+        this.keysets = ring.keysets() instanceof StateKeysets k ? k : null;
+        if (keysets != null) {
+            keysets.saveWith(documents -> inner.commit(new StateCommit(schemaVersion, documents, Set.of())));
+        }
     }
 
     @Override
     public Optional<StoredState> load() {
-        return inner.load().map(s -> {
+        Optional<StoredState> loaded = inner.load();
+        if (keysets != null) {
+            keysets.loaded(loaded.map(StoredState::documents).orElse(Map.of()));
+            ring.reload(); // a keyset another replica rotated meanwhile
+        }
+        return loaded.map(s -> {
+            schemaVersion = s.schemaVersion();
             Map<String, String> open = new LinkedHashMap<>();
-            s.documents().forEach((k, v) -> open.put(k, transform(k, v, false)));
+            s.documents().forEach((k, v) -> {
+                if (!k.startsWith(StateKeysets.PREFIX)) {
+                    open.put(k, transform(k, v, false));
+                }
+            });
             return new StoredState(s.schemaVersion(), open);
         });
     }
 
     @Override
     public void commit(StateCommit commit) {
+        schemaVersion = commit.schemaVersion();
         Map<String, String> sealed = new LinkedHashMap<>();
         commit.puts().forEach((k, v) -> sealed.put(k, transform(k, v, true)));
         inner.commit(new StateCommit(commit.schemaVersion(), sealed, commit.deletes()));
@@ -114,6 +134,7 @@ public final class SealedStateStore implements StateStore {
     private String crypt(String value, String field, String document, boolean seal) {
         byte[] associated = field.getBytes(StandardCharsets.UTF_8);
         try {
+            Aead aead = ring.aead(KeyRing.SLIPWAY);
             if (seal) {
                 return value.startsWith(PREFIX) ? value
                         : PREFIX + Base64.getEncoder().encodeToString(aead.encrypt(value.getBytes(StandardCharsets.UTF_8), associated));

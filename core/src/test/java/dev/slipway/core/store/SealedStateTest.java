@@ -76,6 +76,11 @@ class SealedStateTest {
                 .hasMessageContaining("does not open").hasMessageContaining("not the master key this state was encrypted with");
         assertThatThrownBy(() -> KeyRing.open(tmp.resolve("k"), Map.of(KeyRing.MASTER_KEY_VARIABLE, "c2hvcnQ="), master))
                 .hasMessageContaining("must be 32 bytes");
+        Path missing = tmp.resolve("no-such.key");
+        assertThatThrownBy(() -> KeyRing.open(new StateKeysets(), Map.of(), missing, false))
+                .as("where replicas share the keysets, none makes a master key of its own")
+                .hasMessageContaining("no master key").hasMessageContaining("Every replica sharing this state needs the same one");
+        assertThat(missing).doesNotExist();
     }
 
     /** A service with an EncryptionConfiguration has its log lines encrypted with its key; others' stay plain. */

@@ -144,22 +144,28 @@ class KubernetesServerIT {
     void withTheStateInTheClusterASecondReplicaWaitsForTheLeaseThenCarriesOnFromAnEmptyStateDirectoryKeepingThePods() throws Exception {
         Docker.pushPage(registry.address() + "/team/page:1", "kept");
         java.util.Map<String, String> keys = java.util.Map.of("SLIPWAY_ACCESS_KEY_ID", "AKIDSLIPWAYREPLICAS1", "SLIPWAY_SECRET_ACCESS_KEY",
-                "replicas-share-this-secret-key-0123456789");
+                "replicas-share-this-secret-key-0123456789", "SLIPWAY_MASTER_KEY", MASTER_KEY);
+        String marker = "marker-" + java.util.UUID.randomUUID();
         SlipwayJar first = SlipwayJar.start(keys, replica(tmp.resolve("first")));
         closeLater.add(first);
         Matcher ports = first.awaitLine(LISTENING, Duration.ofMinutes(1));
         AwsCli aws = AwsCli.withKeys(Integer.parseInt(ports.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
         com.fasterxml.jackson.databind.JsonNode created = aws.ok("create-service", "--service-name", "kept", "--source-configuration",
                 "{\"ImageRepository\":{\"ImageIdentifier\":\"" + ECR + "/team/page:1\",\"ImageRepositoryType\":\"ECR\","
-                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"exec httpd -f -p $PORT -h /www\"}},"
+                        + "\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"exec httpd -f -p $PORT -h /www\","
+                        + "\"RuntimeEnvironmentSecrets\":{\"TOKEN\":\"" + marker + "\"}}},"
                         + "\"AutoDeploymentsEnabled\":false}");
         String arn = created.at("/Service/ServiceArn").asText();
         String createdOperation = created.get("OperationId").asText();
         aws.awaitStatus(arn, "RUNNING");
-        assertThat(kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway").list().getItems())
-                .extracting(s -> s.getMetadata().getAnnotations().getOrDefault("slipway.dev/document", s.getMetadata().getName()))
+        List<io.fabric8.kubernetes.api.model.Secret> state = kube.secrets().inNamespace("team").withLabel("slipway.dev/state", "slipway")
+                .list().getItems();
+        assertThat(state).as("the literal secret value is sealed in the state's Secrets").noneMatch(x -> x.getData().values().stream()
+                .anyMatch(v -> new String(java.util.Base64.getDecoder().decode(v), java.nio.charset.StandardCharsets.UTF_8).contains(marker)));
+        assertThat(state).extracting(x -> x.getMetadata().getAnnotations().getOrDefault("slipway.dev/document", x.getMetadata().getName()))
+                .filteredOn(name -> !name.startsWith("keyset/")).hasSize(state.size() - 1)
                 .as("the control Secret, and one per document: the service, its operation, connections, auto scaling and "
-                        + "observability configurations, tags, secrets")
+                        + "observability configurations, tags, secrets, and the keyset they are sealed with")
                 .containsExactlyInAnyOrder("slipway-state", "service/" + arn.substring(arn.lastIndexOf('/') + 1),
                         "operation/" + arn.substring(arn.lastIndexOf('/') + 1) + "/" + createdOperation, "connections",
                         "autoscaling", "observability", "tags", "secrets");
@@ -177,7 +183,10 @@ class KubernetesServerIT {
         Matcher again = second.awaitLine(LISTENING, Duration.ofMinutes(1));
         AwsCli aws2 = AwsCli.withKeys(Integer.parseInt(again.group(1)), keys.get("SLIPWAY_ACCESS_KEY_ID"), keys.get("SLIPWAY_SECRET_ACCESS_KEY"));
         aws2.awaitStatus(arn, "RUNNING");
-        String url = aws2.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
+        com.fasterxml.jackson.databind.JsonNode described = aws2.ok("describe-service", "--service-arn", arn);
+        assertThat(described.at("/Service/SourceConfiguration/ImageRepository/ImageConfiguration/RuntimeEnvironmentSecrets/TOKEN").asText())
+                .as("the next leader, given the same master key, reads the sealed value").isEqualTo(marker);
+        String url = described.at("/Service/ServiceUrl").asText();
         assertThat(new HttpProbe(Integer.parseInt(again.group(2))).get(url).body()).isEqualTo("kept\n");
         assertThat(pods()).as("the pod the first leader started keeps serving").singleElement()
                 .satisfies(p -> assertThat(p.getMetadata().getName()).isEqualTo(servingPod));
@@ -199,7 +208,7 @@ class KubernetesServerIT {
                     .endContainer().endSpec().build()).create();
         }
         java.util.Map<String, String> keys = java.util.Map.of("SLIPWAY_ACCESS_KEY_ID", "AKIDSLIPWAYREPLICAS2", "SLIPWAY_SECRET_ACCESS_KEY",
-                "replicas-share-this-secret-key-0123456789");
+                "replicas-share-this-secret-key-0123456789", "SLIPWAY_MASTER_KEY", MASTER_KEY);
         SlipwayJar leader = SlipwayJar.start(with(keys, "POD_NAME", "replica-a"), replica(tmp.resolve("a")));
         closeLater.add(leader);
         Matcher ports = leader.awaitLine(LISTENING, Duration.ofMinutes(1));
@@ -246,6 +255,10 @@ class KubernetesServerIT {
         aws2.ok("delete-service", "--service-arn", arn);
         await().atMost(Duration.ofMinutes(1)).until(() -> pods().isEmpty());
     }
+
+    /** The master key every replica is given, as a Secret would give it. */
+    private static final String MASTER_KEY = java.util.Base64.getEncoder().encodeToString(new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
 
     private String role(String pod) {
         var labels = kube.pods().inNamespace("team").withName(pod).get().getMetadata().getLabels();
