@@ -188,6 +188,12 @@ final class ServerCommand implements Callable<Integer> {
             + "those with backoff) and recorded in the audit trail; 0: no limit (default: ${DEFAULT-VALUE}).", defaultValue = "50")
     double apiRate;
 
+    @Option(names = "--instance-credentials-url", paramLabel = "URL", description = "Where instances reach this server's API for "
+            + "their instance role's credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI is URL/slipway/credentials): for pods "
+            + "that are not on the host's network, e.g. https://slipway.slipway.svc:8484 (the AWS SDKs take https, or http to "
+            + "a loopback address only). Default: http://127.0.0.1:<api-port>.")
+    URI instanceCredentialsUrl;
+
     @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Where the router sends the spans of services whose "
             + "observability configuration turns tracing on (TraceConfiguration Vendor=AWSXRAY): an OpenTelemetry collector's "
             + "OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces. Without it, traced services still get "
@@ -300,7 +306,12 @@ final class ServerCommand implements Callable<Integer> {
             }
             builder.keyRing(keys);
             boundApiPort.set(apiPort);
-            instanceRoles = dev.slipway.server.api.InstanceRoles.open(stateDir.path, boundApiPort::get, region);
+            var credentialsEndpoint = dev.slipway.server.api.InstanceRoles.endpoint(
+                    Optional.ofNullable(instanceCredentialsUrl).map(URI::toString), boundApiPort::get);
+            // replicas sharing the state in the cluster must agree on the tokens' key: derived from the master key they share
+            instanceRoles = kubernetes.stateInCluster()
+                    ? dev.slipway.server.api.InstanceRoles.withKey(keys.derivedKey("instance roles"), credentialsEndpoint, region)
+                    : dev.slipway.server.api.InstanceRoles.open(stateDir.path, credentialsEndpoint, region);
             builder.instanceCredentials(instanceRoles);
             slipway = builder.quotas(q).backend(backend).stateDir(stateDir.path).durableState(true).routerHost(bind)
                     .routerPort(routerPort).baseDomain(baseDomain).region(region).allowedSourceDirectories(allowedSourceDirs)

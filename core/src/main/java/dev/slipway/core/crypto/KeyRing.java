@@ -54,6 +54,7 @@ public final class KeyRing {
 
     private final Keysets keysets;
     private final Aead master;
+    private final byte[] derivation;
     private final String masterSource;
     private final Map<String, Aead> aeads = new ConcurrentHashMap<>();
 
@@ -65,7 +66,8 @@ public final class KeyRing {
         }
     }
 
-    private KeyRing(Keysets keysets, Aead master, String masterSource) {
+    private KeyRing(Keysets keysets, Aead master, byte[] derivation, String masterSource) {
+        this.derivation = derivation;
         this.keysets = keysets;
         this.master = master;
         this.masterSource = masterSource;
@@ -88,7 +90,7 @@ public final class KeyRing {
                     .setKeyBytes(SecretBytes.copyFrom(masterKey, InsecureSecretKeyAccess.get())).build();
             Aead master = KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(key).withFixedId(1).makePrimary()).build()
                     .getPrimitive(RegistryConfiguration.get(), Aead.class);
-            return new KeyRing(keysets, master, masterSource);
+            return new KeyRing(keysets, master, hmac(masterKey, "slipway derivation key"), masterSource);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the master key from " + masterSource + " cannot be used: " + e.getMessage(), e);
         }
@@ -140,6 +142,24 @@ public final class KeyRing {
     /** The AEAD of {@code keyName} (a KMS key ARN, or {@link #SLIPWAY}), its keyset made on first use. */
     public Aead aead(String keyName) {
         return aeads.computeIfAbsent(keyName, this::load);
+    }
+
+    /**
+     * A 32-byte secret for {@code purpose}, the same wherever the same master key is given (HMAC-SHA256 under a key
+     * derived from it): what replicas sharing a state must agree on without storing it (instance role tokens).
+     */
+    public byte[] derivedKey(String purpose) {
+        return hmac(derivation, "slipway " + purpose);
+    }
+
+    private static byte[] hmac(byte[] key, String label) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Where the keysets are kept. */

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -44,18 +45,49 @@ public final class InstanceRoles implements InstanceCredentials {
     private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
 
     private final byte[] key;
-    private final IntSupplier apiPort;
+    private final Supplier<String> endpoint;
     private final String region;
     private final SecureRandom random = new SecureRandom();
 
-    private InstanceRoles(byte[] key, IntSupplier apiPort, String region) {
+    private InstanceRoles(byte[] key, Supplier<String> endpoint, String region) {
         this.key = key;
-        this.apiPort = apiPort;
+        this.endpoint = endpoint;
         this.region = region;
     }
 
-    /** The key of {@code stateDir} (made on the first start), the API's port as it will be, and the region. */
-    public static InstanceRoles open(Path stateDir, IntSupplier apiPort, String region) {
+    /**
+     * Instances reach the credentials endpoint at {@code http://127.0.0.1:<API port>} (on the host's network), unless
+     * {@code baseUrl} says where they reach the API instead ({@code https://slipway.slipway.svc:8484} from pods, say).
+     */
+    public static Supplier<String> endpoint(Optional<String> baseUrl, IntSupplier apiPort) {
+        baseUrl.ifPresent(InstanceRoles::checkReachable);
+        return () -> baseUrl.map(u -> u.replaceAll("/+$", "")).orElseGet(() -> "http://127.0.0.1:" + apiPort.getAsInt()) + PATH;
+    }
+
+    /** The AWS SDKs' container credentials provider takes https, or http to a loopback or the ECS/EKS agent's address only. */
+    private static void checkReachable(String url) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--instance-credentials-url " + url + " is not a URL: " + e.getMessage());
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost().replaceAll("^\\[|\\]$", "");
+        boolean allowedHttp = "http".equals(uri.getScheme()) && (host.equals("localhost") || host.startsWith("127.")
+                || host.equals("::1") || host.equals("169.254.170.2") || host.equals("169.254.170.23") || host.equals("fd00:ec2::23"));
+        if (!"https".equals(uri.getScheme()) && !allowedHttp) {
+            throw new IllegalArgumentException("--instance-credentials-url " + url + " must be https (or http to a loopback "
+                    + "address): the AWS SDKs refuse container credentials from any other http URL");
+        }
+    }
+
+    /** Roles whose tokens are MACed with {@code key} (32 bytes: the same for every replica that shares a state). */
+    public static InstanceRoles withKey(byte[] key, Supplier<String> endpoint, String region) {
+        return new InstanceRoles(key.clone(), endpoint, region);
+    }
+
+    /** The key of {@code stateDir} (made on the first start), where instances reach the endpoint, and the region. */
+    public static InstanceRoles open(Path stateDir, Supplier<String> endpoint, String region) {
         Path file = stateDir.resolve("instance-roles.key");
         try {
             if (!Files.exists(file)) {
@@ -70,7 +102,7 @@ public final class InstanceRoles implements InstanceCredentials {
                 throw new IllegalStateException(file + " is damaged (it must hold 32 bytes); delete it to make a new one "
                         + "(instances with a role then get new credentials at their next deployment)");
             }
-            return new InstanceRoles(key, apiPort, region);
+            return new InstanceRoles(key, endpoint, region);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or write " + file + ": " + e.getMessage(), e);
         }
@@ -79,7 +111,7 @@ public final class InstanceRoles implements InstanceCredentials {
     @Override
     public Map<String, String> environment(String serviceArn, String roleArn) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + apiPort.getAsInt() + PATH);
+        env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.get());
         env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", sign("instance", serviceArn + "\n" + roleArn));
         env.put("AWS_REGION", region);
         env.put("AWS_DEFAULT_REGION", region);

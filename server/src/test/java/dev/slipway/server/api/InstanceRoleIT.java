@@ -41,7 +41,7 @@ class InstanceRoleIT {
         writeApp(tmp.resolve("app"));
         ApiCredentials credentials = ApiCredentials.load(Map.of(), state);
         AtomicInteger apiPort = new AtomicInteger();
-        InstanceRoles roles = InstanceRoles.open(state, apiPort::get, "us-east-1");
+        InstanceRoles roles = InstanceRoles.open(state, InstanceRoles.endpoint(java.util.Optional.empty(), apiPort::get), "us-east-1");
         try (Slipway slipway = Slipway.builder().routerPort(0).stateDir(state).allowedSourceDirectories(List.of(tmp))
                 .instanceCredentials(roles).build();
              PrincipalsFile principals = PrincipalsFile.watch(file)) {
