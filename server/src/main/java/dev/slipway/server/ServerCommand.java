@@ -190,7 +190,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--instance-credentials-url", paramLabel = "URL", description = "Where instances reach this server's API for "
             + "their instance role's credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI is URL/slipway/credentials): for pods "
-            + "that are not on the host's network, e.g. https://slipway.slipway.svc:8484 (the AWS SDKs take https, or http to "
+            + "that are not on the host's network, e.g. https://slipway.example.com, TLS in front of the API port (the AWS SDKs take https, or http to "
             + "a loopback address only). Default: http://127.0.0.1:<api-port>.")
     URI instanceCredentialsUrl;
 
