@@ -188,6 +188,9 @@ final class ServerCommand implements Callable<Integer> {
             + "those with backoff) and recorded in the audit trail; 0: no limit (default: ${DEFAULT-VALUE}).", defaultValue = "50")
     double apiRate;
 
+    /** What sealed secret access keys of the principals file are sealed for (the derived key's purpose and the context). */
+    static final String PRINCIPAL_SECRET = "secretAccessKey";
+
     @Option(names = "--instance-credentials-url", paramLabel = "URL", description = "Where instances reach this server's API for "
             + "their instance role's credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI is URL/slipway/credentials): for pods "
             + "that are not on the host's network, e.g. https://slipway.example.com, TLS in front of the API port (the AWS SDKs take https, or http to "
@@ -253,9 +256,12 @@ final class ServerCommand implements Callable<Integer> {
                 err.println("slipway server: --acme-directory and --acme-dns-zone need --https-port");
                 return 2;
             }
+            // in the cluster, the keysets of the state's secrets are in the state too, under the master key every replica is given
+            KeyRing keys = kubernetes.stateInCluster() ? masterKey.openShared() : masterKey.open(stateDir.path);
             if (principals != null) {
-                try {
-                    principalsFile = dev.slipway.server.api.PrincipalsFile.watch(principals);
+                try { // secret access keys may be sealed with the state's key (slipway keys seal)
+                    principalsFile = dev.slipway.server.api.PrincipalsFile.watch(principals,
+                            sealed -> KeyRing.unseal(keys.derivedAead(PRINCIPAL_SECRET), sealed, PRINCIPAL_SECRET));
                 } catch (dev.slipway.core.InvalidRequestException e) {
                     err.println("slipway server: --principals " + principals + ": " + e.getMessage());
                     return 2;
@@ -283,8 +289,6 @@ final class ServerCommand implements Callable<Integer> {
             }
             dev.slipway.core.spi.CertificateAuthority authority = httpsPort != null ? certificateAuthority() : null;
             // on Kubernetes, the router serves (HTTPS too, with the certificates the leader saved) while this replica waits to lead
-            // in the cluster, the keysets of the state's secrets are in the state too, under the master key every replica is given
-            KeyRing keys = kubernetes.stateInCluster() ? masterKey.openShared() : masterKey.open(stateDir.path);
             lead = kubernetes.useStateStore(builder, store -> {
                 DataPlane plane = DataPlane.start(bind, routerPort, RouterTimeouts.DEFAULT, limits, admission, meters, tracing);
                 if (authority != null) {

@@ -85,12 +85,7 @@ public final class KeyRing {
                     + " (make one with: head -c 32 /dev/urandom | base64)");
         }
         try {
-            AesGcmKey key = AesGcmKey.builder().setParameters(AesGcmParameters.builder().setKeySizeBytes(32).setIvSizeBytes(12)
-                            .setTagSizeBytes(16).setVariant(AesGcmParameters.Variant.NO_PREFIX).build())
-                    .setKeyBytes(SecretBytes.copyFrom(masterKey, InsecureSecretKeyAccess.get())).build();
-            Aead master = KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(key).withFixedId(1).makePrimary()).build()
-                    .getPrimitive(RegistryConfiguration.get(), Aead.class);
-            return new KeyRing(keysets, master, hmac(masterKey, "slipway derivation key"), masterSource);
+            return new KeyRing(keysets, aesGcm(masterKey), hmac(masterKey, "slipway derivation key"), masterSource);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the master key from " + masterSource + " cannot be used: " + e.getMessage(), e);
         }
@@ -152,6 +147,27 @@ public final class KeyRing {
         return hmac(derivation, "slipway " + purpose);
     }
 
+    /**
+     * An AEAD whose key is {@link #derivedKey derived} for {@code purpose}: no keyset to keep or share, the same wherever
+     * the master key is (what an operator seals for a configuration file: {@code slipway keys seal}).
+     */
+    public Aead derivedAead(String purpose) {
+        try {
+            return aesGcm(derivedKey(purpose));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** AES-256-GCM with {@code key} as it is (no key id prefix in the ciphertext). */
+    private static Aead aesGcm(byte[] key) throws GeneralSecurityException {
+        AesGcmKey gcm = AesGcmKey.builder().setParameters(AesGcmParameters.builder().setKeySizeBytes(32).setIvSizeBytes(12)
+                        .setTagSizeBytes(16).setVariant(AesGcmParameters.Variant.NO_PREFIX).build())
+                .setKeyBytes(SecretBytes.copyFrom(key, InsecureSecretKeyAccess.get())).build();
+        return KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(gcm).withFixedId(1).makePrimary()).build()
+                .getPrimitive(RegistryConfiguration.get(), Aead.class);
+    }
+
     private static byte[] hmac(byte[] key, String label) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
@@ -159,6 +175,54 @@ public final class KeyRing {
             return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a sealed value starts with. */
+    public static final String SEALED = "enc:v1:";
+
+    /**
+     * {@code value} encrypted with {@code keyName}'s key, bound to {@code context} (the field it is for: a sealed value
+     * does not open as another field's): {@code enc:v1:<base64>}. A value sealed already is returned as it is.
+     */
+    public String seal(String keyName, String value, String context) {
+        return seal(aead(keyName), value, context);
+    }
+
+    /** As {@link #seal(String, String, String)}, with {@code aead}. */
+    public static String seal(Aead aead, String value, String context) {
+        if (value.startsWith(SEALED)) {
+            return value;
+        }
+        try {
+            return SEALED + Base64.getEncoder().encodeToString(aead.encrypt(value.getBytes(StandardCharsets.UTF_8),
+                    context.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What {@link #seal} sealed for {@code context}; a value that is not sealed is returned as it is.
+     *
+     * @throws IllegalStateException if it does not open with this key ring (sealed under another master key, or for
+     *                               another field)
+     */
+    public String unseal(String keyName, String value, String context) {
+        return unseal(aead(keyName), value, context);
+    }
+
+    /** As {@link #unseal(String, String, String)}, with {@code aead}. */
+    public static String unseal(Aead aead, String value, String context) {
+        if (!value.startsWith(SEALED)) {
+            return value;
+        }
+        try {
+            return new String(aead.decrypt(Base64.getDecoder().decode(value.substring(SEALED.length())),
+                    context.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("it was encrypted with another key (is this the master key it was written with?) ("
+                    + e.getMessage() + ")", e);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * The principals an API server knows, by access key: from JSON ({@code slipway server --principals FILE}) or built in
  * Java. The JSON:
  * <pre>{"principals": [{"name": "ci-deployer", "type": "user", "tags": {"team": "web"},
- *                   "accessKeys": [{"accessKeyId": "AKIA...", "secretAccessKey": "..."}],
+ *                   "accessKeys": [{"accessKeyId": "AKIA...", "secretAccessKey": "... or enc:v1:..."}],
  *                   "managedPolicies": ["AWSAppRunnerReadOnlyAccess"],
  *                   "policies": [{"Version": "2012-10-17", "Statement": [...]}]}]}</pre>
  * Every mistake is an {@link InvalidRequestException} that names the principal, the JSON path and the line.
@@ -75,6 +75,16 @@ public final class Principals {
 
     /** Reads principals from JSON (see the class comment); {@code source} names it in errors (a file's path). */
     public static Principals fromJson(String json, String source) {
+        return fromJson(json, source, sealed -> {
+            throw new IllegalStateException("no key ring was given to open it");
+        });
+    }
+
+    /**
+     * Reads principals from JSON whose secret access keys may be sealed ({@code enc:v1:...}, as {@code slipway keys seal}
+     * prints them): {@code unseal} opens those (and throws {@link IllegalStateException} saying why it cannot).
+     */
+    public static Principals fromJson(String json, String source, java.util.function.UnaryOperator<String> unseal) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -128,6 +138,14 @@ public final class Principals {
                 r.known(key, kat, Set.of("accessKeyId", "secretAccessKey"));
                 String id = key.path("accessKeyId").asText("");
                 String secret = key.path("secretAccessKey").asText("");
+                if (secret.startsWith(dev.slipway.core.crypto.KeyRing.SEALED)) {
+                    try {
+                        secret = unseal.apply(secret);
+                    } catch (IllegalStateException e) {
+                        throw r.invalid(kat.append(JsonPointer.compile("/secretAccessKey")), "the sealed secret access key "
+                                + "cannot be opened: " + e.getMessage());
+                    }
+                }
                 if (!KEY_ID.matcher(id).matches()) {
                     throw r.invalid(kat.append(JsonPointer.compile("/accessKeyId")), "an access key id is 16 to 128 upper-case "
                             + "letters and digits (AKIA...)");

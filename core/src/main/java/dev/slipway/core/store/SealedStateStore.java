@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.google.crypto.tink.Aead;
 import dev.slipway.core.crypto.KeyRing;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -29,7 +25,7 @@ import java.util.Set;
  */
 public final class SealedStateStore implements StateStore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PREFIX = "enc:v1:";
+    private static final String PREFIX = KeyRing.SEALED;
     /** Objects whose every value is secret. */
     private static final Set<String> SECRET_MAPS = Set.of("runtimeenvironmentsecrets", "secrets");
     /** Fields whose value is secret. */
@@ -132,22 +128,11 @@ public final class SealedStateStore implements StateStore {
     }
 
     private String crypt(String value, String field, String document, boolean seal) {
-        byte[] associated = field.getBytes(StandardCharsets.UTF_8);
         try {
-            Aead aead = ring.aead(KeyRing.SLIPWAY);
-            if (seal) {
-                return value.startsWith(PREFIX) ? value
-                        : PREFIX + Base64.getEncoder().encodeToString(aead.encrypt(value.getBytes(StandardCharsets.UTF_8), associated));
-            }
-            if (!value.startsWith(PREFIX)) {
-                return value; // written before the state was sealed
-            }
-            return new String(aead.decrypt(Base64.getDecoder().decode(value.substring(PREFIX.length())), associated),
-                    StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return seal ? ring.seal(KeyRing.SLIPWAY, value, field) : ring.unseal(KeyRing.SLIPWAY, value, field);
+        } catch (IllegalStateException e) {
             throw new IllegalStateException("a secret of the stored document '" + document + "' cannot be "
-                    + (seal ? "encrypted" : "decrypted: it was encrypted with another key (is this the master key it was "
-                    + "written with?)") + " (" + e.getMessage() + ")", e);
+                    + (seal ? "encrypted" : "decrypted") + ": " + e.getMessage(), e);
         }
     }
 }

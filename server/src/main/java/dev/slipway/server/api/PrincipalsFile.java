@@ -31,16 +31,26 @@ public final class PrincipalsFile implements Supplier<Principals>, AutoCloseable
         return t;
     });
 
-    private PrincipalsFile(Path file, Principals first, Object seen) {
+    private final java.util.function.UnaryOperator<String> unseal;
+
+    private PrincipalsFile(Path file, Principals first, Object seen, java.util.function.UnaryOperator<String> unseal) {
         this.file = file;
+        this.unseal = unseal;
         this.current = first;
         this.seen = seen;
     }
 
     /** Reads {@code file} and watches it; throws {@link InvalidRequestException} if it cannot be read or is not valid. */
     public static PrincipalsFile watch(Path file) {
+        return watch(file, sealed -> {
+            throw new IllegalStateException("no key ring was given to open it");
+        });
+    }
+
+    /** As {@link #watch(Path)}, opening sealed secret access keys ({@code enc:v1:...}) with {@code unseal}. */
+    public static PrincipalsFile watch(Path file, java.util.function.UnaryOperator<String> unseal) {
         Object stamp = stamp(file);
-        PrincipalsFile f = new PrincipalsFile(file, read(file), stamp);
+        PrincipalsFile f = new PrincipalsFile(file, read(file, unseal), stamp, unseal);
         f.watcher.scheduleWithFixedDelay(f::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
         LOG.info("{} principal(s) from {}", f.current.all().size(), file);
         return f;
@@ -59,14 +69,14 @@ public final class PrincipalsFile implements Supplier<Principals>, AutoCloseable
         }
         seen = now;
         try {
-            current = read(file);
+            current = read(file, unseal);
             LOG.info("{} changed: {} principal(s) now", file, current.all().size());
         } catch (InvalidRequestException e) {
             LOG.error("{} changed but is not valid, so the principals read before stay in force: {}", file, e.getMessage());
         }
     }
 
-    private static Principals read(Path file) {
+    private static Principals read(Path file, java.util.function.UnaryOperator<String> unseal) {
         String json;
         try {
             json = Files.readString(file);
@@ -74,7 +84,7 @@ public final class PrincipalsFile implements Supplier<Principals>, AutoCloseable
             throw new InvalidRequestException("cannot read the principals file " + file + ": "
                     + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
         }
-        return Principals.fromJson(json, file.toString());
+        return Principals.fromJson(json, file.toString(), unseal);
     }
 
     private static Object stamp(Path file) {

@@ -177,6 +177,46 @@ class IamPoliciesIT {
                 + "(line 13): Effect must be \"Allow\" or \"Deny\"").doesNotContain(DEPLOYER_SECRET);
     }
 
+    /**
+     * A secret access key sealed with {@code slipway keys seal} (read from standard input) is the only form of it in the
+     * principals file; a server with that master key takes it, one with another master key stops saying which key of
+     * which principal it cannot open.
+     */
+    @Test
+    void aSealedSecretAccessKeyOpensOnlyWithTheMasterKeyItWasSealedWith() throws Exception {
+        Path master = tmp.resolve("master.key");
+        Files.write(master, java.security.SecureRandom.getInstanceStrong().generateSeed(32));
+        SlipwayJar seal = SlipwayJar.start("keys", "seal", "--master-key-file", master.toString());
+        try (var stdin = seal.process().getOutputStream()) {
+            stdin.write((READER_SECRET + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(seal.awaitExit(Duration.ofMinutes(1))).as(String.join("\n", seal.output())).isZero();
+        String sealed = seal.output().stream().filter(l -> l.startsWith("enc:v1:")).findFirst().orElseThrow();
+        Path file = Files.writeString(tmp.resolve("principals.json"), principals("AWSAppRunnerReadOnlyAccess")
+                .replace(READER_SECRET, sealed));
+        assertThat(Files.readString(file)).doesNotContain(READER_SECRET);
+
+        SlipwayJar server = SlipwayJar.start("server", "--principals", file.toString(), "--master-key-file", master.toString(),
+                "--state-dir", tmp.resolve("state").toString(), "--api-port", "0", "--router-port", "0");
+        try {
+            java.util.regex.Matcher ports = server.awaitLine(java.util.regex.Pattern.compile(
+                    "Slipway API listening on http://127\\.0\\.0\\.1:(\\d+) .*"), Duration.ofMinutes(1));
+            AwsCli reader = AwsCli.withKeys(Integer.parseInt(ports.group(1)), "AKIAREADER0000000001", READER_SECRET);
+            assertThat(reader.ok("list-services").get("ServiceSummaryList")).isEmpty();
+        } finally {
+            server.sigterm();
+            server.awaitExit(Duration.ofMinutes(1));
+        }
+        assertThat(String.join("\n", server.output())).doesNotContain(READER_SECRET);
+
+        Path other = Files.write(tmp.resolve("other.key"), new byte[32]);
+        SlipwayJar refused = SlipwayJar.run("server", "--principals", file.toString(), "--master-key-file", other.toString(),
+                "--state-dir", tmp.resolve("state2").toString(), "--api-port", "0", "--router-port", "0");
+        assertThat(refused.process().exitValue()).isEqualTo(2);
+        assertThat(String.join("\n", refused.output())).contains("(principal reader) is not valid at "
+                + "principals.0.accessKeys.0.secretAccessKey").contains("the sealed secret access key cannot be opened");
+    }
+
     private static AwsCli profile(ApiServer api, Path credentials, String name) {
         return new AwsCli(api.port(), Map.of("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(), "AWS_PROFILE", name));
     }
