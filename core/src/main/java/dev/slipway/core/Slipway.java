@@ -206,6 +206,19 @@ public final class Slipway implements AutoCloseable {
     }
 
     /**
+     * Also tells {@code listener} of every line written to any service's log streams from now on ({@code events},
+     * {@code deployment/<operation-id>}, {@code instance/<instance-id>}), as it is written.
+     */
+    public void addLogListener(LogListener listener) {
+        logs.addListener(listener);
+    }
+
+    /** The log streams of a service: {@code events}, then its deployments' and its instances', each kind oldest first. */
+    public List<String> logStreams(String serviceName) {
+        return logs.streams(serviceName);
+    }
+
+    /**
      * Adds an event rule, or replaces the rule of its name: the events it matches from now on go to its endpoint (as
      * signed CloudEvents, at least once, in order per service) or its listener. See {@link EventRule}.
      */

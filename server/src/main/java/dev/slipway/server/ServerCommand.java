@@ -141,6 +141,9 @@ final class ServerCommand implements Callable<Integer> {
             + "upgrade of the server without restarting the services). Without it, a stop stops every instance.")
     boolean keepInstances;
 
+    @Option(names = "--no-console", description = "Do not serve the web console at /console on the API port.")
+    boolean noConsole;
+
     @Option(names = "--no-metrics", description = "Do not serve GET /metrics (the per-service meters in Prometheus text) on the API port.")
     boolean noMetrics;
 
@@ -329,7 +332,9 @@ final class ServerCommand implements Callable<Integer> {
         try {
             dev.slipway.server.api.ApiKeys keys = new dev.slipway.server.api.ApiKeys(credentials, principalsFile != null
                     ? principalsFile : () -> dev.slipway.core.iam.Principals.of(List.of()), Optional.of(instanceRoles));
-            api = ApiServer.start(slipway, keys, bind, apiPort, new dev.slipway.server.api.ApiThrottle(apiRate, 2 * apiRate));
+            Slipway served = slipway;
+            api = ApiServer.start(slipway, keys, bind, apiPort, new dev.slipway.server.api.ApiThrottle(apiRate, 2 * apiRate),
+                    gate -> noConsole ? null : new dev.slipway.server.console.Console(served, gate));
             boundApiPort.set(api.port());
         } catch (IllegalStateException | IllegalArgumentException e) {
             slipway.close();
@@ -368,6 +373,9 @@ final class ServerCommand implements Callable<Integer> {
                         + "  export AWS_SHARED_CREDENTIALS_FILE=" + f + " AWS_PROFILE=" + ApiCredentials.PROFILE),
                 () -> out.println("Credentials: access key " + credentials.accessKeyId() + " from SLIPWAY_ACCESS_KEY_ID"));
         out.println("  aws apprunner list-services --endpoint-url " + endpoint + " --region " + region);
+        if (!noConsole) {
+            out.println("Console: " + endpoint + "/console (sign in with an access key)");
+        }
         out.flush();
         stopped.await();
         return 0;

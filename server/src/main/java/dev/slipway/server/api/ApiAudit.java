@@ -42,6 +42,8 @@ final class ApiAudit {
         String eventSource = "apprunner.amazonaws.com";
         /** Who made it, once its signature verified. */
         dev.slipway.core.iam.Principal principal;
+        /** The access key it was made with, when not signed in the Authorization header (the console's session). */
+        String accessKeyId;
         JsonNode request;
         JsonNode response;
         String errorCode;
@@ -52,7 +54,7 @@ final class ApiAudit {
         ObjectNode r = Shapes.mapper().createObjectNode();
         r.put("eventVersion", "1.08");
         ObjectNode who = r.putObject("userIdentity");
-        Optional<String> key = accessKey(headers);
+        Optional<String> key = call.accessKeyId != null ? Optional.of(call.accessKeyId) : accessKey(headers);
         if (call.principal != null) {
             boolean user = call.principal.type() == dev.slipway.core.iam.Principal.Type.USER;
             who.put("type", user ? "IAMUser" : "AssumedRole").put("principalId", key.orElse(""))

@@ -66,14 +66,29 @@ public final class ApiServer implements AutoCloseable {
     private static final long AUDIT_FILE_BYTES = 10L * 1024 * 1024;
     private static final int AUDIT_FILES_KEPT = 10;
 
+    /** Pages this port serves beside the API under a path of their own (the web console), given the gate to its actions. */
+    public interface Pages extends AutoCloseable {
+        /** The path they are under, e.g. {@code /console}. */
+        String prefix();
+
+        /** Answers {@code request} (from {@code from}, the client's address) on {@code ctx}; it must not block the event loop. */
+        void handle(ChannelHandlerContext ctx, FullHttpRequest request, String from);
+
+        @Override
+        default void close() {
+        }
+    }
+
     private final EventLoopGroup group;
     private final Channel channel;
     private final ExecutorService workers;
+    private final Optional<Pages> pages;
 
-    private ApiServer(EventLoopGroup group, Channel channel, ExecutorService workers) {
+    private ApiServer(EventLoopGroup group, Channel channel, ExecutorService workers, Optional<Pages> pages) {
         this.group = group;
         this.channel = channel;
         this.workers = workers;
+        this.pages = pages;
     }
 
     /** Serves {@code slipway}'s actions on {@code host:port} (0 for a free port), accepting {@code credentials}. */
@@ -101,10 +116,21 @@ public final class ApiServer implements AutoCloseable {
      * key's calls limited by {@code throttle}.
      */
     public static ApiServer start(Slipway slipway, ApiKeys keys, String host, int port, ApiThrottle throttle) {
-        return start(slipway, keys, host, port, Clock.systemUTC(), throttle);
+        return start(slipway, keys, host, port, Clock.systemUTC(), throttle, gate -> null);
+    }
+
+    /** As {@link #start(Slipway, ApiKeys, String, int, ApiThrottle)}, serving the {@code pages} made with the API's gate too. */
+    public static ApiServer start(Slipway slipway, ApiKeys keys, String host, int port, ApiThrottle throttle,
+                                  java.util.function.Function<ApiGate, Pages> pages) {
+        return start(slipway, keys, host, port, Clock.systemUTC(), throttle, pages);
     }
 
     private static ApiServer start(Slipway slipway, ApiKeys keys, String host, int port, Clock clock, ApiThrottle throttle) {
+        return start(slipway, keys, host, port, clock, throttle, gate -> null);
+    }
+
+    private static ApiServer start(Slipway slipway, ApiKeys keys, String host, int port, Clock clock, ApiThrottle throttle,
+                                   java.util.function.Function<ApiGate, Pages> pagesOf) {
         ApiActions actions = new ApiActions(slipway);
         // GET /metrics needs no signature: the Prometheus text of the per-service meters, when they are kept that way
         Optional<PrometheusMeterRegistry> metrics = slipway.meterRegistry() instanceof PrometheusMeterRegistry p
@@ -116,6 +142,7 @@ public final class ApiServer implements AutoCloseable {
         ApiAuthorization authorization = new ApiAuthorization(slipway);
         ApiAudit audit = new ApiAudit(dev.slipway.core.observe.AuditTrail.open(slipway.stateDir().resolve("audit"),
                 AUDIT_FILE_BYTES, AUDIT_FILES_KEPT), slipway.region(), slipway.accountId());
+        Optional<Pages> pages = Optional.ofNullable(pagesOf.apply(new ApiGate(actions, authorization, audit, keys)));
         ExecutorService workers = Executors.newFixedThreadPool(4, new DefaultThreadFactory("slipway-api", true));
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-api-io", true));
         try {
@@ -133,13 +160,14 @@ public final class ApiServer implements AutoCloseable {
                                 }
                             });
                             c.pipeline().addLast("api", new ApiHandler(slipway, actions, verifier, audit, workers, metrics, throttle,
-                                    keys, authorization, others));
+                                    keys, authorization, others, pages));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
-            return new ApiServer(group, ch, workers);
+            return new ApiServer(group, ch, workers, pages);
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownNow();
+            pages.ifPresent(Pages::close);
             throw new IllegalStateException("The API server cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another port with --api-port", e);
         }
@@ -151,6 +179,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        pages.ifPresent(Pages::close);
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownNow();
@@ -170,10 +199,12 @@ public final class ApiServer implements AutoCloseable {
         /** The verifiers of the other services on this port, by their X-Amz-Target prefix. */
         private final Map<String, SigV4Verifier> others;
         private final SecretActions secrets;
+        private final Optional<Pages> pages;
 
         ApiHandler(Slipway slipway, ApiActions actions, SigV4Verifier verifier, ApiAudit audit, ExecutorService workers,
                    Optional<PrometheusMeterRegistry> metrics, ApiThrottle throttle, ApiKeys keys, ApiAuthorization authorization,
-                   Map<String, SigV4Verifier> others) {
+                   Map<String, SigV4Verifier> others, Optional<Pages> pages) {
+            this.pages = pages;
             this.others = others;
             this.secrets = new SecretActions(slipway);
             this.throttle = throttle;
@@ -201,6 +232,11 @@ public final class ApiServer implements AutoCloseable {
             }
             String method = request.method().name();
             String uri = request.uri();
+            if (pages.isPresent() && (uri.equals(pages.get().prefix()) || uri.startsWith(pages.get().prefix() + "/")
+                    || uri.startsWith(pages.get().prefix() + "?"))) {
+                pages.get().handle(ctx, request, from(ctx));
+                return;
+            }
             if (method.equals("GET") && uri.equals("/metrics") && metrics.isPresent()) {
                 byte[] text = metrics.get().scrape().getBytes(StandardCharsets.UTF_8);
                 FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(text));
