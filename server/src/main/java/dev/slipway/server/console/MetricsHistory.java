@@ -56,7 +56,13 @@ final class MetricsHistory implements AutoCloseable {
 
     MetricsHistory(MeterRegistry meters) {
         this.meters = meters;
-        timer.scheduleAtFixedRate(this::sample, INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                sample();
+            } catch (RuntimeException e) { // the next interval tries again
+                org.slf4j.LoggerFactory.getLogger(MetricsHistory.class).warn("the console's metrics sample failed", e);
+            }
+        }, INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
     }
 
     /** The samples of {@code service}, oldest first. */
@@ -87,7 +93,7 @@ final class MetricsHistory implements AutoCloseable {
             seen.put(service, true);
             double[] counts = {c.count(), count("apprunner.2xxStatusResponses", service), count("apprunner.4xxStatusResponses", service),
                     count("apprunner.5xxStatusResponses", service)};
-            double[] before = lastCounts.getOrDefault(service, counts);
+            double[] before = lastCounts.getOrDefault(service, new double[counts.length]); // a new service's counters start at 0
             lastCounts.put(service, counts);
             double[] latency = latency(service);
             Sample s = new Sample(now, Math.max(0, counts[0] - before[0]), Math.max(0, counts[1] - before[1]),
