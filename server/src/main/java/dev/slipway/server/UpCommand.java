@@ -94,6 +94,15 @@ final class UpCommand implements Callable<Integer> {
             + "OTLP/HTTP traces endpoint (an OpenTelemetry collector, Jaeger: http://127.0.0.1:4318/v1/traces).")
     java.net.URI otlpEndpoint;
 
+    @Option(names = "--console", arity = "0..1", paramLabel = "PORT", fallbackValue = "0", description = "Also serve the web "
+            + "console for this service on 127.0.0.1:PORT (a free port without PORT), read-only unless --console-write; the "
+            + "link printed signs you in (its key is made for this run and kept nowhere).")
+    Integer consolePort;
+
+    @Option(names = "--console-write", description = "With --console: let the console deploy, pause, resume and delete the "
+            + "service too.")
+    boolean consoleWrite;
+
     @picocli.CommandLine.Mixin
     BaseImageOption baseImages;
 
@@ -170,8 +179,17 @@ final class UpCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicReference<String> created = new java.util.concurrent.atomic.AtomicReference<>();
+        AutoCloseable console;
+        try {
+            console = console(slipway, out);
+        } catch (IllegalStateException e) {
+            err.println("slipway up: " + e.getMessage());
+            slipway.close();
+            return 2;
+        }
         Thread hook = new Thread(() -> {
             out.println("[slipway] stopping: draining requests and stopping every process started");
+            closeQuietly(console);
             end(slipway, created.get(), serviceName);
             stopped.countDown();
         }, "slipway-shutdown");
@@ -219,6 +237,7 @@ final class UpCommand implements Callable<Integer> {
             if (stopped.getCount() > 0) {
                 try {
                     java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+                    closeQuietly(console);
                     end(slipway, created.get(), serviceName);
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is closing it
@@ -313,5 +332,37 @@ final class UpCommand implements Callable<Integer> {
             n = n + "-app";
         }
         return n.length() > 40 ? n.substring(0, 40) : n;
+    }
+
+    /**
+     * With {@code --console}: the API and the console on 127.0.0.1, for one principal whose key is made now and printed
+     * in the sign-in link (after {@code #}, which the browser does not send: the console's page reads it and signs in).
+     */
+    private AutoCloseable console(Slipway slipway, PrintWriter out) {
+        if (consolePort == null) {
+            return () -> { };
+        }
+        dev.slipway.server.api.ApiCredentials developer = dev.slipway.server.api.ApiCredentials.random();
+        dev.slipway.core.iam.Principal principal = dev.slipway.core.iam.Principal.user("developer",
+                java.util.List.of(new dev.slipway.core.iam.Principal.AccessKey(developer.accessKeyId(), developer.secretAccessKey())),
+                java.util.List.of(dev.slipway.core.iam.ManagedPolicies.named(consoleWrite ? dev.slipway.core.iam.ManagedPolicies.FULL
+                        : dev.slipway.core.iam.ManagedPolicies.READ_ONLY).orElseThrow()));
+        var keys = new dev.slipway.server.api.ApiKeys(dev.slipway.server.api.ApiCredentials.random(),
+                () -> dev.slipway.core.iam.Principals.of(java.util.List.of(principal)));
+        var api = dev.slipway.server.api.ApiServer.start(slipway, keys, "127.0.0.1", consolePort, dev.slipway.server.api.ApiThrottle.DEFAULT,
+                gate -> new dev.slipway.server.console.Console(slipway, gate));
+        out.println("[slipway] Console" + (consoleWrite ? "" : " (read-only; --console-write to deploy, pause, resume and delete)")
+                + ": http://127.0.0.1:" + api.port() + "/console/sign-in#key=" + developer.accessKeyId() + "&secret="
+                + java.net.URLEncoder.encode(developer.secretAccessKey(), java.nio.charset.StandardCharsets.UTF_8));
+        out.flush();
+        return api;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // stopping anyway
+        }
     }
 }

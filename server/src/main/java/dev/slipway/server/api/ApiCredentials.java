@@ -62,6 +62,11 @@ public record ApiCredentials(String accessKeyId, String secretAccessKey, Optiona
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** A new random key pair, kept nowhere (for a console {@code slipway up} serves). */
+    public static ApiCredentials random() {
+        return new ApiCredentials(randomKeyId(), randomSecret(), Optional.empty());
+    }
+
     private static String randomKeyId() {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         StringBuilder sb = new StringBuilder("AKIA");

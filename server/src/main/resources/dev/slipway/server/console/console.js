@@ -20,6 +20,18 @@ function append(pre, line) {
   }
 }
 
+// ---------------------------------------------------------------- signing in from a link (slipway up --console)
+
+// the key is after '#', which the browser never sends: fill the form from it, forget it, and sign in
+const signIn = document.querySelector("form[action='/console/sign-in']");
+if (signIn && location.hash.startsWith("#key=")) {
+  const given = new URLSearchParams(location.hash.substring(1));
+  history.replaceState(null, "", location.pathname);
+  signIn.elements.accessKeyId.value = given.get("key") ?? "";
+  signIn.elements.secretAccessKey.value = given.get("secret") ?? "";
+  signIn.submit();
+}
+
 // ---------------------------------------------------------------- the service list
 
 const list = document.querySelector("table.services[data-live]");

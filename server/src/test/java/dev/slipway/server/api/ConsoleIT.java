@@ -195,6 +195,30 @@ class ConsoleIT {
         admin().ok("delete-service", "--service-arn", arn);
     }
 
+    @Test
+    void slipwayUpServesItsServiceReadOnlyToWhoFollowsTheLinkItPrints() throws Exception {
+        SlipwayJar up = SlipwayJar.start(Map.of(), "up", tmp.resolve("app").toString(), "--name", "up-app", "--router-port", "0",
+                "--https-port", "-1", "--console", "--state-dir", tmp.resolve("up-state").toString());
+        try {
+            String link = up.awaitLine(Pattern.compile(".*Console \\(read-only.*\\): (http://127\\.0\\.0\\.1:\\d+/console/sign-in#key=\\S+)"),
+                    Duration.ofMinutes(1)).group(1);
+            up.awaitLine(Pattern.compile("Service up-app is RUNNING at .*"), Duration.ofMinutes(2));
+            browser.get(link);
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/console/services"));
+            assertThat(browser.getCurrentUrl()).as("the key left the address bar").doesNotContain("secret");
+            assertThat(text("principal")).isEqualTo("developer");
+            assertThat(browser.findElement(By.cssSelector("#service-rows tr[data-service=up-app]")).getText()).contains("RUNNING");
+            browser.get(link.replaceFirst("/console/sign-in#.*", "/console/services/up-app")); // the rows are replaced live
+            await().atMost(Duration.ofSeconds(20)).until(() -> text("status").equals("RUNNING"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> text("log-deployment").contains("Build succeeded"));
+            assertThat(browser.findElements(By.cssSelector("#main form"))).as("read-only").isEmpty();
+            shot("up-console");
+        } finally {
+            up.sigterm();
+            up.awaitExit(Duration.ofMinutes(1));
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void signIn(String key, String secret) {
