@@ -124,15 +124,17 @@ function draw(samples) {
     const max = Math.max(1, ...samples.flatMap((s) => series.map((f) => s[f] ?? 0)));
     svg.replaceChildren();
     series.forEach((field, i) => {
-      const points = samples.map((s, x) => s[field] === null ? null
-        : `${(x / Math.max(1, samples.length - 1)) * 300},${100 - (s[field] / max) * 95}`).filter((p) => p !== null);
+      const y = (s) => 100 - (s[field] / max) * 95;
+      const points = samples.length === 1 ? (samples[0][field] === null ? [] : [`0,${y(samples[0])}`, `300,${y(samples[0])}`])
+        : samples.map((s, x) => s[field] === null ? null : `${(x / (samples.length - 1)) * 300},${y(s)}`).filter((p) => p !== null);
       const line = document.createElementNS(SVG, "polyline");
       line.setAttribute("points", points.join(" "));
       line.setAttribute("class", `series series-${i}`);
       svg.append(line);
     });
     const last = samples[samples.length - 1];
-    document.getElementById(`last-${chart}`).textContent = series.map((f) => `${f}: ${last?.[f] ?? "–"}`).join("  ");
+    document.getElementById(`last-${chart}`).textContent = series.map((f) => `${f}: ${last?.[f] ?? "–"}`).join("  ")
+      + `  (scale 0–${Math.round(max * 100) / 100})`;
     svg.dataset.samples = samples.length;
     svg.dataset.total = samples.reduce((sum, s) => sum + (s[series[0]] ?? 0), 0);
   }

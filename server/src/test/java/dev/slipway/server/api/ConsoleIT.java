@@ -125,6 +125,14 @@ class ConsoleIT {
                 browser.findElement(By.id("chart-requests")).getAttribute("data-total") == null ? "0"
                         : browser.findElement(By.id("chart-requests")).getAttribute("data-total")) >= 30);
         await().atMost(Duration.ofSeconds(20)).until(() -> text("log-application").contains("pid="));
+        int samples = Integer.parseInt(browser.findElement(By.id("chart-requests")).getAttribute("data-samples"));
+        for (int i = 0; i < 10; i++) {
+            router.get(url);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Integer.parseInt(
+                browser.findElement(By.id("chart-requests")).getAttribute("data-samples")) >= samples + 2);
+        assertThat(browser.findElement(By.cssSelector("#chart-requests polyline")).getAttribute("points").split(" "))
+                .as("a point per sample").hasSizeGreaterThanOrEqualTo(samples + 2);
         shot("service-metrics");
 
         browser.findElement(By.id("pause")).click();
