@@ -54,7 +54,7 @@ final class LiveUpdates implements AutoCloseable {
         this.pages = pages;
         slipway.addLogListener((service, stream, line) -> {
             for (Stream s : streams) {
-                if (service.equals(s.service) && s.allowed()) {
+                if (service.equals(s.service) && s.permitted) {
                     s.send("log", Shapes.mapper().createObjectNode().put("stream", stream).put("line", line));
                 }
             }
@@ -69,6 +69,8 @@ final class LiveUpdates implements AutoCloseable {
         final String service;
         final String arn;
         long lastSample;
+        /** Whether the caller may still describe the service, as of the last update (log lines go out meanwhile). */
+        volatile boolean permitted = true;
 
         Stream(Channel channel, Console.Caller caller, String service, String arn) {
             this.channel = channel;
@@ -145,7 +147,8 @@ final class LiveUpdates implements AutoCloseable {
             s.send("rows", Shapes.mapper().createObjectNode().put("html", rows.toString()));
             return;
         }
-        if (!s.allowed()) {
+        s.permitted = s.allowed();
+        if (!s.permitted) {
             s.channel.close();
             return;
         }

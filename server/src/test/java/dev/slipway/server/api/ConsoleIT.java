@@ -153,6 +153,9 @@ class ConsoleIT {
         assertThat(text("flash")).isEqualTo("Deleting console-app.");
         await().atMost(Duration.ofMinutes(1)).until(() -> browser.findElements(By.cssSelector("#service-rows tr")).isEmpty());
         shot("services-after-delete");
+        browser.findElement(By.linkText("Auto scaling")).click();
+        assertThat(browser.findElement(By.cssSelector("main table")).getText()).contains("DefaultConfiguration");
+        shot("auto-scaling");
     }
 
     @Test
@@ -229,9 +232,10 @@ class ConsoleIT {
 
     // ---------------------------------------------------------------- helpers
 
-    private void signIn(String key, String secret) {
+    private void signIn(String key, String secret) throws Exception {
         browser.get(console);
         assertThat(browser.getCurrentUrl()).endsWith("/console/sign-in");
+        shot("sign-in");
         fill("accessKeyId", key);
         fill("secretAccessKey", secret);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
