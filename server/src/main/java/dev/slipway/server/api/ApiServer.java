@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.Slipway;
-import dev.slipway.core.push.WebhookAnswer;
-import dev.slipway.core.push.WebhookDelivery;
 import dev.slipway.core.model.Shapes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -60,31 +58,16 @@ public final class ApiServer implements AutoCloseable {
     private static final String EXTENSION_PREFIX = "Slipway.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
     private static final int MAX_BODY = 4 * 1024 * 1024;
-    /** Where push webhooks are called: {@code /webhooks/<service-id>}. */
-    private static final String WEBHOOKS = "/webhooks/";
     /** The audit trail's file is rotated past this size; this many rotated files are kept. */
     private static final long AUDIT_FILE_BYTES = 10L * 1024 * 1024;
     private static final int AUDIT_FILES_KEPT = 10;
 
-    /** Pages this port serves beside the API under a path of their own (the web console), given the gate to its actions. */
-    public interface Pages extends AutoCloseable {
-        /** The path they are under, e.g. {@code /console}. */
-        String prefix();
-
-        /** Answers {@code request} (from {@code from}, the client's address) on {@code ctx}; it must not block the event loop. */
-        void handle(ChannelHandlerContext ctx, FullHttpRequest request, String from);
-
-        @Override
-        default void close() {
-        }
-    }
-
     private final EventLoopGroup group;
     private final Channel channel;
     private final ExecutorService workers;
-    private final Optional<Pages> pages;
+    private final Optional<ApiPages> pages;
 
-    private ApiServer(EventLoopGroup group, Channel channel, ExecutorService workers, Optional<Pages> pages) {
+    private ApiServer(EventLoopGroup group, Channel channel, ExecutorService workers, Optional<ApiPages> pages) {
         this.group = group;
         this.channel = channel;
         this.workers = workers;
@@ -121,7 +104,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** As {@link #start(Slipway, ApiKeys, String, int, ApiThrottle)}, serving the {@code pages} made with the API's gate too. */
     public static ApiServer start(Slipway slipway, ApiKeys keys, String host, int port, ApiThrottle throttle,
-                                  java.util.function.Function<ApiGate, Pages> pages) {
+                                  java.util.function.Function<ApiGate, ApiPages> pages) {
         return start(slipway, keys, host, port, Clock.systemUTC(), throttle, pages);
     }
 
@@ -130,7 +113,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static ApiServer start(Slipway slipway, ApiKeys keys, String host, int port, Clock clock, ApiThrottle throttle,
-                                   java.util.function.Function<ApiGate, Pages> pagesOf) {
+                                   java.util.function.Function<ApiGate, ApiPages> pagesOf) {
         ApiActions actions = new ApiActions(slipway);
         // GET /metrics needs no signature: the Prometheus text of the per-service meters, when they are kept that way
         Optional<PrometheusMeterRegistry> metrics = slipway.meterRegistry() instanceof PrometheusMeterRegistry p
@@ -142,7 +125,7 @@ public final class ApiServer implements AutoCloseable {
         ApiAuthorization authorization = new ApiAuthorization(slipway);
         ApiAudit audit = new ApiAudit(dev.slipway.core.observe.AuditTrail.open(slipway.stateDir().resolve("audit"),
                 AUDIT_FILE_BYTES, AUDIT_FILES_KEPT), slipway.region(), slipway.accountId());
-        Optional<Pages> pages = Optional.ofNullable(pagesOf.apply(new ApiGate(actions, authorization, audit, keys)));
+        Optional<ApiPages> pages = Optional.ofNullable(pagesOf.apply(new ApiGate(actions, authorization, audit, keys)));
         ExecutorService workers = Executors.newFixedThreadPool(4, new DefaultThreadFactory("slipway-api", true));
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("slipway-api-io", true));
         try {
@@ -167,7 +150,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownNow();
-            pages.ifPresent(Pages::close);
+            pages.ifPresent(ApiPages::close);
             throw new IllegalStateException("The API server cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another port with --api-port", e);
         }
@@ -179,7 +162,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        pages.ifPresent(Pages::close);
+        pages.ifPresent(ApiPages::close);
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownNow();
@@ -199,12 +182,14 @@ public final class ApiServer implements AutoCloseable {
         /** The verifiers of the other services on this port, by their X-Amz-Target prefix. */
         private final Map<String, SigV4Verifier> others;
         private final SecretActions secrets;
-        private final Optional<Pages> pages;
+        private final Optional<ApiPages> pages;
+        private final WebhookCalls webhooks;
 
         ApiHandler(Slipway slipway, ApiActions actions, SigV4Verifier verifier, ApiAudit audit, ExecutorService workers,
                    Optional<PrometheusMeterRegistry> metrics, ApiThrottle throttle, ApiKeys keys, ApiAuthorization authorization,
-                   Map<String, SigV4Verifier> others, Optional<Pages> pages) {
+                   Map<String, SigV4Verifier> others, Optional<ApiPages> pages) {
             this.pages = pages;
+            this.webhooks = new WebhookCalls(slipway, audit);
             this.others = others;
             this.secrets = new SecretActions(slipway);
             this.throttle = throttle;
@@ -262,10 +247,10 @@ public final class ApiServer implements AutoCloseable {
                 ctx.writeAndFlush(r).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
                 return;
             }
-            if (uri.startsWith(WEBHOOKS)) { // signed by the provider's own scheme, not SigV4
+            if (uri.startsWith(WebhookCalls.PATH)) { // signed by the provider's own scheme, not SigV4
                 String from = from(ctx);
                 workers.execute(() -> {
-                    FullHttpResponse response = webhook(method, uri, headers, body, from);
+                    FullHttpResponse response = webhooks.answer(method, uri, headers, body, from);
                     HttpUtil.setKeepAlive(response, keepAlive);
                     ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
                 });
@@ -281,34 +266,6 @@ public final class ApiServer implements AutoCloseable {
             } else {
                 workers.execute(answer); // a change waits for its save, which must not hold up this event loop
             }
-        }
-
-        /**
-         * {@code POST /webhooks/<service-id>}: a push from GitHub, GitLab, Gitea or a Docker registry, answered at once
-         * ({@code {"message": ...}}); the deployment it may start runs on.
-         */
-        private FullHttpResponse webhook(String method, String uri, Map<String, String> headers, byte[] body, String from) {
-            String serviceId = uri.substring(WEBHOOKS.length()).replaceFirst("[?#].*", "");
-            WebhookAnswer answer;
-            if (!method.equals("POST")) {
-                answer = new WebhookAnswer(405, "A webhook is called with POST, not " + method);
-            } else if (!serviceId.matches("[0-9a-f]{32}")) {
-                answer = new WebhookAnswer(404, "No webhook at " + uri + "; 'slipway webhook show --service-arn ARN' prints a service's");
-            } else {
-                try {
-                    answer = slipway.receiveWebhook(serviceId, new WebhookDelivery(headers, body, from));
-                } catch (RuntimeException e) {
-                    LOG.error("webhook call {} failed", uri, e);
-                    answer = new WebhookAnswer(500, "The webhook call could not be handled; the server log has the details");
-                }
-            }
-            audit.recordWebhook(serviceId, answer.status(), answer.message(), headers, from);
-            byte[] bytes = Shapes.mapper().createObjectNode().put("message", answer.message()).toString().getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()),
-                    Unpooled.wrappedBuffer(bytes));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-            HttpUtil.setContentLength(r, bytes.length);
-            return r;
         }
 
         /** Describe and Get actions read one resource; lists (which copy and sort) and changes go to a worker. */

@@ -6,7 +6,7 @@ import dev.slipway.core.Slipway;
 import dev.slipway.core.iam.Principal;
 import dev.slipway.core.model.Shapes;
 import dev.slipway.server.api.ApiGate;
-import dev.slipway.server.api.ApiServer;
+import dev.slipway.server.api.ApiPages;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,7 +45,7 @@ import java.util.concurrent.Executors;
  * console's own origin. Every page and button is authorized exactly as the API call it makes ({@link ApiGate}), which
  * is recorded in the audit trail as that call.
  */
-public final class Console implements ApiServer.Pages, AutoCloseable {
+public final class Console implements ApiPages {
     public static final String PREFIX = "/console";
     static final String COOKIE = "slipway-console";
     static final String USER_AGENT = "slipway-console";
