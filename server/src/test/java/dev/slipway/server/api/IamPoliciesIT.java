@@ -197,12 +197,17 @@ class IamPoliciesIT {
         assertThat(Files.readString(file)).doesNotContain(READER_SECRET);
 
         SlipwayJar server = SlipwayJar.start("server", "--principals", file.toString(), "--master-key-file", master.toString(),
-                "--state-dir", tmp.resolve("state").toString(), "--api-port", "0", "--router-port", "0");
+                "--state-dir", tmp.resolve("state").toString(), "--api-port", "0", "--router-port", "0", "--no-console");
         try {
             java.util.regex.Matcher ports = server.awaitLine(java.util.regex.Pattern.compile(
                     "Slipway API listening on http://127\\.0\\.0\\.1:(\\d+) .*"), Duration.ofMinutes(1));
             AwsCli reader = AwsCli.withKeys(Integer.parseInt(ports.group(1)), "AKIAREADER0000000001", READER_SECRET);
             assertThat(reader.ok("list-services").get("ServiceSummaryList")).isEmpty();
+            var noConsole = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + ports.group(1) + "/console/sign-in")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(noConsole.statusCode()).as("--no-console").isEqualTo(404);
+            assertThat(server.output()).noneMatch(l -> l.startsWith("Console:"));
         } finally {
             server.sigterm();
             server.awaitExit(Duration.ofMinutes(1));
