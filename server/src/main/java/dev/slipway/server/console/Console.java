@@ -145,8 +145,8 @@ public final class Console implements ApiPages {
             send(ctx, request, redirect(PREFIX + "/sign-in", expiredCookie(request)));
         } else if (!post && (first.isEmpty() || first.equals("services") && parts.size() == 1)) {
             send(ctx, request, first.isEmpty() ? redirect(PREFIX + "/services", null) : services.list(caller, flash(caller)));
-        } else if (!post && first.equals("services") && parts.size() == 2 && parts.get(1).equals("live")) {
-            live.services(ctx, request, caller);
+        } else if (!post && first.equals("live") && parts.size() == 2 && parts.get(1).equals("services")) {
+            live.services(ctx, request, caller); // not under services/: a service may be named "live"
         } else if (first.equals("services") && parts.size() >= 2) {
             service(ctx, request, caller, post, parts, form);
         } else if (first.equals("create")) {

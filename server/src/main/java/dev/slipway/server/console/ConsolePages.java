@@ -34,7 +34,7 @@ final class ConsolePages {
         if (canCreate) {
             b.append("<p><a class=\"button primary\" id=\"create\" href=\"/console/create\">Create service</a></p>");
         }
-        b.append("<table class=\"services\" data-live=\"/console/services/live\"><caption>")
+        b.append("<table class=\"services\" data-live=\"/console/live/services\"><caption>")
                 .append(rows.size()).append(" service").append(rows.size() == 1 ? "" : "s").append(", updated live</caption>")
                 .append("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Status</th><th scope=\"col\">URL</th>")
                 .append("<th scope=\"col\">Last deployment</th><th scope=\"col\">Requests/min</th><th scope=\"col\">Active instances</th>")
