@@ -28,6 +28,11 @@ final class Exchange {
         PROXYING,
         /** The router answers itself (400, 404, 502, 503, 504); the rest of the request body is dropped. */
         ANSWERED,
+        /**
+         * The instance switched protocols (101, a WebSocket): bytes go both ways as they are until either side closes;
+         * the lease is held meanwhile (one request in flight).
+         */
+        TUNNEL,
         /** The client connection is closed. */
         CLOSED
     }
@@ -46,6 +51,8 @@ final class Exchange {
     boolean headRequest;
     /** The client speaks HTTP/1.0. */
     boolean http10;
+    /** The request asks to switch protocols ({@link RequestHead#upgrade}). */
+    boolean upgrade;
     /** The last part of the request was read from the client. */
     boolean requestRead;
     /** The last part of the request was handed to the upstream connection. */
@@ -85,6 +92,7 @@ final class Exchange {
         this.keepAlive = keepAlive;
         this.headRequest = headRequest;
         this.requestRead = requestRead;
+        upgrade = false;
         lastPartWritten = false;
         upstreamUnflushed = false;
         answerWritten = false;
@@ -134,7 +142,7 @@ final class Exchange {
 
     /** What was read from the client goes upstream in one flush; then reading goes on if it may. */
     void flushUpstream() {
-        if (upstreamUnflushed && upstream != null && phase == Phase.PROXYING) {
+        if (upstreamUnflushed && upstream != null && (phase == Phase.PROXYING || phase == Phase.TUNNEL)) {
             upstreamUnflushed = false;
             upstream.flush();
         }
@@ -150,6 +158,7 @@ final class Exchange {
         boolean wanted = pending.isEmpty() && switch (phase) {
             case QUEUED, CONNECTING -> requestRead;
             case PROXYING -> requestRead || upstream.isWritable();
+            case TUNNEL -> upstream.isWritable();
             case CLOSED -> false;
             default -> true;
         };

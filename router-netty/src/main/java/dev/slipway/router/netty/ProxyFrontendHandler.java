@@ -85,6 +85,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (ex.phase == Phase.TUNNEL) { // a switched protocol's bytes, as they came
+            ex.forward(msg);
+            return;
+        }
         if (ex.phase == Phase.IDLE) {
             if (msg instanceof RequestHead request) {
                 onRequest(request);
@@ -119,6 +123,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(RequestHead request) {
         ex.reset(request.keepAlive, request.headRequest, request.complete, request.http10);
+        ex.upgrade = request.upgrade;
         deadlines.requestArrived();
         String host = fixedHost != null ? fixedHost : request.host;
         if (host == null) {
@@ -258,6 +263,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.backend.owner(this);
         ex.reusedUpstream = ex.backend.served > 0;
         ex.backend.framer().expect(ex.headRequest, ex.keepAlive, ex.http10);
+        if (ex.upgrade) {
+            ex.backend.framer().expectUpgrade();
+        }
         while (!ex.toForward.isEmpty()) {
             ex.forward(ex.toForward.poll());
         }
@@ -299,6 +307,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ex.responseBytes += msg instanceof ResponseFramer.Head h ? h.content().readableBytes()
                     : msg instanceof io.netty.buffer.ByteBuf b ? b.readableBytes() : 0;
         }
+        if (msg instanceof ResponseFramer.Head head && head.status == 101) {
+            switched(head);
+            return;
+        }
         if (msg instanceof ResponseFramer.Head head) {
             ex.response = Response.STARTED;
             ex.dropRetry();
@@ -329,6 +341,25 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The instance switched protocols: its 101 goes to the client, and from now on the bytes of both connections are
+     * relayed as they are (with the same backpressure) until either closes. The request timeout bounded the handshake
+     * only; the lease stays held, so the connection counts as a request in flight for admission and autoscaling.
+     */
+    private void switched(ResponseFramer.Head head) {
+        ex.response = Response.STARTED;
+        ex.dropRetry();
+        ex.lease.answered(101); // its latency is the handshake's; the connection's life is not a response time
+        ex.status = 0;
+        ex.phase = Phase.TUNNEL;
+        timer.disarm();
+        raw.writeAndFlush(head.content(), raw.voidPromise());
+        clientUnflushed = false;
+        ex.requestRead = false;
+        ctx.pipeline().get(RequestFramer.class).upgraded(ctx.pipeline().context(RequestFramer.class));
+        ex.updateClientReading();
+    }
+
     private void responseWritten(ChannelFuture f) {
         if (f.isSuccess()) {
             responseWritten();
@@ -356,6 +387,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        RequestFramer framer = ctx.pipeline().get(RequestFramer.class);
+        if (framer != null && framer.upgrading()) { // an upgrade answered otherwise: what followed it is read as requests
+            framer.notUpgraded(ctx.pipeline().context(RequestFramer.class));
+            if (ex.phase != Phase.IDLE) { // the next request began on the way
+                return;
+            }
+        }
         if (ex.pending.isEmpty()) {
             deadlines.waiting();
             ex.updateClientReading();
@@ -371,6 +409,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The upstream connection closed or failed before the exchange ended. */
     void onUpstreamClosed(Throwable cause) {
+        if (ex.phase == Phase.TUNNEL) { // the instance ended the switched connection: so does the client's, once written
+            ex.finish(pool, false);
+            ex.phase = Phase.CLOSED;
+            raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (ex.lease == null || ex.response == Response.COMPLETE) {
             return;
         }

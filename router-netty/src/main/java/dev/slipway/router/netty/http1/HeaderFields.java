@@ -45,6 +45,8 @@ final class HeaderFields {
     static final int DROPPED = 7;
     /** traceparent and X-Amzn-Trace-Id: passed on last, where a traced request's are replaced by the router's. */
     static final int TRACE_CONTEXT = 8;
+    /** Upgrade (a request's): dropped, but for a GET that asks for a protocol switch the router passes through. */
+    static final int UPGRADE = 9;
 
     /** Per field: kind, name start, name end, value start, value end. */
     private int[] fields = new int[5 * 16];
@@ -134,7 +136,7 @@ final class HeaderFields {
             case 2 -> nameIs(b, at, 2, "te") ? DROPPED : OTHER;
             case 4 -> nameIs(b, at, 4, "host") ? HOST : OTHER;
             case 6 -> nameIs(b, at, 6, "expect") ? EXPECT : OTHER;
-            case 7 -> nameIs(b, at, 7, "trailer") || nameIs(b, at, 7, "upgrade") ? DROPPED : OTHER;
+            case 7 -> nameIs(b, at, 7, "trailer") ? DROPPED : nameIs(b, at, 7, "upgrade") ? UPGRADE : OTHER;
             case 10 -> nameIs(b, at, 10, "connection") ? CONNECTION : nameIs(b, at, 10, "keep-alive") ? DROPPED : proxy(b, at, length);
             case 11 -> nameIs(b, at, 11, "traceparent") ? TRACE_CONTEXT : proxy(b, at, length);
             case 14 -> nameIs(b, at, 14, "content-length") ? CONTENT_LENGTH : proxy(b, at, length);

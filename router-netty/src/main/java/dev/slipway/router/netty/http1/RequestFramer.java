@@ -55,9 +55,17 @@ public final class RequestFramer extends ByteToMessageDecoder {
     private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORWARDED_FOR = "x-forwarded-for: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FORWARDED_HOST = "x-forwarded-host: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UPGRADE = "upgrade: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_UPGRADE = "connection: upgrade\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    /** Where the framer is: in a head (incomplete ones are kept in {@link HeadBytes}), a body, or done reading. */
-    enum State { HEAD, BODY, REFUSED }
+    /**
+     * Where the framer is: in a head (incomplete ones are kept in {@link HeadBytes}), a body, done reading, holding what
+     * follows an upgrade request until the instance answers it, or relaying the bytes of a switched protocol.
+     */
+    enum State { HEAD, BODY, REFUSED, UPGRADING, TUNNEL }
+
+    /** What a client may send after an upgrade request before it is answered (it should wait): past it, refused. */
+    private static final int MAX_EARLY_BYTES = 64 * 1024;
 
     /** The end of the X-Forwarded-For line (the client's address) and the X-Forwarded-Proto line; the same, whole. */
     private final byte[] clientAddressAndProto;
@@ -87,6 +95,9 @@ public final class RequestFramer extends ByteToMessageDecoder {
     private String traceparent;
     private boolean traceContext;
     private List<String> connectionNames;
+    /** The Upgrade header's value (its first), or null; whether this request switches protocols if the instance agrees. */
+    private String upgradeTo;
+    private boolean upgrade;
     /** Where the rewritten head's trace context lines begin, and where its fields end (its blank line). */
     private int traceStart;
     private int fieldsEnd;
@@ -122,11 +133,52 @@ public final class RequestFramer extends ByteToMessageDecoder {
                         return;
                     }
                 }
+                case UPGRADING -> { // kept (the decoder's buffer) until the instance answers; read no more meanwhile
+                    if (in.readableBytes() > MAX_EARLY_BYTES) {
+                        refuse(new MalformedHead("more than " + MAX_EARLY_BYTES + " bytes were sent after an upgrade request before it was answered."), out);
+                    }
+                    return;
+                }
+                case TUNNEL -> out.add(in.readRetainedSlice(in.readableBytes()));
                 default -> { // REFUSED: the connection closes after the answer
                     in.skipBytes(in.readableBytes());
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * The instance switched protocols (101) for the upgrade request: from now on every byte the client sends, those it
+     * sent early included, is relayed as it is. {@code ctx} is this framer's context; called on its event loop.
+     */
+    public void upgraded(ChannelHandlerContext ctx) {
+        if (state == State.UPGRADING) {
+            state = State.TUNNEL;
+            resume(ctx);
+        }
+    }
+
+    /** The upgrade request was answered otherwise (or by the router itself): what followed it is read as requests. */
+    public void notUpgraded(ChannelHandlerContext ctx) {
+        if (state == State.UPGRADING) {
+            state = State.HEAD;
+            resume(ctx);
+        }
+    }
+
+    /** Whether what follows an upgrade request waits for its answer. */
+    public boolean upgrading() {
+        return state == State.UPGRADING;
+    }
+
+    /** Decodes what the decoder's buffer holds now, as if it had just been read. */
+    private void resume(ChannelHandlerContext ctx) {
+        try {
+            channelRead(ctx, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            channelReadComplete(ctx);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
         }
     }
 
@@ -168,7 +220,11 @@ public final class RequestFramer extends ByteToMessageDecoder {
             bytes.reset();
             boolean complete = startBody(in, head);
             out.add(new RequestHead(headRequest, routeKey, http11 ? !close : keepAliveToken && !close, !http11, expect, complete,
-                    idempotent, head, methodEnd, traceparent, traceStart, fieldsEnd));
+                    idempotent, head, methodEnd, traceparent, traceStart, fieldsEnd, upgrade));
+            if (upgrade) {
+                state = State.UPGRADING;
+                return false; // what follows waits for the instance's answer
+            }
             return true;
         } catch (MalformedHead e) {
             refuse(e, out);
@@ -242,6 +298,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
         traceparent = null;
         traceContext = false;
         connectionNames = null;
+        upgradeTo = null;
         for (int i = 0; i < count; i++) {
             int vs = fields.valueStart(i);
             int ve = fields.valueEnd(i);
@@ -256,6 +313,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
                     keepAliveToken |= (options & KEEP_ALIVE) != 0;
                 }
                 case HeaderFields.EXPECT -> expect = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                case HeaderFields.UPGRADE -> upgradeTo = upgradeTo != null ? upgradeTo : new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
                 case HeaderFields.X_FORWARDED_FOR -> forwardedFor = forwardedFor != null ? forwardedFor
                         : new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
                 case HeaderFields.TRACE_CONTEXT -> {
@@ -274,6 +332,10 @@ public final class RequestFramer extends ByteToMessageDecoder {
         if (transferEncoding && !http11) {
             throw new MalformedHead("HTTP/1.0 has no Transfer-Encoding.");
         }
+        // RFC 9110 §7.8: a protocol switch is asked with Upgrade and the "upgrade" connection option; the router passes one
+        // through for a bodiless HTTP/1.1 GET only (as WebSocket's handshake is), and drops Upgrade from anything else
+        upgrade = upgradeTo != null && !upgradeTo.isBlank() && http11 && methodEnd == 3 && regionIs(b, 0, "GET")
+                && connectionNames != null && connectionNames.contains("upgrade") && !transferEncoding && contentLength <= 0;
     }
 
     private void contentLength(byte[] b, int vs, int ve) {
@@ -321,6 +383,10 @@ public final class RequestFramer extends ByteToMessageDecoder {
             head.writeBytes(FORWARDED_HOST).writeBytes(target.hostBytes()).writeBytes(CRLF);
         } else if (routeHost != null) {
             field(head, FORWARDED_HOST, routeHost);
+        }
+        if (upgrade) {
+            field(head, UPGRADE, upgradeTo);
+            head.writeBytes(CONNECTION_UPGRADE);
         }
         traceStart = head.writerIndex();
         if (traceContext) { // last, so that a traced request's can be replaced by the router's (RequestHead#withTraceContext)

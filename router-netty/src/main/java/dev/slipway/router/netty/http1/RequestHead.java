@@ -22,14 +22,21 @@ public final class RequestHead extends DefaultByteBufHolder {
     public final boolean idempotent;
     /** The first traceparent header's value as it came (W3C Trace Context), or null. */
     public final String traceparent;
+    /**
+     * A GET asking to switch protocols (Upgrade, with Connection: upgrade, no body): forwarded with both, and the bytes the
+     * client sends after it wait in the framer until the instance answers 101 (then they are relayed as they are) or
+     * anything else (then they are read as the next request).
+     */
+    public final boolean upgrade;
     private final int methodEnd;
     /** In {@link #content()}: where the trace context lines (traceparent, X-Amzn-Trace-Id) begin, and where they end. */
     private final int traceStart;
     private final int fieldsEnd;
 
     RequestHead(boolean headRequest, String host, boolean keepAlive, boolean http10, String expect, boolean complete,
-                boolean idempotent, ByteBuf bytes, int methodEnd, String traceparent, int traceStart, int fieldsEnd) {
+                boolean idempotent, ByteBuf bytes, int methodEnd, String traceparent, int traceStart, int fieldsEnd, boolean upgrade) {
         super(bytes);
+        this.upgrade = upgrade;
         this.methodEnd = methodEnd;
         this.traceparent = traceparent;
         this.traceStart = traceStart;
@@ -71,7 +78,7 @@ public final class RequestHead extends DefaultByteBufHolder {
         int end = next.writerIndex();
         next.writeBytes(old, base + fieldsEnd, old.writerIndex() - base - fieldsEnd);
         RequestHead replaced = new RequestHead(headRequest, host, keepAlive, http10, expect, complete, idempotent, next, methodEnd,
-                traceparent, start, end);
+                traceparent, start, end, upgrade);
         release();
         return replaced;
     }
@@ -79,7 +86,7 @@ public final class RequestHead extends DefaultByteBufHolder {
     @Override
     public RequestHead replace(ByteBuf content) {
         return new RequestHead(headRequest, host, keepAlive, http10, expect, complete, idempotent, content, methodEnd,
-                traceparent, traceStart, fieldsEnd);
+                traceparent, traceStart, fieldsEnd, upgrade);
     }
 
     @Override

@@ -31,8 +31,9 @@ import java.util.List;
  * needs. Bodies pass through as they came, but for an HTTP/1.0 client, which gets a chunked body's data only, and for a
  * close-delimited body, which an HTTP/1.1 client gets chunked. Per response it emits a {@link Head} (the head as the
  * client gets it), body bytes ready for the client, then {@link #END}; a small body that came with its head rides in
- * the head's buffer. Interim (1xx) responses are dropped; a 101 the router did not ask for is a 502. {@link #expect}
- * tells it, before each request goes upstream, what the response may carry.
+ * the head's buffer. Interim (1xx) responses are dropped; a 101 the router did not ask for is a 502, one it did (an
+ * upgrade request, {@link #expectUpgrade}) passes on with its Upgrade header and {@code connection: upgrade}, and every
+ * byte after it is relayed as it is. {@link #expect} tells it, before each request goes upstream, what the response may carry.
  */
 public final class ResponseFramer extends ByteToMessageDecoder implements ResponseReader {
     /** The head of a response as the client gets it ({@link #content()}), and what it means for both connections. */
@@ -68,9 +69,10 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
     private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION_KEEP_ALIVE = "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_UPGRADE = "connection: upgrade\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** Where the framer is: waiting for a request to go up, in a head, in a body, or in a body that ends with the connection. */
-    enum State { IDLE, HEAD, BODY, UNTIL_CLOSE }
+    enum State { IDLE, HEAD, BODY, UNTIL_CLOSE, TUNNEL }
 
     private State state = State.IDLE;
     private final ChunkedBody chunked = new ChunkedBody("the instance's");
@@ -81,6 +83,8 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
     private boolean headRequest;
     private boolean clientKeepAlive;
     private boolean clientHttp10;
+    /** The request asked to switch protocols: a 101 is its answer, not a fault. */
+    private boolean upgrade;
     private Body body;
     /** The body's chunk framing is taken off for an HTTP/1.0 client. */
     private boolean dechunk;
@@ -102,8 +106,14 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
         this.headRequest = headRequest;
         this.clientKeepAlive = clientKeepAlive;
         this.clientHttp10 = clientHttp10;
+        this.upgrade = false;
         state = State.HEAD;
         bytes.reset();
+    }
+
+    @Override
+    public void expectUpgrade() {
+        upgrade = true;
     }
 
     /** Bytes of heads copied and scanned on this connection so far (each byte once, however the heads were cut). */
@@ -142,6 +152,7 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
                     end(out);
                 }
                 case UNTIL_CLOSE -> untilClose(ctx.alloc(), in, out);
+                case TUNNEL -> out.add(in.readRetainedSlice(in.readableBytes()));
             }
         }
     }
@@ -192,6 +203,13 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
         }
         in.skipBytes(headEnd);
         bytes.reset();
+        if (status == 101) { // switched, as the upgrade request asked (statusLine refused any other 101)
+            ByteBuf head = alloc.buffer(headEnd + 24);
+            writeSwitchHead(head, count);
+            state = State.TUNNEL;
+            out.add(new Head(status, head, false, false, false));
+            return true;
+        }
         if (status >= 100 && status < 200) { // interim (100 Continue, 103 Early Hints): the final response follows
             return true;
         }
@@ -221,7 +239,7 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
                 throw new MalformedHead("its reason phrase has a control character");
             }
         }
-        if (status == 101) {
+        if (status == 101 && !upgrade) {
             throw new MalformedHead("it switches protocols (101) for a request that asked for no upgrade");
         }
         close = b[7] == '0';
@@ -349,6 +367,23 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
             head.writeBytes(CONNECTION_KEEP_ALIVE);
         }
         head.writeBytes(CRLF);
+    }
+
+    /**
+     * A 101's head as the client gets it: HTTP/1.1, its fields (Upgrade and the protocol's own, such as
+     * Sec-WebSocket-Accept) but Connection, Keep-Alive and framing, and {@code connection: upgrade}.
+     */
+    private void writeSwitchHead(ByteBuf head, int count) {
+        byte[] b = bytes.array();
+        int lineEnd = lineEnd(b, 0, bytes.lineFeed(0));
+        head.writeBytes(HTTP_1_1).writeBytes(b, 8, lineEnd - 8).writeBytes(CRLF);
+        for (int i = 0; i < count; i++) {
+            if (fields.kind(i) == HeaderFields.OTHER) {
+                int start = fields.nameStart(i);
+                head.writeBytes(b, start, fields.valueEnd(i) - start).writeBytes(CRLF);
+            }
+        }
+        head.writeBytes(CONNECTION_UPGRADE).writeBytes(CRLF);
     }
 
     /** Whether the name from {@code from} to {@code to} is one the response's Connection header named. */

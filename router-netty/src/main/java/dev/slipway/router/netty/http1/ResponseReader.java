@@ -7,4 +7,9 @@ public interface ResponseReader {
      * that speaks HTTP/1.0 (no chunked bodies) or 1.1.
      */
     void expect(boolean headRequest, boolean clientKeepAlive, boolean clientHttp10);
+
+    /** The request asks to switch protocols: a 101 may answer it, after which the connection's bytes are relayed as they are. */
+    default void expectUpgrade() {
+        throw new UnsupportedOperationException("this reader relays no protocol switch");
+    }
 }

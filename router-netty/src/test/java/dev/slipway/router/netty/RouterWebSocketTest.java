@@ -1,0 +1,198 @@
+package dev.slipway.router.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.core.testing.RawHttp;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WebSockets through the router: the upgrade passes on for a bodiless GET that asks for it, the instance's 101 comes
+ * back with its Sec-WebSocket-Accept, then messages go both ways (Java's own WebSocket client against an instance that
+ * echoes frames); an upgrade the instance refuses leaves the connection framed as HTTP, so bytes sent early are read as
+ * the next request, never tunneled; and an Upgrade on anything else is dropped.
+ */
+class RouterWebSocketTest {
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final List<String> heads = new CopyOnWriteArrayList<>();
+    private static ScriptedUpstream upstream;
+    private static NettyRouter router;
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = new ScriptedUpstream(RouterWebSocketTest::answer);
+        router = upstream.routedAs("127.0.0.1");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        upstream.close();
+    }
+
+    @Test
+    void messagesGoBothWaysAfterTheInstanceSwitchesProtocols() throws Exception {
+        List<String> texts = new CopyOnWriteArrayList<>();
+        List<Integer> binaries = new CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + router.port() + "/echo"), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+                    private int binary;
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            texts.add(text.toString());
+                            text.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                        binary += data.remaining();
+                        if (last) {
+                            binaries.add(binary);
+                            binary = 0;
+                        }
+                        w.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                        closed.complete(status);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 50; i++) {
+            ws.sendText("hello " + i, true).get(10, TimeUnit.SECONDS);
+        }
+        ws.sendBinary(ByteBuffer.allocate(1024 * 1024), true).get(10, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> texts.size() == 50 && binaries.size() == 1);
+        assertThat(texts).first().isEqualTo("hello 0");
+        assertThat(texts).last().isEqualTo("hello 49");
+        assertThat(binaries).containsExactly(1024 * 1024);
+        assertThat(heads).anySatisfy(h -> assertThat(h.toLowerCase(Locale.ROOT)).startsWith("get /echo http/1.1\r\n")
+                .contains("\r\nupgrade: websocket\r\n").contains("\r\nconnection: upgrade\r\n").contains("\r\nsec-websocket-key: "));
+
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+        assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+    }
+
+    @Test
+    void anUpgradeTheInstanceRefusesLeavesTheConnectionFramedSoEarlyBytesAreTheNextRequest() throws IOException {
+        String reply = RawHttp.exchange(router.port(), "GET /not-now HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                + "GET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 5000);
+
+        assertThat(reply).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("no upgrade here");
+        assertThat(reply.substring(reply.indexOf("no upgrade here"))).contains("HTTP/1.1 200 OK\r\n").endsWith("ok");
+        assertThat(heads).as("the early bytes were read by the router as a request of their own")
+                .anySatisfy(h -> assertThat(h.toLowerCase(Locale.ROOT)).startsWith("get /smuggled http/1.1\r\n").contains("x-forwarded-for: "));
+    }
+
+    @Test
+    void anUpgradeIsPassedOnForABodilessGetOnly() throws IOException {
+        String reply = RawHttp.exchange(router.port(), "POST /plain HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nContent-Length: 2\r\n\r\nhi"
+                + "GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: h2c\r\nConnection: close\r\n\r\n", 5000);
+
+        assertThat(reply).startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(heads).filteredOn(h -> h.startsWith("POST /plain") || h.startsWith("GET /plain")).hasSize(2)
+                .allSatisfy(h -> assertThat(h.toLowerCase(Locale.ROOT)).as("no Upgrade without the upgrade option, or on a POST")
+                        .doesNotContain("upgrade"));
+    }
+
+    /** The instance: a WebSocket echo at /echo, a refused upgrade at /not-now, 200 "ok" otherwise. */
+    private static boolean answer(String head, InputStream in, OutputStream out) throws IOException {
+        heads.add(head);
+        String path = head.split(" ")[1];
+        String lower = head.toLowerCase(Locale.ROOT);
+        if (path.equals("/echo") && lower.contains("\r\nupgrade: websocket\r\n")) {
+            String key = java.util.Arrays.stream(head.split("\r\n")).filter(l -> l.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:"))
+                    .findFirst().orElseThrow().substring(18).trim();
+            String accept;
+            try {
+                accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                        .digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IOException(e);
+            }
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                    + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            echo(new DataInputStream(in), out);
+            return false;
+        }
+        if (path.equals("/not-now")) {
+            out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 15\r\n\r\nno upgrade here".getBytes(StandardCharsets.US_ASCII));
+            return true;
+        }
+        int length = lower.contains("content-length: 2") ? 2 : 0;
+        in.readNBytes(length);
+        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+        return true;
+    }
+
+    /** Echoes each frame (RFC 6455 §5.2) unmasked, until a close frame, which it answers. */
+    private static void echo(DataInputStream in, OutputStream out) throws IOException {
+        while (true) {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            long length = b1 & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] mask = new byte[4];
+            if ((b1 & 0x80) != 0) {
+                in.readFully(mask);
+            }
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i % 4];
+            }
+            out.write(b0);
+            if (length < 126) {
+                out.write((int) length);
+            } else if (length < 65536) {
+                out.write(126);
+                out.write((int) (length >> 8));
+                out.write((int) length);
+            } else {
+                out.write(127);
+                for (int s = 56; s >= 0; s -= 8) {
+                    out.write((int) (length >> s));
+                }
+            }
+            out.write(payload);
+            out.flush();
+            if ((b0 & 0x0f) == 8) {
+                return;
+            }
+        }
+    }
+}
