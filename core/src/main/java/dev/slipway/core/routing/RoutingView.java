@@ -85,7 +85,26 @@ public interface RoutingView {
         /** The status of the response (the instance's, or the router's own 502/504), for the service's metrics. */
         void answered(int status);
 
+        /**
+         * The instance switched protocols (101: a WebSocket): the request is counted now, its latency the handshake's;
+         * the lease stays held while the connection lives, and its {@link #release()} counts nothing more.
+         */
+        default void switched() {
+            answered(101);
+        }
+
+        /** The connection held by this lease was closed because its instance was drained (a WebSocket: 1001 going away). */
+        default void evicted() {
+        }
+
         void release();
+    }
+
+    /**
+     * Tells {@code listener} of instances whose drain timed out with connections still held (WebSockets): the router
+     * closes those connections, as the instances are about to stop.
+     */
+    default void onEvicted(Consumer<java.util.Collection<String>> listener) {
     }
 
     /** A request for a known service that the router answered itself (503: paused, no instance, saturated). */

@@ -53,6 +53,8 @@ public final class NettyRouter implements RouterProvider.Router {
     private volatile Channel https;
     private volatile int httpsPort = -1;
     private final RequestTracing tracing;
+    /** The switched connections (WebSockets) open now, closed when their instance is evicted. */
+    private final Tunnels tunnels;
 
     private NettyRouter(Transport transport, RoutingView table, RouterTimeouts timeouts, RouterLimits limits, String bindHost, int port,
                         RouterTracing tracing) {
@@ -60,6 +62,7 @@ public final class NettyRouter implements RouterProvider.Router {
         this.tracing = RequestTracing.start(tracing);
         this.limits = new ConnectionLimits(limits);
         this.table = table;
+        this.tunnels = new Tunnels(table);
         this.timeouts = timeouts;
         this.bindHost = bindHost;
         this.pool = new UpstreamPool(transport);
@@ -162,7 +165,7 @@ public final class NettyRouter implements RouterProvider.Router {
         p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
         p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
         p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort, tracing,
-                client));
+                client, tunnels));
     }
 
     /**

@@ -60,9 +60,19 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final RequestTracing tracing;
     private final String client;
+    private final Tunnels tunnels;
+    /** The protocol the current request asks to switch to, or null. */
+    private String upgradeTo;
+    /** In a WebSocket tunnel: where the instance's frames begin, so a close of the router's own goes between two. */
+    private WebSocketFrames frames;
+    /** The tunnel's instance is drained: it closes at the end of the frame in progress. */
+    private boolean goingAway;
+    /** A WebSocket close frame, server to client, status 1001 (going away), no reason. */
+    private static final byte[] GOING_AWAY = {(byte) 0x88, 2, 0x03, (byte) 0xE9};
 
     ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost, int httpsPort,
-                         RequestTracing tracing, String client) {
+                         RequestTracing tracing, String client, Tunnels tunnels) {
+        this.tunnels = tunnels;
         this.tracing = tracing;
         this.client = client;
         this.httpsPort = httpsPort;
@@ -123,7 +133,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(RequestHead request) {
         ex.reset(request.keepAlive, request.headRequest, request.complete, request.http10);
-        ex.upgrade = request.upgrade;
+        ex.upgrade = request.upgrade != null;
+        upgradeTo = request.upgrade;
         deadlines.requestArrived();
         String host = fixedHost != null ? fixedHost : request.host;
         if (host == null) {
@@ -302,6 +313,19 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A part of the response ({@link ResponseFramer}): bytes for the client as they are. */
     void onUpstreamMessage(Object msg) {
+        if (ex.phase == Phase.TUNNEL && frames != null && msg instanceof io.netty.buffer.ByteBuf bytes) {
+            if (!goingAway) {
+                frames.feed(bytes);
+            } else {
+                int n = frames.boundaryWithin(bytes);
+                if (n >= 0) { // the frame in progress is whole: the router's close frame goes right after it
+                    raw.write(bytes.retainedSlice(bytes.readerIndex(), n), raw.voidPromise());
+                    bytes.release();
+                    closeGoingAway();
+                    return;
+                }
+            }
+        }
         Object last;
         if (ex.span != null) {
             ex.responseBytes += msg instanceof ResponseFramer.Head h ? h.content().readableBytes()
@@ -349,15 +373,57 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private void switched(ResponseFramer.Head head) {
         ex.response = Response.STARTED;
         ex.dropRetry();
-        ex.lease.answered(101); // its latency is the handshake's; the connection's life is not a response time
-        ex.status = 0;
+        ex.lease.switched(); // counted now, its latency the handshake's: the connection's life is not a response time
         ex.phase = Phase.TUNNEL;
+        frames = "websocket".equalsIgnoreCase(upgradeTo) ? new WebSocketFrames() : null;
+        goingAway = false;
+        tunnels.add(this);
         timer.disarm();
         raw.writeAndFlush(head.content(), raw.voidPromise());
         clientUnflushed = false;
         ex.requestRead = false;
         ctx.pipeline().get(RequestFramer.class).upgraded(ctx.pipeline().context(RequestFramer.class));
         ex.updateClientReading();
+    }
+
+    /** Called on any thread: if this tunnel leads to one of {@code instanceIds}, it closes (on its own event loop). */
+    void evictIfOn(java.util.Set<String> instanceIds) {
+        ctx.executor().execute(() -> {
+            if (ex.phase == Phase.TUNNEL && ex.lease != null && instanceIds.contains(ex.lease.endpoint().instanceId())) {
+                goAway();
+            }
+        });
+    }
+
+    /**
+     * The tunnel's instance is drained and about to stop: a WebSocket gets a close frame (1001, going away) as soon as the
+     * instance's frame in progress is whole, and reads nothing more from the client meanwhile; another protocol closes.
+     */
+    private void goAway() {
+        ex.lease.evicted();
+        Exchange.autoRead(ctx.channel(), false);
+        if (frames == null || frames.atBoundary()) {
+            if (frames != null) {
+                closeGoingAway();
+            } else {
+                closeTunnel();
+            }
+        } else {
+            goingAway = true;
+        }
+    }
+
+    private void closeGoingAway() {
+        raw.write(Unpooled.wrappedBuffer(GOING_AWAY), raw.voidPromise());
+        closeTunnel();
+    }
+
+    /** Ends a tunnel: the instance's connection closes, the client's once what was written to it is out. */
+    private void closeTunnel() {
+        ex.finish(pool, false);
+        ex.phase = Phase.CLOSED;
+        tunnels.remove(this);
+        raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void responseWritten(ChannelFuture f) {
@@ -410,9 +476,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** The upstream connection closed or failed before the exchange ended. */
     void onUpstreamClosed(Throwable cause) {
         if (ex.phase == Phase.TUNNEL) { // the instance ended the switched connection: so does the client's, once written
-            ex.finish(pool, false);
-            ex.phase = Phase.CLOSED;
-            raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            closeTunnel();
             return;
         }
         if (ex.lease == null || ex.response == Response.COMPLETE) {
@@ -457,6 +521,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        tunnels.remove(this);
         Phase was = ex.phase;
         ex.phase = Phase.CLOSED;
         timer.close();

@@ -124,12 +124,80 @@ class RouterWebSocketTest {
                         .doesNotContain("upgrade"));
     }
 
+    /**
+     * An instance's drain timed out with WebSockets open: each gets a close frame (1001 going away) from the router, after
+     * the frame the instance was in the middle of (sent in two halves around the eviction), and the count is a metric.
+     */
+    @Test
+    void socketsStillOpenWhenTheirInstanceIsEvictedGetGoingAwayAfterTheFrameInProgress() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        dev.slipway.core.internal.routing.RoutingTable table = new dev.slipway.core.internal.routing.RoutingTable(meters);
+        table.put("127.0.0.1", java.util.Optional.of(dev.slipway.core.routing.Route.serving("ws-id", "ws", List.of(
+                new dev.slipway.core.routing.Endpoint("instance-1", "127.0.0.1", upstream.port())), 100)));
+        NettyRouter drained = NettyRouter.start(table, "127.0.0.1", 0);
+        try {
+            List<CompletableFuture<Integer>> closes = new java.util.ArrayList<>();
+            List<List<Integer>> received = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                CompletableFuture<Integer> closed = new CompletableFuture<>();
+                List<Integer> binaries = new CopyOnWriteArrayList<>();
+                HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + drained.port() + "/half"),
+                        new WebSocket.Listener() {
+                            private int binary;
+
+                            @Override
+                            public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                                binary += data.remaining();
+                                if (last) {
+                                    binaries.add(binary);
+                                    binary = 0;
+                                }
+                                w.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                                closed.complete(status);
+                                return null;
+                            }
+                        }).get(10, TimeUnit.SECONDS);
+                closes.add(closed);
+                received.add(binaries);
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> halvesSent.get() >= 3);
+            assertThat(table.snapshot().routes()).isNotEmpty();
+            assertThat(inFlight(table, "instance-1")).as("each open socket holds its lease").isEqualTo(3);
+
+            table.evict(List.of("instance-1"));
+            rest.countDown(); // the instance sends the second halves only now
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(closes.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+                assertThat(received.get(i)).as("the frame in progress arrived whole before the close").containsExactly(1000);
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> inFlight(table, "instance-1") == 0);
+            assertThat(meters.get("slipway.ConnectionsClosedByDrain").tag("service", "ws").counter().count()).isEqualTo(3);
+            assertThat(meters.get("apprunner.Requests").tag("service", "ws").counter().count()).as("each counted once, at its 101")
+                    .isEqualTo(3);
+        } finally {
+            drained.close();
+        }
+    }
+
+    private static int inFlight(dev.slipway.core.internal.routing.RoutingTable table, String instanceId) {
+        return table.inFlight(instanceId);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger halvesSent = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.CountDownLatch rest = new java.util.concurrent.CountDownLatch(1);
+
     /** The instance: a WebSocket echo at /echo, a refused upgrade at /not-now, 200 "ok" otherwise. */
     private static boolean answer(String head, InputStream in, OutputStream out) throws IOException {
         heads.add(head);
         String path = head.split(" ")[1];
         String lower = head.toLowerCase(Locale.ROOT);
-        if (path.equals("/echo") && lower.contains("\r\nupgrade: websocket\r\n")) {
+        if ((path.equals("/echo") || path.equals("/half")) && lower.contains("\r\nupgrade: websocket\r\n")) {
             String key = java.util.Arrays.stream(head.split("\r\n")).filter(l -> l.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:"))
                     .findFirst().orElseThrow().substring(18).trim();
             String accept;
@@ -142,6 +210,21 @@ class RouterWebSocketTest {
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
                     + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
+            if (path.equals("/half")) { // a 1000-byte binary frame, its second half held back until the test says
+                out.write(new byte[] {(byte) 0x82, 126, 0x03, (byte) 0xE8});
+                out.write(new byte[500]);
+                out.flush();
+                halvesSent.incrementAndGet();
+                try {
+                    rest.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                out.write(new byte[500]);
+                out.flush();
+                in.transferTo(OutputStream.nullOutputStream()); // until the router closes the connection
+                return false;
+            }
             echo(new DataInputStream(in), out);
             return false;
         }

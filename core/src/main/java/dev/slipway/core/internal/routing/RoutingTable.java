@@ -371,6 +371,21 @@ public final class RoutingTable implements RoutingView {
         instanceIds.forEach(inFlight::remove);
     }
 
+    private final List<java.util.function.Consumer<Collection<String>>> evictionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void onEvicted(java.util.function.Consumer<Collection<String>> listener) {
+        evictionListeners.add(listener);
+    }
+
+    /**
+     * The drain of {@code instanceIds} timed out: the routers close the connections still held on them (WebSockets get
+     * a close frame, 1001 going away), so they end before the instances stop rather than with them.
+     */
+    public void evict(Collection<String> instanceIds) {
+        evictionListeners.forEach(l -> l.accept(instanceIds));
+    }
+
     @Override
     public void rejected(Route route, int status) {
         service(route).answered(status, 0);
@@ -441,10 +456,25 @@ public final class RoutingTable implements RoutingView {
         }
 
         @Override
+        public void switched() {
+            service.answered(101, System.nanoTime() - started);
+            status = -1; // counted: its release counts nothing more
+        }
+
+        @Override
+        public void evicted() {
+            service.evicted();
+        }
+
+        @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
                 table.decrement(count);
-                service.released(status, System.nanoTime() - started);
+                if (status == -1) {
+                    service.abandoned();
+                } else {
+                    service.released(status, System.nanoTime() - started);
+                }
                 if (service.hasWaiting()) {
                     table.dispatch(service);
                 }

@@ -31,6 +31,7 @@ final class ServiceLoad {
     private final Counter requests;
     private final Counter[] byClass = new Counter[6];
     private final Counter shed;
+    private final Counter evicted;
     private final Timer latency;
     final List<Meter> meters = new ArrayList<>();
 
@@ -45,6 +46,9 @@ final class ServiceLoad {
         shed = register(Counter.builder("apprunner.ShedRequests").tags(tags)
                 .description("Requests answered 503 because the service's admission queue was full or they waited too long")
                 .register(registry));
+        evicted = register(Counter.builder("slipway.ConnectionsClosedByDrain").tags(tags)
+                .description("Switched connections (WebSockets) still open when their instance's drain timed out, closed "
+                        + "by the router (a close frame, 1001 going away)").register(registry));
         latency = register(Timer.builder("apprunner.RequestLatency").tags(tags).publishPercentileHistogram()
                 .description("Time from the request's arrival to the end of its response (App Runner's RequestLatency)")
                 .register(registry));
@@ -71,6 +75,10 @@ final class ServiceLoad {
     void released(int status, long nanos) {
         inFlight.decrementAndGet();
         answered(status, nanos);
+    }
+
+    void evicted() {
+        evicted.increment();
     }
 
     /** A lease was taken for a request that no longer wants it: undone without counting a response. */

@@ -19,6 +19,8 @@ final class InstanceStopper implements AutoCloseable {
     private final RoutingTable routing;
     private final Timeouts timeouts;
     private final ExecutorService threads;
+    /** How long the routers get to close what a drain left open (close frames written, leases released). */
+    private static final java.time.Duration EVICTION = java.time.Duration.ofSeconds(2);
 
     InstanceStopper(String serviceName, ComputeBackend backend, RoutingTable routing, Timeouts timeouts) {
         this.backend = backend;
@@ -33,7 +35,10 @@ final class InstanceStopper implements AutoCloseable {
             List<String> ids = instances.stream().map(i -> i.id).toList();
             try {
                 if (!routing.awaitIdle(ids, timeouts.drain())) {
-                    log.line("Requests still in flight after " + timeouts.drain().toSeconds() + "s of draining; stopping anyway");
+                    log.line("Requests still in flight after " + timeouts.drain().toSeconds() + "s of draining; closing "
+                            + "the connections still open (WebSockets: 1001 going away) and stopping");
+                    routing.evict(ids);
+                    routing.awaitLocallyIdle(ids, EVICTION);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

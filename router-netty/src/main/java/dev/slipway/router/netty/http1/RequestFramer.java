@@ -220,7 +220,7 @@ public final class RequestFramer extends ByteToMessageDecoder {
             bytes.reset();
             boolean complete = startBody(in, head);
             out.add(new RequestHead(headRequest, routeKey, http11 ? !close : keepAliveToken && !close, !http11, expect, complete,
-                    idempotent, head, methodEnd, traceparent, traceStart, fieldsEnd, upgrade));
+                    idempotent, head, methodEnd, traceparent, traceStart, fieldsEnd, upgrade ? upgradeTo.trim() : null));
             if (upgrade) {
                 state = State.UPGRADING;
                 return false; // what follows waits for the instance's answer

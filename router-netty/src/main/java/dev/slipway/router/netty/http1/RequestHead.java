@@ -23,18 +23,18 @@ public final class RequestHead extends DefaultByteBufHolder {
     /** The first traceparent header's value as it came (W3C Trace Context), or null. */
     public final String traceparent;
     /**
-     * A GET asking to switch protocols (Upgrade, with Connection: upgrade, no body): forwarded with both, and the bytes the
+     * The protocol a GET asks to switch to (its Upgrade, with Connection: upgrade, no body), else null: forwarded with both, and the bytes the
      * client sends after it wait in the framer until the instance answers 101 (then they are relayed as they are) or
      * anything else (then they are read as the next request).
      */
-    public final boolean upgrade;
+    public final String upgrade;
     private final int methodEnd;
     /** In {@link #content()}: where the trace context lines (traceparent, X-Amzn-Trace-Id) begin, and where they end. */
     private final int traceStart;
     private final int fieldsEnd;
 
     RequestHead(boolean headRequest, String host, boolean keepAlive, boolean http10, String expect, boolean complete,
-                boolean idempotent, ByteBuf bytes, int methodEnd, String traceparent, int traceStart, int fieldsEnd, boolean upgrade) {
+                boolean idempotent, ByteBuf bytes, int methodEnd, String traceparent, int traceStart, int fieldsEnd, String upgrade) {
         super(bytes);
         this.upgrade = upgrade;
         this.methodEnd = methodEnd;
