@@ -141,6 +141,16 @@ final class ServerCommand implements Callable<Integer> {
             + "upgrade of the server without restarting the services). Without it, a stop stops every instance.")
     boolean keepInstances;
 
+    @Option(names = "--websocket-idle-timeout", paramLabel = "SECONDS", description = "A WebSocket (any switched connection) "
+            + "that passes no byte either way for this long is closed by the router with 1001 going away; 0: never "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "3600")
+    long websocketIdleSeconds;
+
+    @Option(names = "--websocket-max-lifetime", paramLabel = "SECONDS", description = "A WebSocket is closed (1001) after this "
+            + "long whatever its use; 0 (the default): no limit. The request timeout bounds only its handshake.",
+            defaultValue = "0")
+    long websocketLifetimeSeconds;
+
     @Option(names = "--no-console", description = "Do not serve the web console at /console on the API port.")
     boolean noConsole;
 
@@ -293,13 +303,13 @@ final class ServerCommand implements Callable<Integer> {
             dev.slipway.core.spi.CertificateAuthority authority = httpsPort != null ? certificateAuthority() : null;
             // on Kubernetes, the router serves (HTTPS too, with the certificates the leader saved) while this replica waits to lead
             lead = kubernetes.useStateStore(builder, store -> {
-                DataPlane plane = DataPlane.start(bind, routerPort, RouterTimeouts.DEFAULT, limits, admission, meters, tracing);
+                DataPlane plane = DataPlane.start(bind, routerPort, routerTimeouts(), limits, admission, meters, tracing);
                 if (authority != null) {
                     plane.serveHttps(httpsPort, new SealedStateStore(store, masterKey.openShared()), Optional.of(authority), baseDomain);
                 }
                 return plane;
             }, out, err);
-            builder.meterRegistry(meters);
+            builder.meterRegistry(meters).routerTimeouts(routerTimeouts());
             String appUser = runAs != null ? runAs : "root".equals(System.getProperty("user.name")) ? "slipway-app" : null;
             if (appUser != null && backend.equals("local")) {
                 builder.backendSetting("local.run-as", appUser);
@@ -379,5 +389,12 @@ final class ServerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private RouterTimeouts routerTimeouts() {
+        if (websocketIdleSeconds < 0 || websocketLifetimeSeconds < 0) {
+            throw new IllegalArgumentException("--websocket-idle-timeout and --websocket-max-lifetime are seconds, 0 or more");
+        }
+        return RouterTimeouts.DEFAULT.withTunnels(Duration.ofSeconds(websocketIdleSeconds), Duration.ofSeconds(websocketLifetimeSeconds));
     }
 }

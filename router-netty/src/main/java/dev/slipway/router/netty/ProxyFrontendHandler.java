@@ -67,6 +67,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private WebSocketFrames frames;
     /** The tunnel's instance is drained: it closes at the end of the frame in progress. */
     private boolean goingAway;
+    /** Limits of a tunnel (nanoseconds; 0: none), when it began and when bytes last passed either way. */
+    private final long tunnelIdle;
+    private final long tunnelLifetime;
+    private long tunnelStarted;
+    private long tunnelActive;
+    private final Runnable onTunnelDeadline = this::tunnelDeadline;
     /** A WebSocket close frame, server to client, status 1001 (going away), no reason. */
     private static final byte[] GOING_AWAY = {(byte) 0x88, 2, 0x03, (byte) 0xE9};
 
@@ -79,6 +85,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         this.table = table;
         this.pool = pool;
         this.requestTimeout = timeouts.request();
+        this.tunnelIdle = timeouts.tunnelIdle().toNanos();
+        this.tunnelLifetime = timeouts.tunnelLifetime().toNanos();
         this.linger = timeouts.linger();
         this.fixedHost = fixedHost;
     }
@@ -96,6 +104,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (ex.phase == Phase.TUNNEL) { // a switched protocol's bytes, as they came
+            tunnelActive = System.nanoTime();
             ex.forward(msg);
             return;
         }
@@ -313,6 +322,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A part of the response ({@link ResponseFramer}): bytes for the client as they are. */
     void onUpstreamMessage(Object msg) {
+        if (ex.phase == Phase.TUNNEL) {
+            tunnelActive = System.nanoTime();
+        }
         if (ex.phase == Phase.TUNNEL && frames != null && msg instanceof io.netty.buffer.ByteBuf bytes) {
             if (!goingAway) {
                 frames.feed(bytes);
@@ -378,7 +390,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         frames = "websocket".equalsIgnoreCase(upgradeTo) ? new WebSocketFrames() : null;
         goingAway = false;
         tunnels.add(this);
-        timer.disarm();
+        timer.disarm(); // the request timeout bounded the handshake; the tunnel's own limits follow
+        tunnelStarted = tunnelActive = System.nanoTime();
+        armTunnelDeadline();
         raw.writeAndFlush(head.content(), raw.voidPromise());
         clientUnflushed = false;
         ex.requestRead = false;
@@ -390,6 +404,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     void evictIfOn(java.util.Set<String> instanceIds) {
         ctx.executor().execute(() -> {
             if (ex.phase == Phase.TUNNEL && ex.lease != null && instanceIds.contains(ex.lease.endpoint().instanceId())) {
+                ex.lease.evicted();
                 goAway();
             }
         });
@@ -400,7 +415,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
      * instance's frame in progress is whole, and reads nothing more from the client meanwhile; another protocol closes.
      */
     private void goAway() {
-        ex.lease.evicted();
+        timer.disarm();
         Exchange.autoRead(ctx.channel(), false);
         if (frames == null || frames.atBoundary()) {
             if (frames != null) {
@@ -410,6 +425,28 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             goingAway = true;
+        }
+    }
+
+    /** The tunnel's next limit: when it will have been idle too long, or lived too long (whichever comes first). */
+    private void armTunnelDeadline() {
+        long now = System.nanoTime();
+        long idleLeft = tunnelIdle > 0 ? tunnelActive + tunnelIdle - now : Long.MAX_VALUE;
+        long lifeLeft = tunnelLifetime > 0 ? tunnelStarted + tunnelLifetime - now : Long.MAX_VALUE;
+        long next = Math.min(idleLeft, lifeLeft);
+        if (next == Long.MAX_VALUE) {
+            return;
+        }
+        if (next <= 0) {
+            goAway(); // idle or old enough: closed as a drained one is (1001 going away), not counted as evicted
+            return;
+        }
+        timer.arm(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(next) + 1, onTunnelDeadline);
+    }
+
+    private void tunnelDeadline() {
+        if (ex.phase == Phase.TUNNEL && !goingAway) {
+            armTunnelDeadline();
         }
     }
 

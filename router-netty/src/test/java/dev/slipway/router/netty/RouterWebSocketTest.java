@@ -185,6 +185,58 @@ class RouterWebSocketTest {
         }
     }
 
+    /** A socket silent past the idle limit, and one used all along past the lifetime limit, are closed going away. */
+    @Test
+    void aSocketIdleTooLongOrOpenTooLongIsClosedGoingAway() throws Exception {
+        dev.slipway.core.internal.routing.RoutingTable table = new dev.slipway.core.internal.routing.RoutingTable();
+        table.put("127.0.0.1", java.util.Optional.of(dev.slipway.core.routing.Route.serving("ws-id", "ws", List.of(
+                new dev.slipway.core.routing.Endpoint("instance-1", "127.0.0.1", upstream.port())), 100)));
+        for (boolean idle : new boolean[] {true, false}) {
+            dev.slipway.core.spi.RouterTimeouts timeouts = dev.slipway.core.spi.RouterTimeouts.DEFAULT.withTunnels(
+                    java.time.Duration.ofMillis(idle ? 700 : 0), java.time.Duration.ofMillis(idle ? 0 : 1500));
+            NettyRouter limited = NettyRouter.start(table, "127.0.0.1", 0, timeouts);
+            try {
+                CompletableFuture<Integer> closed = new CompletableFuture<>();
+                List<String> texts = new CopyOnWriteArrayList<>();
+                long opened = System.nanoTime();
+                WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
+                        URI.create("ws://127.0.0.1:" + limited.port() + "/echo"), new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                                texts.add(data.toString());
+                                w.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                                closed.complete(status);
+                                return null;
+                            }
+                        }).get(10, TimeUnit.SECONDS);
+                if (idle) {
+                    for (int i = 0; i < 5; i++) { // used: not idle, so not closed, for longer than the idle limit
+                        ws.sendText("still here", true).get(10, TimeUnit.SECONDS);
+                        int n = i + 1;
+                        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> texts.size() == n);
+                        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(300)).until(() -> true);
+                    }
+                    assertThat(closed).as("closed while in use").isNotDone();
+                } else {
+                    while (!closed.isDone() && System.nanoTime() - opened < 10_000_000_000L) {
+                        ws.sendText("busy", true);
+                        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(100)).until(() -> true);
+                    }
+                }
+                assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+                long lived = (System.nanoTime() - opened) / 1_000_000;
+                assertThat(lived).as(idle ? "idle limit" : "lifetime limit").isGreaterThanOrEqualTo(idle ? 1500 : 1400);
+            } finally {
+                limited.close();
+            }
+        }
+    }
+
     private static int inFlight(dev.slipway.core.internal.routing.RoutingTable table, String instanceId) {
         return table.inFlight(instanceId);
     }
