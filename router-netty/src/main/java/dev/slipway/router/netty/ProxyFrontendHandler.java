@@ -61,20 +61,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final RequestTracing tracing;
     private final String client;
     private final Tunnels tunnels;
+    private final RouterTimeouts timeouts;
     /** The protocol the current request asks to switch to, or null. */
     private String upgradeTo;
-    /** In a WebSocket tunnel: where the instance's frames begin, so a close of the router's own goes between two. */
-    private WebSocketFrames frames;
-    /** The tunnel's instance is drained: it closes at the end of the frame in progress. */
-    private boolean goingAway;
-    /** Limits of a tunnel (nanoseconds; 0: none), when it began and when bytes last passed either way. */
-    private final long tunnelIdle;
-    private final long tunnelLifetime;
-    private long tunnelStarted;
-    private long tunnelActive;
-    private final Runnable onTunnelDeadline = this::tunnelDeadline;
-    /** A WebSocket close frame, server to client, status 1001 (going away), no reason. */
-    private static final byte[] GOING_AWAY = {(byte) 0x88, 2, 0x03, (byte) 0xE9};
+    /** The switched connection this exchange became (a WebSocket), or null. */
+    private Tunnel tunnel;
 
     ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost, int httpsPort,
                          RequestTracing tracing, String client, Tunnels tunnels) {
@@ -85,8 +76,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         this.table = table;
         this.pool = pool;
         this.requestTimeout = timeouts.request();
-        this.tunnelIdle = timeouts.tunnelIdle().toNanos();
-        this.tunnelLifetime = timeouts.tunnelLifetime().toNanos();
+        this.timeouts = timeouts;
         this.linger = timeouts.linger();
         this.fixedHost = fixedHost;
     }
@@ -104,8 +94,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (ex.phase == Phase.TUNNEL) { // a switched protocol's bytes, as they came
-            tunnelActive = System.nanoTime();
-            ex.forward(msg);
+            tunnel.fromClient(msg);
             return;
         }
         if (ex.phase == Phase.IDLE) {
@@ -322,21 +311,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A part of the response ({@link ResponseFramer}): bytes for the client as they are. */
     void onUpstreamMessage(Object msg) {
-        if (ex.phase == Phase.TUNNEL) {
-            tunnelActive = System.nanoTime();
-        }
-        if (ex.phase == Phase.TUNNEL && frames != null && msg instanceof io.netty.buffer.ByteBuf bytes) {
-            if (!goingAway) {
-                frames.feed(bytes);
-            } else {
-                int n = frames.boundaryWithin(bytes);
-                if (n >= 0) { // the frame in progress is whole: the router's close frame goes right after it
-                    raw.write(bytes.retainedSlice(bytes.readerIndex(), n), raw.voidPromise());
-                    bytes.release();
-                    closeGoingAway();
-                    return;
-                }
-            }
+        if (ex.phase == Phase.TUNNEL && msg instanceof io.netty.buffer.ByteBuf bytes && tunnel.fromInstance(bytes)) {
+            return;
         }
         Object last;
         if (ex.span != null) {
@@ -387,80 +363,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.dropRetry();
         ex.lease.switched(); // counted now, its latency the handshake's: the connection's life is not a response time
         ex.phase = Phase.TUNNEL;
-        frames = "websocket".equalsIgnoreCase(upgradeTo) ? new WebSocketFrames() : null;
-        goingAway = false;
-        tunnels.add(this);
         timer.disarm(); // the request timeout bounded the handshake; the tunnel's own limits follow
-        tunnelStarted = tunnelActive = System.nanoTime();
-        armTunnelDeadline();
+        tunnel = new Tunnel(ctx, raw, ex, pool, timer, tunnels, upgradeTo, timeouts);
         raw.writeAndFlush(head.content(), raw.voidPromise());
         clientUnflushed = false;
         ex.requestRead = false;
         ctx.pipeline().get(RequestFramer.class).upgraded(ctx.pipeline().context(RequestFramer.class));
         ex.updateClientReading();
-    }
-
-    /** Called on any thread: if this tunnel leads to one of {@code instanceIds}, it closes (on its own event loop). */
-    void evictIfOn(java.util.Set<String> instanceIds) {
-        ctx.executor().execute(() -> {
-            if (ex.phase == Phase.TUNNEL && ex.lease != null && instanceIds.contains(ex.lease.endpoint().instanceId())) {
-                ex.lease.evicted();
-                goAway();
-            }
-        });
-    }
-
-    /**
-     * The tunnel's instance is drained and about to stop: a WebSocket gets a close frame (1001, going away) as soon as the
-     * instance's frame in progress is whole, and reads nothing more from the client meanwhile; another protocol closes.
-     */
-    private void goAway() {
-        timer.disarm();
-        Exchange.autoRead(ctx.channel(), false);
-        if (frames == null || frames.atBoundary()) {
-            if (frames != null) {
-                closeGoingAway();
-            } else {
-                closeTunnel();
-            }
-        } else {
-            goingAway = true;
-        }
-    }
-
-    /** The tunnel's next limit: when it will have been idle too long, or lived too long (whichever comes first). */
-    private void armTunnelDeadline() {
-        long now = System.nanoTime();
-        long idleLeft = tunnelIdle > 0 ? tunnelActive + tunnelIdle - now : Long.MAX_VALUE;
-        long lifeLeft = tunnelLifetime > 0 ? tunnelStarted + tunnelLifetime - now : Long.MAX_VALUE;
-        long next = Math.min(idleLeft, lifeLeft);
-        if (next == Long.MAX_VALUE) {
-            return;
-        }
-        if (next <= 0) {
-            goAway(); // idle or old enough: closed as a drained one is (1001 going away), not counted as evicted
-            return;
-        }
-        timer.arm(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(next) + 1, onTunnelDeadline);
-    }
-
-    private void tunnelDeadline() {
-        if (ex.phase == Phase.TUNNEL && !goingAway) {
-            armTunnelDeadline();
-        }
-    }
-
-    private void closeGoingAway() {
-        raw.write(Unpooled.wrappedBuffer(GOING_AWAY), raw.voidPromise());
-        closeTunnel();
-    }
-
-    /** Ends a tunnel: the instance's connection closes, the client's once what was written to it is out. */
-    private void closeTunnel() {
-        ex.finish(pool, false);
-        ex.phase = Phase.CLOSED;
-        tunnels.remove(this);
-        raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void responseWritten(ChannelFuture f) {
@@ -513,7 +422,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** The upstream connection closed or failed before the exchange ended. */
     void onUpstreamClosed(Throwable cause) {
         if (ex.phase == Phase.TUNNEL) { // the instance ended the switched connection: so does the client's, once written
-            closeTunnel();
+            tunnel.close();
             return;
         }
         if (ex.lease == null || ex.response == Response.COMPLETE) {
@@ -558,7 +467,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        tunnels.remove(this);
+        if (tunnel != null) {
+            tunnels.remove(tunnel);
+        }
         Phase was = ex.phase;
         ex.phase = Phase.CLOSED;
         timer.close();

@@ -11,17 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * handler, on its own event loop: a WebSocket with a close frame (1001 going away) between two of the instance's frames.
  */
 final class Tunnels {
-    private final Set<ProxyFrontendHandler> open = ConcurrentHashMap.newKeySet();
+    private final Set<Tunnel> open = ConcurrentHashMap.newKeySet();
 
     Tunnels(RoutingView table) {
         table.onEvicted(this::evict);
     }
 
-    void add(ProxyFrontendHandler tunnel) {
+    void add(Tunnel tunnel) {
         open.add(tunnel);
     }
 
-    void remove(ProxyFrontendHandler tunnel) {
+    void remove(Tunnel tunnel) {
         open.remove(tunnel);
     }
 
