@@ -126,8 +126,9 @@ public final class Slipway implements AutoCloseable {
             this.services = new ServiceActions(state, new ServiceRuntime(controlPlaneId, backend, routingTable, logs,
                     probes, timeouts, stateDir.resolve("sources"), b.baseDomain,
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
-                    b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed), b.instanceCredentials, Optional.ofNullable(b.keyRing)));
-            this.resources = new ResourceActions(state);
+                    b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed), b.instanceCredentials, Optional.ofNullable(b.keyRing),
+                    Optional.ofNullable(b.idleBeforeZero)));
+            this.resources = new ResourceActions(state, b.idleBeforeZero != null);
             this.domains = new dev.slipway.core.internal.control.CustomDomains(state, services, routingTable,
                     Optional.ofNullable(b.certificateAuthority), b.baseDomain, b.clock);
             // a data plane that followed another leader: its routes serve until this one has set its own
@@ -521,6 +522,7 @@ public final class Slipway implements AutoCloseable {
         private RouterLimits routerLimits = RouterLimits.DEFAULT;
         private boolean workingTrees;
         private boolean autoscaling = true;
+        private Duration idleBeforeZero;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private boolean directPorts;
         private MeterRegistry meters = new SimpleMeterRegistry();
@@ -637,6 +639,13 @@ public final class Slipway implements AutoCloseable {
 
         /** Scale services within MinSize..MaxSize by the router's concurrency (default on); off, {@link Slipway#scaleTo} rules. */
         public Builder autoscaling(boolean on) { this.autoscaling = on; return this; }
+
+        /**
+         * Allow auto scaling configurations with MinSize 0 (a Slipway extension; App Runner's MinSize is 1 to 25): a
+         * service using one stops its last instance after {@code idleBeforeZero} without a request, stays RUNNING, and
+         * the next request waits in its admission queue while an instance starts. Off by default.
+         */
+        public Builder scaleToZero(Duration idleBeforeZero) { this.idleBeforeZero = idleBeforeZero; return this; }
 
         /** The clock the autoscaler's windows read (tests move their own, and call {@link Slipway#autoscaleNow}). */
         Builder clock(java.time.Clock clock) { this.clock = clock; return this; }

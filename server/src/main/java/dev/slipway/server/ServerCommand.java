@@ -141,6 +141,16 @@ final class ServerCommand implements Callable<Integer> {
             + "upgrade of the server without restarting the services). Without it, a stop stops every instance.")
     boolean keepInstances;
 
+    @Option(names = "--allow-scale-to-zero", description = "Allow auto scaling configurations with MinSize 0 (a Slipway "
+            + "extension; App Runner's MinSize is 1 to 25): their services stop their last instance after --idle-before-zero "
+            + "without a request, stay RUNNING, and the next request waits while an instance starts.")
+    boolean allowScaleToZero;
+
+    @Option(names = "--idle-before-zero", paramLabel = "SECONDS", description = "With --allow-scale-to-zero: how long a "
+            + "service with MinSize 0 goes without a request before it scales to zero (default: ${DEFAULT-VALUE}).",
+            defaultValue = "300")
+    long idleBeforeZeroSeconds;
+
     @Option(names = "--websocket-idle-timeout", paramLabel = "SECONDS", description = "A WebSocket (any switched connection) "
             + "that passes no byte either way for this long is closed by the router with 1001 going away; 0: never "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "3600")
@@ -310,6 +320,12 @@ final class ServerCommand implements Callable<Integer> {
                 return plane;
             }, out, err);
             builder.meterRegistry(meters).routerTimeouts(routerTimeouts());
+            if (allowScaleToZero) {
+                if (idleBeforeZeroSeconds < 1) {
+                    throw new IllegalArgumentException("--idle-before-zero is a number of seconds, 1 or more");
+                }
+                builder.scaleToZero(Duration.ofSeconds(idleBeforeZeroSeconds));
+            }
             String appUser = runAs != null ? runAs : "root".equals(System.getProperty("user.name")) ? "slipway-app" : null;
             if (appUser != null && backend.equals("local")) {
                 builder.backendSetting("local.run-as", appUser);

@@ -13,8 +13,11 @@ import java.util.List;
  */
 public record Route(String serviceId, String serviceName, State state, List<Endpoint> endpoints, int maxConcurrency,
                     String message) {
-    /** Whether requests are proxied, or answered by the router itself. */
-    public enum State { SERVING, PAUSED, UNAVAILABLE }
+    /**
+     * Whether requests are proxied, answered by the router itself, or, for a service scaled to zero ({@link #IDLE}), held
+     * in its admission queue while an instance starts.
+     */
+    public enum State { SERVING, PAUSED, UNAVAILABLE, IDLE }
 
     public Route {
         endpoints = List.copyOf(endpoints);
@@ -23,6 +26,12 @@ public record Route(String serviceId, String serviceName, State state, List<Endp
     public static Route serving(String serviceId, String serviceName, List<Endpoint> endpoints, int maxConcurrency) {
         return new Route(serviceId, serviceName, State.SERVING, endpoints, maxConcurrency,
                 "Service " + serviceName + " has no healthy instance right now. Try again shortly.");
+    }
+
+    /** A running service scaled to zero: the next request waits in the admission queue while an instance starts. */
+    public static Route idle(String serviceId, String serviceName, int maxConcurrency) {
+        return new Route(serviceId, serviceName, State.IDLE, List.of(), maxConcurrency,
+                "Service " + serviceName + " was scaled to zero and could not start an instance in time. Try again shortly.");
     }
 
     public static Route paused(String serviceId, String serviceName) {

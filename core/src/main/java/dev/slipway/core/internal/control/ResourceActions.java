@@ -20,14 +20,25 @@ public final class ResourceActions implements dev.slipway.core.secrets.Secrets {
 
     private final ControlState state;
 
-    public ResourceActions(ControlState state) {
+    /** Whether auto scaling configurations may have MinSize 0 (scale to zero, a Slipway extension). */
+    private final boolean scaleToZero;
+
+    public ResourceActions(ControlState state, boolean scaleToZero) {
+        this.scaleToZero = scaleToZero;
         this.state = state;
     }
 
     // ---------------------------------------------------------------- auto scaling configurations
 
     public CreateAutoScalingConfigurationResponse createAutoScalingConfiguration(CreateAutoScalingConfigurationRequest r) {
-        VALIDATOR.validate("CreateAutoScalingConfigurationRequest", r);
+        boolean toZero = r.minSize() != null && r.minSize() == 0;
+        try { // the model's MinSize is 1 to 25; 0 is this server's extension when it allows it
+            VALIDATOR.validate("CreateAutoScalingConfigurationRequest", toZero && scaleToZero ? new CreateAutoScalingConfigurationRequest(
+                    r.autoScalingConfigurationName(), r.maxConcurrency(), 1, r.maxSize(), r.tags()) : r);
+        } catch (dev.slipway.core.InvalidRequestException e) {
+            throw toZero && !scaleToZero ? new dev.slipway.core.InvalidRequestException(e.getMessage() + " (MinSize 0, scale to "
+                    + "zero, is a Slipway extension this server does not allow: start it with --allow-scale-to-zero)") : e;
+        }
         return state.write(() -> {
             AutoScalingConfiguration c = state.autoScaling().create(r.autoScalingConfigurationName(), r.maxConcurrency(),
                     r.minSize(), r.maxSize(), state.autoScalingInUse());

@@ -15,7 +15,7 @@ public final class Sampling implements AutoCloseable {
     public Sampling(ServiceActions services, boolean autoscaling, MeterRegistry meters, Clock clock) {
         ServiceRuntime runtime = services.runtime();
         this.usage = new UsageSampler(runtime.backend(), runtime.routing(), meters, Duration.ofSeconds(5));
-        this.autoscaler = new AutoscalerDriver(services, runtime.routing(), runtime.logs(), clock);
+        this.autoscaler = new AutoscalerDriver(services, runtime.routing(), runtime.logs(), clock, runtime.idleBeforeZero(), meters);
         if (autoscaling) {
             autoscaler.every(Duration.ofSeconds(2));
         }

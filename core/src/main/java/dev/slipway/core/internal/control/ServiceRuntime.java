@@ -19,7 +19,7 @@ public record ServiceRuntime(String controlPlaneId, ComputeBackend backend, Rout
                              Function<String, PlanOverrides> planOverrides, boolean workingTrees, Optional<List<Path>> allowedSourceDirectories,
                              SourceUrlPolicy sourceUrlPolicy, Optional<String> serviceIdSeed,
                              dev.slipway.core.spi.InstanceCredentials instanceCredentials,
-                             Optional<dev.slipway.core.crypto.KeyRing> keyRing) {
+                             Optional<dev.slipway.core.crypto.KeyRing> keyRing, Optional<java.time.Duration> idleBeforeZero) {
     /** A new service's id: random, or derived from the seed and the name (the same every time). */
     String newServiceId(String name) {
         if (serviceIdSeed.isEmpty()) {

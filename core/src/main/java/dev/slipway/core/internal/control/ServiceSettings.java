@@ -97,9 +97,12 @@ final class ServiceSettings {
         return autoScaling(s, AutoScalingConfiguration::maxConcurrency, AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY);
     }
 
-    /** A new revision starts at the serving one's current size (at least MinSize), as App Runner keeps capacity. */
+    /**
+     * A new revision starts at the serving one's current size (at least MinSize), as App Runner keeps capacity, and at
+     * least one instance (a service scaled to zero too), so that its health check decides the deployment.
+     */
     int startingSize(ServiceRecord s, int current) {
-        int min = autoScaling(s, AutoScalingConfiguration::minSize, AutoScalingConfiguration.DEFAULT_MIN_SIZE);
+        int min = Math.max(1, autoScaling(s, AutoScalingConfiguration::minSize, AutoScalingConfiguration.DEFAULT_MIN_SIZE));
         return Math.min(Math.max(min, current), autoScaling(s, AutoScalingConfiguration::maxSize, Math.max(min, current)));
     }
 

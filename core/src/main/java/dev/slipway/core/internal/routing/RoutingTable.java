@@ -193,6 +193,9 @@ public final class RoutingTable implements RoutingView {
         Route route = null;
         for (int attempt = 0; attempt < 8; attempt++) {
             route = snapshot.get().routes().get(host);
+            if (route != null && route.state() == Route.State.IDLE) {
+                return awaitInstance(host, route, started);
+            }
             if (route == null || !route.serves()) {
                 return ServiceLoad.noRoute(route);
             }
@@ -216,6 +219,29 @@ public final class RoutingTable implements RoutingView {
         }
         service(route).shed();
         return new Acquisition.Saturated(route);
+    }
+
+    /** A request for a service scaled to zero waits in its queue, and whoever starts instances is told (once per wait). */
+    private Acquisition awaitInstance(String host, Route route, long started) {
+        ServiceLoad service = service(route);
+        ServiceLoad.Ticket ticket = service.offer(host, started, admission);
+        if (ticket == null) {
+            service.shed();
+            return new Acquisition.Saturated(route);
+        }
+        wakeListeners.forEach(l -> l.accept(route.serviceId()));
+        dispatch(service); // an instance may have started meanwhile
+        return new Acquisition.Queued(ticket);
+    }
+
+    private final List<java.util.function.Consumer<String>> wakeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Tells {@code listener} the id of a service scaled to zero each time a request comes for it (it must not block: it
+     * is called on the router's threads, and may be called again before the instance is up).
+     */
+    public void onWake(java.util.function.Consumer<String> listener) {
+        wakeListeners.add(listener);
     }
 
     private static final Object FULL = new Object();
@@ -269,6 +295,9 @@ public final class RoutingTable implements RoutingView {
             while ((head = service.head()) != null) {
                 Route route = snapshot.get().routes().get(head.host);
                 Acquisition decided;
+                if (route != null && route.state() == Route.State.IDLE) {
+                    return; // waiting for the instance that is starting
+                }
                 if (route == null || !route.serves()) {
                     decided = ServiceLoad.noRoute(route);
                 } else {

@@ -379,11 +379,19 @@ final class ServiceInstances {
         }));
     }
 
+    /** The route published last was a scaled-to-zero one, and no instance has been healthy since. */
+    private boolean idle;
+
     private void publish(Optional<Route> route) {
         routing.put(id.host(), route);
     }
 
     private Route serving(List<ObservedInstance> healthy) {
+        // scaled to zero, and until the instance a request woke is healthy: requests wait in the queue, not 503
+        idle = healthy.isEmpty() && (desired.count() == 0 || idle);
+        if (idle) {
+            return Route.idle(id.serviceId(), id.serviceName(), desired.maxConcurrency());
+        }
         return Route.serving(id.serviceId(), id.serviceName(), healthy.stream()
                 .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port())).toList(), desired.maxConcurrency());
     }
