@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * nothing more is read from the client; another protocol just closes. Lives on the client connection's event loop.
  */
 final class Tunnel {
+    /** How long a closing WebSocket waits for the instance's frame in progress to end before it is cut without a close frame. */
+    private static final long FRAME_END_WAIT_MILLIS = 5000;
     /** A WebSocket close frame, server to client, status 1001 (going away), no reason. */
     private static final byte[] GOING_AWAY = {(byte) 0x88, 2, 0x03, (byte) 0xE9};
 
@@ -95,6 +97,7 @@ final class Tunnel {
 
     /** Ends the tunnel: the instance's connection closes, the client's once what was written to it is out. */
     void close() {
+        timer.disarm();
         ex.finish(pool, false);
         ex.phase = Phase.CLOSED;
         tunnels.remove(this);
@@ -110,6 +113,7 @@ final class Tunnel {
             closeGoingAway();
         } else {
             goingAway = true;
+            timer.arm(FRAME_END_WAIT_MILLIS, this::close); // a frame that never ends does not hold the close forever
         }
     }
 

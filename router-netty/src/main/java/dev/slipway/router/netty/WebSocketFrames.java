@@ -78,6 +78,7 @@ final class WebSocketFrames {
         for (int i = 0, bytes = len7 == 126 ? 2 : 8; i < bytes; i++) {
             n = n << 8 | header[2 + i] & 0xff;
         }
-        return n;
+        return n < 0 ? Long.MAX_VALUE : n; // the most significant bit must be 0: no boundary follows such a frame
+
     }
 }
