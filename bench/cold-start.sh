@@ -22,11 +22,12 @@ arn=$(aws apprunner create-service --service-name bench-zero $E --auto-scaling-c
   --source-configuration "{\"CodeRepository\":$repo}}" --query Service.ServiceArn --output text)
 until [ "$(aws apprunner describe-service --service-arn "$arn" $E --query Service.Status --output text)" = RUNNING ]; do sleep 0.5; done
 host=$(aws apprunner describe-service --service-arn "$arn" $E --query Service.ServiceUrl --output text | sed 's/:.*//')
-instances() { curl -s "http://127.0.0.1:$api/metrics" | sed -n "s/^apprunner_ActiveInstances{service=\"bench-zero\",} \(.*\)/\1/p; s/^apprunner_ActiveInstances{service=\"bench-zero\"} \(.*\)/\1/p"; }
+events="$work/state/logs/bench-zero/events.log"
+scaled_to_zero() { grep -c "to 0 instances" "$events" || true; }
 cold=() warm=()
 for i in $(seq "$rounds"); do
-  until [ "$(instances)" = "0.0" ]; do sleep 0.2; done
-  sleep 1 # the last instance's process is gone, not only out of the route
+  until [ "$(scaled_to_zero)" -ge "$i" ]; do sleep 0.2; done
+  sleep 1 # drained and stopped: the last instance's process is gone, not only out of the route
   cold+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Host: $host" "http://127.0.0.1:$router/")")
   warm+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Host: $host" "http://127.0.0.1:$router/")")
 done
@@ -34,4 +35,4 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a
 echo "first request after scale to zero, seconds: ${cold[*]}  (median $(median "${cold[@]}"))"
 echo "warm request right after it, seconds:       ${warm[*]}  (median $(median "${warm[@]}"))"
 awk -v c="$(median "${cold[@]}")" -v w="$(median "${warm[@]}")" 'BEGIN { printf "ratio cold/warm (medians): %.0f\n", c / w }'
-grep -h "Cold start" "$work/state/logs/bench-zero/events.log" | sed 's/^[^ ]* /  events: /' | tail -n "$rounds"
+grep -h "Cold start" "$events" | sed 's/^[^ ]* /  events: /' | tail -n "$rounds"

@@ -70,7 +70,7 @@ class ScaleToZeroIT {
             assertThat(slipway.logStreams("sleepy")).filteredOn(s -> s.startsWith("instance/")).as("one instance started for all five")
                     .hasSize(2);
             await().atMost(Duration.ofSeconds(10)).until(() -> slipway.logLines("sleepy", "events").stream()
-                    .anyMatch(l -> l.matches("Cold start: an instance served \\d+\\.\\d\\d s after the first request")));
+                    .anyMatch(l -> l.matches("Cold start: the first request waited \\d+\\.\\d\\d s for an instance")));
             assertThat(slipway.meterRegistry().get("slipway.ColdStart").tag("service", "sleepy").timer().count()).isEqualTo(1);
         }
     }

@@ -38,7 +38,7 @@ final class ApiActions {
                 Map.entry("ResumeService", in -> s.resumeService(read(in, ResumeServiceRequest.class))),
                 Map.entry("StartDeployment", in -> s.startDeployment(read(in, StartDeploymentRequest.class))),
                 Map.entry("ListOperations", in -> s.listOperations(read(in, ListOperationsRequest.class))),
-                Map.entry("CreateAutoScalingConfiguration", in -> s.createAutoScalingConfiguration(read(in, CreateAutoScalingConfigurationRequest.class))),
+                Map.entry("CreateAutoScalingConfiguration", in -> s.createAutoScalingConfiguration(readAutoScaling(in))),
                 Map.entry("DescribeAutoScalingConfiguration", in -> s.describeAutoScalingConfiguration(read(in, DescribeAutoScalingConfigurationRequest.class))),
                 Map.entry("ListAutoScalingConfigurations", in -> s.listAutoScalingConfigurations(read(in, ListAutoScalingConfigurationsRequest.class))),
                 Map.entry("DeleteAutoScalingConfiguration", in -> s.deleteAutoScalingConfiguration(read(in, DeleteAutoScalingConfigurationRequest.class))),
@@ -112,9 +112,26 @@ final class ApiActions {
                 : s.completeConnectionHandshake(c.connectionArn(), token));
     }
 
+    /**
+     * MinSize 0 is left for the control plane to decide (scale to zero, when the server allows it): the rest of the
+     * request is checked against the model as usual.
+     */
+    private static CreateAutoScalingConfigurationRequest readAutoScaling(JsonNode input) {
+        if (input.path("MinSize").isIntegralNumber() && input.path("MinSize").asLong() == 0) {
+            ShapeValidator.instance().validate("CreateAutoScalingConfigurationRequest", ((com.fasterxml.jackson.databind.node.ObjectNode)
+                    input.deepCopy()).put("MinSize", 1));
+            return convert(input, CreateAutoScalingConfigurationRequest.class);
+        }
+        return read(input, CreateAutoScalingConfigurationRequest.class);
+    }
+
     private static <T> T read(JsonNode input, Class<T> type) {
+        ShapeValidator.instance().validate(type.getSimpleName(), input);
+        return convert(input, type);
+    }
+
+    private static <T> T convert(JsonNode input, Class<T> type) {
         String shape = type.getSimpleName();
-        ShapeValidator.instance().validate(shape, input);
         try {
             return Shapes.mapper().treeToValue(input, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {

@@ -95,8 +95,8 @@ final class AwsCli {
         command.addAll(List.of("--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().put("AWS_CONFIG_FILE", "/dev/null"); // none of this machine's, unless the test gives one
         pb.environment().putAll(env);
-        pb.environment().put("AWS_CONFIG_FILE", "/dev/null");
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         pb.environment().put("AWS_PAGER", "");
         Process p = pb.start();

@@ -55,6 +55,16 @@ final class AutoscalerDriver implements AutoCloseable {
         this.idleBeforeZero = idleBeforeZero;
         this.meters = meters;
         routing.onWake(this::wake);
+        routing.onWoken(this::woken);
+    }
+
+    /** A service scaled to zero serves again: its cold start, as its first request waited for it. */
+    private void woken(String serviceName, long waitedNanos) {
+        io.micrometer.core.instrument.Timer.builder("slipway.ColdStart").tag("service", serviceName)
+                .description("How long the first request for a service scaled to zero waited for an instance to serve it")
+                .register(meters).record(waitedNanos, TimeUnit.NANOSECONDS);
+        logs.sink(serviceName, "events").line(String.format(java.util.Locale.ROOT,
+                "Cold start: the first request waited %.2f s for an instance", waitedNanos / 1e9));
     }
 
     /** A request came for a service scaled to zero (on a router thread: handed over at once). */
@@ -62,7 +72,6 @@ final class AutoscalerDriver implements AutoCloseable {
         if (!waking.add(serviceId)) {
             return;
         }
-        long asked = System.nanoTime();
         wakes.execute(() -> {
             try {
                 ServiceActions.Scalable s = services.scalable().stream().filter(x -> x.id().equals(serviceId)).findFirst().orElse(null);
@@ -77,13 +86,9 @@ final class AutoscalerDriver implements AutoCloseable {
                 services.scaling(s.arn(), 0, 1, line);
                 s.reconciler().scaleTo(1, desired.generation()).whenComplete((ok, failed) -> {
                     waking.remove(serviceId);
-                    long nanos = System.nanoTime() - asked;
-                    io.micrometer.core.instrument.Timer.builder("slipway.ColdStart").tag("service", s.name())
-                            .description("From the first request for a service scaled to zero to its instance serving")
-                            .register(meters).record(nanos, TimeUnit.NANOSECONDS);
-                    logs.sink(s.name(), "events").line(failed == null
-                            ? String.format(java.util.Locale.ROOT, "Cold start: an instance served %.2f s after the first request", nanos / 1e9)
-                            : "Cold start failed: " + failed.getMessage());
+                    if (failed != null) {
+                        logs.sink(s.name(), "events").line("Could not start an instance from zero: " + failed.getMessage());
+                    }
                 });
             } catch (RuntimeException e) {
                 waking.remove(serviceId);

@@ -84,6 +84,13 @@ public final class RoutingTable implements RoutingView {
         route.ifPresentOrElse(r -> next.put(key, r), () -> next.remove(key));
         inherited.remove(key);
         swap(snapshot.get().withRoutes(next));
+        route.filter(Route::serves).ifPresent(r -> {
+            Long asked = wokenAt.remove(r.serviceId());
+            if (asked != null) { // a service that was scaled to zero serves again: how long its first request waited
+                long waited = System.nanoTime() - asked;
+                wokenListeners.forEach(l -> l.accept(r.serviceName(), waited));
+            }
+        });
     }
 
     /**
@@ -229,12 +236,24 @@ public final class RoutingTable implements RoutingView {
             service.shed();
             return new Acquisition.Saturated(route);
         }
+        wokenAt.putIfAbsent(route.serviceId(), started);
         wakeListeners.forEach(l -> l.accept(route.serviceId()));
         dispatch(service); // an instance may have started meanwhile
         return new Acquisition.Queued(ticket);
     }
 
     private final List<java.util.function.Consumer<String>> wakeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.ObjLongConsumer<String>> wokenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Services scaled to zero that a request is waiting for, and when the first of those requests arrived. */
+    private final Map<String, Long> wokenAt = new ConcurrentHashMap<>();
+
+    /**
+     * Tells {@code listener} the name of a service that was scaled to zero and serves again, with how long its first
+     * request waited for an instance (nanoseconds): the cold start as a client sees it.
+     */
+    public void onWoken(java.util.function.ObjLongConsumer<String> listener) {
+        wokenListeners.add(listener);
+    }
 
     /**
      * Tells {@code listener} the id of a service scaled to zero each time a request comes for it (it must not block: it
