@@ -160,4 +160,48 @@ class DockerServerIT {
         }
         return ticks;
     }
+
+    /**
+     * Scale to zero on Docker: an idle image service's container is gone (checked in the engine), the service RUNNING;
+     * three concurrent requests then start one container, and all are answered.
+     */
+    @Test
+    void anIdleImageServiceScalesToZeroAndWakesOnDocker() throws Exception {
+        Path state = tmp.resolve("state");
+        server = SlipwayJar.start("server", "--backend", "docker", "--state-dir", state.toString(), "--api-port", "0", "--router-port", "0",
+                "--allow-scale-to-zero", "--idle-before-zero", "3");
+        Matcher ports = server.awaitLine(LISTENING, Duration.ofMinutes(1));
+        Path config = java.nio.file.Files.writeString(tmp.resolve("aws-config"), "[profile slipway]\nparameter_validation = false\n");
+        AwsCli aws = new AwsCli(Integer.parseInt(ports.group(1)), java.util.Map.of("AWS_SHARED_CREDENTIALS_FILE",
+                state.resolve("credentials").toString(), "AWS_PROFILE", "slipway", "AWS_CONFIG_FILE", config.toString()));
+        String asc = aws.ok("create-auto-scaling-configuration", "--auto-scaling-configuration-name", "to-zero", "--min-size", "0",
+                "--max-size", "2").at("/AutoScalingConfiguration/AutoScalingConfigurationArn").asText();
+        String arn = aws.ok("create-service", "--service-name", "napping", "--auto-scaling-configuration-arn", asc,
+                "--source-configuration", "{\"ImageRepository\":{\"ImageIdentifier\":\"" + Docker.BUSYBOX + "\",\"ImageRepositoryType\":"
+                        + "\"ECR_PUBLIC\",\"ImageConfiguration\":{\"Port\":\"8080\",\"StartCommand\":\"mkdir -p /tmp/www && echo awake > "
+                        + "/tmp/www/index.html && exec httpd -f -p $PORT -h /tmp/www\"}},\"AutoDeploymentsEnabled\":false}")
+                .at("/Service/ServiceArn").asText();
+        aws.awaitStatus(arn, "RUNNING");
+        String url = aws.ok("describe-service", "--service-arn", arn).at("/Service/ServiceUrl").asText();
+        HttpProbe router = new HttpProbe(Integer.parseInt(ports.group(2)));
+        assertThat(router.get(url).body()).isEqualTo("awake\n");
+        String first = Docker.containers(InstanceSpec.SERVICE_NAME, "napping").get(0);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Docker.containers(InstanceSpec.SERVICE_NAME, "napping").isEmpty());
+        assertThat(aws.ok("describe-service", "--service-arn", arn).at("/Service/Status").asText()).isEqualTo("RUNNING");
+
+        var answers = java.util.stream.IntStream.range(0, 3).mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return router.get(url);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        })).toList();
+        for (var a : answers) {
+            assertThat(a.get(60, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("awake\n");
+        }
+        assertThat(Docker.containers(InstanceSpec.SERVICE_NAME, "napping")).as("one container started for the three")
+                .singleElement().isNotEqualTo(first);
+        aws.ok("delete-service", "--service-arn", arn);
+    }
 }
