@@ -84,13 +84,7 @@ public final class RoutingTable implements RoutingView {
         route.ifPresentOrElse(r -> next.put(key, r), () -> next.remove(key));
         inherited.remove(key);
         swap(snapshot.get().withRoutes(next));
-        route.filter(Route::serves).ifPresent(r -> {
-            Long asked = wokenAt.remove(r.serviceId());
-            if (asked != null) { // a service that was scaled to zero serves again: how long its first request waited
-                long waited = System.nanoTime() - asked;
-                wokenListeners.forEach(l -> l.accept(r.serviceName(), waited));
-            }
-        });
+        route.filter(Route::serves).ifPresent(r -> signals.serving(r.serviceId(), r.serviceName()));
     }
 
     /**
@@ -236,23 +230,19 @@ public final class RoutingTable implements RoutingView {
             service.shed();
             return new Acquisition.Saturated(route);
         }
-        wokenAt.putIfAbsent(route.serviceId(), started);
-        wakeListeners.forEach(l -> l.accept(route.serviceId()));
+        signals.wake(route.serviceId(), started);
         dispatch(service); // an instance may have started meanwhile
         return new Acquisition.Queued(ticket);
     }
 
-    private final List<java.util.function.Consumer<String>> wakeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<java.util.function.ObjLongConsumer<String>> wokenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Services scaled to zero that a request is waiting for, and when the first of those requests arrived. */
-    private final Map<String, Long> wokenAt = new ConcurrentHashMap<>();
+    private final RoutingSignals signals = new RoutingSignals();
 
     /**
      * Tells {@code listener} the name of a service that was scaled to zero and serves again, with how long its first
      * request waited for an instance (nanoseconds): the cold start as a client sees it.
      */
     public void onWoken(java.util.function.ObjLongConsumer<String> listener) {
-        wokenListeners.add(listener);
+        signals.onWoken(listener);
     }
 
     /**
@@ -260,7 +250,7 @@ public final class RoutingTable implements RoutingView {
      * is called on the router's threads, and may be called again before the instance is up).
      */
     public void onWake(java.util.function.Consumer<String> listener) {
-        wakeListeners.add(listener);
+        signals.onWake(listener);
     }
 
     private static final Object FULL = new Object();
@@ -419,11 +409,9 @@ public final class RoutingTable implements RoutingView {
         instanceIds.forEach(inFlight::remove);
     }
 
-    private final List<java.util.function.Consumer<Collection<String>>> evictionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
     @Override
     public void onEvicted(java.util.function.Consumer<Collection<String>> listener) {
-        evictionListeners.add(listener);
+        signals.onEvicted(listener);
     }
 
     /**
@@ -431,7 +419,7 @@ public final class RoutingTable implements RoutingView {
      * a close frame, 1001 going away), so they end before the instances stop rather than with them.
      */
     public void evict(Collection<String> instanceIds) {
-        evictionListeners.forEach(l -> l.accept(instanceIds));
+        signals.evict(instanceIds);
     }
 
     @Override
