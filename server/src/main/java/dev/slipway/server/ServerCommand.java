@@ -12,7 +12,6 @@ import dev.slipway.core.DataPlane;
 import dev.slipway.core.crypto.KeyRing;
 import dev.slipway.core.store.SealedStateStore;
 import dev.slipway.core.spi.RouterLimits;
-import dev.slipway.core.spi.RouterTimeouts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.slipway.core.routing.Admission;
@@ -141,25 +140,8 @@ final class ServerCommand implements Callable<Integer> {
             + "upgrade of the server without restarting the services). Without it, a stop stops every instance.")
     boolean keepInstances;
 
-    @Option(names = "--allow-scale-to-zero", description = "Allow auto scaling configurations with MinSize 0 (a Slipway "
-            + "extension; App Runner's MinSize is 1 to 25): their services stop their last instance after --idle-before-zero "
-            + "without a request, stay RUNNING, and the next request waits while an instance starts.")
-    boolean allowScaleToZero;
-
-    @Option(names = "--idle-before-zero", paramLabel = "SECONDS", description = "With --allow-scale-to-zero: how long a "
-            + "service with MinSize 0 goes without a request before it scales to zero (default: ${DEFAULT-VALUE}).",
-            defaultValue = "300")
-    long idleBeforeZeroSeconds;
-
-    @Option(names = "--websocket-idle-timeout", paramLabel = "SECONDS", description = "A WebSocket (any switched connection) "
-            + "that passes no byte either way for this long is closed by the router with 1001 going away; 0: never "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "3600")
-    long websocketIdleSeconds;
-
-    @Option(names = "--websocket-max-lifetime", paramLabel = "SECONDS", description = "A WebSocket is closed (1001) after this "
-            + "long whatever its use; 0 (the default): no limit. The request timeout bounds only its handshake.",
-            defaultValue = "0")
-    long websocketLifetimeSeconds;
+    @Mixin
+    ExtensionOptions extensions;
 
     @Option(names = "--no-console", description = "Do not serve the web console at /console on the API port.")
     boolean noConsole;
@@ -187,7 +169,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--poll-interval", paramLabel = "SECONDS", description = "How often the branch (git ls-remote) or image "
             + "tag (the registry's API) of each service with AutoDeploymentsEnabled is checked for a new commit or digest, "
-            + "give or take 20 %, for Git hosts and registries that cannot call the webhook ('slipway webhook show'); 0: "
+            + "give or take 20 %%, for Git hosts and registries that cannot call the webhook ('slipway webhook show'); 0: "
             + "never (default: ${DEFAULT-VALUE}).", defaultValue = "60")
     int pollIntervalSeconds;
 
@@ -313,19 +295,13 @@ final class ServerCommand implements Callable<Integer> {
             dev.slipway.core.spi.CertificateAuthority authority = httpsPort != null ? certificateAuthority() : null;
             // on Kubernetes, the router serves (HTTPS too, with the certificates the leader saved) while this replica waits to lead
             lead = kubernetes.useStateStore(builder, store -> {
-                DataPlane plane = DataPlane.start(bind, routerPort, routerTimeouts(), limits, admission, meters, tracing);
+                DataPlane plane = DataPlane.start(bind, routerPort, extensions.routerTimeouts(), limits, admission, meters, tracing);
                 if (authority != null) {
                     plane.serveHttps(httpsPort, new SealedStateStore(store, masterKey.openShared()), Optional.of(authority), baseDomain);
                 }
                 return plane;
             }, out, err);
-            builder.meterRegistry(meters).routerTimeouts(routerTimeouts());
-            if (allowScaleToZero) {
-                if (idleBeforeZeroSeconds < 1) {
-                    throw new IllegalArgumentException("--idle-before-zero is a number of seconds, 1 or more");
-                }
-                builder.scaleToZero(Duration.ofSeconds(idleBeforeZeroSeconds));
-            }
+            extensions.apply(builder.meterRegistry(meters));
             String appUser = runAs != null ? runAs : "root".equals(System.getProperty("user.name")) ? "slipway-app" : null;
             if (appUser != null && backend.equals("local")) {
                 builder.backendSetting("local.run-as", appUser);
@@ -405,12 +381,5 @@ final class ServerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private RouterTimeouts routerTimeouts() {
-        if (websocketIdleSeconds < 0 || websocketLifetimeSeconds < 0) {
-            throw new IllegalArgumentException("--websocket-idle-timeout and --websocket-max-lifetime are seconds, 0 or more");
-        }
-        return RouterTimeouts.DEFAULT.withTunnels(Duration.ofSeconds(websocketIdleSeconds), Duration.ofSeconds(websocketLifetimeSeconds));
     }
 }
