@@ -58,7 +58,8 @@ class ScaleToZeroIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(firstPid).map(p -> !p.isAlive()).orElse(true));
             assertThat(slipway.describeService(new DescribeServiceRequest(arn)).service().status()).isEqualTo(ServiceStatus.RUNNING);
             assertThat(slipway.meterRegistry().get("apprunner.ActiveInstances").tag("service", "sleepy").gauge().value()).isZero();
-            assertThat(slipway.logLines("sleepy", "events")).anyMatch(l -> l.contains("to 0 instances (no request for 3 s: scaled to zero"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> slipway.logLines("sleepy", "events").stream()
+                    .anyMatch(l -> l.contains("to 0 instances (no request for 3 s: scaled to zero")));
 
             List<CompletableFuture<HttpResponse<String>>> first = IntStream.range(0, 5).mapToObj(i ->
                     http.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())).toList();
@@ -67,6 +68,7 @@ class ScaleToZeroIT {
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("Hello, Zero!");
             }
+            pid(slipway, 1); // the woken instance's output is in its log
             assertThat(slipway.logStreams("sleepy")).filteredOn(s -> s.startsWith("instance/")).as("one instance started for all five")
                     .hasSize(2);
             await().atMost(Duration.ofSeconds(10)).until(() -> slipway.logLines("sleepy", "events").stream()
@@ -84,10 +86,19 @@ class ScaleToZeroIT {
         }
     }
 
+    /** The pid the {@code instance}-th instance printed, once its output is in its log (written as it comes, not at once). */
     private static long pid(Slipway slipway, int instance) {
-        String stream = slipway.logStreams("sleepy").stream().filter(s -> s.startsWith("instance/")).toList().get(instance);
-        return Long.parseLong(slipway.logLines("sleepy", stream).stream().filter(l -> l.startsWith("pid=")).findFirst().orElseThrow()
-                .substring(4));
+        java.util.concurrent.atomic.AtomicLong pid = new java.util.concurrent.atomic.AtomicLong();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            List<String> streams = slipway.logStreams("sleepy").stream().filter(s -> s.startsWith("instance/")).toList();
+            if (streams.size() <= instance) {
+                return false;
+            }
+            slipway.logLines("sleepy", streams.get(instance)).stream().filter(l -> l.startsWith("pid=")).findFirst()
+                    .ifPresent(l -> pid.set(Long.parseLong(l.substring(4))));
+            return pid.get() > 0;
+        });
+        return pid.get();
     }
 
     private static Route route(Slipway slipway, String serviceUrl) {

@@ -75,8 +75,8 @@ class WebSocketDeploymentIT {
             assertThat(sockets.stream().mapToLong(s -> s.closedAt - switched).min().orElseThrow())
                     .as("no socket closed before the drain timeout").isGreaterThanOrEqualTo(DRAIN.toNanos() - Duration.ofMillis(500).toNanos());
             deployment.operation().awaitSuccess(Duration.ofMinutes(1));
-            assertThat(slipway.logLines("sockets", "deployment/" + deployment.operationId()))
-                    .anyMatch(l -> l.contains("closing the connections still open (WebSockets: 1001 going away)"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> slipway.logLines("sockets", "deployment/" + deployment.operationId())
+                    .stream().anyMatch(l -> l.contains("closing the connections still open (WebSockets: 1001 going away)")));
             assertThat(fresh.echo("after")).startsWith("after from pid ");
             assertThat(slipway.meterRegistry().get("slipway.ConnectionsClosedByDrain").tag("service", "sockets").counter().count())
                     .isEqualTo(20);
