@@ -193,7 +193,7 @@ class RouterWebSocketTest {
                 new dev.slipway.core.routing.Endpoint("instance-1", "127.0.0.1", upstream.port())), 100)));
         for (boolean idle : new boolean[] {true, false}) {
             dev.slipway.core.spi.RouterTimeouts timeouts = dev.slipway.core.spi.RouterTimeouts.DEFAULT.withTunnels(
-                    java.time.Duration.ofMillis(idle ? 700 : 0), java.time.Duration.ofMillis(idle ? 0 : 1500));
+                    java.time.Duration.ofMillis(idle ? 1500 : 0), java.time.Duration.ofMillis(idle ? 0 : 1500));
             NettyRouter limited = NettyRouter.start(table, "127.0.0.1", 0, timeouts);
             try {
                 CompletableFuture<Integer> closed = new CompletableFuture<>();
@@ -215,11 +215,11 @@ class RouterWebSocketTest {
                             }
                         }).get(10, TimeUnit.SECONDS);
                 if (idle) {
-                    for (int i = 0; i < 5; i++) { // used: not idle, so not closed, for longer than the idle limit
+                    for (int i = 0; i < 10; i++) { // used: not idle, so not closed, for longer than the idle limit
                         ws.sendText("still here", true).get(10, TimeUnit.SECONDS);
                         int n = i + 1;
                         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> texts.size() == n);
-                        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(300)).until(() -> true);
+                        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(200)).until(() -> true);
                     }
                     assertThat(closed).as("closed while in use").isNotDone();
                 } else {
@@ -230,7 +230,7 @@ class RouterWebSocketTest {
                 }
                 assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
                 long lived = (System.nanoTime() - opened) / 1_000_000;
-                assertThat(lived).as(idle ? "idle limit" : "lifetime limit").isGreaterThanOrEqualTo(idle ? 1500 : 1400);
+                assertThat(lived).as(idle ? "idle limit" : "lifetime limit").isGreaterThanOrEqualTo(idle ? 2000 + 1500 : 1400);
             } finally {
                 limited.close();
             }
