@@ -49,42 +49,11 @@ class RouterWebSocketTest {
 
     @Test
     void messagesGoBothWaysAfterTheInstanceSwitchesProtocols() throws Exception {
-        List<String> texts = new CopyOnWriteArrayList<>();
-        List<Integer> binaries = new CopyOnWriteArrayList<>();
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + router.port() + "/echo"), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-                    private int binary;
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            texts.add(text.toString());
-                            text.setLength(0);
-                        }
-                        w.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-                        binary += data.remaining();
-                        if (last) {
-                            binaries.add(binary);
-                            binary = 0;
-                        }
-                        w.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-                        closed.complete(status);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        Client client = Client.open(router.port(), "/echo");
+        WebSocket ws = client.ws;
+        List<String> texts = client.texts;
+        List<Integer> binaries = client.binaries;
+        CompletableFuture<Integer> closed = client.closed;
         for (int i = 0; i < 50; i++) {
             ws.sendText("hello " + i, true).get(10, TimeUnit.SECONDS);
         }
@@ -139,31 +108,9 @@ class RouterWebSocketTest {
             List<CompletableFuture<Integer>> closes = new java.util.ArrayList<>();
             List<List<Integer>> received = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                CompletableFuture<Integer> closed = new CompletableFuture<>();
-                List<Integer> binaries = new CopyOnWriteArrayList<>();
-                HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + drained.port() + "/half"),
-                        new WebSocket.Listener() {
-                            private int binary;
-
-                            @Override
-                            public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-                                binary += data.remaining();
-                                if (last) {
-                                    binaries.add(binary);
-                                    binary = 0;
-                                }
-                                w.request(1);
-                                return null;
-                            }
-
-                            @Override
-                            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-                                closed.complete(status);
-                                return null;
-                            }
-                        }).get(10, TimeUnit.SECONDS);
-                closes.add(closed);
-                received.add(binaries);
+                Client client = Client.open(drained.port(), "/half");
+                closes.add(client.closed);
+                received.add(client.binaries);
             }
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> halvesSent.get() >= 3);
             assertThat(table.snapshot().routes()).isNotEmpty();
@@ -196,24 +143,11 @@ class RouterWebSocketTest {
                     java.time.Duration.ofMillis(idle ? 1500 : 0), java.time.Duration.ofMillis(idle ? 0 : 1500));
             NettyRouter limited = NettyRouter.start(table, "127.0.0.1", 0, timeouts);
             try {
-                CompletableFuture<Integer> closed = new CompletableFuture<>();
-                List<String> texts = new CopyOnWriteArrayList<>();
                 long opened = System.nanoTime();
-                WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
-                        URI.create("ws://127.0.0.1:" + limited.port() + "/echo"), new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                                texts.add(data.toString());
-                                w.request(1);
-                                return null;
-                            }
-
-                            @Override
-                            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-                                closed.complete(status);
-                                return null;
-                            }
-                        }).get(10, TimeUnit.SECONDS);
+                Client client = Client.open(limited.port(), "/echo");
+                WebSocket ws = client.ws;
+                List<String> texts = client.texts;
+                CompletableFuture<Integer> closed = client.closed;
                 if (idle) {
                     for (int i = 0; i < 10; i++) { // used: not idle, so not closed, for longer than the idle limit
                         ws.sendText("still here", true).get(10, TimeUnit.SECONDS);
@@ -243,6 +177,51 @@ class RouterWebSocketTest {
 
     private static final java.util.concurrent.atomic.AtomicInteger halvesSent = new java.util.concurrent.atomic.AtomicInteger();
     private static final java.util.concurrent.CountDownLatch rest = new java.util.concurrent.CountDownLatch(1);
+
+    /** A client socket (Java's own): the whole text and binary messages it received (binaries by size), its close status. */
+    private static final class Client implements WebSocket.Listener {
+        final List<String> texts = new CopyOnWriteArrayList<>();
+        final List<Integer> binaries = new CopyOnWriteArrayList<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder text = new StringBuilder();
+        private int binary;
+        WebSocket ws;
+
+        static Client open(int port, String path) throws Exception {
+            Client c = new Client();
+            c.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + path), c)
+                    .get(10, TimeUnit.SECONDS);
+            return c;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                texts.add(text.toString());
+                text.setLength(0);
+            }
+            w.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+            binary += data.remaining();
+            if (last) {
+                binaries.add(binary);
+                binary = 0;
+            }
+            w.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+            closed.complete(status);
+            return null;
+        }
+    }
 
     /** The instance: a WebSocket echo at /echo, a refused upgrade at /not-now, 200 "ok" otherwise. */
     private static boolean answer(String head, InputStream in, OutputStream out) throws IOException {
