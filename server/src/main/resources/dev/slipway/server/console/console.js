@@ -48,6 +48,18 @@ if (list) {
 // ---------------------------------------------------------------- a service's page
 
 const summary = document.querySelector("section.summary[data-live]");
+const keptFlash = sessionStorage.getItem("slipway-flash");
+if (keptFlash !== null) {
+  sessionStorage.removeItem("slipway-flash");
+  if (summary && !document.getElementById("flash")) {
+    const p = document.createElement("p");
+    p.className = "flash";
+    p.id = "flash";
+    p.setAttribute("role", "status");
+    p.textContent = keptFlash;
+    document.querySelector("main h1").before(p);
+  }
+}
 if (summary) {
   const status = document.getElementById("status");
   const shownStatus = status.textContent;
@@ -66,6 +78,10 @@ if (summary) {
       document.getElementById("operations").innerHTML = data.operations;
       // the buttons a status offers differ (pause when running, resume when paused): show the page anew
       if (data.status !== shownStatus && (data.status === "RUNNING" || data.status === "PAUSED")) {
+        const flash = document.getElementById("flash");
+        if (flash) { // shown once by the server: kept for the page that replaces this one
+          sessionStorage.setItem("slipway-flash", flash.textContent);
+        }
         location.reload();
       }
     },

@@ -136,6 +136,7 @@ class ConsoleIT {
         shot("service-metrics");
 
         browser.findElement(By.id("pause")).click();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> !text("flash").isEmpty());
         assertThat(text("flash")).isEqualTo("Pausing console-app.");
         await().atMost(Duration.ofMinutes(1)).until(() -> text("status").equals("PAUSED"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("resume")).isEmpty());
@@ -150,6 +151,7 @@ class ConsoleIT {
         assertThat(delete.isEnabled()).isTrue();
         delete.click();
         assertThat(browser.getCurrentUrl()).endsWith("/console/services");
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> !text("flash").isEmpty());
         assertThat(text("flash")).isEqualTo("Deleting console-app.");
         await().atMost(Duration.ofMinutes(1)).until(() -> browser.findElements(By.cssSelector("#service-rows tr")).isEmpty());
         shot("services-after-delete");
