@@ -14,15 +14,26 @@ import java.util.Optional;
  * @param portEnv an extra environment variable that also receives the port (apprunner.yaml {@code network.env})
  * @param preRunCommands apprunner.yaml's {@code run.pre-run}: commands that prepare what the app runs in, after the
  *                build (App Runner runs them on its run image); they run last in the build, once per deployment
+ * @param http2   the app speaks HTTP/2 cleartext on its port (apprunner.yaml {@code slipway.http2}, a Slipway extension
+ *                App Runner does not have): the router speaks HTTP/2 to its instances, as gRPC needs
  */
 public record BuildPlan(Runtime runtime, Optional<String> runtimeVersion, List<String> preBuildCommands,
                         List<String> buildCommands, List<String> postBuildCommands, Map<String, String> buildEnv,
                         String startCommand, int port, Optional<String> portEnv, Map<String, String> runEnv,
-                        Map<String, String> runSecrets, List<String> preRunCommands) {
+                        Map<String, String> runSecrets, List<String> preRunCommands, boolean http2) {
     public static final int DEFAULT_PORT = 8080;
 
     public BuildPlan {
         preRunCommands = List.copyOf(preRunCommands);
+    }
+
+    /** A plan for an app that speaks HTTP/1.1. */
+    public BuildPlan(Runtime runtime, Optional<String> runtimeVersion, List<String> preBuildCommands,
+                     List<String> buildCommands, List<String> postBuildCommands, Map<String, String> buildEnv,
+                     String startCommand, int port, Optional<String> portEnv, Map<String, String> runEnv,
+                     Map<String, String> runSecrets, List<String> preRunCommands) {
+        this(runtime, runtimeVersion, preBuildCommands, buildCommands, postBuildCommands, buildEnv, startCommand, port,
+                portEnv, runEnv, runSecrets, preRunCommands, false);
     }
 
     /** A plan without pre-run commands. */

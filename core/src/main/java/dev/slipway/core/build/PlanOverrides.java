@@ -47,7 +47,7 @@ public record PlanOverrides(Map<String, String> runEnv, Optional<Integer> port) 
         env.putAll(runEnv);
         return new BuildPlan(plan.runtime(), plan.runtimeVersion(), plan.preBuildCommands(), plan.buildCommands(),
                 plan.postBuildCommands(), plan.buildEnv(), plan.startCommand(), port.orElse(plan.port()), plan.portEnv(),
-                Map.copyOf(env), plan.runSecrets(), plan.preRunCommands());
+                Map.copyOf(env), plan.runSecrets(), plan.preRunCommands(), plan.http2());
     }
 
     /** What is overridden, for the deployment log: the port and the variable names, never their values. */

@@ -25,7 +25,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * (required); {@code build.commands.pre-build/build/post-build} and {@code build.env}; {@code run.runtime-version},
  * {@code run.pre-run}, {@code run.command} (required), {@code run.network.port/env}, {@code run.env} and
  * {@code run.secrets} ({@code name} and {@code value-from}, an ARN of a secret or parameter of Slipway's secret store,
- * read when the instances start). Every error names the line.
+ * read when the instances start); and Slipway's own top-level {@code slipway} key, which App Runner ignores:
+ * {@code slipway.http2} ({@code true}: the app speaks HTTP/2 cleartext, e.g. a gRPC server). Every error names the line.
  */
 public final class AppRunnerYaml {
     public static final String FILE_NAME = "apprunner.yaml";
@@ -44,7 +45,7 @@ public final class AppRunnerYaml {
         if (root == null) {
             throw new ConfigurationFileException(FILE_NAME + " is empty; it needs at least 'version', 'runtime' and 'run.command'");
         }
-        Map<String, NodeTuple> top = mapping(root, "the top level", Set.of("version", "runtime", "build", "run"));
+        Map<String, NodeTuple> top = mapping(root, "the top level", Set.of("version", "runtime", "build", "run", "slipway"));
         String version = requiredScalar(top, "version", root);
         if (!version.equals("1.0") && !version.equals("1")) {
             throw new ConfigurationFileException(at(top.get("version").getValueNode()) + "'version' must be 1.0, not " + version);
@@ -101,7 +102,26 @@ public final class AppRunnerYaml {
         Map<String, String> runEnv = env(r.get("env"), "run.env");
         List<String> preRun = commands(r.get("pre-run"), "run.pre-run");
         Map<String, String> runSecrets = secrets(r.get("secrets"));
-        return new BuildPlan(runtime, runtimeVersion, pre, build, post, buildEnv, command, port, portEnv, runEnv, runSecrets, preRun);
+        boolean http2 = false;
+        if (top.containsKey("slipway")) {
+            Map<String, NodeTuple> x = mapping(top.get("slipway").getValueNode(), "'slipway'", Set.of("http2"));
+            http2 = bool(x, "http2", "slipway.http2");
+        }
+        return new BuildPlan(runtime, runtimeVersion, pre, build, post, buildEnv, command, port, portEnv, runEnv, runSecrets, preRun, http2);
+    }
+
+    /** A YAML boolean ({@code true} or {@code false}, any case), false when absent. */
+    private static boolean bool(Map<String, NodeTuple> m, String key, String what) {
+        Optional<String> v = optionalScalar(m, key);
+        if (v.isEmpty()) {
+            return false;
+        }
+        return switch (v.get().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigurationFileException(at(m.get(key).getValueNode()) + "'" + what + "' must be true or false, not '"
+                    + v.get() + "'");
+        };
     }
 
     /** Parses a port number 1-65535, or throws with {@code prefix} naming where it came from. */

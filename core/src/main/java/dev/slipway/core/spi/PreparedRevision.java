@@ -16,9 +16,20 @@ public record PreparedRevision(String serviceId, String revisionId, String locat
     public static final String DIGEST = "digest";
     /** The attribute the core sets on a revision built from a Git repository: the commit it was built from. */
     public static final String COMMIT = "commit";
+    /**
+     * The attribute the core sets on a revision whose app speaks HTTP/2 cleartext ({@value #H2C}): apprunner.yaml's
+     * {@code slipway.http2}, or the service's tag {@code slipway:http2}. The router then speaks HTTP/2 to its instances.
+     */
+    public static final String PROTOCOL = "protocol";
+    public static final String H2C = "h2c";
 
     public PreparedRevision {
         attributes = Map.copyOf(attributes);
+    }
+
+    /** Whether its instances speak HTTP/2 cleartext ({@link #PROTOCOL}). */
+    public boolean http2() {
+        return H2C.equals(attributes.get(PROTOCOL));
     }
 
     /** The same revision with one more attribute. */

@@ -105,6 +105,21 @@ class AppRunnerYamlTest {
         assertThat(plan.port()).isEqualTo(8080);
         assertThat(plan.portEnv()).isEmpty();
         assertThat(plan.runEnv()).isEmpty();
+        assertThat(plan.http2()).isFalse();
+    }
+
+    @Test
+    void slipwaysOwnKeySaysTheAppSpeaksHttp2AndIsCheckedLikeTheRest() {
+        String base = "version: 1.0\nruntime: python3\nrun:\n  command: x\n";
+        assertThat(AppRunnerYaml.parse(base + "slipway:\n  http2: true\n").http2()).isTrue();
+        assertThat(AppRunnerYaml.parse(base + "slipway:\n  http2: False\n").http2()).isFalse();
+        assertThat(AppRunnerYaml.parse(base + "slipway:\n  http2:\n").http2()).as("blank: the default").isFalse();
+        assertThatThrownBy(() -> AppRunnerYaml.parse(base + "slipway:\n  http2: yes please\n"))
+                .hasMessageStartingWith("apprunner.yaml line 6: 'slipway.http2' must be true or false, not 'yes please'");
+        assertThatThrownBy(() -> AppRunnerYaml.parse(base + "slipway:\n  grpc: true\n"))
+                .hasMessageStartingWith("apprunner.yaml line 6: unknown key 'grpc' in 'slipway'; allowed keys: http2");
+        assertThatThrownBy(() -> AppRunnerYaml.parse(base + "slipway: true\n"))
+                .hasMessageStartingWith("apprunner.yaml line 5: 'slipway' must be a mapping");
     }
 
     @Test

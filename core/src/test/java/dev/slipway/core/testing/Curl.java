@@ -44,6 +44,22 @@ public final class Curl {
         }
         command.addAll(List.of(options));
         command.add("https://" + host + ":" + port + path);
+        return run(command);
+    }
+
+    /**
+     * Sends {@code http://<host>:<port><path>} with {@code host} resolved to 127.0.0.1; {@code options} are more of curl's
+     * ({@code --http2-prior-knowledge}, {@code --data-binary}).
+     */
+    public static Result http(String host, int port, String path, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-i", "--max-time", "20",
+                "--resolve", host + ":" + port + ":127.0.0.1"));
+        command.addAll(List.of(options));
+        command.add("http://" + host + ":" + port + path);
+        return run(command);
+    }
+
+    private static Result run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -33,8 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The router: an HTTP/1.1 reverse proxy that routes by Host to a service's healthy instances (least outstanding
- * requests), streams bodies both ways with backpressure, and keeps pooled keep-alive connections to instances.
+ * The router: a reverse proxy that routes by Host to a service's healthy instances (least outstanding requests),
+ * streams bodies both ways with backpressure, and keeps pooled keep-alive connections to instances. Clients speak
+ * HTTP/1.1 or HTTP/2 (over TLS by ALPN, or cleartext with prior knowledge); instances HTTP/1.1, or HTTP/2 cleartext
+ * where their revision says so (gRPC).
  */
 public final class NettyRouter implements RouterProvider.Router {
     private final EventLoopGroup boss;
@@ -140,13 +142,19 @@ public final class NettyRouter implements RouterProvider.Router {
                             }
                             String client = c.remoteAddress().getAddress().getHostAddress();
                             if (tls == null) {
-                                http1(c.pipeline(), client, fixedHost, false);
+                                c.pipeline().addLast("h2c-or-http1", new PriorKnowledge((ctx, h2c) -> {
+                                    if (h2c) {
+                                        http2(ctx.pipeline(), client, fixedHost, false);
+                                    } else {
+                                        http1(ctx.pipeline(), client, fixedHost, false);
+                                    }
+                                }, timeouts.idle().toMillis()));
                                 return;
                             }
                             c.pipeline().addLast("tls", tls.sniHandler());
                             c.pipeline().addLast("alpn", new AlpnSwitch((ctx, protocol) -> {
                                 if (protocol.equals(ApplicationProtocolNames.HTTP_2)) {
-                                    http2(ctx.pipeline(), client);
+                                    http2(ctx.pipeline(), client, null, true);
                                 } else {
                                     http1(ctx.pipeline(), client, null, true);
                                 }
@@ -171,9 +179,10 @@ public final class NettyRouter implements RouterProvider.Router {
     /**
      * The handlers of an HTTP/2 connection: each stream is a request carried through the HTTP/1.1 exchange by an
      * {@link Http2StreamBridge}, so the same admission, timeouts, metrics and framing rules apply; up to
-     * {@link #MAX_STREAMS} at once; a connection with no stream open for the idle timeout is closed (GOAWAY).
+     * {@link #MAX_STREAMS} at once; a connection with no stream open for the idle timeout is closed (GOAWAY). Over
+     * TLS ({@code https}, chosen by ALPN) or cleartext (h2c with prior knowledge).
      */
-    private void http2(ChannelPipeline p, String client) {
+    private void http2(ChannelPipeline p, String client, String fixedHost, boolean https) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS).maxHeaderListSize(65536))
                 .validateHeaders(true).build();
@@ -194,7 +203,7 @@ public final class NettyRouter implements RouterProvider.Router {
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline().addLast("h2-codec", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("h2-bridge", new Http2StreamBridge());
-                http1(stream.pipeline(), client, null, true);
+                http1(stream.pipeline(), client, fixedHost, https);
             }
         }));
     }

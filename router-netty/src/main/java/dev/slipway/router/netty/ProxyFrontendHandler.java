@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,11 +233,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         int id = ex.id;
         timer.arm(requestTimeout.toMillis(), onRequestTimeout);
-        ChannelFuture connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
+        Future<Channel> connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
         if (connect.isDone()) {
             onConnected(id, connect);
         } else {
-            connect.addListener((ChannelFutureListener) f -> onConnected(id, f));
+            connect.addListener((Future<Channel> f) -> onConnected(id, f));
         }
     }
 
@@ -254,10 +255,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onConnected(int id, ChannelFuture f) {
+    private void onConnected(int id, Future<Channel> f) {
         if (ex.id != id || ex.phase != Phase.CONNECTING) { // the client went away, or the request timed out
             if (f.isSuccess()) {
-                f.channel().close();
+                f.getNow().close();
             }
             return;
         }
@@ -267,7 +268,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ex.phase = Phase.PROXYING;
-        ex.upstream = f.channel();
+        ex.upstream = f.getNow();
         ex.backend = ex.upstream.pipeline().get(ProxyBackendHandler.class);
         ex.backend.owner(this);
         ex.reusedUpstream = ex.backend.served > 0;
@@ -452,8 +453,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.retry = null;
         ex.phase = Phase.CONNECTING;
         int id = ex.id;
-        ChannelFuture connect = pool.connect(ctx.channel().eventLoop(), ex.lease.endpoint());
-        connect.addListener((ChannelFutureListener) f -> onConnected(id, f));
+        pool.connect(ctx.channel().eventLoop(), ex.lease.endpoint()).addListener((Future<Channel> f) -> onConnected(id, f));
     }
 
     /** App Runner's request timeout: 504 if the instance has not begun to answer, else the connection is cut. */

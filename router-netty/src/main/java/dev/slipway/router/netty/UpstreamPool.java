@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -20,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Idle keep-alive connections to instances, per event loop and endpoint, so a request's upstream connection lives on
  * the same event loop as its client connection and the pool needs no locks. At most {@link #MAX_IDLE} are kept per
  * endpoint and loop (the oldest is closed past that), and one idle longer than {@link #IDLE_TIMEOUT_NANOS} is closed
- * (swept every 15 s): nginx's {@code keepalive} and {@code keepalive_timeout} for upstreams.
+ * (swept every 15 s): nginx's {@code keepalive} and {@code keepalive_timeout} for upstreams. Instances that speak
+ * HTTP/2 get a stream per exchange instead, on connections {@link Http2Upstreams} keeps.
  */
 final class UpstreamPool {
     static final int MAX_IDLE = 64;
@@ -32,24 +35,52 @@ final class UpstreamPool {
     private final Map<EventLoop, Map<Endpoint, Deque<Idle>>> idle = new ConcurrentHashMap<>();
     private final Transport transport;
 
+    private final Http2Upstreams http2;
+
     UpstreamPool(Transport transport) {
         this.transport = transport;
+        this.http2 = new Http2Upstreams(transport);
     }
 
-    /** An open idle connection to {@code endpoint} (the most recently used), or a new one. Call on {@code loop}. */
-    ChannelFuture acquire(EventLoop loop, Endpoint endpoint) {
+    /**
+     * An open idle connection to {@code endpoint} (the most recently used), or a new one; for an instance that speaks
+     * HTTP/2, a new stream ({@link Http2Upstreams}). Call on {@code loop}.
+     */
+    Future<Channel> acquire(EventLoop loop, Endpoint endpoint) {
+        if (endpoint.http2()) {
+            return http2.open(loop, endpoint);
+        }
         Deque<Idle> channels = idleOn(loop).get(endpoint);
         while (channels != null && !channels.isEmpty()) {
             Channel c = channels.pollFirst().channel();
             if (c.isActive()) {
-                return c.newSucceededFuture();
+                return loop.newSucceededFuture(c);
             }
         }
         return connect(loop, endpoint);
     }
 
     /** A new connection to {@code endpoint}, on {@code loop}. */
-    ChannelFuture connect(EventLoop loop, Endpoint endpoint) {
+    Future<Channel> connect(EventLoop loop, Endpoint endpoint) {
+        Promise<Channel> connected = loop.newPromise();
+        ChannelFuture connect = http1(loop, endpoint);
+        if (connect.isDone()) {
+            done(connect, connected);
+        } else {
+            connect.addListener((ChannelFuture f) -> done(f, connected));
+        }
+        return connected;
+    }
+
+    private static void done(ChannelFuture f, Promise<Channel> connected) {
+        if (f.isSuccess()) {
+            connected.setSuccess(f.channel());
+        } else {
+            connected.setFailure(f.cause());
+        }
+    }
+
+    private ChannelFuture http1(EventLoop loop, Endpoint endpoint) {
         ChannelFuture connect = new Bootstrap().group(loop).channel(transport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
@@ -74,6 +105,10 @@ final class UpstreamPool {
     /** Keeps a connection whose response has ended for the next request. Call on its event loop. */
     void release(Endpoint endpoint, Channel channel) {
         if (!channel.isActive()) {
+            return;
+        }
+        if (endpoint.http2()) {
+            channel.close(); // a stream serves one exchange
             return;
         }
         Deque<Idle> channels = idleOn(channel.eventLoop()).computeIfAbsent(endpoint, e -> new ArrayDeque<>());

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import dev.slipway.core.routing.Route;
+import dev.slipway.core.spi.PreparedRevision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,7 +217,8 @@ public final class Recovery {
      */
     private static void showStarting(ServiceActions actions, ServiceRecord s, List<InstanceHandle> answering) {
         Route route = !answering.isEmpty() ? Route.serving(s.id(), s.name(), answering.stream()
-                .map(h -> new dev.slipway.core.routing.Endpoint(h.instanceId(), h.host(), h.port())).toList(), actions.settings().maxConcurrency(s))
+                .map(h -> new dev.slipway.core.routing.Endpoint(h.instanceId(), h.host(), h.port(),
+                        s.revision().map(PreparedRevision::http2).orElse(false))).toList(), actions.settings().maxConcurrency(s))
                 : s.status() == ServiceStatus.PAUSED ? Route.paused(s.id(), s.name())
                 : Route.unavailable(s.id(), s.name(), s.status() == ServiceStatus.RUNNING && s.revision().isPresent()
                 ? "Service " + s.name() + " is starting again after a restart of Slipway. Try again shortly."

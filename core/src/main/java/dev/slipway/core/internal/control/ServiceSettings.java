@@ -135,8 +135,15 @@ final class ServiceSettings {
                 runtime.workingTrees(), runtime.sourcesDir().resolveSibling(RegistryCredentials.FILE_NAME),
                 ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
                 s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin, instanceCredentials(s),
-                reference -> state.read(() -> state.secrets().pin(reference)));
+                reference -> state.read(() -> state.secrets().pin(reference)),
+                "true".equalsIgnoreCase(s.tags().get(HTTP2_TAG)));
     }
+
+    /**
+     * The tag by which a service says its app speaks HTTP/2 cleartext ({@code true}; a Slipway extension, taking effect
+     * at the service's next deployment), as apprunner.yaml's {@code slipway.http2} says it for a source's revisions.
+     */
+    public static final String HTTP2_TAG = "slipway:http2";
 
     /** The credential and pinned host keys of the connection the source of {@code s} uses, if any (under the state's lock). */
     Deployment.Access access(ServiceRecord s) {

@@ -28,12 +28,13 @@ public final class Deployment {
      *
      * @param pin the commit of the branch (source) or the digest of the tag (image) to deploy, when a push named it;
      *            else the branch's head or the tag's image as they are now
+     * @param http2 the service's tag {@code slipway:http2} is {@code true}: its app speaks HTTP/2 cleartext
      */
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
                          boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current,
                          String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency,
                          SourceUrlPolicy sourceUrlPolicy, Optional<String> pin, Map<String, String> instanceCredentials,
-                         java.util.function.UnaryOperator<String> pinSecret) {
+                         java.util.function.UnaryOperator<String> pinSecret, boolean http2) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */
@@ -67,8 +68,8 @@ public final class Deployment {
         this.timeouts = timeouts;
         this.revisionId = "r" + System.currentTimeMillis() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         this.checkout = workDir.resolve(target.serviceId()).resolve(revisionId);
-        this.revision = target.current().map(r -> r.withResources(target.resources())
-                .withInstanceCredentials(target.instanceCredentials())).orElse(null);
+        this.revision = target.current().map(r -> speaking(r.withResources(target.resources())
+                .withInstanceCredentials(target.instanceCredentials()))).orElse(null);
     }
 
     public DeploymentLog log() {
@@ -92,7 +93,13 @@ public final class Deployment {
         // a secret reference names the version current now: a rotation reaches instances at the next deployment
         Map<String, String> pinned = new java.util.LinkedHashMap<>();
         r.run().secrets().forEach((name, reference) -> pinned.put(name, target.pinSecret().apply(reference)));
-        revision = r.withSecrets(pinned).withInstanceCredentials(target.instanceCredentials());
+        revision = speaking(r.withSecrets(pinned).withInstanceCredentials(target.instanceCredentials()));
+    }
+
+    /** The revision, marked as speaking HTTP/2 cleartext when its apprunner.yaml or the service's tag says so. */
+    private PreparedRevision speaking(PreparedRevision r) {
+        boolean http2 = target.http2() || plan != null && plan.http2();
+        return http2 && !r.http2() ? r.withAttribute(PreparedRevision.PROTOCOL, PreparedRevision.H2C) : r;
     }
 
     /** After a failed step: the previous desired state comes back, and a new revision nobody serves is discarded. */

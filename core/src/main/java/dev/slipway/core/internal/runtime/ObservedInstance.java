@@ -22,6 +22,8 @@ final class ObservedInstance {
 
     final String id;
     final long generation;
+    /** Its instances speak HTTP/2 cleartext (its revision says so). */
+    final boolean http2;
     InstanceHandle handle;
     State state = State.STARTING;
     /** Left running by a previous run of the control plane. */
@@ -33,9 +35,10 @@ final class ObservedInstance {
     private int passes;
     private int failures;
 
-    ObservedInstance(String id, long generation) {
+    ObservedInstance(String id, long generation, boolean http2) {
         this.id = id;
         this.generation = generation;
+        this.http2 = http2;
     }
 
     /**

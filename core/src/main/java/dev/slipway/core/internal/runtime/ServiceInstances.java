@@ -115,7 +115,7 @@ final class ServiceInstances {
         int kept = 0;
         for (AdoptedInstance a : adopted) {
             boolean keep = keepable && revision.isPresent() && revision.get().revisionId().equals(a.spec().revisionId());
-            ObservedInstance i = new ObservedInstance(a.spec().instanceId(), generation);
+            ObservedInstance i = new ObservedInstance(a.spec().instanceId(), generation, revision.map(PreparedRevision::http2).orElse(false));
             i.handle = a.handle();
             i.adopted = true;
             instances.add(i);
@@ -234,7 +234,7 @@ final class ServiceInstances {
     private void start(boolean rollout) {
         PreparedRevision revision = desired.revision().orElseThrow();
         String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        ObservedInstance i = new ObservedInstance(instanceId, desired.generation());
+        ObservedInstance i = new ObservedInstance(instanceId, desired.generation(), revision.http2());
         instances.add(i);
         InstanceSpec spec = new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(), revision.revisionId(), instanceId);
         HealthCheckConfiguration healthCheck = desired.healthCheck();
@@ -393,7 +393,7 @@ final class ServiceInstances {
             return Route.idle(id.serviceId(), id.serviceName(), desired.maxConcurrency());
         }
         return Route.serving(id.serviceId(), id.serviceName(), healthy.stream()
-                .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port())).toList(), desired.maxConcurrency());
+                .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port(), i.http2)).toList(), desired.maxConcurrency());
     }
 
     private List<ObservedInstance> live(java.util.function.Predicate<ObservedInstance> filter) {

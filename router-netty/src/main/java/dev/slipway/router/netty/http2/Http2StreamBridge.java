@@ -27,8 +27,8 @@ import java.util.List;
  * rewrites it as it does any other): inbound, the stream's request ({@code Http2StreamFrameToHttpObjectCodec}'s
  * objects) becomes HTTP/1.1 bytes (the body chunked unless its length is known), without the {@code x-http2-*}
  * fields Netty's conversion adds; outbound, the HTTP/1.1 response bytes the proxy writes become objects again, which
- * the codec sends as HEADERS and DATA frames (connection-specific fields dropped, trailers kept). Instances keep
- * speaking HTTP/1.1.
+ * the codec sends as HEADERS and DATA frames (connection-specific fields dropped, trailers kept). An instance that speaks
+ * HTTP/2 gets the exchange over a stream of its own ({@link Http2UpstreamBridge}).
  */
 public final class Http2StreamBridge extends ChannelDuplexHandler {
     private final RequestBytes requestBytes = new RequestBytes();
@@ -148,10 +148,15 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
-    /** Responses of 1xx as whole responses (the codec sends them as a HEADERS frame that does not end the stream). */
+    /**
+     * Responses of 1xx as whole responses (the codec sends them as a HEADERS frame that does not end the stream), and a
+     * response whose end came with its head (no body: {@code content-length: 0}, a 204, an answer to HEAD) as one
+     * HEADERS frame that ends the stream, as gRPC's trailers-only answer must be.
+     */
     private List<Object> merged(List<Object> decoded) {
         List<Object> objects = new ArrayList<>(decoded.size());
-        for (Object o : decoded) {
+        for (int i = 0; i < decoded.size(); i++) {
+            Object o = decoded.get(i);
             if (o instanceof HttpResponse r && !(o instanceof LastHttpContent)
                     && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                 informational = true;
@@ -160,6 +165,12 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
             } else if (informational && o instanceof LastHttpContent end) {
                 informational = false;
                 end.release();
+            } else if (o instanceof HttpResponse r && !(o instanceof LastHttpContent) && i + 1 < decoded.size()
+                    && decoded.get(i + 1) instanceof LastHttpContent end && !end.content().isReadable() && end.trailingHeaders().isEmpty()) {
+                end.release();
+                i++;
+                objects.add(new DefaultFullHttpResponse(r.protocolVersion(), r.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER,
+                        r.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
             } else {
                 objects.add(o);
             }
