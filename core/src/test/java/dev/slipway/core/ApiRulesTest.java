@@ -231,6 +231,25 @@ class ApiRulesTest {
     }
 
     @Test
+    void aBadSlipwayTagIsRefusedAndChangesNothing() {
+        assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder().serviceName("stepped-svc")
+                .sourceConfiguration(missingSource("x").sourceConfiguration()).tag("slipway:traffic-steps", "50,10").build()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("slipway:traffic-steps")
+                .hasMessageContaining("percentages that only grow");
+        assertThat(slipway.listServices(new ListServicesRequest(null, null)).serviceSummaryList()).as("nothing half-created").isEmpty();
+
+        String arn = slipway.createService(CreateServiceRequest.builder().serviceName("stepped-svc")
+                .sourceConfiguration(missingSource("x").sourceConfiguration()).tag("slipway:traffic-steps", "10, 50").build())
+                .service().serviceArn();
+        assertThatThrownBy(() -> slipway.tagResource(new TagResourceRequest(arn, List.of(Tag.of("team", "blue"),
+                Tag.of("slipway:rollback-5xx-percent", "lots")))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("slipway:rollback-5xx-percent")
+                .hasMessageContaining("'lots'");
+        assertThat(slipway.listTagsForResource(new ListTagsForResourceRequest(arn)).tags())
+                .containsExactly(Tag.of("slipway:traffic-steps", "10, 50"));
+    }
+
+    @Test
     void listsArePagedWithNextToken() {
         for (int i = 0; i < 3; i++) {
             slipway.createService(missingSource("paged-" + i));

@@ -12,7 +12,31 @@ import java.util.List;
  *                       MaxConcurrency), for admission and the autoscaler
  */
 public record Route(String serviceId, String serviceName, State state, List<Endpoint> endpoints, int maxConcurrency,
-                    String message) {
+                    String message, Split split) {
+    /**
+     * A progressive deployment's share: {@code percent} of the requests go to the instances of a new revision
+     * ({@code instanceIds}, among the endpoints), the rest to the others (the previous revision's). While the split
+     * lasts the router counts the new revision's answers, and stops sending it requests once its 5xx responses pass
+     * {@code max5xxPercent} of them (judged over at least {@link #MIN_JUDGED} requests: a 5xx more than that share of
+     * {@code max(requests, MIN_JUDGED)}); the deployment then rolls back.
+     */
+    public record Split(String revisionId, java.util.Set<String> instanceIds, int percent, int max5xxPercent) {
+        /** Requests a new revision's 5xx share is judged over, at least: one early failure is not a rate. */
+        public static final int MIN_JUDGED = 20;
+
+        public Split {
+            instanceIds = java.util.Set.copyOf(instanceIds);
+            if (percent < 0 || percent > 100 || max5xxPercent < 0 || max5xxPercent > 100) {
+                throw new IllegalArgumentException("percentages are 0 to 100: " + percent + ", " + max5xxPercent);
+            }
+        }
+
+        /** Whether {@code errors} 5xx answers among {@code requests} pass the share this split allows. */
+        public boolean failing(long requests, long errors) {
+            return errors * 100 > (long) max5xxPercent * Math.max(requests, MIN_JUDGED);
+        }
+    }
+
     /**
      * Whether requests are proxied, answered by the router itself, or, for a service scaled to zero ({@link #IDLE}), held
      * in its admission queue while an instance starts.
@@ -21,6 +45,15 @@ public record Route(String serviceId, String serviceName, State state, List<Endp
 
     public Route {
         endpoints = List.copyOf(endpoints);
+    }
+
+    public Route(String serviceId, String serviceName, State state, List<Endpoint> endpoints, int maxConcurrency, String message) {
+        this(serviceId, serviceName, state, endpoints, maxConcurrency, message, null);
+    }
+
+    /** This serving route with {@code split} of its requests going to a new revision's instances. */
+    public Route splitting(Split next) {
+        return new Route(serviceId, serviceName, state, endpoints, maxConcurrency, message, next);
     }
 
     public static Route serving(String serviceId, String serviceName, List<Endpoint> endpoints, int maxConcurrency) {

@@ -22,6 +22,11 @@ public record PreparedRevision(String serviceId, String revisionId, String locat
      */
     public static final String PROTOCOL = "protocol";
     public static final String H2C = "h2c";
+    /**
+     * The attribute the core sets on a revision a deployment named ({@code slipway:revision-tag}): its instances are
+     * reached at {@code <tag>--<service's domain>} while they run, whatever share of the traffic they take.
+     */
+    public static final String TAG = "tag";
 
     public PreparedRevision {
         attributes = Map.copyOf(attributes);
@@ -30,6 +35,11 @@ public record PreparedRevision(String serviceId, String revisionId, String locat
     /** Whether its instances speak HTTP/2 cleartext ({@link #PROTOCOL}). */
     public boolean http2() {
         return H2C.equals(attributes.get(PROTOCOL));
+    }
+
+    /** The tag a deployment gave it ({@link #TAG}), if any. */
+    public java.util.Optional<String> tag() {
+        return java.util.Optional.ofNullable(attributes.get(TAG));
     }
 
     /** The same revision with one more attribute. */

@@ -215,7 +215,9 @@ public final class ResourceActions implements dev.slipway.core.secrets.Secrets {
         state.write(() -> {
             if (requireResource(r.resourceArn())) {
                 ServiceRecord s = state.service(r.resourceArn());
-                state.put(s.withTags(Tags.merged(s.arn(), s.tags(), r.tags())));
+                java.util.Map<String, String> tags = Tags.merged(s.arn(), s.tags(), r.tags());
+                ServiceExtensions.check(tags, s.host());
+                state.put(s.withTags(tags));
             } else {
                 state.tags().add(r.resourceArn(), r.tags());
             }

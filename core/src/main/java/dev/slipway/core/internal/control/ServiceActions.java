@@ -86,6 +86,7 @@ public final class ServiceActions implements AutoCloseable {
                     false, ServiceSpecs.forCreate(r, asc, observability), r.encryptionConfiguration(), Optional.empty(),
                     List.of(OperationState.started(OperationType.CREATE_SERVICE, arn)), Optional.empty(),
                     Tags.merged(arn, Map.of(), r.tags()), List.of(), Optional.empty());
+            ServiceExtensions.check(created.tags(), host);
             state.put(created);
             return created;
         });
@@ -337,7 +338,11 @@ public final class ServiceActions implements AutoCloseable {
                 throw new BuildFailedException("the service has no deployed revision to resume");
             }
             Deployment d = deployment(arn, log, messageUntilServing, pin);
-            return pipeline.run(d, runner.work()).thenRun(() -> {
+            boolean moves = op.type() == OperationType.START_DEPLOYMENT || op.type() == OperationType.UPDATE_SERVICE;
+            if (!moves) {
+                d.atOnce(); // nothing else serves (a creation, a resume): nothing to move traffic from
+            }
+            return (d.rollout().progressive() ? pipeline.progressive() : pipeline).run(d, runner.work()).thenRun(() -> {
                 if (op.type() != OperationType.DELETE_SERVICE) {
                     state.writeEventually(() -> state.put(state.service(arn).withRevision(d.revision())));
                 }

@@ -136,7 +136,7 @@ final class ServiceSettings {
                 ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
                 s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin, instanceCredentials(s),
                 reference -> state.read(() -> state.secrets().pin(reference)),
-                "true".equalsIgnoreCase(s.tags().get(HTTP2_TAG)));
+                "true".equalsIgnoreCase(s.tags().get(HTTP2_TAG)), ServiceExtensions.rollout(s.tags(), s.host()));
     }
 
     /**

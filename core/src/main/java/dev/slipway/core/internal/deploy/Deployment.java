@@ -29,12 +29,13 @@ public final class Deployment {
      * @param pin the commit of the branch (source) or the digest of the tag (image) to deploy, when a push named it;
      *            else the branch's head or the tag's image as they are now
      * @param http2 the service's tag {@code slipway:http2} is {@code true}: its app speaks HTTP/2 cleartext
+     * @param rollout how traffic moves to the new revision, and its tag (the service's {@code slipway:} tags)
      */
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
                          boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current,
                          String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency,
                          SourceUrlPolicy sourceUrlPolicy, Optional<String> pin, Map<String, String> instanceCredentials,
-                         java.util.function.UnaryOperator<String> pinSecret, boolean http2) {
+                         java.util.function.UnaryOperator<String> pinSecret, boolean http2, Rollout rollout) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */
@@ -54,6 +55,7 @@ public final class Deployment {
     BuildPlan plan;
     PreparedRevision revision;
     private boolean rolledBack;
+    private Rollout rollout;
     /** The reconciler's change this deployment made, until it is done ({@link #NO_CHANGE}: nothing to roll back). */
     volatile long change = NO_CHANGE;
     static final long NO_CHANGE = -1;
@@ -68,12 +70,23 @@ public final class Deployment {
         this.timeouts = timeouts;
         this.revisionId = "r" + System.currentTimeMillis() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         this.checkout = workDir.resolve(target.serviceId()).resolve(revisionId);
+        this.rollout = target.rollout();
         this.revision = target.current().map(r -> speaking(r.withResources(target.resources())
                 .withInstanceCredentials(target.instanceCredentials()))).orElse(null);
     }
 
     public DeploymentLog log() {
         return log;
+    }
+
+    /** How this deployment moves traffic to its revision. */
+    public Rollout rollout() {
+        return rollout;
+    }
+
+    /** Traffic moves at once (a resume, a restart: nothing else serves), the revision's tag kept. */
+    public void atOnce() {
+        rollout = new Rollout(Rollout.ALL_AT_ONCE.steps(), Rollout.ALL_AT_ONCE.pause(), Rollout.ALL_AT_ONCE.max5xxPercent(), rollout.tag());
     }
 
     /** The revision serving once the deployment succeeded. */
@@ -96,10 +109,14 @@ public final class Deployment {
         revision = speaking(r.withSecrets(pinned).withInstanceCredentials(target.instanceCredentials()));
     }
 
-    /** The revision, marked as speaking HTTP/2 cleartext when its apprunner.yaml or the service's tag says so. */
+    /**
+     * The revision, marked as speaking HTTP/2 cleartext when its apprunner.yaml or the service's tag says so, and with the
+     * tag the service's {@code slipway:revision-tag} gives it.
+     */
     private PreparedRevision speaking(PreparedRevision r) {
         boolean http2 = target.http2() || plan != null && plan.http2();
-        return http2 && !r.http2() ? r.withAttribute(PreparedRevision.PROTOCOL, PreparedRevision.H2C) : r;
+        PreparedRevision marked = http2 && !r.http2() ? r.withAttribute(PreparedRevision.PROTOCOL, PreparedRevision.H2C) : r;
+        return target.rollout().tag().map(t -> marked.withAttribute(PreparedRevision.TAG, t)).orElse(marked);
     }
 
     /** After a failed step: the previous desired state comes back, and a new revision nobody serves is discarded. */

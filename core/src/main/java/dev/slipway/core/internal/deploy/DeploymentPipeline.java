@@ -34,6 +34,16 @@ public final class DeploymentPipeline {
         return steps;
     }
 
+    /** This pipeline with the traffic moved in steps ({@link DeploymentSteps#SHIFT_TRAFFIC}) before it is all switched. */
+    public DeploymentPipeline progressive() {
+        List<DeploymentStep> next = new java.util.ArrayList<>(steps);
+        int switching = next.indexOf(DeploymentSteps.SWITCH_TRAFFIC);
+        if (switching >= 0 && !next.contains(DeploymentSteps.SHIFT_TRAFFIC)) {
+            next.add(switching, DeploymentSteps.SHIFT_TRAFFIC);
+        }
+        return new DeploymentPipeline(next);
+    }
+
     /**
      * Runs every step in order, each started once the one before is done (no thread waits for the reconciler); on
      * failure rolls the deployment back. The future fails with the step's reason. Blocking work runs on {@code work}.
@@ -48,7 +58,7 @@ public final class DeploymentPipeline {
                 d.log().progress(n, steps.size(), title);
                 CompletableFuture<Void> f = step.start(d, work);
                 // a Work step bounds itself (StepThread)
-                return step instanceof DeploymentStep.Work ? f : DeploymentStep.bounded(f, d.timeouts.step(), StepThread.timedOut(title, d));
+                return step instanceof DeploymentStep.Work ? f : DeploymentStep.bounded(f, step.bound(d), StepThread.timedOut(title, d));
             }, work);
         }
         return chain.handleAsync((done, e) -> {

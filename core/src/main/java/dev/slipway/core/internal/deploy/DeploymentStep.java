@@ -20,6 +20,11 @@ public interface DeploymentStep {
     /** Starts the step; the future completes once it is done. Blocking work runs on {@code work}. */
     CompletableFuture<Void> start(Deployment d, Executor work);
 
+    /** How long the step may take (the step timeout, unless it waits by design). */
+    default Duration bound(Deployment d) {
+        return d.timeouts.step();
+    }
+
     /** A step that works (fetching, building): run on a thread of its own, for at most the step timeout. */
     abstract class Work implements DeploymentStep {
         public abstract void run(Deployment d) throws BuildFailedException;

@@ -136,7 +136,7 @@ public final class DeploymentSteps {
         public CompletableFuture<Void> start(Deployment d, Executor work) {
             var hc = d.target.healthCheck().withDefaults();
             d.change = d.reconciler.deploy(d.revision, d.target.instances(), d.target.messageUntilServing(), hc,
-                    d.target.maxConcurrency(), d.log);
+                    d.target.maxConcurrency(), d.rollout().traffic(0), d.log);
             d.log.line("Waiting for " + hc.protocol() + " health checks" + (hc.protocol() == HealthCheckProtocol.HTTP
                     ? " of " + hc.path() : "") + " to pass (healthy threshold " + hc.healthyThreshold() + ")");
             int n = d.target.instances();
@@ -145,6 +145,81 @@ public final class DeploymentSteps {
                     .thenRun(() -> d.log.line("Health checks are passing on all " + n + " new instance" + (n == 1 ? "" : "s")));
         }
     };
+
+    /**
+     * A progressive deployment: the new revision took its first share of the traffic once ready; each pause it is
+     * watched (its instances' health, and the router's count of its 5xx answers), then it takes the next share, up to
+     * the last but one; a failure rolls the deployment back at once, the previous revision taking all the traffic again.
+     */
+    public static final DeploymentStep SHIFT_TRAFFIC = new DeploymentStep() {
+        @Override
+        public String title(Deployment d) {
+            Rollout r = d.rollout();
+            return "Moving traffic to revision " + d.revision.revisionId() + " in steps of "
+                    + r.steps().stream().map(p -> p + " %").collect(java.util.stream.Collectors.joining(", ")) + ", " + r.pause().toSeconds()
+                    + " s apart (rolled back if its 5xx answers pass " + r.max5xxPercent() + " %)";
+        }
+
+        @Override
+        public Duration bound(Deployment d) {
+            return d.timeouts.step().plus(d.rollout().pause().multipliedBy(d.rollout().steps().size()));
+        }
+
+        @Override
+        public CompletableFuture<Void> start(Deployment d, Executor work) {
+            Rollout r = d.rollout();
+            d.log.line(share(d, r.steps().get(0)));
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int i = 1; i < r.steps().size(); i++) {
+                int step = i;
+                chain = chain.thenCompose(x -> watched(d, r.pause())).thenRun(() -> {
+                    if (step < r.steps().size() - 1) {
+                        d.log.line(share(d, r.steps().get(step)));
+                    }
+                    d.reconciler.shift(d.change, r.traffic(step));
+                });
+            }
+            return chain;
+        }
+
+        private static String share(Deployment d, int percent) {
+            return "Traffic: " + percent + " % to revision " + d.revision.revisionId() + ", " + (100 - percent)
+                    + " % to the previous one" + d.revision.tag().map(t -> " (" + t + "--<service's domain> reaches the new one)").orElse("");
+        }
+
+        /** Completes after {@code pause}; fails as soon as the new revision's 5xx share or health says it should not go on. */
+        private static CompletableFuture<Void> watched(Deployment d, Duration pause) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            d.reconciler.await(d.change, Milestone.OLD_REVISION_DRAINED).whenComplete((ok, failed) -> {
+                if (failed != null) {
+                    done.completeExceptionally(failed); // one of its instances failed: the rollout failed
+                }
+            });
+            poll(d, System.nanoTime() + pause.toNanos(), done);
+            return done;
+        }
+
+        private static void poll(Deployment d, long end, CompletableFuture<Void> done) {
+            if (done.isDone()) {
+                return;
+            }
+            java.util.Optional<String> failure = d.reconciler.canaryFailure();
+            if (failure.isPresent()) {
+                done.completeExceptionally(new BuildFailedException(failure.get()));
+                return;
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                done.complete(null);
+                return;
+            }
+            CompletableFuture.delayedExecutor(Math.min(left, POLL.toNanos()), java.util.concurrent.TimeUnit.NANOSECONDS)
+                    .execute(() -> poll(d, end, done));
+        }
+    };
+
+    /** How often a progressive step reads the router's count of the new revision's answers. */
+    private static final Duration POLL = Duration.ofMillis(50);
 
     /** Traffic goes to the new instances, atomically. */
     public static final DeploymentStep SWITCH_TRAFFIC = new DeploymentStep() {

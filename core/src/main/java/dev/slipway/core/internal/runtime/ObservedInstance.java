@@ -22,7 +22,9 @@ final class ObservedInstance {
 
     final String id;
     final long generation;
-    /** Its instances speak HTTP/2 cleartext (its revision says so). */
+    /** What it runs (null for an instance a previous run left that is not kept). */
+    final dev.slipway.core.spi.PreparedRevision revision;
+    /** It speaks HTTP/2 cleartext (its revision says so). */
     final boolean http2;
     InstanceHandle handle;
     State state = State.STARTING;
@@ -35,10 +37,11 @@ final class ObservedInstance {
     private int passes;
     private int failures;
 
-    ObservedInstance(String id, long generation, boolean http2) {
+    ObservedInstance(String id, long generation, dev.slipway.core.spi.PreparedRevision revision) {
         this.id = id;
         this.generation = generation;
-        this.http2 = http2;
+        this.revision = revision;
+        this.http2 = revision != null && revision.http2();
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code revisionReady}: {@code count} instances of the desired revision pass their health checks (false once a
  *       new instance of a rollout exited or stayed unhealthy: the rollout failed, the serving instances stay);</li>
- *   <li>{@code trafficSwitched}: the router sends the service's requests to them (or answers as the mode says);</li>
+ *   <li>{@code trafficSwitched}: the router sends the service's requests to them (or answers as the mode says), or, in a
+ *       progressive deployment's step, their share of the requests;</li>
  *   <li>{@code oldRevisionDrained}: every other instance finished its requests and stopped.</li>
  * </ul>
  * An operation's progress and end are read from these; nothing waits inside the reconciler.
@@ -53,7 +54,7 @@ public record ReconcilerStatus(long change, DesiredState desired, int healthy, C
      * generation are healthy and serve, drained once no other instance is left, all false once its rollout failed.
      */
     static ReconcilerStatus observe(long change, DesiredState desired, List<ObservedInstance> instances, long servingGeneration,
-                                    String rolloutFailure) {
+                                    String rolloutFailure, boolean splitting) {
         int healthy = (int) instances.stream().filter(i -> i.generation == desired.generation() && i.state == ObservedInstance.State.HEALTHY).count();
         if (desired.mode() != DesiredState.Mode.SERVING) {
             return new ReconcilerStatus(change, desired, 0, Condition.TRUE, Condition.TRUE, Condition.when(instances.isEmpty()));
@@ -62,9 +63,9 @@ public record ReconcilerStatus(long change, DesiredState desired, int healthy, C
             Condition failed = Condition.failed(rolloutFailure);
             return new ReconcilerStatus(change, desired, healthy, failed, failed, failed);
         }
-        boolean switched = servingGeneration == desired.generation();
+        boolean switched = servingGeneration == desired.generation() || splitting;
         boolean ready = switched && healthy >= desired.count();
-        boolean drained = switched && instances.stream()
+        boolean drained = servingGeneration == desired.generation() && instances.stream()
                 .noneMatch(i -> i.generation != desired.generation() || i.state == ObservedInstance.State.STOPPING);
         return new ReconcilerStatus(change, desired, healthy, Condition.when(ready), Condition.when(switched), Condition.when(drained));
     }

@@ -84,8 +84,11 @@ final class ServiceInstances {
 
     /** The conditions of the desired state now, as of change {@code change}. */
     ReconcilerStatus observe(long change) {
-        return ReconcilerStatus.observe(change, desired, instances, servingGeneration, rolloutFailure);
+        return ReconcilerStatus.observe(change, desired, instances, servingGeneration, rolloutFailure, splitting);
     }
+
+    /** The last pass published a progressive deployment's split: both generations serve, each its share. */
+    private boolean splitting;
 
     /** A new change: converges to {@code next} (a failed rollout and the backoff are forgotten), logging to {@code progress}. */
     void change(DesiredState next, LogSink progress) {
@@ -96,6 +99,12 @@ final class ServiceInstances {
         if (next.mode() != Mode.SERVING) {
             servingGeneration = -1;
         }
+        reconcile();
+    }
+
+    /** The same desired state with the new generation taking another share of the traffic (a progressive step). */
+    void shift(DesiredState.Traffic traffic) {
+        desired = desired.withTraffic(traffic);
         reconcile();
     }
 
@@ -115,7 +124,7 @@ final class ServiceInstances {
         int kept = 0;
         for (AdoptedInstance a : adopted) {
             boolean keep = keepable && revision.isPresent() && revision.get().revisionId().equals(a.spec().revisionId());
-            ObservedInstance i = new ObservedInstance(a.spec().instanceId(), generation, revision.map(PreparedRevision::http2).orElse(false));
+            ObservedInstance i = new ObservedInstance(a.spec().instanceId(), generation, revision.orElse(null));
             i.handle = a.handle();
             i.adopted = true;
             instances.add(i);
@@ -167,6 +176,7 @@ final class ServiceInstances {
     }
 
     private void act() {
+        splitting = false;
         if (desired.mode() != Mode.SERVING) {
             publish(switch (desired.mode()) {
                 case PAUSED -> Optional.of(Route.paused(id.serviceId(), id.serviceName()));
@@ -183,9 +193,20 @@ final class ServiceInstances {
                 start(true);
             }
             current = live(i -> i.generation == desired.generation());
-            if (rolloutFailure == null && current.stream().filter(i -> i.state == State.HEALTHY).count() >= desired.count()) {
+            boolean ready = rolloutFailure == null && current.stream().filter(i -> i.state == State.HEALTHY).count() >= desired.count();
+            List<ObservedInstance> old = live(i -> i.generation == servingGeneration && i.state == State.HEALTHY);
+            if (ready && (desired.traffic().all() || old.isEmpty())) {
                 servingGeneration = desired.generation();
                 switchedIn = true;
+            } else if (ready) { // a progressive deployment's step: both revisions serve, each its share
+                splitting = true;
+                List<ObservedInstance> fresh = live(i -> i.generation == desired.generation() && i.state == State.HEALTHY);
+                List<ObservedInstance> both = new ArrayList<>(old);
+                both.addAll(fresh);
+                publish(Optional.of(serving(both).splitting(new Route.Split(desired.revision().orElseThrow().revisionId(),
+                        fresh.stream().map(i -> i.id).collect(java.util.stream.Collectors.toSet()), desired.traffic().percent(),
+                        desired.traffic().max5xxPercent()))));
+                return;
             }
         }
         if (!switchedIn) {
@@ -234,7 +255,7 @@ final class ServiceInstances {
     private void start(boolean rollout) {
         PreparedRevision revision = desired.revision().orElseThrow();
         String instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        ObservedInstance i = new ObservedInstance(instanceId, desired.generation(), revision.http2());
+        ObservedInstance i = new ObservedInstance(instanceId, desired.generation(), revision);
         instances.add(i);
         InstanceSpec spec = new InstanceSpec(id.controlPlaneId(), id.serviceArn(), id.serviceName(), revision.revisionId(), instanceId);
         HealthCheckConfiguration healthCheck = desired.healthCheck();
@@ -320,6 +341,15 @@ final class ServiceInstances {
 
     /** A healthy instance crashed or turned unhealthy: out of the route, stopped, and (by reconcile) replaced. */
     private void replace(ObservedInstance i, String why) {
+        if (i.generation == desired.generation() && servingGeneration != desired.generation() && desired.mode() == Mode.SERVING) {
+            // it took a share of a progressive deployment's traffic: the rollout fails, the previous revision serves
+            rolloutFailure = "instance " + i.id + " of the new revision " + why + " while it took " + desired.traffic().percent()
+                    + " % of the traffic";
+            events.line("Instance " + i.id + " of the new revision " + why + "; the previous revision takes all the traffic again");
+            retire(live(x -> x.generation == desired.generation()));
+            loop.execute(this::reconcile);
+            return;
+        }
         events.line("Instance " + i.id + " " + why + "; replacing it");
         LOG.warn("service {}: instance {} {}; replacing it", id.serviceName(), i.id, why);
         onReplaced.accept(i.id, why);
@@ -384,6 +414,41 @@ final class ServiceInstances {
 
     private void publish(Optional<Route> route) {
         routing.put(id.host(), route);
+        publishTagged(route.isPresent() && desired.mode() == Mode.SERVING);
+    }
+
+    /** The hosts of tagged revisions' routes published last ({@code <tag>--<service's domain>}). */
+    private final java.util.Set<String> taggedHosts = new java.util.HashSet<>();
+
+    /**
+     * Each running revision a deployment tagged is reached at {@code <tag>--<service's domain>}, its healthy instances
+     * only (503 while none is), whatever share of the service's traffic it takes; the route goes with its last instance.
+     */
+    private void publishTagged(boolean serving) {
+        java.util.Map<String, List<Endpoint>> byTag = new java.util.HashMap<>();
+        java.util.Map<String, Long> generationOf = new java.util.HashMap<>();
+        List<ObservedInstance> tagged = serving ? live(x -> x.revision != null && x.revision.tag().isPresent()) : List.of();
+        for (ObservedInstance i : tagged) { // a tag two revisions have names the newer one
+            generationOf.merge(i.revision.tag().get() + "--" + id.host(), i.generation, Math::max);
+        }
+        for (ObservedInstance i : tagged) {
+            String host = i.revision.tag().get() + "--" + id.host();
+            if (generationOf.get(host) == i.generation) {
+                List<Endpoint> endpoints = byTag.computeIfAbsent(host, h -> new ArrayList<>());
+                if (i.state == State.HEALTHY) {
+                    endpoints.add(new Endpoint(i.id, i.handle.host(), i.handle.port(), i.http2));
+                }
+            }
+        }
+        for (String host : taggedHosts) {
+            if (!byTag.containsKey(host)) {
+                routing.put(host, Optional.empty());
+            }
+        }
+        byTag.forEach((host, endpoints) -> routing.put(host, Optional.of(Route.serving(id.serviceId(), id.serviceName(), endpoints,
+                desired.maxConcurrency()))));
+        taggedHosts.clear();
+        taggedHosts.addAll(byTag.keySet());
     }
 
     private Route serving(List<ObservedInstance> healthy) {

@@ -33,6 +33,8 @@ public final class ServiceReconciler implements AutoCloseable {
     private final AtomicLong generations = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private volatile ReconcilerStatus status;
+    private final RoutingTable routing;
+    private final String serviceId;
 
     // confined to the loop thread
     /** The desired state before the last deployment, for {@link #rollBack}. */
@@ -43,6 +45,8 @@ public final class ServiceReconciler implements AutoCloseable {
     public ServiceReconciler(ServiceIdentity id, ComputeBackend backend, RoutingTable routing, LogStreams logs,
                              HealthProbes probes, Timeouts timeouts, ReconcilerThreads threads,
                              java.util.function.BiConsumer<String, String> onReplaced) {
+        this.routing = routing;
+        this.serviceId = id.serviceId();
         this.loop = new SerialLoop("slipway-reconciler-" + id.serviceName(), threads.work(), threads.timer());
         this.watches = new StatusWatches(threads.work());
         this.instances = new ServiceInstances(id, backend, routing, logs, probes, timeouts, loop, threads.starts(), this::publishStatus,
@@ -56,9 +60,19 @@ public final class ServiceReconciler implements AutoCloseable {
      */
     public long deploy(PreparedRevision revision, int count, String messageUntilServing, HealthCheckConfiguration healthCheck,
                        int maxConcurrency, LogSink progress) {
+        return deploy(revision, count, messageUntilServing, healthCheck, maxConcurrency, DesiredState.Traffic.ALL, progress);
+    }
+
+    /**
+     * As {@link #deploy(PreparedRevision, int, String, HealthCheckConfiguration, int, LogSink)}, the new revision taking
+     * only {@code traffic}'s share of the requests once ready while the previous one serves the rest (a progressive
+     * deployment: {@link #shift} moves it on).
+     */
+    public long deploy(PreparedRevision revision, int count, String messageUntilServing, HealthCheckConfiguration healthCheck,
+                       int maxConcurrency, DesiredState.Traffic traffic, LogSink progress) {
         long generation = generations.incrementAndGet();
         DesiredState next = new DesiredState(Mode.SERVING, Optional.of(revision), count, generation, messageUntilServing,
-                healthCheck, maxConcurrency);
+                healthCheck, maxConcurrency, traffic);
         return change(now -> {
             previous = now;
             return next;
@@ -76,6 +90,27 @@ public final class ServiceReconciler implements AutoCloseable {
                 apply(changes.incrementAndGet(), back, progress);
             }
         });
+    }
+
+    /**
+     * A progressive deployment's next step: the revision of deployment {@code change} takes {@code traffic}'s share (at
+     * 100 % the previous one drains). Does nothing if another change came since.
+     */
+    public void shift(long change, DesiredState.Traffic traffic) {
+        post(() -> {
+            if (this.change == change) {
+                instances.shift(traffic);
+            }
+        });
+    }
+
+    /**
+     * Why the router stopped sending the desired revision its share of a progressive deployment's traffic (its 5xx
+     * answers passed the allowed share), if it did.
+     */
+    public Optional<String> canaryFailure() {
+        DesiredState desired = status.desired();
+        return desired.revision().flatMap(r -> routing.canaryFailure(serviceId, r.revisionId()));
     }
 
     /**

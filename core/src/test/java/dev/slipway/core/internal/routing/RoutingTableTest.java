@@ -47,6 +47,40 @@ class RoutingTableTest {
     }
 
     @Test
+    void aSplitSendsTheNewRevisionItsShareUntilItsFailuresPassTheAllowedShare() {
+        Route split = Route.serving("svc-id", "svc", List.of(a, b), 100).splitting(new Route.Split("r2", java.util.Set.of("b"), 30, 5));
+        table.put("svc.localhost", Optional.of(split));
+        int toNew = 0;
+        for (int i = 0; i < 2000; i++) {
+            RoutingView.Lease l = lease("svc.localhost");
+            toNew += l.endpoint().equals(b) ? 1 : 0;
+            l.answered(200);
+            l.release();
+        }
+        assertThat(toNew).as("30 %% of 2000: mean 600, standard deviation 20.5").isBetween(497, 703);
+        assertThat(table.canaryFailure("svc-id", "r2")).isEmpty();
+
+        int failures = 0;
+        while (table.canaryFailure("svc-id", "r2").isEmpty()) { // every answer of the new revision is now a 500
+            RoutingView.Lease l = lease("svc.localhost");
+            boolean fresh = l.endpoint().equals(b);
+            failures += fresh ? 1 : 0;
+            l.answered(fresh ? 500 : 200);
+            l.release();
+        }
+        // 5 % of the new revision's requests (600 or so) are allowed: the next one over that cuts it off
+        assertThat(failures).as("the first f with 100 f > 5 (%d + f)", toNew).isEqualTo(toNew / 19 + 1);
+        assertThat(table.canaryFailure("svc-id", "r2").orElseThrow()).contains("revision r2 answered " + failures + " of its")
+                .contains("more than 5 %").contains("30 % of the traffic");
+        for (int i = 0; i < 200; i++) {
+            RoutingView.Lease l = lease("svc.localhost");
+            assertThat(l.endpoint()).as("no request for a revision cut off").isEqualTo(a);
+            l.release();
+        }
+        assertThat(table.canaryFailure("svc-id", "r3")).as("another revision's split starts afresh").isEmpty();
+    }
+
+    @Test
     void unknownHostsAndPausedOrEmptyRoutesAreNoRouteWithTheRouteToExplainIt() {
         table.put("p.localhost", Optional.of(Route.paused("p-id", "p")));
         table.put("e.localhost", Optional.of(Route.serving("e-id", "e", List.of(), 100)));
