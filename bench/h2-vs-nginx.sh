@@ -27,6 +27,7 @@ events { worker_connections 4096; }
 http {
   access_log off;
   http2_max_concurrent_streams 250;
+  keepalive_requests 10000000;  # per HTTP/2 connection too (1000 by default: a GOAWAY every 1000 streams)
   client_body_temp_path $work/$1; proxy_temp_path $work/$1; fastcgi_temp_path $work/$1;
   uwsgi_temp_path $work/$1; scgi_temp_path $work/$1;
   upstream backend { server 127.0.0.1:$backend; keepalive 64; }

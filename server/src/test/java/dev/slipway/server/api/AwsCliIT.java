@@ -130,6 +130,15 @@ class AwsCliIT {
         aws.awaitStatus(arn, "RUNNING");
         assertThat(http.get(url).body()).isEqualTo("Good morning, Joe!");
 
+        // Slipway's extensions are tags the CLI sets as it is; a bad value is refused and changes nothing
+        aws.ok("tag-resource", "--resource-arn", arn, "--tags",
+                "[{\"Key\": \"slipway:traffic-steps\", \"Value\": \"10,50\"}, {\"Key\": \"slipway:revision-tag\", \"Value\": \"canary\"}]");
+        AwsCli.Result bad = aws.apprunner("tag-resource", "--resource-arn", arn, "--tags", "Key=slipway:revision-tag,Value=Bad_Tag");
+        assertThat(bad.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(bad.stderr()).contains("slipway:revision-tag must be a DNS label");
+        assertThat(aws.ok("list-tags-for-resource", "--resource-arn", arn).get("Tags")).extracting(t -> t.get("Value").asText())
+                .containsExactly("tutorial", "10,50", "canary");
+
         // step 5: clean up
         assertThat(aws.ok("list-tags-for-resource", "--resource-arn", arn).at("/Tags/0/Value").asText()).isEqualTo("tutorial");
         aws.ok("delete-service", "--service-arn", arn);
