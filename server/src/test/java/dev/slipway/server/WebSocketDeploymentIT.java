@@ -118,10 +118,20 @@ class WebSocketDeploymentIT {
         }
     }
 
-    /** Echoes each text message with " from pid <pid>" (RFC 6455 by hand: the standard library has no WebSocket server). */
-    private static final String ECHO_APP = """
+    /**
+     * Echoes each text message with " from pid <pid>" (RFC 6455 by hand: the standard library has no WebSocket server);
+     * {@code GET /} without an upgrade is a page whose script does the same from a browser.
+     */
+    static final String ECHO_APP = """
             import base64, hashlib, os, socketserver, struct
             GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+            # a page whose script echoes three messages through a WebSocket of the page's own host, for a browser
+            PAGE = (b'<!doctype html><title>echo</title><p id="state">connecting</p><ul id="log"></ul><script>'
+                    b'const ws = new WebSocket("ws://" + location.host + "/echo");'
+                    b'ws.onopen = () => { document.getElementById("state").textContent = "open"; ["one", "two", "three"].forEach(m => ws.send(m)); };'
+                    b'ws.onmessage = e => { const li = document.createElement("li"); li.textContent = e.data; document.getElementById("log").appendChild(li); };'
+                    b'ws.onclose = e => { document.getElementById("state").textContent = "closed " + e.code; };'
+                    b'</script>')
             class Handler(socketserver.StreamRequestHandler):
                 def handle(self):
                     head = {}
@@ -133,7 +143,9 @@ class WebSocketDeploymentIT {
                         k, _, v = h.decode().partition(":")
                         head[k.strip().lower()] = v.strip()
                     if head.get("upgrade", "").lower() != "websocket":
-                        self.wfile.write(b"HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nok")
+                        body = PAGE if line.split()[1] == b"/" else b"ok"
+                        self.wfile.write(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\nContent-Length: " + str(len(body)).encode()
+                                         + b"\\r\\nConnection: close\\r\\n\\r\\n" + body)
                         return
                     accept = base64.b64encode(hashlib.sha1((head["sec-websocket-key"] + GUID).encode()).digest()).decode()
                     self.wfile.write(("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n"
