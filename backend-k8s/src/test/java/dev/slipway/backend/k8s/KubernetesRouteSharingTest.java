@@ -187,7 +187,10 @@ class KubernetesRouteSharingTest {
                 "app-1.localhost", Route.serving("svc1", "app", List.of(new Endpoint("i1", "10.0.0.1", 8080), new Endpoint("i2", "::1", 1)), 7),
                 "paused-2.localhost", Route.paused("svc2", "paused"),
                 "gone-3.localhost", Route.unavailable("svc3", "gone", "Slipway is stopping. Try again when it runs again."),
-                "empty-4.localhost", Route.serving("svc4", "empty", List.of(), 100)));
+                "empty-4.localhost", Route.serving("svc4", "empty", List.of(), 100),
+                "grpc-5.localhost", Route.serving("svc5", "grpc", List.of(new Endpoint("i5", "10.0.0.5", 50051, true),
+                        new Endpoint("i6", "10.0.0.6", 50051, true)), 100)
+                        .splitting(new Route.Split("r2", java.util.Set.of("i6"), 10, 5))));
         assertThat(KubernetesRouteSharing.decode(KubernetesRouteSharing.encode(routes))).isEqualTo(routes);
     }
 }
