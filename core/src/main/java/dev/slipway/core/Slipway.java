@@ -386,6 +386,24 @@ public final class Slipway implements AutoCloseable {
         return resources.deleteObservabilityConfiguration(request);
     }
 
+    /** A VPC connector: the networks a service's instances reach, and the egress rules applied to them. */
+    public CreateVpcConnectorResponse createVpcConnector(CreateVpcConnectorRequest request) {
+        return resources.createVpcConnector(request);
+    }
+
+    public DescribeVpcConnectorResponse describeVpcConnector(DescribeVpcConnectorRequest request) {
+        return resources.describeVpcConnector(request);
+    }
+
+    public ListVpcConnectorsResponse listVpcConnectors(ListVpcConnectorsRequest request) {
+        return resources.listVpcConnectors(request);
+    }
+
+    /** Deletes a VPC connector no service uses (it stays listed as INACTIVE). */
+    public DeleteVpcConnectorResponse deleteVpcConnector(DeleteVpcConnectorRequest request) {
+        return resources.deleteVpcConnector(request);
+    }
+
     /**
      * Slipway's secret store: secrets and parameters that RuntimeEnvironmentSecrets and apprunner.yaml {@code run.secrets}
      * reference by ARN (the part of AWS Secrets Manager and SSM Parameter Store that App Runner users use).

@@ -216,7 +216,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--quota", paramLabel = "NAME=N", description = "Sets a resource quota of the guide's table, e.g. "
             + "--quota services=1000 (repeatable). Names: services, connections, auto-scaling-configuration-names, "
-            + "auto-scaling-configuration-revisions; each is 10 by default, as App Runner's.")
+            + "auto-scaling-configuration-revisions, vpc-connectors; each is 10 by default, as App Runner's.")
     java.util.Map<String, Integer> quotas = new java.util.LinkedHashMap<>();
 
     @Spec

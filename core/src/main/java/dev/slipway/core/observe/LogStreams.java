@@ -217,6 +217,9 @@ public final class LogStreams implements AutoCloseable {
 
     private void append(String serviceName, String stream, Path file, String line) {
         LogFile writer = writers.computeIfAbsent(file, f -> {
+            if (closed) {
+                return null; // a late line of work torn down with Slipway: no file is made in a state directory being removed
+            }
             try {
                 Files.createDirectories(f.getParent());
                 dev.slipway.core.internal.PrivateFiles.file(f); // 0600: other services' code never reads it
@@ -225,6 +228,9 @@ public final class LogStreams implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         });
+        if (writer == null) {
+            return;
+        }
         // a line that cannot be written must not fail the work it describes: it is counted, and said once it can be
         if (!writer.append(Instant.now().toString(), seal(serviceName, stream, line))) {
             lostLines.incrementAndGet();
@@ -246,8 +252,12 @@ public final class LogStreams implements AutoCloseable {
         });
     }
 
+    /** Set by {@link #close}: lines that still come are dropped. */
+    private volatile boolean closed;
+
     @Override
     public void close() {
+        closed = true;
         writers.values().forEach(LogStreams::closeQuietly);
         writers.clear();
     }

@@ -12,8 +12,15 @@ package dev.slipway.core.spi;
  * @param platformRestarts     restarts a crashed instance itself
  * @param keepsInstancesAcrossRestarts instances found by {@link ComputeBackend#adopt} can be kept serving (their
  *                             output is still collected); when false, core stops them and starts new ones
+ * @param vpcEgress            gives a service's instances the networks and egress rules of a VPC connector (a
+ *                             service with EgressType VPC); when false, such a service is refused
  */
 public record BackendCapabilities(boolean images, boolean sourceBuilds, boolean resourceLimits,
                                   boolean platformHealthChecks, boolean platformRestarts,
-                                  boolean keepsInstancesAcrossRestarts) {
+                                  boolean keepsInstancesAcrossRestarts, boolean vpcEgress) {
+    /** A backend that does not attach VPC connectors. */
+    public BackendCapabilities(boolean images, boolean sourceBuilds, boolean resourceLimits, boolean platformHealthChecks,
+                               boolean platformRestarts, boolean keepsInstancesAcrossRestarts) {
+        this(images, sourceBuilds, resourceLimits, platformHealthChecks, platformRestarts, keepsInstancesAcrossRestarts, false);
+    }
 }

@@ -19,8 +19,7 @@ import java.util.function.Function;
  */
 final class ApiActions {
     /** Actions of the model that Slipway does not implement yet, answered with a clear error. */
-    private static final Set<String> NOT_YET = Set.of("CreateVpcConnector",
-            "DeleteVpcConnector", "DescribeVpcConnector", "ListVpcConnectors", "CreateVpcIngressConnection",
+    private static final Set<String> NOT_YET = Set.of("CreateVpcIngressConnection",
             "DeleteVpcIngressConnection", "DescribeVpcIngressConnection", "ListVpcIngressConnections",
             "UpdateVpcIngressConnection");
     private static final Object EMPTY = Map.of();
@@ -48,6 +47,10 @@ final class ApiActions {
                 Map.entry("DeleteObservabilityConfiguration", in -> s.deleteObservabilityConfiguration(read(in, DeleteObservabilityConfigurationRequest.class))),
                 Map.entry("UpdateDefaultAutoScalingConfiguration", in -> s.updateDefaultAutoScalingConfiguration(read(in, UpdateDefaultAutoScalingConfigurationRequest.class))),
                 Map.entry("ListServicesForAutoScalingConfiguration", in -> s.listServicesForAutoScalingConfiguration(read(in, ListServicesForAutoScalingConfigurationRequest.class))),
+                Map.entry("CreateVpcConnector", in -> s.createVpcConnector(read(in, CreateVpcConnectorRequest.class))),
+                Map.entry("DescribeVpcConnector", in -> s.describeVpcConnector(read(in, DescribeVpcConnectorRequest.class))),
+                Map.entry("ListVpcConnectors", in -> s.listVpcConnectors(read(in, ListVpcConnectorsRequest.class))),
+                Map.entry("DeleteVpcConnector", in -> s.deleteVpcConnector(read(in, DeleteVpcConnectorRequest.class))),
                 Map.entry("CreateConnection", in -> s.createConnection(read(in, CreateConnectionRequest.class))),
                 Map.entry("ListConnections", in -> s.listConnections(read(in, ListConnectionsRequest.class))),
                 Map.entry("DeleteConnection", in -> s.deleteConnection(read(in, DeleteConnectionRequest.class))),

@@ -79,6 +79,8 @@ final class ApiAuthorization {
                     "ListServicesForAutoScalingConfiguration" -> text(in, "AutoScalingConfigurationArn");
             case "CreateObservabilityConfiguration" -> prefix + "observabilityconfiguration/" + text(in, "ObservabilityConfigurationName") + "/*";
             case "DescribeObservabilityConfiguration", "DeleteObservabilityConfiguration" -> text(in, "ObservabilityConfigurationArn");
+            case "CreateVpcConnector" -> prefix + "vpcconnector/" + text(in, "VpcConnectorName") + "/*";
+            case "DescribeVpcConnector", "DeleteVpcConnector" -> text(in, "VpcConnectorArn");
             case "TagResource", "UntagResource", "ListTagsForResource" -> text(in, "ResourceArn");
             default -> "*";
         };

@@ -64,6 +64,37 @@ class AwsCliIT {
     }
 
     @Test
+    void vpcConnectorsAreCreatedDescribedListedAndDeletedWithTheAwsCli() throws Exception {
+        var created = aws.ok("create-vpc-connector", "--vpc-connector-name", "db-access", "--subnets", "backend-net", "subnet-0a1b",
+                "--security-groups", "only-postgres", "--tags", "Key=team,Value=data").get("VpcConnector");
+        String arn = created.get("VpcConnectorArn").asText();
+        assertThat(arn).matches("arn:aws:apprunner:us-east-1:\\d{12}:vpcconnector/db-access/1/[0-9a-f]{32}");
+        assertThat(created.get("Status").asText()).isEqualTo("ACTIVE");
+        assertThat(created.get("Subnets")).extracting(n -> n.asText()).containsExactly("backend-net", "subnet-0a1b");
+        assertThat(aws.ok("describe-vpc-connector", "--vpc-connector-arn", arn).at("/VpcConnector/SecurityGroups/0").asText())
+                .isEqualTo("only-postgres");
+        assertThat(aws.ok("list-vpc-connectors").get("VpcConnectors")).hasSize(1);
+        assertThat(aws.ok("list-tags-for-resource", "--resource-arn", arn).at("/Tags/0/Value").asText()).isEqualTo("data");
+
+        AwsCli.Result duplicate = aws.apprunner("create-vpc-connector", "--vpc-connector-name", "db-access", "--subnets", "other");
+        assertThat(duplicate.errorCode()).isEqualTo("InvalidRequestException");
+        AwsCli.Result badId = aws.apprunner("create-vpc-connector", "--vpc-connector-name", "bad-subnet", "--subnets", "has space");
+        assertThat(badId.stderr()).contains("Subnets has 'has space', not an id");
+        // the local backend's instances are this host's processes: a service cannot attach the connector, and says why
+        AwsCli.Result attach = aws.apprunner("create-service", "--service-name", "attached", "--source-configuration",
+                "{\"CodeRepository\": {\"RepositoryUrl\": \"https://example.com/app.git\", \"SourceCodeVersion\": {\"Type\": \"BRANCH\", \"Value\": \"main\"}}}",
+                "--network-configuration", "{\"EgressConfiguration\": {\"EgressType\": \"VPC\", \"VpcConnectorArn\": \"" + arn + "\"}}");
+        assertThat(attach.errorCode()).isEqualTo("InvalidRequestException");
+        assertThat(attach.stderr()).contains("EgressType VPC").contains("run the service on the docker or kubernetes backend");
+        assertThat(aws.ok("list-services").get("ServiceSummaryList")).isEmpty();
+
+        var deleted = aws.ok("delete-vpc-connector", "--vpc-connector-arn", arn).get("VpcConnector");
+        assertThat(deleted.get("Status").asText()).isEqualTo("INACTIVE");
+        assertThat(deleted.has("DeletedAt")).isTrue();
+        assertThat(aws.apprunner("delete-vpc-connector", "--vpc-connector-arn", arn).errorCode()).isEqualTo("ResourceNotFoundException");
+    }
+
+    @Test
     void theGettingStartedTutorialWithAwsApprunnerCommandsAlone() throws Exception {
         Path repo = tmp.resolve("python-hello");
         Git git = TestApps.gitRepositoryWithGreeter(repo, "Hello", "Jane");

@@ -300,6 +300,16 @@ public final class ControlState {
         return shared().observability();
     }
 
+    VpcConnectors vpcConnectors() {
+        return shared().vpcConnectors();
+    }
+
+    /** Whether a service's egress goes through the VPC connector revision {@code arn}. */
+    boolean vpcConnectorInUse(String arn) {
+        return allServices().stream().anyMatch(s -> s.spec().network() != null && s.spec().network().egressConfiguration() != null
+                && arn.equals(s.spec().network().egressConfiguration().vpcConnectorArn()));
+    }
+
     SecretStore secrets() {
         return shared().secrets();
     }

@@ -158,6 +158,7 @@ public final class Recovery {
         Optional.ofNullable(documents.get(StateSchema.CONNECTIONS)).map(StateDocuments::connections).ifPresent(shared.connections()::restore);
         Optional.ofNullable(documents.get(StateSchema.AUTO_SCALING)).map(StateDocuments::autoScaling).ifPresent(shared.autoScaling()::restore);
         Optional.ofNullable(documents.get(StateSchema.OBSERVABILITY)).map(StateDocuments::observability).ifPresent(shared.observability()::restore);
+        Optional.ofNullable(documents.get(StateSchema.VPC_CONNECTORS)).map(StateDocuments::vpcConnectors).ifPresent(shared.vpcConnectors()::restore);
         Optional.ofNullable(documents.get(StateSchema.TAGS)).map(StateDocuments::tags).ifPresent(shared.tags()::restore);
         Optional.ofNullable(documents.get(StateSchema.SECRETS)).map(StateDocuments::secrets).ifPresent(shared.secrets()::restore);
         Map<String, List<OperationState>> operations = new HashMap<>();

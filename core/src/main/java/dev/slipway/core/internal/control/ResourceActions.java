@@ -9,6 +9,7 @@ import dev.slipway.core.model.Connection;
 import dev.slipway.core.model.ConnectionSummary;
 import dev.slipway.core.model.ObservabilityConfiguration;
 import dev.slipway.core.model.ObservabilityConfigurationSummary;
+import dev.slipway.core.model.VpcConnector;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.validation.ShapeValidator;
 import java.util.List;
@@ -124,6 +125,39 @@ public final class ResourceActions implements dev.slipway.core.secrets.Secrets {
             ObservabilityConfiguration c = state.observability().delete(r.observabilityConfigurationArn(), state::observabilityInUse);
             state.tags().forget(c.observabilityConfigurationArn());
             return new DeleteObservabilityConfigurationResponse(c);
+        });
+    }
+
+    // ---------------------------------------------------------------- VPC connectors
+
+    public CreateVpcConnectorResponse createVpcConnector(CreateVpcConnectorRequest r) {
+        VALIDATOR.validate("CreateVpcConnectorRequest", r);
+        return state.write(() -> {
+            VpcConnector c = state.vpcConnectors().create(r.vpcConnectorName(), r.subnets(), r.securityGroups());
+            state.tags().add(c.vpcConnectorArn(), r.tags());
+            return new CreateVpcConnectorResponse(c);
+        });
+    }
+
+    public DescribeVpcConnectorResponse describeVpcConnector(DescribeVpcConnectorRequest r) {
+        VALIDATOR.validate("DescribeVpcConnectorRequest", r);
+        return state.read(() -> new DescribeVpcConnectorResponse(state.vpcConnectors().describe(r.vpcConnectorArn())));
+    }
+
+    public ListVpcConnectorsResponse listVpcConnectors(ListVpcConnectorsRequest r) {
+        VALIDATOR.validate("ListVpcConnectorsRequest", r);
+        return state.read(() -> {
+            Pages.Page<VpcConnector> page = Pages.page(state.vpcConnectors().list(), r.maxResults(), r.nextToken(), 100);
+            return new ListVpcConnectorsResponse(page.items(), page.nextToken());
+        });
+    }
+
+    public DeleteVpcConnectorResponse deleteVpcConnector(DeleteVpcConnectorRequest r) {
+        VALIDATOR.validate("DeleteVpcConnectorRequest", r);
+        return state.write(() -> {
+            VpcConnector c = state.vpcConnectors().delete(r.vpcConnectorArn(), state::vpcConnectorInUse);
+            state.tags().forget(c.vpcConnectorArn());
+            return new DeleteVpcConnectorResponse(c);
         });
     }
 
@@ -252,8 +286,9 @@ public final class ResourceActions implements dev.slipway.core.secrets.Secrets {
             case "connection" -> state.connections().exists(arn);
             case "autoscalingconfiguration" -> state.autoScaling().exists(arn);
             case "observabilityconfiguration" -> state.observability().exists(arn);
+            case "vpcconnector" -> state.vpcConnectors().active(arn, "resourceArn").isPresent();
             default -> throw new InvalidRequestException("resourceArn '" + arn + "' names a " + type + ", which Slipway does "
-                    + "not tag; tag services, connections, auto scaling and observability configurations");
+                    + "not tag; tag services, connections, auto scaling and observability configurations, and VPC connectors");
         };
         if (!exists) {
             throw new ResourceNotFoundException("No resource " + arn);

@@ -87,6 +87,7 @@ public final class ServiceActions implements AutoCloseable {
                     List.of(OperationState.started(OperationType.CREATE_SERVICE, arn)), Optional.empty(),
                     Tags.merged(arn, Map.of(), r.tags()), List.of(), Optional.empty());
             ServiceExtensions.check(created.tags(), host);
+            Networking.check(r.networkConfiguration(), state, runtime.backend().name(), runtime.backend().capabilities());
             state.put(created);
             return created;
         });
@@ -131,6 +132,7 @@ public final class ServiceActions implements AutoCloseable {
                 ServiceSpecs.checkSourceUrl(r.sourceConfiguration(), "sourceConfiguration", runtime.sourceUrlPolicy());
                 state.connections().usedBy(next.source());
             }
+            Networking.check(r.networkConfiguration(), state, runtime.backend().name(), runtime.backend().capabilities());
             boolean rebuild = !next.source().equals(s.spec().source()) || s.revision().isEmpty();
             // the previous settings are saved with the operation, so a crash mid-update rolls back at the next start
             ServiceRecord updated = s.withSpec(next).startOperation(OperationState.started(OperationType.UPDATE_SERVICE, s.arn()),

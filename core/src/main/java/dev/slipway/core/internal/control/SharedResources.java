@@ -6,18 +6,18 @@ import dev.slipway.core.internal.store.StateSchema;
 import java.util.Map;
 
 /**
- * What the services share: connections, auto scaling and observability configurations, tags and secrets. Mutable, so
+ * What the services share: connections, auto scaling and observability configurations, tags, secrets and VPC connectors. Mutable, so
  * {@link ControlState}'s writer changes a {@link #copy} and publishes it once saved; each is one document of the state.
  */
 record SharedResources(Connections connections, AutoScalingConfigurations autoScaling, ObservabilityConfigurations observability,
-                       Tags tags, SecretStore secrets) {
+                       Tags tags, SecretStore secrets, VpcConnectors vpcConnectors) {
 
     /** None yet: the implicit DefaultConfiguration only. */
     static SharedResources empty(Arns arns, Quotas quotas) {
         return new SharedResources(new Connections(arns, quotas.connections()),
                 new AutoScalingConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()),
                 new ObservabilityConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()), new Tags(),
-                new SecretStore(arns.region(), arns.account()));
+                new SecretStore(arns.region(), arns.account()), new VpcConnectors(arns, quotas.vpcConnectors()));
     }
 
     /** A copy a writer may change without a reader seeing it. */
@@ -28,6 +28,7 @@ record SharedResources(Connections connections, AutoScalingConfigurations autoSc
         copy.observability().restore(observability.export());
         copy.secrets().restore(secrets.export());
         copy.tags().restore(tags.export());
+        copy.vpcConnectors().restore(vpcConnectors.export());
         return copy;
     }
 
@@ -37,6 +38,7 @@ record SharedResources(Connections connections, AutoScalingConfigurations autoSc
                 StateSchema.AUTO_SCALING, StateSchema.write(autoScaling.export()),
                 StateSchema.OBSERVABILITY, StateSchema.write(observability.export()),
                 StateSchema.TAGS, StateSchema.write(tags.export()),
-                StateSchema.SECRETS, StateSchema.write(secrets.export()));
+                StateSchema.SECRETS, StateSchema.write(secrets.export()),
+                StateSchema.VPC_CONNECTORS, StateSchema.write(vpcConnectors.export()));
     }
 }

@@ -91,6 +91,10 @@ final class StateDocuments {
         return StateSchema.read(StateSchema.AUTO_SCALING, json, StoredAutoScaling.class);
     }
 
+    static dev.slipway.core.internal.store.StoredVpcConnectors vpcConnectors(String json) {
+        return StateSchema.read(StateSchema.VPC_CONNECTORS, json, dev.slipway.core.internal.store.StoredVpcConnectors.class);
+    }
+
     static dev.slipway.core.internal.store.StoredObservability observability(String json) {
         return StateSchema.read(StateSchema.OBSERVABILITY, json, dev.slipway.core.internal.store.StoredObservability.class);
     }
