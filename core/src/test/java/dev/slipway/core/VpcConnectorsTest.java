@@ -85,6 +85,22 @@ class VpcConnectorsTest {
     }
 
     @Test
+    void connectorsAndTheirTagsSurviveARestart() {
+        slipway.close();
+        slipway = Slipway.builder().backend(backend).routerPort(-1).stateDir(tmp.resolve("durable")).durableState(true).build();
+        VpcConnector c = create("db-access", List.of("backend-net"), List.of("only-postgres"));
+        VpcConnector gone = create("old-one", List.of("a"), List.of());
+        slipway.deleteVpcConnector(new DeleteVpcConnectorRequest(gone.vpcConnectorArn()));
+        slipway.close();
+        slipway = Slipway.builder().backend(backend).routerPort(-1).stateDir(tmp.resolve("durable")).durableState(true).build();
+
+        assertThat(slipway.describeVpcConnector(new DescribeVpcConnectorRequest(c.vpcConnectorArn())).vpcConnector()).isEqualTo(c);
+        assertThat(slipway.describeVpcConnector(new DescribeVpcConnectorRequest(gone.vpcConnectorArn())).vpcConnector().status())
+                .isEqualTo(VpcConnectorStatus.INACTIVE);
+        assertThat(slipway.listTagsForResource(new ListTagsForResourceRequest(c.vpcConnectorArn())).tags()).containsExactly(Tag.of("team", "data"));
+    }
+
+    @Test
     void badIdsAndTheQuotaAreRefusedAndCreateNothing() {
         assertThatThrownBy(() -> create("no-subnets", List.of(), List.of())).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("Subnets must name at least one subnet");
