@@ -26,6 +26,11 @@ final class BaseImageOption {
             + "host's network, where each app listens on the PORT it is given).")
     String network;
 
+    @Option(names = "--create-vpc-networks", description = "With --backend docker: a VPC connector's subnet that names no "
+            + "Docker network is created (a bridge) when a service's instance joins it; without it, the deployment fails "
+            + "naming the network to create.")
+    boolean createVpcNetworks;
+
     /** Adds the settings to {@code builder}; refuses an unknown runtime, naming the known ones. */
     Slipway.Builder apply(Slipway.Builder builder) {
         baseImages.forEach((runtime, image) -> {
@@ -38,6 +43,9 @@ final class BaseImageOption {
         registryMap.forEach((from, to) -> builder.backendSetting("docker.registry-map." + from, to));
         if (network != null) {
             builder.backendSetting("docker.network", network);
+        }
+        if (createVpcNetworks) {
+            builder.backendSetting("docker.create-networks", "true");
         }
         return builder;
     }

@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
-    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, true, true, false, false, true);
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, true, true, false, false, true, true);
     /** The JVM that started a container, so that containers of a control plane that is gone can be found. */
     static final String OWNER_PID = "slipway.dev/owner-pid";
     static final String OWNER_START = "slipway.dev/owner-start";
@@ -86,6 +86,8 @@ public final class DockerBackend implements ComputeBackend {
     private final java.io.Closeable events;
     /** The bridge network containers join, with their port published on 127.0.0.1; null: the host's network. */
     private final String network;
+    /** The user-defined networks VPC connectors name (their subnets). */
+    private final VpcNetworks networks;
     private final Optional<java.nio.file.Path> keepFor;
     private volatile boolean closed;
 
@@ -101,6 +103,7 @@ public final class DockerBackend implements ComputeBackend {
         this.images = new DockerImages(docker, settings);
         this.network = settings.getOrDefault("docker.network",
                 DockerImages.hasDefaultBridge(docker) ? "bridge" : null);
+        this.networks = new VpcNetworks(docker, Boolean.parseBoolean(settings.getOrDefault(VpcNetworks.CREATE_SETTING, "false")));
         if (network == null) {
             LOG.info("the Docker engine has no bridge network: containers use the host's network, each app listening on "
                     + "the PORT it is given");
@@ -148,6 +151,10 @@ public final class DockerBackend implements ComputeBackend {
     public InstanceHandle start(PreparedRevision revision, InstanceSpec spec, InstanceListener listener) {
         checkOpen();
         RunConfiguration run = revision.run();
+        List<String> vpc = networks.forInstance(run.egress());
+        // a VPC connector's first subnet is the container's network (a bridge, its port published on 127.0.0.1), the
+        // others are joined beside it: the host's network cannot be combined with any other
+        String network = vpc.isEmpty() ? this.network : vpc.get(0);
         int hostPort = freePort();
         int port = network == null ? hostPort : run.port(); // on a bridge, the app listens on its own port, as on App Runner
         List<String> env = new ArrayList<>();
@@ -171,6 +178,14 @@ public final class DockerBackend implements ComputeBackend {
                 .withLabels(labels).withEnv(env).withExposedPorts(ExposedPort.tcp(port)).withHostConfig(host);
         run.startCommand().ifPresent(command -> create.withEntrypoint("sh", "-c", command).withCmd(List.of()));
         String id = create.exec().getId();
+        try {
+            for (String other : vpc.subList(Math.min(1, vpc.size()), vpc.size())) {
+                docker.connectToNetworkCmd().withContainerId(id).withNetworkId(other).exec();
+            }
+        } catch (DockerException e) {
+            remove(id);
+            throw new IllegalStateException("cannot join the VPC connector's networks: " + DockerImages.firstLine(e.getMessage()), e);
+        }
         DockerInstance instance = new DockerInstance(spec.instanceId(), id, hostPort);
         instances.put(spec.instanceId(), instance);
         try {

@@ -53,12 +53,17 @@ public record PreparedRevision(String serviceId, String revisionId, String locat
     /** This revision with other secrets (references pinned to their versions). */
     public PreparedRevision withSecrets(Map<String, String> secrets) {
         return new PreparedRevision(serviceId, revisionId, location, attributes, new RunConfiguration(run.startCommand(),
-                run.port(), run.portEnv(), run.env(), secrets, run.resources()));
+                run.port(), run.portEnv(), run.env(), secrets, run.resources(), run.egress()));
     }
 
     /** This revision with an instance role's credentials variables (none: without a role), see {@link InstanceCredentials}. */
     public PreparedRevision withInstanceCredentials(Map<String, String> environment) {
         return new PreparedRevision(serviceId, revisionId, location, attributes, run.withInstanceCredentials(environment));
+    }
+
+    /** This revision's instances with {@code egress} (a service's VPC connector, or the default). */
+    public PreparedRevision withEgress(Egress egress) {
+        return new PreparedRevision(serviceId, revisionId, location, attributes, run.withEgress(egress));
     }
 
     public PreparedRevision withResources(Resources resources) {

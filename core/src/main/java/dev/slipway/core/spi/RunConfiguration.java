@@ -13,12 +13,20 @@ import java.util.Optional;
  * @param env          environment variables, as RuntimeEnvironmentVariables
  * @param secrets      environment variables whose values are secret (RuntimeEnvironmentSecrets): never logged
  * @param resources    CPU and memory of each instance
+ * @param egress       the networks and egress rules of the service's VPC connector ({@link Egress#DEFAULT}: none)
  */
 public record RunConfiguration(Optional<String> startCommand, int port, Optional<String> portEnv, Map<String, String> env,
-                               Map<String, String> secrets, Resources resources) {
+                               Map<String, String> secrets, Resources resources, Egress egress) {
     public RunConfiguration {
         env = Map.copyOf(env);
         secrets = Map.copyOf(secrets);
+        egress = egress == null ? Egress.DEFAULT : egress;
+    }
+
+    /** A run configuration with the default egress. */
+    public RunConfiguration(Optional<String> startCommand, int port, Optional<String> portEnv, Map<String, String> env,
+                            Map<String, String> secrets, Resources resources) {
+        this(startCommand, port, portEnv, env, secrets, resources, Egress.DEFAULT);
     }
 
     /** Every variable the application sees beside PORT: the environment, then the secrets. */
@@ -36,10 +44,14 @@ public record RunConfiguration(Optional<String> startCommand, int port, Optional
         Map<String, String> next = new java.util.LinkedHashMap<>(secrets);
         next.keySet().removeAll(InstanceCredentials.NAMES);
         next.putAll(instance);
-        return new RunConfiguration(startCommand, port, portEnv, env, next, resources);
+        return new RunConfiguration(startCommand, port, portEnv, env, next, resources, egress);
     }
 
     public RunConfiguration withResources(Resources r) {
-        return new RunConfiguration(startCommand, port, portEnv, env, secrets, r);
+        return new RunConfiguration(startCommand, port, portEnv, env, secrets, r, egress);
+    }
+
+    public RunConfiguration withEgress(Egress e) {
+        return new RunConfiguration(startCommand, port, portEnv, env, secrets, resources, e);
     }
 }

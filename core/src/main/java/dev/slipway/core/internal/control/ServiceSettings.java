@@ -136,7 +136,18 @@ final class ServiceSettings {
                 ServiceSpecs.resources(s.spec().instance()), startingSize(s, current), s.revision(), messageUntilServing,
                 s.spec().health(), maxConcurrency(s), runtime.sourceUrlPolicy(), pin, instanceCredentials(s),
                 reference -> state.read(() -> state.secrets().pin(reference)),
-                "true".equalsIgnoreCase(s.tags().get(HTTP2_TAG)), ServiceExtensions.rollout(s.tags(), s.host()));
+                "true".equalsIgnoreCase(s.tags().get(HTTP2_TAG)), ServiceExtensions.rollout(s.tags(), s.host()), egress(s));
+    }
+
+    /** The networks and egress rules of the VPC connector the service's egress goes through, or the default. */
+    private dev.slipway.core.spi.Egress egress(ServiceRecord s) {
+        var egress = s.spec().network() == null ? null : s.spec().network().egressConfiguration();
+        if (egress == null || egress.egressType() != dev.slipway.core.model.EgressType.VPC || egress.vpcConnectorArn() == null) {
+            return dev.slipway.core.spi.Egress.DEFAULT;
+        }
+        return state.vpcConnectors().active(egress.vpcConnectorArn(), "VpcConnectorArn")
+                .map(c -> new dev.slipway.core.spi.Egress(c.subnets(), c.securityGroups()))
+                .orElse(dev.slipway.core.spi.Egress.DEFAULT);
     }
 
     /**

@@ -122,13 +122,15 @@ final class StateDocuments {
         RunConfiguration run = r.run();
         return new StoredService.Revision(r.serviceId(), r.revisionId(), r.location(), r.attributes(),
                 run.startCommand().orElse(null), run.port(), run.portEnv().orElse(null), run.env(), run.secrets(),
-                run.resources().cpuUnits(), run.resources().memoryMiB());
+                run.resources().cpuUnits(), run.resources().memoryMiB(), run.egress().networks(), run.egress().securityGroups());
     }
 
     private static PreparedRevision revision(StoredService.Revision r) {
         return new PreparedRevision(r.serviceId(), r.revisionId(), r.location(), orEmpty(r.attributes()),
                 new RunConfiguration(Optional.ofNullable(r.startCommand()), r.port(), Optional.ofNullable(r.portEnv()),
-                        orEmpty(r.env()), orEmpty(r.secrets()), new Resources(r.cpuUnits(), r.memoryMiB())));
+                        orEmpty(r.env()), orEmpty(r.secrets()), new Resources(r.cpuUnits(), r.memoryMiB()),
+                        new dev.slipway.core.spi.Egress(r.egressNetworks() == null ? java.util.List.of() : r.egressNetworks(),
+                                r.egressSecurityGroups() == null ? java.util.List.of() : r.egressSecurityGroups())));
     }
 
     private static Map<String, String> orEmpty(Map<String, String> m) {

@@ -30,12 +30,14 @@ public final class Deployment {
      *            else the branch's head or the tag's image as they are now
      * @param http2 the service's tag {@code slipway:http2} is {@code true}: its app speaks HTTP/2 cleartext
      * @param rollout how traffic moves to the new revision, and its tag (the service's {@code slipway:} tags)
+     * @param egress  the networks and egress rules of the service's VPC connector, or the default
      */
     public record Target(String serviceName, String serviceId, SourceConfiguration source, PlanOverrides overrides,
                          boolean workingTrees, Path registryCredentials, Resources resources, int instances, Optional<PreparedRevision> current,
                          String messageUntilServing, HealthCheckConfiguration healthCheck, int maxConcurrency,
                          SourceUrlPolicy sourceUrlPolicy, Optional<String> pin, Map<String, String> instanceCredentials,
-                         java.util.function.UnaryOperator<String> pinSecret, boolean http2, Rollout rollout) {
+                         java.util.function.UnaryOperator<String> pinSecret, boolean http2, Rollout rollout,
+                         dev.slipway.core.spi.Egress egress) {
     }
 
     /** The connection a source is fetched with, and a callback when it pinned a new SSH host key. */
@@ -110,12 +112,13 @@ public final class Deployment {
     }
 
     /**
-     * The revision, marked as speaking HTTP/2 cleartext when its apprunner.yaml or the service's tag says so, and with the
-     * tag the service's {@code slipway:revision-tag} gives it.
+     * The revision, marked as speaking HTTP/2 cleartext when its apprunner.yaml or the service's tag says so, with the
+     * tag the service's {@code slipway:revision-tag} gives it, and its instances with the service's egress.
      */
     private PreparedRevision speaking(PreparedRevision r) {
         boolean http2 = target.http2() || plan != null && plan.http2();
-        PreparedRevision marked = http2 && !r.http2() ? r.withAttribute(PreparedRevision.PROTOCOL, PreparedRevision.H2C) : r;
+        PreparedRevision marked = (http2 && !r.http2() ? r.withAttribute(PreparedRevision.PROTOCOL, PreparedRevision.H2C) : r)
+                .withEgress(target.egress());
         return target.rollout().tag().map(t -> marked.withAttribute(PreparedRevision.TAG, t)).orElse(marked);
     }
 

@@ -42,6 +42,7 @@ public record StoredService(String name, String id, String arn, String host, Ins
     /** A built revision and what its instances run. */
     public record Revision(String serviceId, String revisionId, String location, Map<String, String> attributes,
                            String startCommand, int port, String portEnv, Map<String, String> env,
-                           Map<String, String> secrets, int cpuUnits, int memoryMiB) {
+                           Map<String, String> secrets, int cpuUnits, int memoryMiB, List<String> egressNetworks,
+                           List<String> egressSecurityGroups) {
     }
 }
