@@ -70,6 +70,8 @@ public final class Slipway implements AutoCloseable {
     private final HealthProbes probes = new HealthProbes();
     private final ServiceActions services;
     private final ResourceActions resources;
+    private final dev.slipway.core.internal.control.PrivateIngress ingress;
+    private final Map<String, Integer> privatePorts = new java.util.concurrent.ConcurrentHashMap<>();
     private final dev.slipway.core.internal.control.CustomDomains domains;
     private final RouterControl router;
     private final boolean directPorts;
@@ -155,6 +157,15 @@ public final class Slipway implements AutoCloseable {
                 }
                 services.urls().httpsPort(started.openHttps(b.httpsPort, domains.certificates()));
             }
+            for (var l : b.privateListeners.entrySet()) {
+                if (started == null) {
+                    throw new IllegalStateException("a private listener needs a router");
+                }
+                privatePorts.put(l.getKey(), started.openPrivateListener(l.getKey(), l.getValue().getHost(), l.getValue().getPort()));
+            }
+            this.ingress = new dev.slipway.core.internal.control.PrivateIngress(state, routingTable, b.privateListeners.keySet(), b.baseDomain);
+            services.onNetworkChanged(ingress::publish, ingress::serviceDeleted);
+            ingress.publish();
             domains.restore();
             Recovery.resume(restored, services, backend);
             this.sampling = new Sampling(services, b.autoscaling, meters, b.clock);
@@ -245,6 +256,11 @@ public final class Slipway implements AutoCloseable {
     /** The port the router listens on, if it runs. */
     public Optional<Integer> routerPort() {
         return Optional.ofNullable(router).map(RouterControl::port);
+    }
+
+    /** The port of the private listener {@code name} ({@link Builder#privateListener}), if there is one. */
+    public Optional<Integer> privateListenerPort(String name) {
+        return Optional.ofNullable(privatePorts.get(name));
     }
 
     /** The port of the router's HTTPS listener, if it has one ({@link Builder#httpsPort}). */
@@ -384,6 +400,32 @@ public final class Slipway implements AutoCloseable {
     /** Deletes one revision (INACTIVE from then on); refused while a service uses it. */
     public DeleteObservabilityConfigurationResponse deleteObservabilityConfiguration(DeleteObservabilityConfigurationRequest request) {
         return resources.deleteObservabilityConfiguration(request);
+    }
+
+    /**
+     * A VPC ingress connection: the service reached on the private listener its VpcId names, at a domain name of its own
+     * (PENDING_CREATION, then AVAILABLE once the routers serve it).
+     */
+    public CreateVpcIngressConnectionResponse createVpcIngressConnection(CreateVpcIngressConnectionRequest request) {
+        return ingress.create(request);
+    }
+
+    public DescribeVpcIngressConnectionResponse describeVpcIngressConnection(DescribeVpcIngressConnectionRequest request) {
+        return ingress.describe(request);
+    }
+
+    public ListVpcIngressConnectionsResponse listVpcIngressConnections(ListVpcIngressConnectionsRequest request) {
+        return ingress.list(request);
+    }
+
+    /** Moves a connection to another private listener (PENDING_UPDATE, then AVAILABLE). */
+    public UpdateVpcIngressConnectionResponse updateVpcIngressConnection(UpdateVpcIngressConnectionRequest request) {
+        return ingress.update(request);
+    }
+
+    /** Deletes a connection (PENDING_DELETION, then DELETED): its private listener stops serving the service at once. */
+    public DeleteVpcIngressConnectionResponse deleteVpcIngressConnection(DeleteVpcIngressConnectionRequest request) {
+        return ingress.delete(request);
     }
 
     /** A VPC connector: the networks a service's instances reach, and the egress rules applied to them. */
@@ -555,6 +597,7 @@ public final class Slipway implements AutoCloseable {
         private DataPlane dataPlane;
         private String serviceIdSeed;
         private int httpsPort = -1;
+        private final Map<String, com.google.common.net.HostAndPort> privateListeners = new java.util.LinkedHashMap<>();
         private dev.slipway.core.spi.RouterTracing routerTracing = dev.slipway.core.spi.RouterTracing.NONE;
         private dev.slipway.core.spi.InstanceCredentials instanceCredentials = dev.slipway.core.spi.InstanceCredentials.NONE;
         private dev.slipway.core.crypto.KeyRing keyRing;
@@ -585,6 +628,20 @@ public final class Slipway implements AutoCloseable {
          * URLs are then HTTPS addresses.
          */
         public Builder httpsPort(int port) { this.httpsPort = port; return this; }
+
+        /**
+         * A private listener of the router named {@code name} (a DNS label) on {@code host:port} (port 0: a free one): it
+         * serves the services VPC ingress connections with VpcId {@code name} name, at their domain names, and nothing
+         * else; a private service (IsPubliclyAccessible false) is served there only.
+         */
+        public Builder privateListener(String name, String host, int port) {
+            if (!name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+                throw new IllegalArgumentException("private listener name '" + name + "' must be a DNS label (lower-case letters, "
+                        + "digits and hyphens): it is part of its connections' domain names");
+            }
+            privateListeners.put(name, com.google.common.net.HostAndPort.fromParts(host, port));
+            return this;
+        }
 
         /** Where certificates come from: a local CA or an ACME directory ({@code dev.slipway:slipway-tls}). */
         public Builder certificateAuthority(CertificateAuthority authority) { this.certificateAuthority = authority; return this; }

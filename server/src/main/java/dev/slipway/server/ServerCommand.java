@@ -101,6 +101,12 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     KubernetesOptions kubernetes;
 
+    @Option(names = "--private-listener", paramLabel = "NAME=ADDRESS:PORT", description = "A private listener of the router "
+            + "(repeatable): it serves only the services VPC ingress connections with VpcId NAME reach, each at the "
+            + "connection's DomainName (<service>.NAME.<base domain>), and private services (IsPubliclyAccessible false) are "
+            + "served nowhere else, e.g. --private-listener internal=127.0.0.2:9080 (port 0: a free one).")
+    java.util.Map<String, String> privateListeners = new java.util.LinkedHashMap<>();
+
     @Option(names = "--https-port", paramLabel = "PORT", description = "Also serve HTTPS on PORT (0: a free one) of the "
             + "--bind address: each service's domain and each custom domain with a certificate of its own, chosen by the name "
             + "the client asks for (SNI); service URLs are then HTTPS addresses. Certificates come from the local CA of the "
@@ -313,6 +319,19 @@ final class ServerCommand implements Callable<Integer> {
             if (authority != null) {
                 builder.httpsPort(httpsPort).certificateAuthority(authority);
             }
+            for (var l : privateListeners.entrySet()) {
+                com.google.common.net.HostAndPort at;
+                try {
+                    at = com.google.common.net.HostAndPort.fromString(l.getValue());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--private-listener " + l.getKey() + "=" + l.getValue() + ": not ADDRESS:PORT");
+                }
+                if (!at.hasPort()) {
+                    throw new IllegalArgumentException("--private-listener " + l.getKey() + "=" + l.getValue() + ": give a port, e.g. "
+                            + at.getHost() + ":9080 (0: a free one)");
+                }
+                builder.privateListener(l.getKey(), at.getHost(), at.getPort());
+            }
             builder.keyRing(keys);
             boundApiPort.set(apiPort);
             var credentialsEndpoint = dev.slipway.server.api.InstanceRoles.endpoint(
@@ -370,6 +389,9 @@ final class ServerCommand implements Callable<Integer> {
         out.println("Slipway API listening on " + endpoint + " (region " + region + "); router on " + bind + ":"
                 + slipway.routerPort().orElseThrow() + slipway.httpsPort().map(p -> "; HTTPS on " + bind + ":" + p + " (trust "
                 + stateDir.path.resolve(LocalCertificateAuthority.ROOT_FILE) + ")").orElse(""));
+        privateListeners.keySet().forEach(name -> out.println("Private listener " + name + " on "
+                + com.google.common.net.HostAndPort.fromString(privateListeners.get(name)).getHost() + ":"
+                + slipway.privateListenerPort(name).orElseThrow() + " (VPC ingress connections with VpcId " + name + ")"));
         credentials.file().ifPresentOrElse(
                 f -> out.println("Credentials: " + f + " (profile " + ApiCredentials.PROFILE + ")\n"
                         + "  export AWS_SHARED_CREDENTIALS_FILE=" + f + " AWS_PROFILE=" + ApiCredentials.PROFILE),

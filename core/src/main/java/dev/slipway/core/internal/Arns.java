@@ -34,6 +34,10 @@ public final class Arns {
         return prefix + "autoscalingconfiguration/" + name + "/" + revision + "/" + id;
     }
 
+    public String vpcIngressConnection(String name, String id) {
+        return prefix + "vpcingressconnection/" + name + "/" + id;
+    }
+
     public String vpcConnector(String name, int revision, String id) {
         return prefix + "vpcconnector/" + name + "/" + revision + "/" + id;
     }

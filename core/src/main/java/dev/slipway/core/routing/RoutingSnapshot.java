@@ -14,10 +14,12 @@ import java.util.Optional;
  * host of a route), and the ACME HTTP-01 challenges the router answers ({@code /.well-known/acme-challenge/<token>}:
  * the key authorization, on every host), and the routes whose plain HTTP requests are redirected to HTTPS (by their
  * keys, for services that opted in), and the routes whose requests the router traces (by their keys, for services
- * whose observability configuration turns tracing on). Swapped whole on every change.
+ * whose observability configuration turns tracing on), and what private listeners serve (VPC ingress connections' domain
+ * names) and which routes only they serve (private services). Swapped whole on every change.
  */
 public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases, Map<String, String> challenges,
-                              java.util.Set<String> httpsRedirects, java.util.Set<String> traced) {
+                              java.util.Set<String> httpsRedirects, java.util.Set<String> traced,
+                              Map<String, Map<String, String>> privateNames, java.util.Set<String> privateOnly) {
     public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of());
 
     public RoutingSnapshot {
@@ -26,6 +28,13 @@ public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> ali
         challenges = challenges == null ? Map.of() : Map.copyOf(challenges);
         httpsRedirects = httpsRedirects == null ? java.util.Set.of() : java.util.Set.copyOf(httpsRedirects);
         traced = traced == null ? java.util.Set.of() : java.util.Set.copyOf(traced);
+        privateNames = privateNames == null ? Map.of() : Map.copyOf(privateNames);
+        privateOnly = privateOnly == null ? java.util.Set.of() : java.util.Set.copyOf(privateOnly);
+    }
+
+    public RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases, Map<String, String> challenges,
+                           java.util.Set<String> httpsRedirects, java.util.Set<String> traced) {
+        this(routes, aliases, challenges, httpsRedirects, traced, Map.of(), java.util.Set.of());
     }
 
     public RoutingSnapshot(Map<String, Route> routes) {
@@ -34,27 +43,51 @@ public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> ali
 
     /** These routes, with other aliases. */
     public RoutingSnapshot withAliases(Map<String, String> next) {
-        return new RoutingSnapshot(routes, next, challenges, httpsRedirects, traced);
+        return new RoutingSnapshot(routes, next, challenges, httpsRedirects, traced, privateNames, privateOnly);
     }
 
     /** These routes, with other routes. */
     public RoutingSnapshot withRoutes(Map<String, Route> next) {
-        return new RoutingSnapshot(next, aliases, challenges, httpsRedirects, traced);
+        return new RoutingSnapshot(next, aliases, challenges, httpsRedirects, traced, privateNames, privateOnly);
     }
 
     /** These routes, with other challenges. */
     public RoutingSnapshot withChallenges(Map<String, String> next) {
-        return new RoutingSnapshot(routes, aliases, next, httpsRedirects, traced);
+        return new RoutingSnapshot(routes, aliases, next, httpsRedirects, traced, privateNames, privateOnly);
     }
 
     /** These routes, with other redirects. */
     public RoutingSnapshot withHttpsRedirects(java.util.Set<String> next) {
-        return new RoutingSnapshot(routes, aliases, challenges, next, traced);
+        return new RoutingSnapshot(routes, aliases, challenges, next, traced, privateNames, privateOnly);
     }
 
     /** These routes, with other traced routes. */
     public RoutingSnapshot withTraced(java.util.Set<String> next) {
-        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, next);
+        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, next, privateNames, privateOnly);
+    }
+
+    /**
+     * These routes, served on private listeners as {@code names} says (by listener, each VPC ingress connection's domain
+     * name to the key of its service's route), and the keys of routes of private services ({@code only}), which the
+     * public listeners do not serve.
+     */
+    public RoutingSnapshot withPrivateIngress(Map<String, Map<String, String>> names, java.util.Set<String> only) {
+        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, traced, names, only);
+    }
+
+    /** The key of the route a private listener serves at {@code hostHeader} (a VPC ingress connection's domain name), or null. */
+    public String privateKey(String listener, String hostHeader) {
+        Map<String, String> names = privateNames.get(listener);
+        return names == null ? null : names.get(normalizeHost(hostHeader));
+    }
+
+    /** Whether the public listeners leave {@code hostHeader} unanswered (404): its route is a private service's. */
+    public boolean privateOnly(String hostHeader) {
+        if (privateOnly.isEmpty()) {
+            return false;
+        }
+        String key = key(normalizeHost(hostHeader));
+        return key != null && privateOnly.contains(key);
     }
 
     /** The route for a Host header value or a ServiceUrl (port, case and a trailing dot ignored). */

@@ -35,6 +35,15 @@ public interface RouterProvider {
             throw new UnsupportedOperationException("this router does not serve HTTPS");
         }
 
+        /**
+         * Opens the private listener {@code name} on {@code host:port} (0: a free one): it serves the routes the snapshot's
+         * private names give it ({@link dev.slipway.core.routing.RoutingSnapshot#privateNames()}) and nothing else; returns
+         * its port.
+         */
+        default int openPrivateListener(String name, String host, int port) {
+            throw new UnsupportedOperationException("this router has no private listeners");
+        }
+
         /** Closes the direct port of {@code host}, if one is open. */
         default void closeDirectPort(String host) {
         }

@@ -49,6 +49,8 @@ public final class NettyRouter implements RouterProvider.Router {
     private final String bindHost;
     private final Channel serverChannel;
     private final int port;
+    /** Private listeners by name. */
+    private final Map<String, Channel> privateListeners = new ConcurrentHashMap<>();
     /** Direct ports by the host of the service they serve. */
     private final Map<String, Channel> direct = new ConcurrentHashMap<>();
     /** The HTTPS listener, once opened, and its port (-1 before). */
@@ -71,7 +73,7 @@ public final class NettyRouter implements RouterProvider.Router {
         this.boss = transport.group(1, "slipway-router-boss");
         this.workers = transport.group(Transport.eventLoops(), "slipway-router");
         try {
-            this.serverChannel = bind(port, null, null);
+            this.serverChannel = bind(bindHost, port, null, null, null);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -126,10 +128,11 @@ public final class NettyRouter implements RouterProvider.Router {
     }
 
     /**
-     * A listener on {@code port} whose connections route by Host, or all to {@code fixedHost} when it is not null; over
-     * TLS when {@code tls} is not null (the certificate chosen by the client's server name).
+     * A listener on {@code host:port} whose connections route by Host, or all to {@code fixedHost} when it is not null;
+     * over TLS when {@code tls} is not null (the certificate chosen by the client's server name); the private listener
+     * {@code listener} when it is not null (it serves the VPC ingress connections' domain names that name it, only).
      */
-    private Channel bind(int port, String fixedHost, TlsContexts tls) {
+    private Channel bind(String host, int port, String fixedHost, TlsContexts tls, String listener) {
         try {
             return new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -144,9 +147,9 @@ public final class NettyRouter implements RouterProvider.Router {
                             if (tls == null) {
                                 c.pipeline().addLast("h2c-or-http1", new PriorKnowledge((ctx, h2c) -> {
                                     if (h2c) {
-                                        http2(ctx.pipeline(), client, fixedHost, false);
+                                        http2(ctx.pipeline(), client, fixedHost, false, listener);
                                     } else {
-                                        http1(ctx.pipeline(), client, fixedHost, false);
+                                        http1(ctx.pipeline(), client, fixedHost, false, listener);
                                     }
                                 }, timeouts.idle().toMillis()));
                                 return;
@@ -154,26 +157,27 @@ public final class NettyRouter implements RouterProvider.Router {
                             c.pipeline().addLast("tls", tls.sniHandler());
                             c.pipeline().addLast("alpn", new AlpnSwitch((ctx, protocol) -> {
                                 if (protocol.equals(ApplicationProtocolNames.HTTP_2)) {
-                                    http2(ctx.pipeline(), client, null, true);
+                                    http2(ctx.pipeline(), client, null, true, null);
                                 } else {
-                                    http1(ctx.pipeline(), client, null, true);
+                                    http1(ctx.pipeline(), client, null, true, null);
                                 }
                             }));
                         }
-                    }).bind(bindHost, port).syncUninterruptibly().channel();
+                    }).bind(host, port).syncUninterruptibly().channel();
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
-            throw new IllegalStateException("The router cannot listen on " + bindHost + ":" + port + " (" + e.getMessage()
-                    + "); choose another port" + (fixedHost != null ? "" : tls != null ? " with --https-port" : " with --router-port"), e);
+            throw new IllegalStateException("The router cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); choose another port" + (fixedHost != null ? "" : tls != null ? " with --https-port" : listener != null
+                    ? " with --private-listener " + listener + "=ADDRESS:PORT" : " with --router-port"), e);
         }
     }
 
     /** The handlers of an HTTP/1.1 connection (or of one HTTP/2 stream, carried as HTTP/1.1 by an {@link Http2StreamBridge}). */
-    private void http1(ChannelPipeline p, String client, String fixedHost, boolean https) {
+    private void http1(ChannelPipeline p, String client, String fixedHost, boolean https, String listener) {
         p.addLast("idle-deadlines", new IdleDeadlines(timeouts));
         p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
         p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
         p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort, tracing,
-                client, tunnels));
+                client, tunnels, listener));
     }
 
     /**
@@ -182,7 +186,7 @@ public final class NettyRouter implements RouterProvider.Router {
      * {@link #MAX_STREAMS} at once; a connection with no stream open for the idle timeout is closed (GOAWAY). Over
      * TLS ({@code https}, chosen by ALPN) or cleartext (h2c with prior knowledge).
      */
-    private void http2(ChannelPipeline p, String client, String fixedHost, boolean https) {
+    private void http2(ChannelPipeline p, String client, String fixedHost, boolean https, String listener) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS).maxHeaderListSize(65536))
                 .validateHeaders(true).build();
@@ -203,7 +207,7 @@ public final class NettyRouter implements RouterProvider.Router {
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline().addLast("h2-codec", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("h2-bridge", new Http2StreamBridge());
-                http1(stream.pipeline(), client, fixedHost, https);
+                http1(stream.pipeline(), client, fixedHost, https, listener);
             }
         }));
     }
@@ -221,7 +225,7 @@ public final class NettyRouter implements RouterProvider.Router {
         String key = RoutingSnapshot.normalizeHost(host);
         Channel open = direct.get(key);
         if (open == null) {
-            open = bind(port, key, null);
+            open = bind(bindHost, port, key, null, null);
             direct.put(key, open);
         }
         return ((InetSocketAddress) open.localAddress()).getPort();
@@ -232,9 +236,19 @@ public final class NettyRouter implements RouterProvider.Router {
         if (https != null) {
             throw new IllegalStateException("the router serves HTTPS already, on port " + ((InetSocketAddress) https.localAddress()).getPort());
         }
-        https = bind(port, null, new TlsContexts(certificates));
+        https = bind(bindHost, port, null, new TlsContexts(certificates), null);
         httpsPort = ((InetSocketAddress) https.localAddress()).getPort();
         return httpsPort;
+    }
+
+    @Override
+    public synchronized int openPrivateListener(String name, String host, int port) {
+        if (privateListeners.containsKey(name)) {
+            throw new IllegalStateException("private listener " + name + " is open already");
+        }
+        Channel open = bind(host, port, null, null, name);
+        privateListeners.put(name, open);
+        return ((InetSocketAddress) open.localAddress()).getPort();
     }
 
     @Override
@@ -253,6 +267,7 @@ public final class NettyRouter implements RouterProvider.Router {
             tls.close().syncUninterruptibly();
         }
         direct.values().forEach(c -> c.close().syncUninterruptibly());
+        privateListeners.values().forEach(c -> c.close().syncUninterruptibly());
     }
 
     @Override

@@ -68,8 +68,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** The switched connection this exchange became (a WebSocket), or null. */
     private Tunnel tunnel;
 
+    /** The private listener this connection came to (it serves VPC ingress connections' names only), or null. */
+    private final String listener;
+
     ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost, int httpsPort,
-                         RequestTracing tracing, String client, Tunnels tunnels) {
+                         RequestTracing tracing, String client, Tunnels tunnels, String listener) {
+        this.listener = listener;
         this.tunnels = tunnels;
         this.tracing = tracing;
         this.client = client;
@@ -141,6 +145,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             answers.answer(HttpResponseStatus.NOT_FOUND, "No Host header: Slipway routes requests by the Host header to a service's domain.", false);
             return;
         }
+        if (fixedHost == null && !reachable(host)) {
+            request.release();
+            answers.refuse(table, new Acquisition.NoRoute(java.util.Optional.empty()), host);
+            return;
+        }
+        if (listener != null) {
+            host = table.snapshot().privateKey(listener, host); // the connection's service, by the key of its route
+        }
         String expect = request.expect;
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
             request.release();
@@ -198,6 +210,18 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         answers.fail(pool, refused.status(), refused.message());
+    }
+
+    /**
+     * Whether this listener serves {@code host}: a private one only its VPC ingress connections' domain names, the public
+     * ones every name but those of private services.
+     */
+    private boolean reachable(String host) {
+        try {
+            return listener != null ? table.snapshot().privateKey(listener, host) != null : !table.snapshot().privateOnly(host);
+        } catch (IllegalArgumentException notAHost) {
+            return listener == null; // the table answers it as it answers any name it does not know
+        }
     }
 
     /** The admission queue decided, on whichever thread freed capacity; now on this connection's event loop. */

@@ -9,7 +9,6 @@ import dev.slipway.core.model.ConnectionSummary;
 import dev.slipway.core.model.Shapes;
 import dev.slipway.core.validation.ShapeValidator;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -18,10 +17,6 @@ import java.util.function.Function;
  * model's input shape, read into the request record, and the response record is written back as the output shape.
  */
 final class ApiActions {
-    /** Actions of the model that Slipway does not implement yet, answered with a clear error. */
-    private static final Set<String> NOT_YET = Set.of("CreateVpcIngressConnection",
-            "DeleteVpcIngressConnection", "DescribeVpcIngressConnection", "ListVpcIngressConnections",
-            "UpdateVpcIngressConnection");
     private static final Object EMPTY = Map.of();
 
     private final Map<String, Function<JsonNode, Object>> actions;
@@ -51,6 +46,11 @@ final class ApiActions {
                 Map.entry("DescribeVpcConnector", in -> s.describeVpcConnector(read(in, DescribeVpcConnectorRequest.class))),
                 Map.entry("ListVpcConnectors", in -> s.listVpcConnectors(read(in, ListVpcConnectorsRequest.class))),
                 Map.entry("DeleteVpcConnector", in -> s.deleteVpcConnector(read(in, DeleteVpcConnectorRequest.class))),
+                Map.entry("CreateVpcIngressConnection", in -> s.createVpcIngressConnection(read(in, CreateVpcIngressConnectionRequest.class))),
+                Map.entry("DescribeVpcIngressConnection", in -> s.describeVpcIngressConnection(read(in, DescribeVpcIngressConnectionRequest.class))),
+                Map.entry("ListVpcIngressConnections", in -> s.listVpcIngressConnections(read(in, ListVpcIngressConnectionsRequest.class))),
+                Map.entry("UpdateVpcIngressConnection", in -> s.updateVpcIngressConnection(read(in, UpdateVpcIngressConnectionRequest.class))),
+                Map.entry("DeleteVpcIngressConnection", in -> s.deleteVpcIngressConnection(read(in, DeleteVpcIngressConnectionRequest.class))),
                 Map.entry("CreateConnection", in -> s.createConnection(read(in, CreateConnectionRequest.class))),
                 Map.entry("ListConnections", in -> s.listConnections(read(in, ListConnectionsRequest.class))),
                 Map.entry("DeleteConnection", in -> s.deleteConnection(read(in, DeleteConnectionRequest.class))),
@@ -84,10 +84,6 @@ final class ApiActions {
     Object invoke(String action, JsonNode input) {
         Function<JsonNode, Object> f = actions.get(action);
         if (f == null) {
-            if (NOT_YET.contains(action)) {
-                throw new InvalidRequestException(action + " is not supported by Slipway yet; see docs/api-compatibility.md "
-                        + "for the actions it supports");
-            }
             throw new ApiException("UnknownOperationException", 400, "Unknown action AppRunner." + action
                     + "; Slipway speaks the App Runner API (2020-05-15): " + new TreeSet<>(actions.keySet()));
         }

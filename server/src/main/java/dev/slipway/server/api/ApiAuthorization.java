@@ -81,6 +81,8 @@ final class ApiAuthorization {
             case "DescribeObservabilityConfiguration", "DeleteObservabilityConfiguration" -> text(in, "ObservabilityConfigurationArn");
             case "CreateVpcConnector" -> prefix + "vpcconnector/" + text(in, "VpcConnectorName") + "/*";
             case "DescribeVpcConnector", "DeleteVpcConnector" -> text(in, "VpcConnectorArn");
+            case "CreateVpcIngressConnection" -> prefix + "vpcingressconnection/" + text(in, "VpcIngressConnectionName") + "/*";
+            case "DescribeVpcIngressConnection", "UpdateVpcIngressConnection", "DeleteVpcIngressConnection" -> text(in, "VpcIngressConnectionArn");
             case "TagResource", "UntagResource", "ListTagsForResource" -> text(in, "ResourceArn");
             default -> "*";
         };

@@ -304,6 +304,10 @@ public final class ControlState {
         return shared().vpcConnectors();
     }
 
+    IngressConnections ingressConnections() {
+        return shared().ingressConnections();
+    }
+
     /** Whether a service's egress goes through the VPC connector revision {@code arn}. */
     boolean vpcConnectorInUse(String arn) {
         return allServices().stream().anyMatch(s -> s.spec().network() != null && s.spec().network().egressConfiguration() != null

@@ -8,8 +8,8 @@ import dev.slipway.core.spi.BackendCapabilities;
 
 /**
  * What a service's NetworkConfiguration may say here: EgressType VPC with the ARN of an active VPC connector, on a
- * backend that attaches one (never silently ignored); a VpcConnectorArn only with EgressType VPC. A private service
- * (IsPubliclyAccessible false) and dual stack are refused until they mean something here.
+ * backend that attaches one (never silently ignored); a VpcConnectorArn only with EgressType VPC. Dual stack is refused
+ * until it means something here.
  */
 final class Networking {
     private Networking() {
@@ -41,10 +41,6 @@ final class Networking {
                         + (backend.equals("local") ? " (its instances are processes that share this host's network); run the "
                         + "service on the docker or kubernetes backend" : "") + ", or use EgressType DEFAULT");
             }
-        }
-        if (n.ingressConfiguration() != null && Boolean.FALSE.equals(n.ingressConfiguration().isPubliclyAccessible())) {
-            throw new InvalidRequestException("NetworkConfiguration.IngressConfiguration.IsPubliclyAccessible false (a private service "
-                    + "reached through a VPC ingress connection) is not supported by Slipway yet; leave it true");
         }
         if (n.ipAddressType() == IpAddressType.DUAL_STACK) {
             throw new InvalidRequestException("NetworkConfiguration.IpAddressType DUAL_STACK is not supported by Slipway yet; use IPV4");

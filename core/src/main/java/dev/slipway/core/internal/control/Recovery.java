@@ -159,6 +159,8 @@ public final class Recovery {
         Optional.ofNullable(documents.get(StateSchema.AUTO_SCALING)).map(StateDocuments::autoScaling).ifPresent(shared.autoScaling()::restore);
         Optional.ofNullable(documents.get(StateSchema.OBSERVABILITY)).map(StateDocuments::observability).ifPresent(shared.observability()::restore);
         Optional.ofNullable(documents.get(StateSchema.VPC_CONNECTORS)).map(StateDocuments::vpcConnectors).ifPresent(shared.vpcConnectors()::restore);
+        Optional.ofNullable(documents.get(StateSchema.INGRESS_CONNECTIONS)).map(StateDocuments::ingressConnections)
+                .ifPresent(shared.ingressConnections()::restore);
         Optional.ofNullable(documents.get(StateSchema.TAGS)).map(StateDocuments::tags).ifPresent(shared.tags()::restore);
         Optional.ofNullable(documents.get(StateSchema.SECRETS)).map(StateDocuments::secrets).ifPresent(shared.secrets()::restore);
         Map<String, List<OperationState>> operations = new HashMap<>();

@@ -34,6 +34,11 @@ public final class RouterControl {
         return router.port();
     }
 
+    /** Opens the private listener {@code name} on {@code host:port} (0: a free one); returns its port. */
+    public int openPrivateListener(String name, String host, int port) {
+        return router.openPrivateListener(name, host, port);
+    }
+
     /** Opens the router's HTTPS listener on {@code port} (0: a free one), presenting {@code certificates}; returns its port. */
     public int openHttps(int port, dev.slipway.core.tls.ServerCertificates certificates) {
         return router.openHttps(port, certificates);

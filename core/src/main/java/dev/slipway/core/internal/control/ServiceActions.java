@@ -93,6 +93,7 @@ public final class ServiceActions implements AutoCloseable {
         });
         settings.trace(s);
         settings.encryptLogs(s);
+        networkChanged.run();
         String creating = "Service " + s.name() + " is being created. Try again when its status is RUNNING.";
         reconciler(s).converge(DesiredState.notServing(DesiredState.Mode.UNAVAILABLE, Optional.empty(), creating,
                 s.spec().health(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY), LogSink.DISCARD);
@@ -143,6 +144,7 @@ public final class ServiceActions implements AutoCloseable {
         ServiceRecord s = started.service();
         OperationRecord op = state.track(s.operations().get(0));
         UpdateServiceResponse response = new UpdateServiceResponse(describe(s), op.id(), op);
+        networkChanged.run();
         run(s, op, started.rebuild() ? pipelineFor(s.spec().source()) : DeploymentPipeline.REDEPLOY, updating(s));
         return response;
     }
@@ -174,6 +176,15 @@ public final class ServiceActions implements AutoCloseable {
                 Map.of("PreviousInstances", Integer.toString(from), "Instances", Integer.toString(to),
                         "Direction", to > from ? "OUT" : "IN", "Message", reason + ".", "Severity", "INFO")));
     }
+
+    /** What private listeners serve follows the services' network settings and deletions. */
+    public void onNetworkChanged(Runnable changed, java.util.function.Consumer<String> deleted) {
+        this.networkChanged = changed;
+        this.serviceDeleted = deleted;
+    }
+
+    private volatile Runnable networkChanged = () -> { };
+    private volatile java.util.function.Consumer<String> serviceDeleted = arn -> { };
 
     /** Who is told when an operation of a service ended and its end is saved (a push waiting for it deploys). */
     void onOperationEnded(java.util.function.Consumer<String> listener) {
@@ -356,6 +367,8 @@ public final class ServiceActions implements AutoCloseable {
         OperationStatus status = failure.isEmpty() ? OperationStatus.SUCCEEDED : OperationStatus.FAILED;
         if (after == ServiceStatus.DELETED) {
             state.writeEventually(() -> state.remove(s.arn()));
+            serviceDeleted.accept(s.arn());
+            networkChanged.run();
             op.abandon(status, null); // its record is gone with the service
             Optional.ofNullable(reconcilers.remove(s.arn())).ifPresent(ServiceReconciler::close);
             runtime.routing().forgetService(s.id());
@@ -377,6 +390,9 @@ public final class ServiceActions implements AutoCloseable {
             state.put(current.ended(after));
         });
         state.read(() -> state.find(s.arn())).ifPresent(settings::trace);
+        if (op.type() == OperationType.UPDATE_SERVICE && failure.isPresent()) {
+            networkChanged.run(); // its settings came back
+        }
         onOperationEnded.accept(s.arn());
     }
 

@@ -10,14 +10,15 @@ import java.util.Map;
  * {@link ControlState}'s writer changes a {@link #copy} and publishes it once saved; each is one document of the state.
  */
 record SharedResources(Connections connections, AutoScalingConfigurations autoScaling, ObservabilityConfigurations observability,
-                       Tags tags, SecretStore secrets, VpcConnectors vpcConnectors) {
+                       Tags tags, SecretStore secrets, VpcConnectors vpcConnectors, IngressConnections ingressConnections) {
 
     /** None yet: the implicit DefaultConfiguration only. */
     static SharedResources empty(Arns arns, Quotas quotas) {
         return new SharedResources(new Connections(arns, quotas.connections()),
                 new AutoScalingConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()),
                 new ObservabilityConfigurations(arns, quotas.autoScalingConfigurationNames(), quotas.revisionsPerName()), new Tags(),
-                new SecretStore(arns.region(), arns.account()), new VpcConnectors(arns, quotas.vpcConnectors()));
+                new SecretStore(arns.region(), arns.account()), new VpcConnectors(arns, quotas.vpcConnectors()),
+                new IngressConnections(arns));
     }
 
     /** A copy a writer may change without a reader seeing it. */
@@ -29,6 +30,7 @@ record SharedResources(Connections connections, AutoScalingConfigurations autoSc
         copy.secrets().restore(secrets.export());
         copy.tags().restore(tags.export());
         copy.vpcConnectors().restore(vpcConnectors.export());
+        copy.ingressConnections().restore(ingressConnections.export());
         return copy;
     }
 
@@ -39,6 +41,7 @@ record SharedResources(Connections connections, AutoScalingConfigurations autoSc
                 StateSchema.OBSERVABILITY, StateSchema.write(observability.export()),
                 StateSchema.TAGS, StateSchema.write(tags.export()),
                 StateSchema.SECRETS, StateSchema.write(secrets.export()),
-                StateSchema.VPC_CONNECTORS, StateSchema.write(vpcConnectors.export()));
+                StateSchema.VPC_CONNECTORS, StateSchema.write(vpcConnectors.export()),
+                StateSchema.INGRESS_CONNECTIONS, StateSchema.write(ingressConnections.export()));
     }
 }

@@ -91,6 +91,10 @@ final class StateDocuments {
         return StateSchema.read(StateSchema.AUTO_SCALING, json, StoredAutoScaling.class);
     }
 
+    static dev.slipway.core.internal.store.StoredIngressConnections ingressConnections(String json) {
+        return StateSchema.read(StateSchema.INGRESS_CONNECTIONS, json, dev.slipway.core.internal.store.StoredIngressConnections.class);
+    }
+
     static dev.slipway.core.internal.store.StoredVpcConnectors vpcConnectors(String json) {
         return StateSchema.read(StateSchema.VPC_CONNECTORS, json, dev.slipway.core.internal.store.StoredVpcConnectors.class);
     }

@@ -110,6 +110,25 @@ public final class RoutingTable implements RoutingView {
         }
     }
 
+    /**
+     * Serves each VPC ingress connection on its private listener ({@code names}: by listener, domain name to service host)
+     * and takes private services ({@code privateHosts}) off the public listeners, replacing what was served before.
+     */
+    public synchronized void privateIngress(Map<String, Map<String, String>> names, java.util.Set<String> privateHosts) {
+        Map<String, Map<String, String>> normalized = new HashMap<>();
+        names.forEach((listener, byName) -> {
+            Map<String, String> m = new HashMap<>();
+            byName.forEach((name, host) -> m.put(RoutingSnapshot.normalizeHost(name), RoutingSnapshot.normalizeHost(host)));
+            normalized.put(listener, m);
+        });
+        java.util.Set<String> keys = new HashSet<>();
+        privateHosts.forEach(h -> keys.add(RoutingSnapshot.normalizeHost(h)));
+        RoutingSnapshot now = snapshot.get();
+        if (!normalized.equals(now.privateNames()) || !keys.equals(now.privateOnly())) {
+            swap(now.withPrivateIngress(normalized, keys));
+        }
+    }
+
     /** Traces the requests of the route of {@code host} (its service's observability configuration turns tracing on), or stops. */
     public synchronized void trace(String host, boolean on) {
         String key = RoutingSnapshot.normalizeHost(host);
@@ -158,7 +177,8 @@ public final class RoutingTable implements RoutingView {
         aliases.values().removeAll(inheritedAliases);
         inheritedAliases.clear();
         this.sharing = sharing;
-        swap(new RoutingSnapshot(next, aliases, snapshot.get().challenges(), snapshot.get().httpsRedirects(), snapshot.get().traced()));
+        RoutingSnapshot now = snapshot.get();
+        swap(new RoutingSnapshot(next, aliases, now.challenges(), now.httpsRedirects(), now.traced(), now.privateNames(), now.privateOnly()));
     }
 
     /** Stops publishing changes (handing over to the next leader: what followers serve stays as it is). */

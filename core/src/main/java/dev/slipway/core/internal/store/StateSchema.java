@@ -26,6 +26,8 @@ public final class StateSchema {
     public static final String OBSERVABILITY = "observability";
     /** VPC connectors (added in schema 3 without a migration: a state without it has none). */
     public static final String VPC_CONNECTORS = "vpcconnectors";
+    /** VPC ingress connections (added in schema 3 without a migration: a state without it has none). */
+    public static final String INGRESS_CONNECTIONS = "ingressconnections";
     /** Slipway's secret store (added in schema 3 without a migration: a state without it has no secrets). */
     public static final String SECRETS = "secrets";
     private static final String SERVICE_PREFIX = "service/";

@@ -1,0 +1,134 @@
+package dev.slipway.core.internal.control;
+
+import dev.slipway.core.InvalidRequestException;
+import dev.slipway.core.InvalidStateException;
+import dev.slipway.core.ResourceNotFoundException;
+import dev.slipway.core.api.*;
+import dev.slipway.core.internal.routing.RoutingTable;
+import dev.slipway.core.model.ServiceStatus;
+import dev.slipway.core.model.VpcIngressConnection;
+import dev.slipway.core.validation.ShapeValidator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Private services and VPC ingress connections: the five VpcIngressConnection actions, and what the routers serve from
+ * them. A connection serves its service on the private listener its VpcId names ({@code slipway server
+ * --private-listener NAME=ADDRESS:PORT}) at its domain name; a service with {@code IsPubliclyAccessible: false} is
+ * served there only, and the public listeners answer its host 404 as any unknown one.
+ */
+public final class PrivateIngress {
+    private static final ShapeValidator VALIDATOR = ShapeValidator.instance();
+    private final ControlState state;
+    private final RoutingTable routing;
+    private final Set<String> listeners;
+    private final String baseDomain;
+
+    public PrivateIngress(ControlState state, RoutingTable routing, Set<String> listeners, String baseDomain) {
+        this.state = state;
+        this.routing = routing;
+        this.listeners = Set.copyOf(listeners);
+        this.baseDomain = baseDomain;
+    }
+
+    public CreateVpcIngressConnectionResponse create(CreateVpcIngressConnectionRequest r) {
+        VALIDATOR.validate("CreateVpcIngressConnectionRequest", r);
+        VpcIngressConnection c = state.write(() -> {
+            ServiceRecord s = service(r.serviceArn());
+            VpcIngressConnection created = state.ingressConnections().create(r.vpcIngressConnectionName(), s.arn(), s.host(),
+                    r.ingressVpcConfiguration(), listeners, baseDomain);
+            state.tags().add(created.vpcIngressConnectionArn(), r.tags());
+            return created;
+        });
+        publish();
+        return new CreateVpcIngressConnectionResponse(c);
+    }
+
+    public DescribeVpcIngressConnectionResponse describe(DescribeVpcIngressConnectionRequest r) {
+        VALIDATOR.validate("DescribeVpcIngressConnectionRequest", r);
+        return state.read(() -> new DescribeVpcIngressConnectionResponse(state.ingressConnections().describe(r.vpcIngressConnectionArn())));
+    }
+
+    public ListVpcIngressConnectionsResponse list(ListVpcIngressConnectionsRequest r) {
+        VALIDATOR.validate("ListVpcIngressConnectionsRequest", r);
+        return state.read(() -> {
+            var all = state.ingressConnections().list(r.filter()).stream().map(VpcIngressConnection::summary).toList();
+            Pages.Page<dev.slipway.core.model.VpcIngressConnectionSummary> page = Pages.page(all, r.maxResults(), r.nextToken(), 100);
+            return new ListVpcIngressConnectionsResponse(page.items(), page.nextToken());
+        });
+    }
+
+    public UpdateVpcIngressConnectionResponse update(UpdateVpcIngressConnectionRequest r) {
+        VALIDATOR.validate("UpdateVpcIngressConnectionRequest", r);
+        VpcIngressConnection c = state.write(() -> {
+            VpcIngressConnection now = state.ingressConnections().describe(r.vpcIngressConnectionArn());
+            ServiceRecord s = state.service(now.serviceArn());
+            return state.ingressConnections().update(r.vpcIngressConnectionArn(), r.ingressVpcConfiguration(), s.host(), listeners,
+                    baseDomain);
+        });
+        publish();
+        return new UpdateVpcIngressConnectionResponse(c);
+    }
+
+    public DeleteVpcIngressConnectionResponse delete(DeleteVpcIngressConnectionRequest r) {
+        VALIDATOR.validate("DeleteVpcIngressConnectionRequest", r);
+        VpcIngressConnection c = state.write(() -> {
+            VpcIngressConnection deleting = state.ingressConnections().delete(r.vpcIngressConnectionArn());
+            state.tags().forget(deleting.vpcIngressConnectionArn());
+            return deleting;
+        });
+        publish();
+        return new DeleteVpcIngressConnectionResponse(c);
+    }
+
+    /** The connections of a deleted service go with it. */
+    public void serviceDeleted(String serviceArn) {
+        state.writeEventually(() -> state.ingressConnections().deleteForService(serviceArn));
+    }
+
+    /**
+     * Tells the routing table what private listeners serve and which services are private, from the state as it is; then
+     * the connections it serves now are AVAILABLE (or DELETED).
+     */
+    public void publish() {
+        state.read(() -> {
+            Map<String, Map<String, String>> names = new HashMap<>();
+            state.ingressConnections().served().forEach((listener, byName) -> {
+                Map<String, String> hosts = new HashMap<>();
+                byName.forEach((name, arn) -> state.find(arn).ifPresent(s -> hosts.put(name, s.host())));
+                names.put(listener, hosts);
+            });
+            Set<String> privateHosts = new HashSet<>();
+            for (ServiceRecord s : state.allServices()) {
+                var ingress = s.spec().network() == null ? null : s.spec().network().ingressConfiguration();
+                if (ingress != null && Boolean.FALSE.equals(ingress.isPubliclyAccessible())) {
+                    privateHosts.add(s.host());
+                }
+            }
+            routing.privateIngress(names, privateHosts);
+            return null;
+        });
+        state.writeEventually(() -> state.ingressConnections().settled());
+    }
+
+    private ServiceRecord service(String arn) {
+        ServiceRecord s;
+        try {
+            s = state.service(arn);
+        } catch (ResourceNotFoundException e) { // CreateVpcIngressConnection has no ResourceNotFoundException
+            throw new InvalidRequestException("ServiceArn " + arn + " names no service");
+        }
+        if (s.status() == ServiceStatus.DELETED || s.status() == ServiceStatus.CREATE_FAILED) {
+            throw new InvalidStateException("Service " + arn + " is " + s.status() + "; a VPC ingress connection needs a service "
+                    + "that runs");
+        }
+        return s;
+    }
+
+    List<String> listeners() {
+        return List.copyOf(listeners);
+    }
+}
