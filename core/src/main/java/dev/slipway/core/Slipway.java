@@ -163,7 +163,13 @@ public final class Slipway implements AutoCloseable {
                 }
                 privatePorts.put(l.getKey(), started.openPrivateListener(l.getKey(), l.getValue().getHost(), l.getValue().getPort()));
             }
-            this.ingress = new dev.slipway.core.internal.control.PrivateIngress(state, routingTable, b.privateListeners.keySet(), b.baseDomain);
+            RouterControl v6 = started;
+            this.ingress = new dev.slipway.core.internal.control.PrivateIngress(state, routingTable, b.privateListeners.keySet(), b.baseDomain,
+                    () -> {
+                        if (v6 != null && ipv6Port < 0) {
+                            ipv6Port = v6.listenOnIpv6();
+                        }
+                    });
             services.onNetworkChanged(ingress::publish, ingress::serviceDeleted);
             ingress.publish();
             domains.restore();
@@ -257,6 +263,13 @@ public final class Slipway implements AutoCloseable {
     public Optional<Integer> routerPort() {
         return Optional.ofNullable(router).map(RouterControl::port);
     }
+
+    /** The port of the router's IPv6 listener, once a DUAL_STACK service opened it. */
+    public Optional<Integer> ipv6RouterPort() {
+        return ipv6Port < 0 ? Optional.empty() : Optional.of(ipv6Port);
+    }
+
+    private volatile int ipv6Port = -1;
 
     /** The port of the private listener {@code name} ({@link Builder#privateListener}), if there is one. */
     public Optional<Integer> privateListenerPort(String name) {

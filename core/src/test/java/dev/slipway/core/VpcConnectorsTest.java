@@ -14,7 +14,6 @@ import dev.slipway.core.api.ListVpcConnectorsRequest;
 import dev.slipway.core.model.CodeRepository;
 import dev.slipway.core.model.EgressConfiguration;
 import dev.slipway.core.model.EgressType;
-import dev.slipway.core.model.IpAddressType;
 import dev.slipway.core.model.NetworkConfiguration;
 import dev.slipway.core.model.SourceCodeVersion;
 import dev.slipway.core.model.SourceConfiguration;
@@ -143,14 +142,11 @@ class VpcConnectorsTest {
     }
 
     @Test
-    void aBackendThatCannotAttachAConnectorRefusesEgressTypeVpcAndDualStackIsRefusedUntilBuilt() {
+    void aBackendThatCannotAttachAConnectorRefusesEgressTypeVpc() {
         VpcConnector c = create("db-access", List.of("backend-net"), List.of());
         backend.capabilities = new BackendCapabilities(true, true, false, false, false, false);
         assertThatThrownBy(() -> slipway.createService(service("attached", new EgressConfiguration(EgressType.VPC, c.vpcConnectorArn()))))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("EgressType VPC: the fake backend cannot attach a VPC connector");
-        assertThatThrownBy(() -> slipway.createService(CreateServiceRequest.builder().serviceName("dual").sourceConfiguration(source())
-                .networkConfiguration(new NetworkConfiguration(null, null, IpAddressType.DUAL_STACK)).build()))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("DUAL_STACK");
         assertThat(slipway.listServices(new ListServicesRequest(null, null)).serviceSummaryList()).isEmpty();
     }
 

@@ -19,7 +19,8 @@ import java.util.Optional;
  */
 public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases, Map<String, String> challenges,
                               java.util.Set<String> httpsRedirects, java.util.Set<String> traced,
-                              Map<String, Map<String, String>> privateNames, java.util.Set<String> privateOnly) {
+                              Map<String, Map<String, String>> privateNames, java.util.Set<String> privateOnly,
+                              java.util.Set<String> dualStack) {
     public static final RoutingSnapshot EMPTY = new RoutingSnapshot(Map.of(), Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of());
 
     public RoutingSnapshot {
@@ -30,11 +31,12 @@ public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> ali
         traced = traced == null ? java.util.Set.of() : java.util.Set.copyOf(traced);
         privateNames = privateNames == null ? Map.of() : Map.copyOf(privateNames);
         privateOnly = privateOnly == null ? java.util.Set.of() : java.util.Set.copyOf(privateOnly);
+        dualStack = dualStack == null ? java.util.Set.of() : java.util.Set.copyOf(dualStack);
     }
 
     public RoutingSnapshot(Map<String, Route> routes, Map<String, String> aliases, Map<String, String> challenges,
                            java.util.Set<String> httpsRedirects, java.util.Set<String> traced) {
-        this(routes, aliases, challenges, httpsRedirects, traced, Map.of(), java.util.Set.of());
+        this(routes, aliases, challenges, httpsRedirects, traced, Map.of(), java.util.Set.of(), java.util.Set.of());
     }
 
     public RoutingSnapshot(Map<String, Route> routes) {
@@ -43,27 +45,27 @@ public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> ali
 
     /** These routes, with other aliases. */
     public RoutingSnapshot withAliases(Map<String, String> next) {
-        return new RoutingSnapshot(routes, next, challenges, httpsRedirects, traced, privateNames, privateOnly);
+        return new RoutingSnapshot(routes, next, challenges, httpsRedirects, traced, privateNames, privateOnly, dualStack);
     }
 
     /** These routes, with other routes. */
     public RoutingSnapshot withRoutes(Map<String, Route> next) {
-        return new RoutingSnapshot(next, aliases, challenges, httpsRedirects, traced, privateNames, privateOnly);
+        return new RoutingSnapshot(next, aliases, challenges, httpsRedirects, traced, privateNames, privateOnly, dualStack);
     }
 
     /** These routes, with other challenges. */
     public RoutingSnapshot withChallenges(Map<String, String> next) {
-        return new RoutingSnapshot(routes, aliases, next, httpsRedirects, traced, privateNames, privateOnly);
+        return new RoutingSnapshot(routes, aliases, next, httpsRedirects, traced, privateNames, privateOnly, dualStack);
     }
 
     /** These routes, with other redirects. */
     public RoutingSnapshot withHttpsRedirects(java.util.Set<String> next) {
-        return new RoutingSnapshot(routes, aliases, challenges, next, traced, privateNames, privateOnly);
+        return new RoutingSnapshot(routes, aliases, challenges, next, traced, privateNames, privateOnly, dualStack);
     }
 
     /** These routes, with other traced routes. */
     public RoutingSnapshot withTraced(java.util.Set<String> next) {
-        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, next, privateNames, privateOnly);
+        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, next, privateNames, privateOnly, dualStack);
     }
 
     /**
@@ -72,7 +74,18 @@ public record RoutingSnapshot(Map<String, Route> routes, Map<String, String> ali
      * public listeners do not serve.
      */
     public RoutingSnapshot withPrivateIngress(Map<String, Map<String, String>> names, java.util.Set<String> only) {
-        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, traced, names, only);
+        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, traced, names, only, dualStack);
+    }
+
+    /** These routes, the IPv6 listener serving those of {@code keys} (services with IpAddressType DUAL_STACK) only. */
+    public RoutingSnapshot withDualStack(java.util.Set<String> keys) {
+        return new RoutingSnapshot(routes, aliases, challenges, httpsRedirects, traced, privateNames, privateOnly, keys);
+    }
+
+    /** Whether the router's IPv6 listener serves {@code hostHeader}: its route is a DUAL_STACK service's. */
+    public boolean dualStack(String hostHeader) {
+        String key = dualStack.isEmpty() ? null : key(normalizeHost(hostHeader));
+        return key != null && dualStack.contains(key);
     }
 
     /** The key of the route a private listener serves at {@code hostHeader} (a VPC ingress connection's domain name), or null. */

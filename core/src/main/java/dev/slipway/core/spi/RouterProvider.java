@@ -44,6 +44,16 @@ public interface RouterProvider {
             throw new UnsupportedOperationException("this router has no private listeners");
         }
 
+        /**
+         * Listens on the IPv6 counterpart of the router's address ({@code ::1} for {@code 127.0.0.1}, {@code ::} for
+         * {@code 0.0.0.0}) too, on the router's port if it is free there (else a free one): that listener serves the
+         * routes the snapshot says are dual stack ({@link dev.slipway.core.routing.RoutingSnapshot#dualStack()}) only.
+         * Returns its port; opening it again returns the same.
+         */
+        default int listenOnIpv6() {
+            throw new UnsupportedOperationException("this router does not listen on IPv6");
+        }
+
         /** Closes the direct port of {@code host}, if one is open. */
         default void closeDirectPort(String host) {
         }

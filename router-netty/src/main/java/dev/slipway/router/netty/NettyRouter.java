@@ -73,7 +73,7 @@ public final class NettyRouter implements RouterProvider.Router {
         this.boss = transport.group(1, "slipway-router-boss");
         this.workers = transport.group(Transport.eventLoops(), "slipway-router");
         try {
-            this.serverChannel = bind(bindHost, port, null, null, null);
+            this.serverChannel = bind(bindHost, port, null, null, Listener.PUBLIC);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -132,7 +132,7 @@ public final class NettyRouter implements RouterProvider.Router {
      * over TLS when {@code tls} is not null (the certificate chosen by the client's server name); the private listener
      * {@code listener} when it is not null (it serves the VPC ingress connections' domain names that name it, only).
      */
-    private Channel bind(String host, int port, String fixedHost, TlsContexts tls, String listener) {
+    private Channel bind(String host, int port, String fixedHost, TlsContexts tls, Listener listener) {
         try {
             return new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -157,22 +157,22 @@ public final class NettyRouter implements RouterProvider.Router {
                             c.pipeline().addLast("tls", tls.sniHandler());
                             c.pipeline().addLast("alpn", new AlpnSwitch((ctx, protocol) -> {
                                 if (protocol.equals(ApplicationProtocolNames.HTTP_2)) {
-                                    http2(ctx.pipeline(), client, null, true, null);
+                                    http2(ctx.pipeline(), client, null, true, Listener.PUBLIC);
                                 } else {
-                                    http1(ctx.pipeline(), client, null, true, null);
+                                    http1(ctx.pipeline(), client, null, true, Listener.PUBLIC);
                                 }
                             }));
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
         } catch (Exception e) { // bind() rethrows java.net.BindException unchecked
             throw new IllegalStateException("The router cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "); choose another port" + (fixedHost != null ? "" : tls != null ? " with --https-port" : listener != null
-                    ? " with --private-listener " + listener + "=ADDRESS:PORT" : " with --router-port"), e);
+                    + "); choose another port" + (fixedHost != null ? "" : tls != null ? " with --https-port" : listener.privateName() != null
+                    ? " with --private-listener " + listener.privateName() + "=ADDRESS:PORT" : " with --router-port"), e);
         }
     }
 
     /** The handlers of an HTTP/1.1 connection (or of one HTTP/2 stream, carried as HTTP/1.1 by an {@link Http2StreamBridge}). */
-    private void http1(ChannelPipeline p, String client, String fixedHost, boolean https, String listener) {
+    private void http1(ChannelPipeline p, String client, String fixedHost, boolean https, Listener listener) {
         p.addLast("idle-deadlines", new IdleDeadlines(timeouts));
         p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
         p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
@@ -186,7 +186,7 @@ public final class NettyRouter implements RouterProvider.Router {
      * {@link #MAX_STREAMS} at once; a connection with no stream open for the idle timeout is closed (GOAWAY). Over
      * TLS ({@code https}, chosen by ALPN) or cleartext (h2c with prior knowledge).
      */
-    private void http2(ChannelPipeline p, String client, String fixedHost, boolean https, String listener) {
+    private void http2(ChannelPipeline p, String client, String fixedHost, boolean https, Listener listener) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS).maxHeaderListSize(65536))
                 .validateHeaders(true).build();
@@ -225,7 +225,7 @@ public final class NettyRouter implements RouterProvider.Router {
         String key = RoutingSnapshot.normalizeHost(host);
         Channel open = direct.get(key);
         if (open == null) {
-            open = bind(bindHost, port, key, null, null);
+            open = bind(bindHost, port, key, null, Listener.PUBLIC);
             direct.put(key, open);
         }
         return ((InetSocketAddress) open.localAddress()).getPort();
@@ -236,9 +236,34 @@ public final class NettyRouter implements RouterProvider.Router {
         if (https != null) {
             throw new IllegalStateException("the router serves HTTPS already, on port " + ((InetSocketAddress) https.localAddress()).getPort());
         }
-        https = bind(bindHost, port, null, new TlsContexts(certificates), null);
+        https = bind(bindHost, port, null, new TlsContexts(certificates), Listener.PUBLIC);
         httpsPort = ((InetSocketAddress) https.localAddress()).getPort();
         return httpsPort;
+    }
+
+    @Override
+    public synchronized int listenOnIpv6() {
+        if (ipv6 == null) {
+            String v6 = bindHost.equals("0.0.0.0") ? "::" : "::1";
+            try {
+                ipv6 = bind(v6, port, null, null, Listener.IPV6);
+            } catch (IllegalStateException taken) { // the router's port is someone else's on IPv6: any free one
+                ipv6 = bind(v6, 0, null, null, Listener.IPV6);
+            }
+        }
+        return ((InetSocketAddress) ipv6.localAddress()).getPort();
+    }
+
+    /** The IPv6 listener, once a DUAL_STACK service asked for it. */
+    private Channel ipv6;
+
+    /**
+     * What a listener serves: every route but private services' ({@link #PUBLIC}); a private listener's VPC ingress
+     * connections only ({@code privateName}); DUAL_STACK services only ({@link #IPV6}).
+     */
+    record Listener(String privateName, boolean ipv6) {
+        static final Listener PUBLIC = new Listener(null, false);
+        static final Listener IPV6 = new Listener(null, true);
     }
 
     @Override
@@ -246,7 +271,7 @@ public final class NettyRouter implements RouterProvider.Router {
         if (privateListeners.containsKey(name)) {
             throw new IllegalStateException("private listener " + name + " is open already");
         }
-        Channel open = bind(host, port, null, null, name);
+        Channel open = bind(host, port, null, null, new Listener(name, false));
         privateListeners.put(name, open);
         return ((InetSocketAddress) open.localAddress()).getPort();
     }
@@ -268,6 +293,10 @@ public final class NettyRouter implements RouterProvider.Router {
         }
         direct.values().forEach(c -> c.close().syncUninterruptibly());
         privateListeners.values().forEach(c -> c.close().syncUninterruptibly());
+        Channel v6 = ipv6;
+        if (v6 != null) {
+            v6.close().syncUninterruptibly();
+        }
     }
 
     @Override

@@ -68,11 +68,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** The switched connection this exchange became (a WebSocket), or null. */
     private Tunnel tunnel;
 
-    /** The private listener this connection came to (it serves VPC ingress connections' names only), or null. */
-    private final String listener;
+    /** What the listener this connection came to serves. */
+    private final NettyRouter.Listener listener;
 
     ProxyFrontendHandler(RoutingView table, UpstreamPool pool, RouterTimeouts timeouts, String fixedHost, int httpsPort,
-                         RequestTracing tracing, String client, Tunnels tunnels, String listener) {
+                         RequestTracing tracing, String client, Tunnels tunnels, NettyRouter.Listener listener) {
         this.listener = listener;
         this.tunnels = tunnels;
         this.tracing = tracing;
@@ -150,8 +150,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             answers.refuse(table, new Acquisition.NoRoute(java.util.Optional.empty()), host);
             return;
         }
-        if (listener != null) {
-            host = table.snapshot().privateKey(listener, host); // the connection's service, by the key of its route
+        if (listener.privateName() != null) {
+            host = table.snapshot().privateKey(listener.privateName(), host); // the connection's service, by the key of its route
         }
         String expect = request.expect;
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
@@ -213,14 +213,17 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Whether this listener serves {@code host}: a private one only its VPC ingress connections' domain names, the public
-     * ones every name but those of private services.
+     * Whether this listener serves {@code host}: a private one only its VPC ingress connections' domain names, the IPv6
+     * one only DUAL_STACK services' names, the public ones every name but those of private services.
      */
     private boolean reachable(String host) {
         try {
-            return listener != null ? table.snapshot().privateKey(listener, host) != null : !table.snapshot().privateOnly(host);
+            if (listener.privateName() != null) {
+                return table.snapshot().privateKey(listener.privateName(), host) != null;
+            }
+            return !table.snapshot().privateOnly(host) && (!listener.ipv6() || table.snapshot().dualStack(host));
         } catch (IllegalArgumentException notAHost) {
-            return listener == null; // the table answers it as it answers any name it does not know
+            return listener == NettyRouter.Listener.PUBLIC; // the table answers it as it answers any name it does not know
         }
     }
 

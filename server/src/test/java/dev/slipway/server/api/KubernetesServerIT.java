@@ -165,10 +165,11 @@ class KubernetesServerIT {
         assertThat(state).extracting(x -> x.getMetadata().getAnnotations().getOrDefault("slipway.dev/document", x.getMetadata().getName()))
                 .filteredOn(name -> !name.startsWith("keyset/")).hasSize(state.size() - 1)
                 .as("the control Secret, and one per document: the service, its operation, connections, auto scaling and "
-                        + "observability configurations, tags, secrets, and the keyset they are sealed with")
+                        + "observability configurations, tags, secrets, VPC connectors and ingress connections, and the keyset "
+                        + "they are sealed with")
                 .containsExactlyInAnyOrder("slipway-state", "service/" + arn.substring(arn.lastIndexOf('/') + 1),
                         "operation/" + arn.substring(arn.lastIndexOf('/') + 1) + "/" + createdOperation, "connections",
-                        "autoscaling", "observability", "tags", "secrets");
+                        "autoscaling", "observability", "tags", "secrets", "vpcconnectors", "ingressconnections");
 
         SlipwayJar second = SlipwayJar.start(keys, replica(tmp.resolve("second")));
         closeLater.add(second);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with IsPubliclyAccessible false answers the public listener's 404; a connection makes it reachable on the private
  * listener its VpcId names, at the connection's DomainName (and nothing else is served there); an update moves it to
  * another private listener; deleting the service deletes its connection. Bad input is refused with the model's errors.
+ * A DUAL_STACK service is served on [::1] too, an IPV4 one is not.
  */
 class PrivateIngressIT {
     @TempDir
@@ -74,6 +75,10 @@ class PrivateIngressIT {
         assertThat(domain).isEqualTo(privateHost.substring(0, privateHost.indexOf('.')) + ".internal.localhost");
         await().atMost(Duration.ofSeconds(10)).until(() -> aws.ok("describe-vpc-ingress-connection", "--vpc-ingress-connection-arn", arn)
                 .at("/VpcIngressConnection/Status").asText().equals("AVAILABLE"));
+        JsonNode targets = aws.ok("describe-custom-domains", "--service-arn", privateArn).get("VpcDNSTargets");
+        assertThat(targets).hasSize(1);
+        assertThat(targets.get(0).get("DomainName").asText()).isEqualTo(domain);
+        assertThat(targets.get(0).get("VpcId").asText()).isEqualTo("internal");
         int internal = slipway.privateListenerPort("internal").orElseThrow();
         int other = slipway.privateListenerPort("other").orElseThrow();
         assertThat(get("127.0.0.2", internal, domain).body()).isEqualTo("Hello, Private!");
@@ -108,11 +113,32 @@ class PrivateIngressIT {
         assertThat(aws.ok("list-vpc-ingress-connections").get("VpcIngressConnectionSummaryList")).isEmpty();
     }
 
+    @Test
+    void aDualStackServiceIsServedOnIpv6TooAnIpv4OneIsNot() throws Exception {
+        String dual = create("dual-svc", "public", "IpAddressType=DUAL_STACK");
+        String v4 = create("v4-svc", "private", "IpAddressType=IPV4");
+        aws.awaitStatus(dual, "RUNNING");
+        aws.awaitStatus(v4, "RUNNING");
+        assertThat(aws.ok("describe-service", "--service-arn", dual).at("/Service/NetworkConfiguration/IpAddressType").asText())
+                .isEqualTo("DUAL_STACK");
+        int router = slipway.routerPort().orElseThrow();
+        int ipv6 = slipway.ipv6RouterPort().orElseThrow();
+        assertThat(ipv6).as("the router's own port, on ::1").isEqualTo(router);
+        assertThat(get("[::1]", ipv6, host(dual)).body()).isEqualTo("Hello, Public!");
+        assertThat(get("[::1]", ipv6, host(v4)).statusCode()).as("an IPV4 service over IPv6").isEqualTo(404);
+        assertThat(get("127.0.0.1", router, host(dual)).body()).isEqualTo("Hello, Public!");
+        assertThat(get("127.0.0.1", router, host(v4)).body()).isEqualTo("Hello, Private!");
+    }
+
     private String create(String name, String dir, boolean open) throws Exception {
+        return create(name, dir, "IngressConfiguration={IsPubliclyAccessible=" + open + "}");
+    }
+
+    private String create(String name, String dir, String network) throws Exception {
         return aws.ok("create-service", "--service-name", name, "--source-configuration",
                 "{\"CodeRepository\": {\"RepositoryUrl\": \"" + tmp.resolve(dir).toUri() + "\", \"SourceCodeVersion\": "
                         + "{\"Type\": \"BRANCH\", \"Value\": \"main\"}}, \"AutoDeploymentsEnabled\": false}",
-                "--network-configuration", "IngressConfiguration={IsPubliclyAccessible=" + open + "}").at("/Service/ServiceArn").asText();
+                "--network-configuration", network).at("/Service/ServiceArn").asText();
     }
 
     private String host(String arn) throws Exception {

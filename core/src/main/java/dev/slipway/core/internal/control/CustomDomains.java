@@ -125,7 +125,7 @@ public final class CustomDomains implements AutoCloseable {
         note.accept(s, "Custom domain " + name + (www ? " (and www." + name + ")" : "") + " associated; issuing its certificate"
                 + authority.map(a -> " from " + a.describe()).orElse(""));
         work.execute(() -> start(s.arn(), name));
-        return new AssociateCustomDomainResponse(dnsTarget(s), s.arn(), added.shape(), List.of());
+        return new AssociateCustomDomainResponse(dnsTarget(s), s.arn(), added.shape(), vpcTargets(s));
     }
 
     public DisassociateCustomDomainResponse disassociate(DisassociateCustomDomainRequest r) {
@@ -143,7 +143,7 @@ public final class CustomDomains implements AutoCloseable {
         note.accept(s, "Custom domain " + name + " disassociated: the router no longer serves it, and its certificate is deleted");
         return new DisassociateCustomDomainResponse(dnsTarget(s), s.arn(),
                 removed.with(CustomDomainAssociationStatus.DELETING, removed.records(), Optional.empty(), Optional.empty()).shape(),
-                List.of());
+                vpcTargets(s));
     }
 
     public DescribeCustomDomainsResponse describe(DescribeCustomDomainsRequest r) {
@@ -153,7 +153,14 @@ public final class CustomDomains implements AutoCloseable {
         }
         Pages.Page<DomainRecord> page = Pages.page(s.domains(), r.maxResults(), r.nextToken(), PER_SERVICE);
         return new DescribeCustomDomainsResponse(dnsTarget(s), s.arn(), page.items().stream().map(DomainRecord::shape).toList(),
-                List.of(), page.nextToken());
+                vpcTargets(s), page.nextToken());
+    }
+
+    /** Where the service is reached privately: its VPC ingress connections' domain names (VpcDNSTargets). */
+    private List<dev.slipway.core.model.VpcDNSTarget> vpcTargets(ServiceRecord s) {
+        return state.read(() -> state.ingressConnections().list(new dev.slipway.core.model.ListVpcIngressConnectionsFilter(s.arn(), null))
+                .stream().map(c -> new dev.slipway.core.model.VpcDNSTarget(c.vpcIngressConnectionArn(),
+                        c.ingressVpcConfiguration().vpcId(), c.domainName())).toList());
     }
 
     /** The name a domain's CNAME record points at: the service's own domain. */

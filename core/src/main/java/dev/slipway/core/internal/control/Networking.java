@@ -2,14 +2,12 @@ package dev.slipway.core.internal.control;
 
 import dev.slipway.core.InvalidRequestException;
 import dev.slipway.core.model.EgressType;
-import dev.slipway.core.model.IpAddressType;
 import dev.slipway.core.model.NetworkConfiguration;
 import dev.slipway.core.spi.BackendCapabilities;
 
 /**
  * What a service's NetworkConfiguration may say here: EgressType VPC with the ARN of an active VPC connector, on a
- * backend that attaches one (never silently ignored); a VpcConnectorArn only with EgressType VPC. Dual stack is refused
- * until it means something here.
+ * backend that attaches one (never silently ignored); a VpcConnectorArn only with EgressType VPC.
  */
 final class Networking {
     private Networking() {
@@ -41,9 +39,6 @@ final class Networking {
                         + (backend.equals("local") ? " (its instances are processes that share this host's network); run the "
                         + "service on the docker or kubernetes backend" : "") + ", or use EgressType DEFAULT");
             }
-        }
-        if (n.ipAddressType() == IpAddressType.DUAL_STACK) {
-            throw new InvalidRequestException("NetworkConfiguration.IpAddressType DUAL_STACK is not supported by Slipway yet; use IPV4");
         }
     }
 }

@@ -18,7 +18,8 @@ import java.util.Set;
  * Private services and VPC ingress connections: the five VpcIngressConnection actions, and what the routers serve from
  * them. A connection serves its service on the private listener its VpcId names ({@code slipway server
  * --private-listener NAME=ADDRESS:PORT}) at its domain name; a service with {@code IsPubliclyAccessible: false} is
- * served there only, and the public listeners answer its host 404 as any unknown one.
+ * served there only, and the public listeners answer its host 404 as any unknown one. A DUAL_STACK service is served
+ * on the router's IPv6 listener too (opened when the first one asks), which serves no other.
  */
 public final class PrivateIngress {
     private static final ShapeValidator VALIDATOR = ShapeValidator.instance();
@@ -27,7 +28,11 @@ public final class PrivateIngress {
     private final Set<String> listeners;
     private final String baseDomain;
 
-    public PrivateIngress(ControlState state, RoutingTable routing, Set<String> listeners, String baseDomain) {
+    private final Runnable ipv6;
+
+    /** {@code ipv6}: opens the router's IPv6 listener (called each time a service is DUAL_STACK: it must be idempotent). */
+    public PrivateIngress(ControlState state, RoutingTable routing, Set<String> listeners, String baseDomain, Runnable ipv6) {
+        this.ipv6 = ipv6;
         this.state = state;
         this.routing = routing;
         this.listeners = Set.copyOf(listeners);
@@ -102,13 +107,21 @@ public final class PrivateIngress {
                 names.put(listener, hosts);
             });
             Set<String> privateHosts = new HashSet<>();
+            Set<String> dualStack = new HashSet<>();
             for (ServiceRecord s : state.allServices()) {
-                var ingress = s.spec().network() == null ? null : s.spec().network().ingressConfiguration();
+                var network = s.spec().network();
+                var ingress = network == null ? null : network.ingressConfiguration();
                 if (ingress != null && Boolean.FALSE.equals(ingress.isPubliclyAccessible())) {
                     privateHosts.add(s.host());
                 }
+                if (network != null && network.ipAddressType() == dev.slipway.core.model.IpAddressType.DUAL_STACK) {
+                    dualStack.add(s.host());
+                }
             }
-            routing.privateIngress(names, privateHosts);
+            if (!dualStack.isEmpty()) {
+                ipv6.run(); // the router listens on IPv6 too from the first service that asks
+            }
+            routing.privateIngress(names, privateHosts, dualStack);
             return null;
         });
         state.writeEventually(() -> state.ingressConnections().settled());

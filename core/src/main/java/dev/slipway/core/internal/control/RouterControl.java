@@ -34,6 +34,11 @@ public final class RouterControl {
         return router.port();
     }
 
+    /** Listens on IPv6 too (for DUAL_STACK services); returns the port. */
+    public int listenOnIpv6() {
+        return router.listenOnIpv6();
+    }
+
     /** Opens the private listener {@code name} on {@code host:port} (0: a free one); returns its port. */
     public int openPrivateListener(String name, String host, int port) {
         return router.openPrivateListener(name, host, port);

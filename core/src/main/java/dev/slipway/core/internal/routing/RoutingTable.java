@@ -111,10 +111,12 @@ public final class RoutingTable implements RoutingView {
     }
 
     /**
-     * Serves each VPC ingress connection on its private listener ({@code names}: by listener, domain name to service host)
-     * and takes private services ({@code privateHosts}) off the public listeners, replacing what was served before.
+     * Serves each VPC ingress connection on its private listener ({@code names}: by listener, domain name to service host),
+     * takes private services ({@code privateHosts}) off the public listeners, and serves DUAL_STACK services
+     * ({@code dualStackHosts}) on the IPv6 listener too, replacing what was served before.
      */
-    public synchronized void privateIngress(Map<String, Map<String, String>> names, java.util.Set<String> privateHosts) {
+    public synchronized void privateIngress(Map<String, Map<String, String>> names, java.util.Set<String> privateHosts,
+                                            java.util.Set<String> dualStackHosts) {
         Map<String, Map<String, String>> normalized = new HashMap<>();
         names.forEach((listener, byName) -> {
             Map<String, String> m = new HashMap<>();
@@ -123,9 +125,11 @@ public final class RoutingTable implements RoutingView {
         });
         java.util.Set<String> keys = new HashSet<>();
         privateHosts.forEach(h -> keys.add(RoutingSnapshot.normalizeHost(h)));
+        java.util.Set<String> dual = new HashSet<>();
+        dualStackHosts.forEach(h -> dual.add(RoutingSnapshot.normalizeHost(h)));
         RoutingSnapshot now = snapshot.get();
-        if (!normalized.equals(now.privateNames()) || !keys.equals(now.privateOnly())) {
-            swap(now.withPrivateIngress(normalized, keys));
+        if (!normalized.equals(now.privateNames()) || !keys.equals(now.privateOnly()) || !dual.equals(now.dualStack())) {
+            swap(now.withPrivateIngress(normalized, keys).withDualStack(dual));
         }
     }
 
@@ -178,7 +182,8 @@ public final class RoutingTable implements RoutingView {
         inheritedAliases.clear();
         this.sharing = sharing;
         RoutingSnapshot now = snapshot.get();
-        swap(new RoutingSnapshot(next, aliases, now.challenges(), now.httpsRedirects(), now.traced(), now.privateNames(), now.privateOnly()));
+        swap(new RoutingSnapshot(next, aliases, now.challenges(), now.httpsRedirects(), now.traced(), now.privateNames(), now.privateOnly(),
+                now.dualStack()));
     }
 
     /** Stops publishing changes (handing over to the next leader: what followers serve stays as it is). */
