@@ -130,7 +130,7 @@ public final class Slipway implements AutoCloseable {
                     name -> b.planOverrides.and(servicePlans.getOrDefault(name, PlanOverrides.NONE)), b.workingTrees, b.allowedSourceDirectories,
                     b.sourceUrlPolicy, Optional.ofNullable(b.serviceIdSeed), b.instanceCredentials, Optional.ofNullable(b.keyRing),
                     Optional.ofNullable(b.idleBeforeZero)));
-            this.resources = new ResourceActions(state, b.idleBeforeZero != null);
+            this.resources = new ResourceActions(state, b.idleBeforeZero != null, b.securityGroups);
             this.domains = new dev.slipway.core.internal.control.CustomDomains(state, services, routingTable,
                     Optional.ofNullable(b.certificateAuthority), b.baseDomain, b.clock);
             // a data plane that followed another leader: its routes serve until this one has set its own
@@ -611,6 +611,7 @@ public final class Slipway implements AutoCloseable {
         private String serviceIdSeed;
         private int httpsPort = -1;
         private final Map<String, com.google.common.net.HostAndPort> privateListeners = new java.util.LinkedHashMap<>();
+        private final java.util.Set<String> securityGroups = new java.util.TreeSet<>();
         private dev.slipway.core.spi.RouterTracing routerTracing = dev.slipway.core.spi.RouterTracing.NONE;
         private dev.slipway.core.spi.InstanceCredentials instanceCredentials = dev.slipway.core.spi.InstanceCredentials.NONE;
         private dev.slipway.core.crypto.KeyRing keyRing;
@@ -641,6 +642,18 @@ public final class Slipway implements AutoCloseable {
          * URLs are then HTTPS addresses.
          */
         public Builder httpsPort(int port) { this.httpsPort = port; return this; }
+
+        /**
+         * Defines the security group {@code name}, an egress rule set a VPC connector may name: {@code rules} is one or
+         * more {@code CIDR[:PORT[-PORT]]} separated by {@code ;} (see {@link dev.slipway.core.spi.SecurityGroups}).
+         *
+         * @throws IllegalArgumentException when a rule is not one
+         */
+        public Builder securityGroup(String name, String rules) {
+            dev.slipway.core.spi.SecurityGroups.parse(name, rules);
+            securityGroups.add(name);
+            return backendSetting(dev.slipway.core.spi.SecurityGroups.SETTING + name, rules);
+        }
 
         /**
          * A private listener of the router named {@code name} (a DNS label) on {@code host:port} (port 0: a free one): it

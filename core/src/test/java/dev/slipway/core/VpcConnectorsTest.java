@@ -46,7 +46,7 @@ class VpcConnectorsTest {
         backend = new FakeBackend();
         backend.capabilities = new BackendCapabilities(true, true, false, false, false, false, true);
         slipway = Slipway.builder().backend(backend).routerPort(-1).stateDir(tmp.resolve("state"))
-                .quotas(Quotas.DEFAULT.with("vpc-connectors", 2)).build();
+                .quotas(Quotas.DEFAULT.with("vpc-connectors", 2)).securityGroup("only-postgres", "10.0.0.0/8:5432").build();
     }
 
     @AfterEach
@@ -85,7 +85,8 @@ class VpcConnectorsTest {
     @Test
     void connectorsAndTheirTagsSurviveARestart() {
         slipway.close();
-        slipway = Slipway.builder().backend(backend).routerPort(-1).stateDir(tmp.resolve("durable")).durableState(true).build();
+        slipway = Slipway.builder().backend(backend).routerPort(-1).stateDir(tmp.resolve("durable")).durableState(true)
+                .securityGroup("only-postgres", "10.0.0.0/8:5432").build();
         VpcConnector c = create("db-access", List.of("backend-net"), List.of("only-postgres"));
         VpcConnector gone = create("old-one", List.of("a"), List.of());
         slipway.deleteVpcConnector(new DeleteVpcConnectorRequest(gone.vpcConnectorArn()));
@@ -108,6 +109,9 @@ class VpcConnectorsTest {
                 .hasMessageContaining("names a twice");
         assertThatThrownBy(() -> create("many-groups", List.of("a"), List.of("g1", "g2", "g3", "g4", "g5", "g6")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("SecurityGroups names 6 ids; a VPC connector takes at most 5");
+        assertThatThrownBy(() -> create("undefined-group", List.of("a"), List.of("sg-0123")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("SecurityGroups names sg-0123, which this Slipway does not "
+                        + "define (it defines only-postgres)");
         assertThatThrownBy(() -> create("x", List.of("a"), List.of())).as("the model's name pattern: 4 to 40 characters")
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("vpcConnectorName");
         assertThat(slipway.listVpcConnectors(new ListVpcConnectorsRequest(null, null)).vpcConnectors()).isEmpty();

@@ -107,6 +107,12 @@ final class ServerCommand implements Callable<Integer> {
             + "served nowhere else, e.g. --private-listener internal=127.0.0.2:9080 (port 0: a free one).")
     java.util.Map<String, String> privateListeners = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--security-group", paramLabel = "NAME=RULES", description = "Defines a security group a VPC connector may "
+            + "name (repeatable): RULES is CIDR[:PORT[-PORT]] separated by ';', the only destinations the service's instances "
+            + "may reach, e.g. --security-group only-db='10.1.0.0/16:5432;10.2.0.0/16:8000-8100'. Applied as a NetworkPolicy "
+            + "with --backend kubernetes.")
+    java.util.Map<String, String> securityGroups = new java.util.LinkedHashMap<>();
+
     @Option(names = "--https-port", paramLabel = "PORT", description = "Also serve HTTPS on PORT (0: a free one) of the "
             + "--bind address: each service's domain and each custom domain with a certificate of its own, chosen by the name "
             + "the client asks for (SNI); service URLs are then HTTPS addresses. Certificates come from the local CA of the "
@@ -319,6 +325,7 @@ final class ServerCommand implements Callable<Integer> {
             if (authority != null) {
                 builder.httpsPort(httpsPort).certificateAuthority(authority);
             }
+            securityGroups.forEach(builder::securityGroup);
             for (var l : privateListeners.entrySet()) {
                 com.google.common.net.HostAndPort at;
                 try {

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -75,6 +76,7 @@ public final class KubernetesBackend implements ComputeBackend {
     private final ExecutorService readers = Executors.newCachedThreadPool(daemon("slipway-pod-log"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("slipway-pod-log-timer"));
     private final PodLogs logs;
+    private final EgressPolicies egressPolicies;
     private final SharedIndexInformer<Pod> informer;
     private volatile boolean closed;
 
@@ -86,6 +88,7 @@ public final class KubernetesBackend implements ComputeBackend {
         this.namespace = settings.namespace().orElse(client.getNamespace() != null ? client.getNamespace() : "default");
         this.logs = new PodLogs(client, namespace, readers, timer);
         this.objects = new ServiceObjects(client, namespace, settings.services());
+        this.egressPolicies = new EgressPolicies(allSettings);
         this.images = new PodImages(settings, allSettings, builder, registries, objects::apply);
         settings.registryLogin().ifPresent(login -> objects.apply(PodSpecs.pullSecret(REGISTRY_SECRET, settings.registryHost().orElseThrow(),
                 login, Map.of(PodSpecs.MANAGED_BY, PodSpecs.SLIPWAY), Optional.empty())));
@@ -123,7 +126,7 @@ public final class KubernetesBackend implements ComputeBackend {
 
     @Override
     public BackendCapabilities capabilities() {
-        return new BackendCapabilities(true, settings.registry().isPresent(), true, true, false, true);
+        return new BackendCapabilities(true, settings.registry().isPresent(), true, true, false, true, true);
     }
 
     @Override
@@ -154,6 +157,10 @@ public final class KubernetesBackend implements ComputeBackend {
         Optional.ofNullable(revision.attributes().get("pull-secret")).ifPresent(pullSecrets::add);
         if (!revision.run().secrets().isEmpty()) {
             objects.apply(PodSpecs.secrets(revision, owner));
+        }
+        if (revision.run().egress().attached()) { // before the pod, so that it never runs without its egress rules
+            client.network().v1().networkPolicies().inNamespace(namespace)
+                    .resource(egressPolicies.policy(revision, revision.run().egress(), owner)).createOr(NonDeletingOperation::update);
         }
         int port = settings.hostNetwork() ? assignPort() : revision.run().port();
         Pod pod = PodSpecs.pod(revision, spec, health, port, settings.hostNetwork(), settings.graceSeconds(), owner, pullSecrets);

@@ -59,17 +59,19 @@ final class ServiceObjects {
     void discard(PreparedRevision revision) {
         client.secrets().inNamespace(namespace).withName(PodSpecs.secretName(revision)).delete();
         client.secrets().inNamespace(namespace).withName(PodSpecs.pullSecretName(revision.serviceId(), revision.revisionId())).delete();
+        client.network().v1().networkPolicies().inNamespace(namespace).withName(EgressPolicies.name(revision)).delete();
     }
 
     /**
      * Removes everything of a deleted service: its owner (the garbage collector removes what it owned) and, for a
-     * cluster without one, its Secrets and Service by label.
+     * cluster without one, its Secrets, NetworkPolicies and Service by label.
      */
     void forget(String serviceId) {
         owners.remove(serviceId);
         client.configMaps().inNamespace(namespace).withName(PodSpecs.ownerName(serviceId))
                 .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         client.secrets().inNamespace(namespace).withLabels(PodSpecs.serviceLabels(serviceId)).delete();
+        client.network().v1().networkPolicies().inNamespace(namespace).withLabels(PodSpecs.serviceLabels(serviceId)).delete();
         if (kubeServices) {
             client.services().inNamespace(namespace).withLabels(PodSpecs.serviceLabels(serviceId)).list().getItems()
                     .forEach(s -> client.services().inNamespace(namespace).withName(s.getMetadata().getName()).delete());

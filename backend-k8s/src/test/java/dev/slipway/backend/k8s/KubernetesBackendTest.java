@@ -11,6 +11,9 @@ import dev.slipway.core.spi.InstanceEvent;
 import dev.slipway.core.spi.InstanceHandle;
 import dev.slipway.core.spi.InstanceListener;
 import dev.slipway.core.spi.InstanceSpec;
+import dev.slipway.core.spi.Egress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import dev.slipway.core.spi.PreparedRevision;
 import dev.slipway.core.spi.Resources;
 import dev.slipway.core.spi.RunConfiguration;
@@ -19,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +51,7 @@ class KubernetesBackendTest {
         cluster = TestCluster.start();
         kube = cluster.client();
         backend = new KubernetesBackendProvider().create(new BackendContext(dir, Map.of("kubernetes.api-server", cluster.apiServer(),
-                "kubernetes.namespace", "unit", "kubernetes.host-network", "true")));
+                "kubernetes.namespace", "unit", "kubernetes.host-network", "true", "security-group.only-db", "10.1.0.0/16:5432;10.2.0.0/16")));
     }
 
     @AfterAll
@@ -91,6 +95,43 @@ class KubernetesBackendTest {
         InstanceEvent.Exited end = (InstanceEvent.Exited) exited.get(60, TimeUnit.SECONDS);
         assertThat(end.reason()).startsWith("cannot pull image " + missing + " (ErrImagePull: ").contains("127.0.0.1:1");
         backend.stop(handle, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aVpcConnectorIsANetworkPolicyOnTheRevisionsPodsAllowingExactlyItsEgress() throws Exception {
+        PreparedRevision attached = new PreparedRevision("svc1", "rev-vpc", page, Map.of(), new RunConfiguration(
+                Optional.of("exec httpd -f -p $PORT -h /www"), 8080, Optional.empty(), Map.of(), Map.of(), new Resources(256, 256),
+                new Egress(List.of("orders-db", "shared"), List.of("only-db"))));
+        InstanceHandle handle = backend.start(attached, new InstanceSpec("unit-test", "arn:aws:apprunner:us-east-1:000000000000:service/vpc/svc1",
+                "vpc", "rev-vpc", "vpcinstance00001"), HealthCheckConfiguration.DEFAULT, listener(new CompletableFuture<>(), e -> false));
+
+        NetworkPolicy policy = kube.network().v1().networkPolicies().inNamespace("unit").withName("slipway-egress-rev-vpc").get();
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
+        assertThat(pod(handle).getMetadata().getLabels()).as("the policy selects the revision's pods")
+                .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).containsEntry(InstanceSpec.REVISION, "rev-vpc");
+        List<NetworkPolicyEgressRule> rules = policy.getSpec().getEgress();
+        assertThat(rules.get(0).getTo()).as("DNS, anywhere").isEmpty();
+        assertThat(rules.get(0).getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).containsExactly("UDP/53", "TCP/53");
+        assertThat(rules.get(1).getTo()).extracting(t -> t.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
+                .as("the subnets: namespaces").containsExactly("orders-db", "shared");
+        assertThat(rules.subList(2, rules.size())).as("the security group's rules, nothing more")
+                .extracting(r -> r.getTo().get(0).getIpBlock().getCidr() + (r.getPorts().isEmpty() ? "" : ":" + r.getPorts().get(0).getPort().getIntVal()))
+                .containsExactly("10.1.0.0/16:5432", "10.2.0.0/16");
+        backend.stop(handle, Duration.ofSeconds(5));
+
+        PreparedRevision open = new PreparedRevision("svc1", "rev-open", page, Map.of(), attached.run().withEgress(new Egress(List.of("orders-db"), List.of())));
+        InstanceHandle other = backend.start(open, new InstanceSpec("unit-test", "arn:aws:apprunner:us-east-1:000000000000:service/vpc/svc1",
+                "vpc", "rev-open", "vpcinstance00002"), HealthCheckConfiguration.DEFAULT, listener(new CompletableFuture<>(), e -> false));
+        List<NetworkPolicyEgressRule> openRules = kube.network().v1().networkPolicies().inNamespace("unit").withName("slipway-egress-rev-open")
+                .get().getSpec().getEgress();
+        assertThat(openRules.get(openRules.size() - 1)).as("no security group: all outbound, as App Runner's default group")
+                .satisfies(r -> assertThat(r.getTo()).isEmpty()).satisfies(r -> assertThat(r.getPorts()).isEmpty());
+        backend.stop(other, Duration.ofSeconds(5));
+
+        backend.discard(attached);
+        assertThat(kube.network().v1().networkPolicies().inNamespace("unit").withName("slipway-egress-rev-vpc").get())
+                .as("gone with its revision").isNull();
     }
 
     private static Pod pod(InstanceHandle handle) {

@@ -24,9 +24,13 @@ public final class ResourceActions implements dev.slipway.core.secrets.Secrets {
     /** Whether auto scaling configurations may have MinSize 0 (scale to zero, a Slipway extension). */
     private final boolean scaleToZero;
 
-    public ResourceActions(ControlState state, boolean scaleToZero) {
+    /** The security groups this Slipway defines ({@code --security-group}), which VPC connectors may name. */
+    private final java.util.Set<String> securityGroups;
+
+    public ResourceActions(ControlState state, boolean scaleToZero, java.util.Set<String> securityGroups) {
         this.scaleToZero = scaleToZero;
         this.state = state;
+        this.securityGroups = java.util.Set.copyOf(securityGroups);
     }
 
     // ---------------------------------------------------------------- auto scaling configurations
@@ -133,7 +137,7 @@ public final class ResourceActions implements dev.slipway.core.secrets.Secrets {
     public CreateVpcConnectorResponse createVpcConnector(CreateVpcConnectorRequest r) {
         VALIDATOR.validate("CreateVpcConnectorRequest", r);
         return state.write(() -> {
-            VpcConnector c = state.vpcConnectors().create(r.vpcConnectorName(), r.subnets(), r.securityGroups());
+            VpcConnector c = state.vpcConnectors().create(r.vpcConnectorName(), r.subnets(), r.securityGroups(), securityGroups);
             state.tags().add(c.vpcConnectorArn(), r.tags());
             return new CreateVpcConnectorResponse(c);
         });

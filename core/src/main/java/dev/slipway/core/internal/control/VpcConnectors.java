@@ -38,10 +38,20 @@ public final class VpcConnectors {
         this.quota = quota;
     }
 
-    /** A new connector (the next revision of a name whose earlier revisions were deleted). */
-    public VpcConnector create(String name, List<String> subnets, List<String> securityGroups) {
+    /**
+     * A new connector (the next revision of a name whose earlier revisions were deleted); its security groups must be
+     * among those {@code defined} by this Slipway's configuration.
+     */
+    public VpcConnector create(String name, List<String> subnets, List<String> securityGroups, java.util.Set<String> defined) {
         List<String> nets = ids("Subnets", subnets, MAX_SUBNETS, true);
         List<String> groups = ids("SecurityGroups", securityGroups, MAX_SECURITY_GROUPS, false);
+        for (String group : groups) {
+            if (!defined.contains(group)) {
+                throw new InvalidRequestException("SecurityGroups names " + group + ", which this Slipway does not define ("
+                        + (defined.isEmpty() ? "it defines none" : "it defines " + String.join(", ", new java.util.TreeSet<>(defined)))
+                        + "); define it with slipway server --security-group " + group + "=CIDR[:PORT[-PORT]][;...]");
+            }
+        }
         Optional<StoredVpcConnectors.Revision> active = active(name);
         if (active.isPresent()) {
             throw new InvalidRequestException("VPC connector " + name + " exists already (" + active.get().arn() + "); App Runner keeps "
