@@ -93,6 +93,7 @@ public class KubernetesManifestsTest {
                 "/secrets", new TreeSet<>(List.of("get", "list", "create", "update", "delete", "deletecollection")),
                 "/configmaps", new TreeSet<>(List.of("get", "list", "watch", "create", "update", "delete")),
                 "/services", new TreeSet<>(List.of("list", "create", "update", "delete")),
+                "networking.k8s.io/networkpolicies", new TreeSet<>(List.of("get", "create", "update", "delete", "deletecollection")),
                 "coordination.k8s.io/leases", new TreeSet<>(List.of("get", "list", "watch", "create", "update", "patch", "delete")),
                 "metrics.k8s.io/pods", new TreeSet<>(List.of("get"))));
     }
