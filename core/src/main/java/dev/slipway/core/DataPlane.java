@@ -60,6 +60,21 @@ public final class DataPlane implements AutoCloseable {
         return router.port();
     }
 
+    private final java.util.Map<String, Integer> privatePorts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Opens the router's private listener {@code name} on {@code host:port} (0: a free one) while following: it serves the
+     * VPC ingress connections of the leader's routes; the Slipway that takes this data plane over keeps it. Returns its port.
+     */
+    public synchronized int openPrivateListener(String name, String host, int port) {
+        return privatePorts.computeIfAbsent(name, n -> router.openPrivateListener(n, host, port));
+    }
+
+    /** The port of private listener {@code name}, if {@link #openPrivateListener} opened it. */
+    public java.util.Optional<Integer> privateListenerPort(String name) {
+        return java.util.Optional.ofNullable(privatePorts.get(name));
+    }
+
     /**
      * Serves HTTPS on the router's address and {@code port} (0: a free one) while following: the custom domains'
      * certificates as the leader saved them in {@code store} (read again every 10 s; never written), services' own

@@ -157,11 +157,14 @@ public final class Slipway implements AutoCloseable {
                 }
                 services.urls().httpsPort(started.openHttps(b.httpsPort, domains.certificates()));
             }
+            RouterControl listening = started;
             for (var l : b.privateListeners.entrySet()) {
                 if (started == null) {
                     throw new IllegalStateException("a private listener needs a router");
                 }
-                privatePorts.put(l.getKey(), started.openPrivateListener(l.getKey(), l.getValue().getHost(), l.getValue().getPort()));
+                Optional<Integer> followed = b.dataPlane == null ? Optional.empty() : b.dataPlane.privateListenerPort(l.getKey());
+                privatePorts.put(l.getKey(), followed.orElseGet(() -> listening.openPrivateListener(l.getKey(), l.getValue().getHost(),
+                        l.getValue().getPort())));
             }
             RouterControl v6 = started;
             this.ingress = new dev.slipway.core.internal.control.PrivateIngress(state, routingTable, b.privateListeners.keySet(), b.baseDomain,

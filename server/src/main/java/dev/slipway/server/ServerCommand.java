@@ -311,6 +311,10 @@ final class ServerCommand implements Callable<Integer> {
                 if (authority != null) {
                     plane.serveHttps(httpsPort, new SealedStateStore(store, masterKey.openShared()), Optional.of(authority), baseDomain);
                 }
+                privateListeners.forEach((name, at) -> { // a follower's router serves the leader's VPC ingress connections too
+                    com.google.common.net.HostAndPort hp = com.google.common.net.HostAndPort.fromString(at);
+                    plane.openPrivateListener(name, hp.getHost(), hp.getPortOrDefault(0));
+                });
                 return plane;
             }, out, err);
             extensions.apply(builder.meterRegistry(meters));

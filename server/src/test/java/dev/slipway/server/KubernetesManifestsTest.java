@@ -79,7 +79,10 @@ public class KubernetesManifestsTest {
         assertThat(server.kubernetes.namespace).isEqualTo("slipway");
         assertThat(server.bind).isEqualTo("0.0.0.0");
         assertThat(server.kubernetes.kubeServices).isTrue();
-        assertThat(slipway.getPorts()).extracting(ContainerPort::getContainerPort).containsExactlyInAnyOrder(server.apiPort, server.routerPort);
+        assertThat(server.privateListeners).containsOnlyKeys("internal");
+        int privatePort = com.google.common.net.HostAndPort.fromString(server.privateListeners.get("internal")).getPort();
+        assertThat(slipway.getPorts()).extracting(ContainerPort::getContainerPort)
+                .containsExactlyInAnyOrder(server.apiPort, server.routerPort, privatePort);
     }
 
     @Test
