@@ -101,17 +101,8 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     KubernetesOptions kubernetes;
 
-    @Option(names = "--private-listener", paramLabel = "NAME=ADDRESS:PORT", description = "A private listener of the router "
-            + "(repeatable): it serves only the services VPC ingress connections with VpcId NAME reach, each at the "
-            + "connection's DomainName (<service>.NAME.<base domain>), and private services (IsPubliclyAccessible false) are "
-            + "served nowhere else, e.g. --private-listener internal=127.0.0.2:9080 (port 0: a free one).")
-    java.util.Map<String, String> privateListeners = new java.util.LinkedHashMap<>();
-
-    @Option(names = "--security-group", paramLabel = "NAME=RULES", description = "Defines a security group a VPC connector may "
-            + "name (repeatable): RULES is CIDR[:PORT[-PORT]] separated by ';', the only destinations the service's instances "
-            + "may reach, e.g. --security-group only-db='10.1.0.0/16:5432;10.2.0.0/16:8000-8100'. Applied as a NetworkPolicy "
-            + "with --backend kubernetes.")
-    java.util.Map<String, String> securityGroups = new java.util.LinkedHashMap<>();
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
 
     @Option(names = "--https-port", paramLabel = "PORT", description = "Also serve HTTPS on PORT (0: a free one) of the "
             + "--bind address: each service's domain and each custom domain with a certificate of its own, chosen by the name "
@@ -311,10 +302,7 @@ final class ServerCommand implements Callable<Integer> {
                 if (authority != null) {
                     plane.serveHttps(httpsPort, new SealedStateStore(store, masterKey.openShared()), Optional.of(authority), baseDomain);
                 }
-                privateListeners.forEach((name, at) -> { // a follower's router serves the leader's VPC ingress connections too
-                    com.google.common.net.HostAndPort hp = com.google.common.net.HostAndPort.fromString(at);
-                    plane.openPrivateListener(name, hp.getHost(), hp.getPortOrDefault(0));
-                });
+                network.openOn(plane); // a follower's router serves the leader's VPC ingress connections too
                 return plane;
             }, out, err);
             extensions.apply(builder.meterRegistry(meters));
@@ -329,20 +317,7 @@ final class ServerCommand implements Callable<Integer> {
             if (authority != null) {
                 builder.httpsPort(httpsPort).certificateAuthority(authority);
             }
-            securityGroups.forEach(builder::securityGroup);
-            for (var l : privateListeners.entrySet()) {
-                com.google.common.net.HostAndPort at;
-                try {
-                    at = com.google.common.net.HostAndPort.fromString(l.getValue());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--private-listener " + l.getKey() + "=" + l.getValue() + ": not ADDRESS:PORT");
-                }
-                if (!at.hasPort()) {
-                    throw new IllegalArgumentException("--private-listener " + l.getKey() + "=" + l.getValue() + ": give a port, e.g. "
-                            + at.getHost() + ":9080 (0: a free one)");
-                }
-                builder.privateListener(l.getKey(), at.getHost(), at.getPort());
-            }
+            network.apply(builder);
             builder.keyRing(keys);
             boundApiPort.set(apiPort);
             var credentialsEndpoint = dev.slipway.server.api.InstanceRoles.endpoint(
@@ -400,9 +375,7 @@ final class ServerCommand implements Callable<Integer> {
         out.println("Slipway API listening on " + endpoint + " (region " + region + "); router on " + bind + ":"
                 + slipway.routerPort().orElseThrow() + slipway.httpsPort().map(p -> "; HTTPS on " + bind + ":" + p + " (trust "
                 + stateDir.path.resolve(LocalCertificateAuthority.ROOT_FILE) + ")").orElse(""));
-        privateListeners.keySet().forEach(name -> out.println("Private listener " + name + " on "
-                + com.google.common.net.HostAndPort.fromString(privateListeners.get(name)).getHost() + ":"
-                + slipway.privateListenerPort(name).orElseThrow() + " (VPC ingress connections with VpcId " + name + ")"));
+        network.describe(slipway, out);
         credentials.file().ifPresentOrElse(
                 f -> out.println("Credentials: " + f + " (profile " + ApiCredentials.PROFILE + ")\n"
                         + "  export AWS_SHARED_CREDENTIALS_FILE=" + f + " AWS_PROFILE=" + ApiCredentials.PROFILE),

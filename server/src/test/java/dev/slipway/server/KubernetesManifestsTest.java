@@ -79,8 +79,8 @@ public class KubernetesManifestsTest {
         assertThat(server.kubernetes.namespace).isEqualTo("slipway");
         assertThat(server.bind).isEqualTo("0.0.0.0");
         assertThat(server.kubernetes.kubeServices).isTrue();
-        assertThat(server.privateListeners).containsOnlyKeys("internal");
-        int privatePort = com.google.common.net.HostAndPort.fromString(server.privateListeners.get("internal")).getPort();
+        assertThat(server.network.privateListeners).containsOnlyKeys("internal");
+        int privatePort = com.google.common.net.HostAndPort.fromString(server.network.privateListeners.get("internal")).getPort();
         assertThat(slipway.getPorts()).extracting(ContainerPort::getContainerPort)
                 .containsExactlyInAnyOrder(server.apiPort, server.routerPort, privatePort);
     }

@@ -289,9 +289,9 @@ public final class RoutingTable implements RoutingView {
         List<Endpoint> endpoints = route.endpoints();
         int n = endpoints.size();
         int offset = (int) (Thread.currentThread().getId() % n); // spreads ties across event loops
-        CanaryGuard guard = route.split() == null ? null : guard(route);
+        Splits.Guard guard = route.split() == null ? null : splits.guard(route);
         // a progressive deployment: the new revision's instances (true) or the previous one's (false) take this request
-        Boolean canary = guard == null ? null : canary(route, guard);
+        Boolean canary = guard == null ? null : Splits.canary(route, guard);
         while (true) {
             Endpoint best = null;
             AtomicInteger bestCount = null;
@@ -327,79 +327,20 @@ public final class RoutingTable implements RoutingView {
     }
 
     /**
-     * Whether a request goes to the new revision of a split route: with its share's probability, never once its guard
-     * tripped; null when only one side has instances (the route serves with what it has).
-     */
-    private static Boolean canary(Route route, CanaryGuard guard) {
-        boolean fresh = false;
-        boolean previous = false;
-        for (Endpoint e : route.endpoints()) {
-            if (route.split().instanceIds().contains(e.instanceId())) {
-                fresh = true;
-            } else {
-                previous = true;
-            }
-        }
-        if (!previous) {
-            return null;
-        }
-        return fresh && guard.failure == null && java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < route.split().percent();
-    }
-
-    /** The guard of a split route's new revision (a new one for each revision split in). */
-    private CanaryGuard guard(Route route) {
-        CanaryGuard g = guards.get(route.serviceId());
-        if (g != null && g.split.revisionId().equals(route.split().revisionId())) {
-            g.split = route.split(); // its share may have grown
-            return g;
-        }
-        return guards.compute(route.serviceId(), (k, old) -> old != null && old.split.revisionId().equals(route.split().revisionId())
-                ? old : new CanaryGuard(route.split(), route.serviceName()));
-    }
-
-    /**
      * Why the router stopped sending requests to revision {@code revisionId} of service {@code serviceId} in a split (its
      * 5xx responses passed the split's share), if it did.
      */
     public Optional<String> canaryFailure(String serviceId, String revisionId) {
-        CanaryGuard g = guards.get(serviceId);
-        return g == null || !g.split.revisionId().equals(revisionId) ? Optional.empty() : Optional.ofNullable(g.failure);
+        return splits.failure(serviceId, revisionId);
     }
 
-    /** A split's new revision's answers, counted while the split lasts; its failure once they pass the allowed 5xx share. */
-    private static final class CanaryGuard {
-        volatile Route.Split split;
-        final String serviceName;
-        final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
-        volatile String failure;
-
-        CanaryGuard(Route.Split split, String serviceName) {
-            this.split = split;
-            this.serviceName = serviceName;
-        }
-
-        void answered(int status) {
-            long n = requests.incrementAndGet();
-            long e = status >= 500 ? errors.incrementAndGet() : errors.get();
-            Route.Split s = split;
-            if (failure == null && status >= 500 && s.failing(n, e)) {
-                failure = "revision " + s.revisionId() + " answered " + e + " of its " + n + " requests with 5xx, more than "
-                        + s.max5xxPercent() + " % (judged over at least " + Route.Split.MIN_JUDGED + " requests) while it took "
-                        + s.percent() + " % of the traffic";
-                LOG.warn("service {}: {}; the router sends it no more requests", serviceName, failure);
-            }
-        }
-    }
-
-    private final Map<String, CanaryGuard> guards = new ConcurrentHashMap<>();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutingTable.class);
+    private final Splits splits = new Splits();
 
     /**
      * Hands free capacity to the service's waiting requests, oldest first, and tells them when their route stopped
      * serving. Runs on whichever thread freed capacity or queued a request; the lock is only taken while some wait.
      */
-    private void dispatch(ServiceLoad service) {
+    void dispatch(ServiceLoad service) {
         synchronized (service) {
             ServiceLoad.Ticket head;
             while ((head = service.head()) != null) {
@@ -483,7 +424,7 @@ public final class RoutingTable implements RoutingView {
     }
 
     /** One request less on an instance; wakes the drains waiting, if any (the request path takes no lock otherwise). */
-    private void decrement(AtomicInteger count) {
+    void decrement(AtomicInteger count) {
         if (count.decrementAndGet() == 0 && draining.get() > 0) {
             synchronized (idle) {
                 idle.notifyAll();
@@ -534,7 +475,7 @@ public final class RoutingTable implements RoutingView {
 
     /** Forgets the concurrency samples of a deleted service. */
     public void forgetService(String serviceId) {
-        guards.remove(serviceId);
+        splits.forget(serviceId);
         ServiceLoad gone = services.remove(serviceId);
         if (gone != null) {
             dispatch(gone); // its routes are gone: whatever still waits is answered
@@ -544,93 +485,5 @@ public final class RoutingTable implements RoutingView {
 
     private AtomicInteger counter(String instanceId) {
         return inFlight.computeIfAbsent(instanceId, k -> new AtomicInteger());
-    }
-
-    private static final class EndpointLease implements Lease {
-        private final String host;
-        private final Route route;
-        private final Endpoint endpoint;
-        private final AtomicInteger count;
-        private final ServiceLoad service;
-        private final AtomicBoolean released = new AtomicBoolean();
-        private final RoutingTable table;
-        private final long started;
-        private volatile int status;
-        /** The guard of a split's new revision, when the lease is on one of its instances. */
-        private final CanaryGuard guard;
-
-        EndpointLease(String host, Route route, Endpoint endpoint, AtomicInteger count, ServiceLoad service, RoutingTable table,
-                      long started, CanaryGuard guard) {
-            this.guard = guard;
-            this.host = host;
-            this.route = route;
-            this.table = table;
-            this.started = started;
-            this.endpoint = endpoint;
-            this.count = count;
-            this.service = service;
-        }
-
-        @Override
-        public Endpoint endpoint() {
-            return endpoint;
-        }
-
-        @Override
-        public String host() {
-            return host;
-        }
-
-        @Override
-        public Route route() {
-            return route;
-        }
-
-        @Override
-        public long startedNanos() {
-            return started;
-        }
-
-        @Override
-        public void answered(int status) {
-            this.status = status;
-        }
-
-        @Override
-        public void switched() {
-            service.answered(101, System.nanoTime() - started);
-            status = -1; // counted: its release counts nothing more
-        }
-
-        @Override
-        public void evicted() {
-            service.evicted();
-        }
-
-        @Override
-        public void release() {
-            if (released.compareAndSet(false, true)) {
-                table.decrement(count);
-                if (status == -1) {
-                    service.abandoned();
-                } else {
-                    service.released(status, System.nanoTime() - started);
-                    if (guard != null && status > 0) {
-                        guard.answered(status);
-                    }
-                }
-                if (service.hasWaiting()) {
-                    table.dispatch(service);
-                }
-            }
-        }
-
-        /** Undoes a lease its request never used. */
-        void abandon() {
-            if (released.compareAndSet(false, true)) {
-                table.decrement(count);
-                service.abandoned();
-            }
-        }
     }
 }

@@ -67,6 +67,7 @@ final class ServiceInstances {
         this.onReplaced = onReplaced;
         this.backend = backend;
         this.routing = routing;
+        this.tagged = new TaggedRoutes(id, routing);
         this.logs = logs;
         this.events = logs.sink(id.serviceName(), "events");
         this.loop = loop;
@@ -409,46 +410,16 @@ final class ServiceInstances {
         }));
     }
 
+    /** The routes of its tagged revisions. */
+    private final TaggedRoutes tagged;
+
     /** The route published last was a scaled-to-zero one, and no instance has been healthy since. */
     private boolean idle;
 
     private void publish(Optional<Route> route) {
         routing.put(id.host(), route);
-        publishTagged(route.isPresent() && desired.mode() == Mode.SERVING);
-    }
-
-    /** The hosts of tagged revisions' routes published last ({@code <tag>--<service's domain>}). */
-    private final java.util.Set<String> taggedHosts = new java.util.HashSet<>();
-
-    /**
-     * Each running revision a deployment tagged is reached at {@code <tag>--<service's domain>}, its healthy instances
-     * only (503 while none is), whatever share of the service's traffic it takes; the route goes with its last instance.
-     */
-    private void publishTagged(boolean serving) {
-        java.util.Map<String, List<Endpoint>> byTag = new java.util.HashMap<>();
-        java.util.Map<String, Long> generationOf = new java.util.HashMap<>();
-        List<ObservedInstance> tagged = serving ? live(x -> x.revision != null && x.revision.tag().isPresent()) : List.of();
-        for (ObservedInstance i : tagged) { // a tag two revisions have names the newer one
-            generationOf.merge(i.revision.tag().get() + "--" + id.host(), i.generation, Math::max);
-        }
-        for (ObservedInstance i : tagged) {
-            String host = i.revision.tag().get() + "--" + id.host();
-            if (generationOf.get(host) == i.generation) {
-                List<Endpoint> endpoints = byTag.computeIfAbsent(host, h -> new ArrayList<>());
-                if (i.state == State.HEALTHY) {
-                    endpoints.add(new Endpoint(i.id, i.handle.host(), i.handle.port(), i.http2));
-                }
-            }
-        }
-        for (String host : taggedHosts) {
-            if (!byTag.containsKey(host)) {
-                routing.put(host, Optional.empty());
-            }
-        }
-        byTag.forEach((host, endpoints) -> routing.put(host, Optional.of(Route.serving(id.serviceId(), id.serviceName(), endpoints,
-                desired.maxConcurrency()))));
-        taggedHosts.clear();
-        taggedHosts.addAll(byTag.keySet());
+        tagged.publish(route.isPresent() && desired.mode() == Mode.SERVING
+                ? live(x -> x.revision != null && x.revision.tag().isPresent()) : List.of(), desired.maxConcurrency());
     }
 
     private Route serving(List<ObservedInstance> healthy) {
