@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One health check of one instance, as the model's HealthCheckConfiguration describes it: TCP (a connection is
- * accepted) or HTTP (a GET of the path answers 2xx), each within the timeout.
+ * accepted, and not closed at once: a port proxy, such as Docker's for a published port, accepts for an app that does
+ * not listen yet and then closes) or HTTP (a GET of the path answers 2xx), each within the timeout.
  */
 public final class InstanceHealthChecker {
     private InstanceHealthChecker() {
@@ -23,7 +24,7 @@ public final class InstanceHealthChecker {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
             if (config.protocol() != HealthCheckProtocol.HTTP) {
-                return true;
+                return heldOpen(socket, Math.min(timeoutMillis, HELD_MILLIS));
             }
             socket.setSoTimeout(timeoutMillis);
             OutputStream out = socket.getOutputStream();
@@ -61,4 +62,16 @@ public final class InstanceHealthChecker {
     }
 
     private static final long MAX_DRAINED = 1 << 20;
+    /** How long an accepted connection must stay open (or bring data) for a TCP check to pass. */
+    static final int HELD_MILLIS = 25;
+
+    /** Whether the peer keeps the connection open for {@code millis} (or says something), rather than closing it. */
+    private static boolean heldOpen(Socket socket, int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return socket.getInputStream().read() >= 0; // a greeting: someone is there
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return true;
+        }
+    }
 }

@@ -15,7 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** HTTP health checks read the whole answer, so the app never sees its connection cut mid-response. */
+/**
+ * HTTP health checks read the whole answer, so the app never sees its connection cut mid-response; a TCP check needs the
+ * connection held, so a port proxy with no app behind it does not pass.
+ */
 class InstanceHealthCheckerTest {
     @Test
     void anHttpCheckReadsTheWholeResponseSoTheAppWritesItWithoutABrokenPipe() throws Exception {
@@ -28,6 +31,36 @@ class InstanceHealthCheckerTest {
             CompletableFuture<String> failing = CompletableFuture.supplyAsync(() -> answer(server, "503 Service Unavailable"));
             assertThat(InstanceHealthChecker.check("127.0.0.1", server.getLocalPort(), http)).isFalse();
             assertThat(failing.get(10, TimeUnit.SECONDS)).isEqualTo("wrote the whole body");
+        }
+    }
+
+    @Test
+    void aTcpCheckPassesWhenTheConnectionIsHeldNotWhenAProxyClosesItAtOnce() throws Exception {
+        HealthCheckConfiguration tcp = HealthCheckConfiguration.DEFAULT.withDefaults();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> holds = CompletableFuture.runAsync(() -> {
+                try (Socket s = server.accept()) {
+                    s.getInputStream().read(); // an app waiting for a request: the checker closes first
+                } catch (IOException ignored) {
+                    // the checker went away
+                }
+            });
+            assertThat(InstanceHealthChecker.check("127.0.0.1", server.getLocalPort(), tcp)).isTrue();
+            holds.get(10, TimeUnit.SECONDS);
+
+            CompletableFuture<Void> closes = CompletableFuture.runAsync(() -> {
+                try (Socket s = server.accept()) { // a proxy whose app does not listen yet: accepted, then closed
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            });
+            assertThat(InstanceHealthChecker.check("127.0.0.1", server.getLocalPort(), tcp)).isFalse();
+            closes.get(10, TimeUnit.SECONDS);
+        }
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = gone.getLocalPort();
+            gone.close();
+            assertThat(InstanceHealthChecker.check("127.0.0.1", port, tcp)).as("nothing listens").isFalse();
         }
     }
 
