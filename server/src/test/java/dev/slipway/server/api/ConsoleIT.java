@@ -150,7 +150,7 @@ class ConsoleIT {
         fill("confirm", "console-app");
         assertThat(delete.isEnabled()).isTrue();
         delete.click();
-        assertThat(browser.getCurrentUrl()).endsWith("/console/services");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/console/services")); // the form's redirect
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> !text("flash").isEmpty());
         assertThat(text("flash")).isEqualTo("Deleting console-app.");
         await().atMost(Duration.ofMinutes(1)).until(() -> browser.findElements(By.cssSelector("#service-rows tr")).isEmpty());
