@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -33,7 +32,7 @@ import java.util.List;
 public final class Http2StreamBridge extends ChannelDuplexHandler {
     private final RequestBytes requestBytes = new RequestBytes();
     private final ResponseObjects responseObjects = new ResponseObjects();
-    private ByteBuf cumulation;
+    private final Cumulation cumulation = new Cumulation();
     private boolean headRequest;
     /** The stream's request was refused: the rest of it is dropped. */
     private boolean refused;
@@ -80,33 +79,7 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
             ctx.write(msg, promise);
             return;
         }
-        cumulation = cumulation == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, bytes);
-        List<Object> out = new ArrayList<>(4);
-        int readable;
-        int produced;
-        do {
-            readable = cumulation.readableBytes();
-            produced = out.size();
-            responseObjects.decodeSome(ctx, cumulation, out);
-        } while (cumulation.isReadable() && (cumulation.readableBytes() != readable || out.size() != produced));
-        if (!cumulation.isReadable()) {
-            cumulation.release();
-            cumulation = null;
-        } else {
-            cumulation.discardSomeReadBytes();
-        }
-        List<Object> objects = merged(out);
-        if (objects.isEmpty()) {
-            if (!promise.isVoid()) {
-                ctx.flush(); // nothing of its own: done once what came before is on its way
-                promise.trySuccess();
-            }
-            return;
-        }
-        for (int i = 0; i < objects.size(); i++) {
-            boolean last = i == objects.size() - 1;
-            ctx.write(objects.get(i), last ? promise : ctx.voidPromise());
-        }
+        Cumulation.write(ctx, merged(cumulation.decode(ctx, bytes, responseObjects::decodeSome)), promise, true);
     }
 
     /**
@@ -180,10 +153,7 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
+        cumulation.release();
     }
 
     /** Netty's HTTP/1.1 request encoding, called for one object at a time. */

@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -35,7 +34,7 @@ import java.util.List;
 public final class Http2UpstreamBridge extends ChannelDuplexHandler {
     private final RequestObjects requestObjects = new RequestObjects();
     private final ResponseBytes responseBytes = new ResponseBytes();
-    private ByteBuf cumulation;
+    private final Cumulation cumulation = new Cumulation();
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
@@ -43,31 +42,7 @@ public final class Http2UpstreamBridge extends ChannelDuplexHandler {
             ctx.write(msg, promise);
             return;
         }
-        cumulation = cumulation == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, bytes);
-        List<Object> out = new ArrayList<>(4);
-        int readable;
-        int produced;
-        do {
-            readable = cumulation.readableBytes();
-            produced = out.size();
-            requestObjects.decodeSome(ctx, cumulation, out);
-        } while (cumulation.isReadable() && (cumulation.readableBytes() != readable || out.size() != produced));
-        if (!cumulation.isReadable()) {
-            cumulation.release();
-            cumulation = null;
-        } else {
-            cumulation.discardSomeReadBytes();
-        }
-        List<Object> objects = merged(out);
-        if (objects.isEmpty()) {
-            if (!promise.isVoid()) {
-                promise.trySuccess();
-            }
-            return;
-        }
-        for (int i = 0; i < objects.size(); i++) {
-            ctx.write(objects.get(i), i == objects.size() - 1 ? promise : ctx.voidPromise());
-        }
+        Cumulation.write(ctx, merged(cumulation.decode(ctx, bytes, requestObjects::decodeSome)), promise, false);
     }
 
     /** The request's fields as HTTP/2 has them; a request without a body as one HEADERS frame that ends the stream. */
@@ -133,10 +108,7 @@ public final class Http2UpstreamBridge extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
+        cumulation.release();
     }
 
     /** Netty's HTTP/1.1 request decoding over the bytes the proxy writes. */
