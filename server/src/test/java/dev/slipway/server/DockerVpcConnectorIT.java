@@ -37,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A VPC connector on Docker, with real containers: a "database" (an HTTP stand-in) runs on a user-defined network of
  * its own; a service whose egress goes through a connector naming that network reaches it by name, a service without
  * one cannot; detaching (UpdateService to EgressType DEFAULT) takes effect with the update's deployment, after which the
- * connector can be deleted; a connector naming a network that does not exist fails the deployment, saying so. The test
- * itself only talks to 127.0.0.1 (the router); the service talks to the database inside the network.
+ * connector can be deleted; a connector naming a network that does not exist fails the deployment, saying so. Security
+ * groups limit what else it reaches: a host address beside the networks answers a service whose group allows it, and is
+ * refused to one whose group does not. The test itself only talks to 127.0.0.1 (the router); the services talk to the
+ * database inside the network, and to the host.
  */
 class DockerVpcConnectorIT {
     private static final String DB_NET = "slipway-it-db-net";
@@ -51,13 +53,14 @@ class DockerVpcConnectorIT {
                     self.send_response(200); self.send_header("Content-Length", "11"); self.end_headers(); self.wfile.write(b"secret rows")
             http.server.HTTPServer(("0.0.0.0", 8000), H).serve_forever()
             """;
-    /** The service: answers with what the database said, or why it could not reach it. */
+    /** The service: answers with what the URL in its path said (the database by default), or why it could not reach it. */
     private static final String APP = """
             import http.server, os, urllib.request
             class H(http.server.BaseHTTPRequestHandler):
                 def do_GET(self):
+                    url = os.environ.get(self.path[1:].upper() or "DB_URL", "")
                     try:
-                        body = urllib.request.urlopen("http://%s:8000/" % os.environ["DB_HOST"], timeout=2).read()
+                        body = urllib.request.urlopen(url, timeout=2).read()
                     except Exception as e:
                         body = ("unreachable: %s" % e).encode()
                     self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
@@ -80,7 +83,47 @@ class DockerVpcConnectorIT {
     static void cleanUp() {
         quietly("rm", "-f", DB);
         quietly("network", "rm", DB_NET);
+        quietly("network", "rm", "slipway-it-other-net");
     }
+
+    @Test
+    void securityGroupsLimitWhatElseTheServiceReaches() throws Exception {
+        // the host answers at the gateway of a network no service joins: a destination beside the connector's subnets
+        Docker.run("network", "create", "--driver", "bridge", "--subnet", "10.232.7.0/24", OTHER_NET);
+        com.sun.net.httpserver.HttpServer outside = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("10.232.7.1", 0), 0);
+        outside.createContext("/", e -> {
+            byte[] body = "from outside".getBytes();
+            e.sendResponseHeaders(200, body.length);
+            e.getResponseBody().write(body);
+            e.close();
+        });
+        outside.start();
+        outsideUrl = "http://10.232.7.1:" + outside.getAddress().getPort() + "/";
+        try (Slipway slipway = Slipway.builder().backend("docker").routerPort(0).stateDir(tmp.resolve("state"))
+                .securityGroup("to-outside", "10.232.7.1/32:" + outside.getAddress().getPort())
+                .securityGroup("elsewhere", "192.0.2.0/24:443").build()) {
+            String open = slipway.createVpcConnector(new CreateVpcConnectorRequest("db-and-outside", List.of(DB_NET), List.of("to-outside"),
+                    List.of())).vpcConnector().vpcConnectorArn();
+            String closed = slipway.createVpcConnector(new CreateVpcConnectorRequest("db-only", List.of(DB_NET), List.of("elsewhere"),
+                    List.of())).vpcConnector().vpcConnectorArn();
+            var allowed = slipway.createService(service("allowed", new EgressConfiguration(EgressType.VPC, open)));
+            var limited = slipway.createService(service("limited", new EgressConfiguration(EgressType.VPC, closed)));
+            allowed.operation().awaitSuccess(Duration.ofMinutes(2));
+            limited.operation().awaitSuccess(Duration.ofMinutes(2));
+
+            assertThat(get(slipway, allowed.service().serviceArn(), "/outside_url")).isEqualTo("from outside");
+            assertThat(get(slipway, allowed.service().serviceArn())).as("the subnets stay reachable").isEqualTo("secret rows");
+            assertThat(get(slipway, limited.service().serviceArn(), "/outside_url")).as("not in its groups")
+                    .startsWith("unreachable: ").contains("refused");
+            assertThat(get(slipway, limited.service().serviceArn())).isEqualTo("secret rows");
+        } finally {
+            outside.stop(0);
+            quietly("network", "rm", OTHER_NET);
+        }
+    }
+
+    private static final String OTHER_NET = "slipway-it-other-net";
 
     /** A docker command whose failure does not matter (what it removes may not be there). */
     private static void quietly(String... args) {
@@ -127,17 +170,25 @@ class DockerVpcConnectorIT {
         }
     }
 
+    /** Where the host answers beside the networks: the gateway of a network no service joins (set by the second test). */
+    private static String outsideUrl = "http://192.0.2.1:1/";
+
     private static CreateServiceRequest service(String name, EgressConfiguration egress) {
         // an environment value is one line (the model's pattern): the app's code goes base64-encoded
         ImageConfiguration image = new ImageConfiguration(Map.of("APP", java.util.Base64.getEncoder().encodeToString(APP.getBytes()),
-                "DB_HOST", DB), null, "exec python3 -c 'import base64, os; exec(base64.b64decode(os.environ[\"APP\"]))'", "8080");
+                "DB_URL", "http://" + DB + ":8000/", "OUTSIDE_URL", outsideUrl), null,
+                "exec python3 -c 'import base64, os; exec(base64.b64decode(os.environ[\"APP\"]))'", "8080");
         CreateServiceRequest.Builder b = CreateServiceRequest.builder().serviceName(name).sourceConfiguration(
                 new SourceConfiguration(null, new ImageRepository(Docker.DEBIAN_PYTHON, image, ImageRepositoryType.ECR_PUBLIC), false, null));
         return egress == null ? b.build() : b.networkConfiguration(new NetworkConfiguration(egress, null, null)).build();
     }
 
     private static String get(Slipway slipway, String arn) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + slipway.directPort(arn) + "/"))
+        return get(slipway, arn, "/");
+    }
+
+    private static String get(Slipway slipway, String arn, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + slipway.directPort(arn) + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

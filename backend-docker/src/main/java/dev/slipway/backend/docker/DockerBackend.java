@@ -88,6 +88,8 @@ public final class DockerBackend implements ComputeBackend {
     private final String network;
     /** The user-defined networks VPC connectors name (their subnets). */
     private final VpcNetworks networks;
+    /** The security groups' egress rules. */
+    private final EgressRules egress;
     private final Optional<java.nio.file.Path> keepFor;
     private volatile boolean closed;
 
@@ -104,6 +106,7 @@ public final class DockerBackend implements ComputeBackend {
         this.network = settings.getOrDefault("docker.network",
                 DockerImages.hasDefaultBridge(docker) ? "bridge" : null);
         this.networks = new VpcNetworks(docker, Boolean.parseBoolean(settings.getOrDefault(VpcNetworks.CREATE_SETTING, "false")));
+        this.egress = new EgressRules(settings);
         if (network == null) {
             LOG.info("the Docker engine has no bridge network: containers use the host's network, each app listening on "
                     + "the PORT it is given");
@@ -176,7 +179,27 @@ public final class DockerBackend implements ComputeBackend {
         CreateContainerCmd create = docker.createContainerCmd(revision.location())
                 .withName("slipway-" + spec.serviceName() + "-" + spec.instanceId())
                 .withLabels(labels).withEnv(env).withExposedPorts(ExposedPort.tcp(port)).withHostConfig(host);
-        run.startCommand().ifPresent(command -> create.withEntrypoint("sh", "-c", command).withCmd(List.of()));
+        List<dev.slipway.core.spi.SecurityGroups.Rule> egressRules = null;
+        if (!run.egress().securityGroups().isEmpty()) { // the subnets, then what the groups allow
+            egressRules = new ArrayList<>();
+            for (String cidr : networks.subnets(vpc)) {
+                egressRules.add(new dev.slipway.core.spi.SecurityGroups.Rule(cidr, 1, 65535));
+            }
+            egressRules.addAll(egress.of(run.egress().securityGroups()));
+        }
+        if (egressRules != null) { // the app waits until its egress rules are in place
+            var image = docker.inspectImageCmd(revision.location()).exec().getConfig();
+            List<String> argv = new ArrayList<>();
+            if (image != null && image.getEntrypoint() != null) {
+                argv.addAll(List.of(image.getEntrypoint()));
+            }
+            if (image != null && image.getCmd() != null) {
+                argv.addAll(List.of(image.getCmd()));
+            }
+            create.withEntrypoint(run.startCommand().map(EgressRules::gate).orElseGet(() -> EgressRules.gate(argv))).withCmd(List.of());
+        } else {
+            run.startCommand().ifPresent(command -> create.withEntrypoint("sh", "-c", command).withCmd(List.of()));
+        }
         String id = create.exec().getId();
         try {
             for (String other : vpc.subList(Math.min(1, vpc.size()), vpc.size())) {
@@ -190,6 +213,14 @@ public final class DockerBackend implements ComputeBackend {
         instances.put(spec.instanceId(), instance);
         try {
             docker.startContainerCmd(id).exec();
+            if (egressRules != null) {
+                EgressRules.apply(docker.inspectContainerCmd(id).exec().getState().getPidLong(), port, egressRules);
+                EgressRules.release(docker, id);
+            }
+        } catch (IllegalStateException e) {
+            instances.remove(spec.instanceId());
+            remove(id);
+            throw e;
         } catch (DockerException e) {
             instances.remove(spec.instanceId());
             remove(id);

@@ -9,8 +9,7 @@ import java.util.List;
  * A VPC connector on Docker: each of its subnets names a user-defined network the service's containers join (so they
  * reach the containers on it by name, as an App Runner service reaches a private database through its VPC), created
  * when missing if the backend setting {@value #CREATE_SETTING} is {@code true}, else refused naming the network.
- * Security groups are egress rule sets this backend does not apply yet: a connector that names any is refused rather
- * than ignored.
+ * Its security groups are applied to the containers by {@link EgressRules}.
  */
 final class VpcNetworks {
     static final String CREATE_SETTING = "docker.create-networks";
@@ -26,10 +25,6 @@ final class VpcNetworks {
     List<String> forInstance(Egress egress) {
         if (!egress.attached()) {
             return List.of();
-        }
-        if (!egress.securityGroups().isEmpty()) {
-            throw new IllegalStateException("the VPC connector names security groups " + egress.securityGroups() + ", which the "
-                    + "docker backend does not apply yet (it would not restrict anything); use a connector without SecurityGroups");
         }
         for (String network : egress.networks()) {
             boolean exists = docker.listNetworksCmd().withNameFilter(network).exec().stream().anyMatch(n -> n.getName().equals(network));
@@ -47,5 +42,17 @@ final class VpcNetworks {
             }
         }
         return egress.networks();
+    }
+
+    /** The IPv4 subnets of {@code networks} (as Docker's IPAM gave or was told them), which a connector always reaches. */
+    List<String> subnets(List<String> networks) {
+        List<String> cidrs = new java.util.ArrayList<>();
+        for (String network : networks) {
+            var ipam = docker.inspectNetworkCmd().withNetworkId(network).exec().getIpam();
+            if (ipam != null && ipam.getConfig() != null) {
+                ipam.getConfig().stream().map(c -> c.getSubnet()).filter(c -> c != null && !c.contains(":")).forEach(cidrs::add);
+            }
+        }
+        return cidrs;
     }
 }
