@@ -106,7 +106,7 @@ public final class DockerBackend implements ComputeBackend {
         this.network = settings.getOrDefault("docker.network",
                 DockerImages.hasDefaultBridge(docker) ? "bridge" : null);
         this.networks = new VpcNetworks(docker, Boolean.parseBoolean(settings.getOrDefault(VpcNetworks.CREATE_SETTING, "false")));
-        this.egress = new EgressRules(settings);
+        this.egress = new EgressRules(docker, settings);
         if (network == null) {
             LOG.info("the Docker engine has no bridge network: containers use the host's network, each app listening on "
                     + "the PORT it is given");
@@ -179,24 +179,10 @@ public final class DockerBackend implements ComputeBackend {
         CreateContainerCmd create = docker.createContainerCmd(revision.location())
                 .withName("slipway-" + spec.serviceName() + "-" + spec.instanceId())
                 .withLabels(labels).withEnv(env).withExposedPorts(ExposedPort.tcp(port)).withHostConfig(host);
-        List<dev.slipway.core.spi.SecurityGroups.Rule> egressRules = null;
-        if (!run.egress().securityGroups().isEmpty()) { // the subnets, then what the groups allow
-            egressRules = new ArrayList<>();
-            for (String cidr : networks.subnets(vpc)) {
-                egressRules.add(new dev.slipway.core.spi.SecurityGroups.Rule(cidr, 1, 65535));
-            }
-            egressRules.addAll(egress.of(run.egress().securityGroups()));
-        }
+        List<dev.slipway.core.spi.SecurityGroups.Rule> egressRules = run.egress().securityGroups().isEmpty() ? null
+                : egress.rules(networks.subnets(vpc), run.egress().securityGroups());
         if (egressRules != null) { // the app waits until its egress rules are in place
-            var image = docker.inspectImageCmd(revision.location()).exec().getConfig();
-            List<String> argv = new ArrayList<>();
-            if (image != null && image.getEntrypoint() != null) {
-                argv.addAll(List.of(image.getEntrypoint()));
-            }
-            if (image != null && image.getCmd() != null) {
-                argv.addAll(List.of(image.getCmd()));
-            }
-            create.withEntrypoint(run.startCommand().map(EgressRules::gate).orElseGet(() -> EgressRules.gate(argv))).withCmd(List.of());
+            create.withEntrypoint(egress.gated(revision.location(), run.startCommand())).withCmd(List.of());
         } else {
             run.startCommand().ifPresent(command -> create.withEntrypoint("sh", "-c", command).withCmd(List.of()));
         }

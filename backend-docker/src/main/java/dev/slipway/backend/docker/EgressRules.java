@@ -19,15 +19,18 @@ import java.util.concurrent.TimeUnit;
 final class EgressRules {
     /** The file whose presence lets the app start. */
     static final String READY = "/.slipway-egress-ready";
+    private final com.github.dockerjava.api.DockerClient docker;
     private final Map<String, List<SecurityGroups.Rule>> groups;
 
-    EgressRules(Map<String, String> settings) {
+    EgressRules(com.github.dockerjava.api.DockerClient docker, Map<String, String> settings) {
+        this.docker = docker;
         this.groups = SecurityGroups.fromSettings(settings);
     }
 
-    /** The rules of the groups named, refusing one this Slipway does not define. */
-    List<SecurityGroups.Rule> of(List<String> names) {
+    /** What an instance may reach: its connector's {@code subnets}, then the rules of the groups named. */
+    List<SecurityGroups.Rule> rules(List<String> subnets, List<String> names) {
         List<SecurityGroups.Rule> rules = new ArrayList<>();
+        subnets.forEach(cidr -> rules.add(new SecurityGroups.Rule(cidr, 1, 65535)));
         for (String name : names) {
             List<SecurityGroups.Rule> group = groups.get(name);
             if (group == null) {
@@ -37,6 +40,22 @@ final class EgressRules {
             rules.addAll(group);
         }
         return rules;
+    }
+
+    /** The entry point of a container of {@code image} whose app (its start command, else the image's own) waits for the rules. */
+    List<String> gated(String image, java.util.Optional<String> startCommand) {
+        if (startCommand.isPresent()) {
+            return gate(startCommand.get());
+        }
+        var config = docker.inspectImageCmd(image).exec().getConfig();
+        List<String> argv = new ArrayList<>();
+        if (config != null && config.getEntrypoint() != null) {
+            argv.addAll(List.of(config.getEntrypoint()));
+        }
+        if (config != null && config.getCmd() != null) {
+            argv.addAll(List.of(config.getCmd()));
+        }
+        return gate(argv);
     }
 
     /** A shell command that waits for {@link #READY}, then runs {@code command} ({@code sh -c}). */
