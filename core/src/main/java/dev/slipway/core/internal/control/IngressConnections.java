@@ -136,7 +136,8 @@ public final class IngressConnections {
         connections.addAll(stored.connections());
     }
 
-    private static void checkConfig(IngressVpcConfiguration config, Set<String> listeners) {
+    /** Checks that {@code config} names one of {@code listeners} and an endpoint id; InvalidRequestException otherwise. */
+    static void checkConfig(IngressVpcConfiguration config, Set<String> listeners) {
         if (config.vpcId() == null || config.vpcId().isBlank()) {
             throw new InvalidRequestException("IngressVpcConfiguration.VpcId is required: the name of a private listener of this "
                     + "server (" + known(listeners) + ")");

@@ -41,6 +41,10 @@ public final class PrivateIngress {
 
     public CreateVpcIngressConnectionResponse create(CreateVpcIngressConnectionRequest r) {
         VALIDATOR.validate("CreateVpcIngressConnectionRequest", r);
+        if (state.read(() -> state.find(r.serviceArn())).isEmpty()) { // CreateVpcIngressConnection has no ResourceNotFoundException
+            throw new InvalidRequestException("ServiceArn " + r.serviceArn() + " names no service");
+        }
+        IngressConnections.checkConfig(r.ingressVpcConfiguration(), listeners); // bad input, whatever the service's state
         VpcIngressConnection c = state.write(() -> {
             ServiceRecord s = service(r.serviceArn());
             VpcIngressConnection created = state.ingressConnections().create(r.vpcIngressConnectionName(), s.arn(), s.host(),
