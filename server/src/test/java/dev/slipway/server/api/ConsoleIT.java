@@ -102,9 +102,11 @@ class ConsoleIT {
         shot("services-empty");
 
         browser.findElement(By.id("create")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("repositoryUrl")).isEmpty()); // the form loaded
         fill("serviceName", "no");
         fill("repositoryUrl", tmp.resolve("app").toString());
         browser.findElement(By.id("submit")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("serviceName-error")).isEmpty()); // the answer loaded
         assertThat(browser.findElement(By.id("serviceName-error")).getText()).as("the model's rule, next to the field")
                 .contains("serviceName").contains("length");
         assertThat(browser.findElement(By.id("serviceName")).getAttribute("aria-invalid")).isEqualTo("true");
@@ -156,7 +158,8 @@ class ConsoleIT {
         await().atMost(Duration.ofMinutes(1)).until(() -> browser.findElements(By.cssSelector("#service-rows tr")).isEmpty());
         shot("services-after-delete");
         browser.findElement(By.linkText("Auto scaling")).click();
-        assertThat(browser.findElement(By.cssSelector("main table")).getText()).contains("DefaultConfiguration");
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> browser.getCurrentUrl().endsWith("/console/auto-scaling")
+                && browser.findElement(By.cssSelector("main table")).getText().contains("DefaultConfiguration"));
         shot("auto-scaling");
     }
 
@@ -263,9 +266,14 @@ class ConsoleIT {
         e.sendKeys(value);
     }
 
+    /** The element's text, or "" while there is none (or the page reloads as it is read: live pages reload on a change). */
     private String text(String id) {
-        List<WebElement> found = browser.findElements(By.id(id));
-        return found.isEmpty() ? "" : found.get(0).getText();
+        try {
+            List<WebElement> found = browser.findElements(By.id(id));
+            return found.isEmpty() ? "" : found.get(0).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException reloaded) {
+            return "";
+        }
     }
 
     private void shot(String name) throws Exception {
