@@ -27,7 +27,6 @@ public final class GrpcEchoApp extends SimpleServiceGrpc.SimpleServiceImplBase {
                 Thread.currentThread().interrupt();
             }
         }));
-        System.out.println("gRPC echo serving on " + server.getPort());
         server.awaitTermination();
     }
 
