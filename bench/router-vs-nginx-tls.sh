@@ -2,13 +2,18 @@
 # The TLS mode of bench/router-vs-nginx.sh (TLS=1 bench/router-vs-nginx.sh [rounds]): the Slipway router's HTTPS
 # listener against nginx terminating TLS in front of the same kind of backend (one worker each; nginx keep-alive to
 # its backend), with the same kind of certificate (ECDSA P-256, issued by the same local CA, one certificate sent),
-# the same protocols (TLS 1.2 and 1.3), ciphers and session cache. Three measurements, alternating, after a warm-up:
+# the same protocols (TLS 1.2 and 1.3), ciphers and session cache. Four measurements, alternating, after a warm-up:
 #   h1-keepalive   wrk -t1 -c64 over HTTPS, HTTP/1.1, connections kept alive
-#   h1-handshake   wrk -t1 -c64 with "Connection: close": a new TLS connection per request (handshakes per second)
+#   h1-handshake   wrk -t1 -c64 with "Connection: close": a new TLS connection per request (handshakes per second);
+#                  a closed loop, so its latency is where the queue forms (see docs/benchmarks.md), not what a
+#                  request costs
+#   h1-rate        h2load --h1 opening CONN_PER_MS (default 1) new TLS connections each millisecond for 10 s,
+#                  one request on each, whatever the answers (an open loop: a request's latency is not hidden by
+#                  the wait for an earlier one); p99 from h2load's per-request log
 #   h2             h2load -c16 -m10 (HTTP/2 by ALPN, 10 streams per connection), for a fixed time
 # Prints every round, the medians, and router/nginx ratios (goal: throughput >= 1.00, p99 <= 1.25; h2load gives the
 # mean and max, not p99, so for h2 the mean is compared). The router serves as `slipway up --https-port` serves it.
-# MODES="h1-handshake h2" runs some of the three; JAVA_OPTS are the router's JVM options; VERBOSE=1 prints each
+# MODES="h1-handshake h2" runs some of the four; JAVA_OPTS are the router's JVM options; VERBOSE=1 prints each
 # measurement's latency distribution (to stderr); WRK_THREADS (default 1) is wrk's -t.
 # Needs wrk, nginx, h2load (apt-get install wrk nginx-light nghttp2-client) and openssl; after mvn -B -q -DskipTests package.
 set -euo pipefail
@@ -85,10 +90,27 @@ measure() {
     h2)
       [ "$who" = nginx ] || hdr=(-H ":authority: $host")
       out=$(h2load -c16 -m10 -D "${H2_DURATION:-6}" "${hdr[@]}" "$url") ;;
+    h1-rate)  # open loop: a new connection every 1/CONN_PER_MS ms whatever the answers, one request on each
+      [ "$who" = nginx ] || hdr=(-H ":authority: $host")
+      local n=$(( ${CONN_PER_MS:-1} * 1000 * ${RATE_SECONDS:-10} ))
+      rm -f "$work/requests.log"
+      out=$(h2load --h1 -c $n -n $n -r "${CONN_PER_MS:-1}" --rate-period 1ms --log-file "$work/requests.log" "${hdr[@]}" "$url") ;;
   esac
   after=$(cpu_ticks "$pid")
   [ -z "${VERBOSE:-}" ] || { echo "--- $who $mode"; grep -E "^ +(50|75|90|99)%|Latency|Req/Sec|finished|time for request" <<< "$out"; } >&2
-  if [ "$mode" = h2 ]; then
+  if [ "$mode" = h1-rate ]; then
+    requests=$(awk '/^requests:/ {print $8}' <<< "$out")
+    rps=$(awk '/^finished in/ {print $4}' <<< "$out")
+    local secs; secs=$(awk '/^finished in/ {print $3 + 0}' <<< "$out")
+    # the latency of each request from the log h2load writes (microseconds until the end of its response)
+    lat=$(awk '{print $3}' "$work/requests.log" | sort -n | awk '{a[NR] = $1} END {print a[int(NR * 0.99)] / 1000}')
+    [ -z "${VERBOSE:-}" ] || awk '{print $3}' "$work/requests.log" | sort -n | awk -v who="$who" '{a[NR] = $1}
+      END {printf "  %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n", who, a[int(NR/2)]/1000, a[int(NR*0.9)]/1000, a[int(NR*0.99)]/1000, a[NR]/1000}' >&2
+    # h2load opens connections on schedule only while it keeps up; a late run is a closed loop again
+    [ "$(echo "$secs > ${RATE_SECONDS:-10} * 1.05" | bc -l)" = 0 ] || echo "  $who $mode: h2load fell behind the rate (${secs}s for ${RATE_SECONDS:-10}s of connections); lower CONN_PER_MS" >&2
+    local bad; bad=$(awk '/^requests:/ {print $10 + $12}' <<< "$out")
+    [ "$bad" = 0 ] || echo "  $who $mode: $bad requests failed or errored" >&2
+  elif [ "$mode" = h2 ]; then
     rps=$(awk '/^finished in/ {print $4}' <<< "$out")
     requests=$(awk '/^requests:/ {print $8}' <<< "$out")
     lat=$(awk '/^time for request:/ {print $6}' <<< "$out" | to_ms)
@@ -103,9 +125,9 @@ measure() {
   fi
   echo "$rps $lat $(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc -l)"
 }
-modes=(${MODES:-h1-keepalive h1-handshake h2})  # MODES="h1-handshake" measures one
+modes=(${MODES:-h1-keepalive h1-handshake h1-rate h2})  # MODES="h1-handshake" measures one
 for warm in ${WARMUP:-10 5}; do
-  for m in "${modes[@]}"; do for who in nginx router; do WRK_DURATION=${warm}s H2_DURATION=$warm measure "$m" "$who" > /dev/null; done; done
+  for m in "${modes[@]}"; do for who in nginx router; do WRK_DURATION=${warm}s H2_DURATION=$warm RATE_SECONDS=$warm measure "$m" "$who" > /dev/null; done; done
 done
 : > "$work/rounds"
 printf '%5s %-13s %12s %9s %9s %12s %9s %9s\n' round mode "nginx rps" "lat ms" "us/req" "router rps" "lat ms" "us/req"
