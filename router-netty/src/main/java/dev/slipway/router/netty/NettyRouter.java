@@ -171,10 +171,19 @@ public final class NettyRouter implements RouterProvider.Router {
         }
     }
 
-    /** The handlers of an HTTP/1.1 connection (or of one HTTP/2 stream, carried as HTTP/1.1 by an {@link Http2StreamBridge}). */
+    /** The handlers of an HTTP/1.1 connection: its deadlines between requests, then its exchanges'. */
     private void http1(ChannelPipeline p, String client, String fixedHost, boolean https, Listener listener) {
         p.addLast("idle-deadlines", new IdleDeadlines(timeouts));
-        p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
+        exchanges(p, new RequestFramer(client, fixedHost, https), client, fixedHost, https, listener);
+    }
+
+    /**
+     * The handlers that frame requests and proxy them: of an HTTP/1.1 connection, or of one HTTP/2 stream (carried as
+     * HTTP/1.1 by an {@link Http2StreamBridge}; a stream has no deadlines between requests: it carries one, whose head
+     * comes whole).
+     */
+    private void exchanges(ChannelPipeline p, RequestFramer framer, String client, String fixedHost, boolean https, Listener listener) {
+        p.addLast("request-framer", framer);
         p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
         p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort, tracing,
                 client, tunnels, listener));
@@ -202,12 +211,13 @@ public final class NettyRouter implements RouterProvider.Router {
                 }
             }
         });
+        RequestFramer framing = new RequestFramer(client, fixedHost, https); // each stream's framer is a copy
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline().addLast("h2-codec", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("h2-bridge", new Http2StreamBridge());
-                http1(stream.pipeline(), client, fixedHost, https, listener);
+                exchanges(stream.pipeline(), new RequestFramer(framing), client, fixedHost, https, listener);
             }
         }));
     }

@@ -89,8 +89,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.deadlines = ctx.pipeline().get(IdleDeadlines.class);
-        this.raw = ctx.pipeline().context(deadlines);
+        this.deadlines = ctx.pipeline().get(IdleDeadlines.class); // none on an HTTP/2 stream: it carries one request
+        this.raw = ctx.pipeline().context(RequestFramer.class);
         this.timer = new Deadline(ctx.executor());
         this.answers = new OwnAnswers(ex, ctx, timer, linger, this::nextExchange);
         ex.client = ctx;
@@ -138,7 +138,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.reset(request.keepAlive, request.headRequest, request.complete, request.http10);
         ex.upgrade = request.upgrade != null;
         upgradeTo = request.upgrade;
-        deadlines.requestArrived();
+        if (deadlines != null) {
+            deadlines.requestArrived();
+        }
         String host = fixedHost != null ? fixedHost : request.host;
         if (host == null) {
             request.release();
@@ -435,7 +437,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (ex.pending.isEmpty()) {
-            deadlines.waiting();
+            if (deadlines != null) {
+                deadlines.waiting();
+            }
             ex.updateClientReading();
             return;
         }

@@ -114,6 +114,13 @@ public final class RequestFramer extends ByteToMessageDecoder {
         this.fixedHost = fixedHost;
     }
 
+    /** A framer for another stream of {@code sameClient}'s connection: same client, host and protocol, nothing read yet. */
+    public RequestFramer(RequestFramer sameClient) {
+        this.clientAddressAndProto = sameClient.clientAddressAndProto;
+        this.forwardedForAndProto = sameClient.forwardedForAndProto;
+        this.fixedHost = sameClient.fixedHost;
+    }
+
     /** Bytes of heads copied and scanned on this connection so far (each byte once, however the heads were cut). */
     long headWork() {
         return bytes.work();
