@@ -14,7 +14,8 @@
 # Prints every round, the medians, and router/nginx ratios (goal: throughput >= 1.00, p99 <= 1.25; h2load gives the
 # mean and max, not p99, so for h2 the mean is compared). The router serves as `slipway up --https-port` serves it.
 # MODES="h1-handshake h2" runs some of the four; JAVA_OPTS are the router's JVM options; VERBOSE=1 prints each
-# measurement's latency distribution (to stderr); WRK_THREADS (default 1) is wrk's -t.
+# measurement's latency distribution (to stderr); WRK_THREADS (default 1) is wrk's -t; WARMUP (default "10 5") the
+# seconds of each warm-up round (the router's HTTP/2 path wants about 30 s: WARMUP="20 20 10").
 # Needs wrk, nginx, h2load (apt-get install wrk nginx-light nghttp2-client) and openssl; after mvn -B -q -DskipTests package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
