@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with IsPubliclyAccessible false answers the public listener's 404; a connection makes it reachable on the private
  * listener its VpcId names, at the connection's DomainName (and nothing else is served there); an update moves it to
  * another private listener; deleting the service deletes its connection. Bad input is refused with the model's errors.
- * A DUAL_STACK service is served on [::1] too, an IPV4 one is not.
+ * A connection survives a restart of a durable server. A DUAL_STACK service is served on [::1] too, an IPV4 one is not.
  */
 class PrivateIngressIT {
     @TempDir
@@ -39,9 +39,12 @@ class PrivateIngressIT {
     void start() throws Exception {
         TestApps.writePythonGreeter(tmp.resolve("public"), "Hello", "Public");
         TestApps.writePythonGreeter(tmp.resolve("private"), "Hello", "Private");
-        Path state = tmp.resolve("state");
+        open(tmp.resolve("state"), false);
+    }
+
+    private void open(Path state, boolean durable) throws Exception {
         ApiCredentials credentials = ApiCredentials.load(Map.of(), state);
-        slipway = Slipway.builder().routerPort(0).stateDir(state).allowedSourceDirectories(List.of(tmp))
+        slipway = Slipway.builder().routerPort(0).stateDir(state).durableState(durable).allowedSourceDirectories(List.of(tmp))
                 .privateListener("internal", "127.0.0.2", 0).privateListener("other", "127.0.0.3", 0).build();
         api = ApiServer.start(slipway, credentials, "127.0.0.1", 0);
         aws = AwsCli.withCredentialsFile(api.port(), credentials.file().orElseThrow());
@@ -111,6 +114,36 @@ class PrivateIngressIT {
                 .at("/VpcIngressConnection/Status").asText().equals("DELETED"));
         assertThat(get("127.0.0.3", other, moved).statusCode()).isEqualTo(404);
         assertThat(aws.ok("list-vpc-ingress-connections").get("VpcIngressConnectionSummaryList")).isEmpty();
+    }
+
+    @Test
+    void anIngressConnectionSurvivesARestartOfADurableServer() throws Exception {
+        stop();
+        Path state = tmp.resolve("durable");
+        open(state, true);
+        String privateArn = create("kept-svc", "private", false);
+        aws.awaitStatus(privateArn, "RUNNING");
+        JsonNode created = aws.ok("create-vpc-ingress-connection", "--service-arn", privateArn, "--vpc-ingress-connection-name",
+                "kept-internal", "--ingress-vpc-configuration", "VpcId=internal,VpcEndpointId=vpce-01").at("/VpcIngressConnection");
+        String arn = created.get("VpcIngressConnectionArn").asText();
+        String domain = created.get("DomainName").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> aws.ok("describe-vpc-ingress-connection", "--vpc-ingress-connection-arn", arn)
+                .at("/VpcIngressConnection/Status").asText().equals("AVAILABLE"));
+        assertThat(get("127.0.0.2", slipway.privateListenerPort("internal").orElseThrow(), domain).body()).isEqualTo("Hello, Private!");
+
+        stop();
+        open(state, true);
+        JsonNode kept = aws.ok("describe-vpc-ingress-connection", "--vpc-ingress-connection-arn", arn).at("/VpcIngressConnection");
+        assertThat(kept.get("Status").asText()).isEqualTo("AVAILABLE");
+        assertThat(kept.get("DomainName").asText()).isEqualTo(domain);
+        assertThat(kept.at("/IngressVpcConfiguration/VpcId").asText()).isEqualTo("internal");
+        aws.awaitStatus(privateArn, "RUNNING");
+        int internal = slipway.privateListenerPort("internal").orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get("127.0.0.2", internal, domain).body())
+                .as("served at its domain on the reopened private listener").isEqualTo("Hello, Private!"));
+        assertThat(get("127.0.0.1", slipway.routerPort().orElseThrow(), host(privateArn)).statusCode())
+                .as("still private after the restart").isEqualTo(404);
+        assertThat(aws.ok("list-vpc-ingress-connections").get("VpcIngressConnectionSummaryList")).hasSize(1);
     }
 
     @Test
