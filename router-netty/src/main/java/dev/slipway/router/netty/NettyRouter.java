@@ -21,7 +21,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import dev.slipway.router.netty.http2.Http2StreamBridge;
@@ -175,16 +174,16 @@ public final class NettyRouter implements RouterProvider.Router {
     private void http1(ChannelPipeline p, String client, String fixedHost, boolean https, Listener listener) {
         p.addLast("idle-deadlines", new IdleDeadlines(timeouts));
         exchanges(p, new RequestFramer(client, fixedHost, https), client, fixedHost, https, listener);
+        p.addBefore("proxy-frontend", "response-encoder", new HttpResponseEncoder()); // the router's own answers
     }
 
     /**
      * The handlers that frame requests and proxy them: of an HTTP/1.1 connection, or of one HTTP/2 stream (carried as
-     * HTTP/1.1 by an {@link Http2StreamBridge}; a stream has no deadlines between requests: it carries one, whose head
-     * comes whole).
+     * HTTP/1.1 by an {@link Http2StreamBridge}, which also sends the router's own answers; a stream has no deadlines
+     * between requests: it carries one, whose head comes whole).
      */
     private void exchanges(ChannelPipeline p, RequestFramer framer, String client, String fixedHost, boolean https, Listener listener) {
         p.addLast("request-framer", framer);
-        p.addLast("response-encoder", new HttpResponseEncoder()); // the router's own answers
         p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort, tracing,
                 client, tunnels, listener));
     }
@@ -215,7 +214,6 @@ public final class NettyRouter implements RouterProvider.Router {
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast("h2-codec", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("h2-bridge", new Http2StreamBridge());
                 exchanges(stream.pipeline(), new RequestFramer(framing), client, fixedHost, https, listener);
             }

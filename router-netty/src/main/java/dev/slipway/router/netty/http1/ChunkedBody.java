@@ -2,6 +2,7 @@ package dev.slipway.router.netty.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.DecoderException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  * ending in CRLF. Malformed
  * framing fails with a {@link DecoderException} naming whose body it is.
  */
-final class ChunkedBody implements Body {
+public final class ChunkedBody implements Body {
     private static final int MAX_LINE = 8 * 1024;
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -24,14 +25,16 @@ final class ChunkedBody implements Body {
     private int lineScanned;
     /** Where the chunks' data goes when the framing is taken off ({@link #relayData}); null when it passes on. */
     private List<Object> dataOut;
+    /** The trailer lines go to {@link #dataOut} too ({@link #relayDataAndTrailers}). */
+    private boolean trailersOut;
 
     /** {@code whose}: how errors name the body's sender ("the instance's", "the request's"). */
-    ChunkedBody(String whose) {
+    public ChunkedBody(String whose) {
         this.whose = whose;
     }
 
     /** A new body begins. */
-    ChunkedBody start() {
+    public ChunkedBody start() {
         part = Part.SIZE;
         lineScanned = 0;
         return this;
@@ -49,6 +52,19 @@ final class ChunkedBody implements Body {
             dataOut = null;
         }
         return ended();
+    }
+
+    /**
+     * As {@link #relayData}, for a reader that takes trailers (HTTP/2): each line of the trailer section follows the
+     * data as a String ({@code name: value}, without its CRLF). A line not whole yet stays in {@code in}.
+     */
+    public boolean relayDataAndTrailers(ByteBuf in, List<Object> out) {
+        trailersOut = true;
+        try {
+            return relayData(in, out);
+        } finally {
+            trailersOut = false;
+        }
     }
 
     @Override
@@ -103,6 +119,8 @@ final class ChunkedBody implements Body {
                         part = Part.ENDED;
                     } else if (in.getByte(p) == ' ' || in.getByte(p) == '\t' || in.indexOf(p, lf, (byte) ':') < 0) {
                         throw new DecoderException(whose + " chunked body has a malformed trailer line");
+                    } else if (trailersOut) {
+                        dataOut.add(in.toString(p, lf - 1 - p, StandardCharsets.ISO_8859_1));
                     }
                 }
             }

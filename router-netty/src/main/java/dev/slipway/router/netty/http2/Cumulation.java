@@ -33,7 +33,7 @@ final class Cumulation {
         if (!bytes.isReadable()) {
             bytes.release();
             bytes = null;
-        } else {
+        } else if (bytes.refCnt() == 1) { // not under slices still held (a body's data): they would move
             bytes.discardSomeReadBytes();
         }
         return out;

@@ -1,85 +1,279 @@
 package dev.slipway.router.netty.http2;
 
+import dev.slipway.router.netty.http1.ChunkedBody;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Carries one HTTP/2 stream through the router's HTTP/1.1 exchange, so that a request over HTTP/2 meets exactly the
  * admission, timeouts, metrics, drain and framing rules of one over HTTP/1.1 (the {@code RequestFramer} checks and
- * rewrites it as it does any other): inbound, the stream's request ({@code Http2StreamFrameToHttpObjectCodec}'s
- * objects) becomes HTTP/1.1 bytes (the body chunked unless its length is known), without the {@code x-http2-*}
- * fields Netty's conversion adds; outbound, the HTTP/1.1 response bytes the proxy writes become objects again, which
- * the codec sends as HEADERS and DATA frames (connection-specific fields dropped, trailers kept). An instance that speaks
- * HTTP/2 gets the exchange over a stream of its own ({@link Http2UpstreamBridge}).
+ * rewrites it as it does any other). Inbound, the stream's HEADERS and DATA frames become HTTP/1.1 bytes directly:
+ * the request line from {@code :method} and {@code :path}, {@code host} from {@code :authority}, the fields as they
+ * came (cookies joined, RFC 9113 §8.2.3), the body chunked unless its length is known and trailers as the chunked
+ * body's trailer section. Outbound, the HTTP/1.1 response bytes the proxy writes (a head the {@code ResponseFramer}
+ * wrote, then its body) become HEADERS and DATA frames (connection-specific fields dropped, names lower-case, a chunked
+ * body's data without its framing, its trailers as a HEADERS frame that ends the stream), and the router's own
+ * answers ({@link FullHttpResponse}) become frames as they are. An instance that speaks HTTP/2 gets the exchange over a
+ * stream of its own ({@link Http2UpstreamBridge}).
  */
 public final class Http2StreamBridge extends ChannelDuplexHandler {
-    private final RequestBytes requestBytes = new RequestBytes();
-    private final ResponseObjects responseObjects = new ResponseObjects();
-    private final Cumulation cumulation = new Cumulation();
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final AsciiString COOKIE = AsciiString.cached("cookie");
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+    private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
+    private static final Set<AsciiString> CONNECTION_SPECIFIC = Set.of(AsciiString.cached("connection"),
+            AsciiString.cached("keep-alive"), AsciiString.cached("proxy-connection"), AsciiString.cached("upgrade"),
+            AsciiString.cached("te"), TRANSFER_ENCODING);
+
+    /** The request's head went on; whether its body is chunked for the instance; whether it asked with HEAD. */
+    private boolean headSent;
+    private boolean chunkedRequest;
     private boolean headRequest;
     /** The stream's request was refused: the rest of it is dropped. */
     private boolean refused;
-    /** A 1xx response was decoded: it goes out whole, without the empty end the decoder adds after it. */
-    private boolean informational;
+
+    /** Where the response is: its head not written yet, a body of known length, a chunked body, one without end, done. */
+    private enum Part { HEAD, LENGTH, CHUNKED, UNTIL_END, DONE }
+
+    private Part part = Part.HEAD;
+    private long remaining;
+    private final ChunkedBody chunked = new ChunkedBody("the instance's");
+    private final Cumulation cumulation = new Cumulation();
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (!(msg instanceof HttpObject)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (refused) {
             ReferenceCountUtil.release(msg); // the rest of a refused request
+        } else if (msg instanceof Http2HeadersFrame frame && !headSent) {
+            requestHead(ctx, frame);
+        } else if (msg instanceof Http2HeadersFrame trailers) {
+            requestTrailers(ctx, trailers);
+        } else if (msg instanceof Http2DataFrame data) {
+            requestData(ctx, data);
+        } else {
+            ReferenceCountUtil.release(msg); // a frame that is not the request's (its reset closes the stream)
+        }
+    }
+
+    private void requestHead(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
+        Http2Headers h = frame.headers();
+        String malformed = malformed(h);
+        if (malformed != null) {
+            refused = true;
+            refuse(ctx, "Bad request: " + malformed + ".\n");
             return;
         }
-        if (msg instanceof HttpRequest request) {
-            headRequest = HttpMethod.HEAD.equals(request.method());
-            List<String> added = request.headers().names().stream().filter(n -> n.regionMatches(true, 0, "x-http2-", 0, 8)).toList();
-            added.forEach(request.headers()::remove);
-            String malformed = malformed(request);
-            if (malformed != null) {
-                refused = true;
-                ReferenceCountUtil.release(msg);
-                var answer = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-                        io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST, io.netty.buffer.Unpooled.copiedBuffer(
-                        "Bad request: " + malformed + ".\n", java.nio.charset.StandardCharsets.UTF_8));
-                answer.headers().set("content-type", "text/plain; charset=utf-8").set("x-slipway-error", 400)
-                        .setInt("content-length", answer.content().readableBytes());
-                ctx.writeAndFlush(answer).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-                return;
+        headSent = true;
+        headRequest = AsciiString.contentEquals("HEAD", h.method());
+        ByteBuf head = ctx.alloc().buffer(256);
+        write(head, h.method()).writeByte(' ');
+        write(head, h.path()).writeBytes(" HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (h.authority() != null) {
+            write(write(head.writeBytes("host: ".getBytes(StandardCharsets.US_ASCII)), h.authority()), CRLF);
+        }
+        boolean lengthKnown = fields(head, h, true);
+        chunkedRequest = !frame.isEndStream() && !lengthKnown;
+        if (chunkedRequest) {
+            head.writeBytes("transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        ctx.fireChannelRead(head.writeBytes(CRLF));
+    }
+
+    /** Writes the fields but pseudo-headers, cookies joined in one; returns whether one was {@code content-length}. */
+    private static boolean fields(ByteBuf out, Http2Headers h, boolean joinCookies) {
+        boolean length = false;
+        StringBuilder cookies = null;
+        for (Map.Entry<CharSequence, CharSequence> field : h) {
+            CharSequence name = field.getKey();
+            if (name.length() > 0 && name.charAt(0) == ':') {
+                continue;
             }
+            if (joinCookies && AsciiString.contentEquals(COOKIE, name)) {
+                cookies = cookies == null ? new StringBuilder(field.getValue()) : cookies.append("; ").append(field.getValue());
+                continue;
+            }
+            length |= AsciiString.contentEquals(CONTENT_LENGTH, name);
+            write(write(write(out, name).writeByte(':').writeByte(' '), field.getValue()), CRLF);
         }
-        List<Object> out = new ArrayList<>(2);
-        requestBytes.encodeOne(ctx, msg, out); // takes the message over (Netty's encoder releases it)
-        for (Object bytes : out) {
-            ctx.fireChannelRead(bytes);
+        if (cookies != null) {
+            write(write(out.writeBytes("cookie: ".getBytes(StandardCharsets.US_ASCII)), cookies), CRLF);
         }
+        return length;
+    }
+
+    private void requestData(ChannelHandlerContext ctx, Http2DataFrame frame) {
+        ByteBuf data = frame.content();
+        if (!chunkedRequest) {
+            ctx.fireChannelRead(data); // delimited by its content-length, or none (the framer refuses what is past it)
+            return;
+        }
+        int n = data.readableBytes();
+        if (n > 0) {
+            ctx.fireChannelRead(ctx.alloc().buffer(10).writeBytes(Integer.toHexString(n).getBytes(StandardCharsets.US_ASCII))
+                    .writeBytes(CRLF));
+            ctx.fireChannelRead(data);
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(CRLF));
+        } else {
+            data.release();
+        }
+        if (frame.isEndStream()) {
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(LAST_CHUNK));
+        }
+    }
+
+    /** Trailers end a chunked body as its trailer section; a body of known length has no place for them. */
+    private void requestTrailers(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
+        String malformed = malformedFields(frame.headers());
+        if (malformed != null) {
+            refused = true;
+            ctx.close(); // part of the request went on already: the stream is reset, the instance's connection closed
+            return;
+        }
+        if (chunkedRequest) {
+            ByteBuf last = ctx.alloc().buffer(128).writeByte('0').writeBytes(CRLF);
+            fields(last, frame.headers(), false);
+            ctx.fireChannelRead(last.writeBytes(CRLF));
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String message) {
+        ByteBuf body = Unpooled.copiedBuffer(message, StandardCharsets.UTF_8);
+        Http2Headers h = new DefaultHttp2Headers(false).status("400").add("content-type", "text/plain; charset=utf-8")
+                .add("x-slipway-error", "400").addInt("content-length", body.readableBytes());
+        ctx.write(new DefaultHttp2HeadersFrame(h, false));
+        ctx.writeAndFlush(new DefaultHttp2DataFrame(body, true)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (!(msg instanceof ByteBuf bytes)) {
+        if (msg instanceof FullHttpResponse own) {
+            answer(ctx, own, promise);
+        } else if (msg instanceof ByteBuf bytes) {
+            Cumulation.write(ctx, cumulation.decode(ctx, bytes, this::responseFrames), promise, true);
+        } else {
             ctx.write(msg, promise);
+        }
+    }
+
+    /** The router's own answer (an error, a redirect, 100 Continue) as one HEADERS frame and its body's DATA frame. */
+    private void answer(ChannelHandlerContext ctx, FullHttpResponse own, ChannelPromise promise) {
+        Http2Headers h = new DefaultHttp2Headers(false).status(own.status().codeAsText());
+        for (Map.Entry<String, String> field : own.headers()) {
+            AsciiString name = AsciiString.of(field.getKey()).toLowerCase();
+            if (!CONNECTION_SPECIFIC.contains(name)) {
+                h.add(name, field.getValue());
+            }
+        }
+        ByteBuf body = own.content();
+        if (own.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            body.release();
+            ctx.write(new DefaultHttp2HeadersFrame(h, false), promise);
+        } else if (body.isReadable() && !headRequest) {
+            ctx.write(new DefaultHttp2HeadersFrame(h, false));
+            ctx.write(new DefaultHttp2DataFrame(body, true), promise);
+        } else {
+            body.release();
+            ctx.write(new DefaultHttp2HeadersFrame(h, true), promise);
+        }
+    }
+
+    /** The frames that the response bytes in {@code in} make; what is not whole yet (a head, a chunk's size line) stays. */
+    private void responseFrames(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (!in.isReadable()) {
             return;
         }
-        Cumulation.write(ctx, merged(cumulation.decode(ctx, bytes, responseObjects::decodeSome)), promise, true);
+        switch (part) {
+            case HEAD -> responseHead(in, out);
+            case LENGTH -> {
+                int n = (int) Math.min(remaining, in.readableBytes());
+                remaining -= n;
+                out.add(new DefaultHttp2DataFrame(in.readRetainedSlice(n), remaining == 0));
+                part = remaining == 0 ? Part.DONE : Part.LENGTH;
+            }
+            case CHUNKED -> chunkedData(in, out);
+            case UNTIL_END -> out.add(new DefaultHttp2DataFrame(in.readRetainedSlice(in.readableBytes()), false));
+            case DONE -> in.skipBytes(in.readableBytes()); // nothing follows a response on a stream
+        }
+    }
+
+    /**
+     * A head as the {@code ResponseFramer} wrote it (an HTTP/1.1 status line, then lines of {@code name: value} that
+     * it checked) becomes a HEADERS frame, which ends the stream when no body follows.
+     */
+    private void responseHead(ByteBuf in, List<Object> out) {
+        int start = in.readerIndex();
+        Http2Headers h = new DefaultHttp2Headers(false).status(new AsciiString(ByteBufUtil.getBytes(in, start + 9, 3), false));
+        long length = -1;
+        boolean chunkedBody = false;
+        int line = in.indexOf(start, in.writerIndex(), (byte) '\n') + 1;
+        for (int lf; line > 0 && (lf = in.indexOf(line, in.writerIndex(), (byte) '\n')) != line + 1; line = lf + 1) {
+            if (lf < 0) {
+                return; // the rest of the head comes in a later write
+            }
+            int colon = in.indexOf(line, lf, (byte) ':');
+            AsciiString name = new AsciiString(ByteBufUtil.getBytes(in, line, colon - line), false).toLowerCase();
+            AsciiString value = new AsciiString(ByteBufUtil.getBytes(in, colon + 1, lf - 2 - colon), false).trim();
+            if (TRANSFER_ENCODING.contentEquals(name)) {
+                chunkedBody = value.toString().toLowerCase(java.util.Locale.ROOT).endsWith("chunked");
+            } else if (!CONNECTION_SPECIFIC.contains(name)) {
+                h.add(name, value);
+                length = CONTENT_LENGTH.contentEquals(name) ? value.parseLong() : length;
+            }
+        }
+        if (line <= 0) {
+            return;
+        }
+        in.readerIndex(line + 2);
+        int status = (in.getByte(start + 9) - '0') * 100 + (in.getByte(start + 10) - '0') * 10 + in.getByte(start + 11) - '0';
+        boolean bodiless = headRequest || status == 204 || status == 304 || length == 0 && !chunkedBody;
+        out.add(new DefaultHttp2HeadersFrame(h, bodiless));
+        remaining = length;
+        part = bodiless ? Part.DONE : chunkedBody ? Part.CHUNKED : length > 0 ? Part.LENGTH : Part.UNTIL_END;
+        if (part == Part.CHUNKED) {
+            chunked.start();
+        }
+    }
+
+    /** A chunked body's data as DATA frames, and its end as a HEADERS frame of its trailers or an empty DATA frame. */
+    private void chunkedData(ByteBuf in, List<Object> out) {
+        List<Object> parts = new ArrayList<>(2);
+        boolean ended = chunked.relayDataAndTrailers(in, parts);
+        Http2Headers trailers = null;
+        for (Object p : parts) {
+            if (p instanceof ByteBuf data) {
+                out.add(new DefaultHttp2DataFrame(data, false));
+            } else {
+                String line = (String) p;
+                int colon = line.indexOf(':');
+                trailers = trailers == null ? new DefaultHttp2Headers(false) : trailers;
+                trailers.add(AsciiString.of(line.substring(0, colon)).toLowerCase(), line.substring(colon + 1).trim());
+            }
+        }
+        if (ended) {
+            part = Part.DONE;
+            out.add(trailers != null ? new DefaultHttp2HeadersFrame(trailers, true) : new DefaultHttp2DataFrame(true));
+        }
     }
 
     /**
@@ -88,67 +282,52 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
      * lower-case tokens, values with CR, LF or NUL (each of which would let a request smuggle another into the
      * instance's connection), and connection-specific fields, which HTTP/2 forbids.
      */
-    static String malformed(HttpRequest request) {
-        String method = request.method().name();
-        if (method.isEmpty() || !method.chars().allMatch(Http2StreamBridge::tchar)) {
+    static String malformed(Http2Headers h) {
+        CharSequence method = h.method();
+        if (method == null || method.isEmpty() || !method.chars().allMatch(Http2StreamBridge::tchar)) {
             return "the method is not a token";
         }
-        String path = request.uri();
-        if (path.isEmpty() || !(path.startsWith("/") || path.equals("*") && method.equals("OPTIONS"))
-                || path.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+        CharSequence path = h.path();
+        if (path == null || path.isEmpty() || !(path.charAt(0) == '/' || AsciiString.contentEquals("*", path)
+                && AsciiString.contentEquals("OPTIONS", method)) || path.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
             return "the :path is not a path (origin form, no whitespace or control characters)";
         }
-        for (var field : request.headers()) {
-            String name = field.getKey();
+        return malformedFields(h);
+    }
+
+    private static String malformedFields(Http2Headers h) {
+        for (Map.Entry<CharSequence, CharSequence> field : h) {
+            CharSequence name = field.getKey();
+            if (name.length() > 0 && name.charAt(0) == ':') {
+                continue;
+            }
             if (name.isEmpty() || !name.chars().allMatch(c -> tchar(c) && !(c >= 'A' && c <= 'Z'))) {
                 return "a field name is not a lower-case token";
             }
-            String value = field.getValue();
-            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+            CharSequence value = field.getValue();
+            if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
                 return "field " + name + " has a CR, LF or NUL in its value";
             }
-            if (CONNECTION_SPECIFIC.contains(name) && !(name.equals("te") && value.equalsIgnoreCase("trailers"))) {
+            if (CONNECTION_SPECIFIC.contains(AsciiString.of(name))
+                    && !(AsciiString.contentEquals("te", name) && AsciiString.contentEqualsIgnoreCase("trailers", value))) {
                 return "field " + name + " is connection-specific, which HTTP/2 does not allow";
             }
         }
         return null;
     }
 
-    private static final java.util.Set<String> CONNECTION_SPECIFIC = java.util.Set.of("connection", "keep-alive",
-            "proxy-connection", "upgrade", "te");
-
     private static boolean tchar(int c) {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
-    /**
-     * Responses of 1xx as whole responses (the codec sends them as a HEADERS frame that does not end the stream), and a
-     * response whose end came with its head (no body: {@code content-length: 0}, a 204, an answer to HEAD) as one
-     * HEADERS frame that ends the stream, as gRPC's trailers-only answer must be.
-     */
-    private List<Object> merged(List<Object> decoded) {
-        List<Object> objects = new ArrayList<>(decoded.size());
-        for (int i = 0; i < decoded.size(); i++) {
-            Object o = decoded.get(i);
-            if (o instanceof HttpResponse r && !(o instanceof LastHttpContent)
-                    && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-                informational = true;
-                objects.add(new DefaultFullHttpResponse(r.protocolVersion(), r.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER,
-                        r.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
-            } else if (informational && o instanceof LastHttpContent end) {
-                informational = false;
-                end.release();
-            } else if (o instanceof HttpResponse r && !(o instanceof LastHttpContent) && i + 1 < decoded.size()
-                    && decoded.get(i + 1) instanceof LastHttpContent end && !end.content().isReadable() && end.trailingHeaders().isEmpty()) {
-                end.release();
-                i++;
-                objects.add(new DefaultFullHttpResponse(r.protocolVersion(), r.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER,
-                        r.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
-            } else {
-                objects.add(o);
-            }
-        }
-        return objects;
+    /** Writes {@code s} as the bytes it holds (HPACK's strings are octets: each char is one). */
+    private static ByteBuf write(ByteBuf out, CharSequence s) {
+        out.writeCharSequence(s, StandardCharsets.ISO_8859_1);
+        return out;
+    }
+
+    private static ByteBuf write(ByteBuf out, byte[] bytes) {
+        return out.writeBytes(bytes);
     }
 
     @Override
@@ -156,28 +335,4 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
         cumulation.release();
     }
 
-    /** Netty's HTTP/1.1 request encoding, called for one object at a time. */
-    private static final class RequestBytes extends HttpRequestEncoder {
-        /** Encodes {@code msg} and releases it. */
-        void encodeOne(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
-            super.encode(ctx, msg, out);
-        }
-    }
-
-    /** Netty's HTTP/1.1 response decoding over bytes the proxy writes; a response to HEAD has no body. */
-    private final class ResponseObjects extends HttpResponseDecoder {
-        ResponseObjects() {
-            super(new HttpDecoderConfig().setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536));
-        }
-
-        void decodeSome(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-            super.decode(ctx, in, out);
-        }
-
-        @Override
-        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-            return headRequest && msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL
-                    || super.isContentAlwaysEmpty(msg);
-        }
-    }
 }

@@ -5,87 +5,180 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The bridge alone: a stream's request as HTTP/1.1 bytes, and HTTP/1.1 response bytes as objects for the HTTP/2 codec. */
+/** The bridge alone: a stream's frames as HTTP/1.1 request bytes, and HTTP/1.1 response bytes as frames. */
 class Http2StreamBridgeTest {
     @Test
-    void aRequestBecomesHttp11BytesWithoutNettysExtensionFields() {
+    void aRequestBecomesHttp11BytesWithItsAuthorityAsHostAndItsCookiesJoined() {
         EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a?b=c");
-        request.headers().add("host", "app.example.com").add("x-http2-stream-id", "3").add("x-http2-scheme", "https").add("accept", "*/*");
-        ch.writeInbound(request);
-        StringBuilder bytes = new StringBuilder();
-        for (Object o; (o = ch.readInbound()) != null; ) {
-            bytes.append(((ByteBuf) o).toString(StandardCharsets.US_ASCII));
-            ((ByteBuf) o).release();
-        }
-        assertThat(bytes.toString()).isEqualTo("GET /a?b=c HTTP/1.1\r\nhost: app.example.com\r\naccept: */*\r\n\r\n");
+        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("GET", "/a?b=c").add("accept", "*/*").add("cookie", "a=1")
+                .add("cookie", "b=2"), true));
+        assertThat(inbound(ch)).isEqualTo("GET /a?b=c HTTP/1.1\r\nhost: app.example.com\r\naccept: */*\r\ncookie: a=1; b=2\r\n\r\n");
     }
 
     @Test
-    void responseBytesBecomeAResponseAndItsContentEndingTheStream() {
+    void aBodyOfUnknownLengthIsChunkedAndItsTrailersEndIt() {
         EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeOutbound(Unpooled.copiedBuffer("HTTP/1.1 404 Not Found\r\ncontent-length: 5\r\nconnection: keep-alive\r\n\r\nhel", StandardCharsets.US_ASCII));
-        ch.writeOutbound(Unpooled.copiedBuffer("lo", StandardCharsets.US_ASCII));
-        List<Object> out = new ArrayList<>();
-        for (Object o; (o = ch.readOutbound()) != null; ) {
-            out.add(o);
-        }
-        assertThat(out.get(0)).isInstanceOf(HttpResponse.class);
-        assertThat(((HttpResponse) out.get(0)).status().code()).isEqualTo(404);
-        StringBuilder body = new StringBuilder();
-        out.stream().filter(o -> o instanceof HttpContent).forEach(o -> body.append(((HttpContent) o).content().toString(StandardCharsets.US_ASCII)));
-        assertThat(body.toString()).isEqualTo("hello");
-        assertThat(out.get(out.size() - 1)).isInstanceOf(LastHttpContent.class);
+        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("POST", "/up"), false));
+        ch.writeInbound(new DefaultHttp2DataFrame(bytes("hello"), false));
+        ch.writeInbound(new DefaultHttp2DataFrame(bytes(""), false));
+        ch.writeInbound(new DefaultHttp2DataFrame(bytes("world!"), false));
+        ch.writeInbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("x-sum", "42"), true));
+        assertThat(inbound(ch)).isEqualTo("POST /up HTTP/1.1\r\nhost: app.example.com\r\ntransfer-encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n6\r\nworld!\r\n0\r\nx-sum: 42\r\n\r\n");
     }
 
     @Test
-    void anInformationalResponseGoesOutWhole() {
+    void aBodyOfKnownLengthPassesAsItCame() {
         EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeOutbound(Unpooled.copiedBuffer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", StandardCharsets.US_ASCII));
-        Object first = ch.readOutbound();
-        assertThat(first).isInstanceOf(FullHttpResponse.class);
-        assertThat(((FullHttpResponse) first).status().code()).isEqualTo(100);
-        Object second = ch.readOutbound();
-        assertThat(((HttpResponse) second).status().code()).isEqualTo(200);
+        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("PUT", "/x").add("content-length", "3"), false));
+        ch.writeInbound(new DefaultHttp2DataFrame(bytes("abc"), true));
+        assertThat(inbound(ch)).isEqualTo("PUT /x HTTP/1.1\r\nhost: app.example.com\r\ncontent-length: 3\r\n\r\nabc");
+    }
+
+    @Test
+    void aMalformedRequestIsAnsweredWith400AndNothingGoesOn() {
+        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
+        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("POST", "/").add("x-a", "1\r\nx-b: 2"), false));
+        assertThat(inbound(ch)).isEmpty();
+        assertThat(ch.isOpen()).as("the stream is closed once answered").isFalse();
+        Http2HeadersFrame answer = ch.readOutbound();
+        assertThat(answer.headers().status()).hasToString("400");
+        Http2DataFrame body = ch.readOutbound();
+        assertThat(body.content().toString(StandardCharsets.UTF_8)).contains("x-a").contains("CR, LF or NUL");
+        assertThat(body.isEndStream()).isTrue();
+        body.release();
+    }
+
+    @Test
+    void responseBytesBecomeHeadersAndDataEndingTheStream() {
+        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
+        ch.writeOutbound(bytes("HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\nX-Trace:  a b \r\nconnection: keep-alive\r\n\r\nhel"));
+        ch.writeOutbound(bytes("lo"));
+        List<Object> out = outbound(ch);
+        Http2HeadersFrame head = (Http2HeadersFrame) out.get(0);
+        assertThat(head.headers().status()).hasToString("404");
+        assertThat(head.headers().get("content-length")).hasToString("5");
+        assertThat(head.headers().get("x-trace")).hasToString("a b");
+        assertThat(head.headers().contains("connection")).isFalse();
+        assertThat(head.isEndStream()).isFalse();
+        assertThat(data(out)).isEqualTo("hello");
+        assertThat(((Http2DataFrame) out.get(out.size() - 1)).isEndStream()).isTrue();
+    }
+
+    @Test
+    void aChunkedResponseLosesItsFramingAndItsTrailersEndTheStream() {
+        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
+        ch.writeOutbound(bytes("HTTP/1.1 200 OK\r\ncontent-type: application/grpc\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhel"));
+        ch.writeOutbound(bytes("lo\r\n1")); // a size line cut in two
+        ch.writeOutbound(bytes("0\r\n0123456789abcdef\r\n0\r\ngrpc-status: 0\r\nGrpc-Message: ok\r\n\r\n"));
+        List<Object> out = outbound(ch);
+        Http2HeadersFrame head = (Http2HeadersFrame) out.get(0);
+        assertThat(head.headers().contains("transfer-encoding")).isFalse();
+        assertThat(data(out)).isEqualTo("hello0123456789abcdef");
+        Http2HeadersFrame trailers = (Http2HeadersFrame) out.get(out.size() - 1);
+        assertThat(trailers.isEndStream()).isTrue();
+        assertThat(trailers.headers().get("grpc-status")).hasToString("0");
+        assertThat(trailers.headers().get("grpc-message")).hasToString("ok");
+    }
+
+    @Test
+    void theAnswerToHeadEndsWithItsHeaders() {
+        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
+        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("HEAD", "/"), true));
+        inbound(ch);
+        ch.writeOutbound(bytes("HTTP/1.1 200 OK\r\ncontent-length: 1234\r\n\r\n"));
+        List<Object> out = outbound(ch);
+        assertThat(out).hasSize(1);
+        assertThat(((Http2HeadersFrame) out.get(0)).isEndStream()).isTrue();
+        assertThat(((Http2HeadersFrame) out.get(0)).headers().get("content-length")).hasToString("1234");
+    }
+
+    @Test
+    void theRoutersOwnAnswersBecomeFramesAndContinueLeavesTheStreamOpen() {
+        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
+        ch.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        DefaultFullHttpResponse own = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, bytes("busy\n"));
+        own.headers().set("Retry-After", "1").set("Connection", "close");
+        ch.writeOutbound(own);
+        List<Object> out = outbound(ch);
+        assertThat(((Http2HeadersFrame) out.get(0)).headers().status()).hasToString("100");
+        assertThat(((Http2HeadersFrame) out.get(0)).isEndStream()).isFalse();
+        Http2Headers answer = ((Http2HeadersFrame) out.get(1)).headers();
+        assertThat(answer.status()).hasToString("503");
+        assertThat(answer.get("retry-after")).hasToString("1");
+        assertThat(answer.contains("connection")).isFalse();
+        assertThat(data(out)).isEqualTo("busy\n");
+        assertThat(((Http2DataFrame) out.get(2)).isEndStream()).isTrue();
     }
 
     @Test
     void whatWouldSmuggleASecondRequestIsMalformed() {
-        assertThat(Http2StreamBridge.malformed(request("GET", "/a?b=c", "accept", "*/*"))).isNull();
-        assertThat(Http2StreamBridge.malformed(request("OPTIONS", "*"))).isNull();
-        assertThat(Http2StreamBridge.malformed(request("GET", "/", "te", "trailers"))).isNull();
-        // a :path with whitespace or controls Netty itself refuses to turn into a request (RouterHttp2FramingTest sends them)
-        assertThat(Http2StreamBridge.malformed(request("GET", "http://evil/"))).contains(":path");
-        assertThat(Http2StreamBridge.malformed(request("GET", "*"))).contains(":path");
-        assertThat(Http2StreamBridge.malformed(request("GET", "/", "x-a", "1\r\nx-b: 2"))).contains("x-a");
-        assertThat(Http2StreamBridge.malformed(request("GET", "/", "x-a", "1\n"))).contains("x-a");
-        assertThat(Http2StreamBridge.malformed(request("GET", "/", "x-a", "1\0"))).contains("x-a");
-        assertThat(Http2StreamBridge.malformed(request("GET", "/", "X-A", "1"))).contains("lower-case");
-        assertThat(Http2StreamBridge.malformed(request("GET", "/", "x a", "1"))).contains("lower-case");
-        assertThat(Http2StreamBridge.malformed(request("GET", "/", "connection", "close"))).contains("connection-specific");
-        assertThat(Http2StreamBridge.malformed(request("GET", "/", "te", "gzip"))).contains("connection-specific");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/a?b=c").add("accept", "*/*"))).isNull();
+        assertThat(Http2StreamBridge.malformed(headers("OPTIONS", "*"))).isNull();
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("te", "trailers"))).isNull();
+        assertThat(Http2StreamBridge.malformed(headers("GET", "http://evil/"))).contains(":path");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "*"))).contains(":path");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/a b"))).contains(":path");
+        assertThat(Http2StreamBridge.malformed(new DefaultHttp2Headers(false).method("CONNECT").authority("x:443"))).contains(":path");
+        assertThat(Http2StreamBridge.malformed(headers("G ET", "/"))).contains("method");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("x-a", "1\r\nx-b: 2"))).contains("x-a");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("x-a", "1\n"))).contains("x-a");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("x-a", "1\0"))).contains("x-a");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("X-A", "1"))).contains("lower-case");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("x a", "1"))).contains("lower-case");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("connection", "close"))).contains("connection-specific");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("transfer-encoding", "chunked"))).contains("connection-specific");
+        assertThat(Http2StreamBridge.malformed(headers("GET", "/").add("te", "gzip"))).contains("connection-specific");
     }
 
-    private static DefaultFullHttpRequest request(String method, String uri, String... fields) {
-        DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/",
-                Unpooled.EMPTY_BUFFER, new io.netty.handler.codec.http.DefaultHttpHeaders(false), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        r.setUri(uri);
-        r.setMethod(HttpMethod.valueOf(method));
-        for (int i = 0; i < fields.length; i += 2) {
-            r.headers().add(fields[i], fields[i + 1]);
+    private static Http2Headers headers(String method, String path) {
+        return new DefaultHttp2Headers(false).method(method).path(path).scheme("https").authority("app.example.com");
+    }
+
+    private static ByteBuf bytes(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String inbound(EmbeddedChannel ch) {
+        StringBuilder bytes = new StringBuilder();
+        for (Object o; (o = ch.readInbound()) != null; ) {
+            bytes.append(((ByteBuf) o).toString(StandardCharsets.ISO_8859_1));
+            ((ByteBuf) o).release();
         }
-        return r;
+        return bytes.toString();
+    }
+
+    private static List<Object> outbound(EmbeddedChannel ch) {
+        List<Object> out = new ArrayList<>();
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    /** The DATA frames' bytes, released. */
+    private static String data(List<Object> frames) {
+        StringBuilder body = new StringBuilder();
+        for (Object o : frames) {
+            if (o instanceof Http2DataFrame d) {
+                body.append(d.content().toString(StandardCharsets.ISO_8859_1));
+                d.release();
+            }
+        }
+        return body.toString();
     }
 }
