@@ -6,7 +6,6 @@ import dev.slipway.core.routing.RoutingView;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
@@ -40,8 +39,8 @@ final class Exchange {
     /** How far the response came. */
     enum Response { NONE, STARTED, COMPLETE }
 
-    /** The client connection, where the exchange's handler sits. */
-    ChannelHandlerContext client;
+    /** The client: its connection, or its HTTP/2 stream. */
+    ClientSide client;
     int id;
     Phase phase = Phase.IDLE;
     Response response = Response.NONE;
@@ -162,13 +161,13 @@ final class Exchange {
             case CLOSED -> false;
             default -> true;
         };
-        autoRead(client.channel(), wanted);
+        client.reading(wanted);
     }
 
     /** Backpressure, response side: the instance's connection is read only while the client takes more. */
     void updateUpstreamReading() {
         if (upstream != null) {
-            autoRead(upstream, client.channel().isWritable());
+            autoRead(upstream, client.isWritable());
         }
     }
 

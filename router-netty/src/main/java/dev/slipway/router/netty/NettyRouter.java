@@ -18,12 +18,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import dev.slipway.router.netty.http2.Http2StreamBridge;
 import dev.slipway.core.tls.ServerCertificates;
 import dev.slipway.core.routing.RoutingSnapshot;
 import java.net.InetSocketAddress;
@@ -170,27 +167,24 @@ public final class NettyRouter implements RouterProvider.Router {
         }
     }
 
-    /** The handlers of an HTTP/1.1 connection: its deadlines between requests, then its exchanges'. */
+    /**
+     * The handlers of an HTTP/1.1 connection: its deadlines between requests, its requests' framing, the encoder of the
+     * router's own answers, and the proxy of its exchanges.
+     */
     private void http1(ChannelPipeline p, String client, String fixedHost, boolean https, Listener listener) {
         p.addLast("idle-deadlines", new IdleDeadlines(timeouts));
-        exchanges(p, new RequestFramer(client, fixedHost, https), client, fixedHost, https, listener);
-        p.addBefore("proxy-frontend", "response-encoder", new HttpResponseEncoder()); // the router's own answers
+        p.addLast("request-framer", new RequestFramer(client, fixedHost, https));
+        p.addLast("response-encoder", new HttpResponseEncoder());
+        p.addLast("proxy-frontend", proxy(client, fixedHost, https, listener));
     }
 
-    /**
-     * The handlers that frame requests and proxy them: of an HTTP/1.1 connection, or of one HTTP/2 stream (carried as
-     * HTTP/1.1 by an {@link Http2StreamBridge}, which also sends the router's own answers; a stream has no deadlines
-     * between requests: it carries one, whose head comes whole).
-     */
-    private void exchanges(ChannelPipeline p, RequestFramer framer, String client, String fixedHost, boolean https, Listener listener) {
-        p.addLast("request-framer", framer);
-        p.addLast("proxy-frontend", new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort, tracing,
-                client, tunnels, listener));
+    private ProxyFrontendHandler proxy(String client, String fixedHost, boolean https, Listener listener) {
+        return new ProxyFrontendHandler(table, pool, timeouts, fixedHost, https ? -1 : httpsPort, tracing, client, tunnels, listener);
     }
 
     /**
      * The handlers of an HTTP/2 connection: each stream is a request carried through the HTTP/1.1 exchange by an
-     * {@link Http2StreamBridge}, so the same admission, timeouts, metrics and framing rules apply; up to
+     * {@link Http2Frontend}, so the same admission, timeouts, metrics and framing rules apply; up to
      * {@link #MAX_STREAMS} at once; a connection with no stream open for the idle timeout is closed (GOAWAY). Over
      * TLS ({@code https}, chosen by ALPN) or cleartext (h2c with prior knowledge).
      */
@@ -211,13 +205,7 @@ public final class NettyRouter implements RouterProvider.Router {
             }
         });
         RequestFramer framing = new RequestFramer(client, fixedHost, https); // each stream's framer is a copy
-        p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast("h2-bridge", new Http2StreamBridge());
-                exchanges(stream.pipeline(), new RequestFramer(framing), client, fixedHost, https, listener);
-            }
-        }));
+        p.addLast("h2-streams", new Http2Frontend(codec, framing, () -> proxy(client, fixedHost, https, listener)));
     }
 
     /** Streams one HTTP/2 connection may have open at once (nginx: http2_max_concurrent_streams 128). */

@@ -6,7 +6,6 @@ import dev.slipway.router.netty.Exchange.Phase;
 import dev.slipway.router.netty.Exchange.Response;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -21,15 +20,15 @@ import java.time.Duration;
  */
 final class OwnAnswers {
     private final Exchange ex;
-    private final ChannelHandlerContext ctx;
+    private final ClientSide client;
     private final Deadline timer;
     private final Duration linger;
     private final Runnable nextExchange;
     private final Runnable onLingerEnd = this::lingerEnded;
 
-    OwnAnswers(Exchange ex, ChannelHandlerContext ctx, Deadline timer, Duration linger, Runnable nextExchange) {
+    OwnAnswers(Exchange ex, ClientSide client, Deadline timer, Duration linger, Runnable nextExchange) {
         this.ex = ex;
-        this.ctx = ctx;
+        this.client = client;
         this.timer = timer;
         this.linger = linger;
         this.nextExchange = nextExchange;
@@ -59,7 +58,7 @@ final class OwnAnswers {
         ex.finish(pool, false);
         ex.keepAlive = false;
         if (started) {
-            ctx.close();
+            client.close();
         } else {
             answer(status, message, false);
         }
@@ -79,13 +78,13 @@ final class OwnAnswers {
             response = bodiless;
         }
         int id = ex.id;
-        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+        client.answer(response).addListener((ChannelFutureListener) f -> {
             if (ex.id != id || ex.phase != Phase.ANSWERED) {
                 return;
             }
             ex.answerWritten = true;
             if (!f.isSuccess()) {
-                ctx.close();
+                client.close();
             } else if (ex.requestRead) {
                 nextExchange.run();
             } else {
@@ -97,7 +96,7 @@ final class OwnAnswers {
 
     private void lingerEnded() {
         if (ex.phase == Phase.ANSWERED) {
-            ctx.close();
+            client.close();
         }
     }
 }

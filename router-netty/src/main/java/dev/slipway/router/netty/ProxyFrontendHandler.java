@@ -14,7 +14,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -32,7 +31,10 @@ import java.util.List;
  * {@link Exchange}. Both connections read on their own and stop while the other side takes no more (channel
  * writability): backpressure both ways, no buffering of whole bodies, and no system call per request to re-arm reads.
  * What a read batch brought goes out in one flush. All work happens on the client connection's event loop, where its
- * upstream connection lives too; decisions of the admission queue are handed back to it.
+ * upstream connection lives too; decisions of the admission queue are handed back to it. On an HTTP/1.1 connection it
+ * is the pipeline's last handler; an HTTP/2 stream, which has no pipeline of its own, drives it by the same steps
+ * ({@link #start}, {@link #read}, {@link #readComplete}, {@link #writabilityChanged}, {@link #closed}) from its
+ * connection's {@link Http2Frontend}. Either way it sees its client as a {@link ClientSide}.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final RoutingView table;
@@ -44,9 +46,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** On a service's direct port: the host of that service, which every request goes to. */
     private final String fixedHost;
     private final Exchange ex = new Exchange();
-    private ChannelHandlerContext ctx;
-    /** Writes bytes to the client as they are, past the response encoder: how instances' responses are relayed. */
-    private ChannelHandlerContext raw;
+    /** The client: its connection (HTTP/1.1), or its stream (HTTP/2). */
+    private ClientSide client;
     private final ChannelFutureListener onResponseWritten = this::responseWritten;
     /** Response bytes were written to the client without a flush. */
     private boolean clientUnflushed;
@@ -60,7 +61,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private final int httpsPort;
 
     private final RequestTracing tracing;
-    private final String client;
+    private final String clientAddress;
     private final Tunnels tunnels;
     private final RouterTimeouts timeouts;
     /** The protocol the current request asks to switch to, or null. */
@@ -76,7 +77,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         this.listener = listener;
         this.tunnels = tunnels;
         this.tracing = tracing;
-        this.client = client;
+        this.clientAddress = client;
         this.httpsPort = httpsPort;
         this.table = table;
         this.pool = pool;
@@ -88,16 +89,25 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-        this.deadlines = ctx.pipeline().get(IdleDeadlines.class); // none on an HTTP/2 stream: it carries one request
-        this.raw = ctx.pipeline().context(RequestFramer.class);
-        this.timer = new Deadline(ctx.executor());
-        this.answers = new OwnAnswers(ex, ctx, timer, linger, this::nextExchange);
-        ex.client = ctx;
+        start(new ConnectionClient(ctx, ctx.pipeline().context(RequestFramer.class)));
+    }
+
+    /** The client is there: its requests follow ({@link #read}). How a stream of an HTTP/2 connection starts. */
+    void start(ClientSide client) {
+        this.client = client;
+        this.deadlines = client.deadlines();
+        this.timer = new Deadline(client.eventLoop());
+        this.answers = new OwnAnswers(ex, client, timer, linger, this::nextExchange);
+        ex.client = client;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        read(msg);
+    }
+
+    /** A part of a request ({@link RequestFramer}'s output). */
+    void read(Object msg) {
         if (ex.phase == Phase.TUNNEL) { // a switched protocol's bytes, as they came
             tunnel.fromClient(msg);
             return;
@@ -175,8 +185,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (expect != null && !ex.requestRead) { // the request will be served: the client may send its body
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
-                    ctx.voidPromise());
+            client.answer(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
         }
         if (request.complete && request.idempotent) {
             ex.retry = request.retainedDuplicate();
@@ -190,7 +199,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ex.waiter = queued.waiter();
             int id = ex.id;
             timer.arm(queued.waiter().maxWait().toMillis(), onQueueTimeout);
-            queued.waiter().whenDecided(decided -> ctx.executor().execute(() -> onDecided(id, decided)));
+            queued.waiter().whenDecided(decided -> client.eventLoop().execute(() -> onDecided(id, decided)));
         }
     }
 
@@ -207,7 +216,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (ex.phase == Phase.ANSWERED) {
             if (ex.answerWritten) {
-                ctx.close();
+                client.close();
             }
             return;
         }
@@ -262,7 +271,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         int id = ex.id;
         timer.arm(requestTimeout.toMillis(), onRequestTimeout);
-        Future<Channel> connect = pool.acquire(ctx.channel().eventLoop(), lease.endpoint());
+        Future<Channel> connect = pool.acquire(client.eventLoop(), lease.endpoint());
         if (connect.isDone()) {
             onConnected(id, connect);
         } else {
@@ -273,9 +282,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** Starts the request's span, and gives the instance its context instead of the one the request came with. */
     private void trace(RoutingView.Lease lease) {
         RequestHead head = (RequestHead) ex.toForward.poll();
-        ex.span = tracing.start(head, lease, client);
+        ex.span = tracing.start(head, lease, clientAddress);
         ex.leasedAt = System.nanoTime();
-        RequestHead traced = head.withTraceContext(ctx.alloc(), RequestTracing.headers(ex.span));
+        RequestHead traced = head.withTraceContext(client.alloc(), RequestTracing.headers(ex.span));
         ex.requestBytes = traced.content().readableBytes();
         ex.toForward.addFirst(traced);
         if (ex.retry != null) {
@@ -313,6 +322,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        readComplete();
+    }
+
+    /** What the client sent in one read goes upstream in one flush. */
+    void readComplete() {
         ex.flushUpstream();
     }
 
@@ -328,15 +342,20 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     void upstreamBatchDone() {
         if (clientUnflushed) {
             clientUnflushed = false;
-            raw.flush();
+            client.flush();
         }
         ex.updateUpstreamReading();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ex.updateUpstreamReading();
+        writabilityChanged();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** The client takes more, or no more, of the response. */
+    void writabilityChanged() {
+        ex.updateUpstreamReading();
     }
 
     /** A part of the response ({@link ResponseFramer}): bytes for the client as they are. */
@@ -360,26 +379,26 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             ex.upstreamReusable &= head.upstreamReusable;
             ex.keepAlive &= !head.closesClient;
             if (!head.complete) {
-                raw.write(head.content(), raw.voidPromise()); // a failure closes the client connection (exceptionCaught)
+                client.write(head.content());
                 clientUnflushed = true;
                 return;
             }
             last = head.content();
         } else if (msg != ResponseFramer.END) {
-            raw.write(msg, raw.voidPromise());
+            client.write(msg);
             clientUnflushed = true;
             return;
         } else {
             last = Unpooled.EMPTY_BUFFER;
         }
         ex.response = Response.COMPLETE;
-        raw.writeAndFlush(last, raw.voidPromise());
+        client.write(last);
+        client.flush();
         clientUnflushed = false;
-        ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
-        if (unsent != null && unsent.isEmpty()) { // all written already: no promise needed
+        if (client.allWritten()) { // no promise needed
             responseWritten();
         } else { // the client reads slowly (or the connection failed): the exchange ends once the rest is out
-            raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(onResponseWritten);
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(onResponseWritten);
         }
     }
 
@@ -394,11 +413,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.lease.switched(); // counted now, its latency the handshake's: the connection's life is not a response time
         ex.phase = Phase.TUNNEL;
         timer.disarm(); // the request timeout bounded the handshake; the tunnel's own limits follow
-        tunnel = new Tunnel(ctx, raw, ex, pool, timer, tunnels, upgradeTo, timeouts);
-        raw.writeAndFlush(head.content(), raw.voidPromise());
+        ConnectionClient connection = (ConnectionClient) client; // HTTP/2 requests ask for no upgrade (Http2StreamBridge)
+        tunnel = new Tunnel(connection.ctx, connection.raw, ex, pool, timer, tunnels, upgradeTo, timeouts);
+        client.write(head.content());
+        client.flush();
         clientUnflushed = false;
         ex.requestRead = false;
-        ctx.pipeline().get(RequestFramer.class).upgraded(ctx.pipeline().context(RequestFramer.class));
+        connection.ctx.pipeline().get(RequestFramer.class).upgraded(connection.raw);
         ex.updateClientReading();
     }
 
@@ -407,7 +428,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             responseWritten();
         } else {
             ex.finish(pool, false);
-            ctx.close();
+            client.close();
         }
     }
 
@@ -426,12 +447,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         timer.disarm();
         if (!ex.keepAlive) {
             ex.dropPending();
-            ctx.close();
+            client.close();
             return;
         }
-        RequestFramer framer = ctx.pipeline().get(RequestFramer.class);
+        RequestFramer framer = client instanceof ConnectionClient c ? c.ctx.pipeline().get(RequestFramer.class) : null;
         if (framer != null && framer.upgrading()) { // an upgrade answered otherwise: what followed it is read as requests
-            framer.notUpgraded(ctx.pipeline().context(RequestFramer.class));
+            framer.notUpgraded(((ConnectionClient) client).raw);
             if (ex.phase != Phase.IDLE) { // the next request began on the way
                 return;
             }
@@ -446,7 +467,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         List<Object> queued = new ArrayList<>(ex.pending);
         ex.pending.clear();
         for (Object m : queued) {
-            channelRead(ctx, m);
+            read(m);
         }
         ex.flushUpstream();
     }
@@ -484,7 +505,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ex.retry = null;
         ex.phase = Phase.CONNECTING;
         int id = ex.id;
-        pool.connect(ctx.channel().eventLoop(), ex.lease.endpoint()).addListener((Future<Channel> f) -> onConnected(id, f));
+        pool.connect(client.eventLoop(), ex.lease.endpoint()).addListener((Future<Channel> f) -> onConnected(id, f));
     }
 
     /** App Runner's request timeout: 504 if the instance has not begun to answer, else the connection is cut. */
@@ -498,6 +519,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        closed();
+    }
+
+    /** The client's connection (or stream) closed: whatever the exchange holds is given back. */
+    void closed() {
         if (tunnel != null) {
             tunnels.remove(tunnel);
         }

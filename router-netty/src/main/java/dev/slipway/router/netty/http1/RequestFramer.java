@@ -126,6 +126,14 @@ public final class RequestFramer extends ByteToMessageDecoder {
         return bytes.work();
     }
 
+    /**
+     * Frames {@code in} outside a pipeline: an HTTP/2 stream's request, whose bytes the stream's bridge makes (a head
+     * whole, a chunk's size line whole). {@code ctx} is the connection's, for its allocator.
+     */
+    public void frame(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (in.isReadable()) {

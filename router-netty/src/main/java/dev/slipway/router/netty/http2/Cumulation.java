@@ -1,6 +1,7 @@
 package dev.slipway.router.netty.http2;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -17,18 +18,28 @@ final class Cumulation {
         void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception;
     }
 
+    /** A decoder that needs no handler context. */
+    interface BytesDecoder<E extends Exception> {
+        void decode(ByteBuf in, List<Object> out) throws E;
+    }
+
     private ByteBuf bytes;
 
     /** Adds {@code more} (taken over) and returns the objects the bytes so far decode to, keeping the rest. */
     List<Object> decode(ChannelHandlerContext ctx, ByteBuf more, Decoder decoder) throws Exception {
-        bytes = bytes == null ? more : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), bytes, more);
+        return decode(ctx.alloc(), more, (in, out) -> decoder.decode(ctx, in, out));
+    }
+
+    /** What {@link #decode(ChannelHandlerContext, ByteBuf, Decoder)} does, with a decoder of bytes alone. */
+    <E extends Exception> List<Object> decode(ByteBufAllocator alloc, ByteBuf more, BytesDecoder<E> decoder) throws E {
+        bytes = bytes == null ? more : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, bytes, more);
         List<Object> out = new ArrayList<>(4);
         int readable;
         int produced;
         do {
             readable = bytes.readableBytes();
             produced = out.size();
-            decoder.decode(ctx, bytes, out);
+            decoder.decode(bytes, out);
         } while (bytes.isReadable() && (bytes.readableBytes() != readable || out.size() != produced));
         if (!bytes.isReadable()) {
             bytes.release();

@@ -2,12 +2,9 @@ package dev.slipway.router.netty.http2;
 
 import dev.slipway.router.netty.http1.ChunkedBody;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -16,6 +13,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +34,7 @@ import java.util.Set;
  * answers ({@link FullHttpResponse}) become frames as they are. An instance that speaks HTTP/2 gets the exchange over a
  * stream of its own ({@link Http2UpstreamBridge}).
  */
-public final class Http2StreamBridge extends ChannelDuplexHandler {
+public final class Http2StreamBridge {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final AsciiString COOKIE = AsciiString.cached("cookie");
@@ -61,32 +59,37 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
     private final ChunkedBody chunked = new ChunkedBody("the instance's");
     private final Cumulation cumulation = new Cumulation();
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    /**
+     * Adds the request bytes that a frame of the stream makes to {@code out} (taking the frame over); returns false when
+     * the request is refused: a malformed head is answered 400 ({@code answer} gets its frames), malformed trailers
+     * come after the head went on, so the stream is just reset. Either way the stream is to end; what follows is dropped.
+     */
+    public boolean request(ByteBufAllocator alloc, Http2StreamFrame msg, List<Object> out, List<Object> answer) {
         if (refused) {
             ReferenceCountUtil.release(msg); // the rest of a refused request
         } else if (msg instanceof Http2HeadersFrame frame && !headSent) {
-            requestHead(ctx, frame);
+            requestHead(alloc, frame, out, answer);
         } else if (msg instanceof Http2HeadersFrame trailers) {
-            requestTrailers(ctx, trailers);
+            requestTrailers(alloc, trailers, out);
         } else if (msg instanceof Http2DataFrame data) {
-            requestData(ctx, data);
+            requestData(alloc, data, out);
         } else {
             ReferenceCountUtil.release(msg); // a frame that is not the request's (its reset closes the stream)
         }
+        return !refused;
     }
 
-    private void requestHead(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
+    private void requestHead(ByteBufAllocator alloc, Http2HeadersFrame frame, List<Object> out, List<Object> answer) {
         Http2Headers h = frame.headers();
         String malformed = malformed(h);
         if (malformed != null) {
             refused = true;
-            refuse(ctx, "Bad request: " + malformed + ".\n");
+            refusal("Bad request: " + malformed + ".\n", answer);
             return;
         }
         headSent = true;
         headRequest = AsciiString.contentEquals("HEAD", h.method());
-        ByteBuf head = ctx.alloc().buffer(256);
+        ByteBuf head = alloc.buffer(256);
         write(head, h.method()).writeByte(' ');
         write(head, h.path()).writeBytes(" HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
         if (h.authority() != null) {
@@ -97,7 +100,7 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
         if (chunkedRequest) {
             head.writeBytes("transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII));
         }
-        ctx.fireChannelRead(head.writeBytes(CRLF));
+        out.add(head.writeBytes(CRLF));
     }
 
     /** Writes the fields but pseudo-headers, cookies joined in one; returns whether one was {@code content-length}. */
@@ -122,62 +125,61 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
         return length;
     }
 
-    private void requestData(ChannelHandlerContext ctx, Http2DataFrame frame) {
+    private void requestData(ByteBufAllocator alloc, Http2DataFrame frame, List<Object> out) {
         ByteBuf data = frame.content();
         if (!chunkedRequest) {
-            ctx.fireChannelRead(data); // delimited by its content-length, or none (the framer refuses what is past it)
+            out.add(data); // delimited by its content-length, or none (the framer refuses what is past it)
             return;
         }
         int n = data.readableBytes();
         if (n > 0) {
-            ctx.fireChannelRead(ctx.alloc().buffer(10).writeBytes(Integer.toHexString(n).getBytes(StandardCharsets.US_ASCII))
-                    .writeBytes(CRLF));
-            ctx.fireChannelRead(data);
-            ctx.fireChannelRead(Unpooled.wrappedBuffer(CRLF));
+            out.add(alloc.buffer(10).writeBytes(Integer.toHexString(n).getBytes(StandardCharsets.US_ASCII)).writeBytes(CRLF));
+            out.add(data);
+            out.add(Unpooled.wrappedBuffer(CRLF));
         } else {
             data.release();
         }
         if (frame.isEndStream()) {
-            ctx.fireChannelRead(Unpooled.wrappedBuffer(LAST_CHUNK));
+            out.add(Unpooled.wrappedBuffer(LAST_CHUNK));
         }
     }
 
     /** Trailers end a chunked body as its trailer section; a body of known length has no place for them. */
-    private void requestTrailers(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
-        String malformed = malformedFields(frame.headers());
-        if (malformed != null) {
-            refused = true;
-            ctx.close(); // part of the request went on already: the stream is reset, the instance's connection closed
+    private void requestTrailers(ByteBufAllocator alloc, Http2HeadersFrame frame, List<Object> out) {
+        if (malformedFields(frame.headers()) != null) {
+            refused = true; // part of the request went on already: the stream is reset, the instance's connection closed
             return;
         }
         if (chunkedRequest) {
-            ByteBuf last = ctx.alloc().buffer(128).writeByte('0').writeBytes(CRLF);
+            ByteBuf last = alloc.buffer(128).writeByte('0').writeBytes(CRLF);
             fields(last, frame.headers(), false);
-            ctx.fireChannelRead(last.writeBytes(CRLF));
+            out.add(last.writeBytes(CRLF));
         }
     }
 
-    private void refuse(ChannelHandlerContext ctx, String message) {
+    private static void refusal(String message, List<Object> answer) {
         ByteBuf body = Unpooled.copiedBuffer(message, StandardCharsets.UTF_8);
         Http2Headers h = new DefaultHttp2Headers(false).status("400").add("content-type", "text/plain; charset=utf-8")
                 .add("x-slipway-error", "400").addInt("content-length", body.readableBytes());
-        ctx.write(new DefaultHttp2HeadersFrame(h, false));
-        ctx.writeAndFlush(new DefaultHttp2DataFrame(body, true)).addListener(ChannelFutureListener.CLOSE);
+        answer.add(new DefaultHttp2HeadersFrame(h, false));
+        answer.add(new DefaultHttp2DataFrame(body, true));
     }
 
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    /**
+     * Adds the frames that what the proxy writes makes to {@code out} (taking it over): response bytes as the {@code
+     * ResponseFramer} relays them (what is not whole yet, a head or a chunk's size line, is kept for the next bytes),
+     * or the router's own answer.
+     */
+    public void response(ByteBufAllocator alloc, Object msg, List<Object> out) {
         if (msg instanceof FullHttpResponse own) {
-            answer(ctx, own, promise);
-        } else if (msg instanceof ByteBuf bytes) {
-            Cumulation.write(ctx, cumulation.decode(ctx, bytes, this::responseFrames), promise, true);
+            answer(own, out);
         } else {
-            ctx.write(msg, promise);
+            out.addAll(cumulation.decode(alloc, (ByteBuf) msg, this::responseFrames));
         }
     }
 
     /** The router's own answer (an error, a redirect, 100 Continue) as one HEADERS frame and its body's DATA frame. */
-    private void answer(ChannelHandlerContext ctx, FullHttpResponse own, ChannelPromise promise) {
+    private void answer(FullHttpResponse own, List<Object> out) {
         Http2Headers h = new DefaultHttp2Headers(false).status(own.status().codeAsText());
         for (Map.Entry<String, String> field : own.headers()) {
             AsciiString name = AsciiString.of(field.getKey()).toLowerCase();
@@ -188,18 +190,18 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
         ByteBuf body = own.content();
         if (own.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             body.release();
-            ctx.write(new DefaultHttp2HeadersFrame(h, false), promise);
+            out.add(new DefaultHttp2HeadersFrame(h, false));
         } else if (body.isReadable() && !headRequest) {
-            ctx.write(new DefaultHttp2HeadersFrame(h, false));
-            ctx.write(new DefaultHttp2DataFrame(body, true), promise);
+            out.add(new DefaultHttp2HeadersFrame(h, false));
+            out.add(new DefaultHttp2DataFrame(body, true));
         } else {
             body.release();
-            ctx.write(new DefaultHttp2HeadersFrame(h, true), promise);
+            out.add(new DefaultHttp2HeadersFrame(h, true));
         }
     }
 
     /** The frames that the response bytes in {@code in} make; what is not whole yet (a head, a chunk's size line) stays. */
-    private void responseFrames(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    private void responseFrames(ByteBuf in, List<Object> out) {
         if (!in.isReadable()) {
             return;
         }
@@ -330,8 +332,8 @@ public final class Http2StreamBridge extends ChannelDuplexHandler {
         return out.writeBytes(bytes);
     }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
+    /** Releases what is kept of a response not whole (the stream ended before it). */
+    public void release() {
         cumulation.release();
     }
 

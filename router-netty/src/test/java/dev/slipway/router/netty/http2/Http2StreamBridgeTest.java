@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,41 +24,52 @@ import org.junit.jupiter.api.Test;
 class Http2StreamBridgeTest {
     @Test
     void aRequestBecomesHttp11BytesWithItsAuthorityAsHostAndItsCookiesJoined() {
-        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("GET", "/a?b=c").add("accept", "*/*").add("cookie", "a=1")
+        Http2StreamBridge ch = new Http2StreamBridge();
+        in(ch, new DefaultHttp2HeadersFrame(headers("GET", "/a?b=c").add("accept", "*/*").add("cookie", "a=1")
                 .add("cookie", "b=2"), true));
         assertThat(inbound(ch)).isEqualTo("GET /a?b=c HTTP/1.1\r\nhost: app.example.com\r\naccept: */*\r\ncookie: a=1; b=2\r\n\r\n");
     }
 
     @Test
     void aBodyOfUnknownLengthIsChunkedAndItsTrailersEndIt() {
-        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("POST", "/up"), false));
-        ch.writeInbound(new DefaultHttp2DataFrame(bytes("hello"), false));
-        ch.writeInbound(new DefaultHttp2DataFrame(bytes(""), false));
-        ch.writeInbound(new DefaultHttp2DataFrame(bytes("world!"), false));
-        ch.writeInbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("x-sum", "42"), true));
+        Http2StreamBridge ch = new Http2StreamBridge();
+        in(ch, new DefaultHttp2HeadersFrame(headers("POST", "/up"), false));
+        in(ch, new DefaultHttp2DataFrame(bytes("hello"), false));
+        in(ch, new DefaultHttp2DataFrame(bytes(""), false));
+        in(ch, new DefaultHttp2DataFrame(bytes("world!"), false));
+        in(ch, new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("x-sum", "42"), true));
         assertThat(inbound(ch)).isEqualTo("POST /up HTTP/1.1\r\nhost: app.example.com\r\ntransfer-encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\n6\r\nworld!\r\n0\r\nx-sum: 42\r\n\r\n");
     }
 
     @Test
+    void trailersThatWouldSmuggleARequestEndTheStreamAndGoNowhere() {
+        Http2StreamBridge ch = new Http2StreamBridge();
+        in(ch, new DefaultHttp2HeadersFrame(headers("POST", "/up"), false));
+        in(ch, new DefaultHttp2DataFrame(bytes("a"), false));
+        in(ch, new DefaultHttp2HeadersFrame(new DefaultHttp2Headers(false).add("x-sum", "1\r\n\r\nGET /second HTTP/1.1"), true));
+        assertThat(carried).as("the stream is to end").isFalse();
+        assertThat(inbound(ch)).endsWith("1\r\na\r\n").doesNotContain("second");
+    }
+
+    @Test
     void aBodyOfKnownLengthPassesAsItCame() {
-        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("PUT", "/x").add("content-length", "3"), false));
-        ch.writeInbound(new DefaultHttp2DataFrame(bytes("abc"), true));
+        Http2StreamBridge ch = new Http2StreamBridge();
+        in(ch, new DefaultHttp2HeadersFrame(headers("PUT", "/x").add("content-length", "3"), false));
+        in(ch, new DefaultHttp2DataFrame(bytes("abc"), true));
         assertThat(inbound(ch)).isEqualTo("PUT /x HTTP/1.1\r\nhost: app.example.com\r\ncontent-length: 3\r\n\r\nabc");
     }
 
     @Test
     void aMalformedRequestIsAnsweredWith400AndNothingGoesOn() {
-        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("POST", "/").add("x-a", "1\r\nx-b: 2"), false));
+        Http2StreamBridge ch = new Http2StreamBridge();
+        in(ch, new DefaultHttp2HeadersFrame(headers("POST", "/").add("x-a", "1\r\nx-b: 2"), false));
+        in(ch, new DefaultHttp2DataFrame(bytes("0\r\n\r\nGET /second HTTP/1.1\r\n\r\n"), true));
         assertThat(inbound(ch)).isEmpty();
-        assertThat(ch.isOpen()).as("the stream is closed once answered").isFalse();
-        Http2HeadersFrame answer = ch.readOutbound();
-        assertThat(answer.headers().status()).hasToString("400");
-        Http2DataFrame body = ch.readOutbound();
+        assertThat(carried).as("the stream is to end").isFalse();
+        Http2HeadersFrame refusal = (Http2HeadersFrame) answer.get(0);
+        assertThat(refusal.headers().status()).hasToString("400");
+        Http2DataFrame body = (Http2DataFrame) answer.get(1);
         assertThat(body.content().toString(StandardCharsets.UTF_8)).contains("x-a").contains("CR, LF or NUL");
         assertThat(body.isEndStream()).isTrue();
         body.release();
@@ -65,9 +77,9 @@ class Http2StreamBridgeTest {
 
     @Test
     void responseBytesBecomeHeadersAndDataEndingTheStream() {
-        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeOutbound(bytes("HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\nX-Trace:  a b \r\nconnection: keep-alive\r\n\r\nhel"));
-        ch.writeOutbound(bytes("lo"));
+        Http2StreamBridge ch = new Http2StreamBridge();
+        out(ch, bytes("HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\nX-Trace:  a b \r\nconnection: keep-alive\r\n\r\nhel"));
+        out(ch, bytes("lo"));
         List<Object> out = outbound(ch);
         Http2HeadersFrame head = (Http2HeadersFrame) out.get(0);
         assertThat(head.headers().status()).hasToString("404");
@@ -81,10 +93,10 @@ class Http2StreamBridgeTest {
 
     @Test
     void aChunkedResponseLosesItsFramingAndItsTrailersEndTheStream() {
-        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeOutbound(bytes("HTTP/1.1 200 OK\r\ncontent-type: application/grpc\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhel"));
-        ch.writeOutbound(bytes("lo\r\n1")); // a size line cut in two
-        ch.writeOutbound(bytes("0\r\n0123456789abcdef\r\n0\r\ngrpc-status: 0\r\nGrpc-Message: ok\r\n\r\n"));
+        Http2StreamBridge ch = new Http2StreamBridge();
+        out(ch, bytes("HTTP/1.1 200 OK\r\ncontent-type: application/grpc\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhel"));
+        out(ch, bytes("lo\r\n1")); // a size line cut in two
+        out(ch, bytes("0\r\n0123456789abcdef\r\n0\r\ngrpc-status: 0\r\nGrpc-Message: ok\r\n\r\n"));
         List<Object> out = outbound(ch);
         Http2HeadersFrame head = (Http2HeadersFrame) out.get(0);
         assertThat(head.headers().contains("transfer-encoding")).isFalse();
@@ -97,10 +109,10 @@ class Http2StreamBridgeTest {
 
     @Test
     void theAnswerToHeadEndsWithItsHeaders() {
-        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeInbound(new DefaultHttp2HeadersFrame(headers("HEAD", "/"), true));
+        Http2StreamBridge ch = new Http2StreamBridge();
+        in(ch, new DefaultHttp2HeadersFrame(headers("HEAD", "/"), true));
         inbound(ch);
-        ch.writeOutbound(bytes("HTTP/1.1 200 OK\r\ncontent-length: 1234\r\n\r\n"));
+        out(ch, bytes("HTTP/1.1 200 OK\r\ncontent-length: 1234\r\n\r\n"));
         List<Object> out = outbound(ch);
         assertThat(out).hasSize(1);
         assertThat(((Http2HeadersFrame) out.get(0)).isEndStream()).isTrue();
@@ -109,11 +121,11 @@ class Http2StreamBridgeTest {
 
     @Test
     void theRoutersOwnAnswersBecomeFramesAndContinueLeavesTheStreamOpen() {
-        EmbeddedChannel ch = new EmbeddedChannel(new Http2StreamBridge());
-        ch.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        Http2StreamBridge ch = new Http2StreamBridge();
+        out(ch, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
         DefaultFullHttpResponse own = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, bytes("busy\n"));
         own.headers().set("Retry-After", "1").set("Connection", "close");
-        ch.writeOutbound(own);
+        out(ch, own);
         List<Object> out = outbound(ch);
         assertThat(((Http2HeadersFrame) out.get(0)).headers().status()).hasToString("100");
         assertThat(((Http2HeadersFrame) out.get(0)).isEndStream()).isFalse();
@@ -153,20 +165,33 @@ class Http2StreamBridgeTest {
         return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
     }
 
-    private static String inbound(EmbeddedChannel ch) {
+    private final List<Object> requestBytes = new ArrayList<>();
+    private final List<Object> answer = new ArrayList<>();
+    private final List<Object> frames = new ArrayList<>();
+    private boolean carried = true;
+
+    private void in(Http2StreamBridge bridge, Http2StreamFrame frame) {
+        carried &= bridge.request(ByteBufAllocator.DEFAULT, frame, requestBytes, answer);
+    }
+
+    private void out(Http2StreamBridge bridge, Object msg) {
+        bridge.response(ByteBufAllocator.DEFAULT, msg, frames);
+    }
+
+    /** The request bytes so far, released. */
+    private String inbound(Http2StreamBridge bridge) {
         StringBuilder bytes = new StringBuilder();
-        for (Object o; (o = ch.readInbound()) != null; ) {
+        for (Object o : requestBytes) {
             bytes.append(((ByteBuf) o).toString(StandardCharsets.ISO_8859_1));
             ((ByteBuf) o).release();
         }
+        requestBytes.clear();
         return bytes.toString();
     }
 
-    private static List<Object> outbound(EmbeddedChannel ch) {
-        List<Object> out = new ArrayList<>();
-        for (Object o; (o = ch.readOutbound()) != null; ) {
-            out.add(o);
-        }
+    private List<Object> outbound(Http2StreamBridge bridge) {
+        List<Object> out = new ArrayList<>(frames);
+        frames.clear();
         return out;
     }
 

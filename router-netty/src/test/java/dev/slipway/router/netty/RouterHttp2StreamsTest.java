@@ -1,0 +1,223 @@
+package dev.slipway.router.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.slipway.core.internal.routing.RoutingTable;
+import dev.slipway.core.routing.Endpoint;
+import dev.slipway.core.routing.Route;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streams of one HTTP/2 connection (h2c with prior knowledge, Netty's HTTP/2 client) through the router to an
+ * HTTP/1.1 instance: many at once each get their own answer, bodies of megabytes go both ways through both flow-control
+ * windows unchanged, and a stream the client resets mid-response ends its exchange (the instance's connection closed,
+ * its lease given back) while the connection serves on.
+ */
+class RouterHttp2StreamsTest {
+    private static final String HOST = "streams-abc123.localhost";
+    private static HttpServer upstream;
+    private static RoutingTable table;
+    private static NettyRouter router;
+    private static EventLoopGroup group;
+    private static final CompletableFuture<Void> endlessCut = new CompletableFuture<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        upstream.createContext("/echo", exchange -> { // the body back, as it came
+            byte[] in = exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, in.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(in);
+            }
+        });
+        upstream.createContext("/endless", exchange -> { // a chunked body that ends when its reader goes away
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (true) {
+                    out.write(new byte[1024]);
+                    out.flush();
+                    Thread.sleep(10);
+                }
+            } catch (IOException | InterruptedException cut) {
+                endlessCut.complete(null);
+            }
+        });
+        upstream.createContext("/", exchange -> {
+            byte[] body = (exchange.getRequestMethod() + " " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        upstream.start();
+        table = new RoutingTable();
+        table.put(HOST, Optional.of(Route.serving("svc-id", "streams", List.of(new Endpoint("i-1", "127.0.0.1",
+                upstream.getAddress().getPort())), 1000)));
+        router = NettyRouter.start(table, "127.0.0.1", 0);
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stop() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        router.close();
+        upstream.stop(0);
+    }
+
+    @Test
+    void manyStreamsAtOnceOnOneConnectionEachGetTheirOwnAnswer() throws Exception {
+        Channel connection = connect();
+        List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            answers.add(send(connection, "GET", "/n?i=" + i, null));
+        }
+        for (int i = 0; i < 200; i++) {
+            Answer a = answers.get(i).get(20, TimeUnit.SECONDS);
+            assertThat(a.status).isEqualTo("200");
+            assertThat(new String(a.body, StandardCharsets.UTF_8)).isEqualTo("GET /n?i=" + i);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> table.inFlight("i-1") == 0);
+        connection.close().syncUninterruptibly();
+    }
+
+    @Test
+    void megabytesGoBothWaysUnchanged() throws Exception {
+        Channel connection = connect();
+        byte[] body = new byte[3 * 1024 * 1024 + 7]; // far past both windows (65,535 bytes each)
+        new Random(7).nextBytes(body);
+        List<CompletableFuture<Answer>> answers = List.of(send(connection, "POST", "/echo", body), send(connection, "POST", "/echo", body));
+        for (CompletableFuture<Answer> answer : answers) {
+            Answer a = answer.get(30, TimeUnit.SECONDS);
+            assertThat(a.status).isEqualTo("200");
+            assertThat(a.body.length).isEqualTo(body.length);
+            assertThat(Arrays.equals(a.body, body)).as("the same bytes, in order").isTrue();
+        }
+        connection.close().syncUninterruptibly();
+    }
+
+    @Test
+    void aStreamTheClientResetsEndsItsExchangeAndTheConnectionServesOn() throws Exception {
+        Channel connection = connect();
+        CompletableFuture<Http2StreamChannel> firstData = new CompletableFuture<>();
+        Http2StreamChannel endless = new Http2StreamChannelBootstrap(connection).handler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2DataFrame) {
+                    firstData.complete((Http2StreamChannel) ctx.channel());
+                }
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }).open().syncUninterruptibly().getNow();
+        endless.writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/endless"), true));
+        firstData.get(10, TimeUnit.SECONDS);
+        assertThat(table.inFlight("i-1")).as("the endless answer holds its lease").isEqualTo(1);
+        endless.close().syncUninterruptibly(); // RST_STREAM (CANCEL)
+        endlessCut.get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> table.inFlight("i-1") == 0);
+        Answer after = send(connection, "GET", "/after", null).get(10, TimeUnit.SECONDS);
+        assertThat(new String(after.body, StandardCharsets.UTF_8)).isEqualTo("GET /after");
+        connection.close().syncUninterruptibly();
+    }
+
+    private record Answer(String status, byte[] body) {
+    }
+
+    private static DefaultHttp2Headers headers(String method, String path) {
+        return (DefaultHttp2Headers) new DefaultHttp2Headers().method(method).path(path).scheme("http").authority(HOST);
+    }
+
+    private static Channel connect() {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel c) {
+                c.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
+                c.pipeline().addLast(new Http2MultiplexHandler(new SimpleChannelInboundHandler<Object>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+                    }
+                }));
+            }
+        }).connect("127.0.0.1", router.port()).syncUninterruptibly().channel();
+    }
+
+    /** One request on a new stream; its answer once the stream ends (or fails, if reset). */
+    private static CompletableFuture<Answer> send(Channel connection, String method, String path, byte[] body) {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        ByteBuf received = Unpooled.buffer();
+        String[] status = new String[1];
+        Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).handler(new SimpleChannelInboundHandler<Object>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2HeadersFrame h) {
+                    status[0] = status[0] == null ? h.headers().status().toString() : status[0];
+                    if (h.isEndStream()) {
+                        answer.complete(new Answer(status[0], bytes(received)));
+                    }
+                } else if (msg instanceof Http2DataFrame d) {
+                    received.writeBytes(d.content());
+                    if (d.isEndStream()) {
+                        answer.complete(new Answer(status[0], bytes(received)));
+                    }
+                } else if (msg instanceof Http2ResetFrame r) {
+                    answer.completeExceptionally(new IllegalStateException("reset: " + r.errorCode()));
+                }
+            }
+        }).open().syncUninterruptibly().getNow();
+        stream.write(new DefaultHttp2HeadersFrame(headers(method, path), body == null));
+        if (body != null) { // in DATA frames of 16 KB, as a browser uploads
+            for (int at = 0; at < body.length; at += 16384) {
+                int n = Math.min(16384, body.length - at);
+                stream.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body, at, n), at + n == body.length));
+            }
+        }
+        stream.flush();
+        return answer;
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), out);
+        return out;
+    }
+}
