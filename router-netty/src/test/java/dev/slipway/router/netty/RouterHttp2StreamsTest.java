@@ -59,6 +59,8 @@ class RouterHttp2StreamsTest {
     private static NettyRouter router;
     private static EventLoopGroup group;
     private static final CompletableFuture<Void> endlessCut = new CompletableFuture<>();
+    /** Bytes the instance's endless answers for a slow reader wrote so far. */
+    private static final java.util.concurrent.atomic.AtomicLong slowWritten = new java.util.concurrent.atomic.AtomicLong();
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,6 +82,17 @@ class RouterHttp2StreamsTest {
                 }
             } catch (IOException cut) {
                 endlessCut.complete(null);
+            }
+        });
+        upstream.createContext("/for-a-slow-reader", exchange -> { // endless, counting what the router took
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (true) {
+                    out.write(new byte[16384]);
+                    slowWritten.addAndGet(16384);
+                }
+            } catch (IOException cut) {
+                // the test's end
             }
         });
         upstream.createContext("/", exchange -> {
@@ -156,6 +169,49 @@ class RouterHttp2StreamsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> table.inFlight("i-1") == 0);
         Answer after = send(connection, "GET", "/after", null).get(10, TimeUnit.SECONDS);
         assertThat(new String(after.body, StandardCharsets.UTF_8)).isEqualTo("GET /after");
+        connection.close().syncUninterruptibly();
+    }
+
+    @Test
+    void aClientThatReadsNothingHoldsTheInstanceBackNotTheRoutersMemory() throws Exception {
+        Channel connection = connect();
+        CompletableFuture<Void> headers = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        Http2StreamChannel slow = new Http2StreamChannelBootstrap(connection).handler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2HeadersFrame) {
+                    headers.complete(null);
+                } else if (msg instanceof Http2DataFrame d) {
+                    read.addAndGet(d.content().readableBytes());
+                }
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }).open().syncUninterruptibly().getNow();
+        slow.config().setAutoRead(false); // what arrives stays unread: the stream's window is not given back
+        slow.writeAndFlush(new DefaultHttp2HeadersFrame(headers("GET", "/for-a-slow-reader"), true));
+        slow.read();
+        headers.get(10, TimeUnit.SECONDS);
+        // the instance writes as fast as it may: it stops once the stream's window, the router's read and the sockets are full
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(new java.util.concurrent.Callable<Boolean>() {
+                    private long last = -1;
+
+                    @Override
+                    public Boolean call() {
+                        long now = slowWritten.get();
+                        boolean still = now == last;
+                        last = now;
+                        return still;
+                    }
+                });
+        long held = slowWritten.get();
+        assertThat(held).as("bytes the instance could write to a client that reads nothing").isLessThan(32L * 1024 * 1024);
+        slow.config().setAutoRead(true); // the client reads again: the answer flows on
+        slow.read();
+        await().atMost(Duration.ofSeconds(10)).until(() -> slowWritten.get() > held + 4L * 1024 * 1024);
+        assertThat(read.get()).isPositive();
+        slow.close().syncUninterruptibly();
         connection.close().syncUninterruptibly();
     }
 
