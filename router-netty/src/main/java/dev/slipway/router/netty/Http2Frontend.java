@@ -160,26 +160,30 @@ final class Http2Frontend extends ChannelInboundHandlerAdapter {
                 readNow.add(this);
             }
             unconsumed += frame instanceof Http2DataFrame data ? data.initialFlowControlledBytes() : 0;
+            int framed = 0; // of the bytes, the buffers framed; of the parts they made, the ones the exchange took
+            int delivered = 0;
             try {
                 boolean carried = bridge.request(ctx.alloc(), frame, bytes, answer);
-                for (int b = 0; b < bytes.size(); b++) {
-                    ByteBuf in = (ByteBuf) bytes.get(b);
+                while (framed < bytes.size()) {
+                    ByteBuf in = (ByteBuf) bytes.get(framed++);
                     try {
                         framer.frame(ctx, in, parts);
                     } finally {
                         in.release(); // what the framer passes on it holds: a head copied, body bytes as slices
                     }
-                    for (int i = 0; i < parts.size(); i++) {
-                        proxy.read(parts.get(i));
+                    while (delivered < parts.size()) {
+                        proxy.read(parts.get(delivered++)); // the exchange owns it now
                     }
                     parts.clear();
+                    delivered = 0;
                 }
                 if (!carried) { // a malformed request: its 400 (if the head was), then the stream ends
                     writeFrames(answer, null);
                     close();
                 }
             } catch (RuntimeException e) { // as a stream's channel would on a failure: the stream ends, not the connection
-                parts.forEach(ReferenceCountUtil::release);
+                bytes.subList(framed, bytes.size()).forEach(ReferenceCountUtil::release);
+                parts.subList(delivered, parts.size()).forEach(ReferenceCountUtil::release);
                 close();
             } finally {
                 bytes.clear();

@@ -59,6 +59,8 @@ class RouterHttp2StreamsTest {
     private static NettyRouter router;
     private static EventLoopGroup group;
     private static final CompletableFuture<Void> endlessCut = new CompletableFuture<>();
+    /** Opened when the instance that reads nothing yet may read its request's body. */
+    private static final java.util.concurrent.CountDownLatch mayRead = new java.util.concurrent.CountDownLatch(1);
     /** Bytes the instance's endless answers for a slow reader wrote so far. */
     private static final java.util.concurrent.atomic.AtomicLong slowWritten = new java.util.concurrent.atomic.AtomicLong();
 
@@ -82,6 +84,19 @@ class RouterHttp2StreamsTest {
                 }
             } catch (IOException cut) {
                 endlessCut.complete(null);
+            }
+        });
+        upstream.createContext("/reads-later", exchange -> { // the body is read once the test says so
+            try {
+                mayRead.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = String.valueOf(exchange.getRequestBody().transferTo(OutputStream.nullOutputStream()))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
             }
         });
         upstream.createContext("/for-a-slow-reader", exchange -> { // endless, counting what the router took
@@ -212,6 +227,50 @@ class RouterHttp2StreamsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> slowWritten.get() > held + 4L * 1024 * 1024);
         assertThat(read.get()).isPositive();
         slow.close().syncUninterruptibly();
+        connection.close().syncUninterruptibly();
+    }
+
+    @Test
+    void anInstanceThatReadsNothingHoldsTheUploadBackNotTheRoutersMemory() throws Exception {
+        Channel connection = connect();
+        int total = 64 * 1024 * 1024;
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        ByteBuf received = Unpooled.buffer();
+        Http2StreamChannel upload = new Http2StreamChannelBootstrap(connection).handler(new SimpleChannelInboundHandler<Object>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2DataFrame d) {
+                    received.writeBytes(d.content());
+                    if (d.isEndStream()) {
+                        answer.complete(new Answer("200", bytes(received)));
+                    }
+                }
+            }
+        }).open().syncUninterruptibly().getNow();
+        upload.write(new DefaultHttp2HeadersFrame(headers("POST", "/reads-later"), false));
+        byte[] chunk = new byte[16384];
+        for (int at = 0; at < total; at += chunk.length) { // each frame counts once the client's connection took it
+            upload.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(chunk), at + chunk.length == total))
+                    .addListener(f -> sent.addAndGet(f.isSuccess() ? chunk.length : 0));
+        }
+        upload.flush();
+        // the router reads the stream on only while the instance's connection takes more, and gives the window back then
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(new java.util.concurrent.Callable<Boolean>() {
+                    private long last = -1;
+
+                    @Override
+                    public Boolean call() {
+                        long now = sent.get();
+                        boolean still = now == last;
+                        last = now;
+                        return still;
+                    }
+                });
+        assertThat(sent.get()).as("bytes of the upload sent while the instance reads nothing").isLessThan(32L * 1024 * 1024);
+        mayRead.countDown();
+        assertThat(new String(answer.get(30, TimeUnit.SECONDS).body, StandardCharsets.UTF_8)).isEqualTo(String.valueOf(total));
         connection.close().syncUninterruptibly();
     }
 
