@@ -177,9 +177,11 @@ final class Http2Frontend extends ChannelInboundHandlerAdapter {
                     parts.clear();
                     delivered = 0;
                 }
-                if (!carried) { // a malformed request: its 400 (if the head was), then the stream ends
-                    writeFrames(answer, null);
-                    close();
+                if (!carried) { // a malformed request: its 400 (if the head was), then the stream ends once that is out
+                    ChannelPromise written = ctx.newPromise();
+                    writeFrames(answer, written);
+                    ctx.flush();
+                    written.addListener(f -> close());
                 }
             } catch (RuntimeException e) { // as a stream's channel would on a failure: the stream ends, not the connection
                 bytes.subList(framed, bytes.size()).forEach(ReferenceCountUtil::release);

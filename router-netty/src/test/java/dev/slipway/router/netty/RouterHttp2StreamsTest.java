@@ -274,18 +274,33 @@ class RouterHttp2StreamsTest {
         connection.close().syncUninterruptibly();
     }
 
+    @Test
+    void aMalformedRequestIsAnsweredWith400AndItsReasonBeforeTheStreamEnds() throws Exception {
+        Channel connection = connect(false); // a client that sends what HTTP/2 forbids
+        // a :path Netty's codec passes on and the router refuses (what the codec refuses itself resets the stream)
+        Answer refused = send(connection, headers("GET", "/a b"), null).get(10, TimeUnit.SECONDS);
+        assertThat(refused.status).isEqualTo("400");
+        assertThat(new String(refused.body, StandardCharsets.UTF_8)).contains(":path is not a path");
+        connection.close().syncUninterruptibly();
+    }
+
     private record Answer(String status, byte[] body) {
     }
 
     private static DefaultHttp2Headers headers(String method, String path) {
-        return (DefaultHttp2Headers) new DefaultHttp2Headers().method(method).path(path).scheme("http").authority(HOST);
+        return (DefaultHttp2Headers) new DefaultHttp2Headers(false).method(method).path(path).scheme("http").authority(HOST);
     }
 
     private static Channel connect() {
+        return connect(true);
+    }
+
+    /** A connection to the router; {@code validate}: the client checks the fields it sends, as a well-behaved one does. */
+    private static Channel connect(boolean validate) {
         return new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-                c.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
+                c.pipeline().addLast(Http2FrameCodecBuilder.forClient().validateHeaders(validate).build());
                 c.pipeline().addLast(new Http2MultiplexHandler(new SimpleChannelInboundHandler<Object>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
@@ -297,6 +312,10 @@ class RouterHttp2StreamsTest {
 
     /** One request on a new stream; its answer once the stream ends (or fails, if reset). */
     private static CompletableFuture<Answer> send(Channel connection, String method, String path, byte[] body) {
+        return send(connection, headers(method, path), body);
+    }
+
+    private static CompletableFuture<Answer> send(Channel connection, io.netty.handler.codec.http2.Http2Headers head, byte[] body) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         ByteBuf received = Unpooled.buffer();
         String[] status = new String[1];
@@ -317,8 +336,13 @@ class RouterHttp2StreamsTest {
                     answer.completeExceptionally(new IllegalStateException("reset: " + r.errorCode()));
                 }
             }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                answer.completeExceptionally(new IllegalStateException("the stream closed before its answer ended"));
+            }
         }).open().syncUninterruptibly().getNow();
-        stream.write(new DefaultHttp2HeadersFrame(headers(method, path), body == null));
+        stream.write(new DefaultHttp2HeadersFrame(head, body == null));
         if (body != null) { // in DATA frames of 16 KB, as a browser uploads
             for (int at = 0; at < body.length; at += 16384) {
                 int n = Math.min(16384, body.length - at);

@@ -37,6 +37,10 @@ import java.util.Set;
 public final class Http2StreamBridge {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_1_1 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOST = "host: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COOKIE_FIELD = "cookie: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final AsciiString COOKIE = AsciiString.cached("cookie");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
@@ -91,14 +95,14 @@ public final class Http2StreamBridge {
         headRequest = AsciiString.contentEquals("HEAD", h.method());
         ByteBuf head = alloc.buffer(256);
         write(head, h.method()).writeByte(' ');
-        write(head, h.path()).writeBytes(" HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+        write(head, h.path()).writeBytes(HTTP_1_1);
         if (h.authority() != null) {
-            write(write(head.writeBytes("host: ".getBytes(StandardCharsets.US_ASCII)), h.authority()), CRLF);
+            write(write(head.writeBytes(HOST), h.authority()), CRLF);
         }
         boolean lengthKnown = fields(head, h, true);
         chunkedRequest = !frame.isEndStream() && !lengthKnown;
         if (chunkedRequest) {
-            head.writeBytes("transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII));
+            head.writeBytes(CHUNKED);
         }
         out.add(head.writeBytes(CRLF));
     }
@@ -120,7 +124,7 @@ public final class Http2StreamBridge {
             write(write(write(out, name).writeByte(':').writeByte(' '), field.getValue()), CRLF);
         }
         if (cookies != null) {
-            write(write(out.writeBytes("cookie: ".getBytes(StandardCharsets.US_ASCII)), cookies), CRLF);
+            write(write(out.writeBytes(COOKIE_FIELD), cookies), CRLF);
         }
         return length;
     }
