@@ -148,7 +148,11 @@ final class Http2Frontend extends ChannelInboundHandlerAdapter {
         private int unconsumed;
         private boolean reading = true;
         private boolean inRead;
+        /** Ending: a reset waits for the frames written before it. */
+        private boolean ending;
         private boolean closed;
+        /** The last frame written on the stream (its future). */
+        private ChannelFuture lastWritten;
 
         Stream(Http2FrameStream stream) {
             this.stream = stream;
@@ -177,11 +181,9 @@ final class Http2Frontend extends ChannelInboundHandlerAdapter {
                     parts.clear();
                     delivered = 0;
                 }
-                if (!carried) { // a malformed request: its 400 (if the head was), then the stream ends once that is out
-                    ChannelPromise written = ctx.newPromise();
-                    writeFrames(answer, written);
-                    ctx.flush();
-                    written.addListener(f -> close());
+                if (!carried) { // a malformed request: its 400 (if the head was), then the stream ends
+                    writeFrames(answer, null);
+                    close();
                 }
             } catch (RuntimeException e) { // as a stream's channel would on a failure: the stream ends, not the connection
                 bytes.subList(framed, bytes.size()).forEach(ReferenceCountUtil::release);
@@ -223,11 +225,7 @@ final class Http2Frontend extends ChannelInboundHandlerAdapter {
         private void writeFrames(List<Object> frames, ChannelPromise promise) {
             for (int i = 0; i < frames.size(); i++) {
                 Object f = ((Http2StreamFrame) frames.get(i)).stream(stream);
-                if (i == frames.size() - 1 && promise != null) {
-                    ctx.write(f, promise);
-                } else {
-                    ctx.write(f);
-                }
+                lastWritten = i == frames.size() - 1 && promise != null ? ctx.write(f, promise) : ctx.write(f);
             }
             if (frames.isEmpty() && promise != null) {
                 promise.trySuccess();
@@ -300,6 +298,20 @@ final class Http2Frontend extends ChannelInboundHandlerAdapter {
 
         /** Ends the stream, with a reset of {@code error} unless it ended already. */
         void reset(Http2Error error) {
+            if (closed || ending) {
+                return;
+            }
+            ending = true;
+            ChannelFuture queued = lastWritten;
+            if (queued != null && !queued.isDone()) { // what was written goes out first (a reset drops queued frames)
+                ctx.flush();
+                queued.addListener(f -> resetNow(error));
+            } else {
+                resetNow(error);
+            }
+        }
+
+        private void resetNow(Http2Error error) {
             if (closed) {
                 return;
             }

@@ -99,6 +99,20 @@ class RouterHttp2StreamsTest {
                 out.write(body);
             }
         });
+        upstream.createContext("/answers-early", exchange -> { // a megabyte back before the upload is read
+            byte[] body = new byte[1024 * 1024];
+            java.util.Arrays.fill(body, (byte) 'a');
+            exchange.sendResponseHeaders(413, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+                out.flush();
+                // then what came of the upload, as a server does before it closes (else its close resets the connection,
+                // and what the router had not read of the answer yet is lost with it)
+                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException cut) {
+                // the router ends the upload once the answer is out
+            }
+        });
         upstream.createContext("/for-a-slow-reader", exchange -> { // endless, counting what the router took
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -284,6 +298,16 @@ class RouterHttp2StreamsTest {
         connection.close().syncUninterruptibly();
     }
 
+    @Test
+    void anAnswerThatComesBeforeTheUploadEndedArrivesWholeBeforeTheStreamIsReset() throws Exception {
+        Channel connection = connect();
+        byte[] upload = new byte[8 * 1024 * 1024]; // more than the instance will take: its answer comes first
+        Answer early = send(connection, "POST", "/answers-early", upload).get(20, TimeUnit.SECONDS);
+        assertThat(early.status).isEqualTo("413");
+        assertThat(early.body.length).as("the whole answer, past the stream's window").isEqualTo(1024 * 1024);
+        connection.close().syncUninterruptibly();
+    }
+
     private record Answer(String status, byte[] body) {
     }
 
@@ -339,7 +363,7 @@ class RouterHttp2StreamsTest {
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
-                answer.completeExceptionally(new IllegalStateException("the stream closed before its answer ended"));
+                answer.completeExceptionally(new IllegalStateException("the stream closed before its answer ended (status " + status[0] + ", " + received.readableBytes() + " bytes)"));
             }
         }).open().syncUninterruptibly().getNow();
         stream.write(new DefaultHttp2HeadersFrame(head, body == null));
