@@ -51,6 +51,8 @@ final class ContainerOutputs {
                 stream.awaitCompletion(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (RuntimeException cut) {
+                // the stream ended in an error (the engine's connection closed with the backend): nothing more to read
             }
         }
     }

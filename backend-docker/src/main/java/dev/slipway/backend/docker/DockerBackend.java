@@ -235,11 +235,14 @@ public final class DockerBackend implements ComputeBackend {
         boolean oomKilled;
         try {
             code = docker.waitContainerCmd(instance.containerId()).start().awaitStatusCode();
+        } catch (RuntimeException e) {
+            code = -1; // removed before its end could be waited for
+        }
+        try {
             InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(instance.containerId()).exec().getState();
             oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
         } catch (RuntimeException e) {
-            code = -1;
-            oomKilled = false; // removed meanwhile
+            oomKilled = false; // removed meanwhile (a stop removes it as it ends): its exit code stands
         }
         onOutOfMemory.remove(instance.containerId());
         outputs.awaitEnd(instance.containerId());
