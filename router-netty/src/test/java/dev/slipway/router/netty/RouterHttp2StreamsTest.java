@@ -222,18 +222,7 @@ class RouterHttp2StreamsTest {
         slow.read();
         headers.get(10, TimeUnit.SECONDS);
         // the instance writes as fast as it may: it stops once the stream's window, the router's read and the sockets are full
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
-                .until(new java.util.concurrent.Callable<Boolean>() {
-                    private long last = -1;
-
-                    @Override
-                    public Boolean call() {
-                        long now = slowWritten.get();
-                        boolean still = now == last;
-                        last = now;
-                        return still;
-                    }
-                });
+        awaitStopsGrowing(slowWritten::get);
         long held = slowWritten.get();
         assertThat(held).as("bytes the instance could write to a client that reads nothing").isLessThan(32L * 1024 * 1024);
         slow.config().setAutoRead(true); // the client reads again: the answer flows on
@@ -270,18 +259,7 @@ class RouterHttp2StreamsTest {
         }
         upload.flush();
         // the router reads the stream on only while the instance's connection takes more, and gives the window back then
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
-                .until(new java.util.concurrent.Callable<Boolean>() {
-                    private long last = -1;
-
-                    @Override
-                    public Boolean call() {
-                        long now = sent.get();
-                        boolean still = now == last;
-                        last = now;
-                        return still;
-                    }
-                });
+        awaitStopsGrowing(sent::get);
         assertThat(sent.get()).as("bytes of the upload sent while the instance reads nothing").isLessThan(32L * 1024 * 1024);
         mayRead.countDown();
         assertThat(new String(answer.get(30, TimeUnit.SECONDS).body, StandardCharsets.UTF_8)).isEqualTo(String.valueOf(total));
@@ -306,6 +284,17 @@ class RouterHttp2StreamsTest {
         assertThat(early.status).isEqualTo("413");
         assertThat(early.body.length).as("the whole answer, past the stream's window").isEqualTo(1024 * 1024);
         connection.close().syncUninterruptibly();
+    }
+
+    /** Waits until {@code count} stopped growing (the same over two looks 250 ms apart). */
+    private static void awaitStopsGrowing(java.util.function.LongSupplier count) {
+        long[] last = {-1};
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            long now = count.getAsLong();
+            boolean still = now == last[0];
+            last[0] = now;
+            return still;
+        });
     }
 
     private record Answer(String status, byte[] body) {
