@@ -2,6 +2,7 @@ package dev.slipway.router.netty;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 
@@ -11,10 +12,17 @@ import io.netty.handler.codec.http.FullHttpResponse;
  * (as the {@code ResponseFramer} relays them) and its own answers as objects; each side carries them its way.
  */
 interface ClientSide {
-    /** The event loop of the client's connection, where the exchange runs. */
-    EventLoop eventLoop();
+    /** The client connection's context (for a stream, its connection's handler). */
+    ChannelHandlerContext context();
 
-    ByteBufAllocator alloc();
+    /** The event loop of the client's connection, where the exchange runs. */
+    default EventLoop eventLoop() {
+        return context().channel().eventLoop();
+    }
+
+    default ByteBufAllocator alloc() {
+        return context().alloc();
+    }
 
     /** Writes response bytes, without a flush. */
     void write(Object bytes);

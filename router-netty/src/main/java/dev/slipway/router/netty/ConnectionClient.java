@@ -1,10 +1,8 @@
 package dev.slipway.router.netty;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 
 /**
@@ -25,13 +23,8 @@ final class ConnectionClient implements ClientSide {
     }
 
     @Override
-    public EventLoop eventLoop() {
-        return ctx.channel().eventLoop();
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return ctx.alloc();
+    public ChannelHandlerContext context() {
+        return ctx;
     }
 
     @Override

@@ -3,12 +3,10 @@ package dev.slipway.router.netty;
 import dev.slipway.router.netty.http1.RequestFramer;
 import dev.slipway.router.netty.http2.Http2StreamBridge;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
@@ -239,13 +237,8 @@ final class Http2Frontend extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public EventLoop eventLoop() {
-            return ctx.channel().eventLoop();
-        }
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return ctx.alloc();
+        public ChannelHandlerContext context() {
+            return ctx;
         }
 
         @Override
