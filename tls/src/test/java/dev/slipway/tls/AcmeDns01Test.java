@@ -21,7 +21,6 @@ import dev.slipway.core.testing.Curl;
 import dev.slipway.core.testing.Pebble;
 import dev.slipway.core.testing.TestApps;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +56,7 @@ class AcmeDns01Test {
     static Path tmp;
 
     private AcmeDnsZone zone;
+    private PebbleAndRouter started;
     private Pebble pebble;
     private Slipway slipway;
     private String shop;
@@ -65,15 +65,12 @@ class AcmeDns01Test {
     @BeforeAll
     void start() throws Exception {
         zone = AcmeDnsZone.start(ZONE, "127.0.0.1", 0);
-        int routerPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            routerPort = s.getLocalPort();
-        }
-        pebble = Pebble.start(tmp.resolve("pebble"), routerPort, ZONE, zone.port());
-        AcmeCertificateAuthority acme = new AcmeCertificateAuthority(URI.create(pebble.directory()), tmp, Optional.of("ops@example.com"),
-                Optional.of(pebble.directoryTrust()), Optional.of(zone), Optional.of(pebble.resolver()),
-                Optional.of(LocalCertificateAuthority.open(tmp.resolve("state"))));
-        slipway = Slipway.builder().routerPort(routerPort).httpsPort(0).stateDir(tmp.resolve("state")).certificateAuthority(acme).build();
+        started = PebbleAndRouter.start(tmp, ZONE, zone.port(), (pebble, routerPort) -> Slipway.builder().routerPort(routerPort).httpsPort(0)
+                .stateDir(tmp.resolve("state")).certificateAuthority(new AcmeCertificateAuthority(URI.create(pebble.directory()), tmp,
+                        Optional.of("ops@example.com"), Optional.of(pebble.directoryTrust()), Optional.of(zone), Optional.of(pebble.resolver()),
+                        Optional.of(LocalCertificateAuthority.open(tmp.resolve("state"))))).build());
+        pebble = started.pebble();
+        slipway = started.slipway();
         https = slipway.httpsPort().orElseThrow();
         Path repo = tmp.resolve("shop");
         TestApps.gitRepositoryWithGreeter(repo, "Welcome", "Jane");
@@ -85,8 +82,7 @@ class AcmeDns01Test {
 
     @AfterAll
     void stop() {
-        slipway.close();
-        pebble.close();
+        started.close();
         zone.close();
     }
 
