@@ -2,8 +2,11 @@
 # The TLS mode of bench/router-vs-nginx.sh (TLS=1 bench/router-vs-nginx.sh [rounds]): the Slipway router's HTTPS
 # listener against nginx terminating TLS in front of the same kind of backend (one worker each; nginx keep-alive to
 # its backend), with the same kind of certificate (ECDSA P-256, issued by the same local CA, one certificate sent),
-# the same protocols (TLS 1.2 and 1.3), ciphers and session cache. Four measurements, alternating, after a warm-up:
-#   h1-keepalive   wrk -t1 -c64 over HTTPS, HTTP/1.1, connections kept alive
+# the same protocols (TLS 1.2 and 1.3), ciphers and session cache. Five measurements, alternating, after a warm-up:
+#   h1-keepalive   wrk -t1 -c64 over HTTPS, HTTP/1.1, connections kept alive (a closed loop: each proxy at its own
+#                  saturation, so the two p99s are taken at different request rates)
+#   h1-keepalive-rate  the same 64 kept-alive connections as an open loop: h2load --h1 --rps, KEEPALIVE_RPS (default
+#                  40000) requests a second in all, for 10 s, for both proxies; p99 from h2load's per-request log
 #   h1-handshake   wrk -t1 -c64 with "Connection: close": a new TLS connection per request (handshakes per second);
 #                  a closed loop, so its latency is where the queue forms (see docs/benchmarks.md), not what a
 #                  request costs
@@ -13,7 +16,7 @@
 #   h2             h2load -c16 -m10 (HTTP/2 by ALPN, 10 streams per connection), for a fixed time
 # Prints every round, the medians, and router/nginx ratios (goal: throughput >= 1.00, p99 <= 1.25; h2load gives the
 # mean and max, not p99, so for h2 the mean is compared). The router serves as `slipway up --https-port` serves it.
-# MODES="h1-handshake h2" runs some of the four; JAVA_OPTS are the router's JVM options; VERBOSE=1 prints each
+# MODES="h1-handshake h2" runs some of the five; JAVA_OPTS are the router's JVM options; VERBOSE=1 prints each
 # measurement's latency distribution (to stderr); WRK_THREADS (default 1) is wrk's -t; WARMUP (default "10 5") the
 # seconds of each warm-up round (the router's HTTP/2 path wants about 30 s: WARMUP="20 20 10").
 # Needs wrk, nginx, h2load (apt-get install wrk nginx-light nghttp2-client) and openssl; after mvn -B -q -DskipTests package.
@@ -96,10 +99,14 @@ measure() {
       local n=$(( ${CONN_PER_MS:-1} * 1000 * ${RATE_SECONDS:-10} ))
       rm -f "$work/requests.log"
       out=$(h2load --h1 -c $n -n $n -r "${CONN_PER_MS:-1}" --rate-period 1ms --log-file "$work/requests.log" "${hdr[@]}" "$url") ;;
+    h1-keepalive-rate)  # open loop on 64 kept-alive connections: each sends KEEPALIVE_RPS/64 requests a second
+      [ "$who" = nginx ] || hdr=(-H ":authority: $host")
+      rm -f "$work/requests.log"
+      out=$(h2load --h1 -c64 --rps $(( ${KEEPALIVE_RPS:-40000} / 64 )) -D "${RATE_SECONDS:-10}" --log-file "$work/requests.log" "${hdr[@]}" "$url") ;;
   esac
   after=$(cpu_ticks "$pid")
   [ -z "${VERBOSE:-}" ] || { echo "--- $who $mode"; grep -E "^ +(50|75|90|99)%|Latency|Req/Sec|finished|time for request" <<< "$out"; } >&2
-  if [ "$mode" = h1-rate ]; then
+  if [ "$mode" = h1-rate ] || [ "$mode" = h1-keepalive-rate ]; then
     requests=$(awk '/^requests:/ {print $8}' <<< "$out")
     rps=$(awk '/^finished in/ {print $4}' <<< "$out")
     local secs; secs=$(awk '/^finished in/ {print $3 + 0}' <<< "$out")
@@ -107,8 +114,12 @@ measure() {
     lat=$(awk '{print $3}' "$work/requests.log" | sort -n | awk '{a[NR] = $1} END {print a[int(NR * 0.99)] / 1000}')
     [ -z "${VERBOSE:-}" ] || awk '{print $3}' "$work/requests.log" | sort -n | awk -v who="$who" '{a[NR] = $1}
       END {printf "  %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n", who, a[int(NR/2)]/1000, a[int(NR*0.9)]/1000, a[int(NR*0.99)]/1000, a[NR]/1000}' >&2
-    # h2load opens connections on schedule only while it keeps up; a late run is a closed loop again
-    [ "$(echo "$secs > ${RATE_SECONDS:-10} * 1.05" | bc -l)" = 0 ] || echo "  $who $mode: h2load fell behind the rate (${secs}s for ${RATE_SECONDS:-10}s of connections); lower CONN_PER_MS" >&2
+    # h2load opens connections (sends requests) on schedule only while it keeps up; a late run is a closed loop again
+    if [ "$mode" = h1-rate ]; then
+      [ "$(echo "$secs > ${RATE_SECONDS:-10} * 1.05" | bc -l)" = 0 ] || echo "  $who $mode: h2load fell behind the rate (${secs}s for ${RATE_SECONDS:-10}s of connections); lower CONN_PER_MS" >&2
+    else
+      [ "$(echo "$rps < ${KEEPALIVE_RPS:-40000} * 0.95" | bc -l)" = 0 ] || echo "  $who $mode: $rps requests/s, short of the ${KEEPALIVE_RPS:-40000} asked for; lower KEEPALIVE_RPS" >&2
+    fi
     local bad; bad=$(awk '/^requests:/ {print $10 + $12}' <<< "$out")
     [ "$bad" = 0 ] || echo "  $who $mode: $bad requests failed or errored" >&2
   elif [ "$mode" = h2 ]; then
@@ -126,7 +137,7 @@ measure() {
   fi
   echo "$rps $lat $(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc -l)"
 }
-modes=(${MODES:-h1-keepalive h1-handshake h1-rate h2})  # MODES="h1-handshake" measures one
+modes=(${MODES:-h1-keepalive h1-keepalive-rate h1-handshake h1-rate h2})  # MODES="h1-handshake" measures one
 for warm in ${WARMUP:-10 5}; do
   for m in "${modes[@]}"; do for who in nginx router; do WRK_DURATION=${warm}s H2_DURATION=$warm RATE_SECONDS=$warm measure "$m" "$who" > /dev/null; done; done
 done
