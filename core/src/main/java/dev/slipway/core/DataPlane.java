@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * A router and the routes it serves, started before the control plane that will drive it: a replica of the server that
  * waits to lead {@linkplain #follow follows} the leader's routes, serving them, and when it leads it hands this data
- * plane to its {@link Slipway} ({@link Slipway.Builder#dataPlane}), which takes the routes over without closing the port
+ * plane to its {@link Slipway} ({@link SlipwayBuilder#dataPlane}), which takes the routes over without closing the port
  * or dropping a request: the routes it followed serve until the new leader has set its own.
  *
  * <pre>{@code

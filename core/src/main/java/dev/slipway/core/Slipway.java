@@ -2,7 +2,6 @@ package dev.slipway.core;
 
 import dev.slipway.core.api.*;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.slipway.core.build.PlanOverrides;
 import dev.slipway.core.internal.Arns;
 import dev.slipway.core.events.EventListener;
@@ -17,14 +16,10 @@ import dev.slipway.core.observe.LogListener;
 import dev.slipway.core.observe.LogStreams;
 import dev.slipway.core.routing.*;
 import dev.slipway.core.internal.routing.RoutingTable;
-import dev.slipway.core.source.SourceUrlPolicy;
 import dev.slipway.core.source.RepositoryCredential;
 import dev.slipway.core.source.SourceFetcher;
-import dev.slipway.core.spi.CertificateAuthority;
 import dev.slipway.core.spi.ComputeBackend;
 import dev.slipway.core.spi.RouteSharing;
-import dev.slipway.core.spi.RouterLimits;
-import dev.slipway.core.spi.RouterTimeouts;
 import dev.slipway.core.internal.store.StateDatabase;
 import dev.slipway.core.store.InMemoryStateStore;
 import dev.slipway.core.store.StateStore;
@@ -32,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,10 +65,8 @@ public final class Slipway implements AutoCloseable {
     private final ServiceActions services;
     private final ResourceActions resources;
     private final dev.slipway.core.internal.control.PrivateIngress ingress;
-    private final Map<String, Integer> privatePorts = new java.util.concurrent.ConcurrentHashMap<>();
     private final dev.slipway.core.internal.control.CustomDomains domains;
-    private final RouterControl router;
-    private final boolean directPorts;
+    private final RouterListeners listeners;
     private final Map<String, PlanOverrides> servicePlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final Sampling sampling;
     private final AutoDeployments autoDeployments;
@@ -84,7 +76,7 @@ public final class Slipway implements AutoCloseable {
     /** Whether a later run starts on this state again (and takes back its instances and revisions). */
     private final boolean durable;
 
-    private Slipway(Builder b) {
+    Slipway(SlipwayBuilder b) {
         boolean ownsDir = b.stateDir == null;
         try {
             this.stateDir = ownsDir ? Files.createTempDirectory("slipway-") : dev.slipway.core.internal.PrivateFiles.directory(b.stateDir);
@@ -107,7 +99,7 @@ public final class Slipway implements AutoCloseable {
                 .register(b.meters);
         b.listeners.forEach(logs::addListener);
         ComputeBackend loaded = null;
-        RouterControl started = null;
+        RouterListeners opened = null;
         try {
             loaded = b.backendInstance != null ? b.backendInstance
                     : Startup.loadBackend(b.backend, stateDir.resolve("backend-" + b.backend), b.backendSettings, durable);
@@ -137,42 +129,9 @@ public final class Slipway implements AutoCloseable {
             RouteSharing sharing = b.dataPlane != null ? b.dataPlane.takeOver() : null;
             // routes first (those of instances still answering serve at once): no 404, no 503 for what can be served
             Recovery.Restored restored = Recovery.load(store, state, services, backend, controlPlaneId);
-            if (b.dataPlane != null) {
-                started = b.dataPlane.router();
-                routingTable.lead(sharing);
-                services.urls().routerPort(started.port());
-            } else if (b.routerPort >= 0) {
-                started = RouterControl.start(routingTable, b.routerHost, b.routerPort, b.routerTimeouts, b.routerLimits, b.routerTracing);
-                services.urls().routerPort(started.port());
-            }
-            this.router = started;
-            this.directPorts = b.directPorts && started != null;
-            if (b.dataPlane != null && b.dataPlane.httpsPort().isPresent()) { // it served HTTPS while following
-                b.dataPlane.presentCertificates(domains.certificates());
-                services.urls().httpsPort(b.dataPlane.httpsPort().get());
-            } else if (b.httpsPort >= 0) {
-                if (started == null || b.certificateAuthority == null) {
-                    throw new IllegalStateException("httpsPort needs a router and a certificateAuthority (the local CA of "
-                            + "dev.slipway:slipway-tls, or an ACME directory)");
-                }
-                services.urls().httpsPort(started.openHttps(b.httpsPort, domains.certificates()));
-            }
-            RouterControl listening = started;
-            for (var l : b.privateListeners.entrySet()) {
-                if (started == null) {
-                    throw new IllegalStateException("a private listener needs a router");
-                }
-                Optional<Integer> followed = b.dataPlane == null ? Optional.empty() : b.dataPlane.privateListenerPort(l.getKey());
-                privatePorts.put(l.getKey(), followed.orElseGet(() -> listening.openPrivateListener(l.getKey(), l.getValue().getHost(),
-                        l.getValue().getPort())));
-            }
-            RouterControl v6 = started;
-            this.ingress = new dev.slipway.core.internal.control.PrivateIngress(state, routingTable, b.privateListeners.keySet(), b.baseDomain,
-                    () -> {
-                        if (v6 != null && ipv6Port < 0) {
-                            ipv6Port = v6.listenOnIpv6();
-                        }
-                    });
+            this.listeners = opened = RouterListeners.open(b, routingTable, sharing, services.urls(), domains::certificates);
+            this.ingress = new dev.slipway.core.internal.control.PrivateIngress(state, routingTable, b.privateListeners.keySet(),
+                    b.baseDomain, listeners::listenOnIpv6);
             services.onNetworkChanged(ingress::publish, ingress::serviceDeleted);
             ingress.publish();
             domains.restore();
@@ -181,8 +140,8 @@ public final class Slipway implements AutoCloseable {
             this.autoDeployments = new AutoDeployments(state, services, new AutoDeployments.Settings(b.pollInterval,
                     b.autoDeploymentsPerHour, Map.copyOf(b.backendSettings)), b.clock);
         } catch (RuntimeException e) {
-            if (started != null) {
-                started.close();
+            if (opened != null) {
+                opened.close();
             }
             if (loaded != null) {
                 loaded.close();
@@ -258,28 +217,26 @@ public final class Slipway implements AutoCloseable {
     }
 
     /** A builder of a Slipway; every setting has a default (local backend, router on 127.0.0.1:9080, a temporary state directory). */
-    public static Builder builder() {
-        return new Builder();
+    public static SlipwayBuilder builder() {
+        return new SlipwayBuilder();
     }
 
     /** The port the router listens on, if it runs. */
     public Optional<Integer> routerPort() {
-        return Optional.ofNullable(router).map(RouterControl::port);
+        return listeners.routerPort();
     }
 
     /** The port of the router's IPv6 listener, once a DUAL_STACK service opened it. */
     public Optional<Integer> ipv6RouterPort() {
-        return ipv6Port < 0 ? Optional.empty() : Optional.of(ipv6Port);
+        return listeners.ipv6Port();
     }
 
-    private volatile int ipv6Port = -1;
-
-    /** The port of the private listener {@code name} ({@link Builder#privateListener}), if there is one. */
+    /** The port of the private listener {@code name} ({@link SlipwayBuilder#privateListener}), if there is one. */
     public Optional<Integer> privateListenerPort(String name) {
-        return Optional.ofNullable(privatePorts.get(name));
+        return listeners.privateListenerPort(name);
     }
 
-    /** The port of the router's HTTPS listener, if it has one ({@link Builder#httpsPort}). */
+    /** The port of the router's HTTPS listener, if it has one ({@link SlipwayBuilder#httpsPort}). */
     public Optional<Integer> httpsPort() {
         return services.urls().httpsPort();
     }
@@ -324,16 +281,14 @@ public final class Slipway implements AutoCloseable {
 
     public CreateServiceResponse createService(CreateServiceRequest request) {
         CreateServiceResponse created = services.createService(request);
-        if (directPorts) {
-            router.directPort(created.service().serviceUrl());
-        }
+        listeners.serviceCreated(created.service().serviceUrl());
         return created;
     }
 
     /** The service's own port on the router's address (opened on first call, closed with the service): no Host header needed. */
     public int directPort(String serviceArn) {
         String url = describeService(new DescribeServiceRequest(serviceArn)).service().serviceUrl();
-        return Optional.ofNullable(router).orElseThrow(() -> new IllegalStateException("no router (routerPort(-1))")).directPort(url);
+        return listeners.directPort(url);
     }
 
     public DescribeServiceResponse describeService(DescribeServiceRequest request) {
@@ -350,9 +305,7 @@ public final class Slipway implements AutoCloseable {
 
     public DeleteServiceResponse deleteService(DeleteServiceRequest request) {
         DeleteServiceResponse deleted = services.deleteService(request);
-        if (router != null) {
-            router.closeDirectPort(deleted.service().serviceUrl());
-        }
+        listeners.serviceDeleted(deleted.service().serviceUrl());
         return deleted;
     }
 
@@ -549,15 +502,13 @@ public final class Slipway implements AutoCloseable {
      */
     public void handOver() {
         routingTable.stopSharing(); // the followers keep serving the routes as they are, until the next leader sets them
-        Optional.ofNullable(router).ifPresent(r -> r.drainAndClose(timeouts.drain()));
+        listeners.drainAndClose(timeouts.drain());
     }
 
     /** Stops draining: no new connections, new requests 503, requests in flight finish (up to the drain timeout), then everything stops. */
     @Override
     public void close() {
-        if (router != null) {
-            router.drainAndClose(timeouts.drain());
-        }
+        listeners.drainAndClose(timeouts.drain());
         sampling.close();
         autoDeployments.close();
         domains.close();
@@ -575,262 +526,6 @@ public final class Slipway implements AutoCloseable {
         lock.close();
         if (deleteStateDir) {
             SourceFetcher.deleteTree(stateDir);
-        }
-    }
-
-    /** Configures a {@link Slipway}. */
-    public static final class Builder {
-        private String backend = "local";
-        private ComputeBackend backendInstance;
-        private Path stateDir;
-        private int routerPort = 9080;
-        private String routerHost = "127.0.0.1";
-        private String baseDomain = "localhost";
-        private String region = "us-east-1";
-        private String accountId = "000000000000";
-        private Quotas quotas = Quotas.DEFAULT;
-        private Timeouts timeouts = Timeouts.DEFAULT;
-        private final List<LogListener> listeners = new java.util.ArrayList<>();
-        private boolean durableState;
-        private StateStore stateStore;
-        private PlanOverrides planOverrides = PlanOverrides.NONE;
-        private RouterTimeouts routerTimeouts = RouterTimeouts.DEFAULT;
-        private RouterLimits routerLimits = RouterLimits.DEFAULT;
-        private boolean workingTrees;
-        private boolean autoscaling = true;
-        private Duration idleBeforeZero;
-        private java.time.Clock clock = java.time.Clock.systemUTC();
-        private boolean directPorts;
-        private MeterRegistry meters = new SimpleMeterRegistry();
-        private Admission admission = Admission.DEFAULT;
-        private final Map<String, String> backendSettings = new java.util.LinkedHashMap<>();
-        private Duration pollInterval = AutoDeployments.Settings.DEFAULT_POLL_INTERVAL;
-        private final List<EventListener> eventListeners = new java.util.ArrayList<>();
-        private final Map<String, EventRule> eventRules = new java.util.LinkedHashMap<>();
-        private int autoDeploymentsPerHour = AutoDeployments.Settings.DEFAULT_PER_HOUR;
-        private Optional<List<Path>> allowedSourceDirectories = Optional.empty();
-        private SourceUrlPolicy sourceUrlPolicy = SourceUrlPolicy.ANY;
-        private DataPlane dataPlane;
-        private String serviceIdSeed;
-        private int httpsPort = -1;
-        private final Map<String, com.google.common.net.HostAndPort> privateListeners = new java.util.LinkedHashMap<>();
-        private final java.util.Set<String> securityGroups = new java.util.TreeSet<>();
-        private dev.slipway.core.spi.RouterTracing routerTracing = dev.slipway.core.spi.RouterTracing.NONE;
-        private dev.slipway.core.spi.InstanceCredentials instanceCredentials = dev.slipway.core.spi.InstanceCredentials.NONE;
-        private dev.slipway.core.crypto.KeyRing keyRing;
-        private CertificateAuthority certificateAuthority;
-
-        /** The compute backend by name: {@code local} (default). */
-        public Builder backend(String name) { this.backend = name; this.backendInstance = null; return this; }
-
-        /** This compute backend (one of your own, or one a test keeps a hand on); {@link Slipway#close()} closes it. */
-        public Builder backend(ComputeBackend backend) { this.backendInstance = backend; return this; }
-
-        /** Where logs, sources and workspaces go; by default a temporary directory deleted by close(). */
-        public Builder stateDir(Path dir) { this.stateDir = dir; return this; }
-
-        /** The router's port: 9080 by default, 0 for any free port, -1 for no router. */
-        public Builder routerPort(int port) { this.routerPort = port; return this; }
-
-        /**
-         * Serve through a router started already (instead of starting one on {@link #routerPort}): this Slipway takes it
-         * over, with the routes it followed, and publishes its own routes to the sharing it followed (see
-         * {@link DataPlane}). Closing this Slipway closes it.
-         */
-        public Builder dataPlane(DataPlane plane) { this.dataPlane = plane; return this; }
-
-        /**
-         * Also serve HTTPS on this port of the router's address (0: a free one; -1, the default: no HTTPS), with the
-         * certificates of the {@link #certificateAuthority}: each custom domain's, and each service domain's. Service
-         * URLs are then HTTPS addresses.
-         */
-        public Builder httpsPort(int port) { this.httpsPort = port; return this; }
-
-        /**
-         * Defines the security group {@code name}, an egress rule set a VPC connector may name: {@code rules} is one or
-         * more {@code CIDR[:PORT[-PORT]]} separated by {@code ;} (see {@link dev.slipway.core.spi.SecurityGroups}).
-         *
-         * @throws IllegalArgumentException when a rule is not one
-         */
-        public Builder securityGroup(String name, String rules) {
-            dev.slipway.core.spi.SecurityGroups.parse(name, rules);
-            securityGroups.add(name);
-            return backendSetting(dev.slipway.core.spi.SecurityGroups.SETTING + name, rules);
-        }
-
-        /**
-         * A private listener of the router named {@code name} (a DNS label) on {@code host:port} (port 0: a free one): it
-         * serves the services VPC ingress connections with VpcId {@code name} name, at their domain names, and nothing
-         * else; a private service (IsPubliclyAccessible false) is served there only.
-         */
-        public Builder privateListener(String name, String host, int port) {
-            if (!name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
-                throw new IllegalArgumentException("private listener name '" + name + "' must be a DNS label (lower-case letters, "
-                        + "digits and hyphens): it is part of its connections' domain names");
-            }
-            privateListeners.put(name, com.google.common.net.HostAndPort.fromParts(host, port));
-            return this;
-        }
-
-        /** Where certificates come from: a local CA or an ACME directory ({@code dev.slipway:slipway-tls}). */
-        public Builder certificateAuthority(CertificateAuthority authority) { this.certificateAuthority = authority; return this; }
-
-        /** The address the router binds: 127.0.0.1 by default. */
-        public Builder routerHost(String host) { this.routerHost = host; return this; }
-
-        /** The domain under which services get {@code <name>-<short-id>.<domain>}: {@code localhost} by default. */
-        public Builder baseDomain(String domain) { this.baseDomain = domain; return this; }
-
-        /** The region in ARNs: {@code us-east-1} by default. */
-        public Builder region(String region) { this.region = region; return this; }
-
-        /** The 12-digit account id in ARNs: {@code 000000000000} by default. */
-        public Builder accountId(String accountId) { this.accountId = accountId; return this; }
-
-        public Builder quotas(Quotas quotas) { this.quotas = quotas; return this; }
-
-        /** How long instances may take to become healthy, requests to drain (also at close()), and instances to stop gracefully. */
-        public Builder timeouts(Timeouts timeouts) { this.timeouts = timeouts; return this; }
-
-        /** How long the router waits for a request's headers (408), an idle connection, and an instance's answer (504). */
-        public Builder routerTimeouts(RouterTimeouts timeouts) { this.routerTimeouts = timeouts; return this; }
-
-        /** Caps on the router's client connections, in all and per address (default {@link RouterLimits#DEFAULT}). */
-        public Builder routerLimits(RouterLimits limits) { this.routerLimits = limits; return this; }
-
-        /** How many requests may wait per service once every instance serves MaxConcurrency, and for how long (then 503). */
-        public Builder admission(Admission admission) { this.admission = admission; return this; }
-
-        /** Sees every log line of every service as it is written (deployment progress, instance output). */
-        public Builder logListener(LogListener listener) { this.listeners.add(listener); return this; }
-
-        /**
-         * Keep everything in {@code <stateDir>/state.db} (SQLite), so a new Slipway there (even after kill -9) has it all
-         * back; the {@code state.json} of an earlier Slipway there is taken in and migrated.
-         */
-        public Builder durableState(boolean durable) { this.durableState = durable; return this; }
-
-        /**
-         * Keep the state in {@code store} (e.g. the Kubernetes API, or an {@link InMemoryStateStore} a later Slipway is
-         * given again) instead; its control plane id names the instances. The caller closes it.
-         */
-        public Builder stateStore(StateStore store) { this.stateStore = store; return this; }
-
-        /** Run env and a port that win over every code service's settings (a Slipway extension, {@code up --env/--port}). */
-        public Builder planOverrides(PlanOverrides overrides) { this.planOverrides = overrides; return this; }
-
-        /** The only local directories (and what is under them) a RepositoryUrl may name; empty: Git URLs only; unset: any. */
-        public Builder allowedSourceDirectories(List<Path> directories) {
-            this.allowedSourceDirectories = Optional.of(List.copyOf(directories));
-            return this;
-        }
-
-        /** Which hosts a RepositoryUrl may name (default {@link SourceUrlPolicy#ANY}; {@code slipway server}: no local ones). */
-        public Builder sourceUrlPolicy(SourceUrlPolicy policy) { this.sourceUrlPolicy = policy; return this; }
-
-        /**
-         * Derive each service's id from {@code seed} and its name instead of drawing it at random, so that the same
-         * service created again (by a later run, e.g. {@code slipway up} of the same source) gets the same id, ARN and
-         * URL. Off by default, as in App Runner, where a service created again is a new one.
-         */
-        public Builder serviceIdSeed(String seed) { this.serviceIdSeed = seed; return this; }
-
-        /** Deploy a local Git working tree as it is (not ignored files), as {@code slipway up DIR} does, not its branch head. */
-        public Builder deployWorkingTrees(boolean workingTrees) { this.workingTrees = workingTrees; return this; }
-
-        /** A backend setting {@code <backend>.<key>}, e.g. {@code local.run-as}, {@code docker.base-image.python3} (user guide). */
-        public Builder backendSetting(String name, String value) { this.backendSettings.put(name, value); return this; }
-
-        /** Scale services within MinSize..MaxSize by the router's concurrency (default on); off, {@link Slipway#scaleTo} rules. */
-        public Builder autoscaling(boolean on) { this.autoscaling = on; return this; }
-
-        /**
-         * Allow auto scaling configurations with MinSize 0 (a Slipway extension; App Runner's MinSize is 1 to 25): a
-         * service using one stops its last instance after {@code idleBeforeZero} without a request, stays RUNNING, and
-         * the next request waits in its admission queue while an instance starts. Off by default.
-         */
-        public Builder scaleToZero(Duration idleBeforeZero) { this.idleBeforeZero = idleBeforeZero; return this; }
-
-        /** The clock the autoscaler's windows read (tests move their own, and call {@link Slipway#autoscaleNow}). */
-        Builder clock(java.time.Clock clock) { this.clock = clock; return this; }
-
-        /** Give every service a port of its own on the router's address at creation (see {@link Slipway#directPort}). */
-        public Builder directPorts(boolean on) { this.directPorts = on; return this; }
-
-        /** Where the per-service meters go (default: an in-memory registry; a PrometheusMeterRegistry for /metrics). */
-        public Builder meterRegistry(MeterRegistry registry) { this.meters = registry; return this; }
-
-        /**
-         * How often the branch of each source service with AutoDeploymentsEnabled (with {@code git ls-remote}) and the
-         * tag of each such image service (with the registry's API) are checked for a new commit or digest, give or take
-         * 20 %; {@link Duration#ZERO}: never (webhooks only). Default 60 s.
-         */
-        public Builder pollInterval(Duration interval) {
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("pollInterval must be zero (no polling) or positive, not " + interval);
-            }
-            this.pollInterval = interval;
-            return this;
-        }
-
-        /** Tells {@code listener} of every event (see {@link Slipway#addEventListener}), from the first. */
-        public Builder eventListener(EventListener listener) {
-            this.eventListeners.add(listener);
-            return this;
-        }
-
-        /**
-         * Where the router exports the spans of services whose observability configuration turns tracing on (an
-         * OTLP/HTTP traces endpoint, e.g. {@code http://127.0.0.1:4318/v1/traces}). Default: none (the trace headers are
-         * still passed to instances; spans are dropped).
-         */
-        public Builder otlpEndpoint(java.net.URI endpoint) {
-            this.routerTracing = dev.slipway.core.spi.RouterTracing.otlp(endpoint);
-            return this;
-        }
-
-        /**
-         * What the instances of a service with an InstanceRoleArn get to call with that role's credentials (what
-         * {@code slipway server} serves; default: nothing).
-         */
-        public Builder instanceCredentials(dev.slipway.core.spi.InstanceCredentials provider) {
-            this.instanceCredentials = java.util.Objects.requireNonNull(provider);
-            return this;
-        }
-
-        /**
-         * Encrypts the secrets of the stored state (RuntimeEnvironmentSecrets values, connection tokens and SSH keys,
-         * certificate keys, webhook secrets) with the key ring's {@link dev.slipway.core.crypto.KeyRing#SLIPWAY} key
-         * ({@code slipway server} always does). Default: none (an embedded Slipway's state is in memory or a private file).
-         */
-        public Builder keyRing(dev.slipway.core.crypto.KeyRing keys) {
-            this.keyRing = keys;
-            return this;
-        }
-
-        /** Adds an event rule from the start (see {@link Slipway#putEventRule}); a later rule of the same name replaces it. */
-        public Builder eventRule(EventRule rule) {
-            this.eventRules.put(rule.name(), rule);
-            return this;
-        }
-
-        /** At most this many automatic deployments start per service in any hour (a push storm waits). Default 30. */
-        public Builder autoDeploymentsPerHour(int limit) {
-            if (limit < 1) {
-                throw new IllegalArgumentException("autoDeploymentsPerHour must be at least 1, not " + limit);
-            }
-            this.autoDeploymentsPerHour = limit;
-            return this;
-        }
-
-        public Slipway build() {
-            if (durableState && stateDir == null) {
-                throw new IllegalArgumentException("durableState needs a stateDir to keep the state in");
-            }
-            if (!accountId.matches("[0-9]{12}")) {
-                throw new IllegalArgumentException("accountId must be 12 digits, not " + accountId);
-            }
-            return new Slipway(this);
         }
     }
 }

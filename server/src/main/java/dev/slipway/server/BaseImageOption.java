@@ -1,6 +1,7 @@
 package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import dev.slipway.core.model.Runtime;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class BaseImageOption {
     boolean createVpcNetworks;
 
     /** Adds the settings to {@code builder}; refuses an unknown runtime, naming the known ones. */
-    Slipway.Builder apply(Slipway.Builder builder) {
+    SlipwayBuilder apply(SlipwayBuilder builder) {
         baseImages.forEach((runtime, image) -> {
             if (Runtime.fromConfigName(runtime).isEmpty()) {
                 throw new IllegalArgumentException("--base-image " + runtime + "=" + image + ": unknown runtime '" + runtime

@@ -1,6 +1,7 @@
 package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import dev.slipway.core.spi.RouterTimeouts;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -36,7 +37,7 @@ final class ExtensionOptions {
     }
 
     /** Sets the router's timeouts and, if allowed, scale to zero on {@code builder}. */
-    Slipway.Builder apply(Slipway.Builder builder) {
+    SlipwayBuilder apply(SlipwayBuilder builder) {
         builder.routerTimeouts(routerTimeouts());
         if (allowScaleToZero) {
             if (idleBeforeZeroSeconds < 1) {

@@ -8,6 +8,7 @@ import dev.slipway.backend.k8s.ReplicaRole;
 import dev.slipway.core.DataPlane;
 import dev.slipway.core.store.StateStore;
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import dev.slipway.core.Timeouts;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -63,7 +64,7 @@ final class KubernetesOptions {
             + "plane's state Secrets and Lease, so several can share a namespace (default: ${DEFAULT-VALUE}).", defaultValue = "slipway")
     String stateName;
 
-    Slipway.Builder apply(Slipway.Builder builder) {
+    SlipwayBuilder apply(SlipwayBuilder builder) {
         settings().forEach(builder::backendSetting);
         return builder;
     }
@@ -92,7 +93,7 @@ final class KubernetesOptions {
      * waits until this replica leads, then keeps the state in the cluster and hands the router to the Slipway that
      * {@code builder} builds. Returns what gives the lead up again (nothing to give up with the file store).
      */
-    AutoCloseable useStateStore(Slipway.Builder builder, java.util.function.Function<StateStore, DataPlane> dataPlane, PrintWriter out,
+    AutoCloseable useStateStore(SlipwayBuilder builder, java.util.function.Function<StateStore, DataPlane> dataPlane, PrintWriter out,
                                 PrintWriter err)
             throws InterruptedException {
         if (stateStore.equals("file")) {

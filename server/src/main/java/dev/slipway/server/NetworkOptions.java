@@ -3,6 +3,7 @@ package dev.slipway.server;
 import com.google.common.net.HostAndPort;
 import dev.slipway.core.DataPlane;
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class NetworkOptions {
     Map<String, String> securityGroups = new LinkedHashMap<>();
 
     /** Adds the security groups and private listeners to {@code builder}; refuses a listener that is not ADDRESS:PORT. */
-    void apply(Slipway.Builder builder) {
+    void apply(SlipwayBuilder builder) {
         securityGroups.forEach(builder::securityGroup);
         privateListeners.forEach((name, value) -> {
             HostAndPort at = address(name, value);

@@ -1,6 +1,7 @@
 package dev.slipway.server;
 
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import dev.slipway.tls.LocalCertificateAuthority;
 import dev.slipway.tls.AcmeCertificateAuthority;
 import dev.slipway.tls.AcmeDnsZone;
@@ -255,7 +256,7 @@ final class ServerCommand implements Callable<Integer> {
         ApiServer api;
         AutoCloseable lead;
         try {
-            Slipway.Builder builder = kubernetes.apply(baseImages.apply(Slipway.builder()));
+            SlipwayBuilder builder = kubernetes.apply(baseImages.apply(Slipway.builder()));
             MeterRegistry meters = noMetrics ? new SimpleMeterRegistry() : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             RouterLimits limits = new RouterLimits(maxConnections != null ? maxConnections : RouterLimits.DEFAULT.maxConnections(),
                     maxConnectionsPerClient);

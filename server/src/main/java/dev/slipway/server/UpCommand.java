@@ -3,6 +3,7 @@ package dev.slipway.server;
 import dev.slipway.core.Operation;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import dev.slipway.tls.LocalCertificateAuthority;
 import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.CreateServiceResponse;
@@ -151,7 +152,7 @@ final class UpCommand implements Callable<Integer> {
         Slipway slipway;
         java.util.concurrent.atomic.AtomicReference<java.time.Instant> switched = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            Slipway.Builder builder = baseImages.apply(Slipway.builder());
+            SlipwayBuilder builder = baseImages.apply(Slipway.builder());
             if (httpsOn >= 0) {
                 builder.httpsPort(httpsOn).certificateAuthority(LocalCertificateAuthority.open(stateDir.path));
             }

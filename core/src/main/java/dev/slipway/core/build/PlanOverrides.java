@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Settings that win over a service's build plan, whichever way it was resolved (apprunner.yaml or the API's values):
  * extra run environment variables and the port. A Slipway extension for {@code slipway up --env/--port}; App Runner has
- * no such thing, so it is set on the engine ({@code Slipway.Builder#planOverrides}), not through the API.
+ * no such thing, so it is set on the engine ({@code SlipwayBuilder#planOverrides}), not through the API.
  */
 public record PlanOverrides(Map<String, String> runEnv, Optional<Integer> port) {
     public static final PlanOverrides NONE = new PlanOverrides(Map.of(), Optional.empty());

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * What a backend is given when it is created: a directory of its own that survives restarts of the same setup, and
- * the settings given for backends ({@code Slipway.Builder#backendSetting}), each named {@code <backend>.<key>}.
+ * the settings given for backends ({@code SlipwayBuilder#backendSetting}), each named {@code <backend>.<key>}.
  *
  * @param durable whether a later run starts on the same {@code workDir} again (a state directory the user gave, not a
  *                temporary one): instances that a crash of this run leaves are then kept for that run to adopt, as

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import dev.slipway.core.Timeouts;
 import dev.slipway.core.api.CreateServiceRequest;
 import dev.slipway.core.api.PauseServiceRequest;
@@ -39,8 +40,8 @@ class EventRuleDeliveryTest {
     @TempDir
     Path tmp;
 
-    private Slipway.Builder slipway(EventRule... rules) {
-        Slipway.Builder b = Slipway.builder().backend(new FakeBackend()).routerPort(-1).stateDir(tmp.resolve("state"))
+    private SlipwayBuilder slipway(EventRule... rules) {
+        SlipwayBuilder b = Slipway.builder().backend(new FakeBackend()).routerPort(-1).stateDir(tmp.resolve("state"))
                 .durableState(true).autoscaling(false).pollInterval(Duration.ZERO)
                 .timeouts(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1)));
         for (EventRule r : rules) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import dev.slipway.core.api.ListOperationsRequest;
 import dev.slipway.core.testing.HttpProbe;
 import dev.slipway.core.testing.TestApps;
@@ -38,7 +39,7 @@ class PushToDeployIT {
 
     /** A Slipway with the API server and an AWS CLI for it. */
     record Server(Slipway slipway, ApiServer api, AwsCli aws, Path state) implements AutoCloseable {
-        static Server start(Path state, Slipway.Builder builder) {
+        static Server start(Path state, SlipwayBuilder builder) {
             ApiCredentials credentials = ApiCredentials.load(Map.of(), state);
             Slipway slipway = builder.routerPort(0).stateDir(state).build();
             ApiServer api = ApiServer.start(slipway, credentials, "127.0.0.1", 0);

@@ -3,6 +3,7 @@ package dev.slipway.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.core.Slipway;
+import dev.slipway.core.SlipwayBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class ScaleToZeroApiIT {
         for (boolean allowed : new boolean[] {true, false}) {
             Path state = tmp.resolve(allowed ? "allowed" : "plain");
             ApiCredentials credentials = ApiCredentials.load(Map.of(), state);
-            Slipway.Builder builder = Slipway.builder().backend("local").routerPort(-1).stateDir(state);
+            SlipwayBuilder builder = Slipway.builder().backend("local").routerPort(-1).stateDir(state);
             try (Slipway slipway = (allowed ? builder.scaleToZero(Duration.ofSeconds(60)) : builder).build();
                  ApiServer api = ApiServer.start(slipway, credentials, "127.0.0.1", 0)) {
                 AwsCli aws = new AwsCli(api.port(), Map.of("AWS_ACCESS_KEY_ID", credentials.accessKeyId(), "AWS_SECRET_ACCESS_KEY",
