@@ -3,6 +3,7 @@ package dev.slipway.router.netty;
 import dev.slipway.router.netty.http1.RequestFramer;
 import dev.slipway.router.netty.http1.RequestHead;
 import dev.slipway.router.netty.http1.ResponseFramer;
+import dev.slipway.router.netty.http1.ResponseHead;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.RoutingView.Acquisition;
 import dev.slipway.core.spi.RouterTimeouts;
@@ -365,14 +366,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         Object last;
         if (ex.span != null) {
-            ex.responseBytes += msg instanceof ResponseFramer.Head h ? h.content().readableBytes()
+            ex.responseBytes += msg instanceof ResponseHead h ? h.content().readableBytes()
                     : msg instanceof io.netty.buffer.ByteBuf b ? b.readableBytes() : 0;
         }
-        if (msg instanceof ResponseFramer.Head head && head.status == 101) {
+        if (msg instanceof ResponseHead head && head.status == 101) {
             switched(head);
             return;
         }
-        if (msg instanceof ResponseFramer.Head head) {
+        if (msg instanceof ResponseHead head) {
             ex.response = Response.STARTED;
             ex.dropRetry();
             ex.status = head.status;
@@ -407,7 +408,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
      * relayed as they are (with the same backpressure) until either closes. The request timeout bounded the handshake
      * only; the lease stays held, so the connection counts as a request in flight for admission and autoscaling.
      */
-    private void switched(ResponseFramer.Head head) {
+    private void switched(ResponseHead head) {
         ex.response = Response.STARTED;
         ex.dropRetry();
         ex.lease.switched(); // counted now, its latency the handshake's: the connection's life is not a response time

@@ -14,7 +14,6 @@ import static dev.slipway.router.netty.http1.HeadBytes.trimStart;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
@@ -29,30 +28,13 @@ import java.util.List;
  * forgiven, and passed on as CRLF), so a malformed head is a 502 and never reaches the client, and rewritten: Connection,
  * the headers it names and Keep-Alive dropped, {@code connection: close} or {@code keep-alive} as the client's connection
  * needs. Bodies pass through as they came, but for an HTTP/1.0 client, which gets a chunked body's data only, and for a
- * close-delimited body, which an HTTP/1.1 client gets chunked. Per response it emits a {@link Head} (the head as the
+ * close-delimited body, which an HTTP/1.1 client gets chunked. Per response it emits a {@link ResponseHead} (the head as the
  * client gets it), body bytes ready for the client, then {@link #END}; a small body that came with its head rides in
  * the head's buffer. Interim (1xx) responses are dropped; a 101 the router did not ask for is a 502, one it did (an
  * upgrade request, {@link #expectUpgrade}) passes on with its Upgrade header and {@code connection: upgrade}, and every
  * byte after it is relayed as it is. {@link #expect} tells it, before each request goes upstream, what the response may carry.
  */
 public final class ResponseFramer extends ByteToMessageDecoder implements ResponseReader {
-    /** The head of a response as the client gets it ({@link #content()}), and what it means for both connections. */
-    public static final class Head extends DefaultByteBufHolder {
-        public final int status;
-        public final boolean upstreamReusable;
-        public final boolean closesClient;
-        /** No body follows (or a small one is in these bytes). */
-        public final boolean complete;
-
-        Head(int status, ByteBuf bytes, boolean upstreamReusable, boolean closesClient, boolean complete) {
-            super(bytes);
-            this.status = status;
-            this.upstreamReusable = upstreamReusable;
-            this.closesClient = closesClient;
-            this.complete = complete;
-        }
-    }
-
     /** Follows the last body bytes of a response. */
     public static final Object END = new Object() {
         @Override
@@ -207,7 +189,7 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
             ByteBuf head = alloc.buffer(headEnd + 24);
             writeSwitchHead(head, count);
             state = State.TUNNEL;
-            out.add(new Head(status, head, false, false, false));
+            out.add(new ResponseHead(status, head, false, false, false));
             return true;
         }
         if (status >= 100 && status < 200) { // interim (100 Continue, 103 Early Hints): the final response follows
@@ -220,7 +202,7 @@ public final class ResponseFramer extends ByteToMessageDecoder implements Respon
             head.writeBytes(in, (int) contentLength); // a small body that came with its head goes in the same write
             state = State.IDLE;
         }
-        out.add(new Head(status, head, !close, closesClient, state == State.IDLE));
+        out.add(new ResponseHead(status, head, !close, closesClient, state == State.IDLE));
         return true;
     }
 

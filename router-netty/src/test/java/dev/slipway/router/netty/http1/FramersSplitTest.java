@@ -150,7 +150,7 @@ class FramersSplitTest {
                 if (h.complete) {
                     messages.add(message.toString());
                 }
-            } else if (m instanceof ResponseFramer.Head h) {
+            } else if (m instanceof ResponseHead h) {
                 message = new StringBuilder(h.status + ": ").append(text(h.content()));
                 h.release();
                 if (h.complete) {

@@ -99,7 +99,7 @@ class ResponseFramerAgreementTest {
             if (m == ResponseFramer.END) {
                 return true;
             }
-            if (m instanceof ResponseFramer.Head head) {
+            if (m instanceof ResponseHead head) {
                 relayed.append(head.content().toString(StandardCharsets.ISO_8859_1));
                 head.release();
                 if (head.complete) {
