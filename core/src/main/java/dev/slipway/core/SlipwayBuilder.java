@@ -23,6 +23,7 @@ import java.util.Optional;
 
 /** Configures a {@link Slipway}: {@code Slipway.builder()...build()}; every setting has a default. */
 public final class SlipwayBuilder {
+    // The settings, read by the Slipway they build (and its RouterListeners): package-private, not part of the API.
     String backend = "local";
     ComputeBackend backendInstance;
     Path stateDir;
