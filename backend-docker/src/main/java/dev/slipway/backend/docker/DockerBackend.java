@@ -62,13 +62,6 @@ import org.slf4j.LoggerFactory;
 public final class DockerBackend implements ComputeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
     private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(true, true, true, false, false, true, true);
-    /** The JVM that started a container, so that containers of a control plane that is gone can be found. */
-    static final String OWNER_PID = "slipway.dev/owner-pid";
-    static final String OWNER_START = "slipway.dev/owner-start";
-    /** The work directory of the durable control plane a container is kept for after a crash, while it exists. */
-    static final String KEEP_FOR = "slipway.dev/keep-for";
-    private static final String SELF_PID = Long.toString(ProcessHandle.current().pid());
-    private static final String SELF_START = ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
 
     private final DockerClient docker;
     private final DockerImages images;
@@ -173,9 +166,7 @@ public final class DockerBackend implements ComputeBackend {
                     ExposedPort.tcp(port)));
         }
         Map<String, String> labels = new LinkedHashMap<>(spec.labels());
-        labels.put(OWNER_PID, SELF_PID);
-        labels.put(OWNER_START, SELF_START);
-        keepFor.ifPresent(dir -> labels.put(KEEP_FOR, dir.toString()));
+        labels.putAll(ContainerOwners.labels(keepFor));
         CreateContainerCmd create = docker.createContainerCmd(revision.location())
                 .withName("slipway-" + spec.serviceName() + "-" + spec.instanceId())
                 .withLabels(labels).withEnv(env).withExposedPorts(ExposedPort.tcp(port)).withHostConfig(host);
@@ -301,7 +292,7 @@ public final class DockerBackend implements ComputeBackend {
     }
 
     private void remove(String containerId) {
-        Adopters.forget(containerId);
+        ContainerOwners.forget(containerId);
         outputs.forget(containerId);
         try {
             docker.removeContainerCmd(containerId).withForce(true).exec();
@@ -336,7 +327,7 @@ public final class DockerBackend implements ComputeBackend {
             DockerInstance instance = new DockerInstance(spec.instanceId(), c.getId(), portOf(c.getId()));
             instances.put(spec.instanceId(), instance);
             adopted.add(new AdoptedInstance(instance, spec));
-            if (!Adopters.record(c.getId(), SELF_PID, SELF_START)) {
+            if (!ContainerOwners.adopt(c.getId())) {
                 LOG.warn("cannot record that this JVM adopted container {}: another Slipway may take it for an orphan", c.getId());
             }
         }
@@ -379,13 +370,9 @@ public final class DockerBackend implements ComputeBackend {
     @Override
     public int reapOrphans() {
         int reaped = 0;
-        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(OWNER_PID)).exec()) {
-            Map<String, String> labels = c.getLabels();
-            boolean ownerAlive = Adopters.alive(labels.getOrDefault(OWNER_PID, "0"), labels.getOrDefault(OWNER_START, ""))
-                    || Adopters.adopterAlive(c.getId());
-            boolean kept = labels.containsKey(KEEP_FOR) && java.nio.file.Files.isDirectory(java.nio.file.Path.of(labels.get(KEEP_FOR)));
-            if (!ownerAlive && !kept) {
-                LOG.info("removing container {} left by a Slipway JVM ({}) that is gone", c.getId(), labels.get(OWNER_PID));
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(ContainerOwners.OWNER_PID)).exec()) {
+            if (ContainerOwners.orphaned(c.getId(), c.getLabels())) {
+                LOG.info("removing container {} left by a Slipway JVM ({}) that is gone", c.getId(), c.getLabels().get(ContainerOwners.OWNER_PID));
                 remove(c.getId());
                 reaped++;
             }

@@ -144,9 +144,7 @@ final class DockerImages {
         listener.output("Building image " + tag + " from " + base + " (base image of runtime " + source.plan().runtime().configName()
                 + "; change it with --base-image " + source.plan().runtime().configName() + "=IMAGE)");
         String imageId = DockerImageBuild.build(docker, source.sourceDir(), base, source.plan(), spec.serviceId(), tag,
-                !hasBridge(), Map.of(DockerBackend.OWNER_PID, Long.toString(ProcessHandle.current().pid()),
-                        DockerBackend.OWNER_START, ProcessHandle.current().info().startInstant().map(Object::toString).orElse("")),
-                listener);
+                !hasBridge(), ContainerOwners.labels(Optional.empty()), listener);
         listener.output("Built image " + tag + " (" + imageId + ")");
         return tag;
     }

@@ -119,8 +119,8 @@ class DockerImageServiceTest {
     @Test
     void containersOfADurableControlPlaneThatIsGoneAreKeptWhileItsDirectoryExists() throws Exception {
         Path dir = java.nio.file.Files.createDirectories(tmp.resolve("durable-state"));
-        String kept = Docker.run("create", "--label", DockerBackend.OWNER_PID + "=999999", "--label", DockerBackend.OWNER_START + "=then",
-                "--label", DockerBackend.KEEP_FOR + "=" + dir, "--label", InstanceSpec.CONTROL_PLANE + "=crashed", Docker.BUSYBOX, "sleep", "600");
+        String kept = Docker.run("create", "--label", ContainerOwners.OWNER_PID + "=999999", "--label", ContainerOwners.OWNER_START + "=then",
+                "--label", ContainerOwners.KEEP_FOR + "=" + dir, "--label", InstanceSpec.CONTROL_PLANE + "=crashed", Docker.BUSYBOX, "sleep", "600");
         Docker.run("start", kept);
         var backend = new DockerBackendProvider().create(new dev.slipway.core.spi.BackendContext(tmp));
         try {
@@ -218,7 +218,7 @@ class DockerImageServiceTest {
 
     @Test
     void containersOfAControlPlaneThatIsGoneAreRemoved() {
-        String orphan = Docker.run("create", "--label", DockerBackend.OWNER_PID + "=999999", "--label", DockerBackend.OWNER_START + "=then",
+        String orphan = Docker.run("create", "--label", ContainerOwners.OWNER_PID + "=999999", "--label", ContainerOwners.OWNER_START + "=then",
                 "--label", InstanceSpec.CONTROL_PLANE + "=gone", Docker.BUSYBOX, "sleep", "600");
         Docker.run("start", orphan);
         var backend = new DockerBackendProvider().create(new dev.slipway.core.spi.BackendContext(tmp));
