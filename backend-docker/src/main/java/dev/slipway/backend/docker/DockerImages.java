@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -79,26 +80,24 @@ final class DockerImages {
         }
         listener.progress("pull " + ref, 1, 1);
         InspectImageResponse inspected = null;
-        // an image already on the engine is "up to date" at once; something else may remove it before it is inspected
-        // (another revision's discard, a docker rmi): then it is pulled again
+        // an image already on the engine is "up to date" at once; something else may remove it before a tag of Slipway's
+        // own holds it (another revision's discard, a docker rmi): then it is pulled again. The engine answers 404, or
+        // 500 when the removal is under way ("failed to get digest ...: no such file or directory")
+        String held = "slipway/" + spec.serviceId() + ":" + spec.revisionId();
         for (int attempt = 1; inspected == null; attempt++) {
             pull(ref, image.login(), listener);
             try {
-                inspected = docker.inspectImageCmd(ref).exec();
-            } catch (NotFoundException e) {
+                InspectImageResponse pulled = docker.inspectImageCmd(ref).exec();
+                // the revision's own tag holds the image: a docker rmi of the pulled tag no longer removes it
+                docker.tagImageCmd(pulled.getId(), "slipway/" + spec.serviceId(), spec.revisionId()).exec();
+                inspected = pulled;
+            } catch (NotFoundException | InternalServerErrorException e) {
                 if (attempt == 3) {
-                    throw new BuildFailedException("image " + ref + " is not on the engine after the pull (removed "
-                            + "by something else each time it was pulled)");
+                    throw new BuildFailedException("image " + ref + " is not on the engine after the pull (removed by "
+                            + "something else each time it was pulled; the engine said: " + e.getMessage().strip() + ")");
                 }
                 listener.output("Image " + ref + " was removed from the engine right after the pull; pulling it again");
             }
-        }
-        // a tag of Slipway's own holds the image for the revision: a docker rmi of the pulled tag no longer removes it
-        String held = "slipway/" + spec.serviceId() + ":" + spec.revisionId();
-        try {
-            docker.tagImageCmd(inspected.getId(), "slipway/" + spec.serviceId(), spec.revisionId()).exec();
-        } catch (NotFoundException e) {
-            throw new BuildFailedException("image " + ref + " was removed from the engine before Slipway could hold it; deploy again");
         }
         String repository = repository(ref);
         String digest = (inspected.getRepoDigests() == null ? List.<String>of() : inspected.getRepoDigests()).stream()
