@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A request's hold on an endpoint ({@link RoutingTable#acquire}): released once, counting the answer for the service's
+ * A request's hold on an endpoint ({@link Leases#acquire}): released once, counting the answer for the service's
  * metrics (and, on a split's new revision, for its guard) and handing the freed slot to a waiting request.
  */
 final class EndpointLease implements RoutingView.Lease {
@@ -17,18 +17,18 @@ final class EndpointLease implements RoutingView.Lease {
     private final AtomicInteger count;
     private final ServiceLoad service;
     private final AtomicBoolean released = new AtomicBoolean();
-    private final RoutingTable table;
+    private final Leases leases;
     private final long started;
     private volatile int status;
     /** The guard of a split's new revision, when the lease is on one of its instances. */
     private final Splits.Guard guard;
 
-    EndpointLease(String host, Route route, Endpoint endpoint, AtomicInteger count, ServiceLoad service, RoutingTable table,
+    EndpointLease(String host, Route route, Endpoint endpoint, AtomicInteger count, ServiceLoad service, Leases leases,
                   long started, Splits.Guard guard) {
         this.guard = guard;
         this.host = host;
         this.route = route;
-        this.table = table;
+        this.leases = leases;
         this.started = started;
         this.endpoint = endpoint;
         this.count = count;
@@ -74,7 +74,7 @@ final class EndpointLease implements RoutingView.Lease {
     @Override
     public void release() {
         if (released.compareAndSet(false, true)) {
-            table.decrement(count);
+            leases.inFlight.decrement(count);
             if (status == -1) {
                 service.abandoned();
             } else {
@@ -84,7 +84,7 @@ final class EndpointLease implements RoutingView.Lease {
                 }
             }
             if (service.hasWaiting()) {
-                table.dispatch(service);
+                leases.dispatch(service);
             }
         }
     }
@@ -92,7 +92,7 @@ final class EndpointLease implements RoutingView.Lease {
     /** Undoes a lease its request never used. */
     void abandon() {
         if (released.compareAndSet(false, true)) {
-            table.decrement(count);
+            leases.inFlight.decrement(count);
             service.abandoned();
         }
     }

@@ -1,7 +1,6 @@
 package dev.slipway.core.internal.routing;
 
 import dev.slipway.core.routing.Admission;
-import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
 import dev.slipway.core.routing.RoutingSnapshot;
 import dev.slipway.core.routing.RoutingView;
@@ -14,20 +13,18 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The routes the router reads: host to service to healthy endpoints, as an atomically swapped
- * {@link RoutingSnapshot}, plus the number of requests in flight per endpoint and per service. This class is the
- * write side, owned by core; the router is handed it as a {@link RoutingView}.
+ * {@link RoutingSnapshot}, and the requests in flight per endpoint and per service ({@link Leases}: who gets an endpoint).
+ * This class is the write side, owned by core; the router is handed it as a {@link RoutingView}.
  *
  * <p>Draining is exact: the router takes a lease on an endpoint with {@link #acquire(String)}, which increments the
  * endpoint's in-flight count and then re-reads the snapshot; core swaps the snapshot first and waits for the count
@@ -36,13 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RoutingTable implements RoutingView {
     private final AtomicReference<RoutingSnapshot> snapshot = new AtomicReference<>(RoutingSnapshot.EMPTY);
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, ServiceLoad> services = new ConcurrentHashMap<>();
-    private final MeterRegistry meters;
-    private final Admission admission;
-    /** Drains waiting for counters to reach zero; a release wakes them only while there are any. */
-    private final AtomicInteger draining = new AtomicInteger();
-    private final Object idle = new Object();
+    private final RoutingSignals signals = new RoutingSignals();
+    private final Leases leases;
+    private final InFlightCounts inFlight;
     /** Where this table's routes are published for other routers, while this process leads (null: nowhere). */
     private volatile RouteSharing sharing;
     /** Hosts of routes followed from another leader that this one has not set since it took over. */
@@ -68,8 +61,8 @@ public final class RoutingTable implements RoutingView {
 
     /** A table with per-service metrics (see above) that admits requests beyond MaxConcurrency as {@code admission} says. */
     public RoutingTable(MeterRegistry meters, Admission admission) {
-        this.meters = meters;
-        this.admission = admission;
+        this.leases = new Leases(snapshot, meters, admission, signals);
+        this.inFlight = leases.inFlight;
     }
 
     @Override
@@ -104,7 +97,7 @@ public final class RoutingTable implements RoutingView {
     /** Redirects the plain HTTP requests of the route of {@code host} (and its aliases) to HTTPS, or stops. */
     public synchronized void httpsRedirect(String host, boolean on) {
         String key = RoutingSnapshot.normalizeHost(host);
-        java.util.Set<String> next = new HashSet<>(snapshot.get().httpsRedirects());
+        Set<String> next = new HashSet<>(snapshot.get().httpsRedirects());
         if (on ? next.add(key) : next.remove(key)) {
             swap(snapshot.get().withHttpsRedirects(next));
         }
@@ -115,17 +108,17 @@ public final class RoutingTable implements RoutingView {
      * takes private services ({@code privateHosts}) off the public listeners, and serves DUAL_STACK services
      * ({@code dualStackHosts}) on the IPv6 listener too, replacing what was served before.
      */
-    public synchronized void privateIngress(Map<String, Map<String, String>> names, java.util.Set<String> privateHosts,
-                                            java.util.Set<String> dualStackHosts) {
+    public synchronized void privateIngress(Map<String, Map<String, String>> names, Set<String> privateHosts,
+                                            Set<String> dualStackHosts) {
         Map<String, Map<String, String>> normalized = new HashMap<>();
         names.forEach((listener, byName) -> {
             Map<String, String> m = new HashMap<>();
             byName.forEach((name, host) -> m.put(RoutingSnapshot.normalizeHost(name), RoutingSnapshot.normalizeHost(host)));
             normalized.put(listener, m);
         });
-        java.util.Set<String> keys = new HashSet<>();
+        Set<String> keys = new HashSet<>();
         privateHosts.forEach(h -> keys.add(RoutingSnapshot.normalizeHost(h)));
-        java.util.Set<String> dual = new HashSet<>();
+        Set<String> dual = new HashSet<>();
         dualStackHosts.forEach(h -> dual.add(RoutingSnapshot.normalizeHost(h)));
         RoutingSnapshot now = snapshot.get();
         if (!normalized.equals(now.privateNames()) || !keys.equals(now.privateOnly()) || !dual.equals(now.dualStack())) {
@@ -136,7 +129,7 @@ public final class RoutingTable implements RoutingView {
     /** Traces the requests of the route of {@code host} (its service's observability configuration turns tracing on), or stops. */
     public synchronized void trace(String host, boolean on) {
         String key = RoutingSnapshot.normalizeHost(host);
-        java.util.Set<String> next = new HashSet<>(snapshot.get().traced());
+        Set<String> next = new HashSet<>(snapshot.get().traced());
         if (on ? next.add(key) : next.remove(key)) {
             swap(snapshot.get().withTraced(next));
         }
@@ -146,11 +139,11 @@ public final class RoutingTable implements RoutingView {
      * Sets the other names that lead to the route of {@code host} (its custom domains; a wildcard {@code *.example.com}
      * covers the immediate subdomains), replacing those it had.
      */
-    public synchronized void alias(String host, java.util.Collection<String> names) {
+    public synchronized void alias(String host, Collection<String> names) {
         String target = RoutingSnapshot.normalizeHost(host);
         Map<String, String> next = new HashMap<>(snapshot.get().aliases());
         next.values().removeIf(target::equals);
-        names.forEach(n -> next.put(n.toLowerCase(java.util.Locale.ROOT), target));
+        names.forEach(n -> next.put(n.toLowerCase(Locale.ROOT), target));
         inheritedAliases.remove(target);
         swap(snapshot.get().withAliases(next));
     }
@@ -197,7 +190,7 @@ public final class RoutingTable implements RoutingView {
         if (s != null) {
             s.publish(next);
         }
-        dispatchAll(); // new endpoints take waiting requests; a route that stopped serving answers them
+        leases.dispatchAll(); // new endpoints take waiting requests; a route that stopped serving answers them
     }
 
     /** Replaces every route by one answering 503 with {@code message}; nothing is leased afterwards. */
@@ -209,64 +202,14 @@ public final class RoutingTable implements RoutingView {
 
     @Override
     public Acquisition acquire(String hostHeader) {
-        // the router hands over the host it normalized already: a key as it is needs no second pass
-        RoutingSnapshot now = snapshot.get();
-        String host = now.routes().containsKey(hostHeader) ? hostHeader : now.key(RoutingSnapshot.normalizeHost(hostHeader));
-        if (host == null) {
-            return ServiceLoad.noRoute(null);
-        }
-        long started = System.nanoTime();
-        Route route = null;
-        for (int attempt = 0; attempt < 8; attempt++) {
-            route = snapshot.get().routes().get(host);
-            if (route != null && route.state() == Route.State.IDLE) {
-                return awaitInstance(host, route, started);
-            }
-            if (route == null || !route.serves()) {
-                return ServiceLoad.noRoute(route);
-            }
-            ServiceLoad service = service(route);
-            if (!service.hasWaiting()) { // first come, first served: nobody overtakes a waiting request
-                Object leased = tryLease(host, route, service, started);
-                if (leased == STALE) {
-                    continue;
-                }
-                if (leased != FULL) {
-                    return (Acquisition) leased;
-                }
-            }
-            ServiceLoad.Ticket ticket = service.offer(host, started, admission);
-            if (ticket == null) {
-                service.shed();
-                return new Acquisition.Saturated(route);
-            }
-            dispatch(service); // capacity may have come back before the ticket was queued
-            return new Acquisition.Queued(ticket);
-        }
-        service(route).shed();
-        return new Acquisition.Saturated(route);
+        return leases.acquire(hostHeader);
     }
-
-    /** A request for a service scaled to zero waits in its queue, and whoever starts instances is told (once per wait). */
-    private Acquisition awaitInstance(String host, Route route, long started) {
-        ServiceLoad service = service(route);
-        ServiceLoad.Ticket ticket = service.offer(host, started, admission);
-        if (ticket == null) {
-            service.shed();
-            return new Acquisition.Saturated(route);
-        }
-        signals.wake(route.serviceId(), started);
-        dispatch(service); // an instance may have started meanwhile
-        return new Acquisition.Queued(ticket);
-    }
-
-    private final RoutingSignals signals = new RoutingSignals();
 
     /**
      * Tells {@code listener} the name of a service that was scaled to zero and serves again, with how long its first
      * request waited for an instance (nanoseconds): the cold start as a client sees it.
      */
-    public void onWoken(java.util.function.ObjLongConsumer<String> listener) {
+    public void onWoken(ObjLongConsumer<String> listener) {
         signals.onWoken(listener);
     }
 
@@ -274,56 +217,8 @@ public final class RoutingTable implements RoutingView {
      * Tells {@code listener} the id of a service scaled to zero each time a request comes for it (it must not block: it
      * is called on the router's threads, and may be called again before the instance is up).
      */
-    public void onWake(java.util.function.Consumer<String> listener) {
+    public void onWake(Consumer<String> listener) {
         signals.onWake(listener);
-    }
-
-    private static final Object FULL = new Object();
-    private static final Object STALE = new Object();
-
-    /**
-     * Leases the least loaded endpoint of {@code route} that serves fewer than MaxConcurrency requests: a
-     * {@link Acquisition.Leased}, or {@link #FULL} if none does, or {@link #STALE} if the route changed meanwhile.
-     */
-    private Object tryLease(String host, Route route, ServiceLoad service, long started) {
-        List<Endpoint> endpoints = route.endpoints();
-        int n = endpoints.size();
-        int offset = (int) (Thread.currentThread().getId() % n); // spreads ties across event loops
-        Splits.Guard guard = route.split() == null ? null : splits.guard(route);
-        // a progressive deployment: the new revision's instances (true) or the previous one's (false) take this request
-        Boolean canary = guard == null ? null : Splits.canary(route, guard);
-        while (true) {
-            Endpoint best = null;
-            AtomicInteger bestCount = null;
-            int bestLoad = route.maxConcurrency();
-            for (int i = 0; i < n; i++) {
-                Endpoint e = endpoints.get((offset + i) % n);
-                if (canary != null && route.split().instanceIds().contains(e.instanceId()) != canary) {
-                    continue;
-                }
-                AtomicInteger count = counter(e.instanceId());
-                int load = count.get();
-                if (load < bestLoad) {
-                    best = e;
-                    bestCount = count;
-                    bestLoad = load;
-                }
-            }
-            if (best == null) {
-                return FULL;
-            }
-            if (!bestCount.compareAndSet(bestLoad, bestLoad + 1)) {
-                continue; // another request took or freed a slot first (so some request progressed): look again
-            }
-            Route now = snapshot.get().routes().get(host);
-            if (now != null && now.state() == Route.State.SERVING && now.endpoints().contains(best)) {
-                service.leased();
-                return new Acquisition.Leased(new EndpointLease(host, now, best, bestCount, service, this, started,
-                        Boolean.TRUE.equals(canary) ? guard : null));
-            }
-            decrement(bestCount);
-            return STALE;
-        }
     }
 
     /**
@@ -331,52 +226,13 @@ public final class RoutingTable implements RoutingView {
      * 5xx responses passed the split's share), if it did.
      */
     public Optional<String> canaryFailure(String serviceId, String revisionId) {
-        return splits.failure(serviceId, revisionId);
+        return leases.canaryFailure(serviceId, revisionId);
     }
 
-    private final Splits splits = new Splits();
-
-    /**
-     * Hands free capacity to the service's waiting requests, oldest first, and tells them when their route stopped
-     * serving. Runs on whichever thread freed capacity or queued a request; the lock is only taken while some wait.
-     */
-    void dispatch(ServiceLoad service) {
-        synchronized (service) {
-            ServiceLoad.Ticket head;
-            while ((head = service.head()) != null) {
-                Route route = snapshot.get().routes().get(head.host);
-                Acquisition decided;
-                if (route != null && route.state() == Route.State.IDLE) {
-                    return; // waiting for the instance that is starting
-                }
-                if (route == null || !route.serves()) {
-                    decided = ServiceLoad.noRoute(route);
-                } else {
-                    Object leased = tryLease(head.host, route, service, head.started);
-                    if (leased == FULL) {
-                        return;
-                    }
-                    if (leased == STALE) {
-                        continue;
-                    }
-                    decided = (Acquisition) leased;
-                }
-                if (!head.decide(decided) && decided instanceof Acquisition.Leased l) {
-                    ((EndpointLease) l.lease()).abandon(); // it gave up meanwhile
-                }
-            }
-        }
-    }
-
-    /** Dispatches to the waiting requests of every service (after routes changed). */
-    private void dispatchAll() {
-        services.values().stream().filter(ServiceLoad::hasWaiting).forEach(this::dispatch);
-    }
 
     /** Requests in flight to an instance. */
     public int inFlight(String instanceId) {
-        AtomicInteger c = inFlight.get(instanceId);
-        return c == null ? 0 : c.get();
+        return inFlight.get(instanceId);
     }
 
     /**
@@ -384,8 +240,7 @@ public final class RoutingTable implements RoutingView {
      * while routes are shared, the peak adds what the followers' routers reported last.
      */
     public ServiceConcurrency sampleConcurrency(String serviceId) {
-        ServiceLoad c = services.get(serviceId);
-        ServiceConcurrency own = c == null ? new ServiceConcurrency(0, 0, 0) : c.sample();
+        ServiceConcurrency own = leases.sample(serviceId);
         RouteSharing s = sharing;
         return s == null ? own : new ServiceConcurrency(own.inFlight(), own.queued(), own.peak() + s.followersPeak(serviceId));
     }
@@ -405,54 +260,31 @@ public final class RoutingTable implements RoutingView {
 
     /** Waits until this router has no request in flight to any of {@code instanceIds}. */
     public boolean awaitLocallyIdle(Collection<String> instanceIds, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        draining.incrementAndGet();
-        try {
-            synchronized (idle) {
-                while (instanceIds.stream().anyMatch(id -> inFlight(id) > 0)) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(idle, left); // woken by the release that ends a request
-                }
-                return true;
-            }
-        } finally {
-            draining.decrementAndGet();
-        }
+        return inFlight.awaitIdle(instanceIds, timeout);
     }
 
-    /** One request less on an instance; wakes the drains waiting, if any (the request path takes no lock otherwise). */
-    void decrement(AtomicInteger count) {
-        if (count.decrementAndGet() == 0 && draining.get() > 0) {
-            synchronized (idle) {
-                idle.notifyAll();
-            }
-        }
-    }
 
     /** Waits until no request is in flight anywhere (routes must already be closed). */
     public boolean awaitAllIdle(Duration timeout) throws InterruptedException {
-        return awaitLocallyIdle(inFlight.keySet(), timeout);
+        return awaitLocallyIdle(inFlight.instances(), timeout);
     }
 
     /** The instances with a counter here that no route of the current snapshot has (a follower drains them). */
     public Set<String> instancesNotRouted() {
         Set<String> routed = new HashSet<>();
         snapshot.get().routes().values().forEach(r -> r.endpoints().forEach(e -> routed.add(e.instanceId())));
-        Set<String> gone = new HashSet<>(inFlight.keySet());
+        Set<String> gone = new HashSet<>(inFlight.instances());
         gone.removeAll(routed);
         return gone;
     }
 
     /** Forgets the counters of instances that are gone. */
     public void forget(Collection<String> instanceIds) {
-        instanceIds.forEach(inFlight::remove);
+        inFlight.forget(instanceIds);
     }
 
     @Override
-    public void onEvicted(java.util.function.Consumer<Collection<String>> listener) {
+    public void onEvicted(Consumer<Collection<String>> listener) {
         signals.onEvicted(listener);
     }
 
@@ -466,24 +298,11 @@ public final class RoutingTable implements RoutingView {
 
     @Override
     public void rejected(Route route, int status) {
-        service(route).answered(status, 0);
-    }
-
-    private ServiceLoad service(Route route) {
-        return services.computeIfAbsent(route.serviceId(), k -> new ServiceLoad(meters, route.serviceId(), route.serviceName(), this));
+        leases.rejected(route, status);
     }
 
     /** Forgets the concurrency samples of a deleted service. */
     public void forgetService(String serviceId) {
-        splits.forget(serviceId);
-        ServiceLoad gone = services.remove(serviceId);
-        if (gone != null) {
-            dispatch(gone); // its routes are gone: whatever still waits is answered
-            gone.meters.forEach(meters::remove);
-        }
-    }
-
-    private AtomicInteger counter(String instanceId) {
-        return inFlight.computeIfAbsent(instanceId, k -> new AtomicInteger());
+        leases.forgetService(serviceId);
     }
 }

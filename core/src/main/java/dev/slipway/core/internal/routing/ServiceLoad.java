@@ -2,6 +2,7 @@ package dev.slipway.core.internal.routing;
 
 import dev.slipway.core.routing.Admission;
 import dev.slipway.core.routing.Route;
+import dev.slipway.core.routing.RoutingSnapshot;
 import dev.slipway.core.routing.RoutingView;
 import dev.slipway.core.routing.ServiceConcurrency;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** One service's load: requests in flight and waiting, their peak since the last sample, its queue and its meters. */
@@ -35,7 +37,7 @@ final class ServiceLoad {
     private final Timer latency;
     final List<Meter> meters = new ArrayList<>();
 
-    ServiceLoad(MeterRegistry registry, String serviceId, String serviceName, RoutingTable table) {
+    ServiceLoad(MeterRegistry registry, String serviceId, String serviceName, AtomicReference<RoutingSnapshot> routes) {
         Tags tags = Tags.of("service", serviceName);
         requests = register(Counter.builder("apprunner.Requests").tags(tags)
                 .description("Requests the service received through the router (App Runner's Requests)").register(registry));
@@ -56,7 +58,7 @@ final class ServiceLoad {
                 .description("Requests in flight to the service's instances now (App Runner's Concurrency)").register(registry));
         register(Gauge.builder("apprunner.QueuedRequests", queued, AtomicInteger::get).tags(tags)
                 .description("Requests waiting for an instance in the service's admission queue").register(registry));
-        register(Gauge.builder("apprunner.ActiveInstances", table, t -> t.snapshot().routes().values().stream()
+        register(Gauge.builder("apprunner.ActiveInstances", routes, t -> t.get().routes().values().stream()
                 .filter(r -> r.serviceId().equals(serviceId)).mapToInt(r -> r.endpoints().size()).sum()).tags(tags)
                 .description("Instances serving the service now (App Runner's ActiveInstances)").register(registry));
     }
