@@ -107,7 +107,7 @@ public final class NettyRouter implements RouterProvider.Router {
     /** As {@link #start(RoutingView, String, int, RouterTimeouts, RouterLimits)}, exporting traced routes' spans as {@code tracing} says. */
     public static NettyRouter start(RoutingView table, String host, int port, RouterTimeouts timeouts, RouterLimits limits,
                                     RouterTracing tracing) {
-        return start(table, host, port, timeouts, limits, System.getProperty("slipway.router.transport", "io_uring"), tracing);
+        return start(table, host, port, timeouts, limits, System.getProperty("slipway.router.transport", "epoll"), tracing);
     }
 
     /** As {@link #start(RoutingView, String, int, RouterTimeouts, RouterLimits)}, on the transport asked for (see {@link Transport}). */

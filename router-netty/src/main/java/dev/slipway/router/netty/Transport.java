@@ -23,9 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router's I/O transport, chosen once at start: Linux's io_uring where the kernel allows it, native epoll where
- * that loads, Java NIO otherwise; {@code -Dslipway.router.transport=io_uring|epoll|nio} asks for one (falling back down
- * that list when it cannot load). The event loop count comes from {@code -Dslipway.router.eventLoops} (default: half
+ * The router's I/O transport, chosen once at start: native epoll by default, Java NIO where epoll does not load;
+ * {@code -Dslipway.router.transport=io_uring|epoll|nio} asks for one (falling back down that list when it cannot
+ * load). Epoll is the default because it measured the lower p99 against nginx here, over TLS and in cleartext, at the
+ * same throughput (docs/benchmarks.md, "The default transport"); container runtimes' seccomp profiles also often
+ * refuse io_uring. The event loop count comes from {@code -Dslipway.router.eventLoops} (default: half
  * the cores, at least 1: on these 2-core machines one loop serves as many requests as two, with a lower p99, since the
  * apps and clients need the other core). See docs/benchmarks.md for both.
  */

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The router on each of its I/O transports (io_uring is the default where the kernel allows it, epoll and NIO the
- * fallbacks): each loads on these machines and proxies requests with bodies both ways, on kept-alive connections.
+ * The router on each of its I/O transports (epoll is the default, io_uring on request, NIO the fallback): each loads
+ * on these machines and proxies requests with bodies both ways, on kept-alive connections.
  */
 class RouterTransportsTest {
     private static final String HOST = "svc-abc123.localhost";
