@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The router's I/O transport, chosen once at start: native epoll by default, Java NIO where epoll does not load;
  * {@code -Dslipway.router.transport=io_uring|epoll|nio} asks for one (falling back down that list when it cannot
- * load). Epoll is the default because it measured the lower p99 against nginx here, over TLS and in cleartext, at the
- * same throughput (docs/benchmarks.md, "The default transport"); container runtimes' seccomp profiles also often
- * refuse io_uring. The event loop count comes from {@code -Dslipway.router.eventLoops} (default: half
+ * load). Epoll is the default because it measured the lower p99 against nginx here, over TLS and in cleartext
+ * (io_uring served about a tenth more requests in the TLS closed loop; docs/benchmarks.md, "The default transport");
+ * container runtimes' seccomp profiles also often refuse io_uring. The event loop count comes from {@code -Dslipway.router.eventLoops} (default: half
  * the cores, at least 1: on these 2-core machines one loop serves as many requests as two, with a lower p99, since the
  * apps and clients need the other core). See docs/benchmarks.md for both.
  */
