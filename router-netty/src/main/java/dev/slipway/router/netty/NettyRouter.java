@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
  * where their revision says so (gRPC).
  */
 public final class NettyRouter implements RouterProvider.Router {
-    private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Transport transport;
     private final RoutingView table;
@@ -66,12 +65,12 @@ public final class NettyRouter implements RouterProvider.Router {
         this.timeouts = timeouts;
         this.bindHost = bindHost;
         this.pool = new UpstreamPool(transport);
-        this.boss = transport.group(1, "slipway-router-boss");
+        // the listening channels are on these loops too: no thread of their own to wake for each new connection
+        // (docs/benchmarks.md, "Accepting on the event loops")
         this.workers = transport.group(Transport.eventLoops(), "slipway-router");
         try {
             this.serverChannel = bind(bindHost, port, null, null, Listener.PUBLIC);
         } catch (RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             this.tracing.close();
             throw e;
@@ -130,7 +129,7 @@ public final class NettyRouter implements RouterProvider.Router {
      */
     private Channel bind(String host, int port, String fixedHost, TlsContexts tls, Listener listener) {
         try {
-            return new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
+            return new ServerBootstrap().group(workers).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -298,7 +297,6 @@ public final class NettyRouter implements RouterProvider.Router {
     @Override
     public void close() {
         stopAccepting();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         tracing.close();
     }
