@@ -3,17 +3,12 @@ package dev.slipway.backend.docker;
 import dev.slipway.core.internal.Parallel;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.HostConfig;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.spi.AdoptedInstance;
 import dev.slipway.core.spi.BackendCapabilities;
@@ -27,16 +22,11 @@ import dev.slipway.core.spi.ListeningPorts;
 import dev.slipway.core.spi.PortWatch;
 import dev.slipway.core.spi.InstanceUsage;
 import dev.slipway.core.spi.PreparedRevision;
-import dev.slipway.core.spi.Resources;
 import dev.slipway.core.spi.RevisionSpec;
-import dev.slipway.core.spi.RunConfiguration;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,11 +37,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs instances as containers on a Docker engine. A revision is an image ({@link DockerImages}: pulled for an image
- * service, built from the source for a code service). Each instance is one container, labelled with the SPI's owner
- * labels and the JVM that started it, run with {@code --init}, with InstanceConfiguration's CPU and memory as hard
- * limits (NanoCpus, Memory); on a bridge network with the app's port published on 127.0.0.1 at a free port, or, when
- * the engine has no bridge network, on the host's network with {@code PORT} set to a free port. Its output is streamed
- * to the instance's log, and its end (with OOMKilled, and the engine's {@code oom} events, called by that name) is
+ * service, built from the source for a code service). Each instance is one container ({@link InstanceContainers}:
+ * labelled with the SPI's owner labels and the JVM that started it, run with {@code --init}, with InstanceConfiguration's
+ * CPU and memory as hard limits, on a bridge network with the app's port published on 127.0.0.1, or on the host's
+ * network with {@code PORT} set to a free port). Its output is streamed to the instance's log, and its end (with OOMKilled, and the engine's {@code oom} events, called by that name) is
  * reported as an instance event.
  *
  * <p>Containers outlive a crash of the control plane: a restarted one adopts its own (by the control plane id) and
@@ -77,13 +66,8 @@ public final class DockerBackend implements ComputeBackend {
     /** What to do when the engine says a container's process was killed for memory, by container id. */
     private final Map<String, Runnable> onOutOfMemory = new ConcurrentHashMap<>();
     private final java.io.Closeable events;
-    /** The bridge network containers join, with their port published on 127.0.0.1; null: the host's network. */
-    private final String network;
-    /** The user-defined networks VPC connectors name (their subnets). */
-    private final VpcNetworks networks;
-    /** The security groups' egress rules. */
-    private final EgressRules egress;
-    private final Optional<java.nio.file.Path> keepFor;
+    /** How an instance's container is made. */
+    private final InstanceContainers containers;
     private volatile boolean closed;
 
     DockerBackend(DockerClient docker, Map<String, String> settings) {
@@ -93,13 +77,13 @@ public final class DockerBackend implements ComputeBackend {
     /** @param keepFor the work directory of a durable control plane, whose containers are kept after a crash */
     DockerBackend(DockerClient docker, Map<String, String> settings, Optional<java.nio.file.Path> keepFor) {
         this.docker = docker;
-        this.keepFor = keepFor.map(java.nio.file.Path::toAbsolutePath);
-        this.outputs = new ContainerOutputs(docker, this.keepFor);
+        Optional<java.nio.file.Path> kept = keepFor.map(java.nio.file.Path::toAbsolutePath);
+        this.outputs = new ContainerOutputs(docker, kept);
         this.images = new DockerImages(docker, settings);
-        this.network = settings.getOrDefault("docker.network",
-                DockerImages.hasDefaultBridge(docker) ? "bridge" : null);
-        this.networks = new VpcNetworks(docker, Boolean.parseBoolean(settings.getOrDefault(VpcNetworks.CREATE_SETTING, "false")));
-        this.egress = new EgressRules(docker, settings);
+        String network = settings.getOrDefault("docker.network", DockerImages.hasDefaultBridge(docker) ? "bridge" : null);
+        this.containers = new InstanceContainers(docker, network,
+                new VpcNetworks(docker, Boolean.parseBoolean(settings.getOrDefault(VpcNetworks.CREATE_SETTING, "false"))),
+                new EgressRules(docker, settings), kept);
         if (network == null) {
             LOG.info("the Docker engine has no bridge network: containers use the host's network, each app listening on "
                     + "the PORT it is given");
@@ -146,52 +130,22 @@ public final class DockerBackend implements ComputeBackend {
     @Override
     public InstanceHandle start(PreparedRevision revision, InstanceSpec spec, InstanceListener listener) {
         checkOpen();
-        RunConfiguration run = revision.run();
-        List<String> vpc = networks.forInstance(run.egress());
-        // a VPC connector's first subnet is the container's network (a bridge, its port published on 127.0.0.1), the
-        // others are joined beside it: the host's network cannot be combined with any other
-        String network = vpc.isEmpty() ? this.network : vpc.get(0);
-        int hostPort = freePort();
-        int port = network == null ? hostPort : run.port(); // on a bridge, the app listens on its own port, as on App Runner
-        List<String> env = new ArrayList<>();
-        run.environment().forEach((k, v) -> env.add(k + "=" + v));
-        env.add("PORT=" + port);
-        run.portEnv().ifPresent(name -> env.add(name + "=" + port));
-        HostConfig host = HostConfig.newHostConfig().withInit(true)
-                .withNanoCPUs(nanoCpus(run.resources())).withMemory(run.resources().memoryMiB() * 1024L * 1024L);
-        if (network == null) {
-            host.withNetworkMode("host");
-        } else {
-            host.withNetworkMode(network).withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", hostPort),
-                    ExposedPort.tcp(port)));
-        }
-        Map<String, String> labels = new LinkedHashMap<>(spec.labels());
-        labels.putAll(ContainerOwners.labels(keepFor));
-        CreateContainerCmd create = docker.createContainerCmd(revision.location())
-                .withName("slipway-" + spec.serviceName() + "-" + spec.instanceId())
-                .withLabels(labels).withEnv(env).withExposedPorts(ExposedPort.tcp(port)).withHostConfig(host);
-        List<dev.slipway.core.spi.SecurityGroups.Rule> egressRules = run.egress().securityGroups().isEmpty() ? null
-                : egress.rules(networks.subnets(vpc), run.egress().securityGroups());
-        if (egressRules != null) { // the app waits until its egress rules are in place
-            create.withEntrypoint(egress.gated(revision.location(), run.startCommand())).withCmd(List.of());
-        } else {
-            run.startCommand().ifPresent(command -> create.withEntrypoint("sh", "-c", command).withCmd(List.of()));
-        }
-        String id = create.exec().getId();
+        InstanceContainers.Created created = containers.create(revision, spec);
+        String id = created.id();
         try {
-            for (String other : vpc.subList(Math.min(1, vpc.size()), vpc.size())) {
+            for (String other : created.otherNetworks()) {
                 docker.connectToNetworkCmd().withContainerId(id).withNetworkId(other).exec();
             }
         } catch (DockerException e) {
             remove(id);
             throw new IllegalStateException("cannot join the VPC connector's networks: " + DockerImages.firstLine(e.getMessage()), e);
         }
-        DockerInstance instance = new DockerInstance(spec.instanceId(), id, hostPort);
+        DockerInstance instance = new DockerInstance(spec.instanceId(), id, created.hostPort());
         instances.put(spec.instanceId(), instance);
         try {
             docker.startContainerCmd(id).exec();
-            if (egressRules != null) {
-                EgressRules.apply(docker.inspectContainerCmd(id).exec().getState().getPidLong(), port, egressRules);
+            if (created.egressRules() != null) {
+                EgressRules.apply(docker.inspectContainerCmd(id).exec().getState().getPidLong(), created.port(), created.egressRules());
                 EgressRules.release(docker, id);
             }
         } catch (IllegalStateException e) {
@@ -209,16 +163,13 @@ public final class DockerBackend implements ComputeBackend {
         Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + spec.instanceId());
         waiter.setDaemon(true);
         waiter.start();
-        if (network == null) { // on the host's network: an app on a fixed port is told within seconds, as on the local backend
-            PortWatch.watch(portWatch, spec.instanceId(), port, () -> ListeningPorts.ofCgroup(id),
+        if (created.hostNetwork()) { // on the host's network: an app on a fixed port is told within seconds, as on the local backend
+            PortWatch.watch(portWatch, spec.instanceId(), created.port(), () -> ListeningPorts.ofCgroup(id),
                     () -> !closed && instances.get(spec.instanceId()) == instance, listener);
         }
-        LOG.debug("started container {} for instance {} of {} (port {})", id, spec.instanceId(), spec.serviceName(), port);
+        LOG.debug("started container {} for instance {} of {} (port {})", id, spec.instanceId(), spec.serviceName(),
+                created.port());
         return instance;
-    }
-
-    private static long nanoCpus(Resources r) {
-        return r.cpuUnits() * 1_000_000_000L / 1024;
     }
 
     private void awaitExit(DockerInstance instance, InstanceListener listener) {
@@ -324,7 +275,7 @@ public final class DockerBackend implements ComputeBackend {
                 remove(c.getId());
                 continue;
             }
-            DockerInstance instance = new DockerInstance(spec.instanceId(), c.getId(), portOf(c.getId()));
+            DockerInstance instance = new DockerInstance(spec.instanceId(), c.getId(), containers.hostPort(c.getId()));
             instances.put(spec.instanceId(), instance);
             adopted.add(new AdoptedInstance(instance, spec));
             if (!ContainerOwners.adopt(c.getId())) {
@@ -348,24 +299,6 @@ public final class DockerBackend implements ComputeBackend {
         waiter.start();
     }
 
-    private int portOf(String containerId) {
-        InspectContainerResponse inspected = docker.inspectContainerCmd(containerId).exec();
-        Ports ports = inspected.getHostConfig().getPortBindings();
-        if (ports != null && !ports.getBindings().isEmpty()) {
-            for (Ports.Binding[] bindings : ports.getBindings().values()) {
-                if (bindings != null && bindings.length > 0) {
-                    return Integer.parseInt(bindings[0].getHostPortSpec());
-                }
-            }
-        }
-        String[] env = inspected.getConfig().getEnv();
-        for (String e : env == null ? new String[0] : env) {
-            if (e.startsWith("PORT=")) {
-                return Integer.parseInt(e.substring(5));
-            }
-        }
-        return 0;
-    }
 
     @Override
     public int reapOrphans() {
@@ -402,14 +335,4 @@ public final class DockerBackend implements ComputeBackend {
             throw new IllegalStateException("the docker backend is closed");
         }
     }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port on 127.0.0.1", e);
-        }
-    }
-
-
 }
