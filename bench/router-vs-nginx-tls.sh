@@ -2,7 +2,8 @@
 # The TLS mode of bench/router-vs-nginx.sh (TLS=1 bench/router-vs-nginx.sh [rounds]): the Slipway router's HTTPS
 # listener against nginx terminating TLS in front of the same kind of backend (one worker each; nginx keep-alive to
 # its backend), with the same kind of certificate (ECDSA P-256, issued by the same local CA, one certificate sent),
-# the same protocols (TLS 1.2 and 1.3), ciphers and session cache. Five measurements, alternating, after a warm-up:
+# the same protocols (TLS 1.2 and 1.3), ciphers and session cache. Five measurements, alternating (who goes first
+# changes every round), after a warm-up:
 #   h1-keepalive   wrk -t1 -c64 over HTTPS, HTTP/1.1, connections kept alive (a closed loop: each proxy at its own
 #                  saturation, so the two p99s are taken at different request rates)
 #   h1-keepalive-rate  the same 64 kept-alive connections as an open loop: h2load --h1 --rps, KEEPALIVE_RPS (default
@@ -17,8 +18,10 @@
 # Prints every round, the medians, and router/nginx ratios (goal: throughput >= 1.00, p99 <= 1.25; h2load gives the
 # mean and max, not p99, so for h2 the mean is compared). The router serves as `slipway up --https-port` serves it.
 # MODES="h1-handshake h2" runs some of the five; JAVA_OPTS are the router's JVM options; VERBOSE=1 prints each
-# measurement's latency distribution (to stderr); WRK_THREADS (default 1) is wrk's -t; WARMUP (default "10 5") the
-# seconds of each warm-up round (the router's HTTP/2 path wants about 30 s: WARMUP="20 20 10").
+# measurement's latency distribution (to stderr); ROUTER=nginx measures a second nginx in the router's place (an A/A
+# run: its ratios are how far apart two measurements of one proxy come out here); WRK_THREADS (default 1) is wrk's
+# -t; WARMUP (default "10 5") the seconds of each warm-up round (the router's HTTP/2 path wants about 30 s:
+# WARMUP="20 20 10").
 # Needs wrk, nginx, h2load (apt-get install wrk nginx-light nghttp2-client) and openssl; after mvn -B -q -DskipTests package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,14 +62,15 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=l
 printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$work/nginx/ext"
 openssl x509 -req -in "$work/nginx/req.pem" -CA "$work/state/local-ca.pem" -CAkey "$work/state/local-ca-key.pem" \
   -CAcreateserial -days 30 -sha256 -extfile "$work/nginx/ext" -out "$work/nginx/cert.pem" 2> /dev/null
-cat > "$work/nginx/nginx.conf" <<EOF
-worker_processes 1; daemon off; pid $work/nginx/nginx.pid; error_log stderr error;
+# nginx_conf PORT NAME: the configuration of an nginx terminating TLS on PORT (NAME keeps two apart)
+nginx_conf() { cat <<EOF
+worker_processes 1; daemon off; pid $work/nginx/$2.pid; error_log stderr error;
 events { worker_connections 4096; }
 http { access_log off; client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
   uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
   upstream backend { server 127.0.0.1:$backend; keepalive 64; }
   server {
-    listen 127.0.0.1:$nginx_tls ssl http2;
+    listen 127.0.0.1:$1 ssl http2;
     ssl_certificate $work/nginx/cert.pem; ssl_certificate_key $work/nginx/key.pem;
     ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $CIPHERS; ssl_prefer_server_ciphers off;
     ssl_session_cache shared:SSL:10m; ssl_session_timeout 1h; ssl_session_tickets on;
@@ -75,9 +79,18 @@ http { access_log off; client_body_temp_path $work/nginx; proxy_temp_path $work/
   }
 }
 EOF
-nginx -c "$work/nginx/nginx.conf" -e stderr & pids+=($!)
-nginx_master=$!
-for _ in $(seq 50); do nginx_worker=$(pgrep -P "$nginx_master" | head -1) && [ -n "$nginx_worker" ] && break; sleep 0.1; done
+}
+# start_nginx PORT NAME: starts an nginx terminating TLS on PORT; its worker's pid in $worker
+start_nginx() {
+  nginx_conf "$1" "$2" > "$work/nginx/$2.conf"
+  nginx -c "$work/nginx/$2.conf" -e stderr & pids+=($!)
+  local master=$!
+  for _ in $(seq 50); do worker=$(pgrep -P "$master" | head -1) && [ -n "$worker" ] && break; sleep 0.1; done
+}
+start_nginx $nginx_tls nginx; nginx_worker=$worker
+# ROUTER=nginx: an A/A run, a second nginx of the same configuration in the router's place, whose ratios to the
+# first show how far apart two measurements of the same proxy are on this machine (the bench's own noise)
+[ "${ROUTER:-}" != nginx ] || { router_tls=18705; start_nginx $router_tls nginx-b; router_pid=$worker; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; print v}'; }
@@ -145,8 +158,15 @@ done
 printf '%5s %-13s %12s %9s %9s %12s %9s %9s\n' round mode "nginx rps" "lat ms" "us/req" "router rps" "lat ms" "us/req"
 for r in $(seq "$rounds"); do
   for m in "${modes[@]}"; do
-    read -r n_rps n_lat n_cpu < <(measure "$m" nginx)
-    read -r r_rps r_lat r_cpu < <(measure "$m" router)
+    # who goes first changes from round to round: in an A/A run (ROUTER=nginx) the one measured second had a third
+    # lower p99 of new connections in the closed loop (docs/benchmarks.md, "How far apart nginx is from itself")
+    if (( r % 2 )); then
+      read -r n_rps n_lat n_cpu < <(measure "$m" nginx)
+      read -r r_rps r_lat r_cpu < <(measure "$m" router)
+    else
+      read -r r_rps r_lat r_cpu < <(measure "$m" router)
+      read -r n_rps n_lat n_cpu < <(measure "$m" nginx)
+    fi
     printf '%5d %-13s %12.0f %9.2f %9.1f %12.0f %9.2f %9.1f\n' "$r" "$m" "$n_rps" "$n_lat" "$n_cpu" "$r_rps" "$r_lat" "$r_cpu"
     echo "$m $n_rps $n_lat $n_cpu $r_rps $r_lat $r_cpu" >> "$work/rounds"
   done

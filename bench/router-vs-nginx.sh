@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The Slipway router against two reference reverse proxies, nginx and HAProxy (one worker/thread each, keep-alive to
 # the backend: nginx `keepalive 64`, HAProxy `http-reuse always`), each in front of an identical one-worker nginx
-# backend that answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating, after two unreported
-# warm-up rounds each (20 s and 10 s, WARMUP="20s 10s"; with one 10 s round the router's first measured round was its
-# slowest in most runs: the JIT had not yet seen connections close and recompiled); prints every round, the medians,
-# and the ratios router/nginx and router/HAProxy (throughput: higher is better; p99 latency: lower is better), and the
-# CPU time each proxy spent per request (the nginx proxy's worker process, HAProxy's process, the router's whole JVM,
-# its control plane included), which varies less from run to run than requests per second on a shared machine. The
-# router runs as `slipway up` serves a service, with admission and metrics on as always.
+# backend that answers "hello world". `wrk -t1 -c64 -d6s --latency` against each, alternating (who goes first turns
+# every round), after two unreported warm-up rounds each (20 s and 10 s, WARMUP="20s 10s"; with one 10 s round the
+# router's first measured round was its slowest in most runs: the JIT had not yet seen connections close and
+# recompiled); prints every round, the medians, and the ratios router/nginx and router/HAProxy (throughput: higher is
+# better; p99 latency: lower is better), and the CPU time each proxy spent per request (the nginx proxy's worker
+# process, HAProxy's process, the router's whole JVM, its control plane included), which varies less from run to run
+# than requests per second on a shared machine. The router runs as `slipway up` serves a service, with admission and
+# metrics on as always.
 # ROUTERS="a b" runs one router per name, each with -Dslipway.router.http=NAME (how the framers were measured against
 # Netty's codecs at commit 16b8284, ROUTERS="framers codec"; docs/architecture.md); by default, one router.
 # Usage: bench/router-vs-nginx.sh [rounds=3]   (after: mvn -B -q -DskipTests package; needs wrk, nginx and haproxy)
@@ -150,10 +151,15 @@ for warm in ${WARMUP:-20s 10s}; do # twice: the second round also follows a firs
 done
 printf '%5s' round; for l in "${labels[@]}"; do printf '  %16s rps  p99 ms  CPU us/req' "$l"; done; echo
 : > "$work/rounds"
+n=${#labels[@]}
 for r in $(seq "$rounds"); do
+  # who goes first turns round by round (measured second, a proxy can fare better: docs/benchmarks.md, "How far apart
+  # nginx is from itself"); the columns keep their order
+  results=()
+  for k in $(seq 0 $((n - 1))); do i=$(( (k + r - 1) % n )); results[$i]=$(measure "$i"); done
   printf '%5d' "$r"; line=""
   for i in "${!labels[@]}"; do
-    read -r rps p99 cpu < <(measure "$i")
+    read -r rps p99 cpu <<< "${results[$i]}"
     printf '  %20.0f  %6.2f  %10.1f' "$rps" "$p99" "$cpu"
     line="$line $rps $p99 $cpu"
   done
