@@ -158,8 +158,8 @@ done
 printf '%5s %-13s %12s %9s %9s %12s %9s %9s\n' round mode "nginx rps" "lat ms" "us/req" "router rps" "lat ms" "us/req"
 for r in $(seq "$rounds"); do
   for m in "${modes[@]}"; do
-    # who goes first changes from round to round: in an A/A run (ROUTER=nginx) the one measured second had a third
-    # lower p99 of new connections in the closed loop (docs/benchmarks.md, "How far apart nginx is from itself")
+    # who goes first changes from round to round: in A/A runs (ROUTER=nginx) the one measured second had the lower
+    # closed-loop new-connection p99 in eight rounds of ten (docs/benchmarks.md, "How far apart nginx is from itself")
     if (( r % 2 )); then
       read -r n_rps n_lat n_cpu < <(measure "$m" nginx)
       read -r r_rps r_lat r_cpu < <(measure "$m" router)
