@@ -158,11 +158,7 @@ public final class DockerBackend implements ComputeBackend {
             throw new IllegalStateException("cannot start a container of " + revision.attributes().getOrDefault("image", revision.location())
                     + ": " + DockerImages.firstLine(e.getMessage()), e);
         }
-        onOutOfMemory.put(id, () -> reportOutOfMemory(instance, listener));
-        outputs.follow(id, false, listener::output);
-        Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + spec.instanceId());
-        waiter.setDaemon(true);
-        waiter.start();
+        watch(instance, false, listener);
         if (created.hostNetwork()) { // on the host's network: an app on a fixed port is told within seconds, as on the local backend
             PortWatch.watch(portWatch, spec.instanceId(), created.port(), () -> ListeningPorts.ofCgroup(id),
                     () -> !closed && instances.get(spec.instanceId()) == instance, listener);
@@ -292,8 +288,13 @@ public final class DockerBackend implements ComputeBackend {
     @Override
     public void attach(InstanceHandle handle, InstanceListener listener) {
         DockerInstance instance = (DockerInstance) handle;
+        watch(instance, true, listener);
+    }
+
+    /** Streams a container's output (on from the last line taken when {@code resume}) and waits for its end, reported to {@code listener}. */
+    private void watch(DockerInstance instance, boolean resume, InstanceListener listener) {
         onOutOfMemory.put(instance.containerId(), () -> reportOutOfMemory(instance, listener));
-        outputs.follow(instance.containerId(), true, listener::output);
+        outputs.follow(instance.containerId(), resume, listener::output);
         Thread waiter = new Thread(() -> awaitExit(instance, listener), "slipway-container-" + instance.instanceId());
         waiter.setDaemon(true);
         waiter.start();

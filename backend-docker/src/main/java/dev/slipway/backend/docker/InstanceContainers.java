@@ -48,11 +48,11 @@ final class InstanceContainers {
     /**
      * A container created (not started) for an instance.
      *
-     * @param hostPort    where the router reaches it on 127.0.0.1
-     * @param port        where the app listens in it (its {@code PORT})
+     * @param hostPort      where the router reaches it on 127.0.0.1
+     * @param port          where the app listens in it (its {@code PORT})
      * @param otherNetworks the VPC connector's networks it joins beside its own, before it starts
-     * @param egressRules the rules to apply once it runs (its start command waits for them); null: none
-     * @param hostNetwork whether it is on the host's network (then {@code port} is {@code hostPort})
+     * @param egressRules   the rules to apply once it runs (its start command waits for them); null: none
+     * @param hostNetwork   whether it is on the host's network (then {@code port} is {@code hostPort})
      */
     record Created(String id, int hostPort, int port, List<String> otherNetworks, List<SecurityGroups.Rule> egressRules,
                    boolean hostNetwork) {
