@@ -64,7 +64,7 @@ openssl x509 -req -in "$work/nginx/req.pem" -CA "$work/state/local-ca.pem" -CAke
   -CAcreateserial -days 30 -sha256 -extfile "$work/nginx/ext" -out "$work/nginx/cert.pem" 2> /dev/null
 # nginx_conf PORT NAME: the configuration of an nginx terminating TLS on PORT (NAME keeps two apart)
 nginx_conf() { cat <<EOF
-worker_processes 1; daemon off; pid $work/nginx/$2.pid; error_log stderr error;
+worker_processes ${3:-1}; daemon off; pid $work/nginx/$2.pid; error_log stderr error;
 events { worker_connections 4096; }
 http { access_log off; client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
   uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
@@ -80,25 +80,25 @@ http { access_log off; client_body_temp_path $work/nginx; proxy_temp_path $work/
 }
 EOF
 }
-# start_nginx PORT NAME: starts an nginx terminating TLS on PORT; its worker's pid in $worker
+# start_nginx PORT NAME [WORKERS]: starts an nginx terminating TLS on PORT; its workers' pids in $worker
 start_nginx() {
-  nginx_conf "$1" "$2" > "$work/nginx/$2.conf"
+  nginx_conf "$1" "$2" "${3:-1}" > "$work/nginx/$2.conf"
   nginx -c "$work/nginx/$2.conf" -e stderr & pids+=($!)
   local master=$!
-  for _ in $(seq 50); do worker=$(pgrep -P "$master" | head -1) && [ -n "$worker" ] && break; sleep 0.1; done
+  for _ in $(seq 50); do worker=$(pgrep -P "$master" | xargs) && [ "$(wc -w <<< "$worker")" -ge "${3:-1}" ] && break; sleep 0.1; done
 }
 start_nginx $nginx_tls nginx; nginx_worker=$worker
 # ROUTER=nginx: an A/A run, a second nginx of the same configuration in the router's place, whose ratios to the
 # first show how far apart two measurements of the same proxy are on this machine (the bench's own noise)
-[ "${ROUTER:-}" != nginx ] || { router_tls=18705; start_nginx $router_tls nginx-b; router_pid=$worker; }
+[ "${ROUTER:-}" != nginx ] || { router_tls=18705; start_nginx $router_tls nginx-b "${NGINX_B_WORKERS:-1}"; router_pid=$worker; }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { local p; for p in "$@"; do cat "/proc/$p/stat"; done | awk '{t += $14 + $15} END {print t}'; }
 to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; print v}'; }
 # measure MODE CONTENDER -> "rps latency-ms cpu-us-per-request" (p99 for wrk, mean for h2load)
 measure() {
   local mode=$1 who=$2 url pid hdr=() out before after requests rps lat
   if [ "$who" = nginx ]; then url="https://127.0.0.1:$nginx_tls/"; pid=$nginx_worker; else url="https://127.0.0.1:$router_tls/"; pid=$router_pid; fi
-  before=$(cpu_ticks "$pid")
+  before=$(cpu_ticks $pid)
   case $mode in
     h1-keepalive|h1-handshake)
       [ "$who" = nginx ] || hdr=(-H "Host: $host")
@@ -117,7 +117,7 @@ measure() {
       rm -f "$work/requests.log"
       out=$(h2load --h1 -c64 --rps $(( ${KEEPALIVE_RPS:-40000} / 64 )) -D "${RATE_SECONDS:-10}" --log-file "$work/requests.log" "${hdr[@]}" "$url") ;;
   esac
-  after=$(cpu_ticks "$pid")
+  after=$(cpu_ticks $pid)
   [ -z "${VERBOSE:-}" ] || { echo "--- $who $mode"; grep -E "^ +(50|75|90|99)%|Latency|Req/Sec|finished|time for request" <<< "$out"; } >&2
   if [ "$mode" = h1-rate ] || [ "$mode" = h1-keepalive-rate ]; then
     requests=$(awk '/^requests:/ {print $8}' <<< "$out")
