@@ -74,7 +74,7 @@ final class AutoscalerDriver implements AutoCloseable {
         }
         wakes.execute(() -> {
             try {
-                ServiceActions.Scalable s = services.scalable().stream().filter(x -> x.id().equals(serviceId)).findFirst().orElse(null);
+                ServiceReconcilers.Scalable s = services.reconcilers().scalable().stream().filter(x -> x.id().equals(serviceId)).findFirst().orElse(null);
                 DesiredState desired = s == null ? null : s.reconciler().status().desired();
                 if (desired == null || desired.mode() != DesiredState.Mode.SERVING || desired.count() > 0) {
                     waking.remove(serviceId);
@@ -107,10 +107,10 @@ final class AutoscalerDriver implements AutoCloseable {
     synchronized void tick() {
         try {
             Instant now = clock.instant();
-            var scalable = services.scalable();
-            Set<String> arns = scalable.stream().map(ServiceActions.Scalable::arn).collect(Collectors.toSet());
+            var scalable = services.reconcilers().scalable();
+            Set<String> arns = scalable.stream().map(ServiceReconcilers.Scalable::arn).collect(Collectors.toSet());
             autoscalers.keySet().retainAll(arns);
-            for (ServiceActions.Scalable s : scalable) {
+            for (ServiceReconcilers.Scalable s : scalable) {
                 ConcurrencyAutoscaler autoscaler = autoscalers.compute(s.arn(), (arn, old) ->
                         old != null && old.settings().equals(s.settings()) ? old : new ConcurrencyAutoscaler(s.settings()));
                 ServiceConcurrency concurrency = routing.sampleConcurrency(s.id());

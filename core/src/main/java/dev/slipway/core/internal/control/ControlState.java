@@ -60,8 +60,7 @@ public final class ControlState {
     private boolean sharedTouched;
     private Map<String, String> savedShared = Map.of();
 
-    private final Object retry = new Object();
-    private volatile boolean closed;
+    private final UntilSaved untilSaved = new UntilSaved();
     /** Told of the events of each saved change, in order, under the write lock (it must not block); null: nobody. */
     private EventDispatch events;
     private String account = "000000000000";
@@ -145,32 +144,7 @@ public final class ControlState {
      * throws once {@link #close()} was called.
      */
     void writeEventually(Runnable change) {
-        long delay = 1000;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                write(change);
-                if (attempt > 1) {
-                    LOG.info("the state could be saved again after {} attempts", attempt);
-                }
-                return;
-            } catch (InternalServiceErrorException e) {
-                if (attempt == 1) {
-                    LOG.warn("retrying until the state can be saved; the change shows once it is");
-                }
-                synchronized (retry) {
-                    if (closed) {
-                        throw e;
-                    }
-                    try {
-                        retry.wait(delay); // woken early by close()
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        throw e;
-                    }
-                }
-                delay = Math.min(delay * 2, 30_000);
-            }
-        }
+        untilSaved.write(() -> write(change));
     }
 
     /** One of Slipway's own events about {@code s}, for what is not a saved change (a scaling the autoscaler decided). */
@@ -202,7 +176,7 @@ public final class ControlState {
     /** Removes documents that are no longer needed (delivered events'), if the store is still open. */
     void forget(Set<String> keys) {
         synchronized (writeLock) {
-            if (!closed) {
+            if (!untilSaved.closed()) {
                 store.commit(new StateCommit(StateSchema.VERSION, Map.of(), keys));
             }
         }
@@ -217,10 +191,7 @@ public final class ControlState {
 
     /** Stops the retries of {@link #writeEventually}. */
     void close() {
-        synchronized (retry) {
-            closed = true;
-            retry.notifyAll();
-        }
+        untilSaved.close();
     }
 
     /** Publishes what was read back from the store, as it was saved (nothing to save again). */

@@ -120,16 +120,16 @@ public final class Recovery {
         Map<String, List<AdoptedInstance>> byService = adopted.stream().filter(a -> !stale.contains(a))
                 .collect(Collectors.groupingBy(a -> String.valueOf(a.spec().serviceArn())));
         for (ServiceRecord s : restored) {
-            actions.adoptRestored(s, byService.getOrDefault(s.arn(), List.of()), loaded.answering());
+            actions.reconcilers().adopt(s, byService.getOrDefault(s.arn(), List.of()), loaded.answering());
             if (interrupted.contains(s.arn())) {
                 noteInterrupted(actions, s, s.operations().get(0));
             }
             if (s.status() == ServiceStatus.PAUSED) {
-                actions.showRestored(s, DesiredState.Mode.PAUSED, "");
+                actions.reconcilers().show(s, DesiredState.Mode.PAUSED, "");
             } else if (s.status() == ServiceStatus.RUNNING && s.revision().isPresent()) {
                 actions.restart(s);
             } else {
-                actions.showRestored(s, DesiredState.Mode.UNAVAILABLE, "Service " + s.name() + " is " + s.status()
+                actions.reconcilers().show(s, DesiredState.Mode.UNAVAILABLE, "Service " + s.name() + " is " + s.status()
                         + "; see its events and deployment logs.");
             }
         }

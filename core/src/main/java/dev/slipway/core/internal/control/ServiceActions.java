@@ -1,14 +1,11 @@
 package dev.slipway.core.internal.control;
 
-import dev.slipway.core.internal.Parallel;
 import dev.slipway.core.api.*;
 import dev.slipway.core.build.BuildFailedException;
 import dev.slipway.core.internal.deploy.Deployment;
 import dev.slipway.core.internal.deploy.DeploymentLog;
 import dev.slipway.core.internal.deploy.DeploymentPipeline;
 import dev.slipway.core.internal.runtime.DesiredState;
-import dev.slipway.core.internal.runtime.ServiceIdentity;
-import dev.slipway.core.internal.runtime.ReconcilerThreads;
 import dev.slipway.core.internal.runtime.ServiceReconciler;
 import dev.slipway.core.internal.lifecycle.ServiceAction;
 import dev.slipway.core.internal.lifecycle.ServiceLifecycle;
@@ -16,13 +13,11 @@ import dev.slipway.core.model.*;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.validation.ShapeValidator;
 import java.time.Instant;
-import dev.slipway.core.internal.scaling.ConcurrencyAutoscaler;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The service actions of the API: each validates its request, checks the status machine, records the change and an
@@ -36,10 +31,9 @@ public final class ServiceActions implements AutoCloseable {
     private final ControlState state;
     private final ServiceRuntime runtime;
     private final OperationRunner runner;
-    private final Map<String, ServiceReconciler> reconcilers = new ConcurrentHashMap<>();
-    private final ReconcilerThreads reconcilerThreads = ReconcilerThreads.start();
     private final ServiceUrls urls = new ServiceUrls();
     private final ServiceSettings settings;
+    private final ServiceReconcilers reconcilers;
     private java.util.function.Consumer<ServiceRecord> onDeleted = s -> { };
     private java.util.function.Consumer<String> onOperationEnded = arn -> { };
 
@@ -48,6 +42,7 @@ public final class ServiceActions implements AutoCloseable {
         this.runtime = runtime;
         this.runner = new OperationRunner(runtime.logs());
         this.settings = new ServiceSettings(state, runtime, urls);
+        this.reconcilers = new ServiceReconcilers(state, runtime, settings);
     }
 
     ServiceRuntime runtime() {
@@ -56,6 +51,10 @@ public final class ServiceActions implements AutoCloseable {
 
     ServiceSettings settings() {
         return settings;
+    }
+
+    ServiceReconcilers reconcilers() {
+        return reconcilers;
     }
 
     /** Where the router serves the services (their ServiceUrl). */
@@ -95,7 +94,7 @@ public final class ServiceActions implements AutoCloseable {
         settings.encryptLogs(s);
         networkChanged.run();
         String creating = "Service " + s.name() + " is being created. Try again when its status is RUNNING.";
-        reconciler(s).converge(DesiredState.notServing(DesiredState.Mode.UNAVAILABLE, Optional.empty(), creating,
+        reconcilers.of(s).converge(DesiredState.notServing(DesiredState.Mode.UNAVAILABLE, Optional.empty(), creating,
                 s.spec().health(), AutoScalingConfiguration.DEFAULT_MAX_CONCURRENCY), LogSink.DISCARD);
         OperationRecord op = state.track(s.operations().get(0));
         CreateServiceResponse response = new CreateServiceResponse(describe(s), op.id(), op);
@@ -240,26 +239,10 @@ public final class ServiceActions implements AutoCloseable {
         return reconcilers.get(serviceArn).scaleTo(instances);
     }
 
-    /** Takes over a service read back from the state store, with what a previous run left of it. */
-    void adoptRestored(ServiceRecord s, List<dev.slipway.core.spi.AdoptedInstance> adopted, java.util.Set<String> answering) {
-        settings.trace(s);
-        settings.encryptLogs(s);
-        reconciler(s).adopt(adopted, s.revision(), runtime.backend().capabilities().keepsInstancesAcrossRestarts(),
-                answering, s.spec().health(), settings.maxConcurrency(s));
-    }
-
     /** A line in a service's events and the server log. */
     void note(ServiceRecord s, String line) {
         runtime.logs().sink(s.name(), "events").line(line);
         LOG.info("service {}: {}", s.name(), line);
-    }
-
-    /** Shows a restored service as it was: paused, or unavailable with a message. */
-    void showRestored(ServiceRecord s, DesiredState.Mode mode, String message) {
-        settings.trace(s);
-        settings.encryptLogs(s);
-        reconcilers.get(s.arn()).converge(DesiredState.notServing(mode, s.revision(), message, s.spec().health(), settings.maxConcurrency(s)),
-                LogSink.DISCARD);
     }
 
     /** Starts a restored running service's revision again: no build, no new operation; maintenance until it serves. */
@@ -282,25 +265,12 @@ public final class ServiceActions implements AutoCloseable {
         });
     }
 
-    /** A running service as the autoscaler sees it: its reconciler and its auto scaling configuration's settings. */
-    record Scalable(String arn, String id, String name, ConcurrencyAutoscaler.Settings settings, ServiceReconciler reconciler) {
-    }
-
-    /** The running services, for the autoscaler (services in an operation are not among them). */
-    List<Scalable> scalable() {
-        return state.read(() -> state.allServices().stream()
-                .filter(s -> s.status() == ServiceStatus.RUNNING && reconcilers.containsKey(s.arn()))
-                .map(s -> new Scalable(s.arn(), s.id(), s.name(), settings.scaling(s), reconcilers.get(s.arn())))
-                .toList());
-    }
-
     /** Every reconciler stops its instances (without draining: {@code Slipway.close()} drained the router first). */
     @Override
     public void close() {
         state.close();
         runner.close();
-        Parallel.forEach("slipway-stop", List.copyOf(reconcilers.values()), ServiceReconciler::close);
-        reconcilerThreads.close();
+        reconcilers.close();
     }
 
     /**
@@ -370,7 +340,7 @@ public final class ServiceActions implements AutoCloseable {
             serviceDeleted.accept(s.arn());
             networkChanged.run();
             op.abandon(status, null); // its record is gone with the service
-            Optional.ofNullable(reconcilers.remove(s.arn())).ifPresent(ServiceReconciler::close);
+            reconcilers.remove(s.arn());
             runtime.routing().forgetService(s.id());
             runtime.routing().trace(s.host(), false);
             onDeleted.accept(s);
@@ -397,22 +367,12 @@ public final class ServiceActions implements AutoCloseable {
     }
 
     private Deployment deployment(String arn, DeploymentLog log, String messageUntilServing, Optional<String> pin) {
-        int current = Optional.ofNullable(reconcilers.get(arn)).map(r -> r.status().desired().count()).orElse(0);
+        int current = reconcilers.desiredCount(arn);
         return state.read(() -> {
             ServiceRecord s = state.service(arn);
             return new Deployment(settings.target(s, current, messageUntilServing, pin), settings.access(s),
                     runtime.backend(), reconcilers.get(arn), log, runtime.sourcesDir(), runtime.timeouts());
         });
-    }
-
-    private ServiceReconciler reconciler(ServiceRecord s) {
-        return reconcilers.computeIfAbsent(s.arn(), arn -> new ServiceReconciler(
-                new ServiceIdentity(runtime.controlPlaneId(), s.name(), s.id(), arn, s.host()),
-                new SecretResolvingBackend(runtime.backend(), reference -> state.read(() -> state.secrets().resolve(reference))),
-                runtime.routing(), runtime.logs(), runtime.probes(), runtime.timeouts(), reconcilerThreads,
-                (instance, why) -> state.read(() -> state.find(arn)).ifPresent(r -> state.emit(r,
-                        dev.slipway.core.events.AppRunnerEvent.INSTANCE_REPLACED, Map.of("InstanceId", instance, "Reason", why,
-                                "Message", "Instance " + instance + " " + why + "; replacing it.", "Severity", "WARNING")))));
     }
 
     private static String updating(ServiceRecord s) {

@@ -7,7 +7,6 @@ import dev.slipway.core.internal.runtime.ObservedInstance.State;
 import dev.slipway.core.model.HealthCheckConfiguration;
 import dev.slipway.core.observe.LogSink;
 import dev.slipway.core.observe.LogStreams;
-import dev.slipway.core.routing.Endpoint;
 import dev.slipway.core.routing.Route;
 import dev.slipway.core.spi.AdoptedInstance;
 import dev.slipway.core.spi.ComputeBackend;
@@ -40,7 +39,6 @@ final class ServiceInstances {
 
     private final ServiceIdentity id;
     private final ComputeBackend backend;
-    private final RoutingTable routing;
     private final LogStreams logs;
     private final LogSink events;
     private final SerialLoop loop;
@@ -48,6 +46,7 @@ final class ServiceInstances {
     private final HealthWatch health;
     private final Runnable onPass;
     private final InstanceStarter starter;
+    private final ServiceRoutes routes;
 
     private DesiredState desired = DesiredState.unavailable("");
     private LogSink progress = LogSink.DISCARD;
@@ -66,8 +65,7 @@ final class ServiceInstances {
         this.id = id;
         this.onReplaced = onReplaced;
         this.backend = backend;
-        this.routing = routing;
-        this.tagged = new TaggedRoutes(id, routing);
+        this.routes = new ServiceRoutes(id, routing);
         this.logs = logs;
         this.events = logs.sink(id.serviceName(), "events");
         this.loop = loop;
@@ -153,7 +151,7 @@ final class ServiceInstances {
         closed = true;
         List<ObservedInstance> copy = List.copyOf(instances);
         instances.clear();
-        routing.put(id.host(), Optional.empty());
+        routes.publish(Optional.empty(), List.of(), desired.maxConcurrency());
         return copy;
     }
 
@@ -179,11 +177,7 @@ final class ServiceInstances {
     private void act() {
         splitting = false;
         if (desired.mode() != Mode.SERVING) {
-            publish(switch (desired.mode()) {
-                case PAUSED -> Optional.of(Route.paused(id.serviceId(), id.serviceName()));
-                case UNAVAILABLE -> Optional.of(Route.unavailable(id.serviceId(), id.serviceName(), desired.message()));
-                default -> Optional.empty();
-            });
+            publish(routes.notServing(desired));
             retire(live(i -> true));
             return;
         }
@@ -213,7 +207,7 @@ final class ServiceInstances {
         if (!switchedIn) {
             List<ObservedInstance> old = live(i -> i.generation == servingGeneration && i.state == State.HEALTHY);
             publish(Optional.of(servingGeneration >= 0 ? serving(old)
-                    : Route.unavailable(id.serviceId(), id.serviceName(), desired.message())));
+                    : routes.unavailable(desired.message())));
             return;
         }
         List<ObservedInstance> byHealth = new ArrayList<>(current);
@@ -342,13 +336,10 @@ final class ServiceInstances {
 
     /** A healthy instance crashed or turned unhealthy: out of the route, stopped, and (by reconcile) replaced. */
     private void replace(ObservedInstance i, String why) {
-        if (i.generation == desired.generation() && servingGeneration != desired.generation() && desired.mode() == Mode.SERVING) {
-            // it took a share of a progressive deployment's traffic: the rollout fails, the previous revision serves
-            rolloutFailure = "instance " + i.id + " of the new revision " + why + " while it took " + desired.traffic().percent()
-                    + " % of the traffic";
+        if (ofRollout(i)) { // it took a share of a progressive deployment's traffic: the previous revision serves
             events.line("Instance " + i.id + " of the new revision " + why + "; the previous revision takes all the traffic again");
-            retire(live(x -> x.generation == desired.generation()));
-            loop.execute(this::reconcile);
+            failRollout("instance " + i.id + " of the new revision " + why + " while it took " + desired.traffic().percent()
+                    + " % of the traffic");
             return;
         }
         events.line("Instance " + i.id + " " + why + "; replacing it");
@@ -368,10 +359,8 @@ final class ServiceInstances {
             loop.execute(this::reconcile);
             return;
         }
-        if (i.generation == desired.generation() && servingGeneration != desired.generation() && desired.mode() == Mode.SERVING) {
-            rolloutFailure = message;
-            retire(live(x -> x.generation == desired.generation()));
-            loop.execute(this::reconcile);
+        if (ofRollout(i)) {
+            failRollout(message);
             return;
         }
         long backoffMillis = backoff.failed(System.nanoTime()).toMillis();
@@ -384,6 +373,18 @@ final class ServiceInstances {
         if (instances.contains(i)) {
             retire(List.of(i));
         }
+        loop.execute(this::reconcile);
+    }
+
+    /** Whether {@code i} is of a rollout that has not switched in yet. */
+    private boolean ofRollout(ObservedInstance i) {
+        return i.generation == desired.generation() && servingGeneration != desired.generation() && desired.mode() == Mode.SERVING;
+    }
+
+    /** The rollout fails for {@code failure}: its instances are retired, and the serving ones stay. */
+    private void failRollout(String failure) {
+        rolloutFailure = failure;
+        retire(live(x -> x.generation == desired.generation()));
         loop.execute(this::reconcile);
     }
 
@@ -410,26 +411,13 @@ final class ServiceInstances {
         }));
     }
 
-    /** The routes of its tagged revisions. */
-    private final TaggedRoutes tagged;
-
-    /** The route published last was a scaled-to-zero one, and no instance has been healthy since. */
-    private boolean idle;
-
     private void publish(Optional<Route> route) {
-        routing.put(id.host(), route);
-        tagged.publish(route.isPresent() && desired.mode() == Mode.SERVING
+        routes.publish(route, route.isPresent() && desired.mode() == Mode.SERVING
                 ? live(x -> x.revision != null && x.revision.tag().isPresent()) : List.of(), desired.maxConcurrency());
     }
 
     private Route serving(List<ObservedInstance> healthy) {
-        // scaled to zero, and until the instance a request woke is healthy: requests wait in the queue, not 503
-        idle = healthy.isEmpty() && (desired.count() == 0 || idle);
-        if (idle) {
-            return Route.idle(id.serviceId(), id.serviceName(), desired.maxConcurrency());
-        }
-        return Route.serving(id.serviceId(), id.serviceName(), healthy.stream()
-                .map(i -> new Endpoint(i.id, i.handle.host(), i.handle.port(), i.http2)).toList(), desired.maxConcurrency());
+        return routes.serving(healthy, desired);
     }
 
     private List<ObservedInstance> live(java.util.function.Predicate<ObservedInstance> filter) {
