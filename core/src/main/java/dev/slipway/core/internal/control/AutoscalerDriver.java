@@ -74,7 +74,8 @@ final class AutoscalerDriver implements AutoCloseable {
         }
         wakes.execute(() -> {
             try {
-                ServiceReconcilers.Scalable s = services.reconcilers().scalable().stream().filter(x -> x.id().equals(serviceId)).findFirst().orElse(null);
+                ServiceReconcilers.Scalable s = services.reconcilers().scalable().stream().filter(x -> x.id().equals(serviceId))
+                        .findFirst().orElse(null);
                 DesiredState desired = s == null ? null : s.reconciler().status().desired();
                 if (desired == null || desired.mode() != DesiredState.Mode.SERVING || desired.count() > 0) {
                     waking.remove(serviceId);
